@@ -1,0 +1,63 @@
+"""Production: refuses to start without real secrets; DEBUG off, HTTPS only, strict headers."""
+
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+from childshield.settings.base import *  # noqa: F403
+from childshield.settings.demo_secrets import ALL as DEMO_SECRETS
+from childshield.settings.environment import env_bool, env_int, env_list, env_str
+
+
+def _require_secret(name: str, value: str) -> None:
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set in production.")
+    if value in DEMO_SECRETS:
+        raise ImproperlyConfigured(f"{name} is a demo value; set a secret of your own in production.")
+
+
+SECRET_KEY = env_str("SECRET_KEY")
+_require_secret("SECRET_KEY", SECRET_KEY)
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production.")
+for _key in FIELD_ENCRYPTION_KEYS:
+    _require_secret("FIELD_ENCRYPTION_KEYS", _key)
+    try:
+        Fernet(_key)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "Each FIELD_ENCRYPTION_KEYS entry must be a url-safe base64 key of 32 bytes "
+            "(make one with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')."
+        ) from exc
+
+BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY")
+_require_secret("BLIND_INDEX_KEY", BLIND_INDEX_KEY)
+if len(BLIND_INDEX_KEY) < 32:
+    raise ImproperlyConfigured("BLIND_INDEX_KEY must be at least 32 characters long.")
+
+DEBUG = False
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", True)
+if not REQUIRE_TWO_FACTOR:
+    raise ImproperlyConfigured("Two-factor authentication cannot be turned off in production.")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+LANGUAGE_COOKIE_SECURE = True
+
+# The demo accounts' password is public: refuse it at sign-in, and refuse to seed demo data.
+ALLOW_DEMO_DATA = False

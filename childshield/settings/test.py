@@ -1,0 +1,22 @@
+"""The test suite: tasks run eagerly, fast password hashing, mail kept in memory."""
+
+from childshield.settings.base import *  # noqa: F403
+from childshield.settings.base import VAR_DIR
+
+VAR_DIR.mkdir(exist_ok=True)
+DEBUG = False
+REQUIRE_TWO_FACTOR = False
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "root": {"handlers": ["null"]},
+}

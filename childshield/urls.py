@@ -1,0 +1,20 @@
+"""URL map: health and API unprefixed; every page under a language prefix (/vi/, /km/, /en/)."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from childshield.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("childshield.core.urls")),
+    path("account/", include("childshield.accounts.urls")),
+    path("audit/", include("childshield.audit.urls")),
+    path("places/", include("childshield.places.urls")),
+    path("admin/", admin.site.urls),
+)
