@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,9 @@ from childshield.settings.demo_secrets import (
     DEMO_SECRET_KEY,
 )
 from childshield.settings.environment import env_bool, env_int, env_list, env_str
+
+# Lets model and admin classes be subscripted for type checking (e.g. ModelAdmin[Agency]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -43,6 +47,7 @@ INSTALLED_APPS = [
     "childshield.accounts",
     "childshield.audit",
     "childshield.places",
+    "childshield.demo",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "childshield.core.context_processors.site",
                 "childshield.accounts.context_processors.acting_for",
                 "childshield.places.context_processors.helplines",
             ],
@@ -143,6 +149,8 @@ USE_TZ = True
 
 # The country whose helplines, places and rules the public pages show (ISO 3166-1 alpha-2).
 CHILDSHIELD_COUNTRY = env_str("CHILDSHIELD_COUNTRY", "VN")
+# Where the quick-exit control of public pages goes: a neutral, everyday site.
+QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.com/")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -20,3 +20,9 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "root": {"handlers": ["null"]},
 }
+# Static files straight from the source folders, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# A model with encrypted fields for the core tests; it lives in the tests and has no migrations.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.sampleapp"]  # noqa: F405

@@ -1,0 +1,20 @@
+"""Puts the acting membership, the person's other memberships and the navigation in every template."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from childshield.accounts.navigation import navigation_for
+from childshield.accounts.selectors import memberships_for_user
+
+
+def acting_for(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    membership = getattr(request, "membership", None)
+    return {
+        "acting_membership": membership,
+        "my_memberships": memberships_for_user(user=user),  # type: ignore[arg-type]
+        "navigation": navigation_for(membership),
+    }

@@ -1,0 +1,102 @@
+"""Session rules for staff: idle time-out, two-factor before anything else, and the acting membership."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from childshield.accounts.selectors import membership_acting
+from childshield.accounts.services import user_sign_out
+
+# Pages a signed-in person may reach before finishing two-factor authentication.
+_TWO_FACTOR_EXEMPT = {
+    "accounts:sign_in",
+    "accounts:sign_out",
+    "accounts:two_factor_verify",
+    "accounts:two_factor_setup",
+    "set_language",
+    "healthz",
+}
+
+
+def _route(request: HttpRequest) -> tuple[str, str]:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return "", ""
+    return match.namespace, match.view_name
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    # HTMX requests follow HX-Redirect; a plain 302 would be swapped into the page.
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+class IdleTimeoutMiddleware:
+    SESSION_KEY = "last_seen"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(self.SESSION_KEY)
+            if last_seen is not None and now - int(last_seen) > settings.IDLE_TIMEOUT_MINUTES * 60:
+                user_sign_out(request=request, reason="idle time-out")
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)d minutes without activity. Please sign in again.")
+                    % {"minutes": settings.IDLE_TIMEOUT_MINUTES},
+                )
+                url = reverse("accounts:sign_in") + "?" + urlencode({"next": request.get_full_path()})
+                return _redirect(request, url)
+            request.session[self.SESSION_KEY] = now
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """A signed-in person with no verified second factor reaches only sign-in pages.
+
+    With REQUIRE_TWO_FACTOR off (the demo), people who set up an authenticator still must use it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+            namespace, view_name = _route(request)
+            if namespace != "public" and view_name not in _TWO_FACTOR_EXEMPT:
+                from django_otp import user_has_device
+
+                if user_has_device(user):
+                    return _redirect(request, reverse("accounts:two_factor_verify"))
+                if settings.REQUIRE_TWO_FACTOR:
+                    return _redirect(request, reverse("accounts:two_factor_setup"))
+        return self.get_response(request)
+
+
+class ActingMembershipMiddleware:
+    """Sets `request.membership`: the agency and role the signed-in person acts through now."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = (  # type: ignore[attr-defined]
+            membership_acting(request=request, user=request.user)  # type: ignore[arg-type]
+            if request.user.is_authenticated
+            else None
+        )
+        return self.get_response(request)

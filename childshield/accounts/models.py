@@ -1,0 +1,122 @@
+"""People who sign in, the agencies they work for, and the role each membership gives them."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    HELPLINE = "helpline", _("Helpline")
+    HOTLINE = "hotline", _("Hotline")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    SCHOOL = "school", _("School")
+    HEALTH = "health", _("Health")
+    POLICE = "police", _("Police")
+    JUSTICE = "justice", _("Justice")
+    NGO = "ngo", _("NGO")
+    PLATFORM = "platform", _("Platform")
+
+
+class Role(models.TextChoices):
+    COUNSELLOR = "counsellor", _("Counsellor")
+    HELPLINE_SUPERVISOR = "helpline_supervisor", _("Helpline supervisor")
+    CASE_WORKER = "case_worker", _("Case worker")
+    CASE_SUPERVISOR = "case_supervisor", _("Case supervisor")
+    FOCAL_POINT = "focal_point", _("Focal point (teacher or community)")
+    HOTLINE_ANALYST = "hotline_analyst", _("Hotline analyst")
+    HOTLINE_LEAD = "hotline_lead", _("Hotline lead")
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = False
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=normalise_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+def normalise_email(email: str) -> str:
+    # Sign-in by e-mail must not depend on how someone capitalised it.
+    return email.strip().lower()
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("can use the Django admin site"), default=False, help_text=_("For system administrators only.")
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[-1] if self.full_name else self.email
+
+
+class Agency(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. VN"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["country", "name"], name="agency_unique_name_per_country")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user acts through a membership: the agency they act for and the role they hold there."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["agency__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique_role_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.get_role_display()}"

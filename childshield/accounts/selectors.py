@@ -1,0 +1,46 @@
+"""Reads about accounts, each scoped to the person asking."""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from childshield.accounts.models import Agency, Membership, User
+from childshield.accounts.permissions import Perm, Scope, require
+
+SESSION_MEMBERSHIP_KEY = "acting_membership_id"
+
+
+def memberships_for_user(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.select_related("agency", "user").filter(
+        user=user, is_active=True, agency__is_active=True
+    )
+
+
+def membership_acting(*, request: HttpRequest, user: User) -> Membership | None:
+    """The membership the user acts through: the one chosen this session, or their only one."""
+    memberships = list(memberships_for_user(user=user))
+    chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
+    for membership in memberships:
+        if membership.pk == chosen:
+            return membership
+    if len(memberships) == 1:
+        return memberships[0]
+    return None
+
+
+def agencies_for_member_management(*, acting: Membership) -> QuerySet[Agency]:
+    scope = require(acting, Perm.MEMBERS_MANAGE)
+    agencies = Agency.objects.filter(is_active=True)
+    return agencies if scope == Scope.ALL else agencies.filter(pk=acting.agency_id)
+
+
+def memberships_for_management(*, acting: Membership) -> QuerySet[Membership]:
+    scope = require(acting, Perm.MEMBERS_MANAGE)
+    memberships = Membership.objects.select_related("user", "agency").order_by(
+        "agency__name", "user__full_name", "role"
+    )
+    return memberships if scope == Scope.ALL else memberships.filter(agency_id=acting.agency_id)
+
+
+def agencies_visible(*, acting: Membership) -> QuerySet[Agency]:
+    require(acting, Perm.AGENCIES_VIEW)
+    return Agency.objects.order_by("country", "name")

@@ -1,0 +1,191 @@
+"""Every write about accounts: signing in and out, two-factor devices, memberships."""
+
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from childshield.accounts.forms import QueuedPasswordResetForm
+from childshield.accounts.models import Agency, Membership, Role, User, normalise_email
+from childshield.accounts.selectors import SESSION_MEMBERSHIP_KEY
+from childshield.accounts.permissions import Perm, Scope, require
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
+from childshield.core.errors import ApplicationError
+from childshield.settings.demo_secrets import DEMO_PASSWORD
+
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    error: str = ""
+
+
+def user_sign_in(*, request: HttpRequest, email: str, password: str) -> SignInResult:
+    """Check the password (django-axes counts failures and locks out) and start the session."""
+    email = normalise_email(email)
+    user = authenticate(request, username=email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        return SignInResult(user=None, error="locked_out")
+    if user is None:
+        known = User.objects.filter(email=email).values_list("pk", flat=True).first()
+        with transaction.atomic():
+            audit.record(
+                action=AuditAction.FAILED_SIGN_IN,
+                object_type="accounts.User",
+                object_id="" if known is None else str(known),
+            )
+        return SignInResult(user=None, error=_("That e-mail address and password do not match. Try again."))
+    if not settings.ALLOW_DEMO_DATA and password == DEMO_PASSWORD:
+        with transaction.atomic():
+            audit.record(action=AuditAction.FAILED_SIGN_IN, actor=user, reason="demo password refused")
+        return SignInResult(
+            user=None,
+            error=_("This is the public demo password and is refused here. Reset your password by e-mail."),
+        )
+    assert isinstance(user, User)
+    with transaction.atomic():
+        login(request, user)
+        audit.record(action=AuditAction.SIGN_IN, actor=user)
+    return SignInResult(user=user)
+
+
+def user_sign_out(*, request: HttpRequest, reason: str = "") -> None:
+    user = request.user
+    membership = getattr(request, "membership", None)
+    if user.is_authenticated:
+        with transaction.atomic():
+            audit.record(
+                action=AuditAction.SIGN_OUT,
+                actor=user,
+                agency=None if membership is None else membership.agency,
+                reason=reason,
+            )
+    logout(request)
+
+
+def two_factor_device_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed TOTP device whose secret the user scans; earlier unconfirmed ones are dropped."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def _token_refusal(device: TOTPDevice, token: str) -> str:
+    """Why the device refuses the code, or "" when it accepts it (and records its use)."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (details or {}).get("locked_until")
+        wait = math.ceil((locked_until - timezone.now()).total_seconds()) if locked_until else 1
+        return _("Too many wrong codes. Wait %(seconds)d seconds, then try the newest code.") % {
+            "seconds": max(wait, 1)
+        }
+    if device.verify_token(token.strip().replace(" ", "")):
+        return ""
+    return _("That code is not right or has expired. Try the newest code.")
+
+
+@transaction.atomic
+def two_factor_device_confirm(*, request: HttpRequest, user: User, token: str) -> str:
+    """Confirm the newest unconfirmed device with a code from it; returns why not, or ""."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        return _("Start again: open the set-up page to get a new key.")
+    refusal = _token_refusal(device, token)
+    if refusal:
+        return refusal
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    # One authenticator per person: a new confirmed device replaces the old ones.
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    otp_login(request, device)
+    audit.record(action=AuditAction.UPDATE, actor=user, obj=device, reason="two-factor device confirmed")
+    return ""
+
+
+def two_factor_verify(*, request: HttpRequest, user: User, token: str) -> str:
+    """Check a code against the person's authenticator; returns why it was refused, or ""."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return _("Two-factor authentication is not set up for this account.")
+    refusal = _token_refusal(device, token)
+    if not refusal:
+        otp_login(request, device)
+        return ""
+    with transaction.atomic():
+        audit.record(action=AuditAction.FAILED_SIGN_IN, actor=user, reason="wrong two-factor code")
+    return refusal
+
+
+def membership_switch(*, request: HttpRequest, user: User, membership_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_related("agency")
+        .filter(pk=membership_id, user=user, is_active=True, agency__is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise ApplicationError(_("You cannot act for that agency."), code="forbidden")
+    request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
+    return membership
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    acting: Membership,
+    agency: Agency,
+    email: str,
+    full_name: str,
+    role: Role | str,
+    request: HttpRequest,
+) -> Membership:
+    """Give a person a role in an agency; a new person gets an e-mail to choose a password."""
+    scope = require(acting, Perm.MEMBERS_MANAGE)
+    if scope == Scope.AGENCY and agency.pk != acting.agency_id:
+        raise ApplicationError(_("You can only add members to your own agency."), code="forbidden")
+    if role == Role.SYSTEM_ADMIN and scope != Scope.ALL:
+        raise ApplicationError(_("Only a system administrator can make another."), code="forbidden")
+    email = normalise_email(email)
+    user = User.objects.filter(email=email).first()
+    created_user = user is None
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
+    membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    if not created and membership.is_active:
+        raise ApplicationError(_("This person already has that role in this agency."), code="duplicate")
+    if not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    audit.record(action=AuditAction.CREATE, actor=acting.user, agency=acting.agency, obj=membership)
+    if created_user:
+        # The invitation is a password-reset link with its own words; the form queues the e-mail.
+        invitation = QueuedPasswordResetForm({"email": email})
+        if invitation.is_valid():
+            invitation.save(
+                request=request,
+                use_https=request.is_secure(),
+                subject_template_name="accounts/email/invitation_subject.txt",
+                email_template_name="accounts/email/invitation.txt",
+            )
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, acting: Membership, membership: Membership) -> Membership:
+    scope = require(acting, Perm.MEMBERS_MANAGE)
+    if scope == Scope.AGENCY and membership.agency_id != acting.agency_id:
+        raise ApplicationError(_("You can only change members of your own agency."), code="forbidden")
+    if membership.pk == acting.pk:
+        raise ApplicationError(_("You cannot remove your own role."), code="invalid")
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit.record(action=AuditAction.UPDATE, actor=acting.user, agency=acting.agency, obj=membership,
+                 reason="membership deactivated")
+    return membership

@@ -1,0 +1,201 @@
+"""Pages for signing in, two-factor authentication, choosing an agency, and managing members."""
+
+import base64
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from childshield.accounts import selectors, services
+from childshield.accounts.forms import MembershipCreateForm, QueuedPasswordResetForm, SignInForm, TokenForm
+from childshield.accounts.models import Role, User
+from childshield.accounts.permissions import Perm, require
+from childshield.accounts.roles import ROLE_DESCRIPTIONS
+from childshield.core.errors import ApplicationError
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("accounts:home")
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_next_url(request))
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.user_sign_in(
+            request=request, email=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if result.error == "locked_out":
+            return render(request, "accounts/locked_out.html", status=429)
+        if result.user is not None:
+            return redirect(_next_url(request))
+        form.add_error(None, result.error)
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "next": _next_url(request), "two_factor_required": settings.REQUIRE_TWO_FACTOR},
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    services.user_sign_out(request=request)
+    messages.success(request, _("You are signed out."))
+    return redirect("accounts:sign_in")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user_has_device(user):
+        return redirect("accounts:two_factor_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        refusal = services.two_factor_verify(request=request, user=user, token=form.cleaned_data["token"])
+        if not refusal:
+            return redirect(_next_url(request))
+        form.add_error("token", refusal)
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    # Replacing an authenticator needs the current one first, or a stolen password would be enough.
+    if user_has_device(user) and not user.is_verified():  # type: ignore[attr-defined]
+        return redirect("accounts:two_factor_verify")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        refusal = services.two_factor_device_confirm(request=request, user=user, token=form.cleaned_data["token"])
+        if not refusal:
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect("accounts:home")
+        form.add_error("token", refusal)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = services.two_factor_device_start(user=user)
+    qr = segno.make(device.config_url, error="m")
+    secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    context: dict[str, Any] = {
+        "form": form,
+        "qr_data_uri": qr.svg_data_uri(scale=5, dark="#111", light="#fff"),
+        "secret_groups": [secret_b32[i : i + 4] for i in range(0, len(secret_b32), 4)],
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+@require_POST
+def acting_for_switch(request: HttpRequest) -> HttpResponse:
+    try:
+        membership = services.membership_switch(
+            request=request,
+            user=request.user,  # type: ignore[arg-type]
+            membership_id=int(request.POST.get("membership", "0") or 0),
+        )
+    except (ApplicationError, ValueError):
+        messages.error(request, _("You cannot act for that agency."))
+    else:
+        messages.success(request, _("You now act for %(agency)s.") % {"agency": membership.agency.name})
+    return redirect(_next_url(request))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    description = ROLE_DESCRIPTIONS.get(Role(membership.role)) if membership else None
+    return render(request, "accounts/home.html", {"role_description": description})
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/security.html", {"has_device": user_has_device(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    require(acting, Perm.MEMBERS_MANAGE)
+    agencies = selectors.agencies_for_member_management(acting=acting)
+    form = MembershipCreateForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_create(acting=acting, request=request, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("%(email)s is now %(role)s at %(agency)s.")
+                % {
+                    "email": membership.user.email,
+                    "role": membership.get_role_display(),
+                    "agency": membership.agency.name,
+                },
+            )
+            return redirect("accounts:members")
+    return render(
+        request,
+        "accounts/members.html",
+        {"form": form, "memberships": selectors.memberships_for_management(acting=acting)},
+    )
+
+
+@login_required
+@require_POST
+def member_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    membership = get_object_or_404(selectors.memberships_for_management(acting=acting), pk=membership_id)
+    try:
+        services.membership_deactivate(acting=acting, membership=membership)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The role was removed."))
+    return HttpResponseRedirect(reverse("accounts:members"))
+
+
+@login_required
+def agencies(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    return render(request, "accounts/agencies.html", {"agencies": selectors.agencies_visible(acting=acting)})
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=QueuedPasswordResetForm,
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

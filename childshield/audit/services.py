@@ -1,0 +1,39 @@
+"""Writing audit events: `record` is the one call every app uses."""
+
+from typing import Protocol
+
+from django.db import models
+
+from childshield.audit.context import current_request_id
+from childshield.audit.models import AuditAction, AuditEvent
+
+
+class Identified(Protocol):
+    pk: object
+
+
+def record(
+    *,
+    action: AuditAction | str,
+    actor: Identified | None = None,
+    agency: Identified | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event. Call it inside the transaction of the change it records."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+    return AuditEvent.objects.create(
+        action=AuditAction(action),
+        actor_id="" if actor is None else str(actor.pk),
+        actor_label="" if actor is None else str(actor)[:254],
+        agency_id="" if agency is None else str(agency.pk),
+        agency_label="" if agency is None else str(agency)[:200],
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        request_id=current_request_id.get(),
+    )

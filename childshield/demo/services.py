@@ -1,0 +1,48 @@
+"""Loads the demo: reference data, synthetic agencies in the pilot areas, and one account per role."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from childshield.accounts.models import Agency, Membership, User
+from childshield.core.errors import ApplicationError
+from childshield.demo.accounts import ACCOUNTS, AGENCIES
+from childshield.settings.demo_secrets import DEMO_PASSWORD
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def demo_seed(*, country: str = "VN") -> SeedReport:
+    """Create what is missing and leave what exists alone, so running it twice loses nothing."""
+    if not settings.ALLOW_DEMO_DATA:
+        raise ApplicationError("Demo data is refused by these settings (production).", code="forbidden")
+    report = SeedReport()
+    agencies: dict[str, Agency] = {}
+    for spec in AGENCIES:
+        agency, created = Agency.objects.get_or_create(
+            country=country, name=spec.name, defaults={"kind": spec.kind}
+        )
+        agencies[spec.key] = agency
+        (report.created if created else report.kept).append(f"agency {spec.name}")
+    for account in ACCOUNTS:
+        user = User.objects.filter(email=account.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=account.email,
+                password=DEMO_PASSWORD,
+                full_name=account.full_name,
+                is_staff=account.is_staff,
+                is_superuser=account.is_staff,
+            )
+            report.created.append(f"account {account.email}")
+        else:
+            report.kept.append(f"account {account.email}")
+        for agency_key, role in account.memberships:
+            Membership.objects.get_or_create(user=user, agency=agencies[agency_key], role=role)
+    return report

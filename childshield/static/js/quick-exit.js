@@ -1,0 +1,20 @@
+// Quick exit: leave for a neutral site at once, replacing this page in the history where the
+// browser allows, on a click of any [data-quick-exit] control or on the Escape key.
+(function () {
+  "use strict";
+  function leave(url) {
+    try { document.body.style.visibility = "hidden"; } catch (e) { /* keep going */ }
+    window.location.replace(url);
+  }
+  document.addEventListener("click", function (event) {
+    var control = event.target.closest && event.target.closest("[data-quick-exit]");
+    if (!control) { return; }
+    event.preventDefault();
+    leave(control.getAttribute("href"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var control = document.querySelector("[data-quick-exit]");
+    if (control) { leave(control.getAttribute("href")); }
+  });
+})();
