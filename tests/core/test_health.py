@@ -1,0 +1,34 @@
+from unittest import mock
+
+import pytest
+
+from childshield.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_database_and_broker(client, monkeypatch):
+    monkeypatch.setattr("childshield.core.views.broker_ok", lambda: True)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_healthz_says_the_broker_is_unavailable_without_failing(client):
+    saved = celery_app.conf.broker_url
+    # Nothing listens on port 1: the broker check fails fast and says so.
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        celery_app.conf.broker_url = saved
+    assert response.status_code == 200
+    assert response.json()["broker"] == "unavailable"
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
+    monkeypatch.setattr("childshield.core.views.broker_ok", lambda: True)
+    with mock.patch("childshield.core.health.connection.cursor", side_effect=OSError("connection refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable", "broker": "ok"}

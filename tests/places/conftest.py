@@ -1,0 +1,35 @@
+"""Fixtures for the places tests: the shipped reference data and a writer of small CSV files."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from childshield.places.services import AREA_COLUMNS, reference_data_load
+
+HEADER = ",".join(AREA_COLUMNS)
+
+
+@pytest.fixture
+def shipped_data(db):
+    return reference_data_load()
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[..., Path]:
+    def write(text: str, name: str = "areas.csv") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def areas_csv(write_file) -> Callable[..., Path]:
+    """A CSV file with the header row and the given data lines (so data starts on line 2)."""
+
+    def write(*lines: str) -> Path:
+        return write_file("\n".join([HEADER, *lines]) + "\n")
+
+    return write
