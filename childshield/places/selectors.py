@@ -1,0 +1,159 @@
+"""Reads of places: roll-ups through the area tree and its history, current areas, helplines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from childshield.places.models import Area, HelplineNumber
+
+
+def _valid_on(on: date) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+
+
+def area_roll_up(*, area: Area, level: str, on: date | None = None) -> Area | None:
+    """The area of `level` that contains `area`; with `on`, the one that held it on that day.
+
+    Without `on` the answer is the area as recorded (a 2024 record in Kim Thủy rolls up to Quảng
+    Bình). With `on`, a merged-away area is followed through `replaced_by` to its successor valid
+    on that day (Quảng Trị from 2025-07-01). None when no area of that level contains `area`, or
+    when the one found had ended on `on` without a successor (Viet Nam's abolished districts).
+    """
+    target_rank = Area.level_rank(level)
+    # Bad data must not hang a report, so every walk remembers where it has been.
+    seen: set[int] = set()
+    current: Area | None = area
+    while current is not None and current.level != level:
+        if current.pk in seen or Area.level_rank(current.level) < target_rank:
+            return None
+        seen.add(current.pk)
+        current = current.parent
+    if current is None or on is None:
+        return current
+
+    seen = set()
+    found: Area = current
+    while not found.is_valid_on(on):
+        ended_before = found.valid_to is not None and found.valid_to < on
+        if not ended_before or found.replaced_by is None or found.pk in seen:
+            return None
+        seen.add(found.pk)
+        found = found.replaced_by
+    return found
+
+
+def areas_current(*, country: str, level: str, on: date | None = None) -> QuerySet[Area]:
+    """Areas of `country` and `level` that existed on `on` (today by default)."""
+    on = on or timezone.localdate()
+    return Area.objects.filter(_valid_on(on), country=country, level=level).order_by("code")
+
+
+def area_children(*, area: Area, on: date | None = None) -> QuerySet[Area]:
+    """The areas directly under `area`; with `on`, only those that existed on that day."""
+    children = Area.objects.filter(parent=area).order_by("code")
+    if on is not None:
+        children = children.filter(_valid_on(on))
+    return children
+
+
+def area_get_by_code(*, code: str) -> Area | None:
+    return Area.objects.filter(code=code).first()
+
+
+def area_countries() -> QuerySet[Area]:
+    """The country-level areas loaded, one per country that has place data."""
+    return Area.objects.filter(level=Area.Level.COUNTRY).order_by("code")
+
+
+@dataclass
+class AreaNode:
+    """One area in a tree built for display, with its status on the chosen day."""
+
+    area: Area
+    on: date
+    children: list[AreaNode] = field(default_factory=list)
+
+    @property
+    def is_current(self) -> bool:
+        return self.area.is_valid_on(self.on)
+
+    @property
+    def has_ended(self) -> bool:
+        return self.area.valid_to is not None and self.area.valid_to < self.on
+
+    @property
+    def not_yet_valid(self) -> bool:
+        return self.area.valid_from is not None and self.area.valid_from > self.on
+
+
+@dataclass
+class LevelCount:
+    level: str
+    label: str
+    current: int
+    total: int
+
+
+@dataclass
+class AreaTree:
+    """All areas of one country as a tree, and how many of each level existed on the chosen day."""
+
+    root: AreaNode
+    counts: list[LevelCount]
+
+
+def area_trees(*, country: str | None = None, on: date | None = None) -> list[AreaTree]:
+    """One tree per country (all countries unless `country` is given), built from one query."""
+    on = on or timezone.localdate()
+    areas = Area.objects.select_related("replaced_by").order_by("country", "code")
+    if country:
+        areas = areas.filter(country=country)
+
+    nodes: dict[int, AreaNode] = {}
+    for area in areas:
+        nodes[area.pk] = AreaNode(area=area, on=on)
+    roots: list[AreaNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.area.parent_id) if node.area.parent_id is not None else None
+        if parent is None:
+            roots.append(node)
+        else:
+            parent.children.append(node)
+
+    trees: list[AreaTree] = []
+    for root in roots:
+        counts = {
+            level: LevelCount(level=level, label=str(label), current=0, total=0)
+            for level, label in Area.Level.choices
+        }
+        for node in _descendants(root):
+            counts[node.area.level].total += 1
+            counts[node.area.level].current += node.is_current
+        trees.append(
+            AreaTree(
+                root=root, counts=[c for c in counts.values() if c.total and c.level != Area.Level.COUNTRY]
+            )
+        )
+    return trees
+
+
+def _descendants(root: AreaNode) -> list[AreaNode]:
+    # Iterative, so a deep or malformed tree cannot exhaust the recursion limit.
+    found: list[AreaNode] = []
+    stack = list(root.children)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def helplines_for_country(*, country: str) -> QuerySet[HelplineNumber]:
+    """The helpline numbers to show for `country`, in the order they should appear."""
+    return HelplineNumber.objects.filter(country=country).order_by("order", "number")
