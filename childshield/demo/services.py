@@ -8,11 +8,13 @@ from django.db import transaction
 from childshield.accounts.models import Agency, Membership, User
 from childshield.core.errors import ApplicationError
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
+from childshield.places.services import agency_areas_add, reference_data_load
 from childshield.settings.demo_secrets import DEMO_PASSWORD
 
 
 @dataclass
 class SeedReport:
+    reference: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
 
@@ -23,12 +25,14 @@ def demo_seed(*, country: str = "VN") -> SeedReport:
     if not settings.ALLOW_DEMO_DATA:
         raise ApplicationError("Demo data is refused by these settings (production).", code="forbidden")
     report = SeedReport()
+    report.reference = [result.summary() for result in reference_data_load()]
     agencies: dict[str, Agency] = {}
     for spec in AGENCIES:
         agency, created = Agency.objects.get_or_create(
             country=country, name=spec.name, defaults={"kind": spec.kind}
         )
         agencies[spec.key] = agency
+        agency_areas_add(agency=agency, area_codes=spec.area_codes)
         (report.created if created else report.kept).append(f"agency {spec.name}")
     for account in ACCOUNTS:
         user = User.objects.filter(email=account.email).first()

@@ -260,3 +260,18 @@ class HelplineNumber(models.Model):
     def dial_uri(self) -> str:
         """A tel: link target: the number without spaces, so phones dial it as written."""
         return "tel:" + "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
+
+
+class AgencyArea(models.Model):
+    """An area an agency covers. It lives here, not on Agency, because places sits above accounts."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="covered_areas")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="agencies")
+
+    class Meta:
+        verbose_name = _("area an agency covers")
+        verbose_name_plural = _("areas agencies cover")
+        constraints = [models.UniqueConstraint(fields=["agency", "area"], name="agency_area_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} · {self.area.code}"

@@ -15,10 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from childshield.accounts.models import Agency
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
-from childshield.places.models import Area, HelplineNumber
+from childshield.places.models import AgencyArea, Area, HelplineNumber
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -590,3 +591,17 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> list[LoadResult]:
     results = [areas_load_csv(path=data_dir / name) for name in SHIPPED_AREA_FILES]
     results += [helplines_load(path=data_dir / name) for name in SHIPPED_HELPLINE_FILES]
     return results
+
+
+@transaction.atomic
+def agency_areas_add(*, agency: Agency, area_codes: Iterable[str]) -> int:
+    """Record that an agency covers these areas; returns how many were new. Unknown codes are an error."""
+    codes = list(dict.fromkeys(area_codes))
+    areas = {area.code: area for area in Area.objects.filter(code__in=codes)}
+    unknown = [code for code in codes if code not in areas]
+    if unknown:
+        raise ReferenceDataError(source="agency areas", errors=[f"unknown area code {code!r}" for code in unknown])
+    existing = set(AgencyArea.objects.filter(agency=agency, area__code__in=codes).values_list("area__code", flat=True))
+    new = [AgencyArea(agency=agency, area=areas[code]) for code in codes if code not in existing]
+    AgencyArea.objects.bulk_create(new)
+    return len(new)

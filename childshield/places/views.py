@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from childshield.accounts.permissions import Perm, require
 from childshield.places.forms import AreaListFilterForm
 from childshield.places.selectors import area_countries, area_trees
 
@@ -13,6 +14,7 @@ from childshield.places.selectors import area_countries, area_trees
 @login_required
 @require_GET
 def area_list(request: HttpRequest) -> HttpResponse:
+    require(request.membership, Perm.PLACES_VIEW)  # type: ignore[attr-defined]
     countries = [(area.country, area.name) for area in area_countries()]
     on = timezone.localdate()
     form = AreaListFilterForm(request.GET or None, countries=countries, initial={"on": on})

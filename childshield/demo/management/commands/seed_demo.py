@@ -17,6 +17,8 @@ class Command(BaseCommand):
             report = demo_seed()
         except ApplicationError as error:
             raise CommandError(str(error.message)) from error
+        for line in report.reference:
+            self.stdout.write(f"Reference data {line}")
         if report.created:
             self.stdout.write(self.style.SUCCESS(f"Created {len(report.created)} demo records."))
         if report.kept:
