@@ -33,7 +33,9 @@ def make_member(db: None) -> Callable[..., Membership]:
 
 @pytest.fixture
 def social_agency(db: None) -> Agency:
-    return Agency.objects.create(country="VN", name="Commune Social Work Office", kind=AgencyKind.SOCIAL_SERVICES)
+    return Agency.objects.create(
+        country="VN", name="Commune Social Work Office", kind=AgencyKind.SOCIAL_SERVICES
+    )
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("email", "password", "full_name")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
     filter_horizontal = ()
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]

@@ -15,6 +15,6 @@ def acting_for(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     return {
         "acting_membership": membership,
-        "my_memberships": memberships_for_user(user=user),  # type: ignore[arg-type]
+        "my_memberships": memberships_for_user(user=user),
         "navigation": navigation_for(membership),
     }

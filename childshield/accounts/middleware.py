@@ -75,7 +75,8 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        # django-otp's middleware adds is_verified() to the signed-in user.
+        if user.is_authenticated and not getattr(user, "is_verified", lambda: False)():
             namespace, view_name = _route(request)
             if namespace != "public" and view_name not in _TWO_FACTOR_EXEMPT:
                 from django_otp import user_has_device
@@ -95,8 +96,6 @@ class ActingMembershipMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = (  # type: ignore[attr-defined]
-            membership_acting(request=request, user=request.user)  # type: ignore[arg-type]
-            if request.user.is_authenticated
-            else None
+            membership_acting(request=request, user=request.user) if request.user.is_authenticated else None
         )
         return self.get_response(request)

@@ -95,7 +95,9 @@ class Agency(models.Model):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["country", "name"], name="agency_unique_name_per_country")]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="agency_unique_name_per_country")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -115,7 +117,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["agency__name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique_role_per_agency")
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="membership_unique_role_per_agency"
+            )
         ]
 
     def __str__(self) -> str:

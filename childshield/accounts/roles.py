@@ -19,7 +19,8 @@ ROLE_DESCRIPTIONS: dict[Role, str | Promise] = {
         "You supervise case workers, confirm emergency decisions and review cases before they close."
     ),
     Role.FOCAL_POINT: _(
-        "You are a teacher or a community focal point: you report concerns about a child and follow referrals."
+        "You are a teacher or a community focal point: "
+        "you report concerns about a child and follow referrals."
     ),
     Role.HOTLINE_ANALYST: _(
         "You assess reported web addresses and images, trace where they are hosted and send removal notices."
@@ -28,7 +29,8 @@ ROLE_DESCRIPTIONS: dict[Role, str | Promise] = {
         "You confirm analysts' assessments, escalate to police and partner hotlines, and watch removal times."
     ),
     Role.PROGRAMME_MANAGER: _(
-        "You follow the programme's figures by place, age, gender and harm, without seeing any child's identity."
+        "You follow the programme's figures by place, age, gender and harm, "
+        "without seeing any child's identity."
     ),
     Role.AGENCY_ADMIN: _("You manage who works in your agency and which role each person has."),
     Role.SYSTEM_ADMIN: _("You manage agencies, places and reference data for the whole system."),

@@ -14,13 +14,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childshield.accounts.forms import QueuedPasswordResetForm
 from childshield.accounts.models import Agency, Membership, Role, User, normalise_email
-from childshield.accounts.selectors import SESSION_MEMBERSHIP_KEY
 from childshield.accounts.permissions import Perm, Scope, require
+from childshield.accounts.selectors import SESSION_MEMBERSHIP_KEY
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
 from childshield.settings.demo_secrets import DEMO_PASSWORD
-
 
 
 @dataclass(frozen=True)
@@ -186,6 +185,11 @@ def membership_deactivate(*, acting: Membership, membership: Membership) -> Memb
         raise ApplicationError(_("You cannot remove your own role."), code="invalid")
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    audit.record(action=AuditAction.UPDATE, actor=acting.user, agency=acting.agency, obj=membership,
-                 reason="membership deactivated")
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=membership,
+        reason="membership deactivated",
+    )
     return membership

@@ -88,7 +88,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:two_factor_verify")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        refusal = services.two_factor_device_confirm(request=request, user=user, token=form.cleaned_data["token"])
+        refusal = services.two_factor_device_confirm(
+            request=request, user=user, token=form.cleaned_data["token"]
+        )
         if not refusal:
             messages.success(request, _("Two-factor authentication is on."))
             return redirect("accounts:home")
@@ -191,7 +193,9 @@ password_reset = auth_views.PasswordResetView.as_view(
     subject_template_name="accounts/email/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password_reset_done"),
 )
-password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password_reset_complete"),

@@ -1,1 +1,4 @@
-"""Append-only audit log. Every app writes through `from childshield.audit import services as audit; audit.record(...)`."""
+"""Append-only audit log.
+
+Every app writes through `from childshield.audit import services as audit; audit.record(...)`.
+"""

@@ -1,22 +1,16 @@
 """Writing audit events: `record` is the one call every app uses."""
 
-from typing import Protocol
-
 from django.db import models
 
 from childshield.audit.context import current_request_id
 from childshield.audit.models import AuditAction, AuditEvent
 
 
-class Identified(Protocol):
-    pk: object
-
-
 def record(
     *,
     action: AuditAction | str,
-    actor: Identified | None = None,
-    agency: Identified | None = None,
+    actor: models.Model | None = None,
+    agency: models.Model | None = None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",

@@ -10,7 +10,7 @@ def database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:  # noqa: BLE001 - any failure means "down"
+    except Exception:
         return False
 
 
@@ -19,5 +19,5 @@ def broker_ok() -> bool:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=1)
         return True
-    except Exception:  # noqa: BLE001 - any failure means "unavailable"
+    except Exception:
         return False

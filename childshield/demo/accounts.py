@@ -44,7 +44,9 @@ AGENCIES: tuple[DemoAgency, ...] = (
 
 ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("counsellor@demo.childshield.test", "Lan Demo", (("helpline", Role.COUNSELLOR),)),
-    DemoAccount("helpline.supervisor@demo.childshield.test", "Minh Demo", (("helpline", Role.HELPLINE_SUPERVISOR),)),
+    DemoAccount(
+        "helpline.supervisor@demo.childshield.test", "Minh Demo", (("helpline", Role.HELPLINE_SUPERVISOR),)
+    ),
     DemoAccount(
         "case.worker@demo.childshield.test",
         "Hoa Demo",

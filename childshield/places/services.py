@@ -600,8 +600,12 @@ def agency_areas_add(*, agency: Agency, area_codes: Iterable[str]) -> int:
     areas = {area.code: area for area in Area.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in areas]
     if unknown:
-        raise ReferenceDataError(source="agency areas", errors=[f"unknown area code {code!r}" for code in unknown])
-    existing = set(AgencyArea.objects.filter(agency=agency, area__code__in=codes).values_list("area__code", flat=True))
+        raise ReferenceDataError(
+            source="agency areas", errors=[f"unknown area code {code!r}" for code in unknown]
+        )
+    existing = set(
+        AgencyArea.objects.filter(agency=agency, area__code__in=codes).values_list("area__code", flat=True)
+    )
     new = [AgencyArea(agency=agency, area=areas[code]) for code in codes if code not in existing]
     AgencyArea.objects.bulk_create(new)
     return len(new)

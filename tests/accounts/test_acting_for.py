@@ -5,7 +5,9 @@ from childshield.accounts.models import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_a_person_in_two_agencies_chooses_and_every_page_shows_it(client, worker, outsider_agency, make_member, sign_in):
+def test_a_person_in_two_agencies_chooses_and_every_page_shows_it(
+    client, worker, outsider_agency, make_member, sign_in
+):
     second = make_member(email=worker.user.email, role=Role.FOCAL_POINT, agency=outsider_agency)
     sign_in(worker)
     home = client.get("/en/account/").content.decode()

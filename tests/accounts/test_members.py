@@ -20,8 +20,12 @@ def test_an_agency_admin_adds_a_new_person_who_gets_an_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/en/account/members/",
-            {"email": "New.Teacher@Example.org", "full_name": "New Teacher", "role": Role.FOCAL_POINT,
-             "agency": agency_admin.agency_id},
+            {
+                "email": "New.Teacher@Example.org",
+                "full_name": "New Teacher",
+                "role": Role.FOCAL_POINT,
+                "agency": agency_admin.agency_id,
+            },
         )
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="new.teacher@example.org")
@@ -34,7 +38,8 @@ def test_an_agency_admin_adds_a_new_person_who_gets_an_invitation(
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.content.decode()
     response = client.post(
-        form.redirect_chain[-1][0], {"new_password1": "choose-a-good-one-77", "new_password2": "choose-a-good-one-77"}
+        form.redirect_chain[-1][0],
+        {"new_password1": "choose-a-good-one-77", "new_password2": "choose-a-good-one-77"},
     )
     assert response.status_code == 302
     assert User.objects.get(email="new.teacher@example.org").check_password("choose-a-good-one-77")
@@ -51,7 +56,9 @@ def test_an_agency_admin_cannot_add_people_to_another_agency(client, agency_admi
     assert not User.objects.filter(email="x@example.org").exists()
 
 
-def test_an_agency_admin_sees_and_removes_only_their_agency_members(client, agency_admin, worker, outsider, sign_in):
+def test_an_agency_admin_sees_and_removes_only_their_agency_members(
+    client, agency_admin, worker, outsider, sign_in
+):
     sign_in(agency_admin)
     html = client.get("/en/account/members/").content.decode()
     assert worker.user.email in html

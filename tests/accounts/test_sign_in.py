@@ -8,9 +8,7 @@ from childshield.settings.demo_secrets import DEMO_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("language", "heading"), [("en", "Sign in"), ("vi", "Đăng nhập"), ("km", "ចូលគណនី")]
-)
+@pytest.mark.parametrize(("language", "heading"), [("en", "Sign in"), ("vi", "Đăng nhập"), ("km", "ចូលគណនី")])
 def test_the_sign_in_page_speaks_each_language(client, language, heading):
     response = client.get(f"/{language}/account/sign-in/")
     assert response.status_code == 200
@@ -38,7 +36,9 @@ def test_e_mail_case_does_not_matter(client, worker):
 
 
 def test_a_wrong_password_is_told_plainly_and_audited(client, worker):
-    response = client.post("/en/account/sign-in/", {"username": worker.user.email, "password": "nope-nope-nope"})
+    response = client.post(
+        "/en/account/sign-in/", {"username": worker.user.email, "password": "nope-nope-nope"}
+    )
     assert response.status_code == 200
     assert "That e-mail address and password do not match" in response.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.FAILED_SIGN_IN)
@@ -73,7 +73,11 @@ def test_pages_need_sign_in_and_come_back_after_it(client, worker):
 def test_next_cannot_send_people_to_another_site(client, worker):
     response = client.post(
         "/en/account/sign-in/",
-        {"username": worker.user.email, "password": "a-long-test-password-1", "next": "https://evil.example/"},
+        {
+            "username": worker.user.email,
+            "password": "a-long-test-password-1",
+            "next": "https://evil.example/",
+        },
     )
     assert response["Location"] == "/en/account/"
 
@@ -89,7 +93,9 @@ def test_sign_out_ends_the_session_and_is_audited(client, worker, sign_in):
 def test_the_demo_password_is_refused_where_demo_data_is_not_allowed(client, make_member):
     member = make_member(email="someone@example.org", role=Role.COUNSELLOR, password=DEMO_PASSWORD)
     with override_settings(ALLOW_DEMO_DATA=False):
-        response = client.post("/en/account/sign-in/", {"username": member.user.email, "password": DEMO_PASSWORD})
+        response = client.post(
+            "/en/account/sign-in/", {"username": member.user.email, "password": DEMO_PASSWORD}
+        )
     assert response.status_code == 200
     assert "public demo password" in response.content.decode()
     assert "_auth_user_id" not in client.session

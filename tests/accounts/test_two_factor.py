@@ -59,9 +59,13 @@ def _post(client: Client, path: str, data: dict) -> object:
     return client.post(path, data, secure=True)
 
 
-def test_a_new_staff_member_must_set_up_an_authenticator_then_signs_in_with_a_real_code(production_like, worker):
+def test_a_new_staff_member_must_set_up_an_authenticator_then_signs_in_with_a_real_code(
+    production_like, worker
+):
     client = production_like
-    response = _post(client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"})
+    response = _post(
+        client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"}
+    )
     assert response.status_code == 302
 
     # Before two-factor is set up, every staff page leads to the setup page.
@@ -79,7 +83,9 @@ def test_a_new_staff_member_must_set_up_an_authenticator_then_signs_in_with_a_re
     # Right after a wrong code the device asks to wait; the person waits.
     response = _post(client, "/en/account/two-factor/setup/", {"token": _code(device)})
     assert "Too many wrong codes. Wait" in response.content.decode()
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=timezone.now() - timedelta(seconds=5))
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(seconds=5)
+    )
 
     response = _post(client, "/en/account/two-factor/setup/", {"token": _code(device)})
     assert response.status_code == 302
@@ -87,12 +93,16 @@ def test_a_new_staff_member_must_set_up_an_authenticator_then_signs_in_with_a_re
 
     # Next time: password, then the code from the app.
     _post(client, "/en/account/sign-out/", {})
-    _post(client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"})
+    _post(
+        client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"}
+    )
     response = client.get("/en/audit/", secure=True)
     assert response["Location"] == "/en/account/two-factor/"
     device.refresh_from_db()
     # A code may not be used twice: use the next time step's, which the device accepts too.
-    response = _post(client, "/en/account/two-factor/", {"token": _code(device, offset=1), "next": "/en/audit/"})
+    response = _post(
+        client, "/en/account/two-factor/", {"token": _code(device, offset=1), "next": "/en/audit/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/en/audit/"
     assert client.get("/en/audit/", secure=True).status_code == 200
@@ -101,7 +111,9 @@ def test_a_new_staff_member_must_set_up_an_authenticator_then_signs_in_with_a_re
 def test_a_wrong_code_keeps_the_door_closed(production_like, worker):
     client = production_like
     device = TOTPDevice.objects.create(user=worker.user, name="phone", confirmed=True)
-    _post(client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"})
+    _post(
+        client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"}
+    )
     response = _post(client, "/en/account/two-factor/", {"token": _wrong_code(device)})
     assert response.status_code == 200
     assert "That code is not right or has expired" in response.content.decode()
@@ -111,14 +123,18 @@ def test_a_wrong_code_keeps_the_door_closed(production_like, worker):
 def test_a_stolen_password_cannot_replace_the_authenticator(production_like, worker):
     client = production_like
     TOTPDevice.objects.create(user=worker.user, name="phone", confirmed=True)
-    _post(client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"})
+    _post(
+        client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"}
+    )
     response = client.get("/en/account/two-factor/setup/", secure=True)
     assert response["Location"] == "/en/account/two-factor/"
 
 
 def test_production_cookies_are_secure_host_cookies(production_like, worker):
     client = production_like
-    _post(client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"})
+    _post(
+        client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"}
+    )
     cookie = client.cookies["__Host-sessionid"]
     assert cookie["secure"]
     assert cookie["httponly"]

@@ -40,11 +40,11 @@ def test_postgresql_rejects_an_update_or_delete_of_an_event_in_raw_sql(worker):
     event = audit.record(action=AuditAction.VIEW, actor=worker.user, obj=worker, reason="original")
     table = AuditEvent._meta.db_table
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET reason = 'rewritten' WHERE id = %s", [event.pk])  # noqa: S608
+        cursor.execute(f"UPDATE {table} SET reason = 'rewritten' WHERE id = %s", [event.pk])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [event.pk])  # noqa: S608
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [event.pk])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT reason FROM {table} WHERE id = %s", [event.pk])  # noqa: S608
+        cursor.execute(f"SELECT reason FROM {table} WHERE id = %s", [event.pk])
         assert cursor.fetchone() == ("original",)
 
 

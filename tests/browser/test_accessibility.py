@@ -37,7 +37,14 @@ def _sign_in(page, live_server, email: str, language: str = "en") -> None:
 def test_staff_pages_are_accessible(live_server, page, axe, make_member, language):
     admin = make_member(email="admin@example.org", role=Role.SYSTEM_ADMIN)
     _sign_in(page, live_server, admin.user.email, language)
-    for path in ["account/", "account/members/", "account/agencies/", "account/security/", "audit/", "places/areas/"]:
+    for path in [
+        "account/",
+        "account/members/",
+        "account/agencies/",
+        "account/security/",
+        "audit/",
+        "places/areas/",
+    ]:
         page.goto(f"{live_server.url}/{language}/{path}")
         assert page.locator("main h1").count() >= 1, path
         assert_accessible(axe, page)

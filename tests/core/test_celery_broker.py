@@ -28,7 +28,9 @@ def test_an_e_mail_task_travels_through_redis_to_a_worker(mailoutbox):
     celery_app.conf.update(task_always_eager=False, broker_url=f"redis://{REDIS_HOST}:{REDIS_PORT}/14")
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            result = send_email.delay(subject="Broker check", body="Sent through Redis.", to=["someone@example.org"])
+            result = send_email.delay(
+                subject="Broker check", body="Sent through Redis.", to=["someone@example.org"]
+            )
             assert result.id
             deadline = time.monotonic() + 15
             while not mailoutbox and time.monotonic() < deadline:

@@ -9,7 +9,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 import childshield.settings
-from childshield.settings.demo_secrets import DEMO_BLIND_INDEX_KEY, DEMO_FIELD_ENCRYPTION_KEYS, DEMO_SECRET_KEY
+from childshield.settings.demo_secrets import (
+    DEMO_BLIND_INDEX_KEY,
+    DEMO_FIELD_ENCRYPTION_KEYS,
+    DEMO_SECRET_KEY,
+)
 
 PRODUCTION = Path(childshield.settings.__file__).parent / "production.py"
 
@@ -17,7 +21,9 @@ PRODUCTION = Path(childshield.settings.__file__).parent / "production.py"
 @pytest.fixture
 def good_env(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 64)
-    monkeypatch.setenv("FIELD_ENCRYPTION_KEYS", f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}")
+    monkeypatch.setenv(
+        "FIELD_ENCRYPTION_KEYS", f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
+    )
     monkeypatch.setenv("BLIND_INDEX_KEY", "b" * 40)
     monkeypatch.setenv("ALLOWED_HOSTS", "childshield.example")
     monkeypatch.delenv("REQUIRE_TWO_FACTOR", raising=False)

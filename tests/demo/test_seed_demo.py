@@ -21,8 +21,16 @@ def _seed() -> str:
 def test_the_demo_has_every_agency_kind_of_the_pilot_and_one_account_per_role():
     _seed()
     kinds = set(Agency.objects.values_list("kind", flat=True))
-    assert {AgencyKind.SCHOOL, AgencyKind.SOCIAL_SERVICES, AgencyKind.HELPLINE, AgencyKind.HOTLINE,
-            AgencyKind.HEALTH, AgencyKind.POLICE, AgencyKind.NGO, AgencyKind.PLATFORM} <= kinds
+    assert {
+        AgencyKind.SCHOOL,
+        AgencyKind.SOCIAL_SERVICES,
+        AgencyKind.HELPLINE,
+        AgencyKind.HOTLINE,
+        AgencyKind.HEALTH,
+        AgencyKind.POLICE,
+        AgencyKind.NGO,
+        AgencyKind.PLATFORM,
+    } <= kinds
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
 
@@ -64,7 +72,9 @@ def test_each_demo_account_signs_in_and_sees_the_pages_of_its_role(client, accou
     for item in navigation_for(membership):
         page = client.get(f"/en/{_path(item.url_name)}")
         assert page.status_code == 200, item.url_name
-    hidden = {"accounts:members", "accounts:agencies"} - {item.url_name for item in navigation_for(membership)}
+    hidden = {"accounts:members", "accounts:agencies"} - {
+        item.url_name for item in navigation_for(membership)
+    }
     for url_name in hidden:
         assert client.get(f"/en/{_path(url_name)}").status_code == 403
 

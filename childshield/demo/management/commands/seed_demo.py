@@ -22,5 +22,7 @@ class Command(BaseCommand):
         if report.created:
             self.stdout.write(self.style.SUCCESS(f"Created {len(report.created)} demo records."))
         if report.kept:
-            self.stdout.write(f"Kept {len(report.kept)} demo records that were already there (nothing changed).")
+            self.stdout.write(
+                f"Kept {len(report.kept)} demo records that were already there (nothing changed)."
+            )
         self.stdout.write(f"Demo accounts use the password: {DEMO_PASSWORD}")
