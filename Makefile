@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install install-dev demo test lint chromium messages lock clean
+.PHONY: install install-dev demo test lint system-packages messages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,15 +28,20 @@ demo: install
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# Browser tests drive Debian's chromium; install it when it is missing (never a downloaded browser).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
+# Tests need Debian's chromium (browser tests; never a downloaded browser) and GNU gettext
+# (the check that the translation catalogs hold every string); install whichever is missing.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
-	}
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
-test: install-dev chromium
+test: install-dev system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -44,7 +49,7 @@ lint: install-dev
 	$(BIN)/mypy childshield
 
 # Extract and compile translations (needs GNU gettext; the compiled .mo files are committed).
-messages: install-dev
+messages: install-dev system-packages
 	$(MANAGE) makemessages --locale vi --locale km --no-obsolete --ignore ".venv/*" --ignore "tests/*"
 	$(MANAGE) compilemessages --ignore ".venv/*"
 
