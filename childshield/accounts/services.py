@@ -71,10 +71,10 @@ def user_sign_out(*, request: HttpRequest, reason: str = "") -> None:
     logout(request)
 
 
-def two_factor_device_start(*, user: User) -> TOTPDevice:
-    """An unconfirmed TOTP device whose secret the user scans; earlier unconfirmed ones are dropped."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+def two_factor_device_pending(*, user: User) -> TOTPDevice:
+    """The unconfirmed TOTP device whose key the person is setting up; a new one if there is none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
 def _token_refusal(device: TOTPDevice, token: str) -> str:

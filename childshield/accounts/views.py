@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -16,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childshield.accounts import selectors, services
 from childshield.accounts.forms import MembershipCreateForm, QueuedPasswordResetForm, SignInForm, TokenForm
 from childshield.accounts.models import Role, User
-from childshield.accounts.permissions import Perm, require
+from childshield.accounts.permissions import Perm, Scope, require
 from childshield.accounts.roles import ROLE_DESCRIPTIONS
+from childshield.audit.models import AuditAction
+from childshield.audit.selectors import audit_events_visible
 from childshield.core.errors import ApplicationError
 
 
@@ -95,9 +97,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Two-factor authentication is on."))
             return redirect("accounts:home")
         form.add_error("token", refusal)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
-    if device is None:
-        device = services.two_factor_device_start(user=user)
+    device = services.two_factor_device_pending(user=user)
     qr = segno.make(device.config_url, error="m")
     secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
     context: dict[str, Any] = {
@@ -203,3 +203,20 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log of the agency the person acts for; every agency's for system administrators."""
+    acting = request.membership  # type: ignore[attr-defined]
+    scope = require(acting, Perm.AUDIT_VIEW)
+    events = audit_events_visible(agency_id=acting.agency_id, see_all=scope == Scope.ALL)
+    action = request.GET.get("action", "")
+    if action in AuditAction.values:
+        events = events.filter(action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/event_list.html",
+        {"page": page, "actions": AuditAction.choices, "action": action, "see_all": scope == Scope.ALL},
+    )

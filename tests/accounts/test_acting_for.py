@@ -34,3 +34,21 @@ def test_a_removed_membership_no_longer_gives_access(client, worker, sign_in):
     worker.is_active = False
     worker.save()
     assert client.get("/en/audit/").status_code == 403
+
+
+def test_the_agency_can_be_switched_from_any_page(client, worker, outsider_agency, make_member, sign_in):
+    second = make_member(email=worker.user.email, role=Role.FOCAL_POINT, agency=outsider_agency)
+    sign_in(worker)
+    page = client.get("/en/audit/")
+    # Until the person chooses, pages that need an agency say so, and offer the choice.
+    assert page.status_code == 403
+    assert "Choose the agency you act for first" in page.content.decode()
+    assert 'id="switch-membership"' in page.content.decode()
+    response = client.post("/en/account/acting-for/", {"membership": second.pk, "next": "/en/audit/"})
+    assert response["Location"] == "/en/audit/"
+    assert "Provincial Police (test)</strong>" in client.get("/en/audit/").content.decode()
+
+
+def test_someone_in_one_agency_sees_no_switch(client, worker, sign_in):
+    sign_in(worker)
+    assert 'id="switch-membership"' not in client.get("/en/audit/").content.decode()

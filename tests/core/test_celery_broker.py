@@ -11,7 +11,9 @@ from childshield.celery import app as celery_app
 from childshield.core.health import broker_ok
 
 
-@pytest.mark.skipif(not broker_ok(), reason="no broker answers at CELERY_BROKER_URL (Redis at 127.0.0.1:6379)")
+@pytest.mark.skipif(
+    not broker_ok(), reason="no broker answers at CELERY_BROKER_URL (Redis at 127.0.0.1:6379)"
+)
 def test_an_e_mail_task_travels_through_redis_to_a_worker(mailoutbox):
     assert celery_app.conf.broker_url.startswith("redis://")
     # A queue of its own, so a developer's running workers do not take the task.
@@ -19,9 +21,15 @@ def test_an_e_mail_task_travels_through_redis_to_a_worker(mailoutbox):
     saved = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
-        with start_worker(celery_app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=10):
+        with start_worker(
+            celery_app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=10
+        ):
             result = send_email.apply_async(
-                kwargs={"subject": "Broker check", "body": "Sent through Redis.", "to": ["someone@example.org"]},
+                kwargs={
+                    "subject": "Broker check",
+                    "body": "Sent through Redis.",
+                    "to": ["someone@example.org"],
+                },
                 queue=queue,
             )
             assert result.id

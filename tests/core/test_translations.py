@@ -36,11 +36,15 @@ def test_the_compiled_catalog_matches_its_source(language):
     path = LOCALE / language / "LC_MESSAGES" / "django.mo"
     assert path.exists(), f"{path} is missing; run `make messages`"
     compiled = polib.mofile(str(path))
-    built = {(entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural.get(0, "") for entry in compiled}
+    built = {
+        (entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural.get(0, "") for entry in compiled
+    }
     assert built == source, f"locale/{language}: the .mo is stale; run `make messages`"
 
 
-@pytest.mark.skipif(not shutil.which("xgettext"), reason="GNU gettext is not installed (make test installs it)")
+@pytest.mark.skipif(
+    not shutil.which("xgettext"), reason="GNU gettext is not installed (make test installs it)"
+)
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_catalog_holds_every_string_of_the_code(language, tmp_path):
     copy = tmp_path / "locale"
