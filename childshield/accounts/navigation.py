@@ -1,5 +1,10 @@
-"""The staff navigation: each item shows only to people whose role grants its permission."""
+"""The staff navigation: each item shows only to people whose role lets them open it.
 
+Apps above accounts add their own items with `register` from their AppConfig.ready(), so that
+accounts never imports them.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -13,18 +18,31 @@ from childshield.accounts.permissions import Perm, has_perm
 class NavItem:
     url_name: str
     label: str | Promise
-    perm: Perm | None
+    visible: Callable[[Membership | None], bool]
+    order: int = 100
 
 
-# Later apps add their items here, each guarded by its own permission.
-ITEMS: list[NavItem] = [
-    NavItem("accounts:home", _("Home"), None),
-    NavItem("accounts:members", _("Members"), Perm.MEMBERS_MANAGE),
-    NavItem("accounts:agencies", _("Agencies"), Perm.AGENCIES_VIEW),
-    NavItem("places:area_list", _("Places"), Perm.PLACES_VIEW),
-    NavItem("audit:event_list", _("Audit log"), Perm.AUDIT_VIEW),
+def _always(membership: Membership | None) -> bool:
+    return True
+
+
+def _holds(perm: Perm) -> Callable[[Membership | None], bool]:
+    return lambda membership: has_perm(membership, perm)
+
+
+_ITEMS: list[NavItem] = [
+    NavItem("accounts:home", _("Home"), _always, order=0),
+    NavItem("accounts:members", _("Members"), _holds(Perm.MEMBERS_MANAGE), order=800),
+    NavItem("accounts:agencies", _("Agencies"), _holds(Perm.AGENCIES_VIEW), order=810),
+    NavItem("places:area_list", _("Places"), _holds(Perm.PLACES_VIEW), order=820),
+    NavItem("audit:event_list", _("Audit log"), _holds(Perm.AUDIT_VIEW), order=900),
 ]
 
 
+def register(item: NavItem) -> None:
+    """Add an app's page to the navigation (once; registering the same URL name again replaces it)."""
+    _ITEMS[:] = [existing for existing in _ITEMS if existing.url_name != item.url_name] + [item]
+
+
 def navigation_for(membership: Membership | None) -> list[NavItem]:
-    return [item for item in ITEMS if item.perm is None or has_perm(membership, item.perm)]
+    return sorted((item for item in _ITEMS if item.visible(membership)), key=lambda item: item.order)

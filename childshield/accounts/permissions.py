@@ -2,10 +2,14 @@
 
 Modelled on Primero: a permission is an action on a resource, granted to a role with a scope
 (the user's own records, their agency's, or all). Every check goes through `scope_for` or
-`require`; views never compare roles themselves.
+`require`; views never compare roles themselves. Each other concern keeps its own permissions
+module (e.g. `cases/permissions.py`) with its own names and grants table, checked through
+`scope_in` and `require_in` here.
 """
 
+from collections.abc import Mapping
 from enum import IntEnum, StrEnum
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 
@@ -49,13 +53,27 @@ ROLE_GRANTS: dict[Role, dict[Perm, Scope]] = {
 }
 
 
-def scope_for(membership: Membership | None, perm: Perm) -> Scope | None:
-    """The widest scope in which the acting membership holds `perm`, or None."""
+P = TypeVar("P", bound=str)
+
+
+def scope_in(grants: Mapping[Role, Mapping[P, Scope]], membership: Membership | None, perm: P) -> Scope | None:
+    """The widest scope in which the acting membership holds `perm` under `grants`, or None."""
     if membership is None or not membership.is_active or not membership.user.is_active:
         return None
     if not membership.agency.is_active:
         return None
-    return ROLE_GRANTS.get(Role(membership.role), {}).get(perm)
+    return grants.get(Role(membership.role), {}).get(perm)
+
+
+def require_in(grants: Mapping[Role, Mapping[P, Scope]], membership: Membership | None, perm: P) -> Scope:
+    scope = scope_in(grants, membership, perm)
+    if scope is None:
+        raise PermissionDenied(perm)
+    return scope
+
+
+def scope_for(membership: Membership | None, perm: Perm) -> Scope | None:
+    return scope_in(ROLE_GRANTS, membership, perm)
 
 
 def has_perm(membership: Membership | None, perm: Perm) -> bool:
@@ -63,7 +81,4 @@ def has_perm(membership: Membership | None, perm: Perm) -> bool:
 
 
 def require(membership: Membership | None, perm: Perm) -> Scope:
-    scope = scope_for(membership, perm)
-    if scope is None:
-        raise PermissionDenied(perm.value)
-    return scope
+    return require_in(ROLE_GRANTS, membership, perm)
