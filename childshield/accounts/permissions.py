@@ -56,7 +56,9 @@ ROLE_GRANTS: dict[Role, dict[Perm, Scope]] = {
 P = TypeVar("P", bound=str)
 
 
-def scope_in(grants: Mapping[Role, Mapping[P, Scope]], membership: Membership | None, perm: P) -> Scope | None:
+def scope_in(
+    grants: Mapping[Role, Mapping[P, Scope]], membership: Membership | None, perm: P
+) -> Scope | None:
     """The widest scope in which the acting membership holds `perm` under `grants`, or None."""
     if membership is None or not membership.is_active or not membership.user.is_active:
         return None
