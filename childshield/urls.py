@@ -3,6 +3,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from childshield.accounts import views as account_views
 from childshield.core import views as core_views
@@ -12,11 +13,16 @@ audit_patterns = ([path("", account_views.audit_log, name="event_list")], "audit
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/v1/", include("childshield.hashing.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("childshield.core.urls")),
+    path("", include("childshield.intake.urls")),
+    path("cases/", include("childshield.cases.urls")),
+    path("hashing/", include("childshield.hashing.urls")),
     path("account/", include("childshield.accounts.urls")),
     path("audit/", include(audit_patterns)),
     path("places/", include("childshield.places.urls")),

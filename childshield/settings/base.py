@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "childshield.accounts",
     "childshield.audit",
     "childshield.places",
+    "childshield.hashing",
+    "childshield.intake",
+    "childshield.cases",
     "childshield.demo",
 ]
 
