@@ -1,5 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from childshield.intake import views
 
 app_name = "intake"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("report/status/", views.status, name="status"),
+    path("report/status/reply/", views.reply, name="reply"),
+    path("report/status/updates/", views.thread_updates, name="thread_updates"),
+    path("help/", views.help_index, name="help_index"),
+    path("help/<slug:slug>/", views.help_page, name="help_page"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/<str:reference>/", views.report_detail, name="report_detail"),
+]

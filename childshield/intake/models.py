@@ -1,0 +1,201 @@
+"""Reports from every channel and the thread between the person who reported and the helpline."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from childshield.core.fields import EncryptedJSONField, EncryptedTextField
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    WALK_IN = "walk_in", _("In person")
+    PLATFORM = "platform", _("Platform")
+    PARTNER = "partner", _("Partner hotline")
+
+
+class About(models.TextChoices):
+    ME = "me", _("Me")
+    FRIEND = "friend", _("A friend")
+    CHILD_I_KNOW = "child_i_know", _("A child I know")
+    SEEN_ONLINE = "seen_online", _("Something I saw online")
+
+
+class Harm(models.TextChoices):
+    THREATENED = "threatened", _("Someone threatens to share my pictures or asks for money")
+    ASKED_FOR_PICTURES = "asked_for_pictures", _("Someone asked for sexual pictures or videos")
+    PICTURES_SHARED = "pictures_shared", _("Private pictures were shared without saying yes")
+    UNWANTED_IMAGES = "unwanted_images", _("Someone sent sexual pictures I did not want")
+    GROOMING = "grooming", _("An older person is too friendly, gives gifts or wants to meet")
+    BULLYING = "bullying", _("Sexual comments, jokes or rumours that hurt")
+    ABUSE_MATERIAL = "abuse_material", _("I saw sexual pictures or videos of a child")
+    OTHER = "other", _("Something else")
+
+
+class Platform(models.TextChoices):
+    FACEBOOK = "facebook", "Facebook"
+    MESSENGER = "messenger", "Messenger"
+    ZALO = "zalo", "Zalo"
+    TIKTOK = "tiktok", "TikTok"
+    YOUTUBE = "youtube", "YouTube"
+    INSTAGRAM = "instagram", "Instagram"
+    TELEGRAM = "telegram", "Telegram"
+    DISCORD = "discord", "Discord"
+    GAME = "game", _("An online game")
+    WEBSITE = "website", _("A website")
+    OTHER = "other", _("Somewhere else")
+    UNKNOWN = "unknown", _("I don't know")
+
+
+class When(models.TextChoices):
+    STILL = "still", _("It is still happening")
+    TODAY = "today", _("Today")
+    THIS_WEEK = "this_week", _("This week")
+    THIS_MONTH = "this_month", _("This month")
+    EARLIER = "earlier", _("Longer ago")
+    NOT_SURE = "not_sure", _("I'm not sure")
+
+
+class SafeNow(models.TextChoices):
+    YES = "yes", _("Yes, I am safe")
+    NO = "no", _("No, I am not safe")
+    NOT_SURE = "not_sure", _("I'm not sure")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_10 = "under_10", _("Under 10")
+    AGE_10_12 = "10_12", _("10 to 12")
+    AGE_13_15 = "13_15", _("13 to 15")
+    AGE_16_17 = "16_17", _("16 or 17")
+    ADULT = "18_plus", _("18 or older")
+
+
+class Gender(models.TextChoices):
+    GIRL = "girl", _("Girl")
+    BOY = "boy", _("Boy")
+    ANOTHER = "another", _("Another way")
+
+
+class ContactMethod(models.TextChoices):
+    NONE = "none", _("Do not contact me. I will come back to this page.")
+    PHONE = "phone", _("Phone call or text")
+    ZALO = "zalo", "Zalo"
+    MESSENGER = "messenger", "Messenger"
+    EMAIL = "email", _("E-mail")
+
+
+class ReportStatus(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Being answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Screening(models.TextChoices):
+    """Which lane a report waits in: anti-abuse never drops a report, it only sorts it below."""
+
+    CLEAR = "clear", _("Clear")
+    FLOOD = "flood", _("Sent in a burst from one place")
+    AUTOMATED = "automated", _("Looks automated")
+
+
+class Report(models.Model):
+    """What someone told us, from any channel. Free text, web addresses and contact are encrypted."""
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    country = models.CharField(_("country"), max_length=2, help_text=_("The country whose helpline received it."))
+    reference = models.CharField(_("reference code"), max_length=16, unique=True)
+    # A password-style hash (Django's hashers): the passphrase itself is never stored.
+    passphrase_hash = models.CharField(_("passphrase hash"), max_length=200, blank=True)
+    about = models.CharField(_("about whom"), max_length=20, choices=About.choices)
+    harms = models.JSONField(_("what happened"), default=list, blank=True)
+    description = EncryptedTextField(_("in their own words"), blank=True, default="")
+    platform = models.CharField(_("where"), max_length=20, choices=Platform.choices, blank=True)
+    urls = EncryptedJSONField(_("web addresses"), default=list, blank=True)
+    source = models.CharField(
+        _("came from"), max_length=50, blank=True, help_text=_("The ?from= of the link that opened the form.")
+    )
+    happened = models.CharField(_("when"), max_length=20, choices=When.choices, blank=True)
+    safe_now = models.CharField(_("safe now"), max_length=20, choices=SafeNow.choices, blank=True)
+    is_urgent = models.BooleanField(_("urgent"), default=False)
+    age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    province = models.ForeignKey(
+        "places.Area", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    contact_method = models.CharField(
+        _("may we contact"), max_length=20, choices=ContactMethod.choices, default=ContactMethod.NONE
+    )
+    contact = EncryptedTextField(_("contact"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.NEW
+    )
+    screening = models.CharField(
+        _("screening"), max_length=20, choices=Screening.choices, default=Screening.CLEAR
+    )
+    # SHA-256 of the form's one-time token: the same form sent twice makes one report.
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["country", "status", "screening", "created_at"], name="intake_report_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_reference
+
+    @property
+    def display_reference(self) -> str:
+        """The code as shown to people: two groups of four, easier to read aloud and copy."""
+        return f"{self.reference[:4]}-{self.reference[4:]}" if len(self.reference) == 8 else self.reference
+
+    def harm_labels(self) -> list[str]:
+        labels = dict(Harm.choices)
+        return [str(labels.get(harm, harm)) for harm in self.harms]
+
+
+class Sender(models.TextChoices):
+    REPORTER = "reporter", _("The person who reported")
+    STAFF = "staff", _("Helpline")
+
+
+class ReportMessage(models.Model):
+    """One message in a report's thread, from the person who reported or from helpline staff."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(_("from"), max_length=20, choices=Sender.choices)
+    author = models.ForeignKey(
+        "accounts.Membership",
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_messages",
+    )
+    body = EncryptedTextField(_("message"))
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report message")
+        verbose_name_plural = _("report messages")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(sender="staff", author__isnull=False))
+                | (models.Q(sender="reporter", author__isnull=True)),
+                name="intake_message_author_matches_sender",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.sender} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,31 @@
+// The reply thread: new messages appear without reloading. Without JavaScript the page still works.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-thread]");
+  var token = document.querySelector("input[name=thread_token]");
+  if (!box || !token || !window.fetch || !window.FormData) { return; }
+  var list = box.querySelector("ol");
+  var seconds = parseInt(box.getAttribute("data-poll-seconds"), 10) || 20;
+  function poll() {
+    var body = new FormData();
+    body.append("thread_token", token.value);
+    fetch(box.getAttribute("data-updates-url"), { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) { throw response; } return response.text(); })
+      .then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html;
+        Array.prototype.forEach.call(holder.content.querySelectorAll("li[data-message-id]"), function (item) {
+          var id = item.getAttribute("data-message-id");
+          if (!list.querySelector('li[data-message-id="' + id + '"]')) { list.appendChild(item); }
+        });
+        window.setTimeout(poll, seconds * 1000);
+      })
+      .catch(function (problem) {
+        // 403: the page timed out, and reloading asks for the code again. Otherwise the network
+        // dropped: try again later.
+        if (problem && problem.status === 403) { return; }
+        window.setTimeout(poll, seconds * 3000);
+      });
+  }
+  window.setTimeout(poll, seconds * 1000);
+})();

@@ -1,0 +1,270 @@
+"""Public pages (the report, the reply thread, advice) and the helpline's minimal list of reports.
+
+The public forms set no cookie and need no session. They are exempt from Django's cookie-based
+CSRF check on purpose: nothing they do acts for a signed-in person, so a forged post could do no
+more than its author could do directly, while the cookie would shut out children whose browsers
+block cookies and would throw away a report typed on a page left open too long. Posts from another
+site are still refused by their Origin header; signed one-time form tokens stop double submissions
+and tell an expired form apart.
+"""
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from childshield.core.errors import ApplicationError
+from childshield.intake import rate_limits, selectors, services
+from childshield.intake.forms import (
+    ReporterMessageForm,
+    ReportForm,
+    StaffReplyForm,
+    ThreadOpenForm,
+    platform_from_link,
+    source_from_link,
+    url_from_link,
+)
+from childshield.intake.help_pages import HELP_PAGES, help_page_for
+from childshield.intake.models import Report, Screening
+from childshield.intake.tokens import (
+    TokenState,
+    form_token_check,
+    form_token_issue,
+    thread_token_issue,
+    thread_token_reference,
+)
+from childshield.places.models import Area
+from childshield.places.selectors import areas_current
+
+
+def _from_this_site(request: HttpRequest) -> bool:
+    """False only for a post that a browser says came from another site."""
+    origin = request.headers.get("Origin", "")
+    if not origin or origin == "null":
+        return True
+    if origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    return urlsplit(origin).netloc == request.get_host()
+
+
+def _refuse_other_site() -> HttpResponse:
+    return HttpResponseForbidden(_("This form can only be sent from this site."))
+
+
+def _provinces() -> Any:
+    return areas_current(country=settings.CHILDSHIELD_COUNTRY, level=Area.Level.PROVINCE)
+
+
+def _poll_seconds() -> int:
+    return int(getattr(settings, "INTAKE_POLL_SECONDS", 20))
+
+
+def _with_fresh_token(data: QueryDict) -> QueryDict:
+    fresh = data.copy()
+    fresh["form_token"] = form_token_issue()
+    return fresh
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    provinces = _provinces()
+    notice = ""
+    if request.method == "GET":
+        initial = {
+            "form_token": form_token_issue(),
+            "platform": platform_from_link(request.GET.get("from", "")),
+            "source": source_from_link(request.GET.get("from", "")),
+            "url1": url_from_link(request.GET.get("url", "")),
+        }
+        form = ReportForm(initial=initial, provinces=provinces)
+        return render(request, "intake/report.html", {"form": form})
+
+    if not _from_this_site(request):
+        return _refuse_other_site()
+    token = form_token_check(request.POST.get("form_token", ""))
+    form = ReportForm(request.POST, provinces=provinces)
+    client = rate_limits.client_key(request)
+    if token.state is not TokenState.FRESH:
+        form = ReportForm(_with_fresh_token(request.POST), provinces=provinces)
+        form.is_valid()
+        notice = _(
+            "This page was open for a long time, so we could not send it yet. "
+            "Everything you wrote is still here: check it and press “Send my report” again."
+        )
+    elif not form.is_valid():
+        notice = _("Almost done! Please look at the parts marked below. Everything you wrote is still here.")
+    elif rate_limits.exceeded(rate_limits.REPORTS_HARD, client):
+        notice = _(
+            "Very many reports were sent from this place in the last hour, so we cannot take this one "
+            "right now. Please try again later, or call the helpline now. What you wrote is still here."
+        )
+    else:
+        rate_limits.hit(rate_limits.REPORTS_HARD, client)
+        in_burst = rate_limits.hit(rate_limits.REPORTS_SOFT, client) > rate_limits.REPORTS_SOFT.allowed
+        if form.is_honeypot_filled:
+            screening = Screening.AUTOMATED
+        elif in_burst:
+            screening = Screening.FLOOD
+        else:
+            screening = Screening.CLEAR
+        receipt = services.report_submit(
+            content=form.content(),
+            idempotency_key=token.key,
+            screening=screening,
+            language=get_language() or "",
+        )
+        return render(request, "intake/report_sent.html", {"receipt": receipt, "report": receipt.report})
+    return render(request, "intake/report.html", {"form": form, "notice": notice})
+
+
+def _thread_page(
+    request: HttpRequest,
+    report: Report,
+    *,
+    form: ReporterMessageForm | None = None,
+    pending: str = "",
+    sent: bool = False,
+    notice: str = "",
+) -> HttpResponse:
+    if form is None:
+        form = ReporterMessageForm(
+            initial={
+                "body": pending,
+                "thread_token": thread_token_issue(reference=report.reference),
+                "form_token": form_token_issue(),
+            }
+        )
+    context = {
+        "report": report,
+        "thread": selectors.report_thread(report=report),
+        "form": form,
+        "sent": sent,
+        "notice": notice,
+        "poll_seconds": _poll_seconds(),
+    }
+    return render(request, "intake/thread.html", context)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "intake/status.html", {"form": ThreadOpenForm()})
+    if not _from_this_site(request):
+        return _refuse_other_site()
+    form = ThreadOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            report = services.report_open(
+                reference=form.cleaned_data["reference"],
+                passphrase=form.cleaned_data["passphrase"],
+                client=rate_limits.client_key(request),
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return _thread_page(request, report, pending=form.cleaned_data.get("pending", ""))
+    return render(request, "intake/status.html", {"form": form}, status=200)
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def reply(request: HttpRequest) -> HttpResponse:
+    if not _from_this_site(request):
+        return _refuse_other_site()
+    form = ReporterMessageForm(request.POST)
+    reference = thread_token_reference(request.POST.get("thread_token", ""))
+    report = selectors.report_get_by_reference(reference=reference) if reference else None
+    if report is None:
+        # The page was open too long: ask for the code again, and carry the message across.
+        reopen = ThreadOpenForm(initial={"pending": request.POST.get("body", "")})
+        notice = _(
+            "To keep your messages safe, this page closes after a while. Write your code and secret "
+            "number again. Your message is kept and will be waiting for you."
+        )
+        return render(request, "intake/status.html", {"form": reopen, "notice": notice})
+    if not form.is_valid():
+        return _thread_page(request, report, form=form)
+    token = form_token_check(form.cleaned_data.get("form_token", ""))
+    try:
+        services.report_message_from_reporter(
+            report=report,
+            body=form.cleaned_data["body"],
+            idempotency_key=token.key or None,
+            client=rate_limits.client_key(request),
+        )
+    except ApplicationError as error:
+        form.add_error("body", str(error.message))
+        return _thread_page(request, report, form=form)
+    return _thread_page(request, report, sent=True)
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def thread_updates(request: HttpRequest) -> HttpResponse:
+    """The messages of a thread, for the page's script to show new replies without reloading."""
+    if not _from_this_site(request):
+        return _refuse_other_site()
+    reference = thread_token_reference(request.POST.get("thread_token", ""))
+    report = selectors.report_get_by_reference(reference=reference) if reference else None
+    if report is None:
+        return HttpResponse(status=403)
+    return render(
+        request,
+        "intake/_thread_messages.html",
+        {"report": report, "thread": selectors.report_thread(report=report)},
+    )
+
+
+@require_GET
+def help_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/help_index.html", {"pages": HELP_PAGES})
+
+
+@require_GET
+def help_page(request: HttpRequest, slug: str) -> HttpResponse:
+    page = help_page_for(slug)
+    if page is None:
+        raise Http404
+    return render(request, page.template, {"page": page, "pages": HELP_PAGES})
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    paginator = Paginator(selectors.reports_waiting(acting=acting), 50)
+    reports_page = paginator.get_page(request.GET.get("page"))
+    return render(request, "intake/report_list.html", {"reports": reports_page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    report = selectors.report_get_for_staff(acting=acting, reference=reference)
+    form = StaffReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_message_from_staff(acting=acting, report=report, body=form.cleaned_data["body"])
+        except ApplicationError as error:
+            form.add_error("body", str(error.message))
+        else:
+            messages.success(request, _("Your reply is in the thread. The reporter sees it with their code."))
+            return redirect("intake:report_detail", reference=report.reference)
+    context = {"report": report, "thread": selectors.report_thread(report=report), "form": form}
+    return render(request, "intake/report_detail.html", context)
