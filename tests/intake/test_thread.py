@@ -1,0 +1,135 @@
+"""The reply thread: opening it with code and passphrase, writing back, and the answers to mistakes."""
+
+import pytest
+from django.test import Client
+
+from childshield.audit.models import AuditEvent
+from childshield.intake import rate_limits, services
+from childshield.intake.models import Report, ReportMessage, ReportStatus, Sender
+from tests.intake.conftest import form_token, thread_token
+
+pytestmark = pytest.mark.django_db
+
+REFUSAL = "We could not open a report with this code and secret number."
+
+
+def _open(client: Client, code: str, passphrase: str, **extra) -> str:
+    return client.post("/en/report/status/", {"reference": code, "passphrase": passphrase}, **extra).content.decode()
+
+
+def test_the_code_and_passphrase_open_the_thread_however_they_are_typed(send_report, client):
+    sent = send_report()
+    html = _open(client, sent.code.lower().replace("-", " "), sent.passphrase.replace(" ", ""))
+    assert "Your messages" in html
+    assert "A person from the helpline will answer you here" in html
+    assert AuditEvent.objects.filter(object_type="intake.Report", action="view").count() == 1
+
+
+def test_a_wrong_code_and_a_wrong_passphrase_get_the_same_answer(send_report, client):
+    sent = send_report()
+    wrong_code = _open(client, "ZZZZ-ZZZZ", sent.passphrase)
+    wrong_passphrase = _open(client, sent.code, "0000 0000 0000")
+    assert REFUSAL in wrong_code
+    assert REFUSAL in wrong_passphrase
+    assert wrong_code == wrong_passphrase.replace(sent.code, "ZZZZ-ZZZZ").replace("0000 0000 0000", sent.passphrase)
+
+
+def test_after_many_wrong_tries_even_the_right_passphrase_waits(send_report, client):
+    sent = send_report()
+    for _ in range(rate_limits.ACCESS_FAILURES.allowed):
+        assert REFUSAL in _open(client, sent.code, "1111 2222 3333")
+    html = _open(client, sent.code, sent.passphrase)
+    assert "You tried many times. Please wait 15 minutes" in html
+    assert "Your messages" not in html
+    # Someone on another network is not locked out by it.
+    assert "Your messages" in _open(client, sent.code, sent.passphrase, REMOTE_ADDR="192.0.2.7")
+
+
+def test_what_was_typed_stays_after_a_wrong_try(send_report, client):
+    sent = send_report()
+    html = _open(client, sent.code, "1234 5678 0000")
+    assert f'value="{sent.code}"' in html
+    assert 'value="1234 5678 0000"' in html
+
+
+def test_the_reporter_reads_a_staff_reply_and_writes_back(send_report, client, counsellor):
+    sent = send_report()
+    report = Report.objects.get()
+    services.report_message_from_staff(
+        acting=counsellor, report=report, body="Thank you for telling us. You did the right thing."
+    )
+    html = _open(client, sent.code, sent.passphrase)
+    assert "You did the right thing." in html
+    response = client.post(
+        "/en/report/status/reply/",
+        {"body": "He sent another message today.", "thread_token": thread_token(html), "form_token": form_token(html)},
+    )
+    reply = response.content.decode()
+    assert "Your message was sent." in reply
+    assert "He sent another message today." in reply
+    assert not response.cookies
+    assert [m.sender for m in ReportMessage.objects.all()] == [Sender.STAFF, Sender.REPORTER]
+    assert Report.objects.get().status == ReportStatus.OPEN
+
+
+def test_the_same_message_sent_twice_is_kept_once(send_report, client):
+    sent = send_report()
+    html = _open(client, sent.code, sent.passphrase)
+    data = {"body": "Hello again", "thread_token": thread_token(html), "form_token": form_token(html)}
+    client.post("/en/report/status/reply/", data)
+    client.post("/en/report/status/reply/", data)
+    assert ReportMessage.objects.count() == 1
+
+
+def test_an_over_long_message_is_refused_kindly_and_kept(send_report, client):
+    sent = send_report()
+    html = _open(client, sent.code, sent.passphrase)
+    long_text = "word " * 1000
+    response = client.post(
+        "/en/report/status/reply/",
+        {"body": long_text, "thread_token": thread_token(html), "form_token": form_token(html)},
+    ).content.decode()
+    assert "This is longer than we can take" in response
+    assert long_text.strip() in response
+    assert not ReportMessage.objects.exists()
+
+
+def test_a_timed_out_thread_asks_for_the_code_again_and_keeps_the_message(send_report, client, monkeypatch):
+    sent = send_report()
+    html = _open(client, sent.code, sent.passphrase)
+    import time
+
+    from childshield.intake.tokens import THREAD_MAX_AGE_SECONDS
+
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + THREAD_MAX_AGE_SECONDS + 60)
+    response = client.post(
+        "/en/report/status/reply/",
+        {"body": "Please call me tomorrow", "thread_token": thread_token(html), "form_token": form_token(html)},
+    ).content.decode()
+    monkeypatch.setattr(time, "time", real_time)
+    assert "this page closes after a while" in response
+    assert 'value="Please call me tomorrow"' in response
+    assert not ReportMessage.objects.exists()
+    reopened = client.post(
+        "/en/report/status/",
+        {"reference": sent.code, "passphrase": sent.passphrase, "pending": "Please call me tomorrow"},
+    ).content.decode()
+    assert "Please call me tomorrow</textarea>" in reopened
+
+
+def test_new_replies_can_be_fetched_without_reloading(send_report, client, counsellor):
+    sent = send_report()
+    html = _open(client, sent.code, sent.passphrase)
+    services.report_message_from_staff(acting=counsellor, report=Report.objects.get(), body="We are here for you.")
+    updates = client.post("/en/report/status/updates/", {"thread_token": thread_token(html)})
+    assert updates.status_code == 200
+    assert "We are here for you." in updates.content.decode()
+    assert client.post("/en/report/status/updates/", {"thread_token": "forged"}).status_code == 403
+
+
+def test_the_status_page_sets_no_cookie(client):
+    response = client.get("/en/report/status/")
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "no-store" in response["Cache-Control"]
