@@ -106,7 +106,9 @@ class Report(models.Model):
     """What someone told us, from any channel. Free text, web addresses and contact are encrypted."""
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
-    country = models.CharField(_("country"), max_length=2, help_text=_("The country whose helpline received it."))
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("The country whose helpline received it.")
+    )
     reference = models.CharField(_("reference code"), max_length=16, unique=True)
     # A password-style hash (Django's hashers): the passphrase itself is never stored.
     passphrase_hash = models.CharField(_("passphrase hash"), max_length=200, blank=True)

@@ -1,13 +1,14 @@
 """Every write about reports: sending one, opening its thread, and messages from either side."""
 
 import secrets
-from functools import cache as cache_function
 from dataclasses import dataclass, field
+from functools import cache as cache_function
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
@@ -38,7 +39,6 @@ MESSAGE_MAX_LENGTH = 4000
 RECEIPT_REPLAY_SECONDS = 2 * 60 * 60
 
 
-
 @cache_function
 def _decoy_hash() -> str:
     """Checked when the code is unknown, so a wrong code takes as long to refuse as a wrong passphrase."""
@@ -59,7 +59,7 @@ class ReportAccessRefused(ApplicationError):
 
 
 class TooManyTries(ApplicationError):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Promise) -> None:
         super().__init__(message, code="rate_limited")
 
 
@@ -153,7 +153,8 @@ def report_submit(
                 harms=list(content.harms),
                 description=content.description,
                 platform=content.platform,
-                urls=list(content.urls),
+                # django-stubs types every TextField subclass as str; this one holds a JSON list.
+                urls=list(content.urls),  # type: ignore[misc]
                 source=content.source[:50],
                 happened=content.happened,
                 safe_now=content.safe_now,

@@ -28,7 +28,9 @@ def reference_data(db: None) -> None:
 
 @pytest.fixture
 def helpline_agency(db: None) -> Agency:
-    return Agency.objects.create(country="VN", name="National Child Helpline (test)", kind=AgencyKind.HELPLINE)
+    return Agency.objects.create(
+        country="VN", name="National Child Helpline (test)", kind=AgencyKind.HELPLINE
+    )
 
 
 @pytest.fixture

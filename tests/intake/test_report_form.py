@@ -54,7 +54,8 @@ def test_not_sure_about_safety_is_urgent_too(send_report):
 def test_the_page_asks_kindly_for_what_is_missing_and_keeps_what_was_typed(client):
     token = _fresh_form(client)
     response = client.post(
-        "/en/report/", {"description": "", "url1": "my-friend-link", "form_token": token, "platform": "tiktok"}
+        "/en/report/",
+        {"description": "", "url1": "my-friend-link", "form_token": token, "platform": "tiktok"},
     )
     html = response.content.decode()
     assert "Please choose who this is about." in html
@@ -133,7 +134,13 @@ def test_a_link_from_a_platform_fills_in_the_platform_and_address(client):
     assert source in html
     client.post(
         "/en/report/",
-        {**GOOD_REPORT, "platform": "zalo", "url1": "https://zalo.me/g/abc123", "source": "zalo", "form_token": token},
+        {
+            **GOOD_REPORT,
+            "platform": "zalo",
+            "url1": "https://zalo.me/g/abc123",
+            "source": "zalo",
+            "form_token": token,
+        },
     )
     report = Report.objects.get()
     assert (report.platform, report.source, report.urls) == ("zalo", "zalo", ["https://zalo.me/g/abc123"])
@@ -159,7 +166,8 @@ def test_a_contact_way_without_the_contact_is_asked_for_kindly(client):
 def test_a_contact_is_kept_encrypted(client):
     token = _fresh_form(client)
     client.post(
-        "/en/report/", {**GOOD_REPORT, "contact_method": "phone", "contact": "0901 234 567", "form_token": token}
+        "/en/report/",
+        {**GOOD_REPORT, "contact_method": "phone", "contact": "0901 234 567", "form_token": token},
     )
     assert Report.objects.get().contact == "0901 234 567"
     with connection.cursor() as cursor:
@@ -169,15 +177,13 @@ def test_a_contact_is_kept_encrypted(client):
 
 def test_reporting_sets_no_cookie_and_stores_no_address(client):
     token = _fresh_form(client)
-    response = client.post(
-        "/en/report/", {**GOOD_REPORT, "form_token": token}, REMOTE_ADDR="203.0.113.77"
-    )
+    response = client.post("/en/report/", {**GOOD_REPORT, "form_token": token}, REMOTE_ADDR="203.0.113.77")
     receipt_of(response.content.decode())
     assert not response.cookies
     assert not client.cookies
     with connection.cursor() as cursor:
         for table in ("intake_report", "audit_auditevent"):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {table}")
             assert "203.0.113.77" not in repr(cursor.fetchall())
 
 

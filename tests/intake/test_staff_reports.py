@@ -1,9 +1,9 @@
 """The helpline's side: who sees reports, in what order, and replying into the thread."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.accounts.navigation import navigation_for
@@ -72,11 +72,19 @@ def test_a_counsellor_replies_into_the_thread_and_the_reading_is_audited(sign_in
     client = sign_in(counsellor)
     page = client.get(f"/en/reports/{report.reference}/").content.decode()
     assert "story r" in page
-    response = client.post(f"/en/reports/{report.reference}/", {"body": "We read your report. You are brave."})
+    response = client.post(
+        f"/en/reports/{report.reference}/", {"body": "We read your report. You are brave."}
+    )
     assert response.status_code == 302
     message = ReportMessage.objects.get()
-    assert (message.sender, message.author, message.body) == ("staff", counsellor, "We read your report. You are brave.")
-    assert AuditEvent.objects.filter(object_type="intake.Report", action="view", actor_id=str(counsellor.user.pk)).exists()
+    assert (message.sender, message.author, message.body) == (
+        "staff",
+        counsellor,
+        "We read your report. You are brave.",
+    )
+    assert AuditEvent.objects.filter(
+        object_type="intake.Report", action="view", actor_id=str(counsellor.user.pk)
+    ).exists()
     assert AuditEvent.objects.filter(object_type="intake.ReportMessage", action="create").exists()
     assert any(item.url_name == "intake:report_list" for item in navigation_for(counsellor))
 

@@ -14,7 +14,9 @@ REFUSAL = "We could not open a report with this code and secret number."
 
 
 def _open(client: Client, code: str, passphrase: str, **extra) -> str:
-    return client.post("/en/report/status/", {"reference": code, "passphrase": passphrase}, **extra).content.decode()
+    return client.post(
+        "/en/report/status/", {"reference": code, "passphrase": passphrase}, **extra
+    ).content.decode()
 
 
 def test_the_code_and_passphrase_open_the_thread_however_they_are_typed(send_report, client):
@@ -31,7 +33,9 @@ def test_a_wrong_code_and_a_wrong_passphrase_get_the_same_answer(send_report, cl
     wrong_passphrase = _open(client, sent.code, "0000 0000 0000")
     assert REFUSAL in wrong_code
     assert REFUSAL in wrong_passphrase
-    assert wrong_code == wrong_passphrase.replace(sent.code, "ZZZZ-ZZZZ").replace("0000 0000 0000", sent.passphrase)
+    assert wrong_code == wrong_passphrase.replace(sent.code, "ZZZZ-ZZZZ").replace(
+        "0000 0000 0000", sent.passphrase
+    )
 
 
 def test_after_many_wrong_tries_even_the_right_passphrase_waits(send_report, client):
@@ -62,7 +66,11 @@ def test_the_reporter_reads_a_staff_reply_and_writes_back(send_report, client, c
     assert "You did the right thing." in html
     response = client.post(
         "/en/report/status/reply/",
-        {"body": "He sent another message today.", "thread_token": thread_token(html), "form_token": form_token(html)},
+        {
+            "body": "He sent another message today.",
+            "thread_token": thread_token(html),
+            "form_token": form_token(html),
+        },
     )
     reply = response.content.decode()
     assert "Your message was sent." in reply
@@ -105,7 +113,11 @@ def test_a_timed_out_thread_asks_for_the_code_again_and_keeps_the_message(send_r
     monkeypatch.setattr(time, "time", lambda: real_time() + THREAD_MAX_AGE_SECONDS + 60)
     response = client.post(
         "/en/report/status/reply/",
-        {"body": "Please call me tomorrow", "thread_token": thread_token(html), "form_token": form_token(html)},
+        {
+            "body": "Please call me tomorrow",
+            "thread_token": thread_token(html),
+            "form_token": form_token(html),
+        },
     ).content.decode()
     monkeypatch.setattr(time, "time", real_time)
     assert "this page closes after a while" in response
@@ -121,7 +133,9 @@ def test_a_timed_out_thread_asks_for_the_code_again_and_keeps_the_message(send_r
 def test_new_replies_can_be_fetched_without_reloading(send_report, client, counsellor):
     sent = send_report()
     html = _open(client, sent.code, sent.passphrase)
-    services.report_message_from_staff(acting=counsellor, report=Report.objects.get(), body="We are here for you.")
+    services.report_message_from_staff(
+        acting=counsellor, report=Report.objects.get(), body="We are here for you."
+    )
     updates = client.post("/en/report/status/updates/", {"thread_token": thread_token(html)})
     assert updates.status_code == 200
     assert "We are here for you." in updates.content.decode()

@@ -1,0 +1,22 @@
+"""The demo's reports: made once, openable as a child would, with a reply from the demo counsellor."""
+
+import pytest
+
+from childshield.demo.intake import DEMO_REPORTS, DEMO_THREAD_PASSPHRASE, demo_intake_seed
+from childshield.demo.services import demo_seed
+from childshield.intake.models import Report, ReportMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_reports_are_made_once_and_open_with_the_demo_code(client):
+    demo_seed()
+    assert demo_intake_seed() == len(DEMO_REPORTS)
+    assert demo_intake_seed() == 0
+    assert Report.objects.count() == len(DEMO_REPORTS)
+    assert ReportMessage.objects.filter(sender="staff").exists()
+    html = client.post(
+        "/en/report/status/", {"reference": "DEMA-2345", "passphrase": DEMO_THREAD_PASSPHRASE}
+    ).content.decode()
+    assert "It is not your fault." in html
+    assert "I blocked him." in html
