@@ -1,0 +1,425 @@
+"""The in-memory PDQ match index: every entry within the radius of a query, exactly, with its distance.
+
+Multi-index hashing. The 256 bits are cut into `m` substrings of `b` bits. If two hashes differ in
+at most `r` bits, the generalised pigeonhole principle says that for any thresholds with
+sum(t_i + 1) > r, at least one substring i differs in at most t_i bits. So each substring has a
+table (a counting-sorted array of entry positions with one offset per possible key, i.e. a CSR
+layout addressed directly by the key), a query probes every key within t_i bits of its own
+substring in each table, and each candidate found is verified on all 256 bits. Nothing within the
+radius can be missed; everything returned has been verified.
+
+At ten million entries a probe and a verification are each a random memory access, so the design
+is a choice of `b` that balances the number of probes (grows with b) against the number of
+candidates (shrinks with b), under a memory budget. Queries are answered in vectorised batches:
+one gather for all probes of a batch, one for the candidates, one popcount.
+
+Changes are incremental: new entries go to a small delta that is searched by brute force and
+folded into the tables once it passes `merge_threshold`; removed entries are tombstoned in place.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+PDQ_BITS = 256
+DEFAULT_RADIUS = 31
+WORDS = 4  # a hash is four big-endian 64-bit words
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+U32 = npt.NDArray[np.uint32]
+
+
+def hashes_from_hex(values: Sequence[str]) -> U64:
+    """64-hex-digit PDQ hashes as an (n, 4) array of words; raises ValueError on a malformed one."""
+    raw = bytearray()
+    for number, value in enumerate(values):
+        if len(value) != 64:
+            raise ValueError(f"hash {number}: expected 64 hex digits, got {len(value)}")
+        try:
+            raw += bytes.fromhex(value)
+        except ValueError:
+            raise ValueError(f"hash {number}: not hexadecimal") from None
+    return np.frombuffer(bytes(raw), dtype=">u8").astype(np.uint64).reshape(-1, WORDS)
+
+
+def hashes_to_hex(hashes: U64) -> list[str]:
+    data = np.ascontiguousarray(hashes, dtype=np.uint64).astype(">u8").tobytes()
+    return [data[i : i + 32].hex() for i in range(0, len(data), 32)]
+
+
+def hamming(a: U64, b: U64) -> npt.NDArray[np.int64]:
+    """Row-wise Hamming distance between two broadcastable arrays of hashes."""
+    x = np.bitwise_count(np.bitwise_xor(a, b))
+    # four explicit adds beat a reduction along a short axis
+    return x[..., 0].astype(np.int64) + x[..., 1].astype(np.int64) + x[..., 2].astype(np.int64) + x[..., 3]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the 256 bits are cut: `count` substrings of `bits` bits, probed within `radii[i]` bits."""
+
+    bits: int
+    radii: tuple[int, ...]  # -1 means the table is not needed for this radius
+
+    @property
+    def count(self) -> int:
+        return len(self.radii)
+
+    def probes_per_query(self) -> int:
+        return sum(_ball_size(self.bits, t) for t in self.radii if t >= 0)
+
+    @classmethod
+    def for_radius(cls, radius: int, bits: int) -> Layout:
+        count = PDQ_BITS // bits
+        # sum over tables of (t_i + 1) must exceed the radius; spread the r + 1 units evenly.
+        units = radius + 1
+        base, extra = divmod(units, count)
+        radii = tuple(base + (1 if i < extra else 0) - 1 for i in range(count))
+        return cls(bits=bits, radii=radii)
+
+    @classmethod
+    def choose(cls, radius: int, size: int, bytes_per_entry: int = 96) -> Layout:
+        """The cheapest layout (probes plus expected candidates) whose tables fit the memory budget."""
+        size = max(size, 1)
+        best: tuple[float, Layout] | None = None
+        for bits in range(8, 25):
+            layout = cls.for_radius(radius, bits)
+            used = [t for t in layout.radii if t >= 0]
+            table_bytes = len(used) * ((1 << bits) * 4 + size * 4)
+            if table_bytes > max(bytes_per_entry * size, 64 << 20):
+                continue
+            probes = layout.probes_per_query()
+            cost = probes + probes * size / (1 << bits)
+            if best is None or cost < best[0]:
+                best = (cost, layout)
+        assert best is not None
+        return best[1]
+
+
+def _ball_size(bits: int, radius: int) -> int:
+    return sum(math.comb(bits, k) for k in range(radius + 1))
+
+
+def _ball_masks(bits: int, radius: int) -> U32:
+    masks = [0]
+    for k in range(1, radius + 1):
+        for combo in itertools.combinations(range(bits), k):
+            masks.append(sum(1 << i for i in combo))
+    return np.array(masks, dtype=np.uint32)
+
+
+def substring_keys(hashes: U64, start: int, bits: int) -> U32:
+    """The `bits` bits of every hash starting at bit `start` (bit 0 is the top bit of word 0)."""
+    word, offset = divmod(start, 64)
+    value = hashes[:, word] << np.uint64(offset) if offset else hashes[:, word].copy()
+    if offset + bits > 64:
+        value |= hashes[:, word + 1] >> np.uint64(64 - offset)
+    return (value >> np.uint64(64 - bits)).astype(np.uint32)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Every (query, entry) pair within the radius, sorted by query then distance then entry id."""
+
+    query: npt.NDArray[np.intp]
+    ids: I64
+    distances: npt.NDArray[np.int64]
+
+    def for_query(self, number: int) -> list[tuple[int, int]]:
+        lo, hi = np.searchsorted(self.query, [number, number + 1])
+        return list(zip(self.ids[lo:hi].tolist(), self.distances[lo:hi].tolist(), strict=True))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The frozen part of the index: entries sorted by id and one CSR table per used substring."""
+
+    hashes: U64  # (n, 4)
+    ids: I64 | None  # sorted; None when the ids are the positions 0..n-1
+    alive: npt.NDArray[np.bool_]
+    layout: Layout
+    starts: tuple[int, ...]  # first bit of each used substring
+    offsets: U32  # all tables' offsets, table i at [i * (2**bits + 1), ...)
+    positions: U32  # all tables' entry positions, table i at [i * n, (i + 1) * n)
+    probe_masks: npt.NDArray[np.intp]  # for every probe of a query: (table << bits) | mask
+    probe_table: npt.NDArray[np.intp]  # for every probe: which table
+
+
+class PdqIndex:
+    """Exact radius search over PDQ hashes, with incremental add and remove."""
+
+    def __init__(
+        self, *, radius: int = DEFAULT_RADIUS, bits: int | None = None, merge_threshold: int = 8192
+    ) -> None:
+        if not 0 <= radius < PDQ_BITS:
+            raise ValueError("radius out of range")
+        self.radius = radius
+        self._fixed_bits = bits
+        self.merge_threshold = merge_threshold
+        self._lock = threading.RLock()
+        self._tables = self._freeze(np.zeros((0, WORDS), np.uint64), None)
+        self._delta_ids: list[int] = []
+        self._delta_rows: list[U64] = []
+        self._delta_cache: tuple[I64, U64] | None = None
+
+    # building -----------------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        hashes: U64,
+        ids: Iterable[int] | I64 | None = None,
+        *,
+        radius: int = DEFAULT_RADIUS,
+        bits: int | None = None,
+        merge_threshold: int = 8192,
+    ) -> PdqIndex:
+        index = cls(radius=radius, bits=bits, merge_threshold=merge_threshold)
+        hashes = np.ascontiguousarray(hashes, dtype=np.uint64).reshape(-1, WORDS)
+        id_array = (
+            None
+            if ids is None
+            else np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, dtype=np.int64)
+        )
+        if id_array is not None:
+            if len(id_array) != len(hashes):
+                raise ValueError("one id per hash")
+            order = np.argsort(id_array, kind="stable")
+            id_array, hashes = id_array[order], hashes[order]
+            if len(id_array) > 1 and bool((id_array[1:] == id_array[:-1]).any()):
+                raise ValueError("duplicate ids")
+        index._tables = index._freeze(hashes, id_array)
+        return index
+
+    def _freeze(self, hashes: U64, ids: I64 | None) -> _Tables:
+        size = len(hashes)
+        layout = (
+            Layout.for_radius(self.radius, self._fixed_bits)
+            if self._fixed_bits
+            else Layout.choose(self.radius, size)
+        )
+        bits = layout.bits
+        used = [i for i, t in enumerate(layout.radii) if t >= 0]
+        # Tables sit end to end, 2**bits offsets each, and one sentinel at the very end: the end of
+        # table i's last bucket is the start of table i + 1, so a probe's slot is one XOR away
+        # from its key, (table << bits) | (key ^ mask).
+        span = 1 << bits
+        offsets = np.empty(len(used) * span + 1, dtype=np.uint32)
+        positions = np.empty(len(used) * size, dtype=np.uint32)
+        for slot, table in enumerate(used):
+            keys = substring_keys(hashes, table * bits, bits)
+            order = np.argsort(keys, kind="stable").astype(np.uint32)
+            counts = np.bincount(keys, minlength=1 << bits)
+            base = slot * size
+            offsets[slot * span] = base
+            offsets[slot * span + 1 : (slot + 1) * span + 1] = base + np.cumsum(counts)
+            positions[base : base + size] = order
+            del keys, order, counts
+        mask_parts = [_ball_masks(bits, layout.radii[table]) for table in used]
+        probe_table = np.repeat(np.arange(len(used), dtype=np.intp), [len(m) for m in mask_parts])
+        probe_masks = np.concatenate(mask_parts).astype(np.intp) if mask_parts else np.zeros(0, np.intp)
+        probe_masks |= probe_table << bits
+        return _Tables(
+            hashes=hashes,
+            ids=ids,
+            alive=np.ones(size, dtype=np.bool_),
+            layout=layout,
+            starts=tuple(table * bits for table in used),
+            offsets=offsets,
+            positions=positions,
+            probe_masks=probe_masks,
+            probe_table=probe_table,
+        )
+
+    # changes ------------------------------------------------------------------------------------
+
+    def add(self, ids: Sequence[int], hashes: U64) -> None:
+        """Add entries; they are searchable at once. Ids must not be in the index already."""
+        hashes = np.ascontiguousarray(hashes, dtype=np.uint64).reshape(-1, WORDS)
+        if len(ids) != len(hashes):
+            raise ValueError("one id per hash")
+        with self._lock:
+            present = self._find_live(ids)
+            if present:
+                raise ValueError(f"already in the index: {sorted(present)[:5]}")
+            if len(set(ids)) != len(ids):
+                raise ValueError("duplicate ids")
+            self._delta_ids.extend(int(i) for i in ids)
+            self._delta_rows.extend(hashes)
+            self._delta_cache = None
+            if len(self._delta_ids) >= self.merge_threshold:
+                self.merge()
+
+    def remove(self, ids: Iterable[int]) -> int:
+        """Remove entries by id (unknown ids are ignored); returns how many were removed."""
+        removed = 0
+        with self._lock:
+            tables = self._tables
+            wanted = set(int(i) for i in ids)
+            keep = [n for n, i in enumerate(self._delta_ids) if i not in wanted]
+            if len(keep) != len(self._delta_ids):
+                removed += len(self._delta_ids) - len(keep)
+                wanted -= set(self._delta_ids)
+                self._delta_ids = [self._delta_ids[n] for n in keep]
+                self._delta_rows = [self._delta_rows[n] for n in keep]
+                self._delta_cache = None
+            for position in self._base_positions(tables, wanted):
+                if tables.alive[position]:
+                    tables.alive[position] = False
+                    removed += 1
+        return removed
+
+    def merge(self) -> None:
+        """Fold the delta into the tables and drop tombstones (a rebuild, amortised over many adds)."""
+        with self._lock:
+            tables = self._tables
+            base_ids = tables.ids if tables.ids is not None else np.arange(len(tables.hashes), dtype=np.int64)
+            live = tables.alive
+            delta_ids, delta_hashes = self._delta()
+            ids = np.concatenate([base_ids[live], delta_ids])
+            hashes = np.concatenate([tables.hashes[live], delta_hashes])
+            order = np.argsort(ids, kind="stable")
+            self._tables = self._freeze(hashes[order], ids[order])
+            self._delta_ids, self._delta_rows, self._delta_cache = [], [], None
+
+    def present(self, ids: Sequence[int]) -> set[int]:
+        """Which of these ids are live in the index."""
+        with self._lock:
+            return self._find_live(ids)
+
+    def _find_live(self, ids: Sequence[int]) -> set[int]:
+        found = {int(i) for i in ids} & set(self._delta_ids)
+        tables = self._tables
+        for position in self._base_positions(tables, {int(i) for i in ids}):
+            if tables.alive[position]:
+                found.add(int(tables.ids[position]) if tables.ids is not None else int(position))
+        return found
+
+    @staticmethod
+    def _base_positions(tables: _Tables, ids: set[int]) -> list[int]:
+        if not ids:
+            return []
+        wanted = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        size = len(tables.hashes)
+        if tables.ids is None:
+            return [int(p) for p in wanted if 0 <= p < size]
+        where = np.searchsorted(tables.ids, wanted)
+        hits = (
+            (where < size) & (tables.ids[np.minimum(where, max(size - 1, 0))] == wanted)
+            if size
+            else wanted < 0
+        )
+        return [int(p) for p in where[hits]]
+
+    def _delta(self) -> tuple[I64, U64]:
+        if self._delta_cache is None:
+            ids = np.array(self._delta_ids, dtype=np.int64)
+            rows = np.array(self._delta_rows, dtype=np.uint64).reshape(-1, WORDS)
+            self._delta_cache = (ids, rows)
+        return self._delta_cache
+
+    # reading ------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self._tables.alive.sum()) + len(self._delta_ids)
+
+    @property
+    def layout(self) -> Layout:
+        return self._tables.layout
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the index's arrays (hashes, ids, tables, tombstones, delta)."""
+        t = self._tables
+        total = t.hashes.nbytes + t.alive.nbytes + t.offsets.nbytes + t.positions.nbytes
+        total += 0 if t.ids is None else t.ids.nbytes
+        return total + len(self._delta_ids) * (8 + 8 * WORDS)
+
+    def search(self, queries: U64, *, chunk: int = 32) -> Matches:
+        """Every live entry within the radius of each query."""
+        queries = np.ascontiguousarray(queries, dtype=np.uint64).reshape(-1, WORDS)
+        with self._lock:
+            tables = self._tables
+            delta_ids, delta_hashes = self._delta()
+        parts: list[tuple[npt.NDArray[np.intp], I64, npt.NDArray[np.int64]]] = []
+        for first in range(0, len(queries), chunk):
+            block = queries[first : first + chunk]
+            q, ids, dist = self._search_tables(tables, block)
+            parts.append((q + first, ids, dist))
+            if len(delta_ids):
+                q, ids, dist = self._search_brute(delta_ids, delta_hashes, block)
+                parts.append((q + first, ids, dist))
+        if not parts:
+            return Matches(np.zeros(0, np.intp), np.zeros(0, np.int64), np.zeros(0, np.int64))
+        query = np.concatenate([p[0] for p in parts])
+        ids = np.concatenate([p[1] for p in parts])
+        dist = np.concatenate([p[2] for p in parts])
+        order = np.lexsort((ids, dist, query))
+        return Matches(query[order], ids[order], dist[order])
+
+    def search_one(self, query: U64) -> list[tuple[int, int]]:
+        return self.search(np.asarray(query).reshape(1, WORDS)).for_query(0)
+
+    def _search_tables(
+        self, tables: _Tables, block: U64
+    ) -> tuple[npt.NDArray[np.intp], I64, npt.NDArray[np.int64]]:
+        size = len(tables.hashes)
+        if size == 0 or not tables.starts:
+            return np.zeros(0, np.intp), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        bits = tables.layout.bits
+        # every query's key in every used table: (queries, tables)
+        keys = np.stack([substring_keys(block, start, bits) for start in tables.starts], axis=1)
+        slots = (keys.astype(np.intp)[:, tables.probe_table] ^ tables.probe_masks).ravel()
+        lo = np.take(tables.offsets, slots)
+        counts = np.take(tables.offsets, slots + 1) - lo
+        hit = np.flatnonzero(counts)
+        lo, counts = np.take(lo, hit).astype(np.intp), np.take(counts, hit).astype(np.intp)
+        total = int(counts.sum())
+        if total == 0:
+            return np.zeros(0, np.intp), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        # expand each bucket [lo, lo + count) into the run of its positions
+        run_start = np.cumsum(counts) - counts
+        flat = np.repeat(lo - run_start, counts) + np.arange(total, dtype=np.intp)
+        candidates = np.take(tables.positions, flat).astype(np.intp)
+        owner = np.repeat(hit // len(tables.probe_masks), counts)
+        dist = hamming(np.take(tables.hashes, candidates, axis=0), np.take(block, owner, axis=0))
+        near = np.flatnonzero(dist <= self.radius)
+        candidates, owner, dist = candidates[near], owner[near], dist[near]
+        live = tables.alive[candidates]
+        candidates, owner, dist = candidates[live], owner[live], dist[live]
+        # an entry close on several substrings is found several times
+        pair = owner.astype(np.int64) * size + candidates
+        _, first = np.unique(pair, return_index=True)
+        candidates, owner, dist = candidates[first], owner[first], dist[first]
+        ids = candidates.astype(np.int64) if tables.ids is None else tables.ids[candidates]
+        return owner.astype(np.intp), ids, dist
+
+    def _search_brute(
+        self, ids: I64, hashes: U64, block: U64
+    ) -> tuple[npt.NDArray[np.intp], I64, npt.NDArray[np.int64]]:
+        dist = hamming(hashes[None, :, :], block[:, None, :])  # (queries, entries)
+        query, entry = np.nonzero(dist <= self.radius)
+        return query.astype(np.intp), ids[entry], dist[query, entry]
+
+
+def brute_force(hashes: U64, ids: I64, queries: U64, radius: int = DEFAULT_RADIUS) -> Matches:
+    """The reference answer: every entry within the radius, by comparing with all of them."""
+    parts = []
+    for first in range(0, len(queries), 64):
+        block = queries[first : first + 64]
+        dist = hamming(hashes[None, :, :], block[:, None, :])
+        query, entry = np.nonzero(dist <= radius)
+        parts.append((query + first, ids[entry], dist[query, entry]))
+    query = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.intp)
+    found = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+    dist = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
+    order = np.lexsort((found, dist, query))
+    return Matches(query[order].astype(np.intp), found[order].astype(np.int64), dist[order].astype(np.int64))
