@@ -1,6 +1,6 @@
 """Reads of reports: the helpline's queue and one report, each checked against the acting member."""
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from childshield.accounts.models import Membership
@@ -25,11 +25,16 @@ def reports_waiting(*, acting: Membership) -> QuerySet[Report]:
         default=Value(2),
         output_field=IntegerField(),
     )
+    last_sender = Subquery(
+        ReportMessage.objects.filter(report=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("sender")[:1]
+    )
     return (
         _visible(acting=acting, perm=IntakePerm.REPORT_LIST)
         .exclude(status=ReportStatus.CLOSED)
         .select_related("province")
-        .annotate(lane=lane)
+        .annotate(lane=lane, last_sender=last_sender)
         .order_by("lane", "-is_urgent", "created_at", "id")
     )
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -100,6 +101,18 @@ def test_the_same_form_sent_twice_makes_one_report_and_shows_the_same_code_and_p
     assert Report.objects.count() == 1
     assert (second.code, second.passphrase) == (first.code, first.passphrase)
     assert "already sent, so we kept only one" in second.html
+
+
+def test_sent_again_after_the_passphrase_was_forgotten_here_the_code_is_shown_and_no_second_report(client):
+    token = _fresh_form(client)
+    first = client.post("/en/report/", {**GOOD_REPORT, "form_token": token})
+    assert "no-store" in first["Cache-Control"]
+    cache.clear()  # the short-lived receipt is gone
+    html = client.post("/en/report/", {**GOOD_REPORT, "form_token": token}).content.decode()
+    assert Report.objects.count() == 1
+    assert Report.objects.get().display_reference in html
+    assert "data-passphrase" not in html
+    assert "we show the secret number only once" in html
 
 
 def test_an_expired_form_keeps_everything_typed_and_sends_on_the_next_try(client, monkeypatch):

@@ -9,7 +9,7 @@ from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.accounts.navigation import navigation_for
 from childshield.audit.models import AuditEvent
 from childshield.intake.models import Report, ReportMessage, Screening
-from childshield.intake.services import ReportContent, report_submit
+from childshield.intake.services import ReportContent, report_message_from_staff, report_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,18 @@ def test_an_empty_reply_is_refused_with_the_form_kept(sign_in, counsellor):
     response = client.post(f"/en/reports/{report.reference}/", {"body": "   "})
     assert response.status_code == 200
     assert not ReportMessage.objects.exists()
+
+
+def test_the_list_shows_which_reports_wait_for_a_reply(sign_in, counsellor):
+    answered = _report("answered")
+    report_message_from_staff(acting=counsellor, report=answered, body="Hello")
+    waiting = _report("waiting")
+    client = sign_in(counsellor)
+    html = client.get("/en/reports/").content.decode()
+
+    def row(report: Report) -> str:
+        start = html.index(f'data-report="{report.reference}"')
+        return html[start : html.index("</tr>", start)]
+
+    assert "Waiting for a reply" in row(waiting)
+    assert "Waiting for a reply" not in row(answered)
