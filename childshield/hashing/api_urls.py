@@ -1,3 +1,11 @@
-from django.urls import URLPattern, URLResolver
+"""The hashing API, under /api/v1/."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from childshield.hashing import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("match/hashes/", api.MatchHashesApi.as_view(), name="api_match_hashes"),
+    path("match/image/", api.MatchImageApi.as_view(), name="api_match_image"),
+    path("banks/", api.BankListApi.as_view(), name="api_banks"),
+]

@@ -1,0 +1,288 @@
+"""The match API for platforms and staff: match hashes, match an image, list banks.
+
+Platforms authenticate with an API key (`Authorization: Bearer cs_…`) issued by a hotline lead;
+staff may use their signed-in session. Every error is an RFC 9457 problem (application/problem+json).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from childshield.core.errors import ApplicationError
+from childshield.hashing import selectors, services
+from childshield.hashing.imaging import MAX_IMAGE_BYTES, ImageRejected, pdq_from_bytes
+from childshield.hashing.models import Algorithm, ApiKey, MatchChannel
+from childshield.hashing.permissions import HashPerm
+from childshield.hashing.serializers import (
+    BankOutput,
+    MatchHashesInput,
+    MatchHashesOutput,
+    MatchImageInput,
+    MatchImageOutput,
+    ProblemOutput,
+    QueryResultOutput,
+)
+
+PROBLEM_TYPE = "https://childshield.example/problems/"
+
+
+class ProblemRenderer(JSONRenderer):
+    media_type = "application/problem+json"
+
+
+class ApiKeyPrincipal:
+    """Who is calling when a platform's system calls with an API key."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, key: ApiKey) -> None:
+        self.key = key
+        self.pk = None
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[ApiKeyPrincipal, ApiKey] | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith(self.keyword + " "):
+            return None
+        key = selectors.api_key_authenticate(secret=header[len(self.keyword) + 1 :].strip())
+        if key is None:
+            raise exceptions.AuthenticationFailed(_("The API key is unknown or revoked."))
+        return ApiKeyPrincipal(key), key
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class MayMatch(BasePermission):
+    """A platform's key, or a signed-in member who may match."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if isinstance(request.auth, ApiKey):
+            return True
+        return selectors.may_member(getattr(request, "membership", None), HashPerm.MATCH)
+
+
+def problem_response(status_code: int, code: str, title: str, detail: str, **extra: Any) -> Response:
+    body = {
+        "type": PROBLEM_TYPE + code,
+        "title": title,
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+    }
+    body.update(extra)
+    response = Response(body, status=status_code, content_type="application/problem+json")
+    return response
+
+
+def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return problem_response(
+            400, exc.code, _("The request cannot be carried out."), str(exc.message), **exc.extra
+        )
+    if isinstance(exc, ImageRejected):
+        status_code = 413 if exc.code in {"too_large", "too_many_pixels"} else 422
+        return problem_response(status_code, exc.code, _("The image cannot be hashed."), str(exc.message))
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        response = problem_response(
+            400,
+            "invalid",
+            _("The request is not valid."),
+            errors[0]["message"] if errors else "",
+            errors=errors,
+        )
+    else:
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"
+        response = problem_response(exc.status_code, str(code), str(exc.default_detail), str(exc.detail))
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _flatten(detail: Any, pointer: str = "") -> list[dict[str, str]]:
+    """Validation errors as a flat list of {"pointer": "/hashes/3/value", "message": "…"}."""
+    if isinstance(detail, dict):
+        return [item for key, value in detail.items() for item in _flatten(value, f"{pointer}/{key}")]
+    if isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):
+            return [{"pointer": pointer or "/", "message": str(item)} for item in detail]
+        return [item for n, value in enumerate(detail) for item in _flatten(value, f"{pointer}/{n}")]
+    return [{"pointer": pointer or "/", "message": str(detail)}]
+
+
+PROBLEMS = {
+    400: OpenApiResponse(ProblemOutput, description="Not valid (problem details)"),
+    401: OpenApiResponse(ProblemOutput, description="No or bad credentials"),
+    403: OpenApiResponse(ProblemOutput, description="Not allowed"),
+}
+
+
+class HashingApiView(APIView):
+    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
+    permission_classes = [MayMatch]
+    renderer_classes = [JSONRenderer, ProblemRenderer]
+
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
+        return problem_handler
+
+    def caller(self, request: Request) -> tuple[list[int], Any, str]:
+        """The banks the caller matches against, the agency to record, and the channel."""
+        if isinstance(request.auth, ApiKey):
+            banks = list(selectors.banks_for_api_key(key=request.auth).values_list("pk", flat=True))
+            return banks, request.auth.agency, MatchChannel.API
+        membership = request.membership  # type: ignore[attr-defined]
+        return (
+            selectors.matchable_bank_ids_for_member(membership=membership),
+            membership.agency,
+            MatchChannel.API,
+        )
+
+
+class MatchHashesApi(HashingApiView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="match_hashes",
+        summary="Match a list of hashes",
+        request=MatchHashesInput,
+        responses={200: MatchHashesOutput, **PROBLEMS},
+    )
+    def post(self, request: Request) -> Response:
+        data = MatchHashesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        banks, agency, channel = self.caller(request)
+        results = services.match(
+            queries=[
+                services.HashQuery(h["algorithm"], h["value"], h.get("quality"))
+                for h in data.validated_data["hashes"]
+            ],
+            bank_ids=banks,
+            channel=channel,
+            agency=agency,
+        )
+        return Response(MatchHashesOutput({"results": results}).data)
+
+
+class _TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The upload is too large."
+    default_code = "too_large"
+
+
+class MemoryOnlyUpload(FileUploadHandler):
+    """Keeps an upload in memory, never in a temporary file, and stops past the size limit."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.size += len(raw_data)
+        if self.size > MAX_IMAGE_BYTES:
+            raise _TooLarge(
+                _("The image is larger than the limit of %(mb)d MB.") % {"mb": MAX_IMAGE_BYTES // 2**20}
+            )
+        self.chunks.append(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> Any:
+        buffer = io.BytesIO(b"".join(self.chunks))
+        self.chunks = []
+        return InMemoryUploadedFile(
+            buffer, self.field_name, self.file_name, self.content_type, file_size, self.charset
+        )
+
+
+class MatchImageApi(HashingApiView):
+    parser_classes = [MultiPartParser]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        request._request.upload_handlers = [MemoryOnlyUpload(request._request)]
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        super().initial(request, *args, **kwargs)
+        if length > MAX_IMAGE_BYTES + 64 * 1024:
+            raise _TooLarge(
+                _("The image is larger than the limit of %(mb)d MB.") % {"mb": MAX_IMAGE_BYTES // 2**20}
+            )
+
+    @extend_schema(
+        operation_id="match_image",
+        summary="Match an uploaded image by its PDQ hash (the image is never stored)",
+        request={"multipart/form-data": MatchImageInput},
+        responses={
+            200: MatchImageOutput,
+            413: OpenApiResponse(ProblemOutput, description="Too large, or too many pixels"),
+            422: OpenApiResponse(ProblemOutput, description="Not an image, or damaged"),
+            **PROBLEMS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = MatchImageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["image"]
+        content = upload.read()
+        upload.close()
+        hashed = pdq_from_bytes(content)
+        del content
+        banks, agency, channel = self.caller(request)
+        [result] = services.match(
+            queries=[services.HashQuery(Algorithm.PDQ, hashed.value, hashed.quality)],
+            bank_ids=banks,
+            channel=channel,
+            agency=agency,
+        )
+        return Response(
+            MatchImageOutput({"pdq": hashed.value, "quality": hashed.quality, "result": result}).data
+        )
+
+
+class BankListApi(HashingApiView):
+    @extend_schema(
+        operation_id="list_banks",
+        summary="Banks shared with the caller",
+        responses={200: BankOutput(many=True), **PROBLEMS},
+    )
+    def get(self, request: Request) -> Response:
+        if isinstance(request.auth, ApiKey):
+            banks = selectors.bank_list_for_api_key(key=request.auth)
+        else:
+            banks = selectors.bank_list(membership=request.membership)  # type: ignore[attr-defined]
+        return Response(BankOutput(banks, many=True).data)
+
+
+__all__ = ["BankListApi", "MatchHashesApi", "MatchImageApi", "QueryResultOutput"]

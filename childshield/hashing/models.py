@@ -1,0 +1,195 @@
+"""Hash banks and their entries, the history of changes, list imports, match records and API keys."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Algorithm(models.TextChoices):
+    PDQ = "pdq", _("PDQ (image, perceptual)")
+    MD5 = "md5", _("MD5 (exact file)")
+    SHA256 = "sha256", _("SHA-256 (exact file)")
+    VPDQ = "vpdq", _("vPDQ (video, perceptual)")
+
+
+# Hex digits in a value of each algorithm (vPDQ is not matched yet).
+HEX_LENGTH = {Algorithm.PDQ: 64, Algorithm.MD5: 32, Algorithm.SHA256: 64}
+PDQ_MIN_QUALITY = 50
+
+
+class BankSource(models.TextChoices):
+    HOTLINE_CONFIRMED = "hotline_confirmed", _("Confirmed by the hotline")
+    SELF_SUBMITTED = "self_submitted", _("Submitted by a child to block their own image")
+    IMPORTED_LIST = "imported_list", _("Imported list")
+    PARTNER_EXCHANGE = "partner_exchange", _("Partner exchange")
+
+
+class SharingPolicy(models.TextChoices):
+    NOT_SHARED = "not_shared", _("Not shared: used by the hotline only")
+    TRUSTED_PLATFORMS = "trusted_platforms", _("Shared with vetted platforms")
+    ALL_PLATFORMS = "all_platforms", _("Shared with every platform")
+
+
+class HashBank(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    owner = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="hash_banks", verbose_name=_("owner agency")
+    )
+    source = models.CharField(_("source"), max_length=30, choices=BankSource.choices)
+    sharing = models.CharField(_("sharing policy"), max_length=30, choices=SharingPolicy.choices)
+    description = models.TextField(_("description"), blank=True)
+    is_enabled = models.BooleanField(_("used for matching"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hash bank")
+        verbose_name_plural = _("hash banks")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="hashbank_unique_name_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HashEntry(models.Model):
+    """One hash in one bank. Removal keeps the row as a tombstone, so that sync can tell platforms."""
+
+    bank = models.ForeignKey(HashBank, on_delete=models.PROTECT, related_name="entries")
+    algorithm = models.CharField(_("algorithm"), max_length=10, choices=Algorithm.choices)
+    value = models.CharField(_("hash"), max_length=64)
+    quality = models.PositiveSmallIntegerField(_("PDQ quality"), null=True, blank=True)
+    source_reference = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("Where the hash came from, e.g. a hotline item.")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removal_reason = models.CharField(_("reason for removal"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("hash entry")
+        verbose_name_plural = _("hash entries")
+        ordering = ["-added_at", "-pk"]
+        indexes = [models.Index(fields=["algorithm", "value"], name="hashentry_lookup")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank", "algorithm", "value"],
+                condition=Q(removed_at__isnull=True),
+                name="hashentry_unique_live_value_per_bank",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.algorithm}:{self.value[:16]}…"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
+class ChangeKind(models.TextChoices):
+    ADDED = "added", _("Added")
+    REMOVED = "removed", _("Removed")
+
+
+class HashChange(models.Model):
+    """The bank's history, in order; match workers replay it to keep their index current."""
+
+    bank = models.ForeignKey(HashBank, on_delete=models.PROTECT, related_name="changes")
+    entry = models.ForeignKey(HashEntry, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.entry_id}"
+
+
+class ImportFormat(models.TextChoices):
+    SIGNALS = "signals", _("HMA / ThreatExchange signal file (type and value, CSV or TSV)")
+    MD5_LIST = "md5_list", _("Plain list of MD5 hashes")
+    SHA256_LIST = "sha256_list", _("Plain list of SHA-256 hashes")
+    STOPNCII = "stopncii", _("StopNCII-style PDQ entries (hash and quality)")
+
+
+class ImportStatus(models.TextChoices):
+    IMPORTED = "imported", _("Imported")
+    REJECTED = "rejected", _("Rejected: nothing was imported")
+
+
+class HashImport(models.Model):
+    bank = models.ForeignKey(HashBank, on_delete=models.PROTECT, related_name="imports")
+    format = models.CharField(_("format"), max_length=20, choices=ImportFormat.choices)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices)
+    lines = models.PositiveIntegerField(_("lines read"), default=0)
+    added = models.PositiveIntegerField(_("hashes added"), default=0)
+    already_present = models.PositiveIntegerField(_("hashes already in the bank"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.format} ({self.status})"
+
+
+class MatchChannel(models.TextChoices):
+    API = "api", _("API")
+    STAFF = "staff", _("Staff page")
+    SERVICE = "service", _("Another part of childshield")
+
+
+class MatchRecord(models.Model):
+    """One hash looked up: the hash, when, and what it matched. Never the content itself."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    channel = models.CharField(max_length=10, choices=MatchChannel.choices)
+    agency = models.ForeignKey("accounts.Agency", null=True, on_delete=models.PROTECT, related_name="+")
+    algorithm = models.CharField(max_length=10, choices=Algorithm.choices)
+    value = models.CharField(max_length=64)
+    matched = models.BooleanField()
+    # [{"entry": id, "bank": id, "distance": n}, ...]
+    result = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.algorithm}:{self.value[:16]}…"
+
+
+class ApiKey(models.Model):
+    """A secret an agency's system (for now: a platform's) uses to call the match API.
+
+    Only a SHA-256 of the key is stored; the key is shown once, when it is issued. The platforms
+    app will take these over when it exists.
+    """
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="hashing_api_keys")
+    name = models.CharField(_("name"), max_length=200)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_digest = models.CharField(max_length=64, unique=True)
+    may_list_banks = models.BooleanField(_("may list banks"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,116 @@
+"""Reads of hash banks, entries, imports, match records and API keys, each for who is asking."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from childshield.accounts.models import Membership
+from childshield.accounts.permissions import Scope
+from childshield.hashing.models import ApiKey, HashBank, HashEntry, HashImport, MatchRecord, SharingPolicy
+from childshield.hashing.permissions import HashPerm, hash_scope, require_hash
+from childshield.hashing.services import key_digest
+
+SHARED_WITH_PLATFORMS = [SharingPolicy.TRUSTED_PLATFORMS, SharingPolicy.ALL_PLATFORMS]
+
+
+def _agency_scoped(membership: Membership | None, perm: HashPerm, field: str) -> Q:
+    scope = require_hash(membership, perm)
+    assert membership is not None
+    return Q() if scope == Scope.ALL else Q(**{field: membership.agency_id})
+
+
+def bank_list(*, membership: Membership | None) -> QuerySet[HashBank]:
+    return (
+        HashBank.objects.filter(_agency_scoped(membership, HashPerm.BANKS_VIEW, "owner_id"))
+        .select_related("owner")
+        .annotate(live_entries=Count("entries", filter=Q(entries__removed_at__isnull=True)))
+        .order_by("owner__name", "name")
+    )
+
+
+def bank_get(*, membership: Membership | None, pk: int) -> HashBank:
+    bank = bank_list(membership=membership).filter(pk=pk).first()
+    if bank is None:
+        raise Http404
+    return bank
+
+
+def entry_list(
+    *, membership: Membership | None, bank: HashBank, removed: bool = False
+) -> QuerySet[HashEntry]:
+    bank = bank_get(membership=membership, pk=bank.pk)
+    return (
+        HashEntry.objects.filter(bank=bank, removed_at__isnull=not removed)
+        .select_related("added_by", "removed_by")
+        .order_by("-added_at", "-pk")
+    )
+
+
+def entry_get(*, membership: Membership | None, pk: int) -> HashEntry:
+    entry = (
+        HashEntry.objects.filter(_agency_scoped(membership, HashPerm.BANKS_VIEW, "bank__owner_id"), pk=pk)
+        .select_related("bank", "bank__owner")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def import_list(*, membership: Membership | None) -> QuerySet[HashImport]:
+    return HashImport.objects.filter(
+        _agency_scoped(membership, HashPerm.BANKS_VIEW, "bank__owner_id")
+    ).select_related("bank", "imported_by")
+
+
+def match_record_list(*, membership: Membership | None) -> QuerySet[MatchRecord]:
+    return MatchRecord.objects.filter(
+        _agency_scoped(membership, HashPerm.MATCHES_VIEW, "agency_id")
+    ).select_related("agency")
+
+
+def matchable_bank_ids_for_member(*, membership: Membership | None) -> list[int]:
+    """A hotline matches against its own banks and every bank others share."""
+    require_hash(membership, HashPerm.MATCH)
+    assert membership is not None
+    return list(
+        HashBank.objects.filter(
+            Q(owner_id=membership.agency_id) | Q(sharing__in=SHARED_WITH_PLATFORMS)
+        ).values_list("pk", flat=True)
+    )
+
+
+def api_key_authenticate(*, secret: str) -> ApiKey | None:
+    return (
+        ApiKey.objects.filter(key_digest=key_digest(secret), revoked_at__isnull=True, agency__is_active=True)
+        .select_related("agency")
+        .first()
+    )
+
+
+def banks_for_api_key(*, key: ApiKey) -> QuerySet[HashBank]:
+    """Banks shared with platforms (every key is issued by a hotline lead, so its holder is vetted)."""
+    return (
+        HashBank.objects.filter(sharing__in=SHARED_WITH_PLATFORMS, is_enabled=True)
+        .select_related("owner")
+        .annotate(live_entries=Count("entries", filter=Q(entries__removed_at__isnull=True)))
+        .order_by("pk")
+    )
+
+
+def bank_list_for_api_key(*, key: ApiKey) -> QuerySet[HashBank]:
+    if not key.may_list_banks:
+        raise PermissionDenied("bank listing")
+    return banks_for_api_key(key=key)
+
+
+def api_key_list(*, membership: Membership | None) -> QuerySet[ApiKey]:
+    return ApiKey.objects.filter(
+        _agency_scoped(membership, HashPerm.API_KEYS_MANAGE, "agency_id")
+    ).select_related("agency")
+
+
+def may_member(membership: Membership | None, perm: HashPerm) -> bool:
+    return hash_scope(membership, perm) is not None

@@ -1,0 +1,382 @@
+"""Every write about hash banks: banks, hashes, imports, API keys, and the one `match` service."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from childshield.accounts.models import Agency, Membership
+from childshield.accounts.permissions import Scope
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
+from childshield.core.errors import ApplicationError
+from childshield.hashing import tasks
+from childshield.hashing.formats import InvalidHash, check_quality, normalise_value, parse_list
+from childshield.hashing.index import hamming, hashes_from_hex
+from childshield.hashing.matching import match_index
+from childshield.hashing.models import (
+    PDQ_MIN_QUALITY,
+    Algorithm,
+    ApiKey,
+    BankSource,
+    ChangeKind,
+    HashBank,
+    HashChange,
+    HashEntry,
+    HashImport,
+    ImportFormat,
+    ImportStatus,
+    MatchChannel,
+    MatchRecord,
+    SharingPolicy,
+)
+from childshield.hashing.permissions import HashPerm, require_hash
+
+
+def _require_bank(actor: Membership, bank: HashBank, perm: HashPerm) -> None:
+    scope = require_hash(actor, perm)
+    if scope < Scope.ALL and bank.owner_id != actor.agency_id:
+        raise ApplicationError(_("This bank belongs to another agency."), code="forbidden")
+
+
+def _tell_match_workers() -> None:
+    transaction.on_commit(lambda: tasks.index_sync.delay())
+
+
+@transaction.atomic
+def bank_create(
+    *,
+    actor: Membership,
+    name: str,
+    source: BankSource | str,
+    sharing: SharingPolicy | str,
+    description: str = "",
+) -> HashBank:
+    require_hash(actor, HashPerm.BANKS_MANAGE)
+    name = name.strip()
+    if HashBank.objects.filter(owner=actor.agency, name=name).exists():
+        raise ApplicationError(_("Your agency already has a bank with this name."), code="duplicate")
+    bank = HashBank.objects.create(
+        name=name, owner=actor.agency, source=source, sharing=sharing, description=description
+    )
+    audit.record(action=AuditAction.CREATE, actor=actor.user, agency=actor.agency, obj=bank)
+    return bank
+
+
+@transaction.atomic
+def bank_set_enabled(*, actor: Membership, bank: HashBank, enabled: bool) -> HashBank:
+    _require_bank(actor, bank, HashPerm.BANKS_CONFIGURE)
+    bank.is_enabled = enabled
+    bank.save(update_fields=["is_enabled"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor.user,
+        agency=actor.agency,
+        obj=bank,
+        reason="enabled" if enabled else "disabled",
+    )
+    return bank
+
+
+def _add_entries(
+    *, actor: Membership, bank: HashBank, hashes: Sequence[tuple[str, str, int | None]], reference: str
+) -> tuple[int, int]:
+    """Add (algorithm, value, quality) hashes not yet live in the bank; returns (added, already there)."""
+    live = set(
+        HashEntry.objects.filter(
+            bank=bank, removed_at__isnull=True, value__in=[value for _a, value, _q in hashes]
+        ).values_list("algorithm", "value")
+    )
+    now = timezone.now()
+    fresh: dict[tuple[str, str], HashEntry] = {}
+    for algorithm, value, quality in hashes:
+        key = (algorithm, value)
+        if key in live or key in fresh:
+            continue
+        fresh[key] = HashEntry(
+            bank=bank,
+            algorithm=algorithm,
+            value=value,
+            quality=quality,
+            source_reference=reference,
+            added_by=actor.user,
+            added_at=now,
+        )
+    entries = HashEntry.objects.bulk_create(fresh.values(), batch_size=2000)
+    if not all(entry.pk for entry in entries):  # databases that do not return keys on bulk insert
+        entries = list(HashEntry.objects.filter(bank=bank, added_at=now, removed_at__isnull=True))
+    HashChange.objects.bulk_create(
+        [
+            HashChange(bank=bank, entry=entry, kind=ChangeKind.ADDED, at=now, by=actor.user)
+            for entry in entries
+        ],
+        batch_size=2000,
+    )
+    if entries:
+        _tell_match_workers()
+    return len(entries), len(hashes) - len(entries)
+
+
+@transaction.atomic
+def entry_add(
+    *,
+    actor: Membership,
+    bank: HashBank,
+    algorithm: Algorithm | str,
+    value: str,
+    quality: int | None = None,
+    source_reference: str = "",
+) -> HashEntry:
+    _require_bank(actor, bank, HashPerm.BANKS_MANAGE)
+    try:
+        value = normalise_value(algorithm, value)
+        check_quality(algorithm, quality)
+    except InvalidHash as error:
+        raise ApplicationError(str(error), code="invalid_hash") from None
+    added, _present = _add_entries(
+        actor=actor, bank=bank, hashes=[(algorithm, value, quality)], reference=source_reference
+    )
+    if not added:
+        raise ApplicationError(_("This hash is already in the bank."), code="duplicate")
+    entry = HashEntry.objects.get(bank=bank, algorithm=algorithm, value=value, removed_at__isnull=True)
+    audit.record(action=AuditAction.CREATE, actor=actor.user, agency=actor.agency, obj=entry)
+    return entry
+
+
+@transaction.atomic
+def entry_remove(*, actor: Membership, entry: HashEntry, reason: str) -> HashEntry:
+    """Take a hash out of matching; the entry stays as a tombstone so that sync can tell platforms."""
+    _require_bank(actor, entry.bank, HashPerm.BANKS_MANAGE)
+    if entry.removed_at is not None:
+        raise ApplicationError(_("This hash has already been removed."), code="already_removed")
+    if not reason.strip():
+        raise ApplicationError(_("Say why the hash is removed."), code="reason_required")
+    entry.removed_at = timezone.now()
+    entry.removed_by = actor.user
+    entry.removal_reason = reason.strip()
+    entry.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    HashChange.objects.create(
+        bank=entry.bank, entry=entry, kind=ChangeKind.REMOVED, at=entry.removed_at, by=actor.user
+    )
+    audit.record(action=AuditAction.DELETE, actor=actor.user, agency=actor.agency, obj=entry, reason=reason)
+    _tell_match_workers()
+    return entry
+
+
+@transaction.atomic
+def list_import(
+    *, actor: Membership, bank: HashBank, text: str, fmt: ImportFormat | str, filename: str = ""
+) -> HashImport:
+    """Import a whole list or none of it: any bad line rejects the file, and every bad line is listed."""
+    _require_bank(actor, bank, HashPerm.BANKS_MANAGE)
+    parsed = parse_list(text, fmt)
+    record = HashImport(
+        bank=bank, format=fmt, filename=filename[:255], lines=parsed.lines, imported_by=actor.user
+    )
+    if parsed.errors or not parsed.hashes:
+        record.status = ImportStatus.REJECTED
+        record.errors = [error.as_dict() for error in parsed.errors[:500]] or [
+            {"line": 0, "message": _("The file holds no hashes.")}
+        ]
+    else:
+        record.status = ImportStatus.IMPORTED
+        record.added, record.already_present = _add_entries(
+            actor=actor,
+            bank=bank,
+            hashes=[(h.algorithm, h.value, h.quality) for h in parsed.hashes],
+            reference=_("import of %(name)s") % {"name": filename[:150] or fmt},
+        )
+    record.save()
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=actor.user,
+        agency=actor.agency,
+        obj=record,
+        reason=f"{record.status}: {record.added} added",
+    )
+    return record
+
+
+@transaction.atomic
+def list_export(*, actor: Membership, bank: HashBank, fmt: ImportFormat | str) -> str:
+    from childshield.hashing.formats import write_list
+
+    _require_bank(actor, bank, HashPerm.BANKS_MANAGE)
+    entries = HashEntry.objects.filter(bank=bank, removed_at__isnull=True).order_by("pk")
+    text = write_list(entries.values_list("algorithm", "value", "quality").iterator(), fmt)
+    audit.record(action=AuditAction.EXPORT, actor=actor.user, agency=actor.agency, obj=bank, reason=str(fmt))
+    return text
+
+
+# API keys ----------------------------------------------------------------------------------------
+
+KEY_PREFIX_LENGTH = 8
+
+
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_issue(
+    *, actor: Membership, agency: Agency, name: str, may_list_banks: bool = False
+) -> tuple[ApiKey, str]:
+    """A new key for `agency`'s systems; the secret is returned once and only its digest is kept."""
+    scope = require_hash(actor, HashPerm.API_KEYS_MANAGE)
+    if scope < Scope.ALL and agency.pk != actor.agency_id:
+        raise ApplicationError(_("You can issue keys only for your own agency."), code="forbidden")
+    secret = "cs_" + secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        agency=agency,
+        name=name.strip(),
+        prefix=secret[: KEY_PREFIX_LENGTH + 3],
+        key_digest=key_digest(secret),
+        may_list_banks=may_list_banks,
+        created_by=actor.user,
+    )
+    audit.record(action=AuditAction.CREATE, actor=actor.user, agency=actor.agency, obj=key)
+    return key, secret
+
+
+@transaction.atomic
+def api_key_revoke(*, actor: Membership, key: ApiKey) -> ApiKey:
+    scope = require_hash(actor, HashPerm.API_KEYS_MANAGE)
+    if scope < Scope.ALL and key.agency_id != actor.agency_id:
+        raise ApplicationError(_("This key belongs to another agency."), code="forbidden")
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])
+    audit.record(action=AuditAction.DELETE, actor=actor.user, agency=actor.agency, obj=key)
+    return key
+
+
+# Matching ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HashQuery:
+    algorithm: str
+    value: str
+    quality: int | None = None
+
+
+@dataclass(frozen=True)
+class EntryMatch:
+    entry_id: int
+    bank_id: int
+    bank_name: str
+    distance: int
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    algorithm: str
+    value: str
+    status: str  # "matched", "no_match" or "low_quality"
+    matches: list[EntryMatch] = field(default_factory=list)
+
+
+@transaction.atomic
+def match(
+    *,
+    queries: Sequence[HashQuery],
+    bank_ids: Sequence[int],
+    channel: MatchChannel | str,
+    agency: Agency | None,
+) -> list[QueryResult]:
+    """Look hashes up in the given banks (those switched off are skipped) and record each lookup.
+
+    MD5 and SHA-256 match exactly, through the database's index; PDQ matches every entry within
+    the index's radius (31 bits), with its distance. PDQ hashes of quality under 50 are not looked up.
+    """
+    normalised: list[HashQuery] = []
+    for number, query in enumerate(queries):
+        try:
+            value = normalise_value(query.algorithm, query.value)
+            if query.quality is not None and not 0 <= query.quality <= 100:
+                check_quality(query.algorithm, query.quality)
+        except InvalidHash as error:
+            raise ApplicationError(str(error), code="invalid_hash", extra={"index": number}) from None
+        normalised.append(HashQuery(query.algorithm, value, query.quality))
+
+    live = HashEntry.objects.filter(
+        removed_at__isnull=True, bank__is_enabled=True, bank_id__in=list(bank_ids)
+    )
+    found: dict[int, list[EntryMatch]] = {number: [] for number in range(len(normalised))}
+
+    exact = [(n, q) for n, q in enumerate(normalised) if q.algorithm != Algorithm.PDQ]
+    for algorithm in {q.algorithm for _n, q in exact}:
+        wanted = {q.value for _n, q in exact if q.algorithm == algorithm}
+        hits: dict[str, list[EntryMatch]] = {}
+        for entry_id, bank_id, bank_name, value in live.filter(
+            algorithm=algorithm, value__in=wanted
+        ).values_list("pk", "bank_id", "bank__name", "value"):
+            hits.setdefault(value, []).append(EntryMatch(entry_id, bank_id, bank_name, 0))
+        for number, query in exact:
+            if query.algorithm == algorithm:
+                found[number] = hits.get(query.value, [])
+
+    perceptual = [
+        (n, q)
+        for n, q in enumerate(normalised)
+        if q.algorithm == Algorithm.PDQ and (q.quality is None or q.quality >= PDQ_MIN_QUALITY)
+    ]
+    if perceptual and bank_ids:
+        query_hashes = hashes_from_hex([q.value for _n, q in perceptual])
+        answer = match_index().index.search(query_hashes)
+        candidates = set(answer.ids.tolist())
+        rows = {
+            pk: (bank_id, bank_name, value)
+            for pk, bank_id, bank_name, value in live.filter(
+                algorithm=Algorithm.PDQ, pk__in=candidates
+            ).values_list("pk", "bank_id", "bank__name", "value")
+        }
+        for slot, (number, _query) in enumerate(perceptual):
+            for entry_id, _distance in answer.for_query(slot):
+                if entry_id not in rows:
+                    continue
+                bank_id, bank_name, value = rows[entry_id]
+                # the database's value is the truth; the index only proposes
+                distance = int(hamming(hashes_from_hex([value])[0], query_hashes[slot]))
+                if distance <= match_index().radius:
+                    found[number].append(EntryMatch(entry_id, bank_id, bank_name, distance))
+
+    results: list[QueryResult] = []
+    low = {n for n, q in enumerate(normalised) if q.algorithm == Algorithm.PDQ} - {n for n, _q in perceptual}
+    for number, query in enumerate(normalised):
+        matches = sorted(found[number], key=lambda m: (m.distance, m.entry_id))
+        status = "low_quality" if number in low else ("matched" if matches else "no_match")
+        results.append(QueryResult(query.algorithm, query.value, status, matches))
+    MatchRecord.objects.bulk_create(
+        [
+            MatchRecord(
+                channel=channel,
+                agency=agency,
+                algorithm=result.algorithm,
+                value=result.value,
+                matched=bool(result.matches),
+                result=[
+                    {"entry": m.entry_id, "bank": m.bank_id, "distance": m.distance} for m in result.matches
+                ],
+            )
+            for result in results
+        ]
+    )
+    audit.record(
+        action=AuditAction.VIEW,
+        agency=agency,
+        object_type="hashing.MatchRecord",
+        reason=f"{channel}: {len(results)} hashes, {sum(bool(r.matches) for r in results)} matched",
+    )
+    return results
+
+
+def pdq_distance(a: str, b: str) -> int:
+    pair = hashes_from_hex([a, b])
+    return int(np.bitwise_count(pair[0] ^ pair[1]).sum())

@@ -1,0 +1,15 @@
+"""Background work for hashing: telling match workers that banks changed."""
+
+from celery import shared_task
+
+from childshield.hashing.matching import match_index
+
+
+@shared_task(ignore_result=True)
+def index_sync() -> int:
+    """Replay the banks' new history into this worker's match index; returns changes applied.
+
+    A match also syncs before it answers, so a worker that misses this message is never stale;
+    the message only moves the work of loading new hashes off the path of the next match.
+    """
+    return match_index().sync()

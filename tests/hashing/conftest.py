@@ -1,0 +1,85 @@
+"""Standing people for hashing: a hotline's analyst and lead, and an analyst of another hotline."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from childshield.accounts.models import Agency, AgencyKind, Role
+from childshield.hashing import matching, services
+from childshield.hashing.models import BankSource, SharingPolicy
+
+
+@pytest.fixture(autouse=True)
+def fresh_match_index():
+    # the process's index outlives each test's database transaction
+    matching.forget_index()
+    yield
+    matching.forget_index()
+
+
+@pytest.fixture
+def hotline(db):
+    return Agency.objects.create(country="VN", name="National Hotline (test)", kind=AgencyKind.HOTLINE)
+
+
+@pytest.fixture
+def other_hotline(db):
+    return Agency.objects.create(country="KH", name="Partner Hotline (test)", kind=AgencyKind.HOTLINE)
+
+
+@pytest.fixture
+def analyst(make_member, hotline):
+    return make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline)
+
+
+@pytest.fixture
+def lead(make_member, hotline):
+    return make_member(email="lead@example.org", role=Role.HOTLINE_LEAD, agency=hotline)
+
+
+@pytest.fixture
+def other_analyst(make_member, other_hotline):
+    return make_member(email="other@example.org", role=Role.HOTLINE_ANALYST, agency=other_hotline)
+
+
+@pytest.fixture
+def bank(analyst, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.bank_create(
+            actor=analyst,
+            name="Confirmed images",
+            source=BankSource.HOTLINE_CONFIRMED,
+            sharing=SharingPolicy.TRUSTED_PLATFORMS,
+        )
+
+
+def random_pdq(rng):
+    return rng.bytes(32).hex()
+
+
+def flip_bits(value, count, rng):
+    bits = bytearray(bytes.fromhex(value))
+    for bit in rng.choice(256, size=count, replace=False):
+        bits[bit // 8] ^= 0x80 >> (bit % 8)
+    return bits.hex()
+
+
+def synthetic_image(seed=0, size=(320, 240), fmt="PNG"):
+    """Noise, a gradient, shapes and drawn text: never a real photograph."""
+    rng = np.random.default_rng(seed)
+    width, height = size
+    gradient = np.linspace(0, 255, width, dtype=np.float64)[None, :, None] * np.ones((height, 1, 3))
+    noise = rng.integers(0, 60, size=(height, width, 3))
+    pixels = np.clip(gradient * 0.7 + noise, 0, 255).astype(np.uint8)
+    image = Image.fromarray(pixels, "RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        x, y = int(rng.integers(0, width - 40)), int(rng.integers(0, height - 40))
+        colour = tuple(int(c) for c in rng.integers(0, 256, size=3))
+        draw.ellipse([x, y, x + int(rng.integers(20, 80)), y + int(rng.integers(20, 80))], fill=colour)
+    draw.text((10, 10), f"synthetic {seed}", fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, fmt)
+    return out.getvalue()
