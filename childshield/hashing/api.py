@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
@@ -77,6 +78,14 @@ class ApiKeyAuthentication(BaseAuthentication):
         return self.keyword
 
 
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = ApiKeyAuthentication
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "An API key issued by a hotline lead."}
+
+
 class MayMatch(BasePermission):
     """A platform's key, or a signed-in member who may match."""
 
@@ -136,7 +145,11 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
 def _flatten(detail: Any, pointer: str = "") -> list[dict[str, str]]:
     """Validation errors as a flat list of {"pointer": "/hashes/3/value", "message": "…"}."""
     if isinstance(detail, dict):
-        return [item for key, value in detail.items() for item in _flatten(value, f"{pointer}/{key}")]
+        return [
+            item
+            for key, value in detail.items()
+            for item in _flatten(value, pointer if key == "non_field_errors" else f"{pointer}/{key}")
+        ]
     if isinstance(detail, list):
         if all(isinstance(item, str) for item in detail):
             return [{"pointer": pointer or "/", "message": str(item)} for item in detail]

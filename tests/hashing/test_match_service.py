@@ -18,7 +18,9 @@ def add(analyst, bank, algorithm, value, quality=None, capture=None):
 
 
 def run_match(bank, *queries):
-    return services.match(queries=list(queries), bank_ids=[bank.pk], channel=MatchChannel.SERVICE, agency=None)
+    return services.match(
+        queries=list(queries), bank_ids=[bank.pk], channel=MatchChannel.SERVICE, agency=None
+    )
 
 
 def test_pdq_matches_within_31_bits_with_the_distance_and_not_at_32(analyst, bank):
