@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from childshield.accounts.models import Membership
+from childshield.accounts.models import Agency, Membership
 from childshield.accounts.permissions import Scope
 from childshield.hashing.models import ApiKey, HashBank, HashEntry, HashImport, MatchRecord, SharingPolicy
 from childshield.hashing.permissions import HashPerm, hash_scope, require_hash
@@ -65,6 +65,13 @@ def import_list(*, membership: Membership | None) -> QuerySet[HashImport]:
     ).select_related("bank", "imported_by")
 
 
+def import_get(*, membership: Membership | None, pk: int) -> HashImport:
+    record = import_list(membership=membership).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
 def match_record_list(*, membership: Membership | None) -> QuerySet[MatchRecord]:
     return MatchRecord.objects.filter(
         _agency_scoped(membership, HashPerm.MATCHES_VIEW, "agency_id")
@@ -110,6 +117,21 @@ def api_key_list(*, membership: Membership | None) -> QuerySet[ApiKey]:
     return ApiKey.objects.filter(
         _agency_scoped(membership, HashPerm.API_KEYS_MANAGE, "agency_id")
     ).select_related("agency")
+
+
+def api_key_get(*, membership: Membership | None, pk: int) -> ApiKey:
+    key = api_key_list(membership=membership).filter(pk=pk).first()
+    if key is None:
+        raise Http404
+    return key
+
+
+def agencies_for_api_keys(*, membership: Membership | None) -> QuerySet[Agency]:
+    """Agencies the member may issue keys for: their own, or every active one for system administrators."""
+    scope = require_hash(membership, HashPerm.API_KEYS_MANAGE)
+    assert membership is not None
+    agencies = Agency.objects.filter(is_active=True).order_by("name")
+    return agencies if scope == Scope.ALL else agencies.filter(pk=membership.agency_id)
 
 
 def may_member(membership: Membership | None, perm: HashPerm) -> bool:

@@ -250,6 +250,8 @@ def api_key_revoke(*, actor: Membership, key: ApiKey) -> ApiKey:
     scope = require_hash(actor, HashPerm.API_KEYS_MANAGE)
     if scope < Scope.ALL and key.agency_id != actor.agency_id:
         raise ApplicationError(_("This key belongs to another agency."), code="forbidden")
+    if key.revoked_at is not None:
+        raise ApplicationError(_("This key has already been revoked."), code="already_revoked")
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
     audit.record(action=AuditAction.DELETE, actor=actor.user, agency=actor.agency, obj=key)

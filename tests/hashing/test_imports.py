@@ -28,7 +28,11 @@ def do_import(analyst, bank, text, fmt, filename="list.txt"):
             ImportFormat.SIGNALS,
             {("pdq", PDQ_A), ("md5", MD5)},
         ),
-        (f"pdq\t{PDQ_A}\t90\nsha256\t{SHA.upper()}\n", ImportFormat.SIGNALS, {("pdq", PDQ_A), ("sha256", SHA)}),
+        (
+            f"pdq\t{PDQ_A}\t90\nsha256\t{SHA.upper()}\n",
+            ImportFormat.SIGNALS,
+            {("pdq", PDQ_A), ("sha256", SHA)},
+        ),
         (f"# exported list\n{MD5}\n\n{MD5.upper()}\n", ImportFormat.MD5_LIST, {("md5", MD5)}),
         (f"{SHA}\n", ImportFormat.SHA256_LIST, {("sha256", SHA)}),
         (

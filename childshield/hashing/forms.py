@@ -1,0 +1,68 @@
+"""Forms of the hashing pages."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from childshield.accounts.models import Agency
+from childshield.hashing.models import Algorithm, BankSource, ImportFormat, SharingPolicy
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+class BankCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    source = forms.ChoiceField(label=_("Where its hashes come from"), choices=BankSource.choices)
+    sharing = forms.ChoiceField(label=_("Sharing"), choices=SharingPolicy.choices)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EntryAddForm(forms.Form):
+    algorithm = forms.ChoiceField(
+        label=_("Algorithm"), choices=[(a, label) for a, label in Algorithm.choices if a != Algorithm.VPDQ]
+    )
+    value = forms.CharField(
+        label=_("Hash"), max_length=64, help_text=_("Hex digits, as the hashing tool printed them.")
+    )
+    quality = forms.IntegerField(
+        label=_("PDQ quality"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("For PDQ hashes, if known."),
+    )
+    source_reference = forms.CharField(label=_("Source"), max_length=200, required=False)
+
+
+class EntryRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for removal"), max_length=500)
+
+
+class ImportForm(forms.Form):
+    fmt = forms.ChoiceField(label=_("Format"), choices=ImportFormat.choices)
+    file = forms.FileField(label=_("File"), help_text=_("Text: one hash or signal per line (UTF-8)."))
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        try:
+            return str(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+
+
+class ApiKeyForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("Which system will use the key."))
+    may_list_banks = forms.BooleanField(label=_("May list the banks shared with it"), required=False)
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = agencies

@@ -1,0 +1,206 @@
+"""Staff pages of hashing: banks and their hashes, imports, match history and API keys."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from childshield.core.errors import ApplicationError
+from childshield.hashing import selectors, services
+from childshield.hashing.forms import ApiKeyForm, BankCreateForm, EntryAddForm, EntryRemoveForm, ImportForm
+from childshield.hashing.models import ImportFormat
+from childshield.hashing.permissions import HashPerm, require_hash
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, rows: object) -> object:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bank_list(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    banks = selectors.bank_list(membership=acting)
+    may_manage = selectors.may_member(acting, HashPerm.BANKS_MANAGE)
+    form = BankCreateForm(request.POST or None)
+    if request.method == "POST" and may_manage and form.is_valid():
+        try:
+            bank = services.bank_create(actor=acting, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The bank “%(name)s” was created.") % {"name": bank.name})
+            return redirect("hashing:bank_detail", bank.pk)
+    return render(request, "hashing/bank_list.html", {"banks": banks, "form": form, "may_manage": may_manage})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bank_detail(request: HttpRequest, bank_id: int) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    bank = selectors.bank_get(membership=acting, pk=bank_id)
+    may_manage = selectors.may_member(acting, HashPerm.BANKS_MANAGE) and bank.owner_id == acting.agency_id
+    removed = request.GET.get("show") == "removed"
+    add_form = EntryAddForm(request.POST or None, prefix="add")
+    if request.method == "POST" and may_manage and add_form.is_valid():
+        try:
+            services.entry_add(actor=acting, bank=bank, **add_form.cleaned_data)
+        except ApplicationError as error:
+            add_form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The hash was added."))
+            return redirect("hashing:bank_detail", bank.pk)
+    context = {
+        "bank": bank,
+        "entries": _page(request, selectors.entry_list(membership=acting, bank=bank, removed=removed)),
+        "removed": removed,
+        "may_manage": may_manage,
+        "may_configure": selectors.may_member(acting, HashPerm.BANKS_CONFIGURE)
+        and bank.owner_id == acting.agency_id,
+        "add_form": add_form,
+        "remove_form": EntryRemoveForm(prefix="remove"),
+        "import_form": ImportForm(prefix="import"),
+        "formats": ImportFormat.choices,
+    }
+    return render(request, "hashing/bank_detail.html", context)
+
+
+@login_required
+@require_POST
+def bank_toggle(request: HttpRequest, bank_id: int) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    bank = selectors.bank_get(membership=acting, pk=bank_id)
+    try:
+        services.bank_set_enabled(actor=acting, bank=bank, enabled=not bank.is_enabled)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The bank is used for matching.") if bank.is_enabled else _("The bank is switched off."),
+        )
+    return redirect("hashing:bank_detail", bank.pk)
+
+
+@login_required
+@require_POST
+def entry_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    entry = selectors.entry_get(membership=acting, pk=entry_id)
+    form = EntryRemoveForm(request.POST, prefix="remove")
+    if not form.is_valid():
+        messages.error(request, _("Say why the hash is removed."))
+    else:
+        try:
+            services.entry_remove(actor=acting, entry=entry, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The hash was removed from matching."))
+    return redirect("hashing:bank_detail", entry.bank_id)
+
+
+@login_required
+@require_POST
+def bank_import(request: HttpRequest, bank_id: int) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    bank = selectors.bank_get(membership=acting, pk=bank_id)
+    form = ImportForm(request.POST, request.FILES, prefix="import")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("hashing:bank_detail", bank.pk)
+    try:
+        record = services.list_import(
+            actor=acting,
+            bank=bank,
+            text=form.cleaned_data["file"],
+            fmt=form.cleaned_data["fmt"],
+            filename=str(getattr(request.FILES.get("import-file"), "name", "") or ""),
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("hashing:bank_detail", bank.pk)
+    return redirect("hashing:import_detail", record.pk)
+
+
+@login_required
+@require_GET
+def bank_export(request: HttpRequest, bank_id: int) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    bank = selectors.bank_get(membership=acting, pk=bank_id)
+    fmt = request.GET.get("format", ImportFormat.SIGNALS)
+    if fmt not in ImportFormat.values:
+        fmt = ImportFormat.SIGNALS
+    try:
+        text = services.list_export(actor=acting, bank=bank, fmt=fmt)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("hashing:bank_detail", bank.pk)
+    extension = "jsonl" if fmt == ImportFormat.STOPNCII else ("tsv" if fmt == ImportFormat.SIGNALS else "txt")
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bank-{bank.pk}-{fmt}.{extension}"'
+    return response
+
+
+@login_required
+@require_GET
+def import_list(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    imports = _page(request, selectors.import_list(membership=acting))
+    return render(request, "hashing/import_list.html", {"imports": imports})
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    record = selectors.import_get(membership=acting, pk=import_id)
+    return render(request, "hashing/import_detail.html", {"record": record})
+
+
+@login_required
+@require_GET
+def match_list(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    records = _page(request, selectors.match_record_list(membership=acting))
+    return render(request, "hashing/match_list.html", {"records": records})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_key_list(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    require_hash(acting, HashPerm.API_KEYS_MANAGE)
+    agencies = selectors.agencies_for_api_keys(membership=acting)
+    form = ApiKeyForm(request.POST or None, agencies=agencies)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _key, secret = services.api_key_issue(actor=acting, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            form = ApiKeyForm(agencies=agencies)
+    keys = selectors.api_key_list(membership=acting)
+    return render(request, "hashing/api_key_list.html", {"form": form, "keys": keys, "secret": secret})
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    key = selectors.api_key_get(membership=acting, pk=key_id)
+    try:
+        services.api_key_revoke(actor=acting, key=key)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The key was revoked."))
+    return redirect("hashing:api_key_list")
