@@ -179,7 +179,8 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
     acting = request.membership  # type: ignore[attr-defined]
     require_hash(acting, HashPerm.API_KEYS_MANAGE)
     agencies = selectors.agencies_for_api_keys(membership=acting)
-    form = ApiKeyForm(request.POST or None, agencies=agencies)
+    initial = {"agency": acting.agency_id}
+    form = ApiKeyForm(request.POST or None, agencies=agencies, initial=initial)
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,7 +188,7 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, str(error.message))
         else:
-            form = ApiKeyForm(agencies=agencies)
+            form = ApiKeyForm(agencies=agencies, initial=initial)
     keys = selectors.api_key_list(membership=acting)
     return render(request, "hashing/api_key_list.html", {"form": form, "keys": keys, "secret": secret})
 
