@@ -50,10 +50,14 @@ def clustered_bank(n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def flip_bits(hashes: np.ndarray, counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    out = hashes.copy()
-    for row, count in enumerate(counts):
-        for bit in rng.choice(256, size=int(count), replace=False):
-            out[row, bit // 64] ^= np.uint64(1) << np.uint64(63 - bit % 64)
+    """Flip exactly counts[i] distinct random bits of row i."""
+    out = np.empty_like(hashes)
+    for first in range(0, len(hashes), 65536):
+        rows = slice(first, first + 65536)
+        ranks = np.argsort(rng.random((len(hashes[rows]), 256), dtype=np.float32), axis=1)
+        mask = ranks < counts[rows, None]  # a random set of exactly `count` positions per row
+        flips = np.packbits(mask, axis=1).view(">u8").astype(np.uint64)
+        out[rows] = hashes[rows] ^ flips
     return out
 
 
