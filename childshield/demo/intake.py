@@ -114,5 +114,3 @@ def demo_intake_seed() -> int:
             )
         created += 1
     return created
-
-
