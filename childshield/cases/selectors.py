@@ -1,0 +1,348 @@
+"""Reads of cases, each scoped to the acting membership through the rule in permissions.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from childshield.accounts.models import Agency, Membership, Role
+from childshield.accounts.permissions import Scope
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
+from childshield.cases.models import (
+    BreakGlassAccess,
+    Case,
+    CaseNote,
+    CaseStatus,
+    CaseStatusChange,
+    Child,
+    Consent,
+    FollowUp,
+    Referral,
+    ReferralStatus,
+    ReferralUpdate,
+    RiskLevel,
+    Service,
+)
+from childshield.cases.permissions import (
+    ALL_SECTIONS,
+    AccessKind,
+    CaseAccess,
+    CasePerm,
+    case_access,
+    may,
+    require,
+)
+from childshield.core.blind_index import blind_index
+
+CHILD_NAME_PURPOSE = "cases.child.name"
+CHILD_DUPLICATE_PURPOSE = "cases.child.duplicate"
+
+
+def child_name_index(name: str) -> str:
+    return blind_index(name, purpose=CHILD_NAME_PURPOSE)
+
+
+def child_duplicate_index(*, name: str, birth_year: int | None, area_id: int) -> str:
+    return blind_index(f"{name}|{birth_year or ''}|{area_id}", purpose=CHILD_DUPLICATE_PURPOSE)
+
+
+def _break_glass_open(acting: Membership) -> Exists:
+    return Exists(
+        BreakGlassAccess.objects.filter(case=OuterRef("pk"), membership=acting, expires_at__gt=timezone.now())
+    )
+
+
+def _referred_to(acting: Membership, **extra: object) -> Exists:
+    return Exists(
+        Referral.objects.filter(
+            case=OuterRef("pk"), to_agency_id=acting.agency_id, status=ReferralStatus.ACCEPTED, **extra
+        )
+    )
+
+
+def cases_visible_to(*, acting: Membership | None) -> QuerySet[Case]:
+    """Every case the acting membership may open: as lead, as supervisor, through an accepted
+    referral to its agency, or through a break-glass access still open."""
+    if acting is None:
+        return Case.objects.none()
+    works = may(acting, CasePerm.CASE_WORK)
+    breaks = may(acting, CasePerm.BREAK_GLASS)
+    if not works and not breaks:
+        return Case.objects.none()
+    condition = _break_glass_open(acting)
+    if works:
+        condition = Q(lead_worker=acting) | Q(supervisor=acting) | _referred_to(acting) | Q(condition)
+    return Case.objects.filter(condition)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    access: CaseAccess
+    acting: Membership
+
+
+def case_get_for_user(*, acting: Membership | None, case_id: int, record_view: bool = True) -> CaseView:
+    """One case with what the acting membership may do with it; 404 for anyone outside the rule,
+    so a case URL does not even tell an outsider that the case exists. Reading is audited."""
+    case = (
+        Case.objects.select_related(
+            "child", "child__area", "agency", "opened_by_agency", "lead_worker__user", "supervisor__user"
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    access = case_access(acting, case) if case is not None else None
+    if case is None or access is None or not access.visible or acting is None:
+        raise Http404
+    if record_view:
+        audit.record(
+            action=AuditAction.VIEW,
+            actor=acting.user,
+            agency=acting.agency,
+            obj=case,
+            reason="case read (break-glass)" if access.kind is AccessKind.BREAK_GLASS else "case read",
+        )
+    return CaseView(case=case, access=access, acting=acting)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    number: str = ""
+    child_name: str = ""
+    area_id: int | None = None
+    status: str = ""
+    risk: str = ""
+    overdue: bool = False
+    include_closed: bool = False
+
+
+def _overdue_follow_up(today: date) -> Exists:
+    return Exists(FollowUp.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today))
+
+
+def case_list(*, acting: Membership | None, filters: CaseFilters) -> QuerySet[Case]:
+    """The visible cases, filtered, with what a list row shows fetched in the same query."""
+    today = timezone.localdate()
+    cases = cases_visible_to(acting=acting).annotate(has_overdue=_overdue_follow_up(today))
+    if filters.number:
+        cases = cases.filter(number__iexact=filters.number.strip())
+    if filters.child_name and acting is not None:
+        # A name is matched only where the person may read names: their own cases, break-glass,
+        # or a referral that shared the child's identity.
+        cases = cases.filter(child__name_index=child_name_index(filters.child_name)).filter(
+            Q(lead_worker=acting)
+            | Q(supervisor=acting)
+            | Q(_break_glass_open(acting))
+            | Q(_referred_to(acting, shares_identity=True))
+        )
+    if filters.area_id:
+        cases = cases.filter(child__area_id=filters.area_id)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    elif not filters.include_closed:
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+    if filters.risk:
+        cases = cases.filter(risk_level=filters.risk)
+    if filters.overdue:
+        cases = cases.filter(has_overdue=True)
+    return cases.select_related("child", "child__area", "agency", "lead_worker__user").order_by(
+        "-opened_at", "-id"
+    )
+
+
+def case_access_for_rows(*, acting: Membership | None, cases: list[Case]) -> dict[int, CaseAccess]:
+    """The access to each case of a list page in at most two queries, so a list never costs one per row."""
+    result: dict[int, CaseAccess] = {}
+    if acting is None or not cases:
+        return result
+    ids = [case.pk for case in cases]
+    glass = set(
+        BreakGlassAccess.objects.filter(
+            case_id__in=ids, membership=acting, expires_at__gt=timezone.now()
+        ).values_list("case_id", flat=True)
+    )
+    shared: dict[int, set[str]] = {}
+    for case_id, sections in Referral.objects.filter(
+        case_id__in=ids, to_agency_id=acting.agency_id, status=ReferralStatus.ACCEPTED
+    ).values_list("case_id", "sections"):
+        shared.setdefault(case_id, set()).update(sections)
+    for case in cases:
+        if case.lead_worker_id == acting.pk:
+            result[case.pk] = CaseAccess(AccessKind.LEAD, ALL_SECTIONS)
+        elif case.supervisor_id == acting.pk:
+            result[case.pk] = CaseAccess(AccessKind.SUPERVISOR, ALL_SECTIONS)
+        elif case.pk in glass:
+            result[case.pk] = CaseAccess(AccessKind.BREAK_GLASS, ALL_SECTIONS)
+        else:
+            result[case.pk] = CaseAccess(AccessKind.REFERRED, frozenset(shared.get(case.pk, set())))
+    return result
+
+
+@dataclass(frozen=True)
+class WorkerHome:
+    my_cases: list[Case]
+    due_today: list[FollowUp]
+    overdue: list[FollowUp]
+    high_risk: list[Case]
+    referrals_waiting: int
+    updates: list[ReferralUpdate]
+
+
+def worker_home(*, acting: Membership) -> WorkerHome:
+    today = timezone.localdate()
+    open_cases = cases_visible_to(acting=acting).exclude(status=CaseStatus.CLOSED)
+    mine = (
+        open_cases.filter(Q(lead_worker=acting) | Q(supervisor=acting))
+        .select_related("child", "child__area", "agency", "lead_worker__user")
+        .annotate(has_overdue=_overdue_follow_up(today))
+        .order_by("-opened_at", "-id")
+    )
+    my_follow_ups = FollowUp.objects.filter(
+        assignee=acting, done_at__isnull=True, case__status__in=_open_statuses()
+    ).select_related("case", "case__child")
+    return WorkerHome(
+        my_cases=list(mine[:20]),
+        due_today=list(my_follow_ups.filter(due_on=today)),
+        overdue=list(my_follow_ups.filter(due_on__lt=today).order_by("due_on", "id")[:50]),
+        high_risk=list(mine.filter(risk_level=RiskLevel.HIGH).order_by("-opened_at", "-id")[:20]),
+        referrals_waiting=referrals_incoming(acting=acting).filter(status=ReferralStatus.SENT).count()
+        if may(acting, CasePerm.REFERRAL_RESPOND)
+        else 0,
+        updates=list(
+            ReferralUpdate.objects.filter(recipient=acting, read_at__isnull=True).select_related(
+                "referral", "referral__to_agency", "referral__case"
+            )[:20]
+        ),
+    )
+
+
+def _open_statuses() -> list[str]:
+    return [status for status in CaseStatus.values if status != CaseStatus.CLOSED]
+
+
+def possible_duplicates(*, name: str, birth_year: int | None, area_id: int) -> list[Child]:
+    """Children already recorded with the same name, birth year and area; shown, never merged."""
+    index = child_duplicate_index(name=name, birth_year=birth_year, area_id=area_id)
+    return list(Child.objects.filter(duplicate_index=index).prefetch_related("cases").order_by("id")[:10])
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    consents: list[Consent]
+    referrals: list[Referral]
+    services: list[Service]
+    follow_ups: list[FollowUp]
+    notes: list[CaseNote]
+    history: list[CaseStatusChange]
+
+
+def case_detail(*, view: CaseView) -> CaseDetail:
+    """The sections of one case the access allows; a referred agency sees only what was shared."""
+    case, access = view.case, view.access
+    referrals = Referral.objects.filter(case=case).select_related("from_agency", "to_agency", "sent_by__user")
+    if not access.full:
+        referrals = referrals.filter(to_agency_id=view.acting.agency_id)
+    return CaseDetail(
+        consents=list(case.consents.prefetch_related("agencies").select_related("recorded_by__user"))
+        if access.full
+        else [],
+        referrals=list(referrals),
+        services=list(case.services.select_related("provider")) if access.shows("services") else [],
+        follow_ups=list(case.follow_ups.select_related("assignee__user")) if access.full else [],
+        notes=list(case.notes.select_related("author__user")) if access.full else [],
+        history=list(case.status_changes.select_related("changed_by__user")) if access.full else [],
+    )
+
+
+def referrals_incoming(*, acting: Membership) -> QuerySet[Referral]:
+    """Referrals sent to the acting agency; what the inbox lists before anyone accepts."""
+    require(acting, CasePerm.REFERRAL_RESPOND)
+    return (
+        Referral.objects.filter(to_agency_id=acting.agency_id)
+        .select_related("case", "case__child__area", "from_agency", "sent_by__user")
+        .order_by("status", "-sent_at", "-id")
+    )
+
+
+def referral_get_incoming(*, acting: Membership, referral_id: int) -> Referral:
+    referral = referrals_incoming(acting=acting).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def referral_get_for_case(*, view: CaseView, referral_id: int) -> Referral:
+    referral = Referral.objects.filter(case=view.case, pk=referral_id).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def consent_get_for_case(*, view: CaseView, consent_id: int) -> Consent:
+    consent = Consent.objects.filter(case=view.case, pk=consent_id).first()
+    if consent is None:
+        raise Http404
+    return consent
+
+
+def consents_in_force(*, case: Case) -> list[Consent]:
+    return [consent for consent in case.consents.prefetch_related("agencies") if consent.is_in_force]
+
+
+def service_get_for_case(*, view: CaseView, service_id: int) -> Service:
+    service = Service.objects.filter(case=view.case, pk=service_id).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def follow_up_get_for_case(*, view: CaseView, follow_up_id: int) -> FollowUp:
+    follow_up = FollowUp.objects.filter(case=view.case, pk=follow_up_id).first()
+    if follow_up is None:
+        raise Http404
+    return follow_up
+
+
+def agencies_for_referral(*, acting: Membership) -> QuerySet[Agency]:
+    return Agency.objects.filter(is_active=True, country=acting.agency.country).exclude(pk=acting.agency_id)
+
+
+def supervisors_in_agency(*, agency_id: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        agency_id=agency_id,
+        is_active=True,
+        user__is_active=True,
+        role__in=[Role.CASE_SUPERVISOR, Role.HELPLINE_SUPERVISOR],
+    ).select_related("user", "agency")
+
+
+def colleagues_in_agency(*, agency_id: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        agency_id=agency_id,
+        is_active=True,
+        user__is_active=True,
+        role__in=[
+            Role.CASE_WORKER,
+            Role.CASE_SUPERVISOR,
+            Role.FOCAL_POINT,
+            Role.COUNSELLOR,
+            Role.HELPLINE_SUPERVISOR,
+        ],
+    ).select_related("user", "agency")
+
+
+def breakable_case(*, acting: Membership, number: str, agency_id: int | None) -> Case | None:
+    """The case a break-glass request names, if the membership may break the glass for it."""
+    scope = require(acting, CasePerm.BREAK_GLASS)
+    cases = Case.objects.filter(number__iexact=number.strip())
+    if agency_id:
+        cases = cases.filter(opened_by_agency_id=agency_id)
+    if scope != Scope.ALL:
+        cases = cases.filter(agency_id=acting.agency_id)
+    return cases.first()

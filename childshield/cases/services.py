@@ -1,0 +1,907 @@
+"""Every write about cases, one function per use case: transactional, checked, audited.
+
+Changes to a case's own fields carry the version the person saw; a stale one is refused
+(optimistic locking), so two workers never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from childshield.accounts.models import Agency, Membership
+from childshield.accounts.tasks import send_email
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
+from childshield.cases.models import (
+    SERVICE_DONE_STATUSES,
+    BreakGlassAccess,
+    Case,
+    CaseNote,
+    CaseNumberCounter,
+    CaseStatus,
+    CaseStatusChange,
+    Child,
+    Consent,
+    ConsentKind,
+    FollowUp,
+    HarmType,
+    Referral,
+    ReferralStatus,
+    ReferralUpdate,
+    RiskLevel,
+    Service,
+    ServiceKind,
+    ServiceStatus,
+    ShareSection,
+    Urgency,
+)
+from childshield.cases.permissions import (
+    CasePerm,
+    case_access,
+    may,
+    may_break_glass,
+    may_supervise,
+    require,
+    require_edit,
+    require_respond,
+)
+from childshield.cases.reference import has_disability
+from childshield.cases.selectors import (
+    child_duplicate_index,
+    child_name_index,
+    possible_duplicates,
+)
+from childshield.core.errors import ApplicationError
+from childshield.places.models import Area
+
+# The workflow, step by step; a step may also go back one (a plan that must be redone).
+WORKFLOW: tuple[str, ...] = tuple(status for status in CaseStatus.values if status != CaseStatus.CLOSED)
+
+BREAK_GLASS_HOURS = 4
+
+
+class ClosureReason:
+    GOALS_MET = "goals_met"
+    MOVED = "moved"
+    TRANSFERRED = "transferred_out"
+    CHILD_DECLINED = "child_declined"
+    OTHER = "other"
+
+    CHOICES = (
+        (GOALS_MET, gettext_lazy("The child is safe and the plan's goals are met")),
+        (MOVED, gettext_lazy("The child moved away")),
+        (TRANSFERRED, gettext_lazy("Handed over to a service outside this system")),
+        (CHILD_DECLINED, gettext_lazy("The child or family no longer wants support")),
+        (OTHER, gettext_lazy("Another reason (explain in the note)")),
+    )
+
+
+CLOSURE_CHECKLIST: tuple[tuple[str, Any], ...] = (
+    ("child_safe", gettext_lazy("The child is safe")),
+    ("services_done", gettext_lazy("Every service is completed or was refused")),
+    ("caregiver_informed", gettext_lazy("The caregiver is informed")),
+)
+
+
+def safety_assessment_hours() -> int:
+    return int(getattr(settings, "CASES_SAFETY_ASSESSMENT_HOURS", 24))
+
+
+@dataclass
+class ChildInput:
+    full_name: str
+    area: Area
+    aliases: list[str] = field(default_factory=list)
+    date_of_birth: date | None = None
+    estimated_age: int | None = None
+    sex: str = "unknown"
+    gender: str = "unknown"
+    ethnicity: str = ""
+    disability: dict[str, str] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
+    school: str = ""
+    caregivers: list[dict[str, str]] = field(default_factory=list)
+    safe_contact: str = ""
+
+    def birth_year(self, today: date) -> int | None:
+        if self.date_of_birth is not None:
+            return self.date_of_birth.year
+        if self.estimated_age is not None:
+            return today.year - self.estimated_age
+        return None
+
+
+@dataclass
+class ConsentInput:
+    purpose: str
+    agencies: Sequence[Agency]
+    sections: Sequence[str]
+    child_assent: bool
+    caregiver_consent: bool = False
+    caregiver_name: str = ""
+
+
+def _stale() -> ApplicationError:
+    return ApplicationError(
+        _(
+            "Someone else changed this case after you opened it. Nothing was saved over their change: "
+            "reload the case, check what they did, then make your change again (what you typed is kept below)."
+        ),
+        code="stale",
+    )
+
+
+def _lock(case: Case, version: int) -> Case:
+    """The case locked for this transaction, refusing the change if it moved on since `version`."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.version != version:
+        raise _stale()
+    return locked
+
+
+def _bump(case: Case, fields: list[str]) -> None:
+    case.version = F("version") + 1  # type: ignore[assignment]
+    case.save(update_fields=[*fields, "version"])
+    case.refresh_from_db(fields=["version"])
+
+
+def _record(acting: Membership, action: AuditAction, obj: Any, reason: str) -> None:
+    audit.record(action=action, actor=acting.user, agency=acting.agency, obj=obj, reason=reason)
+
+
+def _check_supervisor(supervisor: Membership | None, agency_id: int) -> None:
+    if supervisor is None:
+        return
+    if supervisor.agency_id != agency_id or not may(supervisor, CasePerm.CASE_SUPERVISE):
+        raise ApplicationError(
+            _("The supervisor must be a supervisor of the agency managing the case."), code="invalid"
+        )
+
+
+def _clean_choices(values: Sequence[str], allowed: Sequence[str], what: str) -> list[str]:
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise ApplicationError(
+            _("Unknown %(what)s: %(values)s.") % {"what": what, "values": ", ".join(unknown)}
+        )
+    return list(dict.fromkeys(values))
+
+
+def _next_number(agency: Agency, year: int) -> tuple[int, str]:
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(agency=agency, year=year)
+    CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return counter.last, f"{year}-{counter.last:04d}"
+
+
+@transaction.atomic
+def case_open(
+    *,
+    acting: Membership,
+    child: ChildInput,
+    risk_level: str,
+    harm_types: Sequence[str],
+    risk_reasons: str = "",
+    summary: str = "",
+    supervisor: Membership | None = None,
+    consent: ConsentInput | None = None,
+    existing_child: Child | None = None,
+    duplicates_acknowledged: bool = False,
+) -> Case:
+    """Open a case with the acting person as lead worker, and record the consent given at opening.
+
+    A child already recorded with the same name, birth year and area is never merged silently:
+    the person is told, and either names that child (`existing_child`) or confirms it is another.
+    """
+    require(acting, CasePerm.CASE_OPEN)
+    if not child.full_name.strip():
+        raise ApplicationError(_("Enter the child's name, or a name the child chose."))
+    if risk_level not in RiskLevel.values:
+        raise ApplicationError(_("Choose a risk level."))
+    harms = _clean_choices(harm_types, HarmType.values, _("harm type"))
+    if not harms:
+        raise ApplicationError(_("Choose at least one harm type."))
+    _check_supervisor(supervisor, acting.agency_id)
+    now = timezone.now()
+    today = timezone.localdate()
+    birth_year = child.birth_year(today)
+    if existing_child is None:
+        duplicates = possible_duplicates(name=child.full_name, birth_year=birth_year, area_id=child.area.pk)
+        if duplicates and not duplicates_acknowledged:
+            raise ApplicationError(
+                _(
+                    "A child with the same name, year of birth and area is already recorded. Check the "
+                    "cases listed, then either open this case for that child or confirm it is another child."
+                ),
+                code="possible_duplicate",
+                extra={"duplicates": duplicates},
+            )
+        record = Child.objects.create(
+            full_name=child.full_name.strip(),
+            aliases=[alias.strip() for alias in child.aliases if alias.strip()],
+            date_of_birth=child.date_of_birth.isoformat() if child.date_of_birth else None,
+            birth_year=birth_year,
+            age_is_estimated=child.date_of_birth is None and child.estimated_age is not None,
+            sex=child.sex,
+            gender=child.gender,
+            ethnicity=child.ethnicity,
+            disability=child.disability,
+            has_disability=has_disability(child.disability),
+            languages=child.languages,
+            area=child.area,
+            school=child.school,
+            caregivers=child.caregivers,
+            safe_contact=child.safe_contact,
+            name_index=child_name_index(child.full_name),
+            duplicate_index=child_duplicate_index(
+                name=child.full_name, birth_year=birth_year, area_id=child.area.pk
+            ),
+        )
+        _record(acting, AuditAction.CREATE, record, "child recorded")
+    else:
+        record = existing_child
+    sequence, number = _next_number(acting.agency, now.year)
+    case = Case.objects.create(
+        opened_by_agency=acting.agency,
+        year=now.year,
+        sequence=sequence,
+        number=number,
+        child=record,
+        agency=acting.agency,
+        lead_worker=acting,
+        supervisor=supervisor,
+        risk_level=risk_level,
+        risk_reasons=risk_reasons.strip(),
+        harm_types=harms,
+        summary=summary.strip(),
+        opened_at=now,
+        status_changed_at=now,
+        safety_assessment_due_at=now + timedelta(hours=safety_assessment_hours()),
+    )
+    CaseStatusChange.objects.create(case=case, to_status=CaseStatus.OPEN, changed_by=acting, changed_at=now)
+    _record(
+        acting,
+        AuditAction.CREATE,
+        case,
+        "case opened" + (" for a child already recorded" if existing_child else ""),
+    )
+    if consent is not None:
+        consent_record(acting=acting, case=case, consent=consent)
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *,
+    acting: Membership,
+    case: Case,
+    version: int,
+    risk_level: str,
+    harm_types: Sequence[str],
+    risk_reasons: str,
+    summary: str,
+) -> Case:
+    require_edit(acting, case)
+    case = _lock(case, version)
+    if risk_level not in RiskLevel.values:
+        raise ApplicationError(_("Choose a risk level."))
+    harms = _clean_choices(harm_types, HarmType.values, _("harm type"))
+    if not harms:
+        raise ApplicationError(_("Choose at least one harm type."))
+    case.risk_level = risk_level
+    case.harm_types = harms
+    case.risk_reasons = risk_reasons.strip()
+    case.summary = summary.strip()
+    _bump(case, ["risk_level", "harm_types", "risk_reasons", "summary"])
+    _record(acting, AuditAction.UPDATE, case, "case details changed")
+    return case
+
+
+def legal_next_statuses(status: str) -> list[str]:
+    """The statuses a case may move to from `status` by an ordinary step (closing has its own path)."""
+    if status not in WORKFLOW:
+        return []
+    position = WORKFLOW.index(status)
+    steps = []
+    if position + 1 < len(WORKFLOW):
+        steps.append(WORKFLOW[position + 1])
+    if position > 0:
+        steps.append(WORKFLOW[position - 1])
+    return steps
+
+
+@transaction.atomic
+def case_status_change(
+    *, acting: Membership, case: Case, version: int, to_status: str, reason: str = ""
+) -> Case:
+    require_edit(acting, case)
+    case = _lock(case, version)
+    labels = dict(CaseStatus.choices)
+    if to_status == CaseStatus.CLOSED:
+        raise ApplicationError(
+            _("A case is closed through the closure form, with its checklist and a supervisor's approval."),
+            code="illegal_transition",
+        )
+    if to_status not in legal_next_statuses(case.status):
+        allowed = ", ".join(str(labels[status]) for status in legal_next_statuses(case.status))
+        raise ApplicationError(
+            _("A case cannot go from “%(current)s” to “%(target)s”. From here it can go to: %(allowed)s.")
+            % {
+                "current": labels.get(case.status, case.status),
+                "target": labels.get(to_status, to_status),
+                "allowed": allowed or _("nothing (reopen it first)"),
+            },
+            code="illegal_transition",
+        )
+    now = timezone.now()
+    CaseStatusChange.objects.create(
+        case=case,
+        from_status=case.status,
+        to_status=to_status,
+        changed_by=acting,
+        changed_at=now,
+        reason=reason,
+    )
+    case.status = to_status
+    case.status_changed_at = now
+    _bump(case, ["status", "status_changed_at"])
+    _record(acting, AuditAction.UPDATE, case, f"status {to_status}")
+    return case
+
+
+@transaction.atomic
+def consent_record(*, acting: Membership, case: Case, consent: ConsentInput) -> Consent:
+    """Record what the child (and a caregiver) agreed to share, with which agencies, for what."""
+    require_edit(acting, case)
+    if not consent.purpose.strip():
+        raise ApplicationError(_("Write what the sharing is for (the purpose)."))
+    if not consent.child_assent:
+        raise ApplicationError(
+            _(
+                "Sharing needs the child's own agreement. If the child does not agree and the child is in "
+                "danger, use an emergency override with a reason and the supervisor's confirmation."
+            ),
+            code="no_assent",
+        )
+    sections = _clean_choices(consent.sections, ShareSection.values, _("section"))
+    if not sections:
+        raise ApplicationError(_("Choose at least one part of the case that may be shared."))
+    if not consent.agencies:
+        raise ApplicationError(_("Choose at least one agency the case may be shared with."))
+    record = Consent.objects.create(
+        case=case,
+        kind=ConsentKind.CONSENT,
+        child_assent=True,
+        caregiver_consent=consent.caregiver_consent,
+        caregiver_name=consent.caregiver_name.strip(),
+        purpose=consent.purpose.strip(),
+        sections=sections,
+        recorded_by=acting,
+    )
+    record.agencies.set(consent.agencies)
+    _record(acting, AuditAction.CREATE, record, f"consent recorded for case {case.pk}")
+    return record
+
+
+@transaction.atomic
+def consent_emergency_override(
+    *,
+    acting: Membership,
+    case: Case,
+    reason: str,
+    agencies: Sequence[Agency],
+    sections: Sequence[str],
+) -> Consent:
+    """Share without consent because the child is in danger: only with a reason, and only once the
+    case's supervisor confirms (at once when the supervisor records it)."""
+    require_edit(acting, case)
+    if not reason.strip():
+        raise ApplicationError(_("An emergency override needs a reason: what danger makes it necessary."))
+    if case.supervisor_id is None:
+        raise ApplicationError(
+            _("The case has no supervisor to confirm an emergency override. Name a supervisor first."),
+            code="no_supervisor",
+        )
+    chosen = _clean_choices(sections, ShareSection.values, _("section"))
+    if not chosen or not agencies:
+        raise ApplicationError(_("Choose what may be shared and with which agencies."))
+    now = timezone.now()
+    confirmed = may_supervise(acting, case)
+    record = Consent.objects.create(
+        case=case,
+        kind=ConsentKind.EMERGENCY_OVERRIDE,
+        purpose=reason.strip(),
+        override_reason=reason.strip(),
+        sections=chosen,
+        recorded_by=acting,
+        confirmed_by=acting if confirmed else None,
+        confirmed_at=now if confirmed else None,
+    )
+    record.agencies.set(agencies)
+    _record(acting, AuditAction.CREATE, record, f"emergency override for case {case.pk}")
+    return record
+
+
+@transaction.atomic
+def consent_emergency_confirm(*, acting: Membership, consent: Consent) -> Consent:
+    case = consent.case
+    if not may_supervise(acting, case):
+        raise ApplicationError(
+            _("Only the case's supervisor can confirm an emergency override."), code="forbidden"
+        )
+    if not consent.is_emergency or consent.withdrawn_at is not None:
+        raise ApplicationError(_("There is no emergency override waiting for confirmation."))
+    consent.confirmed_by = acting
+    consent.confirmed_at = timezone.now()
+    consent.save(update_fields=["confirmed_by", "confirmed_at"])
+    _record(acting, AuditAction.UPDATE, consent, "emergency override confirmed")
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, acting: Membership, consent: Consent, reason: str = "") -> Consent:
+    """Withdrawal stops further sharing: referrals not yet answered are cancelled, no new one may
+    rest on it. Accepted referrals keep only what was already shared."""
+    require_edit(acting, consent.case)
+    if consent.withdrawn_at is not None:
+        raise ApplicationError(_("This consent was already withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = acting
+    consent.withdrawal_reason = reason.strip()
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    for referral in consent.referrals.filter(status=ReferralStatus.SENT).select_related("sent_by__user"):
+        referral.status = ReferralStatus.CANCELLED
+        referral.responded_at = consent.withdrawn_at
+        referral.save(update_fields=["status", "responded_at"])
+        _record(acting, AuditAction.UPDATE, referral, "referral cancelled: consent withdrawn")
+    _record(acting, AuditAction.UPDATE, consent, "consent withdrawn")
+    return consent
+
+
+def _notify_sender(referral: Referral) -> None:
+    """Tell the person who sent the referral, in the app and by e-mail (after the commit)."""
+    ReferralUpdate.objects.create(referral=referral, recipient=referral.sent_by, status=referral.status)
+    email = referral.sent_by.user.email
+    status_label = str(dict(ReferralStatus.choices)[referral.status])
+    agency_name = referral.to_agency.name
+    number = referral.case.number
+    # No name or detail of the child: an e-mail can be read by anyone with the mailbox.
+    subject = _("Referral of case %(number)s: %(status)s") % {"number": number, "status": status_label}
+    body = _(
+        "Your referral of case %(number)s to %(agency)s is now: %(status)s.\n\n"
+        "Sign in to childshield and open Cases to see it."
+    ) % {"number": number, "agency": agency_name, "status": status_label}
+    transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=[email]))
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    acting: Membership,
+    case: Case,
+    to_agency: Agency,
+    services: Sequence[str],
+    consent: Consent,
+    sections: Sequence[str],
+    urgency: str = Urgency.ROUTINE,
+    message: str = "",
+) -> Referral:
+    """Refer the case to another agency. It must rest on consent in force that names that agency and
+    allows what is shared, or on an emergency override a supervisor confirmed."""
+    require_edit(acting, case)
+    if case.is_closed:
+        raise ApplicationError(_("A closed case cannot be referred. Reopen it first."))
+    if to_agency.pk == case.agency_id:
+        raise ApplicationError(_("Choose another agency: this one already manages the case."))
+    if consent.case_id != case.pk:
+        raise ApplicationError(_("That consent belongs to another case."))
+    requested = _clean_choices(services, ServiceKind.values, _("service"))
+    if not requested:
+        raise ApplicationError(_("Choose at least one service you ask for."))
+    shared = _clean_choices(sections, ShareSection.values, _("section"))
+    if urgency not in Urgency.values:
+        raise ApplicationError(_("Choose how urgent the referral is."))
+    if not consent.is_in_force:
+        if consent.withdrawn_at is not None:
+            message_text = _("The consent was withdrawn: the case cannot be shared on it any more.")
+        elif consent.is_emergency:
+            message_text = _("The emergency override waits for the supervisor's confirmation.")
+        else:
+            message_text = _("The child has not agreed to this sharing.")
+        raise ApplicationError(message_text, code="no_consent")
+    if not consent.agencies.filter(pk=to_agency.pk).exists():
+        raise ApplicationError(
+            _("The consent does not cover %(agency)s. Record a consent that names it first.")
+            % {"agency": to_agency.name},
+            code="no_consent",
+        )
+    beyond = [section for section in shared if section not in consent.sections]
+    if beyond:
+        labels = dict(ShareSection.choices)
+        raise ApplicationError(
+            _("The consent does not allow sharing: %(sections)s.")
+            % {"sections": "; ".join(str(labels[section]) for section in beyond)},
+            code="no_consent",
+        )
+    referral = Referral.objects.create(
+        case=case,
+        from_agency=acting.agency,
+        to_agency=to_agency,
+        sent_by=acting,
+        services_requested=requested,
+        urgency=urgency,
+        consent=consent,
+        sections=shared,
+        shares_identity=ShareSection.IDENTITY in shared,
+        message=message.strip(),
+    )
+    _record(acting, AuditAction.CREATE, referral, f"referral of case {case.pk} to agency {to_agency.pk}")
+    return referral
+
+
+def _require_waiting(referral: Referral) -> None:
+    if referral.status != ReferralStatus.SENT:
+        raise ApplicationError(
+            _("This referral was already answered (%(status)s).") % {"status": referral.get_status_display()},
+            code="already_answered",
+        )
+
+
+@transaction.atomic
+def referral_accept(
+    *, acting: Membership, referral: Referral, supervisor: Membership | None = None
+) -> Referral:
+    """Accept a referral. A case-management referral hands the case over: the person accepting
+    becomes its lead worker, with a supervisor of their agency."""
+    require_respond(acting, referral)
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("case", "to_agency", "sent_by__user")
+        .get(pk=referral.pk)
+    )
+    _require_waiting(referral)
+    if not referral.consent.is_in_force:
+        raise ApplicationError(_("The consent this referral rested on was withdrawn."), code="no_consent")
+    case = Case.objects.select_for_update().get(pk=referral.case_id)
+    now = timezone.now()
+    if referral.is_transfer:
+        if case.is_closed:
+            raise ApplicationError(_("The case was closed in the meantime."))
+        _check_supervisor(supervisor, acting.agency_id)
+        case.lead_worker = acting
+        case.supervisor = supervisor
+        case.agency = acting.agency
+        _bump(case, ["lead_worker", "supervisor", "agency"])
+        _record(acting, AuditAction.UPDATE, case, "case management handed over by referral")
+    referral.status = ReferralStatus.ACCEPTED
+    referral.responded_at = now
+    referral.responded_by = acting
+    referral.save(update_fields=["status", "responded_at", "responded_by"])
+    for kind in referral.services_requested:
+        Service.objects.create(
+            case=case,
+            kind=kind,
+            provider=acting.agency,
+            status=ServiceStatus.IN_PROGRESS
+            if kind == ServiceKind.CASE_MANAGEMENT
+            else ServiceStatus.PLANNED,
+            starts_on=timezone.localdate(),
+            referral=referral,
+            created_by=acting,
+        )
+    _record(acting, AuditAction.UPDATE, referral, "referral accepted")
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, acting: Membership, referral: Referral, reason: str) -> Referral:
+    require_respond(acting, referral)
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("case", "to_agency", "sent_by__user")
+        .get(pk=referral.pk)
+    )
+    _require_waiting(referral)
+    if not reason.strip():
+        raise ApplicationError(
+            _("Say why you decline, so the sender can find another service for the child."), code="invalid"
+        )
+    referral.status = ReferralStatus.DECLINED
+    referral.responded_at = timezone.now()
+    referral.responded_by = acting
+    referral.decline_reason = reason.strip()
+    referral.save(update_fields=["status", "responded_at", "responded_by", "decline_reason"])
+    _record(acting, AuditAction.UPDATE, referral, "referral declined")
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_complete(*, acting: Membership, referral: Referral) -> Referral:
+    require_respond(acting, referral)
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("case", "to_agency", "sent_by__user")
+        .get(pk=referral.pk)
+    )
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ApplicationError(_("Only an accepted referral can be completed."))
+    referral.status = ReferralStatus.COMPLETED
+    referral.completed_at = timezone.now()
+    referral.save(update_fields=["status", "completed_at"])
+    _record(acting, AuditAction.UPDATE, referral, "referral completed")
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_updates_read(*, acting: Membership) -> int:
+    return ReferralUpdate.objects.filter(recipient=acting, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def _check_open(case: Case) -> None:
+    if case.is_closed:
+        raise ApplicationError(_("The case is closed. Reopen it to change it."), code="closed")
+
+
+@transaction.atomic
+def service_add(
+    *,
+    acting: Membership,
+    case: Case,
+    kind: str,
+    provider: Agency,
+    starts_on: date | None = None,
+    status: str = ServiceStatus.PLANNED,
+) -> Service:
+    require_edit(acting, case)
+    _check_open(case)
+    if kind not in ServiceKind.values:
+        raise ApplicationError(_("Choose a service from the package."))
+    if status not in ServiceStatus.values:
+        raise ApplicationError(_("Choose the service's status."))
+    service = Service.objects.create(
+        case=case, kind=kind, provider=provider, starts_on=starts_on, status=status, created_by=acting
+    )
+    _record(acting, AuditAction.CREATE, service, f"service added to case {case.pk}")
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *,
+    acting: Membership,
+    service: Service,
+    version: int,
+    status: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    outcome: str,
+) -> Service:
+    require_edit(acting, service.case)
+    _check_open(service.case)
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    if locked.version != version:
+        raise ApplicationError(
+            _(
+                "Someone else changed this service after you opened it. Reload the case, check their "
+                "change, then make yours again (what you typed is kept below)."
+            ),
+            code="stale",
+        )
+    if status not in ServiceStatus.values:
+        raise ApplicationError(_("Choose the service's status."))
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ApplicationError(_("The end date is before the start date."))
+    locked.status = status
+    locked.starts_on = starts_on
+    locked.ends_on = ends_on
+    locked.outcome = outcome.strip()
+    locked.version = F("version") + 1  # type: ignore[assignment]
+    locked.save(update_fields=["status", "starts_on", "ends_on", "outcome", "version"])
+    locked.refresh_from_db(fields=["version"])
+    _record(acting, AuditAction.UPDATE, locked, f"service {status}")
+    return locked
+
+
+@transaction.atomic
+def followup_add(
+    *, acting: Membership, case: Case, due_on: date, assignee: Membership, purpose: str = ""
+) -> FollowUp:
+    require_edit(acting, case)
+    _check_open(case)
+    if assignee.pk not in {case.lead_worker_id, case.supervisor_id} and assignee.agency_id != case.agency_id:
+        raise ApplicationError(_("A follow-up goes to someone of the agency managing the case."))
+    follow_up = FollowUp.objects.create(
+        case=case, due_on=due_on, assignee=assignee, purpose=purpose.strip(), created_by=acting
+    )
+    _record(acting, AuditAction.CREATE, follow_up, f"follow-up added to case {case.pk}")
+    return follow_up
+
+
+@transaction.atomic
+def followup_complete(*, acting: Membership, follow_up: FollowUp, outcome: str = "") -> FollowUp:
+    require_edit(acting, follow_up.case)
+    if follow_up.done_at is not None:
+        raise ApplicationError(_("This follow-up is already done."))
+    follow_up.done_at = timezone.now()
+    follow_up.done_by = acting
+    follow_up.outcome = outcome.strip()
+    follow_up.save(update_fields=["done_at", "done_by", "outcome"])
+    _record(acting, AuditAction.UPDATE, follow_up, "follow-up done")
+    return follow_up
+
+
+@transaction.atomic
+def note_add(*, acting: Membership, case: Case, body: str) -> CaseNote:
+    require_edit(acting, case)
+    if not body.strip():
+        raise ApplicationError(_("The note is empty."))
+    note = CaseNote.objects.create(case=case, author=acting, body=body.strip())
+    _record(acting, AuditAction.CREATE, note, f"note added to case {case.pk}")
+    return note
+
+
+@transaction.atomic
+def case_closure_request(
+    *,
+    acting: Membership,
+    case: Case,
+    version: int,
+    reason: str,
+    checklist: dict[str, bool],
+    note: str = "",
+) -> Case:
+    """The lead worker asks to close, with the checklist; the supervisor's approval closes it.
+    When the supervisor asks, the case closes at once."""
+    require_edit(acting, case)
+    case = _lock(case, version)
+    _check_open(case)
+    if reason not in dict(ClosureReason.CHOICES):
+        raise ApplicationError(_("Choose why the case closes."))
+    if case.supervisor_id is None:
+        raise ApplicationError(
+            _("A case closes with a supervisor's approval, and this case has none. Name a supervisor first."),
+            code="no_supervisor",
+        )
+    ticked = {key: bool(checklist.get(key)) for key, _label in CLOSURE_CHECKLIST}
+    if not all(ticked.values()) and not note.strip():
+        raise ApplicationError(
+            _("Tick every item of the checklist, or explain in the note why an item cannot be ticked."),
+            code="checklist",
+        )
+    open_services = case.services.exclude(status__in=SERVICE_DONE_STATUSES).count()
+    if ticked["services_done"] and open_services:
+        raise ApplicationError(
+            _(
+                "%(count)d service(s) are still planned or in progress. Mark each completed, refused or "
+                "cancelled first."
+            )
+            % {"count": open_services},
+            code="checklist",
+        )
+    now = timezone.now()
+    case.closure_reason = reason
+    case.closure_checklist = ticked
+    case.closure_note = note.strip()
+    case.closure_requested_by = acting
+    case.closure_requested_at = now
+    fields = [
+        "closure_reason",
+        "closure_checklist",
+        "closure_note",
+        "closure_requested_by",
+        "closure_requested_at",
+    ]
+    if may_supervise(acting, case):
+        fields += _close(case, acting, now)
+    _bump(case, fields)
+    _record(acting, AuditAction.UPDATE, case, "closure requested")
+    return case
+
+
+def _close(case: Case, acting: Membership, now: Any) -> list[str]:
+    CaseStatusChange.objects.create(
+        case=case, from_status=case.status, to_status=CaseStatus.CLOSED, changed_by=acting, changed_at=now
+    )
+    case.status = CaseStatus.CLOSED
+    case.status_changed_at = now
+    case.closed_at = now
+    case.closure_approved_by = acting
+    return ["status", "status_changed_at", "closed_at", "closure_approved_by"]
+
+
+@transaction.atomic
+def case_close(*, acting: Membership, case: Case, version: int) -> Case:
+    """The supervisor approves the closure the lead worker asked for."""
+    if not may_supervise(acting, case):
+        raise ApplicationError(_("Only the case's supervisor can approve its closure."), code="forbidden")
+    case = _lock(case, version)
+    _check_open(case)
+    if case.closure_requested_at is None:
+        raise ApplicationError(_("Nobody has asked to close this case yet."))
+    _bump(case, _close(case, acting, timezone.now()))
+    _record(acting, AuditAction.UPDATE, case, "case closed (supervisor approval)")
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, acting: Membership, case: Case, version: int, reason: str) -> Case:
+    require_edit(acting, case)
+    case = _lock(case, version)
+    if not case.is_closed:
+        raise ApplicationError(_("The case is not closed."))
+    if not reason.strip():
+        raise ApplicationError(_("Say why the case is reopened."))
+    now = timezone.now()
+    CaseStatusChange.objects.create(
+        case=case,
+        from_status=CaseStatus.CLOSED,
+        to_status=CaseStatus.OPEN,
+        changed_by=acting,
+        changed_at=now,
+        reason=reason.strip(),
+    )
+    case.status = CaseStatus.OPEN
+    case.status_changed_at = now
+    case.closed_at = None
+    case.closure_requested_at = None
+    case.closure_requested_by = None
+    case.closure_approved_by = None
+    _bump(
+        case,
+        [
+            "status",
+            "status_changed_at",
+            "closed_at",
+            "closure_requested_at",
+            "closure_requested_by",
+            "closure_approved_by",
+        ],
+    )
+    _record(acting, AuditAction.UPDATE, case, "case reopened")
+    return case
+
+
+@transaction.atomic
+def break_glass_open(*, acting: Membership, case: Case, reason: str) -> BreakGlassAccess:
+    """Open a case one would not otherwise see, for a few hours, with a reason everyone can audit."""
+    if not may_break_glass(acting, case):
+        raise PermissionDenied(CasePerm.BREAK_GLASS)
+    if len(reason.strip()) < 10:
+        raise ApplicationError(
+            _("Write the reason in a sentence (at least 10 characters): it is kept in the audit log."),
+            code="invalid",
+        )
+    if case_access(acting, case).full:
+        raise ApplicationError(_("You can already open this case."))
+    now = timezone.now()
+    access = BreakGlassAccess.objects.create(
+        case=case,
+        membership=acting,
+        reason=reason.strip(),
+        opened_at=now,
+        expires_at=now + timedelta(hours=BREAK_GLASS_HOURS),
+    )
+    audit.record(
+        action=AuditAction.BREAK_GLASS,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=case,
+        reason=reason.strip(),
+    )
+    return access
