@@ -216,6 +216,9 @@ class CaseStatusChange(models.Model):
     class Meta:
         ordering = ["changed_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
 
 class ConsentKind(models.TextChoices):
     CONSENT = "consent", _("Consent")
@@ -338,6 +341,9 @@ class ReferralUpdate(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"referral #{self.referral_id}: {self.status}"
+
 
 class ServiceStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -407,6 +413,9 @@ class CaseNote(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"note #{self.pk}"
+
 
 class BreakGlassAccess(models.Model):
     """Access to a case someone would not otherwise see, opened with a reason, for a few hours."""
@@ -420,6 +429,9 @@ class BreakGlassAccess(models.Model):
     class Meta:
         indexes = [models.Index(fields=["membership", "expires_at"], name="breakglass_member_expiry")]
 
+    def __str__(self) -> str:
+        return f"break-glass #{self.pk}"
+
 
 class CaseNumberCounter(models.Model):
     """The last sequence given per agency and year, locked while a number is taken."""
@@ -430,3 +442,6 @@ class CaseNumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"

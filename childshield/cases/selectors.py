@@ -74,9 +74,9 @@ def cases_visible_to(*, acting: Membership | None) -> QuerySet[Case]:
     breaks = may(acting, CasePerm.BREAK_GLASS)
     if not works and not breaks:
         return Case.objects.none()
-    condition = _break_glass_open(acting)
+    condition = Q(_break_glass_open(acting))
     if works:
-        condition = Q(lead_worker=acting) | Q(supervisor=acting) | _referred_to(acting) | Q(condition)
+        condition |= Q(lead_worker=acting) | Q(supervisor=acting) | Q(_referred_to(acting))
     return Case.objects.filter(condition)
 
 

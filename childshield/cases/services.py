@@ -136,7 +136,8 @@ def _stale() -> ApplicationError:
     return ApplicationError(
         _(
             "Someone else changed this case after you opened it. Nothing was saved over their change: "
-            "reload the case, check what they did, then make your change again (what you typed is kept below)."
+            "reload the case, check what they did, then make your change again "
+            "(what you typed is kept below)."
         ),
         code="stale",
     )
@@ -151,7 +152,7 @@ def _lock(case: Case, version: int) -> Case:
 
 
 def _bump(case: Case, fields: list[str]) -> None:
-    case.version = F("version") + 1  # type: ignore[assignment]
+    case.version = F("version") + 1
     case.save(update_fields=[*fields, "version"])
     case.refresh_from_db(fields=["version"])
 
@@ -227,7 +228,7 @@ def case_open(
                 code="possible_duplicate",
                 extra={"duplicates": duplicates},
             )
-        record = Child.objects.create(
+        record = Child.objects.create(  # type: ignore[misc]
             full_name=child.full_name.strip(),
             aliases=[alias.strip() for alias in child.aliases if alias.strip()],
             date_of_birth=child.date_of_birth.isoformat() if child.date_of_birth else None,
@@ -711,7 +712,7 @@ def service_update(
     locked.starts_on = starts_on
     locked.ends_on = ends_on
     locked.outcome = outcome.strip()
-    locked.version = F("version") + 1  # type: ignore[assignment]
+    locked.version = F("version") + 1
     locked.save(update_fields=["status", "starts_on", "ends_on", "outcome", "version"])
     locked.refresh_from_db(fields=["version"])
     _record(acting, AuditAction.UPDATE, locked, f"service {status}")

@@ -115,7 +115,7 @@ def test_every_read_of_a_case_is_audited_with_the_reader_and_agency(worker, open
 
 
 def test_a_deactivated_lead_worker_loses_the_case(worker, open_case):
-    case = open_case(worker)
+    open_case(worker)
     worker.is_active = False
     worker.save()
     assert _ids(worker) == set()

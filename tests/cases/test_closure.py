@@ -1,0 +1,138 @@
+"""Services, follow-ups, notes, closing with a supervisor's approval, reopening."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from childshield.cases import selectors, services
+from childshield.cases.models import CaseStatus, ServiceKind, ServiceStatus
+from childshield.core.errors import ApplicationError
+
+pytestmark = pytest.mark.django_db
+
+ALL_TICKED = {"child_safe": True, "services_done": True, "caregiver_informed": True}
+
+
+def test_closing_needs_done_services_and_the_supervisors_approval(
+    worker, supervisor, open_case, social_agency
+):
+    case = open_case(worker, supervisor=supervisor)
+    service = services.service_add(acting=worker, case=case, kind=ServiceKind.MHPSS, provider=social_agency)
+    with pytest.raises(ApplicationError) as refused:
+        services.case_closure_request(
+            acting=worker, case=case, version=case.version, reason="goals_met", checklist=ALL_TICKED
+        )
+    assert "1 service(s)" in str(refused.value.message)
+    services.service_update(
+        acting=worker,
+        service=service,
+        version=service.version,
+        status=ServiceStatus.COMPLETED,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        outcome="Six sessions",
+    )
+    case.refresh_from_db()
+    case = services.case_closure_request(
+        acting=worker, case=case, version=case.version, reason="goals_met", checklist=ALL_TICKED
+    )
+    assert case.status != CaseStatus.CLOSED
+    with pytest.raises(ApplicationError):
+        services.case_close(acting=worker, case=case, version=case.version)
+    case = services.case_close(acting=supervisor, case=case, version=case.version)
+    assert case.status == CaseStatus.CLOSED
+    assert case.closure_approved_by == supervisor
+    with pytest.raises(ApplicationError) as refused:
+        services.service_add(acting=worker, case=case, kind=ServiceKind.HEALTH, provider=social_agency)
+    assert refused.value.code == "closed"
+
+
+def test_an_unticked_checklist_needs_an_explanation(worker, supervisor, open_case):
+    case = open_case(worker, supervisor=supervisor)
+    partly = {"child_safe": True, "services_done": True, "caregiver_informed": False}
+    with pytest.raises(ApplicationError) as refused:
+        services.case_closure_request(
+            acting=worker, case=case, version=case.version, reason="moved", checklist=partly
+        )
+    assert refused.value.code == "checklist"
+    services.case_closure_request(
+        acting=worker,
+        case=case,
+        version=case.version,
+        reason="moved",
+        checklist=partly,
+        note="Family left, no address",
+    )
+
+
+def test_a_case_without_supervisor_cannot_close(worker, open_case):
+    case = open_case(worker)
+    with pytest.raises(ApplicationError) as refused:
+        services.case_closure_request(
+            acting=worker, case=case, version=case.version, reason="goals_met", checklist=ALL_TICKED
+        )
+    assert refused.value.code == "no_supervisor"
+
+
+def test_reopening_needs_a_reason_and_is_kept_in_the_history(worker, supervisor, open_case):
+    case = open_case(worker, supervisor=supervisor)
+    case = services.case_closure_request(
+        acting=supervisor, case=case, version=case.version, reason="goals_met", checklist=ALL_TICKED
+    )
+    assert case.status == CaseStatus.CLOSED
+    with pytest.raises(ApplicationError):
+        services.case_reopen(acting=worker, case=case, version=case.version, reason="")
+    case = services.case_reopen(
+        acting=worker, case=case, version=case.version, reason="New messages from him"
+    )
+    assert case.status == CaseStatus.OPEN and case.closed_at is None
+    assert case.status_changes.last().reason == "New messages from him"
+
+
+def test_follow_ups_due_today_and_overdue_show_on_the_workers_home(worker, open_case):
+    case = open_case(worker, risk_level="high")
+    today = timezone.localdate()
+    services.followup_add(acting=worker, case=case, due_on=today, assignee=worker, purpose="Call the school")
+    late = services.followup_add(
+        acting=worker, case=case, due_on=today - timedelta(days=2), assignee=worker, purpose="Home visit"
+    )
+    home = selectors.worker_home(acting=worker)
+    assert [f.purpose for f in home.due_today] == ["Call the school"]
+    assert [f.pk for f in home.overdue] == [late.pk]
+    assert [c.pk for c in home.high_risk] == [case.pk]
+    services.followup_complete(acting=worker, follow_up=late, outcome="Child well")
+    assert selectors.worker_home(acting=worker).overdue == []
+    with pytest.raises(ApplicationError):
+        services.followup_complete(acting=worker, follow_up=late)
+
+
+def test_a_follow_up_goes_to_someone_of_the_managing_agency(worker, outsider, open_case):
+    case = open_case(worker)
+    with pytest.raises(ApplicationError):
+        services.followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=outsider)
+
+
+def test_a_stale_service_update_is_refused(worker, open_case, social_agency):
+    case = open_case(worker)
+    service = services.service_add(acting=worker, case=case, kind=ServiceKind.HEALTH, provider=social_agency)
+    services.service_update(
+        acting=worker,
+        service=service,
+        version=1,
+        status="in_progress",
+        starts_on=None,
+        ends_on=None,
+        outcome="",
+    )
+    with pytest.raises(ApplicationError) as refused:
+        services.service_update(
+            acting=worker,
+            service=service,
+            version=1,
+            status="refused",
+            starts_on=None,
+            ends_on=None,
+            outcome="",
+        )
+    assert refused.value.code == "stale"

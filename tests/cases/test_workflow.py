@@ -1,0 +1,74 @@
+"""The status workflow, case edits and optimistic locking."""
+
+import pytest
+
+from childshield.cases import services
+from childshield.cases.models import Case, CaseStatus
+from childshield.core.errors import ApplicationError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_case_moves_one_step_at_a_time(worker, open_case):
+    case = open_case(worker)
+    case = services.case_status_change(
+        acting=worker, case=case, version=case.version, to_status=CaseStatus.SAFETY_ASSESSMENT
+    )
+    assert case.status == CaseStatus.SAFETY_ASSESSMENT
+    with pytest.raises(ApplicationError) as refused:
+        services.case_status_change(
+            acting=worker, case=case, version=case.version, to_status=CaseStatus.FOLLOW_UP
+        )
+    assert refused.value.code == "illegal_transition"
+    assert "Comprehensive assessment" in str(refused.value.message)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SAFETY_ASSESSMENT
+
+
+def test_a_step_back_is_allowed_and_kept_in_the_history(worker, open_case):
+    case = open_case(worker)
+    case = services.case_status_change(
+        acting=worker, case=case, version=case.version, to_status=CaseStatus.SAFETY_ASSESSMENT
+    )
+    case = services.case_status_change(
+        acting=worker, case=case, version=case.version, to_status=CaseStatus.OPEN, reason="Wrong click"
+    )
+    assert [change.to_status for change in case.status_changes.all()] == ["open", "safety_assessment", "open"]
+
+
+def test_closing_through_a_status_change_is_refused(worker, open_case):
+    case = open_case(worker)
+    with pytest.raises(ApplicationError) as refused:
+        services.case_status_change(
+            acting=worker, case=case, version=case.version, to_status=CaseStatus.CLOSED
+        )
+    assert "closure form" in str(refused.value.message)
+
+
+def test_a_stale_edit_is_refused_and_the_other_change_is_kept(worker, supervisor, open_case):
+    case = open_case(worker, supervisor=supervisor)
+    seen_by_worker = Case.objects.get(pk=case.pk)
+    seen_by_supervisor = Case.objects.get(pk=case.pk)
+    services.case_update(
+        acting=supervisor,
+        case=seen_by_supervisor,
+        version=seen_by_supervisor.version,
+        risk_level="high",
+        harm_types=["sextortion"],
+        risk_reasons="New threats tonight",
+        summary="Updated by the supervisor",
+    )
+    with pytest.raises(ApplicationError) as refused:
+        services.case_update(
+            acting=worker,
+            case=seen_by_worker,
+            version=seen_by_worker.version,
+            risk_level="low",
+            harm_types=["grooming"],
+            risk_reasons="",
+            summary="Worker's older view",
+        )
+    assert refused.value.code == "stale"
+    assert "reload the case" in str(refused.value.message)
+    case.refresh_from_db()
+    assert (case.risk_level, case.summary, case.version) == ("high", "Updated by the supervisor", 2)
