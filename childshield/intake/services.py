@@ -142,6 +142,8 @@ def report_submit(
     if existing is not None:
         return _replayed_receipt(existing, idempotency_key)
     passphrase = _new_passphrase()
+    # The transaction is opened here rather than by a decorator, so that a twin request that lost
+    # the race on the idempotency key can be answered outside the failed transaction.
     try:
         with transaction.atomic():
             report = Report(
