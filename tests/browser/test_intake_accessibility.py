@@ -16,7 +16,7 @@ LANGUAGES = ["vi", "km", "en"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_public_page_is_accessible(live_server, page, axe, language):
+def test_every_public_page_is_accessible(live_server, page, axe, make_member, language):
     reference_data_load()
     base = f"{live_server.url}/{language}"
     for path in ["/", "/help/", *[f"/help/{p.slug}/" for p in HELP_PAGES], "/report/", "/report/status/"]:
@@ -46,11 +46,8 @@ def test_every_public_page_is_accessible(live_server, page, axe, language):
     page.wait_for_selector(".error-summary")
     assert_accessible(axe, page)
 
-    agency = Agency.objects.create(country="VN", name=f"Helpline {language}", kind=AgencyKind.HELPLINE)
-    from childshield.accounts.models import Membership, User
-
-    user = User.objects.create_user(email=f"c-{language}@example.org", password="x" * 20, full_name="C")
-    counsellor = Membership.objects.create(user=user, agency=agency, role=Role.COUNSELLOR)
+    agency = Agency.objects.create(country="VN", name="Helpline (test)", kind=AgencyKind.HELPLINE)
+    counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
     services.report_message_from_staff(acting=counsellor, report=Report.objects.get(), body="We are here.")
     open_thread(page, live_server.url, language, code, passphrase)
     page.fill("textarea[name=body]", "Thank you")
@@ -65,8 +62,13 @@ def test_the_staff_report_pages_are_accessible(live_server, page, axe, make_memb
     counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
     receipt = services.report_submit(
         content=services.ReportContent(
-            about="friend", safe_now="no", harms=["grooming"], description="He wants to meet her.",
-            urls=["https://example.com/profile"], contact_method="phone", contact="0901 000 000",
+            about="friend",
+            safe_now="no",
+            harms=["grooming"],
+            description="He wants to meet her.",
+            urls=["https://example.com/profile"],
+            contact_method="phone",
+            contact="0901 000 000",
         ),
         idempotency_key=f"a11y-{language}",
     )

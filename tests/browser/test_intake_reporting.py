@@ -105,19 +105,28 @@ def test_the_report_can_be_sent_with_the_keyboard_only(live_server, page, langua
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-passphrase]")
     report = Report.objects.get()
-    assert (report.about, report.harms, report.safe_now, report.is_urgent) == ("me", ["threatened"], "no", True)
+    assert (report.about, report.harms, report.safe_now, report.is_urgent) == (
+        "me",
+        ["threatened"],
+        "no",
+        True,
+    )
     # Not safe: the helpline numbers come before the code.
     assert page.locator("#call-now").is_visible()
 
 
 @pytest.mark.parametrize("width", [320, 640])
-def test_public_pages_fit_a_small_screen_and_200_percent_zoom_without_sideways_scrolling(live_server, browser, width):
+def test_public_pages_fit_a_small_screen_and_200_percent_zoom_without_sideways_scrolling(
+    live_server, browser, width
+):
     reference_data_load()
     context = browser.new_context(viewport={"width": width, "height": 640})
     page = context.new_page()
     for path in ["", "report/", "report/status/", "help/", "help/sextortion/"]:
         for language in LANGUAGES:
             page.goto(f"{live_server.url}/{language}/{path}")
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             assert overflow <= 0, f"/{language}/{path} scrolls sideways by {overflow}px at {width}px"
     context.close()
