@@ -74,6 +74,12 @@ def source_from_link(value: str) -> str:
     return slugify(value)[:50]
 
 
+class ProvinceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # The name in the page's language, without the statistical code.
+        return str(obj.display_name())
+
+
 class KindForm(forms.Form):
     """A form that lets people type past a length limit and then says so, rather than the browser
     silently cutting off a pasted text."""
@@ -154,7 +160,7 @@ class ReportForm(KindForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    province = forms.ModelChoiceField(
+    province = ProvinceField(
         label=_("Where do you live?"),
         queryset=Area.objects.none(),
         required=False,

@@ -43,7 +43,7 @@ from childshield.intake.tokens import (
     thread_token_issue,
     thread_token_reference,
 )
-from childshield.places.models import Area
+from childshield.places.models import NAME_LANGUAGES, Area
 from childshield.places.selectors import areas_current
 
 
@@ -62,7 +62,12 @@ def _refuse_other_site() -> HttpResponse:
 
 
 def _provinces() -> Any:
-    return areas_current(country=settings.CHILDSHIELD_COUNTRY, level=Area.Level.PROVINCE)
+    """Today's provinces, in the alphabetical order of the page's language (a child looks for a name)."""
+    language = (get_language() or "en").split("-")[0]
+    column = f"name_{language}" if language in NAME_LANGUAGES else "name_en"
+    return areas_current(country=settings.CHILDSHIELD_COUNTRY, level=Area.Level.PROVINCE).order_by(
+        column, "code"
+    )
 
 
 def _poll_seconds() -> int:

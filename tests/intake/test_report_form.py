@@ -260,3 +260,11 @@ def test_the_report_page_speaks_each_language(client):
         assert response.status_code == 200
         assert f'<html lang="{language}">' in response.content.decode()
         assert "data-quick-exit" in response.content.decode()
+
+
+def test_provinces_are_listed_by_name_in_the_page_language(client, reference_data):
+    html = client.get("/vi/report/").content.decode()
+    names = re.findall(r'<option value="\d+">([^<]+)</option>', html)
+    assert len(names) >= 30
+    assert "Quảng Trị" in names
+    assert not any("(VN" in name for name in names)
