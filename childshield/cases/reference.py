@@ -4,8 +4,8 @@ Codes are stable and stored on the child; labels are shown. Changing a list mean
 never the logic that uses it.
 """
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 # Viet Nam's 54 officially recognised ethnic groups (General Statistics Office list), in its order.
 VN_ETHNIC_GROUPS: tuple[tuple[str, str], ...] = (
@@ -103,7 +103,7 @@ ETHNIC_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {"VN": VN_ETHNIC_GROUPS,
 ETHNICITY_NOT_SAID = "not_said"
 
 
-def ethnicity_choices(country: str) -> list[tuple[str, str | Promise]]:
+def ethnicity_choices(country: str) -> list[tuple[str, StrOrPromise]]:
     return [
         ("", _("Choose")),
         *ETHNIC_GROUPS.get(country, ()),
@@ -111,7 +111,7 @@ def ethnicity_choices(country: str) -> list[tuple[str, str | Promise]]:
     ]
 
 
-def ethnicity_label(code: str) -> str | Promise:
+def ethnicity_label(code: str) -> StrOrPromise:
     if code == ETHNICITY_NOT_SAID:
         return _("Not known or prefers not to say")
     for groups in ETHNIC_GROUPS.values():
@@ -123,7 +123,7 @@ def ethnicity_label(code: str) -> str | Promise:
 
 # The Washington Group Short Set: six domains, four answers each. "A lot of difficulty" or "cannot
 # do at all" in any domain is the recommended cut-off for counting a disability.
-WG_DOMAINS: tuple[tuple[str, str | Promise], ...] = (
+WG_DOMAINS: tuple[tuple[str, StrOrPromise], ...] = (
     ("seeing", _("Seeing, even if wearing glasses")),
     ("hearing", _("Hearing, even if using a hearing aid")),
     ("walking", _("Walking or climbing steps")),
@@ -131,7 +131,7 @@ WG_DOMAINS: tuple[tuple[str, str | Promise], ...] = (
     ("self_care", _("Self-care, such as washing all over or dressing")),
     ("communicating", _("Communicating, for example understanding or being understood")),
 )
-WG_ANSWERS: tuple[tuple[str, str | Promise], ...] = (
+WG_ANSWERS: tuple[tuple[str, StrOrPromise], ...] = (
     ("", _("Not asked")),
     ("none", _("No difficulty")),
     ("some", _("Some difficulty")),
@@ -149,7 +149,7 @@ def has_disability(answers: dict[str, str]) -> bool | None:
     return any(answer in WG_DISABILITY_ANSWERS for answer in given)
 
 
-LANGUAGES: tuple[tuple[str, str | Promise], ...] = (
+LANGUAGES: tuple[tuple[str, StrOrPromise], ...] = (
     ("vi", _("Vietnamese")),
     ("km", _("Khmer")),
     ("en", _("English")),

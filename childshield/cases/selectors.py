@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from childshield.accounts.permissions import Scope
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.cases.models import (
+    SERVICE_DONE_STATUSES,
     BreakGlassAccess,
     Case,
     CaseNote,
@@ -38,6 +40,7 @@ from childshield.cases.permissions import (
     require,
 )
 from childshield.core.blind_index import blind_index
+from childshield.places.models import Area
 
 CHILD_NAME_PURPOSE = "cases.child.name"
 CHILD_DUPLICATE_PURPOSE = "cases.child.duplicate"
@@ -229,7 +232,8 @@ def _open_statuses() -> list[str]:
 def possible_duplicates(*, name: str, birth_year: int | None, area_id: int) -> list[Child]:
     """Children already recorded with the same name, birth year and area; shown, never merged."""
     index = child_duplicate_index(name=name, birth_year=birth_year, area_id=area_id)
-    return list(Child.objects.filter(duplicate_index=index).prefetch_related("cases").order_by("id")[:10])
+    cases = Prefetch("cases", queryset=Case.objects.select_related("agency").order_by("opened_at"))
+    return list(Child.objects.filter(duplicate_index=index).prefetch_related(cases).order_by("id")[:10])
 
 
 @dataclass(frozen=True)
@@ -346,3 +350,59 @@ def breakable_case(*, acting: Membership, number: str, agency_id: int | None) ->
     if scope != Scope.ALL:
         cases = cases.filter(agency_id=acting.agency_id)
     return cases.first()
+
+
+def areas_for_cases(*, country: str) -> QuerySet[Area]:
+    """The areas a child can be placed in: current provinces and communes of the country."""
+    return (
+        Area.objects.filter(
+            country=country, level__in=[Area.Level.PROVINCE, Area.Level.COMMUNE], valid_to__isnull=True
+        )
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+def consents_usable(*, case: Case) -> QuerySet[Consent]:
+    return case.consents.filter(withdrawn_at__isnull=True).order_by("-recorded_at", "-id")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    access: CaseAccess
+
+
+@dataclass(frozen=True)
+class CaseListPage:
+    page: Page[Case]
+    rows: list[CaseRow]
+
+
+CASES_PER_PAGE = 25
+
+
+def case_list_page(
+    *, acting: Membership, filters: CaseFilters, page_number: str | int | None
+) -> CaseListPage:
+    """One page of the case list, with each row's access; the listing itself is audited."""
+    page = Paginator(case_list(acting=acting, filters=filters), CASES_PER_PAGE).get_page(page_number)
+    cases = list(page.object_list)
+    accesses = case_access_for_rows(acting=acting, cases=cases)
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="cases.Case",
+        reason=f"case list, page {page.number}, {len(cases)} rows",
+    )
+    return CaseListPage(page=page, rows=[CaseRow(case=case, access=accesses[case.pk]) for case in cases])
+
+
+def agencies_active(*, country: str | None) -> QuerySet[Agency]:
+    agencies = Agency.objects.filter(is_active=True).order_by("name")
+    return agencies if country is None else agencies.filter(country=country)
+
+
+def services_open(*, case: Case) -> list[Service]:
+    return list(case.services.exclude(status__in=SERVICE_DONE_STATUSES).select_related("provider"))

@@ -1,0 +1,412 @@
+"""Forms of the case pages: they check the shape of what was typed; services.py checks the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from childshield.accounts.models import Agency, Membership
+from childshield.cases.models import (
+    CaseStatus,
+    Gender,
+    HarmType,
+    RiskLevel,
+    ServiceKind,
+    ServiceStatus,
+    Sex,
+    ShareSection,
+    Urgency,
+)
+from childshield.cases.reference import LANGUAGES, WG_ANSWERS, WG_DOMAINS, ethnicity_choices
+from childshield.cases.services import CLOSURE_CHECKLIST, ClosureReason
+from childshield.places.models import Area
+
+
+class MembershipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.full_name} ({obj.get_role_display()})"
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        parent = f", {obj.parent.name}" if obj.parent_id and obj.level == Area.Level.COMMUNE else ""
+        return f"{obj.name}{parent}"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _max_date_today(value: Any) -> None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+
+
+class ConsentFieldsMixin(forms.Form):
+    child_assent = forms.BooleanField(
+        label=_("The child agrees to this sharing"),
+        required=False,
+        help_text=_("Explained in words the child understands; the child can say no."),
+    )
+    caregiver_consent = forms.BooleanField(label=_("A caregiver agrees"), required=False)
+    caregiver_name = forms.CharField(label=_("Caregiver who agreed"), required=False, max_length=200)
+    purpose = forms.CharField(
+        label=_("Purpose of the sharing"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    consent_agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies the case may be shared with"),
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("What may be shared"),
+        choices=ShareSection.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class CaseOpenForm(ConsentFieldsMixin):
+    full_name = forms.CharField(label=_("Child's name"), max_length=200)
+    aliases = forms.CharField(
+        label=_("Other names or nicknames"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate with commas."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput, validators=[_max_date_today]
+    )
+    estimated_age = forms.IntegerField(
+        label=_("Or age (estimated)"), required=False, min_value=0, max_value=25
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    ethnicity = forms.ChoiceField(label=_("Ethnic group"), choices=(), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    area = AreaChoiceField(label=_("Where the child lives"), queryset=Area.objects.none())
+    school = forms.CharField(label=_("School"), required=False, max_length=200)
+    caregiver_full_name = forms.CharField(label=_("Caregiver's name"), required=False, max_length=200)
+    caregiver_relationship = forms.CharField(
+        label=_("Caregiver's relationship to the child"), required=False, max_length=100
+    )
+    caregiver_phone = forms.CharField(label=_("Caregiver's phone"), required=False, max_length=50)
+    safe_contact = forms.CharField(
+        label=_("A safe way to contact the child"),
+        required=False,
+        max_length=500,
+        help_text=_("Who or what is safe: a phone the abuser cannot see, a teacher, a time of day."),
+    )
+    harm_types = forms.MultipleChoiceField(
+        label=_("What happened (harm types)"), choices=HarmType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    summary = forms.CharField(
+        label=_("What happened, in a few sentences"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=[("", _("Choose")), *RiskLevel.choices])
+    risk_reasons = forms.CharField(
+        label=_("Why this risk level"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    supervisor = MembershipChoiceField(
+        label=_("Supervisor"), queryset=Membership.objects.none(), required=False, empty_label=_("None yet")
+    )
+    record_consent = forms.BooleanField(label=_("Record consent to share now"), required=False, initial=True)
+    duplicates_acknowledged = forms.BooleanField(
+        label=_("I checked: this is another child with the same name"), required=False
+    )
+    same_child = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    field_order = [
+        "full_name",
+        "aliases",
+        "date_of_birth",
+        "estimated_age",
+        "sex",
+        "gender",
+        "ethnicity",
+        "languages",
+        "area",
+        "school",
+        "caregiver_full_name",
+        "caregiver_relationship",
+        "caregiver_phone",
+        "safe_contact",
+    ]
+
+    def __init__(
+        self,
+        *args: Any,
+        country: str,
+        areas: QuerySet[Area],
+        agencies: QuerySet[Agency],
+        supervisors: QuerySet[Membership],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ethnicity"].choices = ethnicity_choices(country)  # type: ignore[attr-defined]
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["consent_agencies"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
+        for code, label in WG_DOMAINS:
+            self.fields[f"wg_{code}"] = forms.ChoiceField(label=label, choices=WG_ANSWERS, required=False)
+
+    def disability_fields(self) -> list[forms.BoundField]:
+        return [self[f"wg_{code}"] for code, _label in WG_DOMAINS]
+
+    def child_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.field_order]
+
+    def case_fields(self) -> list[forms.BoundField]:
+        names = ["harm_types", "summary", "risk_level", "risk_reasons", "supervisor"]
+        return [self[name] for name in names]
+
+    def consent_fields(self) -> list[forms.BoundField]:
+        names = ["record_consent", "child_assent", "caregiver_consent", "caregiver_name", "purpose"]
+        return [self[name] for name in [*names, "consent_agencies", "sections"]]
+
+    def disability(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"wg_{code}") or "" for code, _label in WG_DOMAINS}
+
+
+class CaseEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    harm_types = forms.MultipleChoiceField(
+        label=_("What happened (harm types)"), choices=HarmType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    summary = forms.CharField(
+        label=_("What happened, in a few sentences"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
+    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+    risk_reasons = forms.CharField(
+        label=_("Why this risk level"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class StatusChangeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    to_status = forms.ChoiceField(label=_("Move the case to"), choices=CaseStatus.choices)
+    reason = forms.CharField(label=_("Why (optional)"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            labels = dict(CaseStatus.choices)
+            self.fields["to_status"].choices = [(value, labels[value]) for value in allowed]  # type: ignore[attr-defined]
+
+
+class ConsentForm(ConsentFieldsMixin):
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent_agencies"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["consent_agencies"].required = True
+        self.fields["sections"].required = True
+        self.fields["purpose"].required = True
+
+
+class EmergencyOverrideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What danger makes sharing without consent necessary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    consent_agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies it may be shared with"),
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("What may be shared"), choices=ShareSection.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent_agencies"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=1000)
+
+
+class ConsentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.is_emergency:
+            return str(_("Emergency override of %(date)s")) % {"date": f"{obj.recorded_at:%Y-%m-%d}"}
+        return str(_("Consent of %(date)s: %(purpose)s")) % {
+            "date": f"{obj.recorded_at:%Y-%m-%d}",
+            "purpose": obj.purpose[:60],
+        }
+
+
+class ReferralForm(forms.Form):
+    to_agency = forms.ModelChoiceField(label=_("Refer to"), queryset=Agency.objects.none())
+    services = forms.MultipleChoiceField(
+        label=_("Services requested"),
+        choices=ServiceKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ask for case management to hand the case over: their worker becomes the lead."),
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    consent = ConsentChoiceField(label=_("The consent it rests on"), queryset=Agency.objects.none())
+    sections = forms.MultipleChoiceField(
+        label=_("What is shared"),
+        choices=ShareSection.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The receiving agency sees only these parts of the case."),
+    )
+    message = forms.CharField(
+        label=_("Message to the receiving agency"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+    )
+
+    def __init__(
+        self, *args: Any, agencies: QuerySet[Agency], consents: QuerySet[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["consent"].queryset = consents  # type: ignore[attr-defined]
+
+
+class ReferralAcceptForm(forms.Form):
+    supervisor = MembershipChoiceField(
+        label=_("Supervisor for the case"), queryset=Membership.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, supervisors: QuerySet[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
+
+
+class ReferralDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you decline"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ServiceAddForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
+    provider = forms.ModelChoiceField(label=_("Provided by"), queryset=Agency.objects.none())
+    starts_on = forms.DateField(label=_("Starts"), required=False, widget=DateInput)
+    status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class ServiceUpdateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
+    starts_on = forms.DateField(label=_("Started"), required=False, widget=DateInput)
+    ends_on = forms.DateField(label=_("Ended"), required=False, widget=DateInput)
+    outcome = forms.CharField(label=_("Outcome"), required=False, max_length=2000)
+
+
+class FollowUpForm(forms.Form):
+    due_on = forms.DateField(label=_("Due"), widget=DateInput)
+    assignee = MembershipChoiceField(label=_("Who"), queryset=Membership.objects.none())
+    purpose = forms.CharField(label=_("What to check"), required=False, max_length=1000)
+
+    def __init__(self, *args: Any, assignees: QuerySet[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
+
+
+class FollowUpDoneForm(forms.Form):
+    outcome = forms.CharField(label=_("What was found"), required=False, max_length=1000)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("New note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class ClosureForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(label=_("Why the case closes"), choices=ClosureReason.CHOICES)
+    note = forms.CharField(
+        label=_("Closing note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+        help_text=_("Needed when an item of the checklist cannot be ticked."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in CLOSURE_CHECKLIST:
+            self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False)
+
+    def checklist(self) -> dict[str, bool]:
+        return {key: bool(self.cleaned_data.get(f"check_{key}")) for key, _label in CLOSURE_CHECKLIST}
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReopenForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why the case is reopened"), max_length=2000)
+
+
+class BreakGlassForm(forms.Form):
+    number = forms.CharField(label=_("Case number"), max_length=20, help_text=_("For example 2026-0007."))
+    opened_by = forms.ModelChoiceField(
+        label=_("Agency that opened it"), queryset=Agency.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Why you must open this case"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        max_length=2000,
+        help_text=_("Kept in the audit log and seen by the case's workers. Do not write the child's name."),
+    )
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opened_by"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class CaseFilterForm(forms.Form):
+    number = forms.CharField(label=_("Case number"), required=False, max_length=20)
+    child_name = forms.CharField(
+        label=_("Child's full name"),
+        required=False,
+        max_length=200,
+        help_text=_("The whole name, with or without accents."),
+    )
+    area = AreaChoiceField(
+        label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("Any")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any not closed")), *CaseStatus.choices], required=False
+    )
+    risk = forms.ChoiceField(label=_("Risk"), choices=[("", _("Any")), *RiskLevel.choices], required=False)
+    overdue = forms.BooleanField(label=_("Only with an overdue follow-up"), required=False)
+
+    def __init__(self, *args: Any, areas: QuerySet[Area], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
