@@ -1,0 +1,337 @@
+"""Demo cases: a few dozen made-up children in the pilot communes, at every stage of the workflow.
+
+Everything is made through the cases services, as workers would; only the dates are moved back
+afterwards so the lists look lived-in. Names are invented. Running it again creates nothing.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from childshield.accounts.models import Agency, Membership
+from childshield.cases import services
+from childshield.cases.models import (
+    Case,
+    CaseStatus,
+    HarmType,
+    ServiceKind,
+    ServiceStatus,
+    ShareSection,
+    Urgency,
+)
+from childshield.demo.accounts import AGENCIES
+from childshield.places.models import Area
+
+FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Hồ", "Y", "A", "Đinh")
+MIDDLE_NAMES = ("Thị", "Văn", "Minh", "Ngọc", "Thu", "Đức", "Hồng", "Gia")
+GIVEN_NAMES = (
+    "Lan", "Hoa", "Mai", "Linh", "Trang", "Nhung", "Bình", "Nam", "Hùng", "Phúc", "Thảo", "Vy",
+    "Khánh", "Hương", "Tâm", "Quân", "Yến", "Sương",
+)  # fmt: skip
+
+QUANG_BINH = ("VN44-LT-KIMTHUY", "VN44-QN-TRUONGSON", "VN44-MH-THUONGHOA")
+KON_TUM = ("VN62-KR-DAKKOI", "VN62-KR-DAKPNE", "VN62-KR-DAKTORE")
+# Kinh, Bru-Vân Kiều and Chứt live around the Quảng Bình communes; Xơ-Đăng, Ba Na and Gié-Triêng in Kon Rẫy.
+ETHNIC_GROUPS = {"VN44": ("VN-01", "VN-01", "VN-23", "VN-44"), "VN62": ("VN-14", "VN-13", "VN-27", "VN-01")}
+
+SUMMARIES = (
+    "Someone met in an online game asks for photos and threatens to send earlier ones to classmates.",
+    "Classmates shared a private picture in a group chat; the child stopped going to school.",
+    "An adult 'friend' on social media sends gifts and asks to meet alone.",
+    "The child was pressured to film herself and the video was sold in a channel.",
+    "Sexual rumours and edited pictures posted about the child on a school page.",
+)
+
+DEMO_HARMS: list[str] = [
+    HarmType.GROOMING,
+    HarmType.SEXTORTION,
+    HarmType.NON_CONSENSUAL_SHARING,
+    HarmType.SEXUAL_CYBERBULLYING,
+    HarmType.SELF_GENERATED_UNDER_PRESSURE,
+]
+
+WORKFLOW = (
+    CaseStatus.OPEN,
+    CaseStatus.SAFETY_ASSESSMENT,
+    CaseStatus.COMPREHENSIVE_ASSESSMENT,
+    CaseStatus.SERVICE_PLAN,
+    CaseStatus.IMPLEMENTATION,
+    CaseStatus.FOLLOW_UP,
+)
+
+
+@dataclass(frozen=True)
+class Cast:
+    focal_point: Membership
+    worker: Membership
+    supervisor: Membership
+    counsellor: Membership | None
+    ngo_worker: Membership | None
+    agencies: dict[str, Agency]
+
+
+def _membership(email: str, agency: Agency) -> Membership | None:
+    return (
+        Membership.objects.select_related("agency", "user")
+        .filter(user__email=email, agency=agency, is_active=True)
+        .first()
+    )
+
+
+def _cast() -> Cast | None:
+    names = {spec.key: spec.name for spec in AGENCIES}
+    agencies = {agency.name: agency for agency in Agency.objects.filter(name__in=names.values())}
+    by_key = {key: agencies[name] for key, name in names.items() if name in agencies}
+    if not {"school", "social", "helpline", "ngo", "health"} <= set(by_key):
+        return None
+    focal_point = _membership("focal.point@demo.childshield.test", by_key["school"])
+    worker = _membership("case.worker@demo.childshield.test", by_key["social"])
+    supervisor = _membership("case.supervisor@demo.childshield.test", by_key["social"])
+    if focal_point is None or worker is None or supervisor is None:
+        return None
+    return Cast(
+        focal_point=focal_point,
+        worker=worker,
+        supervisor=supervisor,
+        counsellor=_membership("counsellor@demo.childshield.test", by_key["helpline"]),
+        ngo_worker=_membership("case.worker@demo.childshield.test", by_key["ngo"]),
+        agencies=by_key,
+    )
+
+
+def _child(rng: random.Random, area: Area, today: date, used: set[str]) -> services.ChildInput:
+    while True:
+        name = f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}"
+        if name not in used:
+            used.add(name)
+            break
+    female = rng.random() < 0.7  # the model reaches girls first
+    age = rng.randint(10, 17)
+    exact = rng.random() < 0.6
+    return services.ChildInput(
+        full_name=name,
+        area=area,
+        date_of_birth=date(today.year - age, rng.randint(1, 12), rng.randint(1, 28)) if exact else None,
+        estimated_age=None if exact else age,
+        sex="female" if female else "male",
+        gender="girl" if female else "boy",
+        ethnicity=rng.choice(ETHNIC_GROUPS[area.code[:4]]),
+        disability={"hearing": "a_lot"} if rng.random() < 0.1 else {"seeing": "none", "hearing": "none"},
+        languages=["vi"],
+        school=f"{area.name} Lower Secondary School",
+        caregivers=[
+            {"name": f"{name.split()[0]} Văn Demo", "relationship": "father", "phone": "0900 000 000"}
+        ],
+        safe_contact="Through the class teacher",
+    )
+
+
+def _consent(*agencies: Agency) -> services.ConsentInput:
+    return services.ConsentInput(
+        purpose="Protection and support services for the child",
+        agencies=list(agencies),
+        sections=list(ShareSection.values),
+        child_assent=True,
+        caregiver_consent=True,
+        caregiver_name="Demo caregiver",
+    )
+
+
+def _advance(
+    case: Case, *, to: str, acting: Membership, agency: Agency, today: date, rng: random.Random
+) -> Case:
+    """Walk the case through the workflow as its worker would, adding services and follow-ups."""
+    target = WORKFLOW.index(CaseStatus(to)) if to != CaseStatus.CLOSED else len(WORKFLOW) - 1
+    for step in WORKFLOW[1 : target + 1]:
+        case = services.case_status_change(acting=acting, case=case, version=case.version, to_status=step)
+        if step == CaseStatus.SERVICE_PLAN:
+            for kind in rng.sample([ServiceKind.MHPSS, ServiceKind.HEALTH, ServiceKind.EDUCATION], 2):
+                services.service_add(acting=acting, case=case, kind=kind, provider=agency, starts_on=today)
+        if step == CaseStatus.IMPLEMENTATION:
+            services.followup_add(
+                acting=acting,
+                case=case,
+                due_on=today + timedelta(days=rng.choice([-5, -2, 0, 0, 3, 7])),
+                assignee=acting,
+                purpose="Home visit and check the safety plan",
+            )
+    return case
+
+
+def _close(case: Case, *, worker: Membership, supervisor: Membership, today: date) -> Case:
+    for service in case.services.exclude(status__in=[ServiceStatus.COMPLETED, ServiceStatus.REFUSED]):
+        services.service_update(
+            acting=worker,
+            service=service,
+            version=service.version,
+            status=ServiceStatus.COMPLETED,
+            starts_on=service.starts_on,
+            ends_on=today,
+            outcome="Completed as planned",
+        )
+    for follow_up in case.follow_ups.filter(done_at__isnull=True):
+        services.followup_complete(
+            acting=worker, follow_up=follow_up, outcome="Child safe and back at school"
+        )
+    case.refresh_from_db()
+    case = services.case_closure_request(
+        acting=worker,
+        case=case,
+        version=case.version,
+        reason=services.ClosureReason.GOALS_MET,
+        checklist={"child_safe": True, "services_done": True, "caregiver_informed": True},
+    )
+    return services.case_close(acting=supervisor, case=case, version=case.version)
+
+
+def _backdate(case: Case, days: int) -> None:
+    opened = timezone.now() - timedelta(days=days)
+    Case.objects.filter(pk=case.pk).update(
+        opened_at=opened,
+        safety_assessment_due_at=opened + timedelta(hours=services.safety_assessment_hours()),
+    )
+
+
+@transaction.atomic
+def demo_cases_seed() -> int:
+    """Create the demo cases unless they exist; returns how many cases were made."""
+    cast = _cast()
+    if cast is None or Case.objects.filter(opened_by_agency__in=cast.agencies.values()).exists():
+        return 0
+    rng = random.Random(20251125)  # noqa: S311 - made-up data, not security
+    today = timezone.localdate()
+    areas = {area.code: area for area in Area.objects.filter(code__in=QUANG_BINH + KON_TUM)}
+    if len(areas) < len(QUANG_BINH + KON_TUM):
+        return 0
+    social, health, ngo = cast.agencies["social"], cast.agencies["health"], cast.agencies["ngo"]
+    used: set[str] = set()
+    made = 0
+    stages = [*WORKFLOW, CaseStatus.CLOSED]
+
+    def harms() -> list[str]:
+        return rng.sample(DEMO_HARMS, 2)
+
+    # The commune social worker's own cases, one or more at every stage.
+    for index in range(21):
+        area = areas[QUANG_BINH[index % len(QUANG_BINH)]]
+        case = services.case_open(
+            acting=cast.worker,
+            child=_child(rng, area, today, used),
+            risk_level=rng.choice(["low", "medium", "medium", "high"]),
+            harm_types=harms(),
+            risk_reasons="Threats continue; the child is frightened",
+            summary=rng.choice(SUMMARIES),
+            supervisor=cast.supervisor,
+            consent=_consent(health, ngo),
+            duplicates_acknowledged=True,
+        )
+        stage = stages[index % len(stages)]
+        case = _advance(case, to=stage, acting=cast.worker, agency=social, today=today, rng=rng)
+        if stage == CaseStatus.CLOSED:
+            _close(case, worker=cast.worker, supervisor=cast.supervisor, today=today)
+        if index % 5 == 2 and stage != CaseStatus.CLOSED:
+            services.referral_send(
+                acting=cast.worker,
+                case=case,
+                to_agency=health,
+                services=[ServiceKind.HEALTH],
+                consent=case.consents.get(),
+                sections=[ShareSection.PROFILE, ShareSection.HARM],
+                urgency=Urgency.URGENT,
+                message="Please see the child this week.",
+            )
+        _backdate(case, days=10 + index * 6)
+        made += 1
+
+    # The school focal point's cases, handed to the commune social worker: most accepted, one
+    # still waiting in the inbox, one declined.
+    for index in range(8):
+        area = areas["VN44-LT-KIMTHUY"]
+        case = services.case_open(
+            acting=cast.focal_point,
+            child=_child(rng, area, today, used),
+            risk_level=rng.choice(["medium", "high"]),
+            harm_types=harms(),
+            summary=rng.choice(SUMMARIES),
+            consent=_consent(social),
+            duplicates_acknowledged=True,
+        )
+        referral = services.referral_send(
+            acting=cast.focal_point,
+            case=case,
+            to_agency=social,
+            services=[ServiceKind.CASE_MANAGEMENT, ServiceKind.MHPSS],
+            consent=case.consents.get(),
+            sections=[ShareSection.IDENTITY, ShareSection.PROFILE, ShareSection.HARM],
+            urgency=Urgency.URGENT if index % 2 else Urgency.ROUTINE,
+            message="The form teacher can arrange a quiet room for a meeting.",
+        )
+        if index == 6:
+            services.referral_decline(
+                acting=cast.worker,
+                referral=referral,
+                reason="Outside our communes; please ask Lệ Thủy district.",
+            )
+        elif index < 6:
+            services.referral_accept(acting=cast.worker, referral=referral, supervisor=cast.supervisor)
+            case.refresh_from_db()
+            _advance(
+                case, to=WORKFLOW[1 + index % 5], acting=cast.worker, agency=social, today=today, rng=rng
+            )
+        _backdate(case, days=5 + index * 9)
+        made += 1
+
+    # Helpline counsellors' cases waiting for the commune's answer.
+    if cast.counsellor is not None:
+        for index in range(3):
+            case = services.case_open(
+                acting=cast.counsellor,
+                child=_child(rng, areas[QUANG_BINH[index]], today, used),
+                risk_level="high",
+                harm_types=[HarmType.SEXTORTION],
+                summary="Called 111 at night; threats to share images unless she pays.",
+                consent=_consent(social),
+                duplicates_acknowledged=True,
+            )
+            services.referral_send(
+                acting=cast.counsellor,
+                case=case,
+                to_agency=social,
+                services=[ServiceKind.CASE_MANAGEMENT],
+                consent=case.consents.get(),
+                sections=[ShareSection.IDENTITY, ShareSection.PROFILE, ShareSection.HARM],
+                urgency=Urgency.EMERGENCY,
+            )
+            _backdate(case, days=index)
+            made += 1
+
+    # The NGO's cases in Kon Rẫy, referred to the health centre.
+    if cast.ngo_worker is not None:
+        for index in range(4):
+            area = areas[KON_TUM[index % len(KON_TUM)]]
+            case = services.case_open(
+                acting=cast.ngo_worker,
+                child=_child(rng, area, today, used),
+                risk_level=rng.choice(["low", "medium", "high"]),
+                harm_types=harms(),
+                summary=rng.choice(SUMMARIES),
+                consent=_consent(health),
+                duplicates_acknowledged=True,
+            )
+            case = _advance(
+                case, to=WORKFLOW[index % 4], acting=cast.ngo_worker, agency=ngo, today=today, rng=rng
+            )
+            services.referral_send(
+                acting=cast.ngo_worker,
+                case=case,
+                to_agency=health,
+                services=[ServiceKind.HEALTH, ServiceKind.MHPSS],
+                consent=case.consents.get(),
+                sections=[ShareSection.PROFILE, ShareSection.HARM],
+            )
+            _backdate(case, days=3 + index * 11)
+            made += 1
+    return made

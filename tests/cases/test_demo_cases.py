@@ -1,0 +1,38 @@
+"""The demo cases: made through the services, at every stage, in the pilot communes, once."""
+
+import pytest
+
+from childshield.accounts.models import Membership
+from childshield.cases import selectors
+from childshield.cases.models import Case, CaseStatus, Referral, ReferralStatus
+from childshield.demo.cases import KON_TUM, QUANG_BINH, demo_cases_seed
+from childshield.demo.services import demo_seed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_cases_cover_every_stage_and_are_made_once():
+    demo_seed()
+    made = demo_cases_seed()
+    assert made >= 30
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert set(Case.objects.values_list("child__area__code", flat=True)) <= set(QUANG_BINH + KON_TUM)
+    assert {ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED} <= set(
+        Referral.objects.values_list("status", flat=True)
+    )
+    assert demo_cases_seed() == 0
+    assert Case.objects.count() == made
+
+
+def test_the_demo_worker_has_cases_follow_ups_and_referrals_waiting():
+    demo_seed()
+    demo_cases_seed()
+    worker = Membership.objects.get(
+        user__email="case.worker@demo.childshield.test", agency__name__startswith="Lệ Thủy"
+    )
+    home = selectors.worker_home(acting=worker)
+    assert home.my_cases and home.high_risk
+    assert home.overdue
+    assert home.referrals_waiting >= 3
+    focal_point = Membership.objects.get(user__email="focal.point@demo.childshield.test")
+    assert selectors.worker_home(acting=focal_point).updates
