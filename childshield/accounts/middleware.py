@@ -9,9 +9,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 
 from childshield.accounts.selectors import membership_acting
 from childshield.accounts.services import user_sign_out
+from childshield.core.public import is_public_page
 
 # Pages a signed-in person may reach before finishing two-factor authentication.
 _TWO_FACTOR_EXEMPT = {
@@ -24,12 +26,12 @@ _TWO_FACTOR_EXEMPT = {
 }
 
 
-def _route(request: HttpRequest) -> tuple[str, str]:
+def _exempt_from_two_factor(request: HttpRequest) -> bool:
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return "", ""
-    return match.namespace, match.view_name
+        return True
+    return is_public_page(match.func) or match.view_name in _TWO_FACTOR_EXEMPT
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -76,15 +78,12 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         # django-otp's middleware adds is_verified() to the signed-in user.
-        if user.is_authenticated and not getattr(user, "is_verified", lambda: False)():
-            namespace, view_name = _route(request)
-            if namespace != "public" and view_name not in _TWO_FACTOR_EXEMPT:
-                from django_otp import user_has_device
-
-                if user_has_device(user):
-                    return _redirect(request, reverse("accounts:two_factor_verify"))
-                if settings.REQUIRE_TWO_FACTOR:
-                    return _redirect(request, reverse("accounts:two_factor_setup"))
+        verified = getattr(user, "is_verified", lambda: False)
+        if user.is_authenticated and not verified() and not _exempt_from_two_factor(request):
+            if user_has_device(user):
+                return _redirect(request, reverse("accounts:two_factor_verify"))
+            if settings.REQUIRE_TWO_FACTOR:
+                return _redirect(request, reverse("accounts:two_factor_setup"))
         return self.get_response(request)
 
 

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from childshield.core.health import broker_ok, database_ok
+from childshield.core.public import public_page
 
 
 @never_cache
@@ -20,5 +21,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if database else 503)
 
 
+@public_page
 def public_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/public_home.html")

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childshield.core.errors import ApplicationError
+from childshield.core.public import public_page
 from childshield.intake import rate_limits, selectors, services
 from childshield.intake.forms import (
     ReporterMessageForm,
@@ -80,6 +81,7 @@ def _with_fresh_token(data: QueryDict) -> QueryDict:
     return fresh
 
 
+@public_page
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -162,6 +164,7 @@ def _thread_page(
     return render(request, "intake/thread.html", context)
 
 
+@public_page
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -185,6 +188,7 @@ def status(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/status.html", {"form": form}, status=200)
 
 
+@public_page
 @csrf_exempt
 @never_cache
 @require_POST
@@ -218,6 +222,7 @@ def reply(request: HttpRequest) -> HttpResponse:
     return _thread_page(request, report, sent=True)
 
 
+@public_page
 @csrf_exempt
 @never_cache
 @require_POST
@@ -236,11 +241,13 @@ def thread_updates(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 @require_GET
 def help_index(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/help_index.html", {"pages": HELP_PAGES})
 
 
+@public_page
 @require_GET
 def help_page(request: HttpRequest, slug: str) -> HttpResponse:
     page = help_page_for(slug)

@@ -39,6 +39,10 @@ _require_secret("BLIND_INDEX_KEY", BLIND_INDEX_KEY)
 if len(BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("BLIND_INDEX_KEY must be at least 32 characters long.")
 
+# Rate limits must be shared by every web process: a Redis cache, by default the local one.
+CACHE_URL = env_str("CACHE_URL", "redis://127.0.0.1:6379/1")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:

@@ -138,3 +138,13 @@ def test_production_cookies_are_secure_host_cookies(production_like, worker):
     cookie = client.cookies["__Host-sessionid"]
     assert cookie["secure"]
     assert cookie["httponly"]
+
+
+def test_public_pages_stay_open_to_a_signed_in_person_before_two_factor(production_like, worker):
+    client = production_like
+    _post(
+        client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"}
+    )
+    assert client.get("/en/account/", secure=True).status_code == 302
+    for path in ["/en/", "/en/report/", "/en/help/"]:
+        assert client.get(path, secure=True).status_code == 200, path
