@@ -147,7 +147,7 @@ class _Tables:
     alive: npt.NDArray[np.bool_]
     layout: Layout
     starts: tuple[int, ...]  # first bit of each used substring
-    offsets: U32  # all tables' offsets, table i at [i * (2**bits + 1), ...)
+    offsets: U32  # all tables' offsets end to end, table i at [i << bits, (i + 1) << bits], one sentinel
     positions: U32  # all tables' entry positions, table i at [i * n, (i + 1) * n)
     probe_masks: npt.NDArray[np.intp]  # for every probe of a query: (table << bits) | mask
     probe_table: npt.NDArray[np.intp]  # for every probe: which table
@@ -379,20 +379,20 @@ class PdqIndex:
         keys = np.stack([substring_keys(block, start, bits) for start in tables.starts], axis=1)
         slots = (keys.astype(np.intp)[:, tables.probe_table] ^ tables.probe_masks).ravel()
         lo = np.take(tables.offsets, slots)
-        counts = np.take(tables.offsets, slots + 1) - lo
-        hit = np.flatnonzero(counts)
-        lo, counts = np.take(lo, hit).astype(np.intp), np.take(counts, hit).astype(np.intp)
+        counts = (np.take(tables.offsets, slots + 1) - lo).astype(np.intp)
         total = int(counts.sum())
         if total == 0:
             return np.zeros(0, np.intp), np.zeros(0, np.int64), np.zeros(0, np.int64)
-        # expand each bucket [lo, lo + count) into the run of its positions
+        # expand each bucket [lo, lo + count) into the run of its positions; empty buckets
+        # simply repeat nothing, which is cheaper than filtering them out first
         run_start = np.cumsum(counts) - counts
-        flat = np.repeat(lo - run_start, counts) + np.arange(total, dtype=np.intp)
-        candidates = np.take(tables.positions, flat).astype(np.intp)
-        owner = np.repeat(hit // len(tables.probe_masks), counts)
+        flat = np.repeat(lo.astype(np.intp) - run_start, counts) + np.arange(total, dtype=np.intp)
+        candidates = np.take(tables.positions, flat)
+        per_query = counts.reshape(len(block), -1).sum(axis=1)
+        owner = np.repeat(np.arange(len(block), dtype=np.intp), per_query)
         dist = hamming(np.take(tables.hashes, candidates, axis=0), np.take(block, owner, axis=0))
         near = np.flatnonzero(dist <= self.radius)
-        candidates, owner, dist = candidates[near], owner[near], dist[near]
+        candidates, owner, dist = candidates[near].astype(np.intp), owner[near], dist[near]
         live = tables.alive[candidates]
         candidates, owner, dist = candidates[live], owner[live], dist[live]
         # an entry close on several substrings is found several times

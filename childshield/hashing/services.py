@@ -331,7 +331,8 @@ def match(
     ]
     if perceptual and bank_ids:
         query_hashes = hashes_from_hex([q.value for _n, q in perceptual])
-        answer = match_index().index.search(query_hashes)
+        index = match_index()
+        answer = index.index.search(query_hashes)
         candidates = set(answer.ids.tolist())
         rows = {
             pk: (bank_id, bank_name, value)
@@ -346,7 +347,7 @@ def match(
                 bank_id, bank_name, value = rows[entry_id]
                 # the database's value is the truth; the index only proposes
                 distance = int(hamming(hashes_from_hex([value])[0], query_hashes[slot]))
-                if distance <= match_index().radius:
+                if distance <= index.radius:
                     found[number].append(EntryMatch(entry_id, bank_id, bank_name, distance))
 
     results: list[QueryResult] = []
