@@ -299,8 +299,9 @@ class Referral(models.Model):
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="referrals")
     sections = models.JSONField(_("what is shared"), default=list)
-    # Kept beside `sections` so a name search can leave out referrals that did not share the name.
-    shares_identity = models.BooleanField(default=False, editable=False)
+    # `sections` again as ",harm,identity,": searches and filters can then leave out, in SQL, the
+    # cases whose referral did not share what they look at (JSON "contains" is not on SQLite).
+    section_flags = models.CharField(max_length=100, default="", editable=False)
     message = EncryptedTextField(_("message to the receiving agency"), blank=True, default="")
     status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
     sent_at = models.DateTimeField(default=timezone.now)
@@ -327,6 +328,10 @@ class Referral(models.Model):
     def section_labels(self) -> list[str]:
         labels = dict(ShareSection.choices)
         return [str(labels.get(value, value)) for value in self.sections]
+
+
+def section_flags(sections: list[str]) -> str:
+    return "," + ",".join(sorted(sections)) + ","
 
 
 class ReferralUpdate(models.Model):

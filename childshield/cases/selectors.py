@@ -29,6 +29,7 @@ from childshield.cases.models import (
     ReferralUpdate,
     RiskLevel,
     Service,
+    ShareSection,
 )
 from childshield.cases.permissions import (
     ALL_SECTIONS,
@@ -129,31 +130,46 @@ def _overdue_follow_up(today: date) -> Exists:
     return Exists(FollowUp.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today))
 
 
+def _full_or_shared(acting: Membership, section: str) -> Q:
+    """Cases where the acting membership may read `section`: its own, break-glass, or a referral that
+    shared it. Filters on a section use it, so a filter cannot reveal what a referral did not share."""
+    return (
+        Q(lead_worker=acting)
+        | Q(supervisor=acting)
+        | Q(_break_glass_open(acting))
+        | Q(_referred_to(acting, section_flags__contains=f",{section},"))
+    )
+
+
+def _full(acting: Membership) -> Q:
+    return Q(lead_worker=acting) | Q(supervisor=acting) | Q(_break_glass_open(acting))
+
+
 def case_list(*, acting: Membership | None, filters: CaseFilters) -> QuerySet[Case]:
     """The visible cases, filtered, with what a list row shows fetched in the same query."""
+    if acting is None:
+        return Case.objects.none()
     today = timezone.localdate()
     cases = cases_visible_to(acting=acting).annotate(has_overdue=_overdue_follow_up(today))
     if filters.number:
         cases = cases.filter(number__iexact=filters.number.strip())
-    if filters.child_name and acting is not None:
-        # A name is matched only where the person may read names: their own cases, break-glass,
-        # or a referral that shared the child's identity.
+    if filters.child_name:
         cases = cases.filter(child__name_index=child_name_index(filters.child_name)).filter(
-            Q(lead_worker=acting)
-            | Q(supervisor=acting)
-            | Q(_break_glass_open(acting))
-            | Q(_referred_to(acting, shares_identity=True))
+            _full_or_shared(acting, ShareSection.IDENTITY)
         )
     if filters.area_id:
-        cases = cases.filter(child__area_id=filters.area_id)
+        cases = cases.filter(child__area_id=filters.area_id).filter(
+            _full_or_shared(acting, ShareSection.PROFILE)
+        )
     if filters.status:
         cases = cases.filter(status=filters.status)
     elif not filters.include_closed:
         cases = cases.exclude(status=CaseStatus.CLOSED)
     if filters.risk:
-        cases = cases.filter(risk_level=filters.risk)
+        cases = cases.filter(risk_level=filters.risk).filter(_full_or_shared(acting, ShareSection.HARM))
     if filters.overdue:
-        cases = cases.filter(has_overdue=True)
+        # Follow-ups belong to the people responsible for the case, never to a referred agency.
+        cases = cases.filter(_full(acting), has_overdue=True)
     return cases.select_related("child", "child__area", "agency", "lead_worker__user").order_by(
         "-opened_at", "-id"
     )
@@ -278,6 +294,20 @@ def referral_get_incoming(*, acting: Membership, referral_id: int) -> Referral:
     referral = referrals_incoming(acting=acting).filter(pk=referral_id).first()
     if referral is None:
         raise Http404
+    return referral
+
+
+def referral_read(*, acting: Membership, referral_id: int) -> Referral:
+    """A referral as the receiving agency reads it before answering; the reading is audited, since
+    it shows what the referral shares about the child."""
+    referral = referral_get_incoming(acting=acting, referral_id=referral_id)
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=referral,
+        reason=f"referral read (case {referral.case_id})",
+    )
     return referral
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -45,6 +46,7 @@ from childshield.cases.models import (
     ServiceStatus,
     ShareSection,
     Urgency,
+    section_flags,
 )
 from childshield.cases.permissions import (
     CasePerm,
@@ -544,7 +546,7 @@ def referral_send(
         urgency=urgency,
         consent=consent,
         sections=shared,
-        shares_identity=ShareSection.IDENTITY in shared,
+        section_flags=section_flags(shared),
         message=message.strip(),
     )
     _record(acting, AuditAction.CREATE, referral, f"referral of case {case.pk} to agency {to_agency.pk}")
@@ -906,3 +908,43 @@ def break_glass_open(*, acting: Membership, case: Case, reason: str) -> BreakGla
         reason=reason.strip(),
     )
     return access
+
+
+@dataclass(frozen=True)
+class Reminder:
+    email: str
+    due_today: int
+    overdue: int
+
+
+def followup_reminders_queue(*, today: date) -> int:
+    """E-mail each person with follow-ups due today or overdue how many they have (the daily task).
+
+    The e-mail gives counts only: no case number, no child; the details are behind sign-in.
+    """
+    counts: dict[str, list[int]] = {}
+    for email, due_on in (
+        FollowUp.objects.filter(
+            done_at__isnull=True,
+            due_on__lte=today,
+            assignee__is_active=True,
+            assignee__user__is_active=True,
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("assignee__user__email", "due_on")
+    ):
+        pair = counts.setdefault(email, [0, 0])
+        pair[0 if due_on == today else 1] += 1
+    reminders = [Reminder(email=email, due_today=pair[0], overdue=pair[1]) for email, pair in counts.items()]
+    with transaction.atomic():
+        for reminder in reminders:
+            subject = _("Follow-ups: %(today)d due today, %(overdue)d overdue") % {
+                "today": reminder.due_today,
+                "overdue": reminder.overdue,
+            }
+            body = _(
+                "You have %(today)d follow-up(s) due today and %(overdue)d overdue.\n\n"
+                "Sign in to childshield and open My cases to see them."
+            ) % {"today": reminder.due_today, "overdue": reminder.overdue}
+            transaction.on_commit(partial(send_email.delay, subject=subject, body=body, to=[reminder.email]))
+    return len(reminders)

@@ -625,9 +625,10 @@ def _referral_context(acting: Membership, referral: Any, **forms: Any) -> dict[s
 @require_http_methods(["GET", "POST"])
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     acting = _acting(request, CasePerm.REFERRAL_RESPOND)
-    referral = selectors.referral_get_incoming(acting=acting, referral_id=referral_id)
     if request.method == "GET":
+        referral = selectors.referral_read(acting=acting, referral_id=referral_id)
         return render(request, "cases/referral_detail.html", _referral_context(acting, referral))
+    referral = selectors.referral_get_incoming(acting=acting, referral_id=referral_id)
     answer = request.POST.get("answer")
     try:
         if answer == "accept":

@@ -241,3 +241,22 @@ def test_an_administrator_does_not_see_the_case_pages_in_the_navigation(system_a
 def test_the_worker_home_is_in_the_navigation(worker, sign_in):
     page = sign_in(worker).get("/en/cases/").content.decode()
     assert 'href="/en/cases/" aria-current="page"' in page
+
+
+def test_the_worker_home_costs_the_same_queries_for_one_case_or_many(worker, open_case, commune, sign_in):
+    client = sign_in(worker)
+    first = open_case(worker, risk_level="high")
+    services.followup_add(acting=worker, case=first, due_on=timezone.localdate(), assignee=worker)
+    client.get("/en/cases/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/en/cases/")
+    for index in range(8):
+        case = open_case(worker, child=child_input(commune, full_name=f"Child {index}"), risk_level="high")
+        services.followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=worker)
+        services.followup_add(
+            acting=worker, case=case, due_on=timezone.localdate() - timedelta(days=2), assignee=worker
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/en/cases/").content.decode()
+    assert page.count("data-case=") == 18  # nine high-risk rows and nine of mine
+    assert len(many) == len(few)

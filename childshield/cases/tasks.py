@@ -1,0 +1,11 @@
+"""Background work for cases: the daily reminder of follow-ups due (scheduled by Celery beat)."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from childshield.cases import services
+
+
+@shared_task
+def follow_up_reminders() -> int:
+    return services.followup_reminders_queue(today=timezone.localdate())

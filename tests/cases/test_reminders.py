@@ -1,0 +1,47 @@
+"""The daily reminder of follow-ups: counts by e-mail, never a child's name or case."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from childshield.cases import services
+from childshield.cases.tasks import follow_up_reminders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_person_gets_one_reminder_with_counts_only(
+    worker, supervisor, open_case, django_capture_on_commit_callbacks
+):
+    case = open_case(worker, supervisor=supervisor)
+    today = timezone.localdate()
+    services.followup_add(acting=worker, case=case, due_on=today, assignee=worker, purpose="Call Hoa")
+    services.followup_add(acting=worker, case=case, due_on=today - timedelta(days=4), assignee=worker)
+    services.followup_add(acting=worker, case=case, due_on=today + timedelta(days=4), assignee=supervisor)
+    done = services.followup_add(acting=worker, case=case, due_on=today, assignee=supervisor)
+    services.followup_complete(acting=worker, follow_up=done)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert follow_up_reminders() == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [worker.user.email]
+    assert "1 due today, 1 overdue" in message.subject
+    assert "Hoa" not in message.body and case.number not in message.body
+
+
+def test_closed_cases_send_no_reminder(worker, supervisor, open_case, django_capture_on_commit_callbacks):
+    case = open_case(worker, supervisor=supervisor)
+    services.followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=worker)
+    services.case_closure_request(
+        acting=supervisor,
+        case=case,
+        version=case.version,
+        reason="other",
+        checklist={},
+        note="Family moved abroad",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert follow_up_reminders() == 0
+    assert mail.outbox == []
