@@ -186,6 +186,9 @@ class CaseOpenForm(ConsentFieldsMixin):
 
 class CaseEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    supervisor = MembershipChoiceField(
+        label=_("Supervisor"), queryset=Membership.objects.none(), required=False, empty_label=_("None yet")
+    )
     harm_types = forms.MultipleChoiceField(
         label=_("What happened (harm types)"), choices=HarmType.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -202,6 +205,10 @@ class CaseEditForm(forms.Form):
         required=False,
         max_length=2000,
     )
+
+    def __init__(self, *args: Any, supervisors: QuerySet[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
 
 
 class StatusChangeForm(forms.Form):

@@ -311,6 +311,24 @@ def case_update(
     return case
 
 
+@transaction.atomic
+def case_supervisor_assign(
+    *, acting: Membership, case: Case, version: int, supervisor: Membership | None
+) -> Case:
+    """Name (or change) the case's supervisor: a supervisor of the managing agency, not the lead."""
+    require_edit(acting, case)
+    case = _lock(case, version)
+    _check_supervisor(supervisor, case.agency_id)
+    if supervisor is not None and supervisor.pk == case.lead_worker_id:
+        raise ApplicationError(_("The lead worker cannot supervise their own case."))
+    if supervisor is None and case.closure_requested_at is not None and not case.is_closed:
+        raise ApplicationError(_("A closure waits for the supervisor's approval: keep a supervisor."))
+    case.supervisor = supervisor
+    _bump(case, ["supervisor"])
+    _record(acting, AuditAction.UPDATE, case, "supervisor named" if supervisor else "supervisor removed")
+    return case
+
+
 def legal_next_statuses(status: str) -> list[str]:
     """The statuses a case may move to from `status` by an ordinary step (closing has its own path)."""
     if status not in WORKFLOW:

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -294,16 +295,25 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
         request.POST or None,
         initial={
             "version": case.version,
+            "supervisor": case.supervisor_id,
             "harm_types": case.harm_types,
             "summary": case.summary,
             "risk_level": case.risk_level,
             "risk_reasons": case.risk_reasons,
         },
+        supervisors=selectors.supervisors_in_agency(agency_id=case.agency_id).exclude(pk=case.lead_worker_id),
     )
     status = 200
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        supervisor = data.pop("supervisor")
         try:
-            services.case_update(acting=view.acting, case=case, **form.cleaned_data)
+            with transaction.atomic():
+                case = services.case_update(acting=view.acting, case=case, **data)
+                if supervisor != case.supervisor:
+                    case = services.case_supervisor_assign(
+                        acting=view.acting, case=case, version=case.version, supervisor=supervisor
+                    )
         except ApplicationError as error:
             form.add_error(None, str(error.message))
             status = 409 if error.code == "stale" else 400

@@ -2,7 +2,7 @@
 
 import pytest
 
-from childshield.cases import services
+from childshield.cases import selectors, services
 from childshield.cases.models import Case, CaseStatus
 from childshield.core.errors import ApplicationError
 
@@ -72,3 +72,37 @@ def test_a_stale_edit_is_refused_and_the_other_change_is_kept(worker, supervisor
     assert "reload the case" in str(refused.value.message)
     case.refresh_from_db()
     assert (case.risk_level, case.summary, case.version) == ("high", "Updated by the supervisor", 2)
+
+
+def test_a_supervisor_is_named_later_from_the_managing_agency_only(
+    worker, supervisor, focal_point, open_case
+):
+    case = open_case(worker)
+    with pytest.raises(ApplicationError):
+        services.case_supervisor_assign(
+            acting=worker, case=case, version=case.version, supervisor=focal_point
+        )
+    case = services.case_supervisor_assign(
+        acting=worker, case=case, version=case.version, supervisor=supervisor
+    )
+    assert case.supervisor == supervisor
+
+
+def test_the_edit_page_names_a_supervisor_who_then_sees_the_case(worker, supervisor, open_case, sign_in):
+    case = open_case(worker)
+    client = sign_in(worker)
+    response = client.post(
+        f"/en/cases/{case.pk}/edit/",
+        {
+            "version": case.version,
+            "supervisor": supervisor.pk,
+            "harm_types": ["sextortion"],
+            "risk_level": "high",
+            "summary": "Same",
+            "risk_reasons": "",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.supervisor, case.risk_level, case.version) == (supervisor, "high", 3)
+    assert list(selectors.cases_visible_to(acting=supervisor)) == [case]
