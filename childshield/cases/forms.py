@@ -13,6 +13,9 @@ from childshield.accounts.models import Agency, Membership
 from childshield.cases.models import (
     CaseStatus,
     Gender,
+    HarmerAge,
+    HarmerContact,
+    HarmerRelationship,
     HarmType,
     RiskLevel,
     ServiceKind,
@@ -344,6 +347,19 @@ class FollowUpForm(forms.Form):
 
 class FollowUpDoneForm(forms.Form):
     outcome = forms.CharField(label=_("What was found"), required=False, max_length=1000)
+
+
+class PersonWhoHarmedForm(forms.Form):
+    relationship = forms.ChoiceField(label=_("Relationship to the child"), choices=HarmerRelationship.choices)
+    contact = forms.ChoiceField(label=_("How they were in contact"), choices=HarmerContact.choices)
+    age_group = forms.ChoiceField(label=_("Adult or child"), choices=HarmerAge.choices)
+    identity_known = forms.BooleanField(label=_("Their identity is known"), required=False)
+    description = forms.CharField(
+        label=_("Name, account or description"),
+        required=False,
+        max_length=1000,
+        help_text=_("Only what helps protect the child; stored encrypted."),
+    )
 
 
 class NoteForm(forms.Form):

@@ -24,6 +24,7 @@ from childshield.cases.models import (
     Child,
     Consent,
     FollowUp,
+    PersonWhoHarmed,
     Referral,
     ReferralStatus,
     ReferralUpdate,
@@ -260,6 +261,7 @@ class CaseDetail:
     follow_ups: list[FollowUp]
     notes: list[CaseNote]
     history: list[CaseStatusChange]
+    people_who_harmed: list[PersonWhoHarmed]
 
 
 def case_detail(*, view: CaseView) -> CaseDetail:
@@ -277,6 +279,7 @@ def case_detail(*, view: CaseView) -> CaseDetail:
         follow_ups=list(case.follow_ups.select_related("assignee__user")) if access.full else [],
         notes=list(case.notes.select_related("author__user")) if access.full else [],
         history=list(case.status_changes.select_related("changed_by__user")) if access.full else [],
+        people_who_harmed=list(case.people_who_harmed.all()) if access.shows(ShareSection.HARM) else [],
     )
 
 

@@ -36,7 +36,11 @@ from childshield.cases.models import (
     Consent,
     ConsentKind,
     FollowUp,
+    HarmerAge,
+    HarmerContact,
+    HarmerRelationship,
     HarmType,
+    PersonWhoHarmed,
     Referral,
     ReferralStatus,
     ReferralUpdate,
@@ -765,6 +769,38 @@ def followup_complete(*, acting: Membership, follow_up: FollowUp, outcome: str =
     follow_up.save(update_fields=["done_at", "done_by", "outcome"])
     _record(acting, AuditAction.UPDATE, follow_up, "follow-up done")
     return follow_up
+
+
+@transaction.atomic
+def person_who_harmed_add(
+    *,
+    acting: Membership,
+    case: Case,
+    relationship: str,
+    contact: str,
+    age_group: str,
+    identity_known: bool = False,
+    description: str = "",
+) -> PersonWhoHarmed:
+    require_edit(acting, case)
+    _check_open(case)
+    if (
+        relationship not in HarmerRelationship.values
+        or contact not in HarmerContact.values
+        or age_group not in HarmerAge.values
+    ):
+        raise ApplicationError(_("Choose the relationship, the contact and whether an adult or a child."))
+    person = PersonWhoHarmed.objects.create(
+        case=case,
+        relationship=relationship,
+        contact=contact,
+        age_group=age_group,
+        identity_known=identity_known,
+        description=description.strip(),
+        added_by=acting,
+    )
+    _record(acting, AuditAction.CREATE, person, f"person who harmed added to case {case.pk}")
+    return person
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from childshield.cases.forms import (
     FollowUpDoneForm,
     FollowUpForm,
     NoteForm,
+    PersonWhoHarmedForm,
     ReferralAcceptForm,
     ReferralDeclineForm,
     ReferralForm,
@@ -211,6 +212,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
             follow_up_form=forms.get("follow_up_form")
             or FollowUpForm(initial={"assignee": acting.pk}, assignees=assignees),
             note_form=forms.get("note_form") or NoteForm(),
+            harmer_form=forms.get("harmer_form") or PersonWhoHarmedForm(prefix="harmer"),
         )
     if access.may_edit and case.is_closed:
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm(initial={"version": case.version})
@@ -523,6 +525,30 @@ def follow_up_done(request: HttpRequest, case_id: int, follow_up_id: int) -> Htt
     else:
         messages.success(request, _("The follow-up is done."))
     return redirect(_case_url(case_id, "follow-ups"))
+
+
+@login_required
+@require_POST
+def person_who_harmed_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    view = _view_for_write(request, case_id)
+    form = PersonWhoHarmedForm(request.POST, prefix="harmer")
+    if not form.is_valid():
+        return _refused(request, view, ApplicationError(_("Check the person who harmed.")), harmer_form=form)
+    try:
+        person = services.person_who_harmed_add(acting=view.acting, case=view.case, **form.cleaned_data)
+    except ApplicationError as error:
+        return _refused(request, view, error, harmer_form=form)
+    if person.is_child:
+        messages.warning(
+            request,
+            _(
+                "A child who harmed needs the rehabilitation pathway, not a victim case with the roles "
+                "swapped: refer them to the agency for children in conflict with the law."
+            ),
+        )
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(_case_url(case_id, "what-happened"))
 
 
 @login_required
