@@ -13,7 +13,7 @@ from django.utils import timezone
 from childshield.accounts.models import Agency, Membership, Role
 from childshield.accounts.permissions import Scope
 from childshield.audit import services as audit
-from childshield.audit.models import AuditAction
+from childshield.audit.models import AuditAction, AuditEvent
 from childshield.cases.models import (
     SERVICE_DONE_STATUSES,
     BreakGlassAccess,
@@ -114,6 +114,19 @@ def case_get_for_user(*, acting: Membership | None, case_id: int, record_view: b
             reason="case read (break-glass)" if access.kind is AccessKind.BREAK_GLASS else "case read",
         )
     return CaseView(case=case, access=access, acting=acting)
+
+
+def case_get_for_print(*, acting: Membership | None, case_id: int) -> CaseView:
+    """The case for its printable summary; printing is recorded as an export, not a view."""
+    view = case_get_for_user(acting=acting, case_id=case_id, record_view=False)
+    audit.record(
+        action=AuditAction.EXPORT,
+        actor=view.acting.user,
+        agency=view.acting.agency,
+        obj=view.case,
+        reason="printable case summary",
+    )
+    return view
 
 
 @dataclass(frozen=True)
@@ -262,6 +275,7 @@ class CaseDetail:
     notes: list[CaseNote]
     history: list[CaseStatusChange]
     people_who_harmed: list[PersonWhoHarmed]
+    audit_trail: list[AuditEvent]
 
 
 def case_detail(*, view: CaseView) -> CaseDetail:
@@ -280,6 +294,14 @@ def case_detail(*, view: CaseView) -> CaseDetail:
         notes=list(case.notes.select_related("author__user")) if access.full else [],
         history=list(case.status_changes.select_related("changed_by__user")) if access.full else [],
         people_who_harmed=list(case.people_who_harmed.all()) if access.shows(ShareSection.HARM) else [],
+        # The people responsible for the case see who read it, break-glass included.
+        audit_trail=list(
+            AuditEvent.objects.filter(object_type="cases.Case", object_id=str(case.pk)).order_by(
+                "-occurred_at", "-id"
+            )[:50]
+        )
+        if access.may_edit
+        else [],
     )
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("referrals/<int:referral_id>/", views.referral_detail, name="referral_detail"),
     path("updates/read/", views.updates_read, name="updates_read"),
     path("<int:case_id>/", views.case_detail, name="case_detail"),
+    path("<int:case_id>/summary/", views.case_summary, name="case_summary"),
     path("<int:case_id>/edit/", views.case_edit, name="case_edit"),
     path("<int:case_id>/status/", views.status_change, name="status_change"),
     path("<int:case_id>/consent/", views.consent_add, name="consent_add"),

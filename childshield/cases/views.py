@@ -244,6 +244,15 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", _detail_context(request, view))
 
 
+@login_required
+def case_summary(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A printable summary for a referral meeting or a court, watermarked with the reader's name."""
+    view = selectors.case_get_for_print(acting=request.membership, case_id=case_id)  # type: ignore[attr-defined]
+    context = _detail_context(request, view)
+    context["printed_at"] = timezone.now()
+    return render(request, "cases/case_summary.html", context)
+
+
 def _view_for_write(request: HttpRequest, case_id: int) -> selectors.CaseView:
     view = selectors.case_get_for_user(
         acting=request.membership,  # type: ignore[attr-defined]
