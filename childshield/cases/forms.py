@@ -26,7 +26,7 @@ from childshield.cases.models import (
 )
 from childshield.cases.reference import LANGUAGES, WG_ANSWERS, WG_DOMAINS, ethnicity_choices
 from childshield.cases.services import CLOSURE_CHECKLIST, ClosureReason
-from childshield.places.models import Area
+from childshield.places.models import Area, localised
 
 
 class MembershipChoiceField(forms.ModelChoiceField):
@@ -433,3 +433,34 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args: Any, areas: QuerySet[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+
+
+def _label(values: dict[str, str], language: str | None) -> str:
+    return localised(values=values, language=language)
+
+
+class AssessmentAnswerForm(forms.Form):
+    """The questions of one assessment form version, built from its data."""
+
+    def __init__(
+        self, *args: Any, questions: list[dict[str, Any]], language: str | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            label = _label(question["label"], language)
+            field: forms.Field
+            if question["type"] == "choice":
+                field = forms.ChoiceField(
+                    label=label,
+                    choices=[(c["value"], _label(c["label"], language)) for c in question["choices"]],
+                    widget=forms.RadioSelect,
+                    required=bool(question.get("required")),
+                )
+            else:
+                field = forms.CharField(
+                    label=label,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    required=bool(question.get("required")),
+                    max_length=5000,
+                )
+            self.fields[question["key"]] = field

@@ -16,6 +16,8 @@ from childshield.audit import services as audit
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.cases.models import (
     SERVICE_DONE_STATUSES,
+    Assessment,
+    AssessmentForm,
     BreakGlassAccess,
     Case,
     CaseNote,
@@ -276,6 +278,7 @@ class CaseDetail:
     history: list[CaseStatusChange]
     people_who_harmed: list[PersonWhoHarmed]
     audit_trail: list[AuditEvent]
+    assessments: list[Assessment]
 
 
 def case_detail(*, view: CaseView) -> CaseDetail:
@@ -294,6 +297,9 @@ def case_detail(*, view: CaseView) -> CaseDetail:
         notes=list(case.notes.select_related("author__user")) if access.full else [],
         history=list(case.status_changes.select_related("changed_by__user")) if access.full else [],
         people_who_harmed=list(case.people_who_harmed.all()) if access.shows(ShareSection.HARM) else [],
+        assessments=list(case.assessments.select_related("form", "completed_by__user"))
+        if access.full
+        else [],
         # The people responsible for the case see who read it, break-glass included.
         audit_trail=list(
             AuditEvent.objects.filter(object_type="cases.Case", object_id=str(case.pk)).order_by(
@@ -461,3 +467,14 @@ def agencies_active(*, country: str | None) -> QuerySet[Agency]:
 
 def services_open(*, case: Case) -> list[Service]:
     return list(case.services.exclude(status__in=SERVICE_DONE_STATUSES).select_related("provider"))
+
+
+def assessment_form_current(*, kind: str, agency_id: int) -> AssessmentForm | None:
+    """The newest version of the agency's own form for `kind`, else the newest default."""
+    forms = AssessmentForm.objects.filter(kind=kind)
+    own = forms.filter(agency_id=agency_id).order_by("-version").first()
+    return own or forms.filter(agency__isnull=True).order_by("-version").first()
+
+
+def assessment_form_get(*, form_id: int, kind: str) -> AssessmentForm | None:
+    return AssessmentForm.objects.filter(pk=form_id, kind=kind).first()

@@ -24,8 +24,12 @@ from childshield.accounts.models import Agency, Membership
 from childshield.accounts.tasks import send_email
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.cases.assessment_forms import DEFAULT_FORMS
 from childshield.cases.models import (
     SERVICE_DONE_STATUSES,
+    Assessment,
+    AssessmentForm,
+    AssessmentKind,
     BreakGlassAccess,
     Case,
     CaseNote,
@@ -1002,3 +1006,103 @@ def followup_reminders_queue(*, today: date) -> int:
             ) % {"today": reminder.due_today, "overdue": reminder.overdue}
             transaction.on_commit(partial(send_email.delay, subject=subject, body=body, to=[reminder.email]))
     return len(reminders)
+
+
+_QUESTION_TYPES = {"choice", "text"}
+
+
+def _check_questions(questions: list[dict[str, Any]]) -> None:
+    keys: set[str] = set()
+    for question in questions:
+        key = question.get("key")
+        if not isinstance(key, str) or not key or key in keys:
+            raise ApplicationError(_("Each question needs its own key."))
+        keys.add(key)
+        if question.get("type") not in _QUESTION_TYPES:
+            raise ApplicationError(_("Question %(key)s has an unknown type.") % {"key": key})
+        if not isinstance(question.get("label"), dict) or not question["label"].get("en"):
+            raise ApplicationError(_("Question %(key)s needs an English label.") % {"key": key})
+        if question["type"] == "choice" and not question.get("choices"):
+            raise ApplicationError(_("Question %(key)s needs choices.") % {"key": key})
+    if not questions:
+        raise ApplicationError(_("A form needs at least one question."))
+
+
+@transaction.atomic
+def assessment_form_publish(
+    *,
+    acting: Membership | None,
+    kind: str,
+    title: dict[str, str],
+    questions: list[dict[str, Any]],
+    for_all_agencies: bool = False,
+) -> AssessmentForm:
+    """Publish a new version of an assessment form: the agency's own, or (acting=None, from data)
+    the default. Earlier versions stay, with the assessments that used them."""
+    if kind not in AssessmentKind.values:
+        raise ApplicationError(_("Unknown assessment."))
+    _check_questions(questions)
+    if for_all_agencies:
+        agency = None
+    else:
+        require(acting, CasePerm.CASE_SUPERVISE)
+        assert acting is not None
+        agency = acting.agency
+    last = (
+        AssessmentForm.objects.select_for_update()
+        .filter(kind=kind, agency=agency)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    form = AssessmentForm.objects.create(
+        kind=kind, agency=agency, version=(last or 0) + 1, title=title, questions=questions
+    )
+    if acting is not None:
+        _record(acting, AuditAction.CREATE, form, f"assessment form {kind} v{form.version} published")
+    return form
+
+
+def assessment_forms_default_install() -> list[AssessmentForm]:
+    """The default forms from data, installed once (idempotent)."""
+    installed = []
+    for kind, definition in DEFAULT_FORMS.items():
+        current = AssessmentForm.objects.filter(kind=kind, agency__isnull=True).order_by("-version").first()
+        if current is None:
+            current = assessment_form_publish(
+                acting=None,
+                kind=kind,
+                title=definition["title"],
+                questions=definition["questions"],
+                for_all_agencies=True,
+            )
+        installed.append(current)
+    return installed
+
+
+@transaction.atomic
+def assessment_record(
+    *, acting: Membership, case: Case, form: AssessmentForm, answers: dict[str, str]
+) -> Assessment:
+    """Record an assessment's answers against the form version the worker saw."""
+    require_edit(acting, case)
+    _check_open(case)
+    kept: dict[str, str] = {}
+    missing: list[str] = []
+    for question in form.questions:
+        value = str(answers.get(question["key"], "") or "").strip()
+        if question["type"] == "choice" and value and value not in {c["value"] for c in question["choices"]}:
+            raise ApplicationError(_("An answer is not one of the choices: reload the form."))
+        if question.get("required") and not value:
+            missing.append(question["label"].get("en", question["key"]))
+        kept[question["key"]] = value
+    if missing:
+        raise ApplicationError(
+            _("Answer every required question: %(questions)s") % {"questions": "; ".join(missing)},
+            code="incomplete",
+        )
+    assessment = Assessment.objects.create(  # type: ignore[misc]
+        case=case, form=form, kind=form.kind, answers=kept, completed_by=acting
+    )
+    _record(acting, AuditAction.CREATE, assessment, f"{form.kind} assessment of case {case.pk}")
+    return assessment

@@ -16,12 +16,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from childshield.accounts.models import Membership
 from childshield.cases import selectors, services
 from childshield.cases.forms import (
+    AssessmentAnswerForm,
     BreakGlassForm,
     CaseEditForm,
     CaseFilterForm,
@@ -43,10 +45,11 @@ from childshield.cases.forms import (
     VersionForm,
     WithdrawForm,
 )
-from childshield.cases.models import ConsentKind, ReferralStatus, ShareSection
+from childshield.cases.models import AssessmentKind, ConsentKind, ReferralStatus, ShareSection
 from childshield.cases.permissions import CasePerm, may_supervise, require
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.core.errors import ApplicationError
+from childshield.places.models import localised
 
 
 def _acting(request: HttpRequest, perm: CasePerm = CasePerm.CASE_WORK) -> Membership:
@@ -176,6 +179,18 @@ def case_open(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _answer_rows(questions: list[dict[str, Any]], answers: dict[str, str]) -> list[tuple[str, str]]:
+    language = get_language()
+    rows = []
+    for question in questions:
+        value = answers.get(question["key"], "")
+        for choice in question.get("choices", []):
+            if choice["value"] == value:
+                value = localised(values=choice["label"], language=language)
+        rows.append((localised(values=question["label"], language=language), value))
+    return rows
+
+
 def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any) -> dict[str, Any]:
     case, access, acting = view.case, view.access, view.acting
     detail = selectors.case_detail(view=view)
@@ -186,6 +201,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
         "detail": detail,
         "sections": ShareSection,
         "today": timezone.localdate(),
+        "now": timezone.now(),
         "age": case.child.age_on(timezone.localdate()),
         "ethnicity": ethnicity_label(case.child.ethnicity) if case.child.ethnicity else "",
         "disability": [
@@ -194,6 +210,11 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
             if case.child.disability
         ],
         "may_supervise": may_supervise(acting, case),
+        "assessment_rows": [
+            (assessment, _answer_rows(assessment.form.questions, assessment.answers))
+            for assessment in detail.assessments
+        ],
+        "safety_done": any(a.kind == AssessmentKind.SAFETY for a in detail.assessments),
         "shared_labels": [label for value, label in ShareSection.choices if value in access.sections],
         "emergency_kind": ConsentKind.EMERGENCY_OVERRIDE,
     }
@@ -534,6 +555,46 @@ def follow_up_done(request: HttpRequest, case_id: int, follow_up_id: int) -> Htt
     else:
         messages.success(request, _("The follow-up is done."))
     return redirect(_case_url(case_id, "follow-ups"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_record(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    view = _view_for_write(request, case_id)
+    if kind not in AssessmentKind.values:
+        raise Http404
+    services.assessment_forms_default_install()
+    form_version = selectors.assessment_form_current(kind=kind, agency_id=view.case.agency_id)
+    if form_version is None:
+        raise Http404
+    # The version the worker saw is posted back, so answers always match their questions.
+    posted_version = request.POST.get("form_version")
+    if posted_version and posted_version.isdigit() and int(posted_version) != form_version.pk:
+        form_version = selectors.assessment_form_get(form_id=int(posted_version), kind=kind) or form_version
+    form = AssessmentAnswerForm(
+        request.POST or None, questions=form_version.questions, language=get_language()
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_record(
+                acting=view.acting, case=view.case, form=form_version, answers=form.cleaned_data
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+            status = 400
+        else:
+            messages.success(request, _("The assessment is recorded."))
+            return redirect(_case_url(case_id, "assessments"))
+    elif request.method == "POST":
+        status = 400
+    title = localised(values=form_version.title, language=get_language())
+    return render(
+        request,
+        "cases/assessment_form.html",
+        {"case": view.case, "form": form, "form_version": form_version, "title": title},
+        status=status,
+    )
 
 
 @login_required

@@ -108,6 +108,8 @@ def test_the_case_workers_pages_are_accessible(live_server, page, axe, cast):
         f"cases/{case.pk}/refer/",
         f"cases/{case.pk}/close/",
         f"cases/{case.pk}/summary/",
+        f"cases/{case.pk}/assessments/safety/",
+        f"cases/{case.pk}/assessments/comprehensive/",
     ):
         response = page.goto(f"{live_server.url}/en/{path}")
         assert response is not None and response.status == 200, path
