@@ -80,6 +80,12 @@ WORKFLOW: tuple[str, ...] = tuple(status for status in CaseStatus.values if stat
 
 BREAK_GLASS_HOURS = 4
 
+# A step forward past an assessment needs that assessment recorded.
+ASSESSMENT_BEFORE: dict[str, str] = {
+    CaseStatus.COMPREHENSIVE_ASSESSMENT: AssessmentKind.SAFETY,
+    CaseStatus.SERVICE_PLAN: AssessmentKind.COMPREHENSIVE,
+}
+
 
 class ClosureReason:
     GOALS_MET = "goals_met"
@@ -372,6 +378,14 @@ def case_status_change(
                 "allowed": allowed or _("nothing (reopen it first)"),
             },
             code="illegal_transition",
+        )
+    needed = ASSESSMENT_BEFORE.get(to_status)
+    moving_on = WORKFLOW.index(to_status) > WORKFLOW.index(case.status)
+    if needed and moving_on and not case.assessments.filter(kind=needed).exists():
+        raise ApplicationError(
+            _("Record the %(assessment)s before the case moves to “%(target)s”.")
+            % {"assessment": str(dict(AssessmentKind.choices)[needed]).lower(), "target": labels[to_status]},
+            code="assessment_missing",
         )
     now = timezone.now()
     CaseStatusChange.objects.create(

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership
-from childshield.cases import services
+from childshield.cases import selectors, services
 from childshield.cases.models import (
     Case,
     CaseStatus,
@@ -146,6 +146,9 @@ def _advance(
     """Walk the case through the workflow as its worker would, adding services and follow-ups."""
     target = WORKFLOW.index(CaseStatus(to)) if to != CaseStatus.CLOSED else len(WORKFLOW) - 1
     for step in WORKFLOW[1 : target + 1]:
+        needed = services.ASSESSMENT_BEFORE.get(step)
+        if needed:
+            _assess(case, kind=needed, acting=acting, rng=rng)
         case = services.case_status_change(acting=acting, case=case, version=case.version, to_status=step)
         if step == CaseStatus.SERVICE_PLAN:
             for kind in rng.sample([ServiceKind.MHPSS, ServiceKind.HEALTH, ServiceKind.EDUCATION], 2):
@@ -159,6 +162,18 @@ def _advance(
                 purpose="Home visit and check the safety plan",
             )
     return case
+
+
+def _assess(case: Case, *, kind: str, acting: Membership, rng: random.Random) -> None:
+    form = selectors.assessment_form_current(kind=kind, agency_id=case.agency_id)
+    assert form is not None
+    answers = {
+        question["key"]: rng.choice(question["choices"])["value"]
+        if question["type"] == "choice"
+        else "Talked with the child and the caregiver at school."
+        for question in form.questions
+    }
+    services.assessment_record(acting=acting, case=case, form=form, answers=answers)
 
 
 def _close(case: Case, *, worker: Membership, supervisor: Membership, today: date) -> Case:
@@ -206,6 +221,7 @@ def demo_cases_seed() -> int:
     areas = {area.code: area for area in Area.objects.filter(code__in=QUANG_BINH + KON_TUM)}
     if len(areas) < len(QUANG_BINH + KON_TUM):
         return 0
+    services.assessment_forms_default_install()
     social, health, ngo = cast.agencies["social"], cast.agencies["health"], cast.agencies["ngo"]
     used: set[str] = set()
     made = 0

@@ -109,10 +109,33 @@ def test_a_case_travels_from_the_school_to_the_commune_and_closes(live_server, b
     page.get_by_role("button", name="Accept the referral").click()
     expect(page.locator("[data-lead]")).to_have_text("Hoa Worker")
 
-    # Through the assessments to the service plan.
-    for step in ("safety_assessment", "comprehensive_assessment", "service_plan"):
-        page.select_option("select[name=to_status]", step)
-        page.get_by_role("button", name="Move").click()
+    # Through the assessments to the service plan: each step forward needs its assessment.
+    page.select_option("select[name=to_status]", "safety_assessment")
+    page.get_by_role("button", name="Move").click()
+    page.get_by_role("link", name="Record the safety assessment").click()
+    for question, answer in (
+        ("safe_now", "yes"),
+        ("contact_ongoing", "no"),
+        ("threats", "yes"),
+        ("self_harm", "no"),
+        ("home_safe", "yes"),
+        ("trusted_adult", "yes"),
+    ):
+        page.check(f"input[name={question}][value={answer}]")
+    page.fill("textarea[name=actions]", "Blocked the account together; teacher informed")
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Record the assessment").click()
+    page.select_option("select[name=to_status]", "comprehensive_assessment")
+    page.get_by_role("button", name="Move").click()
+    page.get_by_role("link", name="Record the comprehensive assessment").click()
+    for question in ("emotional", "physical", "education", "family"):
+        page.check(f"input[name={question}][value=some]")
+    for question in ("online_material", "justice"):
+        page.check(f"input[name={question}][value=not_known]")
+    page.fill("textarea[name=child_wishes]", "To go back to school without anyone knowing")
+    page.get_by_role("button", name="Record the assessment").click()
+    page.select_option("select[name=to_status]", "service_plan")
+    page.get_by_role("button", name="Move").click()
     expect(page.locator("[data-status]")).to_have_text("Service plan")
     page.select_option("[data-service-add] select[name=kind]", "health")
     page.get_by_role("button", name="Add to the plan").click()

@@ -106,3 +106,27 @@ def test_the_edit_page_names_a_supervisor_who_then_sees_the_case(worker, supervi
     case.refresh_from_db()
     assert (case.supervisor, case.risk_level, case.version) == (supervisor, "high", 3)
     assert list(selectors.cases_visible_to(acting=supervisor)) == [case]
+
+
+def test_a_case_moves_past_an_assessment_only_once_it_is_recorded(worker, open_case):
+    case = open_case(worker)
+    case = services.case_status_change(
+        acting=worker, case=case, version=case.version, to_status=CaseStatus.SAFETY_ASSESSMENT
+    )
+    with pytest.raises(ApplicationError) as refused:
+        services.case_status_change(
+            acting=worker, case=case, version=case.version, to_status=CaseStatus.COMPREHENSIVE_ASSESSMENT
+        )
+    assert refused.value.code == "assessment_missing"
+    assert "Record the safety assessment" in str(refused.value.message)
+    safety, _comprehensive = services.assessment_forms_default_install()
+    services.assessment_record(
+        acting=worker,
+        case=case,
+        form=safety,
+        answers={q["key"]: q["choices"][0]["value"] for q in safety.questions if q["type"] == "choice"},
+    )
+    case = services.case_status_change(
+        acting=worker, case=case, version=case.version, to_status=CaseStatus.COMPREHENSIVE_ASSESSMENT
+    )
+    assert case.status == CaseStatus.COMPREHENSIVE_ASSESSMENT
