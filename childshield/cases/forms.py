@@ -362,6 +362,16 @@ class PersonWhoHarmedForm(forms.Form):
     )
 
 
+class AttachmentForm(forms.Form):
+    upload = forms.FileField(
+        label=_("File (PDF, JPEG or PNG)"),
+        help_text=_(
+            "Never attach sexual images of the child: describe them, and ask the hotline to remove them."
+        ),
+    )
+    description = forms.CharField(label=_("What it is"), required=False, max_length=500)
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(label=_("New note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
 

@@ -18,6 +18,7 @@ from childshield.cases.models import (
     SERVICE_DONE_STATUSES,
     Assessment,
     AssessmentForm,
+    Attachment,
     BreakGlassAccess,
     Case,
     CaseNote,
@@ -279,6 +280,7 @@ class CaseDetail:
     people_who_harmed: list[PersonWhoHarmed]
     audit_trail: list[AuditEvent]
     assessments: list[Assessment]
+    attachments: list[Attachment]
 
 
 def case_detail(*, view: CaseView) -> CaseDetail:
@@ -300,6 +302,7 @@ def case_detail(*, view: CaseView) -> CaseDetail:
         assessments=list(case.assessments.select_related("form", "completed_by__user"))
         if access.full
         else [],
+        attachments=list(case.attachments.select_related("uploaded_by__user")) if access.full else [],
         # The people responsible for the case see who read it, break-glass included.
         audit_trail=list(
             AuditEvent.objects.filter(object_type="cases.Case", object_id=str(case.pk)).order_by(
@@ -478,3 +481,20 @@ def assessment_form_current(*, kind: str, agency_id: int) -> AssessmentForm | No
 
 def assessment_form_get(*, form_id: int, kind: str) -> AssessmentForm | None:
     return AssessmentForm.objects.filter(pk=form_id, kind=kind).first()
+
+
+def attachment_get_for_download(*, view: CaseView, attachment_id: int) -> Attachment:
+    """An attachment of a case the reader holds in full (never through a referral); audited."""
+    if not view.access.full:
+        raise Http404
+    attachment = Attachment.objects.filter(case=view.case, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    audit.record(
+        action=AuditAction.EXPORT,
+        actor=view.acting.user,
+        agency=view.acting.agency,
+        obj=attachment,
+        reason=f"attachment downloaded (case {view.case.pk})",
+    )
+    return attachment

@@ -6,6 +6,7 @@ Changes to a case's own fields carry the version the person saw; a stale one is 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,6 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,6 +34,7 @@ from childshield.cases.models import (
     Assessment,
     AssessmentForm,
     AssessmentKind,
+    Attachment,
     BreakGlassAccess,
     Case,
     CaseNote,
@@ -72,6 +77,7 @@ from childshield.cases.selectors import (
     child_name_index,
     possible_duplicates,
 )
+from childshield.core import crypto
 from childshield.core.errors import ApplicationError
 from childshield.places.models import Area
 
@@ -1120,3 +1126,67 @@ def assessment_record(
     )
     _record(acting, AuditAction.CREATE, assessment, f"{form.kind} assessment of case {case.pk}")
     return assessment
+
+
+# Recognised by their first bytes, never by the name or the browser's word for the type.
+ATTACHMENT_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def attachment_max_bytes() -> int:
+    return int(getattr(settings, "CASES_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+
+
+@transaction.atomic
+def attachment_add(
+    *, acting: Membership, case: Case, upload: UploadedFile, description: str = ""
+) -> Attachment:
+    """Keep a PDF or a photo of a document with the case, encrypted before it is stored."""
+    require_edit(acting, case)
+    _check_open(case)
+    limit = attachment_max_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise ApplicationError(
+            _("The file is too large: at most %(mb)d MB. Scan at a lower resolution or split it.")
+            % {"mb": limit // (1024 * 1024)},
+            code="too_large",
+        )
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ApplicationError(
+            _("The file is too large: at most %(mb)d MB. Scan at a lower resolution or split it.")
+            % {"mb": limit // (1024 * 1024)},
+            code="too_large",
+        )
+    content_type = next((kind for magic, kind in ATTACHMENT_SIGNATURES if content.startswith(magic)), None)
+    if content_type is None:
+        raise ApplicationError(
+            _("Only PDF, JPEG and PNG files can be attached. Save the document as a PDF and try again."),
+            code="wrong_type",
+        )
+    storage_name = f"cases/attachments/{secrets.token_hex(16)}.bin"
+    default_storage.save(storage_name, ContentFile(crypto.field_cipher().encrypt(content)))
+    try:
+        attachment = Attachment.objects.create(
+            case=case,
+            file_name=(upload.name or "file")[:200],
+            description=description.strip(),
+            content_type=content_type,
+            size=len(content),
+            storage_name=storage_name,
+            uploaded_by=acting,
+        )
+    except Exception:
+        # Nothing points at the file any more: remove it rather than keep an orphan.
+        default_storage.delete(storage_name)
+        raise
+    _record(acting, AuditAction.CREATE, attachment, f"attachment added to case {case.pk}")
+    return attachment
+
+
+def attachment_content(*, attachment: Attachment) -> bytes:
+    with default_storage.open(attachment.storage_name, "rb") as stored:
+        return crypto.field_cipher().decrypt(stored.read())

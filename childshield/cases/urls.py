@@ -26,6 +26,12 @@ urlpatterns = [
     path("<int:case_id>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("<int:case_id>/follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),
     path("<int:case_id>/notes/", views.note_add, name="note_add"),
+    path("<int:case_id>/attachments/", views.attachment_add, name="attachment_add"),
+    path(
+        "<int:case_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
     path("<int:case_id>/assessments/<slug:kind>/", views.assessment_record, name="assessment_record"),
     path("<int:case_id>/people-who-harmed/", views.person_who_harmed_add, name="person_who_harmed_add"),
     path("<int:case_id>/close/", views.case_close, name="case_close"),

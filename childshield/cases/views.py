@@ -24,6 +24,7 @@ from childshield.accounts.models import Membership
 from childshield.cases import selectors, services
 from childshield.cases.forms import (
     AssessmentAnswerForm,
+    AttachmentForm,
     BreakGlassForm,
     CaseEditForm,
     CaseFilterForm,
@@ -233,6 +234,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
             follow_up_form=forms.get("follow_up_form")
             or FollowUpForm(initial={"assignee": acting.pk}, assignees=assignees),
             note_form=forms.get("note_form") or NoteForm(),
+            attachment_form=forms.get("attachment_form") or AttachmentForm(),
             harmer_form=forms.get("harmer_form") or PersonWhoHarmedForm(prefix="harmer"),
         )
     if access.may_edit and case.is_closed:
@@ -619,6 +621,47 @@ def person_who_harmed_add(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect(_case_url(case_id, "what-happened"))
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    view = _view_for_write(request, case_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refused(request, view, ApplicationError(_("Choose a file.")), attachment_form=form)
+    try:
+        services.attachment_add(
+            acting=view.acting,
+            case=view.case,
+            upload=form.cleaned_data["upload"],
+            description=form.cleaned_data["description"],
+        )
+    except ApplicationError as error:
+        return _refused(request, view, error, attachment_form=form)
+    messages.success(request, _("The file is attached."))
+    return redirect(_case_url(case_id, "attachments"))
+
+
+@login_required
+def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
+    view = selectors.case_get_for_user(
+        acting=request.membership,  # type: ignore[attr-defined]
+        case_id=case_id,
+        record_view=False,
+    )
+    attachment = selectors.attachment_get_for_download(view=view, attachment_id=attachment_id)
+    response = HttpResponse(
+        services.attachment_content(attachment=attachment), content_type=attachment.content_type
+    )
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[attachment.content_type]
+    # A neutral name: the original may carry the child's name into a downloads folder.
+    response["Content-Disposition"] = (
+        f'attachment; filename="case-{view.case.number}-{attachment.pk}.{extension}"'
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -1,0 +1,78 @@
+"""Attachments: type- and size-checked, encrypted at rest, served only to those responsible."""
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from childshield.audit.models import AuditAction, AuditEvent
+from childshield.cases import services
+from childshield.cases.models import Attachment, ServiceKind, ShareSection
+from childshield.core.errors import ApplicationError
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n% a school letter about Hoa\n%%EOF\n"
+
+
+def _pdf(name="letter from school.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_an_attachment_is_stored_encrypted_and_served_to_the_lead_worker(worker, open_case, sign_in):
+    case = open_case(worker)
+    client = sign_in(worker)
+    response = client.post(
+        f"/en/cases/{case.pk}/attachments/", {"upload": _pdf(), "description": "Letter"}, follow=True
+    )
+    assert "The file is attached." in response.content.decode()
+    attachment = Attachment.objects.get()
+    with default_storage.open(attachment.storage_name, "rb") as stored:
+        raw = stored.read()
+    assert b"Hoa" not in raw and b"%PDF" not in raw
+    download = client.get(f"/en/cases/{case.pk}/attachments/{attachment.pk}/")
+    assert download.status_code == 200
+    assert download.content == PDF
+    assert download["Content-Type"] == "application/pdf"
+    assert "letter" not in download["Content-Disposition"]
+    assert download["Cache-Control"] == "no-store"
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="cases.Attachment").exists()
+
+
+def test_a_file_of_the_wrong_type_is_refused_whatever_its_name(worker, open_case, sign_in):
+    case = open_case(worker)
+    response = sign_in(worker).post(
+        f"/en/cases/{case.pk}/attachments/",
+        {"upload": _pdf(name="photo.pdf", content=b"MZ\x90\x00 an executable")},
+    )
+    assert response.status_code == 400
+    assert "Only PDF, JPEG and PNG" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+@override_settings(CASES_ATTACHMENT_MAX_BYTES=1024 * 1024)
+def test_a_file_too_large_is_refused_with_the_limit(worker, open_case):
+    case = open_case(worker)
+    with pytest.raises(ApplicationError) as refused:
+        services.attachment_add(acting=worker, case=case, upload=_pdf(content=PDF + b"0" * 1024 * 1024))
+    assert refused.value.code == "too_large" and "1 MB" in str(refused.value.message)
+
+
+def test_outsiders_and_referred_agencies_cannot_download(
+    focal_point, worker, outsider, open_case, social_agency, sign_in
+):
+    case = open_case(focal_point)
+    attachment = services.attachment_add(acting=focal_point, case=case, upload=_pdf())
+    referral = services.referral_send(
+        acting=focal_point,
+        case=case,
+        to_agency=social_agency,
+        services=[ServiceKind.MHPSS],
+        consent=case.consents.get(),
+        sections=list(ShareSection.values),
+    )
+    services.referral_accept(acting=worker, referral=referral)
+    url = f"/en/cases/{case.pk}/attachments/{attachment.pk}/"
+    assert sign_in(worker).get(url).status_code == 404
+    assert sign_in(outsider).get(url).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
