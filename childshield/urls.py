@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("childshield.core.urls")),
     path("", include("childshield.intake.urls")),
     path("cases/", include("childshield.cases.urls")),
+    path("helpline/", include("childshield.helpline.urls")),
     path("hashing/", include("childshield.hashing.urls")),
     path("account/", include("childshield.accounts.urls")),
     path("audit/", include(audit_patterns)),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "childshield.hashing",
     "childshield.intake",
     "childshield.cases",
+    "childshield.helpline",
     "childshield.demo",
 ]
 
