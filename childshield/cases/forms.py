@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from childshield.accounts.models import Agency, Membership
 from childshield.cases.models import (
     CaseStatus,
+    FeedbackAnswer,
     Gender,
     HarmerAge,
     HarmerContact,
     HarmerRelationship,
     HarmType,
+    Respondent,
     RiskLevel,
     ServiceKind,
     ServiceStatus,
@@ -474,3 +476,31 @@ class AssessmentAnswerForm(forms.Form):
                     max_length=5000,
                 )
             self.fields[question["key"]] = field
+
+
+class FeedbackForm(forms.Form):
+    """The child-friendly survey: four questions, each of which can be left as "I'd rather not say"."""
+
+    listened = forms.ChoiceField(
+        label=_("Did you feel listened to?"), choices=FeedbackAnswer.choices, widget=forms.RadioSelect
+    )
+    safe = forms.ChoiceField(
+        label=_("Did you feel safe with us?"), choices=FeedbackAnswer.choices, widget=forms.RadioSelect
+    )
+    not_blamed = forms.ChoiceField(
+        label=_("Did you feel that nobody blamed you?"),
+        choices=FeedbackAnswer.choices,
+        widget=forms.RadioSelect,
+    )
+    helped = forms.ChoiceField(
+        label=_("Did the help make things better?"), choices=FeedbackAnswer.choices, widget=forms.RadioSelect
+    )
+
+
+class FeedbackPaperForm(FeedbackForm):
+    respondent = forms.ChoiceField(label=_("Who answered"), choices=Respondent.choices)
+    field_order = ["respondent"]
+
+
+class FeedbackInviteForm(forms.Form):
+    respondent = forms.ChoiceField(label=_("Who will answer"), choices=Respondent.choices)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +27,7 @@ from childshield.cases.models import (
     CaseStatusChange,
     Child,
     Consent,
+    FeedbackInvitation,
     FollowUp,
     PersonWhoHarmed,
     Referral,
@@ -498,3 +500,18 @@ def attachment_get_for_download(*, view: CaseView, attachment_id: int) -> Attach
         reason=f"attachment downloaded (case {view.case.pk})",
     )
     return attachment
+
+
+def feedback_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def feedback_invitation_open(*, token: str) -> FeedbackInvitation | None:
+    """The invitation behind a feedback link, if it can still be answered."""
+    return (
+        FeedbackInvitation.objects.filter(
+            token_hash=feedback_token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .only("id", "respondent")
+        .first()
+    )

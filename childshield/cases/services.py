@@ -44,6 +44,9 @@ from childshield.cases.models import (
     Child,
     Consent,
     ConsentKind,
+    FeedbackAnswer,
+    FeedbackInvitation,
+    FeedbackResponse,
     FollowUp,
     HarmerAge,
     HarmerContact,
@@ -53,6 +56,7 @@ from childshield.cases.models import (
     Referral,
     ReferralStatus,
     ReferralUpdate,
+    Respondent,
     RiskLevel,
     Service,
     ServiceKind,
@@ -75,6 +79,7 @@ from childshield.cases.reference import has_disability
 from childshield.cases.selectors import (
     child_duplicate_index,
     child_name_index,
+    feedback_token_hash,
     possible_duplicates,
 )
 from childshield.core import crypto
@@ -1190,3 +1195,92 @@ def attachment_add(
 def attachment_content(*, attachment: Attachment) -> bytes:
     with default_storage.open(attachment.storage_name, "rb") as stored:
         return crypto.field_cipher().decrypt(stored.read())
+
+
+FEEDBACK_LINK_DAYS = 30
+FEEDBACK_QUESTIONS = ("listened", "safe", "not_blamed", "helped")
+
+
+@transaction.atomic
+def feedback_invite(*, acting: Membership, case: Case, respondent: str) -> tuple[FeedbackInvitation, str]:
+    """A one-time link for the child or caregiver; the secret is returned once and never stored."""
+    require_edit(acting, case)
+    if respondent not in Respondent.values:
+        raise ApplicationError(_("Choose who answers."))
+    token = secrets.token_urlsafe(18)
+    now = timezone.now()
+    invitation = FeedbackInvitation.objects.create(
+        case=case,
+        respondent=respondent,
+        token_hash=feedback_token_hash(token),
+        created_by=acting,
+        created_at=now,
+        expires_at=now + timedelta(days=FEEDBACK_LINK_DAYS),
+    )
+    _record(acting, AuditAction.CREATE, invitation, f"feedback link for case {case.pk}")
+    return invitation, token
+
+
+def _feedback_create(
+    *, case: Case, respondent: str, channel: str, language: str, answers: dict[str, str]
+) -> FeedbackResponse:
+    values = {question: answers.get(question, "") for question in FEEDBACK_QUESTIONS}
+    if any(value not in FeedbackAnswer.values for value in values.values()):
+        raise ApplicationError(_("Please answer each question. You can choose “I'd rather not say”."))
+    today = timezone.localdate()
+    return FeedbackResponse.objects.create(
+        agency_id=case.agency_id,
+        area_id=case.child.area_id,
+        respondent=respondent,
+        channel=channel,
+        language=language[:10],
+        period=today.replace(day=1),
+        **values,
+    )
+
+
+@transaction.atomic
+def feedback_submit(*, token: str, answers: dict[str, str], language: str) -> FeedbackResponse:
+    """Answers sent through the link, by the child or caregiver alone; the link then stops working."""
+    invitation = (
+        FeedbackInvitation.objects.select_for_update()
+        .select_related("case__child")
+        .filter(token_hash=feedback_token_hash(token))
+        .first()
+    )
+    if invitation is None or invitation.used_at is not None or invitation.expires_at <= timezone.now():
+        raise ApplicationError(_("This link does not work any more. Thank you for wanting to tell us."))
+    response = _feedback_create(
+        case=invitation.case,
+        respondent=invitation.respondent,
+        channel="link",
+        language=language,
+        answers=answers,
+    )
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    audit.record(
+        action=AuditAction.CREATE, object_type="cases.FeedbackResponse", reason="feedback through a link"
+    )
+    return response
+
+
+@transaction.atomic
+def feedback_record_paper(
+    *, acting: Membership, case: Case, respondent: str, answers: dict[str, str], language: str
+) -> FeedbackResponse:
+    """Answers the child or caregiver gave on paper, typed in by the worker."""
+    require_edit(acting, case)
+    if respondent not in Respondent.values:
+        raise ApplicationError(_("Choose who answered."))
+    response = _feedback_create(
+        case=case, respondent=respondent, channel="paper", language=language, answers=answers
+    )
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="cases.FeedbackResponse",
+        reason="feedback entered from paper",
+    )
+    return response

@@ -12,6 +12,7 @@ urlpatterns = [
     path("referrals/", views.referral_inbox, name="referral_inbox"),
     path("referrals/<int:referral_id>/", views.referral_detail, name="referral_detail"),
     path("updates/read/", views.updates_read, name="updates_read"),
+    path("feedback/<str:token>/", views.feedback_public, name="feedback_public"),
     path("<int:case_id>/", views.case_detail, name="case_detail"),
     path("<int:case_id>/summary/", views.case_summary, name="case_summary"),
     path("<int:case_id>/edit/", views.case_edit, name="case_edit"),
@@ -35,6 +36,8 @@ urlpatterns = [
     path("<int:case_id>/assessments/<slug:kind>/", views.assessment_record, name="assessment_record"),
     path("<int:case_id>/people-who-harmed/", views.person_who_harmed_add, name="person_who_harmed_add"),
     path("<int:case_id>/close/", views.case_close, name="case_close"),
+    path("<int:case_id>/feedback/link/", views.feedback_invite, name="feedback_invite"),
+    path("<int:case_id>/feedback/paper/", views.feedback_paper, name="feedback_paper"),
     path("<int:case_id>/close/approve/", views.case_close_approve, name="case_close_approve"),
     path("<int:case_id>/reopen/", views.case_reopen, name="case_reopen"),
 ]

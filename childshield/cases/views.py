@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from childshield.accounts.models import Membership
@@ -32,6 +33,9 @@ from childshield.cases.forms import (
     ClosureForm,
     ConsentForm,
     EmergencyOverrideForm,
+    FeedbackForm,
+    FeedbackInviteForm,
+    FeedbackPaperForm,
     FollowUpDoneForm,
     FollowUpForm,
     NoteForm,
@@ -46,7 +50,7 @@ from childshield.cases.forms import (
     VersionForm,
     WithdrawForm,
 )
-from childshield.cases.models import AssessmentKind, ConsentKind, ReferralStatus, ShareSection
+from childshield.cases.models import AssessmentKind, ConsentKind, ReferralStatus, Respondent, ShareSection
 from childshield.cases.permissions import CasePerm, may_supervise, require
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.core.errors import ApplicationError
@@ -237,6 +241,8 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
             attachment_form=forms.get("attachment_form") or AttachmentForm(),
             harmer_form=forms.get("harmer_form") or PersonWhoHarmedForm(prefix="harmer"),
         )
+    if access.may_edit:
+        context["feedback_form"] = forms.get("feedback_form") or FeedbackInviteForm()
     if access.may_edit and case.is_closed:
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm(initial={"version": case.version})
     context["service_update_forms"] = {
@@ -851,3 +857,71 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(_case_url(case.pk))
     return render(request, "cases/break_glass.html", {"form": form})
+
+
+@login_required
+@require_POST
+def feedback_invite(request: HttpRequest, case_id: int) -> HttpResponse:
+    view = _view_for_write(request, case_id)
+    form = FeedbackInviteForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, view, ApplicationError(_("Choose who will answer.")), feedback_form=form)
+    invitation, token = services.feedback_invite(
+        acting=view.acting, case=view.case, respondent=form.cleaned_data["respondent"]
+    )
+    link = request.build_absolute_uri(reverse("cases:feedback_public", args=[token]))
+    # Shown once, not redirected to: the secret is never stored, so it cannot be shown again.
+    return render(
+        request, "cases/feedback_link.html", {"case": view.case, "invitation": invitation, "link": link}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback_paper(request: HttpRequest, case_id: int) -> HttpResponse:
+    view = _view_for_write(request, case_id)
+    form = FeedbackPaperForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        respondent = data.pop("respondent")
+        try:
+            services.feedback_record_paper(
+                acting=view.acting,
+                case=view.case,
+                respondent=respondent,
+                answers=data,
+                language=get_language(),
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Thank you. The answers are counted without the child's name."))
+            return redirect(_case_url(case_id, "feedback"))
+    return render(
+        request,
+        "cases/feedback_paper.html",
+        {"case": view.case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def feedback_public(request: HttpRequest, token: str) -> HttpResponse:
+    """The survey the child or caregiver opens alone: no sign-in, their language, warm words."""
+    invitation = selectors.feedback_invitation_open(token=token)
+    if invitation is None:
+        return render(request, "cases/feedback_closed.html", status=404)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(token=token, answers=form.cleaned_data, language=get_language())
+        except ApplicationError:
+            return render(request, "cases/feedback_closed.html", status=410)
+        return render(request, "cases/feedback_thanks.html")
+    return render(
+        request,
+        "cases/feedback_public.html",
+        {"form": form, "for_child": invitation.respondent == Respondent.CHILD},
+        status=400 if form.errors else 200,
+    )

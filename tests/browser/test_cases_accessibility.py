@@ -110,6 +110,7 @@ def test_the_case_workers_pages_are_accessible(live_server, page, axe, cast):
         f"cases/{case.pk}/summary/",
         f"cases/{case.pk}/assessments/safety/",
         f"cases/{case.pk}/assessments/comprehensive/",
+        f"cases/{case.pk}/feedback/paper/",
     ):
         response = page.goto(f"{live_server.url}/en/{path}")
         assert response is not None and response.status == 200, path
@@ -155,4 +156,23 @@ def test_the_break_glass_pages_are_accessible(live_server, page, axe, cast):
     page.wait_for_url(f"{live_server.url}/en/cases/{case.pk}/")
     assert page.locator("[data-break-glass]").is_visible()
     page.reload()
+    assert_accessible(axe, page)
+
+
+@pytest.mark.parametrize("language", ["vi", "km", "en"])
+def test_the_childs_feedback_survey_is_accessible(live_server, page, axe, cast, language):
+    _sign_in(page, live_server.url, "worker@example.org")
+    page.goto(f"{live_server.url}/en/cases/{cast['case'].pk}/")
+    page.select_option("[data-feedback-invite] select[name=respondent]", "child")
+    page.click("[data-feedback-invite] button[type=submit]")
+    link = page.locator("[data-feedback-link]").input_value()
+    assert_accessible(axe, page)
+    page.context.clear_cookies()
+    page.goto(link.replace("/en/", f"/{language}/"))
+    assert page.locator("[data-quick-exit]").is_visible()
+    assert_accessible(axe, page)
+    for question in ("listened", "safe", "not_blamed", "helped"):
+        page.check(f"input[name={question}][value=yes]")
+    page.click("main button[type=submit]")
+    assert page.locator("[data-feedback-thanks]").is_visible()
     assert_accessible(axe, page)
