@@ -233,7 +233,16 @@ class WorkerHome:
 
 
 def worker_home(*, acting: Membership) -> WorkerHome:
+    """The worker's home: their open cases, follow-ups due, high risk, referral news. It lists
+    children's names, so reading it is audited like the case list."""
     today = timezone.localdate()
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="cases.Case",
+        reason="cases home",
+    )
     open_cases = cases_visible_to(acting=acting).exclude(status=CaseStatus.CLOSED)
     mine = (
         open_cases.filter(Q(lead_worker=acting) | Q(supervisor=acting))
@@ -392,19 +401,10 @@ def supervisors_in_agency(*, agency_id: int) -> QuerySet[Membership]:
     ).select_related("user", "agency")
 
 
-def colleagues_in_agency(*, agency_id: int) -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        agency_id=agency_id,
-        is_active=True,
-        user__is_active=True,
-        role__in=[
-            Role.CASE_WORKER,
-            Role.CASE_SUPERVISOR,
-            Role.FOCAL_POINT,
-            Role.COUNSELLOR,
-            Role.HELPLINE_SUPERVISOR,
-        ],
-    ).select_related("user", "agency")
+def case_assignees(*, case: Case) -> QuerySet[Membership]:
+    """Who a follow-up can go to: the people who can open the case."""
+    ids = [pk for pk in (case.lead_worker_id, case.supervisor_id) if pk]
+    return Membership.objects.filter(pk__in=ids, is_active=True).select_related("user", "agency")
 
 
 def breakable_case(*, acting: Membership, number: str, agency_id: int | None) -> Case | None:

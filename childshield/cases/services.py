@@ -778,8 +778,9 @@ def followup_add(
 ) -> FollowUp:
     require_edit(acting, case)
     _check_open(case)
-    if assignee.pk not in {case.lead_worker_id, case.supervisor_id} and assignee.agency_id != case.agency_id:
-        raise ApplicationError(_("A follow-up goes to someone of the agency managing the case."))
+    # Only the people who can open the case: a follow-up given to anyone else would lead to a 404.
+    if assignee.pk not in {case.lead_worker_id, case.supervisor_id}:
+        raise ApplicationError(_("A follow-up goes to the case's lead worker or its supervisor."))
     follow_up = FollowUp.objects.create(
         case=case, due_on=due_on, assignee=assignee, purpose=purpose.strip(), created_by=acting
     )

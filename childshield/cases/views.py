@@ -224,7 +224,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
         "emergency_kind": ConsentKind.EMERGENCY_OVERRIDE,
     }
     if access.may_edit and not case.is_closed:
-        assignees = selectors.colleagues_in_agency(agency_id=case.agency_id)
+        assignees = selectors.case_assignees(case=case)
         context.update(
             status_form=forms.get("status_form")
             or StatusChangeForm(
@@ -536,7 +536,7 @@ def service_update(request: HttpRequest, case_id: int, service_id: int) -> HttpR
 @require_POST
 def follow_up_add(request: HttpRequest, case_id: int) -> HttpResponse:
     view = _view_for_write(request, case_id)
-    form = FollowUpForm(request.POST, assignees=selectors.colleagues_in_agency(agency_id=view.case.agency_id))
+    form = FollowUpForm(request.POST, assignees=selectors.case_assignees(case=view.case))
     if not form.is_valid():
         return _refused(request, view, ApplicationError(_("Check the follow-up.")), follow_up_form=form)
     try:

@@ -107,10 +107,17 @@ def test_follow_ups_due_today_and_overdue_show_on_the_workers_home(worker, open_
         services.followup_complete(acting=worker, follow_up=late)
 
 
-def test_a_follow_up_goes_to_someone_of_the_managing_agency(worker, outsider, open_case):
-    case = open_case(worker)
-    with pytest.raises(ApplicationError):
-        services.followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=outsider)
+def test_a_follow_up_goes_only_to_someone_who_can_open_the_case(
+    worker, supervisor, colleague, outsider, open_case
+):
+    case = open_case(worker, supervisor=supervisor)
+    for stranger in (colleague, outsider):
+        with pytest.raises(ApplicationError):
+            services.followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=stranger)
+    follow_up = services.followup_add(
+        acting=worker, case=case, due_on=timezone.localdate(), assignee=supervisor
+    )
+    assert selectors.worker_home(acting=supervisor).due_today == [follow_up]
 
 
 def test_a_stale_service_update_is_refused(worker, open_case, social_agency):
