@@ -59,6 +59,12 @@ class ConsentFieldsMixin(forms.Form):
     )
     caregiver_consent = forms.BooleanField(label=_("A caregiver agrees"), required=False)
     caregiver_name = forms.CharField(label=_("Caregiver who agreed"), required=False, max_length=200)
+    caregiver_not_asked_reason = forms.CharField(
+        label=_("If no caregiver can safely be asked, why"),
+        required=False,
+        max_length=1000,
+        help_text=_("For example: a caregiver harmed the child."),
+    )
     purpose = forms.CharField(
         label=_("Purpose of the sharing"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -182,7 +188,14 @@ class CaseOpenForm(ConsentFieldsMixin):
         return [self[name] for name in names]
 
     def consent_fields(self) -> list[forms.BoundField]:
-        names = ["record_consent", "child_assent", "caregiver_consent", "caregiver_name", "purpose"]
+        names = [
+            "record_consent",
+            "child_assent",
+            "caregiver_consent",
+            "caregiver_name",
+            "caregiver_not_asked_reason",
+            "purpose",
+        ]
         return [self[name] for name in [*names, "consent_agencies", "sections"]]
 
     def disability(self) -> dict[str, str]:

@@ -333,6 +333,7 @@ class Consent(models.Model):
     child_assent = models.BooleanField(_("the child agrees"), default=False)
     caregiver_consent = models.BooleanField(_("a caregiver agrees"), default=False)
     caregiver_name = EncryptedTextField(_("caregiver who agreed"), blank=True, default="")
+    caregiver_not_asked_reason = EncryptedTextField(_("why no caregiver was asked"), blank=True, default="")
     purpose = EncryptedTextField(_("purpose"))
     agencies = models.ManyToManyField(Agency, verbose_name=_("agencies"), related_name="+")
     sections = models.JSONField(_("what may be shared"), default=list)

@@ -171,7 +171,7 @@ def case_list(*, acting: Membership | None, filters: CaseFilters) -> QuerySet[Ca
     today = timezone.localdate()
     cases = cases_visible_to(acting=acting).annotate(has_overdue=_overdue_follow_up(today))
     if filters.number:
-        cases = cases.filter(number__iexact=filters.number.strip())
+        cases = cases.filter(number=filters.number.strip())
     if filters.child_name:
         cases = cases.filter(child__name_index=child_name_index(filters.child_name)).filter(
             _full_or_shared(acting, ShareSection.IDENTITY)
@@ -410,7 +410,7 @@ def case_assignees(*, case: Case) -> QuerySet[Membership]:
 def breakable_case(*, acting: Membership, number: str, agency_id: int | None) -> Case | None:
     """The case a break-glass request names, if the membership may break the glass for it."""
     scope = require(acting, CasePerm.BREAK_GLASS)
-    cases = Case.objects.filter(number__iexact=number.strip())
+    cases = Case.objects.filter(number=number.strip())
     if agency_id:
         cases = cases.filter(opened_by_agency_id=agency_id)
     if scope != Scope.ALL:

@@ -157,6 +157,12 @@ class ConsentInput:
     child_assent: bool
     caregiver_consent: bool = False
     caregiver_name: str = ""
+    caregiver_not_asked_reason: str = ""
+
+
+def caregiver_consent_under_age() -> int:
+    """Below this age a caregiver's consent is needed as well as the child's (Viet Nam: 16)."""
+    return int(getattr(settings, "CASES_CAREGIVER_CONSENT_UNDER_AGE", 16))
 
 
 def _stale() -> ApplicationError:
@@ -433,12 +439,24 @@ def consent_record(*, acting: Membership, case: Case, consent: ConsentInput) -> 
         raise ApplicationError(_("Choose at least one part of the case that may be shared."))
     if not consent.agencies:
         raise ApplicationError(_("Choose at least one agency the case may be shared with."))
+    age = case.child.age_on(timezone.localdate())
+    under_age = age is None or age < caregiver_consent_under_age()
+    if under_age and not consent.caregiver_consent and not consent.caregiver_not_asked_reason.strip():
+        raise ApplicationError(
+            _(
+                "For a child under %(age)d (or of unknown age), a caregiver's consent is needed too. If no "
+                "caregiver can safely be asked (for example, a caregiver harmed the child), write why."
+            )
+            % {"age": caregiver_consent_under_age()},
+            code="no_caregiver_consent",
+        )
     record = Consent.objects.create(
         case=case,
         kind=ConsentKind.CONSENT,
         child_assent=True,
         caregiver_consent=consent.caregiver_consent,
         caregiver_name=consent.caregiver_name.strip(),
+        caregiver_not_asked_reason=consent.caregiver_not_asked_reason.strip(),
         purpose=consent.purpose.strip(),
         sections=sections,
         recorded_by=acting,

@@ -146,6 +146,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 child_assent=data["child_assent"],
                 caregiver_consent=data["caregiver_consent"],
                 caregiver_name=data["caregiver_name"],
+                caregiver_not_asked_reason=data["caregiver_not_asked_reason"],
             )
             if data["record_consent"]
             else None
@@ -381,6 +382,7 @@ def consent_add(request: HttpRequest, case_id: int) -> HttpResponse:
                     child_assent=data["child_assent"],
                     caregiver_consent=data["caregiver_consent"],
                     caregiver_name=data["caregiver_name"],
+                    caregiver_not_asked_reason=data["caregiver_not_asked_reason"],
                 ),
             )
         except ApplicationError as error:

@@ -14,6 +14,7 @@ from childshield.cases.models import (
     Urgency,
 )
 from childshield.core.errors import ApplicationError
+from tests.cases.conftest import child_input
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +179,27 @@ def test_no_email_leaves_when_the_transaction_fails(focal_point, worker, open_ca
     assert mail.outbox == []
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
+
+
+def test_a_young_childs_consent_needs_a_caregiver_or_a_reason_why_not(
+    focal_point, open_case, social_agency, commune
+):
+    case = open_case(focal_point)  # born 2012: under 16
+    alone = services.ConsentInput(
+        purpose="Counselling", agencies=[social_agency], sections=["harm"], child_assent=True
+    )
+    with pytest.raises(ApplicationError) as refused:
+        services.consent_record(acting=focal_point, case=case, consent=alone)
+    assert refused.value.code == "no_caregiver_consent"
+    alone.caregiver_not_asked_reason = "The stepfather is the person who harmed her"
+    consent = services.consent_record(acting=focal_point, case=case, consent=alone)
+    assert consent.is_in_force
+
+    older = services.case_open(
+        acting=focal_point,
+        child=child_input(commune, full_name="Lê Văn Tú", date_of_birth=None, estimated_age=17),
+        risk_level="low",
+        harm_types=["grooming"],
+    )
+    alone.caregiver_not_asked_reason = ""
+    assert services.consent_record(acting=focal_point, case=older, consent=alone).is_in_force
