@@ -1,7 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HelplineConfig(AppConfig):
     name = "childshield.helpline"
     label = "helpline"
     verbose_name = "Helpline"
+
+    def ready(self) -> None:
+        from childshield.accounts.models import Membership
+        from childshield.accounts.navigation import NavItem, register
+        from childshield.helpline.permissions import HelplinePerm, may
+
+        def sees_queue(membership: Membership | None) -> bool:
+            return may(membership, HelplinePerm.QUEUE_VIEW)
+
+        def logs_contacts(membership: Membership | None) -> bool:
+            return may(membership, HelplinePerm.CONTACT_LOG)
+
+        register(NavItem("helpline:queue", _("Queue"), sees_queue, order=90))
+        register(NavItem("helpline:contact_new", _("Log a contact"), logs_contacts, order=95))

@@ -1,5 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from childshield.helpline import views
 
 app_name = "helpline"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.queue, name="queue"),
+    path("queue/rows/", views.queue_rows, name="queue_rows"),
+    path("queue/<str:reference>/claim/", views.queue_claim, name="queue_claim"),
+    path("queue/<str:reference>/release/", views.queue_release, name="queue_release"),
+    path("queue/<str:reference>/hand-over/", views.queue_hand_over, name="queue_hand_over"),
+    path("contacts/new/", views.contact_new, name="contact_new"),
+    path("contacts/quick/", views.contact_quick, name="contact_quick"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+]

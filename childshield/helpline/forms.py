@@ -1,0 +1,110 @@
+"""The counsellor's forms: a contact, quick in the order it is told, and handing a report over."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from childshield.accounts.models import Membership
+from childshield.helpline.models import (
+    Action,
+    AgeBand,
+    CallerType,
+    Category,
+    ContactChannel,
+    Disability,
+    Ethnicity,
+    Gender,
+    Outcome,
+)
+from childshield.helpline.services import LONGEST_CONTACT_MINUTES, ContactDetails
+from childshield.places.models import Area
+
+# A web report is logged from the queue, not typed in here.
+_TYPED_CHANNELS = [choice for choice in ContactChannel.choices if choice[0] != ContactChannel.WEB]
+
+
+class CategoryField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.name
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=_TYPED_CHANNELS, initial=ContactChannel.PHONE)
+    caller_type = forms.ChoiceField(label=_("Caller"), choices=CallerType.choices, initial=CallerType.UNKNOWN)
+    age_band = forms.ChoiceField(label=_("Child's age"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN)
+    gender = forms.ChoiceField(label=_("Child's gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=Ethnicity.choices, initial=Ethnicity.UNKNOWN)
+    disability = forms.ChoiceField(
+        label=_("Disability"), choices=Disability.choices, initial=Disability.UNKNOWN
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Area.objects.none(), required=False, empty_label=_("Unknown")
+    )
+    categories = CategoryField(
+        label=_("Categories"),
+        queryset=Category.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one category.")},
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the contact was about, in a few lines. Stored encrypted."),
+        error_messages={"required": _("Write a short summary of the contact.")},
+    )
+    notes = forms.CharField(
+        label=_("Counselling notes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Stored encrypted; only you and your supervisors read them."),
+    )
+    actions = forms.MultipleChoiceField(
+        label=_("Actions"), choices=Action.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices], required=False)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration in minutes"), min_value=0, max_value=LONGEST_CONTACT_MINUTES, required=False
+    )
+
+    def __init__(self, *args: Any, provinces: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        province_field = self.fields["province"]
+        category_field = self.fields["categories"]
+        assert isinstance(province_field, forms.ModelChoiceField)
+        assert isinstance(category_field, forms.ModelMultipleChoiceField)
+        province_field.queryset = provinces
+        category_field.queryset = categories
+
+    def details(self) -> ContactDetails:
+        data = self.cleaned_data
+        return ContactDetails(
+            channel=data["channel"],
+            caller_type=data["caller_type"],
+            age_band=data["age_band"],
+            gender=data["gender"],
+            ethnicity=data["ethnicity"],
+            disability=data["disability"],
+            province=data["province"],
+            categories=list(data["categories"]),
+            summary=data["summary"],
+            notes=data["notes"],
+            actions=list(data["actions"]),
+            outcome=data["outcome"],
+            duration_minutes=data["duration_minutes"],
+        )
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user.full_name} ({obj.get_role_display()})"
+
+
+class HandOverForm(forms.Form):
+    to = MemberChoiceField(label=_("Hand over to"), queryset=Membership.objects.none())
+
+    def __init__(self, *args: Any, colleagues: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = colleagues

@@ -1,0 +1,207 @@
+"""Counsellors' work: who holds which waiting report, the contacts logged, and their categories."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from childshield.core.fields import EncryptedTextField
+
+
+class QueueClaim(models.Model):
+    """A counsellor holds a waiting report; one row per report, so two claims cannot both win."""
+
+    report = models.OneToOneField(
+        "intake.Report", verbose_name=_("report"), on_delete=models.CASCADE, related_name="helpline_claim"
+    )
+    holder = models.ForeignKey(
+        "accounts.Membership", verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
+    )
+    claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("queue claim")
+        verbose_name_plural = _("queue claims")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.holder_id}"
+
+
+class Category(models.Model):
+    """A contact category, following Child Helpline International's data framework; shipped as data."""
+
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200, blank=True)
+    name_km = models.CharField(_("name (Khmer)"), max_length=200, blank=True)
+    online_protection = models.BooleanField(_("online protection"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("contact category")
+        verbose_name_plural = _("contact categories")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "en")[:2]
+        return str(getattr(self, f"name_{language}", "") or self.name_en)
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("SMS")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("E-mail")
+    WALK_IN = "walk_in", _("In person")
+    WEB = "web", _("Web report")
+
+
+class ContactKind(models.TextChoices):
+    """CHI counts every contact, and counselling contacts apart from the others."""
+
+    COUNSELLING = "counselling", _("Counselling contact")
+    SILENT = "silent", _("Silent")
+    HANG_UP = "hang_up", _("Hang-up")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    PRANK = "prank", _("Prank or abusive")
+    THANK_YOU = "thank_you", _("Thank-you")
+
+
+class CallerType(models.TextChoices):
+    CHILD = "child", _("Child")
+    CAREGIVER = "caregiver", _("Parent or caregiver")
+    PROFESSIONAL = "professional", _("Professional")
+    OTHER = "other", _("Someone else")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class AgeBand(models.TextChoices):
+    """The age bands of CHI's data framework."""
+
+    UNKNOWN = "unknown", _("Unknown")
+    AGE_0_6 = "0_6", _("0 to 6")
+    AGE_7_9 = "7_9", _("7 to 9")
+    AGE_10_12 = "10_12", _("10 to 12")
+    AGE_13_15 = "13_15", _("13 to 15")
+    AGE_16_17 = "16_17", _("16 or 17")
+    AGE_18_25 = "18_25", _("18 to 25")
+    OVER_25 = "over_25", _("Over 25")
+
+
+class Gender(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown")
+    GIRL = "girl", _("Girl or woman")
+    BOY = "boy", _("Boy or man")
+    ANOTHER = "another", _("Another way")
+
+
+class Ethnicity(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown")
+    MAJORITY = "majority", _("Majority group")
+    MINORITY = "minority", _("Ethnic minority")
+    NOT_SAID = "not_said", _("Preferred not to say")
+
+
+class Disability(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown")
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+class Action(models.TextChoices):
+    COUNSELLING = "counselling", _("Counselling")
+    INFORMATION = "information", _("Information")
+    REFERRAL = "referral", _("Referral to a service")
+    POLICE = "police", _("Emergency escalation to police")
+    HEALTH = "health", _("Emergency escalation to health")
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved in the contact")
+    FOLLOW_UP = "follow_up", _("Needs a follow-up")
+    REFERRED = "referred", _("Referred")
+    ESCALATED = "escalated", _("Escalated as an emergency")
+    DROPPED = "dropped", _("Contact ended early")
+
+
+class Contact(models.Model):
+    """One contact a helpline answered. Summary and notes are encrypted."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="helpline_contacts",
+    )
+    counsellor = models.ForeignKey(
+        "accounts.Membership", verbose_name=_("counsellor"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ContactKind.choices, default=ContactKind.COUNSELLING
+    )
+    caller_type = models.CharField(
+        _("caller"), max_length=20, choices=CallerType.choices, default=CallerType.UNKNOWN
+    )
+    age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, default=Gender.UNKNOWN)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=20, choices=Ethnicity.choices, default=Ethnicity.UNKNOWN
+    )
+    disability = models.CharField(
+        _("disability"), max_length=20, choices=Disability.choices, default=Disability.UNKNOWN
+    )
+    province = models.ForeignKey(
+        "places.Area",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True, related_name="+")
+    summary = EncryptedTextField(_("summary"), blank=True, default="")
+    notes = EncryptedTextField(_("counselling notes"), blank=True, default="")
+    actions = models.JSONField(_("actions"), default=list, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration in minutes"), null=True, blank=True)
+    report = models.ForeignKey(
+        "intake.Report",
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="helpline_contacts",
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["agency", "started_at"], name="helpline_contact_agency_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_counselling(self) -> bool:
+        return self.kind == ContactKind.COUNSELLING
+
+    def action_labels(self) -> list[str]:
+        labels = dict(Action.choices)
+        return [str(labels.get(action, action)) for action in self.actions]

@@ -1,0 +1,60 @@
+"""Who may work the helpline's queue and log contacts.
+
+Counsellors and helpline supervisors of a helpline agency work the queue of their country's
+reports and log the contacts their agency answers. Only supervisors hand over or release an item
+someone else holds. Nobody outside a helpline agency sees any of it here.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+
+from childshield.accounts.models import AgencyKind, Membership, Role
+from childshield.accounts.permissions import Scope, scope_in
+
+
+class HelplinePerm(StrEnum):
+    QUEUE_VIEW = "helpline.view_queue"
+    QUEUE_CLAIM = "helpline.claim_item"
+    # Hand over or release an item another counsellor holds.
+    QUEUE_REASSIGN = "helpline.reassign_item"
+    CONTACT_LOG = "helpline.log_contact"
+    CONTACT_VIEW = "helpline.view_contact"
+
+
+_COUNSELLOR: dict[HelplinePerm, Scope] = {
+    HelplinePerm.QUEUE_VIEW: Scope.AGENCY,
+    HelplinePerm.QUEUE_CLAIM: Scope.AGENCY,
+    HelplinePerm.CONTACT_LOG: Scope.AGENCY,
+    HelplinePerm.CONTACT_VIEW: Scope.SELF,
+}
+
+HELPLINE_GRANTS: dict[Role, dict[HelplinePerm, Scope]] = {
+    Role.COUNSELLOR: {**_COUNSELLOR},
+    Role.HELPLINE_SUPERVISOR: {
+        **_COUNSELLOR,
+        HelplinePerm.QUEUE_REASSIGN: Scope.AGENCY,
+        HelplinePerm.CONTACT_VIEW: Scope.AGENCY,
+    },
+}
+
+
+def helpline_scope(membership: Membership | None, perm: HelplinePerm) -> Scope | None:
+    """The scope in which `membership` holds `perm`; None unless it acts for a helpline agency."""
+    scope = scope_in(HELPLINE_GRANTS, membership, perm)
+    if scope is None or membership is None:
+        return None
+    if membership.agency.kind != AgencyKind.HELPLINE:
+        return None
+    return scope
+
+
+def may(membership: Membership | None, perm: HelplinePerm) -> bool:
+    return helpline_scope(membership, perm) is not None
+
+
+def require(membership: Membership | None, perm: HelplinePerm) -> Scope:
+    scope = helpline_scope(membership, perm)
+    if scope is None:
+        raise PermissionDenied(perm)
+    return scope

@@ -1,0 +1,172 @@
+"""Reads for counsellors: the queue, contacts and categories, each checked against the acting member."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from childshield.accounts.models import Membership
+from childshield.accounts.permissions import Scope
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
+from childshield.helpline.models import Category, Contact, ContactKind, QueueClaim
+from childshield.helpline.permissions import HelplinePerm, require
+from childshield.helpline.triage import Flag, signals_in
+from childshield.intake import selectors as intake_selectors
+from childshield.intake.models import Report, ReportMessage, ReportStatus, Screening, Sender
+
+# The queue shows this many items; more waiting than this is a matter for the supervisor view.
+QUEUE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    report: Report
+    waiting_since: datetime
+    is_reply: bool
+    flags: list[Flag]
+    claim: QueueClaim | None
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.report.is_urgent or any(flag.is_urgent for flag in self.flags)
+
+    @property
+    def waiting(self) -> timedelta:
+        return timezone.now() - self.waiting_since
+
+    @property
+    def waiting_minutes(self) -> int:
+        return max(0, int(self.waiting.total_seconds() // 60))
+
+    def held_by(self, membership: Membership) -> bool:
+        return self.claim is not None and self.claim.holder_id == membership.pk
+
+
+def queue_items(*, acting: Membership) -> list[QueueItem]:
+    """Reports waiting for the helpline: new ones and those whose reporter wrote last.
+
+    Clear reports come before those sent in a burst, then urgent ones (the reporter said they were
+    not safe, or the words raise danger or self-harm), then those waiting longest.
+    """
+    require(acting, HelplinePerm.QUEUE_VIEW)
+    last_from_reporter = Subquery(
+        ReportMessage.objects.filter(report=OuterRef("pk"), sender=Sender.REPORTER)
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    reports = (
+        intake_selectors.reports_waiting(acting=acting)
+        .annotate(last_reporter_at=last_from_reporter)
+        .select_related("helpline_claim__holder__user")
+        .order_by("created_at", "id")[:QUEUE_LIMIT]
+    )
+    items = []
+    for report in reports:
+        is_reply = getattr(report, "last_sender", None) == Sender.REPORTER
+        if report.status != ReportStatus.NEW and not is_reply:
+            continue  # answered; the reporter has not written back
+        since = report.last_reporter_at if is_reply else report.created_at
+        items.append(
+            QueueItem(
+                report=report,
+                waiting_since=since or report.created_at,
+                is_reply=is_reply,
+                flags=signals_in(report.description),
+                claim=getattr(report, "helpline_claim", None),
+            )
+        )
+    lane: dict[str, int] = {Screening.CLEAR: 0, Screening.FLOOD: 1}
+    items.sort(key=lambda item: (lane.get(item.report.screening, 2), not item.is_urgent, item.waiting_since))
+    return items
+
+
+def queue_report(*, acting: Membership, reference: str) -> Report:
+    """A report of the acting member's helpline, for a queue action (not a reading: nothing is shown)."""
+    require(acting, HelplinePerm.QUEUE_VIEW)
+    report = intake_selectors.reports_waiting(acting=acting).filter(reference=reference).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def colleagues_on_queue(*, acting: Membership) -> QuerySet[Membership]:
+    """The members of the acting member's helpline an item can be handed to."""
+    require(acting, HelplinePerm.QUEUE_CLAIM)
+    return (
+        Membership.objects.filter(agency=acting.agency, is_active=True, user__is_active=True)
+        .filter(role__in=["counsellor", "helpline_supervisor"])
+        .exclude(pk=acting.pk)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def categories_for_form() -> list[Category]:
+    """Main categories, each with its active sub-categories prefetched, in their shipped order."""
+    children = Prefetch("children", queryset=Category.objects.filter(is_active=True).order_by("position"))
+    return list(
+        Category.objects.filter(parent__isnull=True, is_active=True)
+        .prefetch_related(children)
+        .order_by("position")
+    )
+
+
+def categories_active() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True)
+
+
+def _contacts_visible(*, acting: Membership) -> QuerySet[Contact]:
+    scope = require(acting, HelplinePerm.CONTACT_VIEW)
+    contacts = Contact.objects.filter(agency=acting.agency)
+    return contacts.filter(counsellor=acting) if scope == Scope.SELF else contacts
+
+
+def contacts_recent(*, acting: Membership, limit: int = 20) -> list[Contact]:
+    return list(
+        _contacts_visible(acting=acting)
+        .select_related("counsellor__user", "province")
+        .prefetch_related("categories")
+        .order_by("-started_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class ContactTally:
+    total: int
+    counselling: int
+    by_kind: dict[str, int]
+
+
+def contacts_today(*, acting: Membership) -> ContactTally:
+    """Today's contacts the acting member may see: all of them, and counselling ones apart (as CHI counts)."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = (
+        _contacts_visible(acting=acting)
+        .filter(started_at__gte=start)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_kind = {row["kind"]: row["n"] for row in rows}
+    return ContactTally(
+        total=sum(by_kind.values()), counselling=by_kind.get(ContactKind.COUNSELLING, 0), by_kind=by_kind
+    )
+
+
+def contact_get(*, acting: Membership, pk: int) -> Contact:
+    contact = (
+        _contacts_visible(acting=acting)
+        .select_related("counsellor__user", "province", "report")
+        .prefetch_related("categories")
+        .filter(pk=pk)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    audit.record(
+        action=AuditAction.VIEW, actor=acting.user, agency=acting.agency, obj=contact, reason="contact read"
+    )
+    return contact

@@ -1,0 +1,209 @@
+"""Every write of the helpline console: claiming, releasing and handing over queue items, logging contacts."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from childshield.accounts.models import Membership
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
+from childshield.core.errors import ApplicationError
+from childshield.helpline.models import (
+    Action,
+    AgeBand,
+    CallerType,
+    Category,
+    Contact,
+    ContactChannel,
+    ContactKind,
+    Disability,
+    Ethnicity,
+    Gender,
+    QueueClaim,
+)
+from childshield.helpline.permissions import HelplinePerm, helpline_scope, require
+from childshield.intake.models import Report
+from childshield.places.models import Area
+
+NOTES_MAX_LENGTH = 20000
+LONGEST_CONTACT_MINUTES = 24 * 60
+
+
+class AlreadyClaimed(ApplicationError):
+    """Someone else claimed the item first; `holder` says who."""
+
+    def __init__(self, holder: Membership | None) -> None:
+        name = holder.user.full_name if holder is not None else ""
+        message = (
+            _("%(name)s took this report a moment ago. It is theirs now.") % {"name": name}
+            if name
+            else _("Someone else took this report a moment ago.")
+        )
+        super().__init__(message, code="conflict")
+        self.holder = holder
+
+
+def _same_helpline(acting: Membership, report: Report) -> None:
+    if report.country != acting.agency.country:
+        raise ApplicationError(_("This report belongs to another country's helpline."), code="forbidden")
+
+
+@transaction.atomic
+def queue_claim(*, acting: Membership, report: Report) -> QueueClaim:
+    """The acting counsellor takes a waiting report; if someone else already holds it, they are told who."""
+    require(acting, HelplinePerm.QUEUE_CLAIM)
+    _same_helpline(acting, report)
+    try:
+        # A savepoint, so that losing the race leaves the outer transaction usable.
+        with transaction.atomic():
+            claim = QueueClaim.objects.create(report_id=report.pk, holder=acting)
+    except IntegrityError:
+        existing = QueueClaim.objects.select_related("holder__user").filter(report=report).first()
+        if existing is not None and existing.holder_id == acting.pk:
+            return existing
+        raise AlreadyClaimed(existing.holder if existing is not None else None) from None
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=report,
+        reason=f"claimed report {report.display_reference}",
+    )
+    return claim
+
+
+@transaction.atomic
+def queue_release(*, acting: Membership, report: Report) -> None:
+    """Put a report back in the queue: its holder may, and a supervisor may for anyone."""
+    require(acting, HelplinePerm.QUEUE_CLAIM)
+    _same_helpline(acting, report)
+    claims = QueueClaim.objects.filter(report=report)
+    if helpline_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
+        claims = claims.filter(holder=acting)
+    if claims.delete()[0] == 0:
+        raise ApplicationError(_("You do not hold this report any more."), code="conflict")
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=report,
+        reason=f"released report {report.display_reference}",
+    )
+
+
+@transaction.atomic
+def queue_hand_over(*, acting: Membership, report: Report, to: Membership) -> QueueClaim:
+    """Give a held report to a colleague of the same helpline. Only its holder, or a supervisor, may."""
+    require(acting, HelplinePerm.QUEUE_CLAIM)
+    _same_helpline(acting, report)
+    if to.agency_id != acting.agency_id or helpline_scope(to, HelplinePerm.QUEUE_CLAIM) is None:
+        raise ApplicationError(_("Hand reports only to a counsellor of your helpline."), code="invalid")
+    claims = QueueClaim.objects.filter(report=report)
+    if helpline_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
+        claims = claims.filter(holder=acting)
+    # One conditional UPDATE: if the holder changed meanwhile, nothing is overwritten.
+    if claims.update(holder=to, claimed_at=timezone.now()) == 0:
+        raise ApplicationError(_("You do not hold this report any more."), code="conflict")
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=report,
+        reason=f"handed report {report.display_reference} to membership {to.pk}",
+    )
+    return QueueClaim.objects.get(report=report)
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """What a counsellor records about a counselling contact, already checked by the form."""
+
+    channel: str
+    caller_type: str = CallerType.UNKNOWN
+    age_band: str = AgeBand.UNKNOWN
+    gender: str = Gender.UNKNOWN
+    ethnicity: str = Ethnicity.UNKNOWN
+    disability: str = Disability.UNKNOWN
+    province: Area | None = None
+    categories: list[Category] = field(default_factory=list)
+    summary: str = ""
+    notes: str = ""
+    actions: list[str] = field(default_factory=list)
+    outcome: str = ""
+    duration_minutes: int | None = None
+    started_at: datetime | None = None
+    report: Report | None = None
+
+
+def _check_channel(channel: str) -> None:
+    if channel not in ContactChannel.values:
+        raise ApplicationError(_("Choose how the contact came in."), code="invalid")
+
+
+@transaction.atomic
+def contact_log(*, acting: Membership, details: ContactDetails) -> Contact:
+    """Record a counselling contact. It needs at least one category and a summary."""
+    require(acting, HelplinePerm.CONTACT_LOG)
+    _check_channel(details.channel)
+    if not details.categories:
+        raise ApplicationError(_("Choose at least one category."), code="categories_missing")
+    if not details.summary.strip():
+        raise ApplicationError(_("Write a short summary of the contact."), code="summary_missing")
+    if len(details.notes) > NOTES_MAX_LENGTH or len(details.summary) > NOTES_MAX_LENGTH:
+        raise ApplicationError(_("The summary or notes are too long."), code="too_long")
+    unknown_actions = set(details.actions) - set(Action.values)
+    if unknown_actions:
+        raise ApplicationError(_("Choose actions from the list."), code="invalid")
+    if details.duration_minutes is not None and not 0 <= details.duration_minutes <= LONGEST_CONTACT_MINUTES:
+        raise ApplicationError(_("The duration must be between 0 and 1440 minutes."), code="invalid")
+    if details.report is not None:
+        _same_helpline(acting, details.report)
+    contact = Contact.objects.create(
+        agency=acting.agency,
+        counsellor=acting,
+        channel=details.channel,
+        kind=ContactKind.COUNSELLING,
+        caller_type=details.caller_type,
+        age_band=details.age_band,
+        gender=details.gender,
+        ethnicity=details.ethnicity,
+        disability=details.disability,
+        province=details.province,
+        summary=details.summary.strip(),
+        notes=details.notes.strip(),
+        actions=list(dict.fromkeys(details.actions)),
+        outcome=details.outcome,
+        duration_minutes=details.duration_minutes,
+        started_at=details.started_at or timezone.now(),
+        report=details.report,
+    )
+    contact.categories.set(details.categories)
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=contact,
+        reason="contact logged",
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_log_quick(*, acting: Membership, channel: str, kind: str) -> Contact:
+    """One click for a silent, hang-up, wrong-number, prank or thank-you contact: counted, not counselling."""
+    require(acting, HelplinePerm.CONTACT_LOG)
+    _check_channel(channel)
+    if kind not in ContactKind.values or kind == ContactKind.COUNSELLING:
+        raise ApplicationError(_("Choose the kind of contact."), code="invalid")
+    contact = Contact.objects.create(agency=acting.agency, counsellor=acting, channel=channel, kind=kind)
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=contact,
+        reason=f"{kind} contact logged",
+    )
+    return contact

@@ -1,0 +1,127 @@
+"""Triage signals: words in what someone wrote that should make a counsellor look first.
+
+The rules are data (data/triage_rules.json), so that staff can read why a signal was raised and
+add the words people actually use. Matching folds case and Latin diacritics with the blind index's
+`normalise`, so "muon chet" matches "muốn chết"; Khmer is matched as written, without its
+invisible word separators.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from childshield.core.blind_index import normalise
+
+RULES_FILE = Path(__file__).resolve().parent / "data" / "triage_rules.json"
+
+# Khmer digits ០-៩ read as 0-9, so an age typed either way is recognised.
+_KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+
+
+class Signal(StrEnum):
+    DANGER_NOW = "danger_now"
+    SELF_HARM = "self_harm"
+    SEXTORTION = "sextortion"
+    VERY_YOUNG_CHILD = "very_young_child"
+
+
+SIGNAL_LABELS: dict[Signal, Promise] = {
+    Signal.DANGER_NOW: _("In danger now"),
+    Signal.SELF_HARM: _("Self-harm or suicide"),
+    Signal.SEXTORTION: _("Sextortion threat"),
+    Signal.VERY_YOUNG_CHILD: _("Very young child"),
+}
+
+# Signals that put an item at the top of the queue, whatever the reporter answered about safety.
+URGENT_SIGNALS = frozenset({Signal.DANGER_NOW, Signal.SELF_HARM})
+
+
+@dataclass(frozen=True)
+class Flag:
+    signal: Signal
+    words: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return str(SIGNAL_LABELS[self.signal])
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.signal in URGENT_SIGNALS
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    signal: Signal
+    folded: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _Rules:
+    phrases: tuple[_Phrase, ...]
+    age_signal: Signal
+    age_under: int
+    age_patterns: tuple[re.Pattern[str], ...]
+
+
+def _fold(text: str) -> str:
+    return normalise(text.translate(_KHMER_DIGITS))
+
+
+def _phrase_pattern(folded: str) -> re.Pattern[str]:
+    # Latin words must stand alone ("nudes" is not inside "includes"); Khmer has no spaces between
+    # words, so it is matched anywhere.
+    if folded.isascii():
+        return re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
+    return re.compile(re.escape(folded.replace(" ", "")))
+
+
+@cache
+def _rules() -> _Rules:
+    data = json.loads(RULES_FILE.read_text(encoding="utf-8"))
+    phrases = tuple(
+        _Phrase(signal=Signal(signal), folded=_fold(phrase), pattern=_phrase_pattern(_fold(phrase)))
+        for signal, by_language in data["signals"].items()
+        for words in by_language.values()
+        for phrase in words
+    )
+    ages = data["ages"]
+    return _Rules(
+        phrases=phrases,
+        age_signal=Signal(ages["signal"]),
+        age_under=int(ages["under"]),
+        age_patterns=tuple(re.compile(pattern) for pattern in ages["patterns"]),
+    )
+
+
+def signals_in(text: str) -> list[Flag]:
+    """The signals `text` raises, each with the words that raised it, in the order of Signal."""
+    if not text.strip():
+        return []
+    rules = _rules()
+    folded = _fold(text)
+    unspaced = folded.replace(" ", "")
+    found: dict[Signal, list[str]] = {}
+    for phrase in rules.phrases:
+        haystack = folded if phrase.folded.isascii() else unspaced
+        if phrase.pattern.search(haystack):
+            found.setdefault(phrase.signal, []).append(phrase.folded)
+    for pattern in rules.age_patterns:
+        for match in pattern.finditer(folded):
+            groups = match.groupdict()
+            # A school grade in the rule stands for a child of primary-school age.
+            young = groups.get("grade") is not None or (
+                groups.get("age") is not None and int(groups["age"]) < rules.age_under
+            )
+            if young:
+                found.setdefault(rules.age_signal, []).append(match.group(0))
+    return [
+        Flag(signal=signal, words=tuple(dict.fromkeys(found[signal]))) for signal in Signal if signal in found
+    ]

@@ -1,0 +1,174 @@
+"""The counsellor's console: the queue of waiting reports and logging contacts. Thin doors onto services."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from childshield.accounts.models import Membership
+from childshield.core.errors import ApplicationError
+from childshield.helpline import selectors, services
+from childshield.helpline.forms import ContactForm, HandOverForm
+from childshield.helpline.models import ContactChannel, ContactKind
+from childshield.helpline.permissions import HelplinePerm, may, require
+from childshield.places.models import NAME_LANGUAGES, Area
+from childshield.places.selectors import areas_current
+
+QUICK_KINDS = [choice for choice in ContactKind.choices if choice[0] != ContactKind.COUNSELLING]
+
+
+def _acting(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+def _poll_seconds() -> int:
+    return int(getattr(settings, "HELPLINE_QUEUE_POLL_SECONDS", 10))
+
+
+def _queue_context(acting: Membership) -> dict[str, object]:
+    return {
+        "items": selectors.queue_items(acting=acting),
+        "acting": acting,
+        "poll_seconds": _poll_seconds(),
+        "colleagues": list(selectors.colleagues_on_queue(acting=acting)),
+        "may_reassign": may(acting, HelplinePerm.QUEUE_REASSIGN),
+    }
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "helpline/queue.html", _queue_context(_acting(request)))
+
+
+@login_required
+@require_GET
+def queue_rows(request: HttpRequest) -> HttpResponse:
+    """The queue's body alone, fetched by HTMX every few seconds."""
+    return render(request, "helpline/_queue_rows.html", _queue_context(_acting(request)))
+
+
+@login_required
+@require_POST
+def queue_claim(request: HttpRequest, reference: str) -> HttpResponse:
+    acting = _acting(request)
+    report = selectors.queue_report(acting=acting, reference=reference)
+    try:
+        services.queue_claim(acting=acting, report=report)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("helpline:queue")
+    messages.success(request, _("Report %(code)s is yours now.") % {"code": report.display_reference})
+    return redirect("intake:report_detail", reference=report.reference)
+
+
+@login_required
+@require_POST
+def queue_release(request: HttpRequest, reference: str) -> HttpResponse:
+    acting = _acting(request)
+    report = selectors.queue_report(acting=acting, reference=reference)
+    try:
+        services.queue_release(acting=acting, report=report)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("Report %(code)s is back in the queue.") % {"code": report.display_reference}
+        )
+    return redirect("helpline:queue")
+
+
+@login_required
+@require_POST
+def queue_hand_over(request: HttpRequest, reference: str) -> HttpResponse:
+    acting = _acting(request)
+    report = selectors.queue_report(acting=acting, reference=reference)
+    form = HandOverForm(request.POST, colleagues=selectors.colleagues_on_queue(acting=acting))
+    if not form.is_valid():
+        messages.error(request, _("Choose a colleague to hand the report to."))
+        return redirect("helpline:queue")
+    try:
+        services.queue_hand_over(acting=acting, report=report, to=form.cleaned_data["to"])
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Report %(code)s is now with %(name)s.")
+            % {"code": report.display_reference, "name": form.cleaned_data["to"].user.full_name},
+        )
+    return redirect("helpline:queue")
+
+
+def _provinces() -> object:
+    language = (get_language() or "en").split("-")[0]
+    column = f"name_{language}" if language in NAME_LANGUAGES else "name_en"
+    return areas_current(country=settings.CHILDSHIELD_COUNTRY, level=Area.Level.PROVINCE).order_by(
+        column, "code"
+    )
+
+
+def _contact_page(
+    request: HttpRequest, acting: Membership, form: ContactForm, status: int = 200
+) -> HttpResponse:
+    chosen = {str(value) for value in (form["categories"].value() or [])}
+    context = {
+        "form": form,
+        "category_groups": selectors.categories_for_form(),
+        "chosen_categories": chosen,
+        "quick_kinds": QUICK_KINDS,
+        "channels": [choice for choice in ContactChannel.choices if choice[0] != ContactChannel.WEB],
+        "today": selectors.contacts_today(acting=acting),
+        "recent": selectors.contacts_recent(acting=acting, limit=10),
+    }
+    return render(request, "helpline/contact_new.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request)
+    require(acting, HelplinePerm.CONTACT_LOG)
+    form = ContactForm(request.POST or None, provinces=_provinces(), categories=selectors.categories_active())
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                contact = services.contact_log(acting=acting, details=form.details())
+            except ApplicationError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(request, _("The contact is logged."))
+                return redirect("helpline:contact_detail", pk=contact.pk)
+        # Everything typed comes back in the form: nothing is lost to a missing field.
+        return _contact_page(request, acting, form, status=400)
+    return _contact_page(request, acting, form)
+
+
+@login_required
+@require_POST
+def contact_quick(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request)
+    try:
+        contact = services.contact_log_quick(
+            acting=acting, channel=request.POST.get("channel", ""), kind=request.POST.get("kind", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Logged: %(kind)s (%(channel)s).")
+            % {"kind": contact.get_kind_display(), "channel": contact.get_channel_display()},
+        )
+    return redirect("helpline:contact_new")
+
+
+@login_required
+@require_GET
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get(acting=_acting(request), pk=pk)
+    return render(request, "helpline/contact_detail.html", {"contact": contact})

@@ -1,0 +1,60 @@
+"""Standing people of a helpline (two counsellors and a supervisor) and reports sent like a child would."""
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+
+from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.intake.models import Report, Screening
+from childshield.intake.services import ReportContent, report_submit
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def helpline_agency(db: None) -> Agency:
+    return Agency.objects.create(
+        country="VN", name="National Child Helpline (test)", kind=AgencyKind.HELPLINE
+    )
+
+
+@pytest.fixture
+def counsellor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
+    return make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=helpline_agency)
+
+
+@pytest.fixture
+def second_counsellor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
+    return make_member(email="second@example.org", role=Role.COUNSELLOR, agency=helpline_agency)
+
+
+@pytest.fixture
+def supervisor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
+    return make_member(email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=helpline_agency)
+
+
+@pytest.fixture
+def send_report(db: None) -> Callable[..., Report]:
+    """A report as the public form saves it."""
+    counter = iter(range(10_000))
+
+    def send(
+        *,
+        description: str = "Someone keeps messaging me.",
+        safe_now: str = "yes",
+        screening: Screening = Screening.CLEAR,
+    ) -> Report:
+        receipt = report_submit(
+            content=ReportContent(about="me", safe_now=safe_now, harms=["grooming"], description=description),
+            idempotency_key=f"test-{next(counter)}",
+            screening=screening,
+        )
+        return receipt.report
+
+    return send

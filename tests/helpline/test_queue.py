@@ -1,0 +1,167 @@
+"""The queue: what waits, in what order, who holds what, and two counsellors reaching for one report."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from childshield.accounts.navigation import navigation_for
+from childshield.audit.models import AuditEvent
+from childshield.core.errors import ApplicationError
+from childshield.helpline import services
+from childshield.helpline.models import QueueClaim
+from childshield.helpline.services import AlreadyClaimed
+from childshield.intake.models import Report, Screening
+from childshield.intake.services import report_message_from_reporter, report_message_from_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _age(report: Report, minutes: int) -> Report:
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+    report.refresh_from_db()
+    return report
+
+
+def _positions(html: str, *reports: Report) -> list[int]:
+    return [html.index(f'data-queue-item="{report.reference}"') for report in reports]
+
+
+def test_urgent_items_come_first_then_the_longest_waiting(sign_in, counsellor, send_report):
+    old_calm = _age(send_report(), 30)
+    burst = _age(send_report(screening=Screening.FLOOD), 60)
+    new_calm = _age(send_report(), 5)
+    not_safe = _age(send_report(safe_now="no"), 1)
+    # Said they were safe, but the words say otherwise: the signal makes it urgent too.
+    words_urgent = _age(send_report(description="Em muon chet, khong muon song nua"), 2)
+
+    html = sign_in(counsellor).get("/en/helpline/").content.decode()
+
+    order = _positions(html, words_urgent, not_safe, old_calm, new_calm, burst)
+    assert order == sorted(order)
+    assert 'data-flag="self_harm"' in html
+    assert "muon chet" in html  # the words that raised the signal are shown
+    assert 'data-waiting-minutes="30"' in html
+
+
+def test_an_answered_report_leaves_the_queue_until_the_reporter_writes_back(sign_in, counsellor, send_report):
+    report = send_report()
+    client = sign_in(counsellor)
+    report_message_from_staff(acting=counsellor, report=report, body="We are here for you.")
+    assert report.reference not in client.get("/en/helpline/").content.decode()
+
+    report_message_from_reporter(
+        report=report, body="Thank you, he wrote again", idempotency_key=None, client="t"
+    )
+    html = client.get("/en/helpline/").content.decode()
+    assert f'data-queue-item="{report.reference}"' in html
+    assert "Reporter replied" in html
+
+
+def test_a_counsellor_claims_a_report_and_colleagues_see_who_holds_it(
+    sign_in, counsellor, second_counsellor, send_report
+):
+    report = send_report()
+    response = sign_in(counsellor).post(f"/en/helpline/queue/{report.reference}/claim/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/reports/{report.reference}/"
+
+    other = Client()
+    other.post(
+        "/en/account/sign-in/",
+        {"username": second_counsellor.user.email, "password": "a-long-test-password-1"},
+    )
+    html = other.get("/en/helpline/").content.decode()
+    assert "Test Counsellor" in html
+    assert f"Claim {report.display_reference}" not in html
+    assert AuditEvent.objects.filter(reason=f"claimed report {report.display_reference}").exists()
+
+
+def test_the_second_counsellor_to_claim_is_told_who_won(sign_in, counsellor, second_counsellor, send_report):
+    report = send_report()
+    services.queue_claim(acting=counsellor, report=report)
+
+    with pytest.raises(AlreadyClaimed) as refused:
+        services.queue_claim(acting=second_counsellor, report=report)
+    assert "Test Counsellor" in str(refused.value.message)
+
+    client = sign_in(second_counsellor)
+    response = client.post(f"/en/helpline/queue/{report.reference}/claim/", follow=True)
+    assert "Test Counsellor took this report a moment ago" in response.content.decode()
+    assert QueueClaim.objects.get(report=report).holder == counsellor
+
+
+def test_claiming_twice_is_harmless_for_the_holder(counsellor, send_report):
+    report = send_report()
+    first = services.queue_claim(acting=counsellor, report=report)
+    assert services.queue_claim(acting=counsellor, report=report).pk == first.pk
+
+
+def test_the_holder_hands_over_and_then_cannot_release_it(counsellor, second_counsellor, send_report):
+    report = send_report()
+    services.queue_claim(acting=counsellor, report=report)
+    services.queue_hand_over(acting=counsellor, report=report, to=second_counsellor)
+    assert QueueClaim.objects.get(report=report).holder == second_counsellor
+
+    # The old holder's stale page: the conditional update finds nothing to change.
+    with pytest.raises(ApplicationError):
+        services.queue_hand_over(acting=counsellor, report=report, to=counsellor)
+    with pytest.raises(ApplicationError):
+        services.queue_release(acting=counsellor, report=report)
+
+
+def test_a_supervisor_releases_an_item_a_counsellor_holds(sign_in, counsellor, supervisor, send_report):
+    report = send_report()
+    services.queue_claim(acting=counsellor, report=report)
+    response = sign_in(supervisor).post(f"/en/helpline/queue/{report.reference}/release/", follow=True)
+    assert "back in the queue" in response.content.decode()
+    assert f"Claim {report.display_reference}" in response.content.decode()
+
+
+def test_hand_over_from_the_page(sign_in, counsellor, second_counsellor, send_report):
+    report = send_report()
+    services.queue_claim(acting=counsellor, report=report)
+    response = sign_in(counsellor).post(
+        f"/en/helpline/queue/{report.reference}/hand-over/", {"to": second_counsellor.pk}, follow=True
+    )
+    assert "is now with Test Second" in response.content.decode()
+
+
+def test_nobody_outside_a_helpline_sees_the_queue(sign_in, worker, send_report):
+    send_report()
+    client = sign_in(worker)
+    assert client.get("/en/helpline/").status_code == 403
+    assert client.get("/en/helpline/queue/rows/").status_code == 403
+    assert all(item.url_name != "helpline:queue" for item in navigation_for(worker))
+
+
+def test_the_queue_is_in_the_counsellors_navigation(counsellor):
+    names = [item.url_name for item in navigation_for(counsellor)]
+    assert "helpline:queue" in names and "helpline:contact_new" in names
+
+
+def test_the_live_rows_show_a_new_report_without_the_page(sign_in, counsellor, send_report):
+    client = sign_in(counsellor)
+    assert "Nothing is waiting" in client.get("/en/helpline/queue/rows/").content.decode()
+    report = send_report()
+    rows = client.get("/en/helpline/queue/rows/", headers={"HX-Request": "true"}).content.decode()
+    assert f'data-queue-item="{report.reference}"' in rows
+    assert "<html" not in rows
+
+
+def test_the_queue_costs_the_same_number_of_queries_for_many_items(
+    sign_in, counsellor, second_counsellor, send_report
+):
+    client = sign_in(counsellor)
+    services.queue_claim(acting=second_counsellor, report=send_report())
+    with CaptureQueriesContext(connection) as few:
+        client.get("/en/helpline/")
+    for _ in range(8):
+        services.queue_claim(acting=second_counsellor, report=send_report())
+        send_report()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/en/helpline/")
+    assert len(many) == len(few)
