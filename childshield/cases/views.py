@@ -51,7 +51,7 @@ from childshield.cases.forms import (
     WithdrawForm,
 )
 from childshield.cases.models import AssessmentKind, ConsentKind, ReferralStatus, Respondent, ShareSection
-from childshield.cases.permissions import CasePerm, may_supervise, require
+from childshield.cases.permissions import CasePerm, may, may_supervise, require
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.core.errors import ApplicationError
 from childshield.places.models import localised
@@ -72,7 +72,11 @@ def _case_url(case_id: int, anchor: str = "") -> str:
 def home(request: HttpRequest) -> HttpResponse:
     acting = _acting(request)
     data = selectors.worker_home(acting=acting)
-    return render(request, "cases/home.html", {"home": data, "today": timezone.localdate()})
+    return render(
+        request,
+        "cases/home.html",
+        {"home": data, "today": timezone.localdate(), "breaks_glass": may(acting, CasePerm.BREAK_GLASS)},
+    )
 
 
 @login_required

@@ -1,13 +1,17 @@
 """The hardest rule: who may see a case, and that every read is audited."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.cases import selectors, services
-from childshield.cases.models import ServiceKind, ShareSection
+from childshield.cases.models import BreakGlassAccess, ServiceKind, ShareSection
 from childshield.cases.permissions import AccessKind, case_access
+from tests.cases.conftest import child_input
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +129,25 @@ def test_only_the_lead_or_supervisor_may_change_a_case(worker, colleague, open_c
     case = open_case(worker)
     with pytest.raises(PermissionDenied):
         services.note_add(acting=colleague, case=case, body="Looked at it")
+
+
+def test_a_break_glass_access_ends_after_its_hours(worker, system_admin, open_case):
+    case = open_case(worker)
+    access = services.break_glass_open(
+        acting=system_admin, case=case, reason="Police request at night, ref 9"
+    )
+    assert _ids(system_admin) == {case.pk}
+    BreakGlassAccess.objects.filter(pk=access.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert _ids(system_admin) == set()
+    with pytest.raises(Http404):
+        selectors.case_get_for_user(acting=system_admin, case_id=case.pk)
+
+
+def test_a_case_supervisor_breaks_the_glass_only_for_cases_of_their_agency(
+    worker, colleague, focal_point, open_case, commune
+):
+    own = open_case(worker)
+    other = open_case(focal_point, child=child_input(commune, full_name="Đinh Thu"))
+    services.break_glass_open(acting=colleague, case=own, reason="Worker on leave, child called the helpline")
+    with pytest.raises(PermissionDenied):
+        services.break_glass_open(acting=colleague, case=other, reason="Just curious about this case")
