@@ -189,9 +189,9 @@ def case_list(*, acting: Membership | None, filters: CaseFilters) -> QuerySet[Ca
     if filters.overdue:
         # Follow-ups belong to the people responsible for the case, never to a referred agency.
         cases = cases.filter(_full(acting), has_overdue=True)
-    return cases.select_related("child", "child__area", "agency", "lead_worker__user").order_by(
-        "-opened_at", "-id"
-    )
+    return cases.select_related(
+        "child", "child__area", "agency", "opened_by_agency", "lead_worker__user"
+    ).order_by("-opened_at", "-id")
 
 
 def case_access_for_rows(*, acting: Membership | None, cases: list[Case]) -> dict[int, CaseAccess]:
@@ -246,7 +246,7 @@ def worker_home(*, acting: Membership) -> WorkerHome:
     open_cases = cases_visible_to(acting=acting).exclude(status=CaseStatus.CLOSED)
     mine = (
         open_cases.filter(Q(lead_worker=acting) | Q(supervisor=acting))
-        .select_related("child", "child__area", "agency", "lead_worker__user")
+        .select_related("child", "child__area", "agency", "opened_by_agency", "lead_worker__user")
         .annotate(has_overdue=_overdue_follow_up(today))
         .order_by("-opened_at", "-id")
     )
