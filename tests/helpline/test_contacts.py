@@ -146,3 +146,24 @@ def test_people_outside_a_helpline_cannot_log_contacts(sign_in, worker):
     assert (
         client.post("/en/helpline/contacts/quick/", {"channel": "phone", "kind": "silent"}).status_code == 403
     )
+
+
+def test_reloading_the_categories_changes_nothing_and_keeps_removed_ones_for_old_contacts(
+    counsellor, tmp_path
+):
+    before = Category.objects.count()
+    assert services.categories_load() == before
+    assert Category.objects.count() == before
+
+    contact = services.contact_log(
+        acting=counsellor,
+        details=ContactDetails(
+            channel="phone", categories=[_category("legal")], summary="asked about the law"
+        ),
+    )
+    smaller = tmp_path / "categories.json"
+    smaller.write_text('{"categories": [{"code": "other", "en": "Other"}]}', encoding="utf-8")
+    services.categories_load(path=smaller)
+    assert not _category("legal").is_active
+    assert [c.code for c in contact.categories.all()] == ["legal"]
+    assert all(group.code == "other" for group in selectors.categories_for_form())
