@@ -18,6 +18,8 @@ class HelplinePerm(StrEnum):
     QUEUE_CLAIM = "helpline.claim_item"
     # Hand over or release an item another counsellor holds.
     QUEUE_REASSIGN = "helpline.reassign_item"
+    # Be alerted to urgent items left waiting too long.
+    QUEUE_ALERTS = "helpline.receive_queue_alerts"
     CONTACT_LOG = "helpline.log_contact"
     CONTACT_VIEW = "helpline.view_contact"
 
@@ -34,6 +36,7 @@ HELPLINE_GRANTS: dict[Role, dict[HelplinePerm, Scope]] = {
     Role.HELPLINE_SUPERVISOR: {
         **_COUNSELLOR,
         HelplinePerm.QUEUE_REASSIGN: Scope.AGENCY,
+        HelplinePerm.QUEUE_ALERTS: Scope.AGENCY,
         HelplinePerm.CONTACT_VIEW: Scope.AGENCY,
     },
 }

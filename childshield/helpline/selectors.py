@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -16,6 +17,12 @@ from childshield.helpline.permissions import HelplinePerm, require
 from childshield.helpline.triage import Flag, signals_in
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import Report, ReportMessage, ReportStatus, Screening, Sender
+
+
+def urgent_alert_minutes() -> int:
+    """Minutes an urgent item may wait before supervisors are alerted (HELPLINE_URGENT_ALERT_MINUTES)."""
+    return int(getattr(settings, "HELPLINE_URGENT_ALERT_MINUTES", 5))
+
 
 # The queue shows this many items; more waiting than this is a matter for the supervisor view.
 QUEUE_LIMIT = 200
@@ -40,6 +47,11 @@ class QueueItem:
     @property
     def waiting_minutes(self) -> int:
         return max(0, int(self.waiting.total_seconds() // 60))
+
+    @property
+    def is_overdue(self) -> bool:
+        """Urgent and still unanswered after the alert time."""
+        return self.is_urgent and self.waiting >= timedelta(minutes=urgent_alert_minutes())
 
     def held_by(self, membership: Membership) -> bool:
         return self.claim is not None and self.claim.holder_id == membership.pk

@@ -30,8 +30,13 @@ def _poll_seconds() -> int:
 
 
 def _queue_context(acting: Membership) -> dict[str, object]:
+    items = selectors.queue_items(acting=acting)
     return {
-        "items": selectors.queue_items(acting=acting),
+        "items": items,
+        "overdue": [item for item in items if item.is_overdue]
+        if may(acting, HelplinePerm.QUEUE_ALERTS)
+        else [],
+        "alert_minutes": selectors.urgent_alert_minutes(),
         "acting": acting,
         "poll_seconds": _poll_seconds(),
         "colleagues": list(selectors.colleagues_on_queue(acting=acting)),

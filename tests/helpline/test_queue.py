@@ -165,3 +165,22 @@ def test_the_queue_costs_the_same_number_of_queries_for_many_items(
     with CaptureQueriesContext(connection) as many:
         client.get("/en/helpline/")
     assert len(many) == len(few)
+
+
+def test_supervisors_are_alerted_to_urgent_items_left_waiting(
+    sign_in, counsellor, supervisor, send_report, settings
+):
+    settings.HELPLINE_URGENT_ALERT_MINUTES = 10
+    overdue = _age(send_report(safe_now="no"), 12)
+    _age(send_report(safe_now="no"), 3)  # urgent, not yet overdue
+    _age(send_report(), 60)  # overdue but not urgent
+
+    html = sign_in(supervisor).get("/en/helpline/queue/rows/").content.decode()
+    assert 'data-overdue="1"' in html
+    assert "1 urgent item has waited more than 10 minutes." in html
+    assert overdue.display_reference in html
+
+    # Counsellors see the long wait on the row, without the supervisors' alert.
+    html = sign_in(counsellor).get("/en/helpline/queue/rows/").content.decode()
+    assert "data-overdue" not in html
+    assert html.count('class="waiting-long"') == 1
