@@ -155,6 +155,16 @@ class Case(models.Model):
     risk_reasons = EncryptedTextField(_("why this risk level"), blank=True, default="")
     harm_types = models.JSONField(_("harm types"), default=list)
     summary = EncryptedTextField(_("what happened"), blank=True, default="")
+    # Where the case came from, so the whole story can be read from either end. Helpline contacts
+    # and hotline items are linked the same way once those apps exist.
+    source_report = models.ForeignKey(
+        "intake.Report",
+        verbose_name=_("report it came from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     safety_assessment_due_at = models.DateTimeField(_("safety assessment due"), null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)

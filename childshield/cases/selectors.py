@@ -29,6 +29,7 @@ from childshield.cases.models import (
     Consent,
     FeedbackInvitation,
     FollowUp,
+    HarmType,
     PersonWhoHarmed,
     Referral,
     ReferralStatus,
@@ -47,6 +48,10 @@ from childshield.cases.permissions import (
     require,
 )
 from childshield.core.blind_index import blind_index
+from childshield.intake.models import Report
+from childshield.intake.permissions import IntakePerm
+from childshield.intake.permissions import may as intake_may
+from childshield.intake.selectors import report_get_for_staff
 from childshield.places.models import Area
 
 CHILD_NAME_PURPOSE = "cases.child.name"
@@ -102,7 +107,13 @@ def case_get_for_user(*, acting: Membership | None, case_id: int, record_view: b
     so a case URL does not even tell an outsider that the case exists. Reading is audited."""
     case = (
         Case.objects.select_related(
-            "child", "child__area", "agency", "opened_by_agency", "lead_worker__user", "supervisor__user"
+            "child",
+            "child__area",
+            "agency",
+            "opened_by_agency",
+            "lead_worker__user",
+            "supervisor__user",
+            "source_report",
         )
         .filter(pk=case_id)
         .first()
@@ -515,3 +526,27 @@ def feedback_invitation_open(*, token: str) -> FeedbackInvitation | None:
         .only("id", "respondent")
         .first()
     )
+
+
+# What a report's words for what happened mean as a case's harm types.
+REPORT_HARMS: dict[str, str] = {
+    "threatened": HarmType.SEXTORTION,
+    "asked_for_pictures": HarmType.SELF_GENERATED_UNDER_PRESSURE,
+    "pictures_shared": HarmType.NON_CONSENSUAL_SHARING,
+    "unwanted_images": HarmType.SEXUAL_CONTENT_EXPOSURE,
+    "grooming": HarmType.GROOMING,
+    "bullying": HarmType.SEXUAL_CYBERBULLYING,
+    "abuse_material": HarmType.ABUSE_MATERIAL,
+    "other": HarmType.OTHER,
+}
+
+
+def report_for_case_opening(*, acting: Membership, reference: str) -> Report | None:
+    """The report a case is opened from, for someone who may read it (the reading is audited by
+    intake); None for anyone else, so the case form simply opens empty."""
+    if not intake_may(acting, IntakePerm.REPORT_VIEW):
+        return None
+    try:
+        return report_get_for_staff(acting=acting, reference=reference)
+    except Http404:
+        return None

@@ -84,6 +84,7 @@ from childshield.cases.selectors import (
 )
 from childshield.core import crypto
 from childshield.core.errors import ApplicationError
+from childshield.intake.models import Report
 from childshield.places.models import Area
 
 # The workflow, step by step; a step may also go back one (a plan that must be redone).
@@ -232,6 +233,7 @@ def case_open(
     consent: ConsentInput | None = None,
     existing_child: Child | None = None,
     duplicates_acknowledged: bool = False,
+    source_report: Report | None = None,
 ) -> Case:
     """Open a case with the acting person as lead worker, and record the consent given at opening.
 
@@ -299,6 +301,7 @@ def case_open(
         risk_reasons=risk_reasons.strip(),
         harm_types=harms,
         summary=summary.strip(),
+        source_report=source_report,
         opened_at=now,
         status_changed_at=now,
         safety_assessment_due_at=now + timedelta(hours=safety_assessment_hours()),

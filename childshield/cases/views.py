@@ -54,6 +54,8 @@ from childshield.cases.models import AssessmentKind, ConsentKind, ReferralStatus
 from childshield.cases.permissions import CasePerm, may, may_supervise, require
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.core.errors import ApplicationError
+from childshield.intake.permissions import IntakePerm
+from childshield.intake.permissions import may as intake_may
 from childshield.places.models import localised
 
 
@@ -117,6 +119,17 @@ def case_open(request: HttpRequest) -> HttpResponse:
         supervisors=selectors.supervisors_in_agency(agency_id=acting.agency_id),
     )
     duplicates: list[Any] = []
+    reference = (request.POST.get("report") or request.GET.get("report") or "").strip()
+    report = selectors.report_for_case_opening(acting=acting, reference=reference) if reference else None
+    if report is not None and request.method == "GET":
+        form.initial.update(
+            summary=report.description,
+            harm_types=[
+                selectors.REPORT_HARMS[harm] for harm in report.harms if harm in selectors.REPORT_HARMS
+            ],
+            risk_level="high" if report.is_urgent else "",
+            gender={"girl": "girl", "boy": "boy"}.get(report.gender, "unknown"),
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         child = services.ChildInput(
@@ -174,6 +187,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 consent=consent,
                 existing_child=existing_child,
                 duplicates_acknowledged=data["duplicates_acknowledged"],
+                source_report=report,
             )
         except ApplicationError as error:
             form.add_error(None, str(error.message))
@@ -184,7 +198,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_open.html",
-        {"form": form, "duplicates": duplicates},
+        {"form": form, "duplicates": duplicates, "report": report},
         status=400 if form.errors else 200,
     )
 
@@ -220,6 +234,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
             if case.child.disability
         ],
         "may_supervise": may_supervise(acting, case),
+        "may_read_report": intake_may(acting, IntakePerm.REPORT_VIEW),
         "assessment_rows": [
             (assessment, _answer_rows(assessment.form.questions, assessment.answers))
             for assessment in detail.assessments
