@@ -78,3 +78,22 @@ def test_one_click_contacts_from_the_keyboard(live_server, page, make_member):
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Logged: Silent (Phone call).")
     assert Contact.objects.get().kind == "silent"
+
+
+def test_the_queue_waits_while_a_counsellor_is_choosing_a_colleague(live_server, page, make_member, settings):
+    settings.HELPLINE_QUEUE_POLL_SECONDS = 1
+    agency = Agency.objects.create(country="VN", name="Helpline (test)", kind=AgencyKind.HELPLINE)
+    counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
+    make_member(email="colleague@example.org", role=Role.COUNSELLOR, agency=agency)
+    held = _report("held")
+    helpline.queue_claim(acting=counsellor, report=held)
+    sign_in(page, live_server.url, counsellor.user.email)
+    page.goto(f"{live_server.url}/en/helpline/")
+    page.focus(f"#to-{held.reference}")
+
+    newer = _report("newer")
+    page.wait_for_timeout(2500)
+    assert page.locator(f'[data-queue-item="{newer.reference}"]').count() == 0
+
+    page.locator("h1").click()
+    page.wait_for_selector(f'[data-queue-item="{newer.reference}"]', timeout=8000)
