@@ -61,6 +61,8 @@ def cast(make_member):
             agencies=[health],
             sections=[ShareSection.PROFILE, ShareSection.HARM],
             child_assent=True,
+            caregiver_consent=True,
+            caregiver_name="A Blưm",
         ),
     )
     services.followup_add(
