@@ -18,7 +18,24 @@ from childshield.helpline.models import (
     Outcome,
 )
 from childshield.helpline.services import LONGEST_CONTACT_MINUTES, ContactDetails
+from childshield.intake.models import Report
 from childshield.places.models import Area
+
+# A report's answers that a contact's profile can take over as they are; "under 10" is not one
+# band of the framework's, so it stays unknown for the counsellor to ask.
+_AGE_FROM_REPORT = {"10_12": AgeBand.AGE_10_12, "13_15": AgeBand.AGE_13_15, "16_17": AgeBand.AGE_16_17}
+_GENDER_FROM_REPORT = {"girl": Gender.GIRL, "boy": Gender.BOY, "another": Gender.ANOTHER}
+
+
+def initial_from_report(report: Report) -> dict[str, object]:
+    return {
+        "channel": ContactChannel.WEB if report.channel == "web" else report.channel,
+        "caller_type": CallerType.CHILD if report.about == "me" else CallerType.UNKNOWN,
+        "age_band": _AGE_FROM_REPORT.get(report.age_band, AgeBand.UNKNOWN),
+        "gender": _GENDER_FROM_REPORT.get(report.gender, Gender.UNKNOWN),
+        "province": report.province_id,
+    }
+
 
 # A web report is logged from the queue, not typed in here.
 _TYPED_CHANNELS = [choice for choice in ContactChannel.choices if choice[0] != ContactChannel.WEB]
@@ -67,8 +84,17 @@ class ContactForm(forms.Form):
         label=_("Duration in minutes"), min_value=0, max_value=LONGEST_CONTACT_MINUTES, required=False
     )
 
-    def __init__(self, *args: Any, provinces: Any, categories: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, provinces: Any, categories: Any, report: Report | None = None, **kwargs: Any
+    ) -> None:
+        if report is not None:
+            kwargs["initial"] = {**initial_from_report(report), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
+        self.report = report
+        if report is not None:
+            channel_field = self.fields["channel"]
+            assert isinstance(channel_field, forms.ChoiceField)
+            channel_field.choices = ContactChannel.choices
         province_field = self.fields["province"]
         category_field = self.fields["categories"]
         assert isinstance(province_field, forms.ModelChoiceField)
@@ -92,6 +118,7 @@ class ContactForm(forms.Form):
             actions=list(data["actions"]),
             outcome=data["outcome"],
             duration_minutes=data["duration_minutes"],
+            report=self.report,
         )
 
 

@@ -104,6 +104,12 @@ def queue_report(*, acting: Membership, reference: str) -> Report:
     return report
 
 
+def report_for_contact(*, acting: Membership, reference: str) -> Report:
+    """The report a contact is being logged for; reading it is audited by intake."""
+    require(acting, HelplinePerm.CONTACT_LOG)
+    return intake_selectors.report_get_for_staff(acting=acting, reference=reference)
+
+
 def colleagues_on_queue(*, acting: Membership) -> QuerySet[Membership]:
     """The members of the acting member's helpline an item can be handed to."""
     require(acting, HelplinePerm.QUEUE_CLAIM)

@@ -123,6 +123,7 @@ def _contact_page(
     chosen = {str(value) for value in (form["categories"].value() or [])}
     context = {
         "form": form,
+        "report": form.report,
         "category_groups": selectors.categories_for_form(),
         "chosen_categories": chosen,
         "quick_kinds": QUICK_KINDS,
@@ -138,7 +139,11 @@ def _contact_page(
 def contact_new(request: HttpRequest) -> HttpResponse:
     acting = _acting(request)
     require(acting, HelplinePerm.CONTACT_LOG)
-    form = ContactForm(request.POST or None, provinces=_provinces(), categories=selectors.categories_active())
+    reference = request.GET.get("report", "")
+    report = selectors.report_for_contact(acting=acting, reference=reference) if reference else None
+    form = ContactForm(
+        request.POST or None, provinces=_provinces(), categories=selectors.categories_active(), report=report
+    )
     if request.method == "POST":
         if form.is_valid():
             try:

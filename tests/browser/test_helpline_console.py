@@ -51,6 +51,10 @@ def test_the_helpline_pages_are_accessible(live_server, page, axe, make_member, 
     page.goto(f"{live_server.url}/{language}/helpline/contacts/{contact.pk}/")
     assert_accessible(axe, page)
 
+    page.goto(f"{live_server.url}/{language}/helpline/contacts/new/?report={held.reference}")
+    page.wait_for_selector("[data-for-report]")
+    assert_accessible(axe, page)
+
 
 def test_a_new_report_appears_in_the_queue_without_reloading_and_is_claimed(
     live_server, page, make_member, settings

@@ -6,6 +6,7 @@ from django.db import connection
 from childshield.helpline import selectors, services
 from childshield.helpline.models import Category, Contact, ContactKind
 from childshield.helpline.services import ContactDetails
+from childshield.intake.models import Report
 from childshield.places.models import Area
 from childshield.places.services import reference_data_load
 
@@ -167,3 +168,45 @@ def test_reloading_the_categories_changes_nothing_and_keeps_removed_ones_for_old
     assert not _category("legal").is_active
     assert [c.code for c in contact.categories.all()] == ["legal"]
     assert all(group.code == "other" for group in selectors.categories_for_form())
+
+
+def test_a_contact_logged_for_a_claimed_report_links_to_it_and_takes_its_profile(
+    sign_in, counsellor, send_report
+):
+    report = send_report()
+    Report.objects.filter(pk=report.pk).update(age_band="13_15", gender="girl")
+    services.queue_claim(acting=counsellor, report=report)
+    client = sign_in(counsellor)
+    queue = client.get("/en/helpline/").content.decode()
+    assert f'href="/en/helpline/contacts/new/?report={report.reference}"' in queue
+
+    url = f"/en/helpline/contacts/new/?report={report.reference}"
+    page = client.get(url).content.decode()
+    assert f'data-for-report="{report.reference}"' in page
+    assert (
+        'value="web" selected' in page
+        and 'value="13_15" selected' in page
+        and 'value="girl" selected' in page
+    )
+    response = client.post(
+        url,
+        {
+            "channel": "web",
+            "caller_type": "child",
+            "age_band": "13_15",
+            "gender": "girl",
+            "ethnicity": "unknown",
+            "disability": "unknown",
+            "categories": [_category("online.grooming").pk],
+            "summary": "Answered in the thread.",
+        },
+        follow=True,
+    )
+    assert f"data-report-link>{report.display_reference}<" in response.content.decode()
+    assert Contact.objects.get().report == report
+
+
+def test_a_contact_cannot_be_logged_for_a_report_of_another_country(sign_in, counsellor, send_report):
+    report = send_report()
+    Report.objects.filter(pk=report.pk).update(country="KH")
+    assert sign_in(counsellor).get(f"/en/helpline/contacts/new/?report={report.reference}").status_code == 404
