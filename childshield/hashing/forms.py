@@ -38,6 +38,17 @@ class EntryAddForm(forms.Form):
     source_reference = forms.CharField(label=_("Source"), max_length=200, required=False)
 
 
+class HashCheckForm(forms.Form):
+    algorithm = forms.ChoiceField(
+        label=_("Algorithm"), choices=[(a, label) for a, label in Algorithm.choices if a != Algorithm.VPDQ]
+    )
+    value = forms.CharField(
+        label=_("Hash"),
+        max_length=64,
+        help_text=_("For a picture, run “manage.py pdq_hash” on it and paste the 64 hex digits."),
+    )
+
+
 class EntryRemoveForm(forms.Form):
     reason = forms.CharField(label=_("Reason for removal"), max_length=500)
 

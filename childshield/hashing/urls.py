@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/", views.import_list, name="import_list"),
     path("imports/<int:import_id>/", views.import_detail, name="import_detail"),
     path("matches/", views.match_list, name="match_list"),
+    path("check/", views.match_check, name="match_check"),
     path("api-keys/", views.api_key_list, name="api_key_list"),
     path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api_key_revoke"),
 ]

@@ -10,8 +10,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childshield.core.errors import ApplicationError
 from childshield.hashing import selectors, services
-from childshield.hashing.forms import ApiKeyForm, BankCreateForm, EntryAddForm, EntryRemoveForm, ImportForm
-from childshield.hashing.models import ImportFormat
+from childshield.hashing.forms import (
+    ApiKeyForm,
+    BankCreateForm,
+    EntryAddForm,
+    EntryRemoveForm,
+    HashCheckForm,
+    ImportForm,
+)
+from childshield.hashing.models import ImportFormat, MatchChannel
 from childshield.hashing.permissions import HashPerm, require_hash
 
 PAGE_SIZE = 50
@@ -166,11 +173,33 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def match_check(request: HttpRequest) -> HttpResponse:
+    """An analyst looks a hash up in their own banks and those shared, through the one match service."""
+    acting = request.membership  # type: ignore[attr-defined]
+    banks = selectors.matchable_bank_ids_for_member(membership=acting)
+    form = HashCheckForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            [result] = services.match(
+                queries=[services.HashQuery(form.cleaned_data["algorithm"], form.cleaned_data["value"])],
+                bank_ids=banks,
+                channel=MatchChannel.STAFF,
+                agency=acting.agency,
+            )
+        except ApplicationError as error:
+            form.add_error("value", str(error.message))
+    return render(request, "hashing/match_check.html", {"form": form, "result": result})
+
+
+@login_required
 @require_GET
 def match_list(request: HttpRequest) -> HttpResponse:
     acting = request.membership  # type: ignore[attr-defined]
     records = _page(request, selectors.match_record_list(membership=acting))
-    return render(request, "hashing/match_list.html", {"records": records})
+    may_check = selectors.may_member(acting, HashPerm.MATCH)
+    return render(request, "hashing/match_list.html", {"records": records, "may_check": may_check})
 
 
 @login_required

@@ -47,6 +47,7 @@ def test_hashing_pages_are_accessible(live_server, page, axe, make_member):
         "hashing/imports/",
         f"hashing/imports/{rejected.pk}/",
         "hashing/matches/",
+        "hashing/check/",
         "hashing/api-keys/",
     ]:
         page.goto(f"{live_server.url}/en/{path}")
@@ -63,4 +64,21 @@ def test_an_issued_key_is_shown_accessibly(live_server, page, axe, make_member):
     page.click("main form button[type=submit] >> text=Issue")
     page.wait_for_selector("code.secret")
     assert page.locator("code.secret").inner_text().startswith("cs_")
+    assert_accessible(axe, page)
+
+
+def test_a_lookup_result_is_shown_accessibly(live_server, page, axe, make_member):
+    hotline = Agency.objects.create(country="VN", name="Hotline (browser)", kind=AgencyKind.HOTLINE)
+    analyst = make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline)
+    bank = services.bank_create(
+        actor=analyst, name="Confirmed", source="hotline_confirmed", sharing="not_shared"
+    )
+    services.entry_add(actor=analyst, bank=bank, algorithm="pdq", value=PDQ, quality=90)
+    _sign_in(page, live_server, analyst.user.email)
+    page.goto(f"{live_server.url}/en/hashing/check/")
+    page.select_option("select[name=algorithm]", "pdq")
+    page.fill("input[name=value]", PDQ)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#result-heading")
+    assert page.locator("#result-heading").inner_text() == "1 match"
     assert_accessible(axe, page)

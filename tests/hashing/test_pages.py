@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from childshield.hashing import services
-from childshield.hashing.models import ApiKey, HashBank, HashEntry, HashImport, MatchChannel
+from childshield.hashing.models import ApiKey, HashBank, HashEntry, HashImport, MatchChannel, MatchRecord
 
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 
@@ -150,3 +150,23 @@ def test_the_navigation_shows_hashing_pages_to_those_allowed(request, sign_in, f
     page = sign_in(request.getfixturevalue(fixture)).get("/en/account/").content.decode()
     for label in {"Hash banks", "Match history", "API keys"}:
         assert (label in page) == (label in visible), label
+
+
+def test_an_analyst_looks_up_a_pdq_hash_and_sees_the_distance(sign_in, analyst, bank):
+    value = "a" * 64
+    near = "b" + "a" * 63  # 0xa and 0xb differ in one bit
+    entry = services.entry_add(actor=analyst, bank=bank, algorithm="pdq", value=value, quality=90)
+    response = sign_in(analyst).post("/en/hashing/check/", {"algorithm": "pdq", "value": near})
+    page = response.content.decode()
+    assert f"Confirmed images, entry #{entry.pk}, 1 bit apart" in page
+    record = MatchRecord.objects.get()
+    assert (record.channel, record.value, record.matched) == ("staff", near, True)
+
+
+def test_a_lookup_of_a_malformed_hash_explains_itself(sign_in, analyst):
+    response = sign_in(analyst).post("/en/hashing/check/", {"algorithm": "sha256", "value": "abc"})
+    assert "A SHA256 hash has 64 hex digits; this one has 3." in response.content.decode()
+
+
+def test_a_case_worker_cannot_look_hashes_up(sign_in, worker):
+    assert sign_in(worker).get("/en/hashing/check/").status_code == 403
