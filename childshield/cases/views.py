@@ -7,18 +7,21 @@ every write through services. A refused write re-renders the page with what was 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from childshield.accounts.models import Membership
@@ -54,6 +57,7 @@ from childshield.cases.models import AssessmentKind, ConsentKind, ReferralStatus
 from childshield.cases.permissions import CasePerm, may, may_supervise, require
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.core.errors import ApplicationError
+from childshield.core.public import public_page
 from childshield.intake.permissions import IntakePerm
 from childshield.intake.permissions import may as intake_may
 from childshield.places.models import localised
@@ -926,10 +930,26 @@ def feedback_paper(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
+def _from_this_site(request: HttpRequest) -> bool:
+    """False only for a post that a browser says came from another site (decision 0002)."""
+    origin = request.headers.get("Origin", "")
+    if not origin or origin == "null" or origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    return urlsplit(origin).netloc == request.get_host()
+
+
+@public_page
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def feedback_public(request: HttpRequest, token: str) -> HttpResponse:
-    """The survey the child or caregiver opens alone: no sign-in, their language, warm words."""
+    """The survey the child or caregiver opens alone: no sign-in, no cookie, their language.
+
+    Like the public report forms (decision 0002) it carries no CSRF cookie: the one-time link is
+    the only key, it works once, and posts from another site are refused by their Origin.
+    """
+    if request.method == "POST" and not _from_this_site(request):
+        return HttpResponseForbidden(_("This form can only be sent from this site."))
     invitation = selectors.feedback_invitation_open(token=token)
     if invitation is None:
         return render(request, "cases/feedback_closed.html", status=404)

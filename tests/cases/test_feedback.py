@@ -66,3 +66,16 @@ def test_a_colleague_cannot_make_a_link(worker, colleague, open_case, sign_in):
         sign_in(colleague).post(f"/en/cases/{case.pk}/feedback/link/", {"respondent": "child"}).status_code
         == 404
     )
+
+
+def test_the_survey_sets_no_cookie_and_refuses_posts_from_another_site(worker, open_case):
+    case = open_case(worker)
+    _invitation, token = services.feedback_invite(acting=worker, case=case, respondent="child")
+    child = Client(enforce_csrf_checks=True)
+    page = child.get(f"/en/cases/feedback/{token}/")
+    assert page.status_code == 200 and not page.cookies
+    forged = child.post(f"/en/cases/feedback/{token}/", ANSWERS, HTTP_ORIGIN="https://evil.example")
+    assert forged.status_code == 403
+    assert not FeedbackResponse.objects.exists()
+    sent = child.post(f"/en/cases/feedback/{token}/", ANSWERS, HTTP_ORIGIN="http://testserver")
+    assert sent.status_code == 200 and FeedbackResponse.objects.count() == 1
