@@ -169,6 +169,9 @@ class PdqIndex:
         self._delta_ids: list[int] = []
         self._delta_rows: list[U64] = []
         self._delta_cache: tuple[I64, U64] | None = None
+        self._merging = threading.Lock()
+        self._added_while_merging: set[int] | None = None
+        self._removed_while_merging: set[int] | None = None
 
     # building -----------------------------------------------------------------------------------
 
@@ -255,8 +258,14 @@ class PdqIndex:
             self._delta_ids.extend(int(i) for i in ids)
             self._delta_rows.extend(hashes)
             self._delta_cache = None
-            if len(self._delta_ids) >= self.merge_threshold:
-                self.merge()
+            if self._added_while_merging is not None:
+                self._added_while_merging.update(int(i) for i in ids)
+            due = len(self._delta_ids) >= self.merge_threshold
+        if due and self._merging.acquire(blocking=False):
+            try:
+                self._merge()
+            finally:
+                self._merging.release()
 
     def remove(self, ids: Iterable[int]) -> int:
         """Remove entries by id (unknown ids are ignored); returns how many were removed."""
@@ -264,6 +273,8 @@ class PdqIndex:
         with self._lock:
             tables = self._tables
             wanted = set(int(i) for i in ids)
+            if self._removed_while_merging is not None:
+                self._removed_while_merging.update(wanted)
             keep = [n for n, i in enumerate(self._delta_ids) if i not in wanted]
             if len(keep) != len(self._delta_ids):
                 removed += len(self._delta_ids) - len(keep)
@@ -279,16 +290,39 @@ class PdqIndex:
 
     def merge(self) -> None:
         """Fold the delta into the tables and drop tombstones (a rebuild, amortised over many adds)."""
+        with self._merging:
+            self._merge()
+
+    def _merge(self) -> None:
+        # The rebuild runs outside the lock: searches, additions and removals go on against the old
+        # tables meanwhile, and what changed during the rebuild is carried over at the swap.
         with self._lock:
             tables = self._tables
-            base_ids = tables.ids if tables.ids is not None else np.arange(len(tables.hashes), dtype=np.int64)
-            live = tables.alive
+            live = tables.alive.copy()
             delta_ids, delta_hashes = self._delta()
+            self._added_while_merging, self._removed_while_merging = set(), set()
+        try:
+            base_ids = tables.ids if tables.ids is not None else np.arange(len(tables.hashes), dtype=np.int64)
             ids = np.concatenate([base_ids[live], delta_ids])
             hashes = np.concatenate([tables.hashes[live], delta_hashes])
             order = np.argsort(ids, kind="stable")
-            self._tables = self._freeze(hashes[order], ids[order])
-            self._delta_ids, self._delta_rows, self._delta_cache = [], [], None
+            fresh = self._freeze(hashes[order], ids[order])
+        except BaseException:
+            with self._lock:
+                self._added_while_merging = self._removed_while_merging = None
+            raise
+        with self._lock:
+            added, removed = self._added_while_merging, self._removed_while_merging
+            self._added_while_merging = self._removed_while_merging = None
+            assert added is not None and removed is not None
+            for position in self._base_positions(fresh, removed):
+                fresh.alive[position] = False
+            # what was in the delta at the snapshot is now in `fresh`; what came since stays
+            keep = [n for n, i in enumerate(self._delta_ids) if i in added]
+            self._delta_ids = [self._delta_ids[n] for n in keep]
+            self._delta_rows = [self._delta_rows[n] for n in keep]
+            self._delta_cache = None
+            self._tables = fresh
 
     def present(self, ids: Sequence[int]) -> set[int]:
         """Which of these ids are live in the index."""

@@ -25,17 +25,30 @@ class MatchIndex:
         self._lock = threading.Lock()
 
     def sync(self) -> int:
-        """Apply the changes made since the last sync; returns how many were applied."""
-        with self._lock:
-            latest = HashChange.objects.aggregate(latest=Max("pk"))["latest"] or 0
-            if latest < self.synced_through:
-                # The history is shorter than what we have seen: another database (tests), start again.
-                self.index, self.synced_through = PdqIndex(radius=self.radius), 0
-            if latest == self.synced_through:
-                return 0
-            if self.synced_through == 0:
-                return self._load(latest)
-            return self._replay(latest)
+        """Apply the changes made since the last sync; returns how many were applied.
+
+        Once the index is loaded, a match that finds another thread syncing (perhaps folding new
+        hashes into the tables, which takes a while at ten million) does not wait: it answers from
+        the index as it is, and the next sync applies what it missed.
+        """
+        loaded = bool(self.synced_through)
+        if not self._lock.acquire(blocking=not loaded):
+            return 0
+        try:
+            return self._sync()
+        finally:
+            self._lock.release()
+
+    def _sync(self) -> int:
+        latest = HashChange.objects.aggregate(latest=Max("pk"))["latest"] or 0
+        if latest < self.synced_through:
+            # The history is shorter than what we have seen: another database (tests), start again.
+            self.index, self.synced_through = PdqIndex(radius=self.radius), 0
+        if latest == self.synced_through:
+            return 0
+        if self.synced_through == 0:
+            return self._load(latest)
+        return self._replay(latest)
 
     def _load(self, latest: int) -> int:
         rows = HashEntry.objects.filter(algorithm=Algorithm.PDQ, removed_at__isnull=True).values_list(

@@ -153,3 +153,31 @@ def test_hex_round_trips_and_bad_hex_is_refused():
         hashes_from_hex(["abc"])
     with pytest.raises(ValueError, match="not hexadecimal"):
         hashes_from_hex(["z" * 64])
+
+
+def test_changes_made_while_the_tables_are_rebuilt_are_carried_over():
+    rng = np.random.default_rng(8)
+    bank = random_hashes(rng, 1700)
+    index = PdqIndex.build(bank[:1000], np.arange(1000), bits=16, merge_threshold=10**9)
+    index.add(list(range(1000, 1500)), bank[1000:1500])
+    rebuild = index._freeze
+    replacement = random_hashes(rng, 1)
+
+    def rebuild_while_others_write(hashes, ids):
+        fresh = rebuild(hashes, ids)
+        if len(ids) == 1500:  # the fold, not the builds it triggers
+            # what other threads do while the tables are being built
+            index.add(list(range(1500, 1600)), bank[1500:1600])
+            index.remove([3, 1200, 1550, 7])
+            index.add([7], replacement)
+        return fresh
+
+    index._freeze = rebuild_while_others_write
+    index.merge()
+    live = {i: bank[i] for i in range(1600) if i not in {3, 7, 1200, 1550}}
+    live[7] = replacement[0]
+    ids = np.array(sorted(live))
+    hashes = np.array([live[i] for i in ids])
+    queries = np.concatenate([flip_random(rng, bank[:1700:5], rng.integers(0, 33, size=340)), replacement])
+    same(index.search(queries), brute_force(hashes, ids, queries))
+    assert len(index) == len(live)
