@@ -135,3 +135,13 @@ class HandOverForm(forms.Form):
         field = self.fields["to"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = colleagues
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The person who reported reads it with their code. Warm, plain words; never blame."),
+        error_messages={"required": _("Write your reply first.")},
+    )
+    once = forms.CharField(widget=forms.HiddenInput, required=False)

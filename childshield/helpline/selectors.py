@@ -110,6 +110,13 @@ def report_for_contact(*, acting: Membership, reference: str) -> Report:
     return intake_selectors.report_get_for_staff(acting=acting, reference=reference)
 
 
+def report_for_reply(*, acting: Membership, reference: str) -> tuple[Report, list[ReportMessage]]:
+    """A report and its thread, for answering from the queue (closed ones too); the reading is audited."""
+    require(acting, HelplinePerm.QUEUE_CLAIM)
+    report = intake_selectors.report_get_for_staff(acting=acting, reference=reference)
+    return report, intake_selectors.report_thread(report=report)
+
+
 def colleagues_on_queue(*, acting: Membership) -> QuerySet[Membership]:
     """The members of the acting member's helpline an item can be handed to."""
     require(acting, HelplinePerm.QUEUE_CLAIM)

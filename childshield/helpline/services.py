@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,8 @@ from childshield.helpline.models import (
     QueueClaim,
 )
 from childshield.helpline.permissions import HelplinePerm, helpline_scope, require
-from childshield.intake.models import Report
+from childshield.intake import services as intake_services
+from childshield.intake.models import Report, ReportMessage
 from childshield.places.models import Area
 
 CATEGORIES_FILE = Path(__file__).resolve().parent / "data" / "contact_categories.json"
@@ -119,6 +121,39 @@ def queue_hand_over(*, acting: Membership, report: Report, to: Membership) -> Qu
         reason=f"handed report {report.display_reference} to membership {to.pk}",
     )
     return QueueClaim.objects.get(report=report)
+
+
+# How long a sent reply form is remembered, so that sending it twice adds one message.
+REPLY_REPLAY_SECONDS = 60 * 60
+
+
+def _reply_cache_key(once: str) -> str:
+    return f"helpline:reply:{once}"
+
+
+@transaction.atomic
+def queue_reply(*, acting: Membership, report: Report, body: str, once: str = "") -> ReportMessage:
+    """Answer a report's thread from the queue; only its holder (or a supervisor) may.
+
+    `once` identifies the form: the same form sent twice adds one message. A closed thread is
+    reopened by the reply (intake), so nothing the counsellor wrote is lost.
+    """
+    require(acting, HelplinePerm.QUEUE_CLAIM)
+    _same_helpline(acting, report)
+    holder_id = QueueClaim.objects.filter(report=report).values_list("holder_id", flat=True).first()
+    if holder_id != acting.pk and helpline_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
+        raise ApplicationError(_("Claim this report before you answer it."), code="not_holder")
+    if once:
+        sent_id = cache.get(_reply_cache_key(once))
+        sent = ReportMessage.objects.filter(pk=sent_id, report=report).first() if sent_id else None
+        if sent is not None:
+            return sent
+    message = intake_services.report_message_from_staff(acting=acting, report=report, body=body)
+    if once:
+        # Set now rather than on commit: should this transaction roll back, the remembered message
+        # is not found above and a resent form is answered normally.
+        cache.set(_reply_cache_key(once), message.pk, REPLY_REPLAY_SECONDS)
+    return message
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("queue/<str:reference>/claim/", views.queue_claim, name="queue_claim"),
     path("queue/<str:reference>/release/", views.queue_release, name="queue_release"),
     path("queue/<str:reference>/hand-over/", views.queue_hand_over, name="queue_hand_over"),
+    path("queue/<str:reference>/reply/", views.queue_reply, name="queue_reply"),
     path("contacts/new/", views.contact_new, name="contact_new"),
     path("contacts/quick/", views.contact_quick, name="contact_quick"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),

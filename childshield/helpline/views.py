@@ -1,5 +1,7 @@
 """The counsellor's console: the queue of waiting reports and logging contacts. Thin doors onto services."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childshield.accounts.models import Membership
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors, services
-from childshield.helpline.forms import ContactForm, HandOverForm
+from childshield.helpline.forms import ContactForm, HandOverForm, ReplyForm
 from childshield.helpline.models import ContactChannel, ContactKind
 from childshield.helpline.permissions import HelplinePerm, may, require
+from childshield.helpline.reply_templates import reply_template, reply_templates
 from childshield.places.models import NAME_LANGUAGES, Area
 from childshield.places.selectors import areas_current
 
@@ -68,7 +71,7 @@ def queue_claim(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, str(error.message))
         return redirect("helpline:queue")
     messages.success(request, _("Report %(code)s is yours now.") % {"code": report.display_reference})
-    return redirect("intake:report_detail", reference=report.reference)
+    return redirect("helpline:queue_reply", reference=report.reference)
 
 
 @login_required
@@ -182,3 +185,41 @@ def contact_quick(request: HttpRequest) -> HttpResponse:
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get(acting=_acting(request), pk=pk)
     return render(request, "helpline/contact_detail.html", {"contact": contact})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def queue_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    """Answer a report from the queue, starting from a saved template in the reporter's language."""
+    acting = _acting(request)
+    report, thread = selectors.report_for_reply(acting=acting, reference=reference)
+    language = report.language or get_language() or "en"
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.queue_reply(
+                    acting=acting,
+                    report=report,
+                    body=form.cleaned_data["body"],
+                    once=form.cleaned_data["once"],
+                )
+            except ApplicationError as error:
+                form.add_error("body", str(error.message))
+            else:
+                messages.success(
+                    request, _("Your reply is in the thread. The reporter sees it with their code.")
+                )
+                return redirect("helpline:queue_reply", reference=report.reference)
+    else:
+        chosen = reply_template(request.GET.get("template", ""))
+        form = ReplyForm(
+            initial={"body": chosen.body(language) if chosen else "", "once": secrets.token_urlsafe(16)}
+        )
+    context = {
+        "report": report,
+        "thread": thread,
+        "form": form,
+        "templates": [(template.code, template.title(language)) for template in reply_templates()],
+    }
+    return render(request, "helpline/reply.html", context, status=400 if form.errors else 200)

@@ -51,6 +51,14 @@ def test_the_helpline_pages_are_accessible(live_server, page, axe, make_member, 
     page.goto(f"{live_server.url}/{language}/helpline/contacts/{contact.pk}/")
     assert_accessible(axe, page)
 
+    page.goto(f"{live_server.url}/{language}/helpline/queue/{held.reference}/reply/?template=first_reply")
+    page.wait_for_selector("[data-thread]")
+    assert_accessible(axe, page)
+    page.fill("textarea[name=body]", "")
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector(".errorlist")
+    assert_accessible(axe, page)
+
     page.goto(f"{live_server.url}/{language}/helpline/contacts/new/?report={held.reference}")
     page.wait_for_selector("[data-for-report]")
     assert_accessible(axe, page)
@@ -69,7 +77,7 @@ def test_a_new_report_appears_in_the_queue_without_reloading_and_is_claimed(
     report = _report("live", description="He says he will post my photos unless I pay")
     page.wait_for_selector(f'[data-queue-item="{report.reference}"] [data-flag=sextortion]', timeout=8000)
     page.click(f'[data-queue-item="{report.reference}"] button[type=submit]')
-    page.wait_for_url(f"{live_server.url}/en/reports/{report.reference}/")
+    page.wait_for_url(f"{live_server.url}/en/helpline/queue/{report.reference}/reply/")
     assert "is yours now" in page.content()
 
 

@@ -67,7 +67,7 @@ def test_a_counsellor_claims_a_report_and_colleagues_see_who_holds_it(
     report = send_report()
     response = sign_in(counsellor).post(f"/en/helpline/queue/{report.reference}/claim/")
     assert response.status_code == 302
-    assert response["Location"] == f"/en/reports/{report.reference}/"
+    assert response["Location"] == f"/en/helpline/queue/{report.reference}/reply/"
 
     other = Client()
     other.post(
