@@ -8,6 +8,7 @@ from django.db import transaction
 from childshield.accounts.models import Agency, Membership, User
 from childshield.core.errors import ApplicationError
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
+from childshield.demo.hashing import demo_hash_bank_seed
 from childshield.demo.intake import demo_intake_seed
 from childshield.places.services import agency_areas_add, reference_data_load
 from childshield.settings.demo_secrets import DEMO_PASSWORD
@@ -50,6 +51,7 @@ def demo_seed(*, country: str = "VN") -> SeedReport:
             report.kept.append(f"account {account.email}")
         for agency_key, role in account.memberships:
             Membership.objects.get_or_create(user=user, agency=agencies[agency_key], role=role)
+    report.kept.append(f"hash bank {demo_hash_bank_seed().name}")
     made = demo_intake_seed()
     (report.created if made else report.kept).append(f"demo reports ({made} new)")
     return report
