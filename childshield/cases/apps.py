@@ -25,3 +25,9 @@ class CasesConfig(AppConfig):
         register(NavItem("cases:case_list", _("Case list"), works, order=210))
         register(NavItem("cases:referral_inbox", _("Referrals received"), responds, order=220))
         register(NavItem("cases:break_glass", _("Emergency access to a case"), breaks_glass_only, order=890))
+
+        from childshield.cases.services import attachments_rotate
+        from childshield.core.crypto import register_rotation
+
+        # Attachments are encrypted files, outside the encrypted columns rotate_keys walks.
+        register_rotation("cases.Attachment files", attachments_rotate)

@@ -1,12 +1,22 @@
 """The field-encryption keys: a MultiFernet built from settings.FIELD_ENCRYPTION_KEYS, and its uses."""
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["DecryptionError", "InvalidToken", "decrypt", "encrypt", "field_cipher", "rotate"]
+__all__ = [
+    "DecryptionError",
+    "InvalidToken",
+    "decrypt",
+    "encrypt",
+    "field_cipher",
+    "register_rotation",
+    "rotate",
+    "rotations",
+]
 
 
 class DecryptionError(Exception):
@@ -58,3 +68,18 @@ def _token_bytes(token: str) -> bytes:
         # A token is ASCII; anything else (say, plaintext stored before encryption) is not one.
         # `from None`: the encoding error's message would quote a character of the value.
         raise InvalidToken from None
+
+
+# Encrypted data kept outside encrypted columns (files, say) is rotated by its owner: an app
+# registers a function from its AppConfig.ready(), and `rotate_keys` calls it. The function takes
+# dry_run and returns how many items it re-encrypted (or would).
+RotationHandler = Callable[[bool], int]
+_ROTATIONS: dict[str, RotationHandler] = {}
+
+
+def register_rotation(name: str, handler: RotationHandler) -> None:
+    _ROTATIONS[name] = handler
+
+
+def rotations() -> dict[str, RotationHandler]:
+    return dict(_ROTATIONS)

@@ -8,6 +8,7 @@ from django.db import transaction
 from childshield.accounts.models import Agency, Membership, User
 from childshield.core.errors import ApplicationError
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
+from childshield.demo.cases import demo_cases_seed
 from childshield.demo.hashing import demo_hash_bank_seed
 from childshield.demo.intake import demo_intake_seed
 from childshield.places.services import agency_areas_add, reference_data_load
@@ -54,4 +55,6 @@ def demo_seed(*, country: str = "VN") -> SeedReport:
     report.kept.append(f"hash bank {demo_hash_bank_seed().name}")
     made = demo_intake_seed()
     (report.created if made else report.kept).append(f"demo reports ({made} new)")
+    cases_made = demo_cases_seed()
+    (report.created if cases_made else report.kept).append(f"demo cases ({cases_made} new)")
     return report

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,10 @@ CHILDSHIELD_COUNTRY = env_str("CHILDSHIELD_COUNTRY", "VN")
 # Where the quick-exit control of public pages goes: a neutral, everyday site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.com/")
 
+# Uploaded files (case attachments, encrypted before they are stored). Production: object storage.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
+MEDIA_URL = "/media-not-served/"  # files are only ever served through views that check access
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "childshield" / "static"]
@@ -185,6 +190,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "cases-follow-up-reminders": {
+        "task": "childshield.cases.tasks.follow_up_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # Security headers; production tightens cookies and transport further.
 X_FRAME_OPTIONS = "DENY"

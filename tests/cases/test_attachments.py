@@ -76,3 +76,26 @@ def test_outsiders_and_referred_agencies_cannot_download(
     assert sign_in(worker).get(url).status_code == 404
     assert sign_in(outsider).get(url).status_code == 404
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_rotating_keys_re_encrypts_attachment_files_so_the_old_key_can_go(worker, open_case):
+    from io import StringIO
+
+    from cryptography.fernet import Fernet
+    from django.conf import settings
+    from django.core.management import call_command
+
+    old_keys = list(settings.FIELD_ENCRYPTION_KEYS)
+    new_key = Fernet.generate_key().decode()
+    case = open_case(worker)
+    attachment = services.attachment_add(acting=worker, case=case, upload=_pdf())
+    old_file = attachment.storage_name
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new_key, *old_keys]):
+        out = StringIO()
+        call_command("rotate_keys", stdout=out)
+        assert "cases.Attachment files: 1 items re-encrypted" in out.getvalue()
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new_key]):
+        attachment.refresh_from_db()
+        assert services.attachment_content(attachment=attachment) == PDF
+    assert attachment.storage_name != old_file
+    assert not default_storage.exists(old_file)

@@ -34,6 +34,10 @@ class Command(BaseCommand):
                 count = rotate_model(model, fields, dry_run=dry_run, batch_size=batch_size)
             verb = "would be re-encrypted" if dry_run else "re-encrypted"
             self.stdout.write(f"{model._meta.label}: {count} rows {verb}")
+        for name, handler in crypto.rotations().items():
+            count = handler(dry_run)
+            verb = "would be re-encrypted" if dry_run else "re-encrypted"
+            self.stdout.write(f"{name}: {count} items {verb}")
 
 
 def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedField]]]:
