@@ -5,7 +5,6 @@ from typing import Any
 from django.http import HttpRequest
 
 from childshield.accounts.navigation import navigation_for
-from childshield.accounts.selectors import memberships_for_user
 
 
 def acting_for(request: HttpRequest) -> dict[str, Any]:
@@ -15,6 +14,6 @@ def acting_for(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     return {
         "acting_membership": membership,
-        "my_memberships": memberships_for_user(user=user),
+        "my_memberships": getattr(request, "memberships", []),
         "navigation": navigation_for(membership),
     }

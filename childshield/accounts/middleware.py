@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from childshield.accounts.selectors import membership_acting
+from childshield.accounts.selectors import membership_acting, memberships_for_user
 from childshield.accounts.services import user_sign_out
 from childshield.core.public import is_public_page
 
@@ -88,13 +88,14 @@ class TwoFactorMiddleware:
 
 
 class ActingMembershipMiddleware:
-    """Sets `request.membership`: the agency and role the signed-in person acts through now."""
+    """Sets `request.membership` (the agency and role the signed-in person acts through now) and
+    `request.memberships` (all their active ones), in one query."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = (  # type: ignore[attr-defined]
-            membership_acting(request=request, user=request.user) if request.user.is_authenticated else None
-        )
+        memberships = list(memberships_for_user(user=request.user)) if request.user.is_authenticated else []
+        request.memberships = memberships  # type: ignore[attr-defined]
+        request.membership = membership_acting(request=request, memberships=memberships)  # type: ignore[attr-defined]
         return self.get_response(request)

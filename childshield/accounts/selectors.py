@@ -15,9 +15,8 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     )
 
 
-def membership_acting(*, request: HttpRequest, user: User) -> Membership | None:
-    """The membership the user acts through: the one chosen this session, or their only one."""
-    memberships = list(memberships_for_user(user=user))
+def membership_acting(*, request: HttpRequest, memberships: list[Membership]) -> Membership | None:
+    """The membership the person acts through: the one chosen this session, or their only one."""
     chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
     for membership in memberships:
         if membership.pk == chosen:
