@@ -231,13 +231,21 @@ def contact_log(*, acting: Membership, details: ContactDetails) -> Contact:
 
 
 @transaction.atomic
-def contact_log_quick(*, acting: Membership, channel: str, kind: str) -> Contact:
+def contact_log_quick(
+    *, acting: Membership, channel: str, kind: str, started_at: datetime | None = None
+) -> Contact:
     """One click for a silent, hang-up, wrong-number, prank or thank-you contact: counted, not counselling."""
     require(acting, HelplinePerm.CONTACT_LOG)
     _check_channel(channel)
     if kind not in ContactKind.values or kind == ContactKind.COUNSELLING:
         raise ApplicationError(_("Choose the kind of contact."), code="invalid")
-    contact = Contact.objects.create(agency=acting.agency, counsellor=acting, channel=channel, kind=kind)
+    contact = Contact.objects.create(
+        agency=acting.agency,
+        counsellor=acting,
+        channel=channel,
+        kind=kind,
+        started_at=started_at or timezone.now(),
+    )
     audit.record(
         action=AuditAction.CREATE,
         actor=acting.user,
