@@ -19,4 +19,9 @@ class HelplineConfig(AppConfig):
             return may(membership, HelplinePerm.CONTACT_LOG)
 
         register(NavItem("helpline:queue", _("Queue"), sees_queue, order=90))
+
+        def exports_figures(membership: Membership | None) -> bool:
+            return may(membership, HelplinePerm.FIGURES_EXPORT)
+
         register(NavItem("helpline:contact_new", _("Log a contact"), logs_contacts, order=95))
+        register(NavItem("helpline:figures", _("Export"), exports_figures, order=96))

@@ -22,6 +22,8 @@ class HelplinePerm(StrEnum):
     QUEUE_ALERTS = "helpline.receive_queue_alerts"
     CONTACT_LOG = "helpline.log_contact"
     CONTACT_VIEW = "helpline.view_contact"
+    # Download the helpline's figures (CHI format, small cells suppressed).
+    FIGURES_EXPORT = "helpline.export_figures"
 
 
 _COUNSELLOR: dict[HelplinePerm, Scope] = {
@@ -38,6 +40,7 @@ HELPLINE_GRANTS: dict[Role, dict[HelplinePerm, Scope]] = {
         HelplinePerm.QUEUE_REASSIGN: Scope.AGENCY,
         HelplinePerm.QUEUE_ALERTS: Scope.AGENCY,
         HelplinePerm.CONTACT_VIEW: Scope.AGENCY,
+        HelplinePerm.FIGURES_EXPORT: Scope.AGENCY,
     },
 }
 

@@ -12,6 +12,7 @@ from childshield.accounts.models import Membership
 from childshield.accounts.permissions import Scope
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.helpline.figures import Period, figures_csv, figures_tables, suppress_below
 from childshield.helpline.models import Category, Contact, ContactKind, QueueClaim
 from childshield.helpline.permissions import HelplinePerm, require
 from childshield.helpline.triage import Flag, signals_in
@@ -195,3 +196,31 @@ def contact_get(*, acting: Membership, pk: int) -> Contact:
         action=AuditAction.VIEW, actor=acting.user, agency=acting.agency, obj=contact, reason="contact read"
     )
     return contact
+
+
+def figures_periods(*, acting: Membership) -> tuple[list[Period], list[Period]]:
+    """The last twelve months and the last three years, newest first, offered for download."""
+    require(acting, HelplinePerm.FIGURES_EXPORT)
+    today = timezone.localdate()
+    months = []
+    year, month = today.year, today.month
+    for _step in range(12):
+        months.append(Period(year=year, month=month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months, [Period(year=today.year - back) for back in range(3)]
+
+
+def figures_export(*, acting: Membership, period: Period) -> str:
+    """The helpline's CHI figures for a month or year as CSV, small cells suppressed; audited as an export."""
+    require(acting, HelplinePerm.FIGURES_EXPORT)
+    start, end = period.bounds()
+    contacts = Contact.objects.filter(agency=acting.agency, started_at__gte=start, started_at__lt=end)
+    text = figures_csv(period=period, tables=figures_tables(contacts, below=suppress_below()))
+    audit.record(
+        action=AuditAction.EXPORT,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="helpline.Contact",
+        reason=f"CHI figures {period}",
+    )
+    return text

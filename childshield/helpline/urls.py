@@ -14,4 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contacts/new/", views.contact_new, name="contact_new"),
     path("contacts/quick/", views.contact_quick, name="contact_quick"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("figures/", views.figures, name="figures"),
+    path("figures/<str:period>.csv", views.figures_download, name="figures_download"),
 ]

@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childshield.accounts.models import Membership
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors, services
+from childshield.helpline.figures import Period
 from childshield.helpline.forms import ContactForm, HandOverForm, ReplyForm
 from childshield.helpline.models import ContactChannel, ContactKind
 from childshield.helpline.permissions import HelplinePerm, may, require
@@ -223,3 +224,22 @@ def queue_reply(request: HttpRequest, reference: str) -> HttpResponse:
         "templates": [(template.code, template.title(language)) for template in reply_templates()],
     }
     return render(request, "helpline/reply.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    months, years = selectors.figures_periods(acting=_acting(request))
+    return render(request, "helpline/figures.html", {"months": months, "years": years})
+
+
+@login_required
+@require_GET
+def figures_download(request: HttpRequest, period: str) -> HttpResponse:
+    chosen = Period.parse(period)
+    if chosen is None:
+        raise Http404
+    text = selectors.figures_export(acting=_acting(request), period=chosen)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="helpline-figures-{chosen}.csv"'
+    return response

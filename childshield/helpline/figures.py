@@ -1,0 +1,188 @@
+"""A helpline's figures for a month or a year in the shape of Child Helpline International's data framework.
+
+Tables count all contacts by type and channel, and counselling contacts by category, the child's
+gender and age band. Small cells are suppressed (DESIGN.md): a count under HELPLINE_SUPPRESS_BELOW
+is shown as "<5", and further cells of the same table are hidden ("[c]") until the hidden ones can
+neither be recovered from the table's total nor add up to less than the threshold.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+
+from childshield.helpline.models import AgeBand, Category, Contact, ContactChannel, ContactKind, Gender
+
+HIDDEN = "[c]"
+CSV_HEADER = ["period", "table", "item", "label", "value"]
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
+# CHI's gender categories; the console's "another way" is CHI's non-binary.
+GENDER_ITEMS = [
+    (Gender.GIRL.value, "Girl or woman"),
+    (Gender.BOY.value, "Boy or man"),
+    (Gender.ANOTHER.value, "Non-binary"),
+    (Gender.UNKNOWN.value, "Unknown"),
+]
+
+
+def suppress_below() -> int:
+    return int(getattr(settings, "HELPLINE_SUPPRESS_BELOW", 5))
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    month: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Period | None":
+        match = _PERIOD.match(text)
+        if match is None:
+            return None
+        year, month = int(match["year"]), int(match["month"]) if match["month"] else None
+        if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+            return None
+        return cls(year=year, month=month)
+
+    def __str__(self) -> str:
+        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period's first instant and the first instant after it, in the helpline's time zone."""
+        if self.month is None:
+            start, end = datetime(self.year, 1, 1), datetime(self.year + 1, 1, 1)
+        else:
+            start = datetime(self.year, self.month, 1)
+            end = datetime(self.year + (self.month == 12), self.month % 12 + 1, 1)
+        return timezone.make_aware(start), timezone.make_aware(end)
+
+
+@dataclass
+class Cell:
+    item: str
+    label: str
+    count: int
+    shown: str = ""
+
+
+@dataclass
+class Table:
+    name: str
+    total: Cell
+    cells: list[Cell] = field(default_factory=list)
+
+
+def suppress(cells: list[Cell], total: Cell, *, below: int, total_published: bool = True) -> None:
+    """Fill each cell's `shown`: the count, "<N" under the threshold, or HIDDEN to protect a small one."""
+    for cell in [total, *cells]:
+        cell.shown = f"<{below}" if cell.count < below else str(cell.count)
+    if total.count < below or not total_published:
+        # Nothing can be subtracted from a total that is not shown exactly.
+        return
+    hidden = [cell for cell in cells if cell.count < below]
+    shown = sorted((cell for cell in cells if cell.count >= below), key=lambda cell: cell.count)
+    # One hidden cell is the total minus the others; several must add up to the threshold at least.
+    while hidden and shown and (len(hidden) == 1 or sum(cell.count for cell in hidden) < below):
+        extra = shown.pop(0)
+        extra.shown = HIDDEN
+        hidden.append(extra)
+
+
+def _counts(contacts: QuerySet[Contact], column: str) -> dict[str, int]:
+    rows = contacts.values(column).annotate(n=Count("id")).order_by()
+    return {str(row[column]): row["n"] for row in rows}
+
+
+def _simple_table(
+    name: str, total: int, items: Iterable[tuple[str, object]], counts: dict[str, int]
+) -> Table:
+    return Table(
+        name=name,
+        total=Cell("total", "Total", total),
+        cells=[Cell(item, str(label), counts.get(item, 0)) for item, label in items],
+    )
+
+
+def _category_tables(counselling: QuerySet[Contact], main_total: Cell) -> list[tuple[Table, Cell]]:
+    """Main categories over counselling contacts, then each main category's sub-categories."""
+    through = Contact.categories.through.objects.filter(contact__in=counselling)
+    by_category = {
+        row["category_id"]: row["n"]
+        for row in through.values("category_id").annotate(n=Count("contact_id", distinct=True)).order_by()
+    }
+    # A contact counts once under a main category, whichever of its sub-categories it has.
+    by_main = {
+        row["main"]: row["n"]
+        for row in through.annotate(main=Coalesce(F("category__parent_id"), F("category_id")))
+        .values("main")  # type: ignore[misc]  # django-stubs misses the annotation
+        .annotate(n=Count("contact_id", distinct=True))
+        .order_by()
+    }
+    mains = list(Category.objects.filter(parent__isnull=True).order_by("position"))
+    subs = list(Category.objects.filter(parent__isnull=False).order_by("position"))
+    main_table = Table(
+        name="category",
+        total=Cell("total", "Counselling contacts", main_total.count),
+        cells=[Cell(main.code, main.name_en, by_main.get(main.pk, 0)) for main in mains],
+    )
+    tables = [(main_table, main_total)]
+    for main, cell in zip(mains, main_table.cells, strict=True):
+        children = [sub for sub in subs if sub.parent_id == main.pk]
+        if children:
+            sub_table = Table(
+                name=f"category.{main.code}",
+                total=Cell("total", main.name_en, cell.count),
+                cells=[Cell(sub.code, sub.name_en, by_category.get(sub.pk, 0)) for sub in children],
+            )
+            tables.append((sub_table, cell))
+    return tables
+
+
+def figures_tables(contacts: QuerySet[Contact], *, below: int) -> list[Table]:
+    """The CHI tables of these contacts (already limited to one helpline and period), suppressed."""
+    with translation.override("en"):
+        by_kind = _counts(contacts, "kind")
+        total = sum(by_kind.values())
+        counselling = contacts.filter(kind=ContactKind.COUNSELLING)
+        kinds = _simple_table("contact_type", total, ContactKind.choices, by_kind)
+        suppress(kinds.cells, kinds.total, below=below)
+        channels = _simple_table("channel", total, ContactChannel.choices, _counts(contacts, "channel"))
+        suppress(channels.cells, channels.total, below=below)
+        counselling_cell = kinds.cells[0]
+        dependent: list[tuple[Table, Cell]] = [
+            (
+                _simple_table("gender", counselling_cell.count, GENDER_ITEMS, _counts(counselling, "gender")),
+                counselling_cell,
+            ),
+            (
+                _simple_table(
+                    "age_band", counselling_cell.count, AgeBand.choices, _counts(counselling, "age_band")
+                ),
+                counselling_cell,
+            ),
+            *_category_tables(counselling, counselling_cell),
+        ]
+        # A table's total is a cell of an earlier table: it is shown here exactly as it was shown there,
+        # and a total that is hidden there cannot be subtracted from here. (Sources come first.)
+        for table, source in dependent:
+            published = source.shown == str(source.count)
+            suppress(table.cells, table.total, below=below, total_published=published)
+            table.total.shown = source.shown
+        return [kinds, channels, *(table for table, _source in dependent)]
+
+
+def figures_csv(*, period: Period, tables: list[Table]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for table in tables:
+        for cell in [table.total, *table.cells]:
+            writer.writerow([str(period), table.name, cell.item, cell.label, cell.shown])
+    return out.getvalue()
