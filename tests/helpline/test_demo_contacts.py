@@ -1,5 +1,7 @@
 """The demo helpline contacts: a few hundred over a year, made once, counted as CHI counts them."""
 
+import csv
+import io
 import time
 from datetime import timedelta
 
@@ -9,6 +11,8 @@ from django.utils import timezone
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditEvent
 from childshield.demo.helpline import COUNSELLOR_EMAIL, demo_helpline_seed
+from childshield.helpline import selectors
+from childshield.helpline.figures import Period
 from childshield.helpline.models import Contact, ContactKind
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +47,28 @@ def test_it_logs_a_few_hundred_contacts_over_the_past_year_once(demo_counsellor)
 
 def test_it_makes_nothing_without_the_demo_counsellor(db):
     assert demo_helpline_seed() == 0
+
+
+def test_the_chi_figures_of_the_demo_year_add_up(demo_counsellor, make_member, settings):
+    settings.HELPLINE_SUPPRESS_BELOW = 0
+    demo_helpline_seed()
+    supervisor = make_member(
+        email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=demo_counsellor.agency
+    )
+    for period in {Period(timezone.localdate().year), Period(timezone.localdate().year - 1)}:
+        start, end = period.bounds()
+        in_period = Contact.objects.filter(started_at__gte=start, started_at__lt=end)
+        rows = list(csv.DictReader(io.StringIO(selectors.figures_export(acting=supervisor, period=period))))
+        tables: dict[str, dict[str, int]] = {}
+        for row in rows:
+            tables.setdefault(row["table"], {})[row["item"]] = int(row["value"])
+        counselling = in_period.filter(kind=ContactKind.COUNSELLING).count()
+        assert tables["contact_type"].pop("total") == in_period.count()
+        assert sum(tables["contact_type"].values()) == in_period.count()
+        assert tables["contact_type"]["counselling"] == counselling
+        assert tables["channel"].pop("total") == sum(tables["channel"].values()) == in_period.count()
+        for name in ["gender", "age_band"]:
+            assert tables[name].pop("total") == sum(tables[name].values()) == counselling
+        assert tables["category"]["online"] == (
+            in_period.filter(categories__online_protection=True).distinct().count()
+        )
