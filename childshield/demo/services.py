@@ -10,6 +10,7 @@ from childshield.core.errors import ApplicationError
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
 from childshield.demo.cases import demo_cases_seed
 from childshield.demo.hashing import demo_hash_bank_seed
+from childshield.demo.helpline import demo_helpline_seed
 from childshield.demo.intake import demo_intake_seed
 from childshield.places.services import agency_areas_add, reference_data_load
 from childshield.settings.demo_secrets import DEMO_PASSWORD
@@ -57,4 +58,6 @@ def demo_seed(*, country: str = "VN") -> SeedReport:
     (report.created if made else report.kept).append(f"demo reports ({made} new)")
     cases_made = demo_cases_seed()
     (report.created if cases_made else report.kept).append(f"demo cases ({cases_made} new)")
+    contacts_made = demo_helpline_seed()
+    (report.created if contacts_made else report.kept).append(f"demo helpline contacts ({contacts_made} new)")
     return report
