@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("childshield.intake.urls")),
     path("cases/", include("childshield.cases.urls")),
     path("helpline/", include("childshield.helpline.urls")),
+    path("hotline/", include("childshield.hotline.urls")),
     path("hashing/", include("childshield.hashing.urls")),
     path("account/", include("childshield.accounts.urls")),
     path("audit/", include(audit_patterns)),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "childshield.hashing",
     "childshield.intake",
     "childshield.cases",
+    "childshield.hotline",
     "childshield.helpline",
     "childshield.demo",
 ]
