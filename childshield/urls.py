@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("cases/", include("childshield.cases.urls")),
     path("helpline/", include("childshield.helpline.urls")),
     path("hotline/", include("childshield.hotline.urls")),
+    path("services/", include("childshield.directory.urls")),
     path("hashing/", include("childshield.hashing.urls")),
     path("account/", include("childshield.accounts.urls")),
     path("audit/", include(audit_patterns)),

@@ -16,6 +16,8 @@ LAYERS = {
     "places": 3,
     "hashing": 3,
     "intake": 4,
+    # The services directory: counsellors find help with it and case workers refer to it.
+    "directory": 4,
     "learning": 4,
     "hotline": 5,
     "cases": 5,

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "childshield.places",
     "childshield.hashing",
     "childshield.intake",
+    "childshield.directory",
     "childshield.cases",
     "childshield.hotline",
     "childshield.helpline",
