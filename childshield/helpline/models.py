@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from childshield.core.fields import EncryptedTextField
+from childshield.core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class QueueClaim(models.Model):
@@ -205,3 +205,29 @@ class Contact(models.Model):
     def action_labels(self) -> list[str]:
         labels = dict(Action.choices)
         return [str(labels.get(action, action)) for action in self.actions]
+
+
+class ReportTriage(models.Model):
+    """The triage signals of one report, computed once when the queue first sees it.
+
+    The queue reads the signals from here instead of decrypting every description at each poll.
+    The words that raised them are encrypted: they quote the child, and reading them is audited.
+    """
+
+    report = models.OneToOneField(
+        "intake.Report", verbose_name=_("report"), on_delete=models.CASCADE, related_name="helpline_triage"
+    )
+    signals = models.JSONField(_("signals"), default=list, blank=True)
+    is_urgent = models.BooleanField(_("urgent by its words"), default=False)
+    words = EncryptedJSONField(_("words that raised the signals"), default=dict, blank=True)
+    rules_version = models.PositiveIntegerField(_("rules version"), default=0)
+    # The reporter's latest message read: a newer one is triaged again.
+    last_message_id = models.PositiveBigIntegerField(default=0)
+    triaged_at = models.DateTimeField(_("triaged"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report triage")
+        verbose_name_plural = _("report triages")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {','.join(self.signals) or '-'}"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,9 +13,9 @@ from childshield.accounts.permissions import Scope
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.helpline.figures import Period, figures_csv, figures_tables, suppress_below
-from childshield.helpline.models import Category, Contact, ContactKind, QueueClaim
+from childshield.helpline.models import Category, Contact, ContactKind, QueueClaim, ReportTriage
 from childshield.helpline.permissions import HelplinePerm, require
-from childshield.helpline.triage import Flag, signals_in
+from childshield.helpline.triage import CompiledRules, Flag, Signal, shipped_rules
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import Report, ReportMessage, ReportStatus, Screening, Sender
 
@@ -36,6 +36,8 @@ class QueueItem:
     is_reply: bool
     flags: list[Flag]
     claim: QueueClaim | None
+    # False until the report's words have been read by triage (a few polls at most).
+    triaged: bool = True
 
     @property
     def is_urgent(self) -> bool:
@@ -73,7 +75,9 @@ def queue_items(*, acting: Membership) -> list[QueueItem]:
     reports = (
         intake_selectors.reports_waiting(acting=acting)
         .annotate(last_reporter_at=last_from_reporter)
-        .select_related("helpline_claim__holder__user")
+        .select_related("helpline_claim__holder__user", "helpline_triage")
+        # The queue shows stored signals: nothing the reporter wrote is decrypted at each poll.
+        .defer("description", "urls", "contact", "helpline_triage__words")
         .order_by("created_at", "id")[:QUEUE_LIMIT]
     )
     items = []
@@ -82,18 +86,67 @@ def queue_items(*, acting: Membership) -> list[QueueItem]:
         if report.status != ReportStatus.NEW and not is_reply:
             continue  # answered; the reporter has not written back
         since = report.last_reporter_at if is_reply else report.created_at
+        triage: ReportTriage | None = getattr(report, "helpline_triage", None)
         items.append(
             QueueItem(
                 report=report,
                 waiting_since=since or report.created_at,
                 is_reply=is_reply,
-                flags=signals_in(report.description),
+                flags=[Flag(signal=Signal(code)) for code in triage.signals] if triage else [],
                 claim=getattr(report, "helpline_claim", None),
+                triaged=triage is not None,
             )
         )
     lane: dict[str, int] = {Screening.CLEAR: 0, Screening.FLOOD: 1}
     items.sort(key=lambda item: (lane.get(item.report.screening, 2), not item.is_urgent, item.waiting_since))
     return items
+
+
+def triage_rules_current() -> tuple[int, CompiledRules]:
+    """The rules triage applies now, and their version (stored with each report's signals)."""
+    return 0, shipped_rules()
+
+
+def reports_triage_due(
+    *, acting: Membership, version: int, limit: int, report: Report | None = None
+) -> list[Report]:
+    """Waiting reports of the acting member's helpline whose signals are missing or out of date:
+    never triaged, triaged under other rules, or the reporter wrote again since."""
+    require(acting, HelplinePerm.QUEUE_VIEW)
+    last_message = Subquery(
+        ReportMessage.objects.filter(report=OuterRef("pk"), sender=Sender.REPORTER)
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    waiting = intake_selectors.reports_waiting(acting=acting)
+    if report is not None:
+        waiting = waiting.filter(pk=report.pk)
+    return list(
+        waiting.annotate(last_reporter_message=last_message)
+        .filter(
+            Q(helpline_triage__isnull=True)
+            | ~Q(helpline_triage__rules_version=version)
+            | Q(last_reporter_message__gt=F("helpline_triage__last_message_id"))
+        )
+        .defer("urls", "contact")[:limit]
+    )
+
+
+def report_triage_flags(*, acting: Membership, report: Report) -> list[Flag]:
+    """A report's signals with the words that raised them, for its item page; the reading is audited."""
+    require(acting, HelplinePerm.QUEUE_VIEW)
+    triage = ReportTriage.objects.filter(report=report).first()
+    if triage is None:
+        return []
+    words: dict[str, list[str]] = triage.words or {}
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=triage,
+        reason=f"triage words of report {report.display_reference} read",
+    )
+    return [Flag(signal=Signal(code), words=tuple(words.get(code, []))) for code in triage.signals]
 
 
 def queue_report(*, acting: Membership, reference: str) -> Report:

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from childshield.accounts.models import Membership
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
+from childshield.helpline import selectors
 from childshield.helpline.models import (
     Action,
     AgeBand,
@@ -27,10 +29,12 @@ from childshield.helpline.models import (
     Ethnicity,
     Gender,
     QueueClaim,
+    ReportTriage,
 )
 from childshield.helpline.permissions import HelplinePerm, helpline_scope, require
+from childshield.helpline.triage import URGENT_SIGNALS, signals_in
 from childshield.intake import services as intake_services
-from childshield.intake.models import Report, ReportMessage
+from childshield.intake.models import Report, ReportMessage, Sender
 from childshield.places.models import Area
 
 CATEGORIES_FILE = Path(__file__).resolve().parent / "data" / "contact_categories.json"
@@ -121,6 +125,58 @@ def queue_hand_over(*, acting: Membership, report: Report, to: Membership) -> Qu
         reason=f"handed report {report.display_reference} to membership {to.pk}",
     )
     return QueueClaim.objects.get(report=report)
+
+
+def triage_batch_size() -> int:
+    """How many reports one queue poll triages at most (HELPLINE_TRIAGE_BATCH); the rest wait a poll."""
+    return int(getattr(settings, "HELPLINE_TRIAGE_BATCH", 50))
+
+
+@transaction.atomic
+def reports_triage(*, acting: Membership, limit: int | None = None, report: Report | None = None) -> int:
+    """Read the words of waiting reports that have no current signals, and store their signals.
+
+    Intake may not import the helpline, so a report is triaged when the queue first sees it (and
+    again when the reporter writes or the rules change), a batch at a time. Returns how many.
+    """
+    version, rules = selectors.triage_rules_current()
+    due = selectors.reports_triage_due(
+        acting=acting, version=version, limit=triage_batch_size() if limit is None else limit, report=report
+    )
+    if not due:
+        return 0
+    bodies: dict[int, list[tuple[int, str]]] = {}
+    for report_id, message_id, body in (
+        ReportMessage.objects.filter(report__in=due, sender=Sender.REPORTER)
+        .order_by("report_id", "id")
+        .values_list("report_id", "id", "body")
+    ):
+        bodies.setdefault(report_id, []).append((message_id, body))
+    for report in due:
+        messages = bodies.get(report.pk, [])
+        flags = signals_in("\n".join([report.description, *(body for _id, body in messages)]), rules)
+        defaults = {
+            "signals": [str(flag.signal) for flag in flags],
+            "is_urgent": any(flag.signal in URGENT_SIGNALS for flag in flags),
+            "words": {str(flag.signal): list(flag.words) for flag in flags},
+            "rules_version": version,
+            "last_message_id": messages[-1][0] if messages else 0,
+            "triaged_at": timezone.now(),
+        }
+        try:
+            with transaction.atomic():  # a savepoint: another poll may be triaging the same report
+                ReportTriage.objects.update_or_create(report=report, defaults=defaults)
+        except IntegrityError:
+            continue
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=acting.user,
+            agency=acting.agency,
+            obj=report,
+            reason=f"triage read the report (rules version {version}): "
+            + (", ".join(defaults["signals"]) or "no signal"),  # type: ignore[arg-type]
+        )
+    return len(due)
 
 
 # How long a sent reply form is remembered, so that sending it twice adds one message.

@@ -1,13 +1,15 @@
 """Triage signals: words in what someone wrote that should make a counsellor look first.
 
-The rules are data (data/triage_rules.json), so that staff can read why a signal was raised and
-add the words people actually use. Matching folds case and Latin diacritics with the blind index's
-`normalise`, so "muon chet" matches "muốn chết"; Khmer is matched as written, without its
-invisible word separators.
+This module is the matcher only. The phrases are data: shipped in data/triage_rules.json, loaded
+into `TriageRule` rows that helpline supervisors edit (versioned), and compiled here. Matching
+folds case and Latin diacritics with the blind index's `normalise`, so "muon chet" matches
+"muốn chết"; Khmer is matched as written, without its invisible word separators. The age patterns
+are regular expressions and stay in the shipped file: they are code, not words staff type.
 """
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from childshield.core.blind_index import normalise
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "triage_rules.json"
+RULE_LANGUAGES = ("vi", "km", "en")
 
 # Khmer digits ០-៩ read as 0-9, so an age typed either way is recognised.
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
@@ -45,7 +48,7 @@ URGENT_SIGNALS = frozenset({Signal.DANGER_NOW, Signal.SELF_HARM})
 @dataclass(frozen=True)
 class Flag:
     signal: Signal
-    words: tuple[str, ...]
+    words: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -57,6 +60,15 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class RuleSpec:
+    """The phrases of one rule: one signal, one language."""
+
+    signal: Signal
+    language: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class _Phrase:
     signal: Signal
     folded: str
@@ -64,14 +76,15 @@ class _Phrase:
 
 
 @dataclass(frozen=True)
-class _Rules:
+class CompiledRules:
     phrases: tuple[_Phrase, ...]
     age_signal: Signal
     age_under: int
     age_patterns: tuple[re.Pattern[str], ...]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """`text` as the rules see it: case and Latin diacritics folded, Khmer digits read as digits."""
     return normalise(text.translate(_KHMER_DIGITS))
 
 
@@ -84,29 +97,53 @@ def _phrase_pattern(folded: str) -> re.Pattern[str]:
 
 
 @cache
-def _rules() -> _Rules:
-    data = json.loads(RULES_FILE.read_text(encoding="utf-8"))
-    phrases = tuple(
-        _Phrase(signal=Signal(signal), folded=_fold(phrase), pattern=_phrase_pattern(_fold(phrase)))
-        for signal, by_language in data["signals"].items()
-        for words in by_language.values()
-        for phrase in words
-    )
-    ages = data["ages"]
-    return _Rules(
-        phrases=phrases,
+def _shipped() -> dict[str, object]:
+    data: dict[str, object] = json.loads(RULES_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def shipped_rule_specs() -> list[RuleSpec]:
+    """The rules as shipped in data/triage_rules.json, one per signal and language."""
+    signals = _shipped()["signals"]
+    assert isinstance(signals, dict)
+    return [
+        RuleSpec(signal=Signal(signal), language=language, phrases=tuple(words))
+        for signal, by_language in signals.items()
+        for language, words in by_language.items()
+    ]
+
+
+def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
+    phrases = []
+    seen: set[tuple[Signal, str]] = set()
+    for spec in specs:
+        for phrase in spec.phrases:
+            folded = fold(phrase)
+            if not folded or (spec.signal, folded) in seen:
+                continue
+            seen.add((spec.signal, folded))
+            phrases.append(_Phrase(signal=spec.signal, folded=folded, pattern=_phrase_pattern(folded)))
+    ages = _shipped()["ages"]
+    assert isinstance(ages, dict)
+    return CompiledRules(
+        phrases=tuple(phrases),
         age_signal=Signal(ages["signal"]),
         age_under=int(ages["under"]),
         age_patterns=tuple(re.compile(pattern) for pattern in ages["patterns"]),
     )
 
 
-def signals_in(text: str) -> list[Flag]:
-    """The signals `text` raises, each with the words that raised it, in the order of Signal."""
+@cache
+def shipped_rules() -> CompiledRules:
+    return compile_rules(shipped_rule_specs())
+
+
+def signals_in(text: str, rules: CompiledRules | None = None) -> list[Flag]:
+    """The signals `text` raises under `rules` (the shipped ones by default), each with its words."""
     if not text.strip():
         return []
-    rules = _rules()
-    folded = _fold(text)
+    rules = rules if rules is not None else shipped_rules()
+    folded = fold(text)
     unspaced = folded.replace(" ", "")
     found: dict[Signal, list[str]] = {}
     for phrase in rules.phrases:

@@ -34,6 +34,7 @@ def _poll_seconds() -> int:
 
 
 def _queue_context(acting: Membership) -> dict[str, object]:
+    services.reports_triage(acting=acting)
     items = selectors.queue_items(acting=acting)
     return {
         "items": items,
@@ -194,6 +195,8 @@ def queue_reply(request: HttpRequest, reference: str) -> HttpResponse:
     """Answer a report from the queue, starting from a saved template in the reporter's language."""
     acting = _acting(request)
     report, thread = selectors.report_for_reply(acting=acting, reference=reference)
+    services.reports_triage(acting=acting, report=report)
+    flags = selectors.report_triage_flags(acting=acting, report=report)
     language = report.language or get_language() or "en"
     if request.method == "POST":
         form = ReplyForm(request.POST)
@@ -220,6 +223,7 @@ def queue_reply(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "report": report,
         "thread": thread,
+        "flags": flags,
         "form": form,
         "templates": [(template.code, template.title(language)) for template in reply_templates()],
     }
