@@ -15,4 +15,10 @@ class IntakeConfig(AppConfig):
         def visible(membership: Membership | None) -> bool:
             return may(membership, IntakePerm.REPORT_LIST)
 
+        def reviews_blocked_images(membership: Membership | None) -> bool:
+            return may(membership, IntakePerm.BLOCKED_IMAGES_REVIEW)
+
         register(NavItem("intake:report_list", _("Reports"), visible, order=100))
+        register(
+            NavItem("intake:blocked_image_review", _("Pictures to block"), reviews_blocked_images, order=505)
+        )

@@ -1,6 +1,9 @@
-"""The report form, the thread forms, and their kind messages; nothing typed is lost on an error."""
+"""The report form, the block-a-picture form, the thread forms, and their kind messages; nothing
+typed is lost on an error."""
 
-from typing import Any
+import json
+import re
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,9 +12,22 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from childshield.intake.models import About, AgeBand, ContactMethod, Gender, Harm, Platform, SafeNow, When
-from childshield.intake.services import MESSAGE_MAX_LENGTH, ReportContent
+from childshield.intake.models import (
+    About,
+    AgeBand,
+    ContactMethod,
+    FileKind,
+    Gender,
+    Harm,
+    Platform,
+    SafeNow,
+    When,
+)
+from childshield.intake.services import BLOCK_IMAGE_MAX_FILES, MESSAGE_MAX_LENGTH, FileHashes, ReportContent
 from childshield.places.models import Area
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 DESCRIPTION_MAX_LENGTH = 4000
 URL_MAX_LENGTH = 2000
@@ -72,6 +88,45 @@ def platform_from_link(value: str) -> str:
 
 def source_from_link(value: str) -> str:
     return slugify(value)[:50]
+
+
+def _contact_method_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("May we contact you?"),
+        choices=ContactMethod.choices,
+        initial=ContactMethod.NONE,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+def _contact_field(help_text: "_StrPromise") -> forms.CharField:
+    return forms.CharField(
+        label=_("Your phone number, Zalo, Messenger name or e-mail"),
+        help_text=help_text,
+        required=False,
+        max_length=CONTACT_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"max_length": _TOO_LONG},
+    )
+
+
+def _check_contact(form: forms.Form, data: dict[str, Any]) -> None:
+    """A way to reach the person is needed only if they chose one, and an e-mail must look like one."""
+    method = data.get("contact_method") or ContactMethod.NONE
+    contact = (data.get("contact") or "").strip()
+    if method != ContactMethod.NONE and not contact and "contact" not in form.errors:
+        form.add_error(
+            "contact",
+            _("Write how we can reach you, or choose “Do not contact me”."),
+        )
+    if method == ContactMethod.EMAIL and contact:
+        try:
+            EmailValidator()(contact)
+        except ValidationError:
+            form.add_error(
+                "contact", _("This does not look like an e-mail address. It looks like name@example.com.")
+            )
 
 
 class ProvinceField(forms.ModelChoiceField):
@@ -166,21 +221,8 @@ class ReportForm(KindForm):
         required=False,
         empty_label=_("I'd rather not say"),
     )
-    contact_method = forms.ChoiceField(
-        label=_("May we contact you?"),
-        choices=ContactMethod.choices,
-        initial=ContactMethod.NONE,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    contact = forms.CharField(
-        label=_("Your phone number, Zalo, Messenger name or e-mail"),
-        help_text=_("Only if it is safe for you. We will never tell anyone you reported."),
-        required=False,
-        max_length=CONTACT_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"max_length": _TOO_LONG},
-    )
+    contact_method = _contact_method_field()
+    contact = _contact_field(_("Only if it is safe for you. We will never tell anyone you reported."))
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     form_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     # A honeypot: people never see or fill it; programs that fill every box do.
@@ -225,20 +267,7 @@ class ReportForm(KindForm):
                     code="required",
                 ),
             )
-        method = data.get("contact_method") or ContactMethod.NONE
-        contact = (data.get("contact") or "").strip()
-        if method != ContactMethod.NONE and not contact and "contact" not in self.errors:
-            self.add_error(
-                "contact",
-                _("Write how we can reach you, or choose “Do not contact me”."),
-            )
-        if method == ContactMethod.EMAIL and contact:
-            try:
-                EmailValidator()(contact)
-            except ValidationError:
-                self.add_error(
-                    "contact", _("This does not look like an e-mail address. It looks like name@example.com.")
-                )
+        _check_contact(self, data)
         return data
 
     @property
@@ -311,3 +340,95 @@ class StaffReplyForm(KindForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": _TOO_LONG},
     )
+
+
+# What happened with the picture: the few harms that fit, in the child's words.
+BLOCK_IMAGE_HARMS = (Harm.THREATENED, Harm.PICTURES_SHARED, Harm.ASKED_FOR_PICTURES, Harm.OTHER)
+_MD5 = re.compile(r"[0-9a-f]{32}")
+_SHA256_OR_PDQ = re.compile(r"[0-9a-f]{64}")
+_FILE_KEYS = {"kind", "md5", "sha256", "pdq", "quality"}
+_HASHES_BROKEN = _(
+    "Something went wrong with the codes made from your pictures. Nothing was sent. "
+    "Please pick your pictures again."
+)
+
+
+def files_from_json(text: str) -> list[FileHashes]:
+    """The hashes the page's script made, checked strictly; ValidationError for anything else."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValidationError(_HASHES_BROKEN, code="invalid") from None
+    if not isinstance(data, list):
+        raise ValidationError(_HASHES_BROKEN, code="invalid")
+    if not data:
+        raise ValidationError(_("Pick at least one picture or video first."), code="required")
+    if len(data) > BLOCK_IMAGE_MAX_FILES:
+        raise ValidationError(
+            _("You can send up to %(limit)d files at a time. Send the others after this."),
+            code="too_many",
+            params={"limit": BLOCK_IMAGE_MAX_FILES},
+        )
+    files: list[FileHashes] = []
+    for item in data:
+        if not isinstance(item, dict) or not set(item) <= _FILE_KEYS:
+            raise ValidationError(_HASHES_BROKEN, code="invalid")
+        kind, md5, sha256 = item.get("kind"), item.get("md5"), item.get("sha256")
+        pdq, quality = item.get("pdq"), item.get("quality")
+        if kind not in FileKind.values or not isinstance(md5, str) or not isinstance(sha256, str):
+            raise ValidationError(_HASHES_BROKEN, code="invalid")
+        if not _MD5.fullmatch(md5) or not _SHA256_OR_PDQ.fullmatch(sha256):
+            raise ValidationError(_HASHES_BROKEN, code="invalid")
+        if pdq is None and quality is None:
+            files.append(FileHashes(kind=kind, md5=md5, sha256=sha256))
+            continue
+        # PDQ describes pictures only, and always comes with its quality.
+        if kind != FileKind.IMAGE or not isinstance(pdq, str) or not _SHA256_OR_PDQ.fullmatch(pdq):
+            raise ValidationError(_HASHES_BROKEN, code="invalid")
+        if not isinstance(quality, int) or isinstance(quality, bool) or not 0 <= quality <= 100:
+            raise ValidationError(_HASHES_BROKEN, code="invalid")
+        files.append(FileHashes(kind=kind, md5=md5, sha256=sha256, pdq=pdq, quality=quality))
+    return files
+
+
+class BlockImageForm(KindForm):
+    """Only hashes and two optional answers: the pictures themselves are never part of this form."""
+
+    hashes = forms.CharField(
+        required=False,
+        max_length=BLOCK_IMAGE_MAX_FILES * 400,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": _HASHES_BROKEN},
+    )
+    harms = forms.MultipleChoiceField(
+        label=_("What happened? (you can skip this)"),
+        choices=[(harm.value, harm.label) for harm in BLOCK_IMAGE_HARMS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    contact_method = _contact_method_field()
+    contact = _contact_field(_("Only if it is safe for you. We will never tell anyone."))
+    form_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def clean_hashes(self) -> list[FileHashes]:
+        return files_from_json(self.cleaned_data.get("hashes") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_contact(self, data)
+        return data
+
+    def content(self) -> ReportContent:
+        data = self.cleaned_data
+        method = data.get("contact_method") or ContactMethod.NONE
+        return ReportContent(
+            about=About.ME,
+            safe_now="",
+            harms=list(data.get("harms") or []),
+            contact_method=method,
+            contact=(data.get("contact") or "").strip() if method != ContactMethod.NONE else "",
+        )
+
+    def file_hashes(self) -> list[FileHashes]:
+        files: list[FileHashes] = self.cleaned_data["hashes"]
+        return files

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from childshield.core.fields import EncryptedJSONField, EncryptedTextField
+from childshield.hashing.models import Algorithm
 
 
 class Channel(models.TextChoices):
@@ -16,6 +17,7 @@ class Channel(models.TextChoices):
     WALK_IN = "walk_in", _("In person")
     PLATFORM = "platform", _("Platform")
     PARTNER = "partner", _("Partner hotline")
+    BLOCK_IMAGE = "block_image", _("Block an image")
 
 
 class About(models.TextChoices):
@@ -201,3 +203,102 @@ class ReportMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} · {self.sender} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Blocking an image ------------------------------------------------------------------------------
+
+
+class FileKind(models.TextChoices):
+    IMAGE = "image", _("Picture")
+    VIDEO = "video", _("Video")
+
+
+class BlockedImageState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a hotline analyst")
+    ACCEPTED = "accepted", _("In the self-submitted bank")
+    REJECTED = "rejected", _("Not shared")
+
+
+class SelfSubmittedPolicy(models.Model):
+    """Whether a hotline shares the hashes children send at once, or only after an analyst's review."""
+
+    agency = models.OneToOneField(
+        "accounts.Agency",
+        verbose_name=_("hotline"),
+        on_delete=models.CASCADE,
+        related_name="self_submitted_policy",
+    )
+    share_at_once = models.BooleanField(
+        _("share at once"),
+        default=False,
+        help_text=_("Put children's hashes in the self-submitted bank without waiting for a review."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("self-submitted hash policy")
+        verbose_name_plural = _("self-submitted hash policies")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {'at once' if self.share_at_once else 'after review'}"
+
+
+class BlockedImage(models.Model):
+    """One hash of one file a child asked to block; the file itself never reached us."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="blocked_images")
+    file_number = models.PositiveSmallIntegerField(
+        _("file"), help_text=_("In the order the files were picked.")
+    )
+    kind = models.CharField(_("kind of file"), max_length=10, choices=FileKind.choices)
+    algorithm = models.CharField(_("algorithm"), max_length=10, choices=Algorithm.choices)
+    value = models.CharField(_("hash"), max_length=64)
+    quality = models.PositiveSmallIntegerField(_("PDQ quality"), null=True, blank=True)
+    hotline = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("hotline"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The hotline that decides; empty while the country has none."),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=BlockedImageState.choices, default=BlockedImageState.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        "accounts.Membership",
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    entry = models.ForeignKey(
+        "hashing.HashEntry",
+        verbose_name=_("bank entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hash to block")
+        verbose_name_plural = _("hashes to block")
+        ordering = ["created_at", "report_id", "file_number", "algorithm"]
+        indexes = [models.Index(fields=["state", "created_at"], name="intake_blocked_image_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "algorithm", "value"], name="intake_blocked_image_unique_per_report"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quality__isnull=True) | models.Q(quality__lte=100),
+                name="intake_blocked_image_quality_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.algorithm}:{self.value[:16]}…"

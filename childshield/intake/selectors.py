@@ -1,13 +1,25 @@
-"""Reads of reports: the helpline's queue and one report, each checked against the acting member."""
+"""Reads of reports (the helpline's queue, one report) and of hashes waiting for a hotline's review,
+each checked against the acting member."""
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from childshield.accounts.models import Membership
+from childshield.accounts.models import Agency, Membership
 from childshield.accounts.permissions import Scope
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.intake.models import Report, ReportMessage, ReportStatus, Screening
+from childshield.intake.models import (
+    BlockedImage,
+    BlockedImageState,
+    Report,
+    ReportMessage,
+    ReportStatus,
+    Screening,
+    SelfSubmittedPolicy,
+)
 from childshield.intake.permissions import IntakePerm, require
 
 
@@ -62,3 +74,98 @@ def report_get_by_reference(*, reference: str) -> Report | None:
 
 def report_thread(*, report: Report) -> list[ReportMessage]:
     return list(report.messages.select_related("author__user").order_by("created_at", "id"))
+
+
+# Hashes children sent to block a picture ---------------------------------------------------------
+
+
+def _blocked_images_visible(*, acting: Membership) -> QuerySet[BlockedImage]:
+    """The hotline's own, and those that arrived while its country had no hotline."""
+    scope = require(acting, IntakePerm.BLOCKED_IMAGES_REVIEW)
+    images = BlockedImage.objects.all()
+    if scope == Scope.ALL:
+        return images
+    return images.filter(
+        Q(hotline=acting.agency) | Q(hotline__isnull=True, report__country=acting.agency.country)
+    )
+
+
+@dataclass(frozen=True)
+class FileToReview:
+    """One file a child asked to block: its hashes, and what they said happened."""
+
+    report_id: int
+    file_number: int
+    kind: str
+    received: datetime
+    harms: list[str]
+    hashes: list[BlockedImage]
+
+    @property
+    def key(self) -> str:
+        return f"{self.report_id}-{self.file_number}"
+
+
+def blocked_files_waiting(*, acting: Membership, limit: int = 200) -> list[FileToReview]:
+    """Files waiting for a decision, oldest first; reading them is audited."""
+    rows = list(
+        _blocked_images_visible(acting=acting)
+        .filter(state=BlockedImageState.PENDING)
+        .select_related("report")
+        .order_by("created_at", "report_id", "file_number", "algorithm")[: limit * 3]
+    )
+    files: dict[tuple[int, int], FileToReview] = {}
+    for row in rows:
+        key = (row.report_id, row.file_number)
+        if key not in files:
+            files[key] = FileToReview(
+                report_id=row.report_id,
+                file_number=row.file_number,
+                kind=row.kind,
+                received=row.created_at,
+                harms=row.report.harm_labels(),
+                hashes=[],
+            )
+        files[key].hashes.append(row)
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="intake.BlockedImage",
+        reason=f"{len(files)} files to block listed for review",
+    )
+    return list(files.values())[:limit]
+
+
+def blocked_file_get_for_review(
+    *, acting: Membership, report_id: int, file_number: int
+) -> list[BlockedImage]:
+    """The waiting hashes of one file, for a decision; Http404 if there are none the member may see."""
+    images = list(
+        _blocked_images_visible(acting=acting)
+        .filter(report_id=report_id, file_number=file_number, state=BlockedImageState.PENDING)
+        .select_related("report")
+        .order_by("algorithm")
+    )
+    if not images:
+        raise Http404
+    return images
+
+
+def blocked_images_decided(*, acting: Membership, limit: int = 50) -> QuerySet[BlockedImage]:
+    """The latest decisions, for the analyst to see what was done."""
+    return (
+        _blocked_images_visible(acting=acting)
+        .exclude(state=BlockedImageState.PENDING)
+        .select_related("reviewed_by__user")
+        .order_by("-reviewed_at", "-pk")[:limit]
+    )
+
+
+def self_submitted_policy_for(*, agency: Agency) -> SelfSubmittedPolicy | None:
+    return SelfSubmittedPolicy.objects.filter(agency=agency).first()
+
+
+def blocked_images_shared(*, report: Report) -> bool:
+    """Whether a child's hashes are already in the bank, for the page that thanks them."""
+    return report.blocked_images.filter(state=BlockedImageState.ACCEPTED).exists()

@@ -1,6 +1,8 @@
-"""Every write about reports: sending one, opening its thread, and messages from either side."""
+"""Every write about reports: sending one, opening its thread, messages from either side, and the
+hashes a child sends to block a picture (with the hotline's review of them)."""
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache as cache_function
 
@@ -8,16 +10,26 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from childshield.accounts.models import Membership
+from childshield.accounts.models import Agency, AgencyKind, Membership
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core import crypto
 from childshield.core.errors import ApplicationError
+from childshield.hashing.models import PDQ_MIN_QUALITY, Algorithm
+from childshield.hashing.self_submitted import (
+    SelfSubmittedHash,
+    self_submitted_bank_ensure,
+    self_submitted_hashes_add,
+)
 from childshield.intake import rate_limits
 from childshield.intake.models import (
+    BlockedImage,
+    BlockedImageState,
     Channel,
     ContactMethod,
     Report,
@@ -25,6 +37,7 @@ from childshield.intake.models import (
     ReportStatus,
     SafeNow,
     Screening,
+    SelfSubmittedPolicy,
     Sender,
 )
 from childshield.intake.permissions import IntakePerm, require
@@ -273,3 +286,176 @@ def report_message_from_staff(*, acting: Membership, report: Report, body: str) 
         reason=f"reply to report {report.display_reference}",
     )
     return message
+
+
+# Blocking a picture ------------------------------------------------------------------------------
+
+# Files in one submission: a child blocking a set of pictures, not a list being uploaded.
+BLOCK_IMAGE_MAX_FILES = 20
+
+
+@dataclass(frozen=True)
+class FileHashes:
+    """What the child's browser made from one file: never the file itself."""
+
+    kind: str
+    md5: str
+    sha256: str
+    pdq: str = ""
+    quality: int | None = None
+
+    def hashes(self) -> list[tuple[str, str, int | None]]:
+        found: list[tuple[str, str, int | None]] = []
+        # A PDQ hash of a picture too plain to describe it would block other plain pictures.
+        if self.pdq and self.quality is not None and self.quality >= PDQ_MIN_QUALITY:
+            found.append((Algorithm.PDQ, self.pdq, self.quality))
+        found.append((Algorithm.MD5, self.md5, None))
+        found.append((Algorithm.SHA256, self.sha256, None))
+        return found
+
+
+def receiving_hotline(*, country: str) -> Agency | None:
+    """The hotline that decides on a country's self-submitted hashes: one with a policy first."""
+    return (
+        Agency.objects.filter(kind=AgencyKind.HOTLINE, country=country, is_active=True)
+        .annotate(has_policy=Exists(SelfSubmittedPolicy.objects.filter(agency=OuterRef("pk"))))
+        .order_by("-has_policy", "pk")
+        .first()
+    )
+
+
+def _bank_reference(report: Report) -> str:
+    # The database number, never the child's code: bank entries are seen by more people.
+    return f"self-submitted (intake report {report.pk})"
+
+
+def _accept(*, images: Sequence[BlockedImage], hotline: Agency, by: Membership | None) -> None:
+    bank = self_submitted_bank_ensure(agency=hotline)
+    entries = self_submitted_hashes_add(
+        bank=bank,
+        hashes=[SelfSubmittedHash(image.algorithm, image.value, image.quality) for image in images],
+        reference=_bank_reference(images[0].report),
+        by=by.user if by is not None else None,
+    )
+    now = timezone.now()
+    for image, entry in zip(images, entries, strict=True):
+        image.state = BlockedImageState.ACCEPTED
+        image.entry = entry
+        image.hotline = hotline
+        image.reviewed_by = by
+        image.reviewed_at = now
+        image.save(update_fields=["state", "entry", "hotline", "reviewed_by", "reviewed_at"])
+
+
+def blocked_images_submit(
+    *,
+    content: ReportContent,
+    files: Sequence[FileHashes],
+    idempotency_key: str,
+    screening: Screening = Screening.CLEAR,
+    language: str = "",
+) -> ReportReceipt:
+    """Open a report thread for a child who wants pictures blocked, and keep the files' hashes.
+
+    The hotline's policy says whether the hashes go into its self-submitted bank at once or wait
+    for an analyst. The same form sent twice makes one report and one set of hashes.
+    """
+    if not files:
+        raise ApplicationError(_("Pick at least one picture or video first."), code="empty")
+    if len(files) > BLOCK_IMAGE_MAX_FILES:
+        raise ApplicationError(
+            _("You can send up to %(limit)d files at a time. Send the others after this.")
+            % {"limit": BLOCK_IMAGE_MAX_FILES},
+            code="too_many",
+        )
+    with transaction.atomic():
+        receipt = report_submit(
+            content=content,
+            idempotency_key=idempotency_key,
+            screening=screening,
+            channel=Channel.BLOCK_IMAGE,
+            language=language,
+        )
+        if receipt.replayed:
+            return receipt
+        report = receipt.report
+        hotline = receiving_hotline(country=report.country)
+        seen: set[tuple[str, str]] = set()
+        images: list[BlockedImage] = []
+        for number, file in enumerate(files, start=1):
+            for algorithm, value, quality in file.hashes():
+                if (algorithm, value) in seen:
+                    continue
+                seen.add((algorithm, value))
+                images.append(
+                    BlockedImage.objects.create(
+                        report=report,
+                        file_number=number,
+                        kind=file.kind,
+                        algorithm=algorithm,
+                        value=value,
+                        quality=quality,
+                        hotline=hotline,
+                    )
+                )
+        audit.record(
+            action=AuditAction.CREATE,
+            obj=report,
+            reason=f"{len(files)} files to block, {len(images)} hashes",
+        )
+        policy = SelfSubmittedPolicy.objects.filter(agency=hotline).first() if hotline else None
+        if hotline is not None and policy is not None and policy.share_at_once:
+            _accept(images=images, hotline=hotline, by=None)
+    return receipt
+
+
+@transaction.atomic
+def blocked_images_decide(
+    *, acting: Membership, images: Sequence[BlockedImage], accept: bool
+) -> list[BlockedImage]:
+    """A hotline analyst puts a file's hashes in the self-submitted bank, or decides not to share them."""
+    require(acting, IntakePerm.BLOCKED_IMAGES_REVIEW)
+    if not images:
+        raise ApplicationError(_("Choose the hashes to decide on."), code="empty")
+    for image in images:
+        if image.state != BlockedImageState.PENDING:
+            raise ApplicationError(_("Someone already decided on these hashes."), code="already_decided")
+        if image.hotline_id not in (None, acting.agency_id) or image.report.country != acting.agency.country:
+            raise ApplicationError(_("These hashes belong to another hotline."), code="forbidden")
+    if accept:
+        _accept(images=images, hotline=acting.agency, by=acting)
+    else:
+        now = timezone.now()
+        for image in images:
+            image.state = BlockedImageState.REJECTED
+            image.hotline = acting.agency
+            image.reviewed_by = acting
+            image.reviewed_at = now
+            image.save(update_fields=["state", "hotline", "reviewed_by", "reviewed_at"])
+    for image in images:
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=acting.user,
+            agency=acting.agency,
+            obj=image,
+            reason="accepted into the self-submitted bank" if accept else "not shared",
+        )
+    return list(images)
+
+
+@transaction.atomic
+def self_submitted_policy_set(*, acting: Membership, share_at_once: bool) -> SelfSubmittedPolicy:
+    """A hotline lead says whether children's hashes are shared at once; waiting ones stay waiting."""
+    require(acting, IntakePerm.SELF_SUBMITTED_POLICY_SET)
+    policy, _created = SelfSubmittedPolicy.objects.get_or_create(agency=acting.agency)
+    policy.share_at_once = share_at_once
+    policy.save(update_fields=["share_at_once", "updated_at"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=policy,
+        reason="share at once" if share_at_once else "share after review",
+    )
+    return policy
+

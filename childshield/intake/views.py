@@ -27,6 +27,7 @@ from childshield.core.errors import ApplicationError
 from childshield.core.public import public_page
 from childshield.intake import rate_limits, selectors, services
 from childshield.intake.forms import (
+    BlockImageForm,
     ReporterMessageForm,
     ReportForm,
     StaffReplyForm,
@@ -37,6 +38,7 @@ from childshield.intake.forms import (
 )
 from childshield.intake.help_pages import HELP_PAGES, help_page_for
 from childshield.intake.models import Report, Screening
+from childshield.intake.permissions import IntakePerm, may
 from childshield.intake.tokens import (
     TokenState,
     form_token_check,
@@ -118,14 +120,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "right now. Please try again later, or call the helpline now. What you wrote is still here."
         )
     else:
-        rate_limits.hit(rate_limits.REPORTS_HARD, client)
-        in_burst = rate_limits.hit(rate_limits.REPORTS_SOFT, client) > rate_limits.REPORTS_SOFT.allowed
-        if form.is_honeypot_filled:
-            screening = Screening.AUTOMATED
-        elif in_burst:
-            screening = Screening.FLOOD
-        else:
-            screening = Screening.CLEAR
+        screening = _screening_for(client, honeypot=form.is_honeypot_filled)
         receipt = services.report_submit(
             content=form.content(),
             idempotency_key=token.key,
@@ -134,6 +129,15 @@ def report(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "intake/report_sent.html", {"receipt": receipt, "report": receipt.report})
     return render(request, "intake/report.html", {"form": form, "notice": notice})
+
+
+def _screening_for(client: str, *, honeypot: bool) -> Screening:
+    """Count one more report from this place, and the lane it waits in."""
+    rate_limits.hit(rate_limits.REPORTS_HARD, client)
+    in_burst = rate_limits.hit(rate_limits.REPORTS_SOFT, client) > rate_limits.REPORTS_SOFT.allowed
+    if honeypot:
+        return Screening.AUTOMATED
+    return Screening.FLOOD if in_burst else Screening.CLEAR
 
 
 def _thread_page(
@@ -239,6 +243,119 @@ def thread_updates(request: HttpRequest) -> HttpResponse:
         "intake/_thread_messages.html",
         {"report": report, "thread": selectors.report_thread(report=report)},
     )
+
+
+def _block_image_page(request: HttpRequest, form: BlockImageForm, *, notice: str = "") -> HttpResponse:
+    context = {"form": form, "notice": notice, "max_files": services.BLOCK_IMAGE_MAX_FILES}
+    return render(request, "intake/block_image.html", context)
+
+
+@public_page
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def block_image(request: HttpRequest) -> HttpResponse:
+    """Block a picture by its hashes: the page's script makes them on the phone and sends only them."""
+    if request.method == "GET":
+        form = BlockImageForm(initial={"form_token": form_token_issue()})
+        return _block_image_page(request, form)
+    if not _from_this_site(request):
+        return _refuse_other_site()
+    token = form_token_check(request.POST.get("form_token", ""))
+    form = BlockImageForm(request.POST)
+    client = rate_limits.client_key(request)
+    notice = ""
+    if token.state is not TokenState.FRESH:
+        form = BlockImageForm(_with_fresh_token(request.POST))
+        form.is_valid()
+        notice = _(
+            "This page was open for a long time, so we could not send it yet. "
+            "Check it and press “Send the codes” again."
+        )
+    elif not form.is_valid():
+        notice = _("Almost done! Please look at the parts marked below.")
+    elif rate_limits.exceeded(rate_limits.REPORTS_HARD, client):
+        notice = _(
+            "Very many reports were sent from this place in the last hour, so we cannot take this one "
+            "right now. Please try again later, or call the helpline now."
+        )
+    else:
+        try:
+            receipt = services.blocked_images_submit(
+                content=form.content(),
+                files=form.file_hashes(),
+                idempotency_key=token.key,
+                screening=_screening_for(client, honeypot=False),
+                language=get_language() or "",
+            )
+        except ApplicationError as error:
+            notice = str(error.message)
+        else:
+            context = {
+                "receipt": receipt,
+                "report": receipt.report,
+                "files": len(form.file_hashes()),
+                "shared_at_once": selectors.blocked_images_shared(report=receipt.report),
+            }
+            return render(request, "intake/block_image_sent.html", context)
+    if "hashes" in form.errors:
+        # The codes cannot be used: the child picks the pictures again.
+        data = request.POST.copy()
+        data["form_token"] = str(form.data.get("form_token", ""))
+        data["hashes"] = ""
+        form = BlockImageForm(data)
+        form.is_valid()
+    return _block_image_page(request, form, notice=notice)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def blocked_image_review(request: HttpRequest) -> HttpResponse:
+    """Hotline analysts decide which children's hashes go into the self-submitted bank."""
+    acting = request.membership  # type: ignore[attr-defined]
+    if request.method == "POST":
+        try:
+            report_id, file_number = (int(part) for part in request.POST.get("file", "").split("-", 1))
+        except ValueError:
+            raise Http404 from None
+        images = selectors.blocked_file_get_for_review(
+            acting=acting, report_id=report_id, file_number=file_number
+        )
+        accept = request.POST.get("decision") == "accept"
+        try:
+            services.blocked_images_decide(acting=acting, images=images, accept=accept)
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("The hashes are in the self-submitted bank.")
+                if accept
+                else _("The hashes will not be shared."),
+            )
+        return redirect("intake:blocked_image_review")
+    context = {
+        "files": selectors.blocked_files_waiting(acting=acting),
+        "decided": selectors.blocked_images_decided(acting=acting),
+        "policy": selectors.self_submitted_policy_for(agency=acting.agency),
+        "may_set_policy": may(acting, IntakePerm.SELF_SUBMITTED_POLICY_SET),
+    }
+    return render(request, "intake/blocked_image_review.html", context)
+
+
+@login_required
+@require_POST
+def self_submitted_policy(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    share_at_once = request.POST.get("share_at_once") == "yes"
+    services.self_submitted_policy_set(acting=acting, share_at_once=share_at_once)
+    messages.success(
+        request,
+        _("Children's hashes now go to platforms at once.")
+        if share_at_once
+        else _("Children's hashes now wait for an analyst's review."),
+    )
+    return redirect("intake:blocked_image_review")
 
 
 @public_page
