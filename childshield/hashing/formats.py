@@ -12,8 +12,16 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from childshield.hashing.models import HEX_LENGTH, PDQ_MIN_QUALITY, Algorithm, ImportFormat
+from childshield.hashing.video import (
+    InvalidFrameList,
+    VideoFrameHash,
+    canonical_frames,
+    parse_frame_line,
+    parse_frame_list,
+)
 
 _HEX = re.compile(r"[0-9a-f]+")
+_VIDEO_MARK = re.compile(r"#\s*video\b", re.IGNORECASE)
 
 # Signal type names in HMA / ThreatExchange files, and what childshield calls them.
 SIGNAL_TYPES = {
@@ -23,6 +31,7 @@ SIGNAL_TYPES = {
     "video_md5": Algorithm.MD5,
     "sha256": Algorithm.SHA256,
     "sha-256": Algorithm.SHA256,
+    "vpdq": Algorithm.VPDQ,
 }
 STOPNCII_TYPES = {"ImagePDQ": Algorithm.PDQ, "VideoMD5": Algorithm.MD5}
 STOPNCII_GONE = {"Withdrawn", "Deleted"}
@@ -36,7 +45,7 @@ def normalise_value(algorithm: str, value: str) -> str:
     """The value in lower-case hex, or InvalidHash."""
     if algorithm not in HEX_LENGTH:
         if algorithm == Algorithm.VPDQ:
-            raise InvalidHash(_("vPDQ video hashes are not matched yet."))
+            raise InvalidHash(_("A vPDQ hash is a list of frame hashes: send the frames, not one value."))
         raise InvalidHash(_("Unknown algorithm “%(algorithm)s”.") % {"algorithm": algorithm[:20]})
     value = value.strip().lower()
     expected = HEX_LENGTH[Algorithm(algorithm)]
@@ -68,6 +77,12 @@ class ParsedHash:
     algorithm: str
     value: str
     quality: int | None = None
+    frames: str = ""  # vPDQ: the canonical frame list, whose SHA-256 is `value`
+
+
+def video_hash_entry(line: int, frames: list[VideoFrameHash]) -> ParsedHash:
+    text, digest = canonical_frames(frames)
+    return ParsedHash(line, Algorithm.VPDQ, digest, None, text)
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,8 @@ def parse_list(text: str, fmt: str) -> ParsedList:
     """Every hash in a list, or the errors of every bad line (by number, from 1)."""
     if fmt == ImportFormat.STOPNCII:
         return _parse_stopncii(text)
+    if fmt == ImportFormat.VPDQ:
+        return _parse_vpdq(text)
     hashes: list[ParsedHash] = []
     errors: list[LineError] = []
     lines = text.splitlines()
@@ -124,9 +141,69 @@ def _parse_signal_line(number: int, line: str, delimiter: str) -> ParsedHash | N
     if kind not in SIGNAL_TYPES:
         raise InvalidHash(_("Unknown signal type “%(kind)s”.") % {"kind": cells[0][:30]})
     algorithm = SIGNAL_TYPES[kind]
+    if algorithm == Algorithm.VPDQ:
+        return video_hash_entry(number, _hma_vpdq_frames(cells[1]))
     quality = _quality(cells[2]) if len(cells) > 2 and cells[2] else None
     check_quality(algorithm, quality)
     return ParsedHash(number, algorithm, normalise_value(algorithm, cells[1]), quality)
+
+
+def _hma_vpdq_frames(signal: str) -> list[VideoFrameHash]:
+    """HMA's vPDQ signal: a JSON list of "hash,quality,timestamp" strings, frames in order."""
+    try:
+        listed = json.loads(signal)
+    except json.JSONDecodeError:
+        raise InvalidHash(_("A vpdq signal is a JSON list of “hash,quality,timestamp” strings.")) from None
+    if not isinstance(listed, list) or not listed or not all(isinstance(item, str) for item in listed):
+        raise InvalidHash(_("A vpdq signal is a JSON list of “hash,quality,timestamp” strings."))
+    frames = []
+    for number, item in enumerate(listed):
+        cells = item.split(",")
+        if len(cells) != 3:
+            raise InvalidHash(_("A vpdq signal is a JSON list of “hash,quality,timestamp” strings."))
+        pdq, quality, timestamp = cells
+        try:
+            frames.append(parse_frame_line(f"{number},{quality},{pdq},{timestamp}"))
+        except InvalidFrameList as error:
+            raise InvalidHash(error.message) from None
+    return frames
+
+
+def hma_vpdq_signal(frames: list[VideoFrameHash]) -> str:
+    return json.dumps([f"{frame.pdq},{frame.quality},{frame.timestamp:.3f}" for frame in frames])
+
+
+def _parse_vpdq(text: str) -> ParsedList:
+    """Frame lists in the reference's format; a line "# video" (and any label) starts each video.
+
+    A file without such a line is one video, exactly as vPDQ's tools write it. Other lines that
+    start with "#" are comments.
+    """
+    hashes: list[ParsedHash] = []
+    errors: list[LineError] = []
+    lines = text.splitlines()
+    blocks: list[tuple[int, list[VideoFrameHash], bool]] = [(0, [], False)]  # (marker line, frames, bad)
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if _VIDEO_MARK.match(line):
+            blocks.append((number, [], False))
+        elif line and not line.startswith("#"):
+            try:
+                blocks[-1][1].append(parse_frame_line(line, number))
+            except InvalidFrameList as error:
+                errors.append(LineError(number, error.message))
+                blocks[-1] = (blocks[-1][0], blocks[-1][1], True)
+    for marker, frames, bad in blocks:
+        if frames and not bad:
+            hashes.append(video_hash_entry(marker or 1, frames))
+        elif marker and not frames and not bad:
+            errors.append(LineError(marker, _("This video has no frames.")))
+    return ParsedList(hashes, errors, len(lines))
+
+
+def write_vpdq_list(videos: Iterable[tuple[str, str]]) -> str:
+    """Videos (value, frame list) as "# video <value>" blocks that `parse_list` reads back."""
+    return "".join(f"# video {value}\n{frames}" for value, frames in videos)
 
 
 def _quality(text: str) -> int:
@@ -184,13 +261,15 @@ def _parse_stopncii(text: str) -> ParsedList:
     return ParsedList(hashes, errors, len(records))
 
 
-def write_list(entries: Iterable[tuple[str, str, int | None]], fmt: str) -> str:
-    """Entries (algorithm, value, quality) in a format `parse_list` reads back."""
+def write_list(entries: Iterable[tuple[str, str, int | None, str | None]], fmt: str) -> str:
+    """Entries (algorithm, value, quality, vPDQ frame list or None) in a format `parse_list` reads back."""
     out = io.StringIO()
     if fmt == ImportFormat.SIGNALS:
-        writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, quotechar=None)
         writer.writerow(["signal_type", "signal", "quality"])
-        for algorithm, value, quality in entries:
+        for algorithm, value, quality, frames in entries:
+            if algorithm == Algorithm.VPDQ:
+                value = hma_vpdq_signal(parse_frame_list(frames or ""))
             writer.writerow([algorithm, value, "" if quality is None else quality])
     elif fmt in {ImportFormat.MD5_LIST, ImportFormat.SHA256_LIST}:
         wanted = Algorithm.MD5 if fmt == ImportFormat.MD5_LIST else Algorithm.SHA256
@@ -199,12 +278,20 @@ def write_list(entries: Iterable[tuple[str, str, int | None]], fmt: str) -> str:
                 out.write(entry[1] + "\n")
     elif fmt == ImportFormat.STOPNCII:
         names: dict[str, str] = {algorithm: name for name, algorithm in STOPNCII_TYPES.items()}
-        for algorithm, value, quality in entries:
+        for algorithm, value, quality, _frames in entries:
             if algorithm in names:
                 record: dict[str, object] = {"signalType": names[algorithm], "hashValue": value}
                 if quality is not None:
                     record["quality"] = quality
                 out.write(json.dumps(record) + "\n")
+    elif fmt == ImportFormat.VPDQ:
+        out.write(
+            write_vpdq_list(
+                (value, frames or "")
+                for algorithm, value, _q, frames in entries
+                if algorithm == Algorithm.VPDQ
+            )
+        )
     else:
         raise ValueError(fmt)
     return out.getvalue()

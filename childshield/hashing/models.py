@@ -14,7 +14,8 @@ class Algorithm(models.TextChoices):
     VPDQ = "vpdq", _("vPDQ (video, perceptual)")
 
 
-# Hex digits in a value of each algorithm (vPDQ is not matched yet).
+# Hex digits in a value of each algorithm. A vPDQ entry's value is the SHA-256 of its frame list
+# (VideoHash.frames), never typed in as such.
 HEX_LENGTH = {Algorithm.PDQ: 64, Algorithm.MD5: 32, Algorithm.SHA256: 64}
 PDQ_MIN_QUALITY = 50
 
@@ -96,6 +97,26 @@ class HashEntry(models.Model):
         return self.removed_at is not None
 
 
+class VideoHash(models.Model):
+    """The frames of a vPDQ entry, whose value is the SHA-256 of `frames`.
+
+    `frames` is the reference's text, one "frame_number,quality,hash,timestamp" line per frame,
+    without frames that repeat the hash of the frame before (a still scene).
+    """
+
+    entry = models.OneToOneField(HashEntry, on_delete=models.PROTECT, primary_key=True, related_name="video")
+    frames = models.TextField(_("frame hashes"))
+    frame_count = models.PositiveIntegerField(_("frames"))
+    duration = models.FloatField(_("seconds"), help_text=_("The timestamp of the last frame hashed."))
+
+    class Meta:
+        verbose_name = _("video hash")
+        verbose_name_plural = _("video hashes")
+
+    def __str__(self) -> str:
+        return f"vpdq {self.entry_id}: {self.frame_count} frames"
+
+
 class ChangeKind(models.TextChoices):
     ADDED = "added", _("Added")
     REMOVED = "removed", _("Removed")
@@ -124,6 +145,7 @@ class ImportFormat(models.TextChoices):
     MD5_LIST = "md5_list", _("Plain list of MD5 hashes")
     SHA256_LIST = "sha256_list", _("Plain list of SHA-256 hashes")
     STOPNCII = "stopncii", _("StopNCII-style PDQ entries (hash and quality)")
+    VPDQ = "vpdq", _("vPDQ frame lists (frame_number,quality,hash,timestamp), one video per “# video” block")
 
 
 class ImportStatus(models.TextChoices):

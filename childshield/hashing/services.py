@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from childshield.core.errors import ApplicationError
 from childshield.hashing import tasks
 from childshield.hashing.formats import InvalidHash, check_quality, normalise_value, parse_list
 from childshield.hashing.index import hamming, hashes_from_hex
-from childshield.hashing.matching import match_index
+from childshield.hashing.matching import match_index, video_index
 from childshield.hashing.models import (
     PDQ_MIN_QUALITY,
     Algorithm,
@@ -36,8 +37,10 @@ from childshield.hashing.models import (
     MatchChannel,
     MatchRecord,
     SharingPolicy,
+    VideoHash,
 )
 from childshield.hashing.permissions import HashPerm, require_hash
+from childshield.hashing.video import VideoFrameHash, canonical_frames, frame_words, is_video_match
 
 
 def _require_bank(actor: Membership, bank: HashBank, perm: HashPerm) -> None:
@@ -86,9 +89,17 @@ def bank_set_enabled(*, actor: Membership, bank: HashBank, enabled: bool) -> Has
 
 
 def _add_entries(
-    *, actor: Membership, bank: HashBank, hashes: Sequence[tuple[str, str, int | None]], reference: str
+    *,
+    actor: Membership,
+    bank: HashBank,
+    hashes: Sequence[tuple[str, str, int | None]],
+    reference: str,
+    videos: Mapping[str, str] | None = None,
 ) -> tuple[int, int]:
-    """Add (algorithm, value, quality) hashes not yet live in the bank; returns (added, already there)."""
+    """Add (algorithm, value, quality) hashes not yet live in the bank; returns (added, already there).
+
+    `videos` gives the frame list of each vPDQ value (whose SHA-256 the value is).
+    """
     live = set(
         HashEntry.objects.filter(
             bank=bank, removed_at__isnull=True, value__in=[value for _a, value, _q in hashes]
@@ -112,6 +123,19 @@ def _add_entries(
     entries = HashEntry.objects.bulk_create(fresh.values(), batch_size=2000)
     if not all(entry.pk for entry in entries):  # databases that do not return keys on bulk insert
         entries = list(HashEntry.objects.filter(bank=bank, added_at=now, removed_at__isnull=True))
+    VideoHash.objects.bulk_create(
+        [
+            VideoHash(
+                entry=entry,
+                frames=(videos or {})[entry.value],
+                frame_count=(videos or {})[entry.value].count("\n"),
+                duration=float((videos or {})[entry.value].rstrip("\n").rpartition(",")[2]),
+            )
+            for entry in entries
+            if entry.algorithm == Algorithm.VPDQ
+        ],
+        batch_size=500,
+    )
     HashChange.objects.bulk_create(
         [
             HashChange(bank=bank, entry=entry, kind=ChangeKind.ADDED, at=now, by=actor.user)
@@ -146,6 +170,29 @@ def entry_add(
     if not added:
         raise ApplicationError(_("This hash is already in the bank."), code="duplicate")
     entry = HashEntry.objects.get(bank=bank, algorithm=algorithm, value=value, removed_at__isnull=True)
+    audit.record(action=AuditAction.CREATE, actor=actor.user, agency=actor.agency, obj=entry)
+    return entry
+
+
+@transaction.atomic
+def video_entry_add(
+    *, actor: Membership, bank: HashBank, frames: Sequence[VideoFrameHash], source_reference: str = ""
+) -> HashEntry:
+    """Add a video's vPDQ hash; its value is the SHA-256 of its frame list, so a repeat is refused."""
+    _require_bank(actor, bank, HashPerm.BANKS_MANAGE)
+    if not frames:
+        raise ApplicationError(_("The video has no frame hashes."), code="invalid_hash")
+    text, value = canonical_frames(frames)
+    added, _present = _add_entries(
+        actor=actor,
+        bank=bank,
+        hashes=[(Algorithm.VPDQ, value, None)],
+        reference=source_reference,
+        videos={value: text},
+    )
+    if not added:
+        raise ApplicationError(_("This video is already in the bank."), code="duplicate")
+    entry = HashEntry.objects.get(bank=bank, algorithm=Algorithm.VPDQ, value=value, removed_at__isnull=True)
     audit.record(action=AuditAction.CREATE, actor=actor.user, agency=actor.agency, obj=entry)
     return entry
 
@@ -192,6 +239,7 @@ def list_import(
             bank=bank,
             hashes=[(h.algorithm, h.value, h.quality) for h in parsed.hashes],
             reference=_("import of %(name)s") % {"name": filename[:150] or fmt},
+            videos={h.value: h.frames for h in parsed.hashes if h.algorithm == Algorithm.VPDQ},
         )
     record.save()
     audit.record(
@@ -210,7 +258,7 @@ def list_export(*, actor: Membership, bank: HashBank, fmt: ImportFormat | str) -
 
     _require_bank(actor, bank, HashPerm.BANKS_MANAGE)
     entries = HashEntry.objects.filter(bank=bank, removed_at__isnull=True).order_by("pk")
-    text = write_list(entries.values_list("algorithm", "value", "quality").iterator(), fmt)
+    text = write_list(entries.values_list("algorithm", "value", "quality", "video__frames").iterator(), fmt)
     audit.record(action=AuditAction.EXPORT, actor=actor.user, agency=actor.agency, obj=bank, reason=str(fmt))
     return text
 
@@ -266,6 +314,11 @@ class HashQuery:
     algorithm: str
     value: str
     quality: int | None = None
+    frames: tuple[VideoFrameHash, ...] = ()  # vPDQ: the video's frames; `value` is then worked out
+
+
+def video_query(frames: Sequence[VideoFrameHash]) -> HashQuery:
+    return HashQuery(Algorithm.VPDQ, canonical_frames(frames)[1], None, tuple(frames))
 
 
 @dataclass(frozen=True)
@@ -274,6 +327,9 @@ class EntryMatch:
     bank_id: int
     bank_name: str
     distance: int
+    # vPDQ: the share of the query's unique good frames found in the entry, and the other way
+    query_percent: float | None = None
+    target_percent: float | None = None
 
 
 @dataclass(frozen=True)
@@ -296,9 +352,21 @@ def match(
 
     MD5 and SHA-256 match exactly, through the database's index; PDQ matches every entry within
     the index's radius (31 bits), with its distance. PDQ hashes of quality under 50 are not looked up.
+    A video (vPDQ) matches an entry when the shares of frames found each way reach vPDQ's
+    thresholds (settings HASHING_VPDQ_QUERY_MATCH_PERCENT and _TARGET_, 80% and 0% as in HMA);
+    a video without a frame of quality 50 is not looked up.
     """
     normalised: list[HashQuery] = []
     for number, query in enumerate(queries):
+        if query.algorithm == Algorithm.VPDQ:
+            if not query.frames:
+                raise ApplicationError(
+                    _("A vPDQ hash is a list of frame hashes: send the frames, not one value."),
+                    code="invalid_hash",
+                    extra={"index": number},
+                )
+            normalised.append(video_query(query.frames))
+            continue
         try:
             value = normalise_value(query.algorithm, query.value)
             if query.quality is not None and not 0 <= query.quality <= 100:
@@ -312,7 +380,7 @@ def match(
     )
     found: dict[int, list[EntryMatch]] = {number: [] for number in range(len(normalised))}
 
-    exact = [(n, q) for n, q in enumerate(normalised) if q.algorithm != Algorithm.PDQ]
+    exact = [(n, q) for n, q in enumerate(normalised) if q.algorithm not in {Algorithm.PDQ, Algorithm.VPDQ}]
     for algorithm in {q.algorithm for _n, q in exact}:
         wanted = {q.value for _n, q in exact if q.algorithm == algorithm}
         hits: dict[str, list[EntryMatch]] = {}
@@ -350,8 +418,16 @@ def match(
                 if distance <= index.radius:
                     found[number].append(EntryMatch(entry_id, bank_id, bank_name, distance))
 
-    results: list[QueryResult] = []
     low = {n for n, q in enumerate(normalised) if q.algorithm == Algorithm.PDQ} - {n for n, _q in perceptual}
+    for number, query in enumerate(normalised):
+        if query.algorithm == Algorithm.VPDQ:
+            words = frame_words(query.frames)
+            if not len(words):
+                low.add(number)
+            elif bank_ids:
+                found[number] = _video_matches(words, live)
+
+    results: list[QueryResult] = []
     for number, query in enumerate(normalised):
         matches = sorted(found[number], key=lambda m: (m.distance, m.entry_id))
         status = "low_quality" if number in low else ("matched" if matches else "no_match")
@@ -364,9 +440,7 @@ def match(
                 algorithm=result.algorithm,
                 value=result.value,
                 matched=bool(result.matches),
-                result=[
-                    {"entry": m.entry_id, "bank": m.bank_id, "distance": m.distance} for m in result.matches
-                ],
+                result=[_match_summary(m) for m in result.matches],
             )
             for result in results
         ]
@@ -378,6 +452,33 @@ def match(
         reason=f"{channel}: {len(results)} hashes, {sum(bool(r.matches) for r in results)} matched",
     )
     return results
+
+
+def _video_matches(words: np.ndarray, live: QuerySet[HashEntry]) -> list[EntryMatch]:
+    hits = {
+        hit.entry_id: hit
+        for hit in video_index().search(words)
+        if is_video_match(hit.query_percent, hit.target_percent)
+    }
+    rows = live.filter(algorithm=Algorithm.VPDQ, pk__in=list(hits)).values_list("pk", "bank_id", "bank__name")
+    return [
+        EntryMatch(
+            pk,
+            bank_id,
+            bank_name,
+            hits[pk].distance,
+            round(hits[pk].query_percent, 2),
+            round(hits[pk].target_percent, 2),
+        )
+        for pk, bank_id, bank_name in rows
+    ]
+
+
+def _match_summary(match: EntryMatch) -> dict[str, object]:
+    summary: dict[str, object] = {"entry": match.entry_id, "bank": match.bank_id, "distance": match.distance}
+    if match.query_percent is not None:
+        summary.update(query_percent=match.query_percent, target_percent=match.target_percent)
+    return summary
 
 
 def pdq_distance(a: str, b: str) -> int:

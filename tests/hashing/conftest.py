@@ -83,3 +83,45 @@ def synthetic_image(seed=0, size=(320, 240), fmt="PNG"):
     out = io.BytesIO()
     image.save(out, fmt)
     return out.getvalue()
+
+
+def synthetic_scene(seed, second, offset, size=(320, 240)):
+    """A picture for one second of a synthetic video: a gradient, noise and coloured boxes that drift."""
+    rng = np.random.default_rng(seed * 1000 + second)
+    width, height = size
+    gradient = np.linspace(0, 200, width)[None, :, None] * np.ones((height, 1, 3))
+    noise = rng.integers(0, 40, size=(height, width, 3))
+    image = Image.fromarray(np.clip(gradient + noise, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    for _ in range(5):
+        x, y = int(rng.integers(0, width - 60)), int(rng.integers(0, height - 60))
+        colour = tuple(int(c) for c in rng.integers(0, 256, size=3))
+        dx = int(offset * 10)
+        draw.rectangle(
+            [x + dx, y, x + dx + int(rng.integers(20, 60)), y + int(rng.integers(20, 60))], fill=colour
+        )
+    return image
+
+
+def synthetic_video(
+    seed=0, size=(160, 120), seconds=6, fps=10, codec="libx264", fmt="mp4", bit_rate=None, start_second=0
+):
+    """A video made up of a new synthetic scene every second, encoded in memory with PyAV."""
+    import av
+
+    width, height = size
+    out = io.BytesIO()
+    with av.open(out, mode="w", format=fmt) as container:
+        stream = container.add_stream(codec, rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        if bit_rate:
+            stream.bit_rate = bit_rate
+        for number in range(start_second * fps, (start_second + seconds) * fps):
+            second, offset = divmod(number, fps)
+            picture = synthetic_scene(seed, second, offset / fps).resize((width, height))
+            frame = av.VideoFrame.from_ndarray(np.asarray(picture), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out.getvalue()

@@ -7,6 +7,7 @@ import pytest
 
 from childshield.hashing import services
 from childshield.hashing.models import HashEntry, HashImport, ImportFormat, ImportStatus
+from childshield.hashing.video import VideoFrameHash, format_frame_list
 
 from .conftest import random_pdq
 
@@ -14,6 +15,11 @@ RNG = np.random.default_rng(11)
 PDQ_A, PDQ_B = random_pdq(RNG), random_pdq(RNG)
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+VIDEO_FRAMES = [
+    VideoFrameHash(0, 90, random_pdq(RNG), 0.0),
+    VideoFrameHash(30, 40, random_pdq(RNG), 1.0),
+    VideoFrameHash(60, 100, random_pdq(RNG), 2.002),
+]
 
 
 def do_import(analyst, bank, text, fmt, filename="list.txt"):
@@ -92,6 +98,7 @@ def test_stopncii_json_lines_name_bad_records_by_line(analyst, bank):
 @pytest.mark.parametrize("fmt", list(ImportFormat))
 def test_an_export_reads_back_as_the_same_hashes(analyst, bank, other_hotline, lead, fmt):
     do_import(analyst, bank, f"pdq,{PDQ_A},88\nmd5,{MD5}\nsha256,{SHA}\n", ImportFormat.SIGNALS)
+    video = services.video_entry_add(actor=analyst, bank=bank, frames=VIDEO_FRAMES)
     removed = services.entry_add(actor=analyst, bank=bank, algorithm="pdq", value=PDQ_B)
     services.entry_remove(actor=analyst, entry=removed, reason="mistake")
     text = services.list_export(actor=analyst, bank=bank, fmt=fmt)
@@ -99,11 +106,44 @@ def test_an_export_reads_back_as_the_same_hashes(analyst, bank, other_hotline, l
     record = do_import(lead, copy, text, fmt)
     assert record.status == ImportStatus.IMPORTED, record.errors
     exported = set(HashEntry.objects.filter(bank=copy).values_list("algorithm", "value", "quality"))
-    every = {("pdq", PDQ_A, 88), ("md5", MD5, None), ("sha256", SHA, None)}
+    every = {("pdq", PDQ_A, 88), ("md5", MD5, None), ("sha256", SHA, None), ("vpdq", video.value, None)}
     wanted = {
         ImportFormat.SIGNALS: every,
         ImportFormat.MD5_LIST: {("md5", MD5, None)},
         ImportFormat.SHA256_LIST: {("sha256", SHA, None)},
         ImportFormat.STOPNCII: {("pdq", PDQ_A, 88), ("md5", MD5, None)},
+        ImportFormat.VPDQ: {("vpdq", video.value, None)},
     }[fmt]
     assert exported == wanted
+    if fmt == ImportFormat.VPDQ:
+        assert HashEntry.objects.get(bank=copy, algorithm="vpdq").video.frames == video.video.frames
+
+
+def test_vpdq_lists_hold_one_video_per_block_or_one_per_file(analyst, bank):
+    one = format_frame_list(VIDEO_FRAMES)
+    record = do_import(analyst, bank, one, ImportFormat.VPDQ)
+    assert (record.status, record.added) == (ImportStatus.IMPORTED, 1)
+    entry = HashEntry.objects.get(bank=bank, algorithm="vpdq")
+    assert entry.video.frames == one
+    assert (entry.video.frame_count, entry.video.duration) == (3, 2.002)
+    second = format_frame_list([VideoFrameHash(0, 80, random_pdq(RNG), 0.0)])
+    record = do_import(analyst, bank, f"# video first\n{one}\n# a comment\n# video second\n{second}", "vpdq")
+    assert (record.status, record.added, record.already_present) == (ImportStatus.IMPORTED, 1, 1)
+
+
+def test_a_bad_vpdq_line_rejects_the_whole_list_by_line_number(analyst, bank):
+    good = format_frame_list(VIDEO_FRAMES)
+    text = f"# video a\n{good}# video b\n0,100,nothex,0.000\n# video c\n"
+    record = do_import(analyst, bank, text, ImportFormat.VPDQ)
+    assert record.status == ImportStatus.REJECTED
+    assert [error["line"] for error in record.errors] == [6, 7]
+    assert not HashEntry.objects.filter(bank=bank).exists()
+
+
+def test_hma_vpdq_signals_are_read_from_signal_files(analyst, bank):
+    signal = json.dumps([f"{f.pdq},{f.quality},{f.timestamp}" for f in VIDEO_FRAMES])
+    record = do_import(analyst, bank, f"signal_type\tsignal\nvpdq\t{signal}\n", ImportFormat.SIGNALS)
+    assert record.status == ImportStatus.IMPORTED, record.errors
+    entry = HashEntry.objects.get(bank=bank, algorithm="vpdq")
+    assert entry.value == services.video_query(VIDEO_FRAMES).value
+    assert [line.split(",")[0] for line in entry.video.frames.splitlines()] == ["0", "1", "2"]
