@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
 from childshield.helpline.models import (
+    RULE_LANGUAGE_CHOICES,
+    SIGNAL_CHOICES,
     Action,
     AgeBand,
     CallerType,
@@ -145,3 +147,56 @@ class ReplyForm(forms.Form):
         error_messages={"required": _("Write your reply first.")},
     )
     once = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class TriageRuleForm(forms.Form):
+    signal = forms.ChoiceField(label=_("Signal"), choices=SIGNAL_CHOICES)
+    language = forms.ChoiceField(label=_("Language"), choices=RULE_LANGUAGE_CHOICES)
+    phrases = forms.CharField(
+        label=_("Words and phrases"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "One a line. Capitals and Vietnamese accents do not matter: “muon chet” also finds “muốn chết”."
+        ),
+        error_messages={"required": _("Write at least one word or phrase, one a line.")},
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    note = forms.CharField(label=_("Why this change"), required=False, max_length=300)
+    sample = forms.CharField(
+        label=_("Test on a sample text"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        help_text=_("Made-up words only. The sample is not saved."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def phrase_list(self) -> list[str]:
+        return [line for line in self.cleaned_data["phrases"].splitlines() if line.strip()]
+
+
+class ReplyTemplateForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Short code"),
+        max_length=60,
+        help_text=_("Letters, digits and dashes; it cannot change later."),
+    )
+    title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=200)
+    body_vi = forms.CharField(label=_("Text (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 4}))
+    title_km = forms.CharField(label=_("Title (Khmer)"), max_length=200)
+    body_km = forms.CharField(label=_("Text (Khmer)"), widget=forms.Textarea(attrs={"rows": 4}))
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200)
+    body_en = forms.CharField(
+        label=_("Text (English)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Plain, warm words a 10-year-old understands. Never blame the child."),
+    )
+    position = forms.IntegerField(label=_("Position in the list"), min_value=0, initial=0)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True
+            self.fields["code"].required = False

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from childshield.core.fields import EncryptedJSONField, EncryptedTextField
+from childshield.helpline.triage import RULE_LANGUAGES, SIGNAL_LABELS
 
 
 class QueueClaim(models.Model):
@@ -231,3 +232,120 @@ class ReportTriage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} · {','.join(self.signals) or '-'}"
+
+
+SIGNAL_CHOICES = [(str(signal), label) for signal, label in SIGNAL_LABELS.items()]
+LANGUAGE_LABELS = {"vi": _("Vietnamese"), "km": _("Khmer"), "en": _("English")}
+RULE_LANGUAGE_CHOICES = [(code, LANGUAGE_LABELS[code]) for code in RULE_LANGUAGES]
+
+
+class TriageRule(models.Model):
+    """Words in one language that raise one signal; edited by helpline supervisors, every change kept."""
+
+    signal = models.CharField(_("signal"), max_length=30, choices=SIGNAL_CHOICES)
+    language = models.CharField(_("language"), max_length=5, choices=RULE_LANGUAGE_CHOICES)
+    phrases = models.JSONField(_("words and phrases"), default=list)
+    is_active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("triage rule")
+        verbose_name_plural = _("triage rules")
+        ordering = ["signal", "language", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_signal_display()} · {self.language} · v{self.version}"
+
+
+class TriageRuleVersion(models.Model):
+    """A rule as it was after one change. Never edited; the highest id is the version of the rule set."""
+
+    rule = models.ForeignKey(TriageRule, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    signal = models.CharField(_("signal"), max_length=30, choices=SIGNAL_CHOICES)
+    language = models.CharField(_("language"), max_length=5, choices=RULE_LANGUAGE_CHOICES)
+    phrases = models.JSONField(_("words and phrases"), default=list)
+    is_active = models.BooleanField(_("in use"), default=True)
+    note = models.CharField(_("why"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        "accounts.Membership",
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("triage rule version")
+        verbose_name_plural = _("triage rule versions")
+        ordering = ["rule", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "version"], name="helpline_triage_rule_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} v{self.version}"
+
+
+class ReplyTemplate(models.Model):
+    """A saved reply to people who reported, in Vietnamese, Khmer and English; blame-free words."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title_vi = models.CharField(_("title (Vietnamese)"), max_length=200)
+    title_km = models.CharField(_("title (Khmer)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    body_vi = models.TextField(_("text (Vietnamese)"))
+    body_km = models.TextField(_("text (Khmer)"))
+    body_en = models.TextField(_("text (English)"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def title(self, language: str) -> str:
+        return str(getattr(self, f"title_{language[:2]}", "") or self.title_en)
+
+    def body(self, language: str) -> str:
+        return str(getattr(self, f"body_{language[:2]}", "") or self.body_en)
+
+
+class ReplyTemplateVersion(models.Model):
+    """A saved reply as it was after one change: titles and texts per language. Never edited."""
+
+    template = models.ForeignKey(ReplyTemplate, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("titles and texts"), default=dict)
+    is_active = models.BooleanField(_("in use"), default=True)
+    changed_by = models.ForeignKey(
+        "accounts.Membership",
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply template version")
+        verbose_name_plural = _("reply template versions")
+        ordering = ["template", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "version"], name="helpline_reply_template_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_id} v{self.version}"

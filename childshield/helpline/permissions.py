@@ -24,6 +24,8 @@ class HelplinePerm(StrEnum):
     CONTACT_VIEW = "helpline.view_contact"
     # Download the helpline's figures (CHI format, small cells suppressed).
     FIGURES_EXPORT = "helpline.export_figures"
+    # Edit the triage rules and the saved replies (data shared by the helplines, every change kept).
+    RULES_MANAGE = "helpline.manage_rules"
 
 
 _COUNSELLOR: dict[HelplinePerm, Scope] = {
@@ -41,6 +43,7 @@ HELPLINE_GRANTS: dict[Role, dict[HelplinePerm, Scope]] = {
         HelplinePerm.QUEUE_ALERTS: Scope.AGENCY,
         HelplinePerm.CONTACT_VIEW: Scope.AGENCY,
         HelplinePerm.FIGURES_EXPORT: Scope.AGENCY,
+        HelplinePerm.RULES_MANAGE: Scope.ALL,
     },
 }
 

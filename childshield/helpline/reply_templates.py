@@ -1,7 +1,7 @@
-"""Saved replies to people who reported, in Vietnamese, Khmer and English, shipped as data.
+"""The saved replies shipped with childshield (data/reply_templates.json), in Vietnamese, Khmer and English.
 
-They are written for children and free of blame (data/reply_templates.json); a counsellor picks one,
-changes what fits the child, and sends it.
+They are loaded into `ReplyTemplate` rows by a migration; supervisors then edit them as data. This
+module only reads the shipped file: for tests and for a database emptied since migrating.
 """
 
 import json
@@ -14,7 +14,7 @@ LANGUAGES = ("vi", "km", "en")
 
 
 @dataclass(frozen=True)
-class ReplyTemplate:
+class ShippedReply:
     code: str
     titles: dict[str, str]
     bodies: dict[str, str]
@@ -27,13 +27,9 @@ class ReplyTemplate:
 
 
 @cache
-def reply_templates() -> tuple[ReplyTemplate, ...]:
+def reply_templates() -> tuple[ShippedReply, ...]:
     data = json.loads(TEMPLATES_FILE.read_text(encoding="utf-8"))
     return tuple(
-        ReplyTemplate(code=entry["code"], titles=dict(entry["title"]), bodies=dict(entry["body"]))
+        ShippedReply(code=entry["code"], titles=dict(entry["title"]), bodies=dict(entry["body"]))
         for entry in data["templates"]
     )
-
-
-def reply_template(code: str) -> ReplyTemplate | None:
-    return next((template for template in reply_templates() if template.code == code), None)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,9 +13,20 @@ from childshield.accounts.permissions import Scope
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.helpline.figures import Period, figures_csv, figures_tables, suppress_below
-from childshield.helpline.models import Category, Contact, ContactKind, QueueClaim, ReportTriage
+from childshield.helpline.models import (
+    Category,
+    Contact,
+    ContactKind,
+    QueueClaim,
+    ReplyTemplate,
+    ReplyTemplateVersion,
+    ReportTriage,
+    TriageRule,
+    TriageRuleVersion,
+)
 from childshield.helpline.permissions import HelplinePerm, require
-from childshield.helpline.triage import CompiledRules, Flag, Signal, shipped_rules
+from childshield.helpline.reply_templates import reply_templates
+from childshield.helpline.triage import CompiledRules, Flag, RuleSpec, Signal, compile_rules, shipped_rules
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import Report, ReportMessage, ReportStatus, Screening, Sender
 
@@ -102,9 +113,86 @@ def queue_items(*, acting: Membership) -> list[QueueItem]:
     return items
 
 
+# The compiled rule set of this process, by (latest version id, its time): a change anywhere shows
+# as a new latest version, so every process recompiles at its next use.
+_COMPILED: dict[tuple[int, object], CompiledRules] = {}
+
+
 def triage_rules_current() -> tuple[int, CompiledRules]:
-    """The rules triage applies now, and their version (stored with each report's signals)."""
-    return 0, shipped_rules()
+    """The rules triage applies now, and their version (stored with each report's signals).
+
+    The version is the id of the latest rule change. Without any rule in the database (one emptied
+    since migrating), the shipped rules apply, as version 0.
+    """
+    latest = TriageRuleVersion.objects.aggregate(pk=Max("pk"), at=Max("changed_at"))
+    if latest["pk"] is None:
+        return 0, shipped_rules()
+    key = (int(latest["pk"]), latest["at"])
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = compile_rules(rule_spec(rule) for rule in TriageRule.objects.filter(is_active=True))
+        _COMPILED.clear()
+        _COMPILED[key] = compiled
+    return key[0], compiled
+
+
+def rule_spec(rule: TriageRule) -> RuleSpec:
+    return RuleSpec(signal=Signal(rule.signal), language=rule.language, phrases=tuple(rule.phrases))
+
+
+def triage_rules_for_manage(*, acting: Membership) -> list[TriageRule]:
+    require(acting, HelplinePerm.RULES_MANAGE)
+    return list(TriageRule.objects.order_by("signal", "language", "pk"))
+
+
+def triage_rule_get(*, acting: Membership, pk: int) -> TriageRule:
+    require(acting, HelplinePerm.RULES_MANAGE)
+    rule = TriageRule.objects.filter(pk=pk).first()
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def triage_rule_history(*, acting: Membership, rule: TriageRule) -> list[TriageRuleVersion]:
+    require(acting, HelplinePerm.RULES_MANAGE)
+    return list(rule.versions.select_related("changed_by__user").order_by("-version"))
+
+
+def reply_templates_active() -> list[ReplyTemplate]:
+    """The saved replies in use, in their order; the shipped ones (unsaved) if the database has none."""
+    templates = list(ReplyTemplate.objects.order_by("position", "pk"))
+    if not templates:
+        return [
+            ReplyTemplate(
+                code=shipped.code,
+                **{f"title_{code}": text for code, text in shipped.titles.items()},
+                **{f"body_{code}": text for code, text in shipped.bodies.items()},
+            )
+            for shipped in reply_templates()
+        ]
+    return [template for template in templates if template.is_active]
+
+
+def reply_template_by_code(code: str) -> ReplyTemplate | None:
+    return next((template for template in reply_templates_active() if template.code == code), None)
+
+
+def reply_templates_for_manage(*, acting: Membership) -> list[ReplyTemplate]:
+    require(acting, HelplinePerm.RULES_MANAGE)
+    return list(ReplyTemplate.objects.order_by("position", "pk"))
+
+
+def reply_template_get(*, acting: Membership, pk: int) -> ReplyTemplate:
+    require(acting, HelplinePerm.RULES_MANAGE)
+    template = ReplyTemplate.objects.filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    return template
+
+
+def reply_template_history(*, acting: Membership, template: ReplyTemplate) -> list[ReplyTemplateVersion]:
+    require(acting, HelplinePerm.RULES_MANAGE)
+    return list(template.versions.select_related("changed_by__user").order_by("-version"))
 
 
 def reports_triage_due(

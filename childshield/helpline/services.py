@@ -29,10 +29,15 @@ from childshield.helpline.models import (
     Ethnicity,
     Gender,
     QueueClaim,
+    ReplyTemplate,
+    ReplyTemplateVersion,
     ReportTriage,
+    TriageRule,
+    TriageRuleVersion,
 )
 from childshield.helpline.permissions import HelplinePerm, helpline_scope, require
-from childshield.helpline.triage import URGENT_SIGNALS, signals_in
+from childshield.helpline.reply_templates import LANGUAGES
+from childshield.helpline.triage import RULE_LANGUAGES, URGENT_SIGNALS, Signal, fold, signals_in
 from childshield.intake import services as intake_services
 from childshield.intake.models import Report, ReportMessage, Sender
 from childshield.places.models import Area
@@ -349,3 +354,207 @@ def categories_load(*, path: Path = CATEGORIES_FILE) -> int:
         action=AuditAction.UPDATE, object_type="helpline.Category", reason="contact categories loaded"
     )
     return len(seen)
+
+
+PHRASE_MAX_LENGTH = 200
+PHRASES_MAX = 300
+
+
+def _stale_rule() -> ApplicationError:
+    return ApplicationError(
+        _("Someone else changed this after you opened it. Reload it, then make your change again."),
+        code="stale",
+    )
+
+
+@dataclass(frozen=True)
+class TriageRuleInput:
+    signal: str
+    language: str
+    phrases: list[str]
+    is_active: bool = True
+    note: str = ""
+
+
+def _clean_rule(data: TriageRuleInput) -> list[str]:
+    if data.signal not in [signal.value for signal in Signal]:
+        raise ApplicationError(_("Choose the signal the words raise."), code="invalid")
+    if data.language not in RULE_LANGUAGES:
+        raise ApplicationError(_("Choose the language of the words."), code="invalid")
+    phrases = list(dict.fromkeys(" ".join(phrase.split()) for phrase in data.phrases if phrase.strip()))
+    if not phrases:
+        raise ApplicationError(_("Write at least one word or phrase, one a line."), code="phrases_missing")
+    if len(phrases) > PHRASES_MAX or any(len(phrase) > PHRASE_MAX_LENGTH for phrase in phrases):
+        raise ApplicationError(_("Too many words, or a phrase too long."), code="too_long")
+    too_short = [phrase for phrase in phrases if len(fold(phrase).replace(" ", "")) < 2]
+    if too_short:
+        # One letter would match nearly everything and flood the queue with false signals.
+        raise ApplicationError(
+            _("These are too short to be a signal: %(words)s") % {"words": ", ".join(too_short)},
+            code="too_short",
+        )
+    return phrases
+
+
+def _rule_version_record(rule: TriageRule, acting: Membership | None, note: str) -> None:
+    TriageRuleVersion.objects.create(
+        rule=rule,
+        version=rule.version,
+        signal=rule.signal,
+        language=rule.language,
+        phrases=rule.phrases,
+        is_active=rule.is_active,
+        note=note.strip()[:300],
+        changed_by=acting,
+        changed_at=rule.updated_at,
+    )
+
+
+@transaction.atomic
+def triage_rule_create(*, acting: Membership, data: TriageRuleInput) -> TriageRule:
+    """A new rule: words in one language that raise one signal. Waiting reports are triaged again."""
+    require(acting, HelplinePerm.RULES_MANAGE)
+    phrases = _clean_rule(data)
+    rule = TriageRule.objects.create(
+        signal=data.signal, language=data.language, phrases=phrases, is_active=data.is_active
+    )
+    _rule_version_record(rule, acting, data.note)
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=rule,
+        reason="triage rule added",
+    )
+    return rule
+
+
+@transaction.atomic
+def triage_rule_update(
+    *, acting: Membership, rule: TriageRule, data: TriageRuleInput, version: int
+) -> TriageRule:
+    """Change or disable a rule; the version before stays in its history. Refused if changed meanwhile."""
+    require(acting, HelplinePerm.RULES_MANAGE)
+    phrases = _clean_rule(data)
+    locked = TriageRule.objects.select_for_update().get(pk=rule.pk)
+    if locked.version != version:
+        raise _stale_rule()
+    unchanged = (locked.signal, locked.language, locked.phrases, locked.is_active) == (
+        data.signal,
+        data.language,
+        phrases,
+        data.is_active,
+    )
+    if unchanged:
+        return locked
+    locked.signal, locked.language, locked.phrases, locked.is_active = (
+        data.signal,
+        data.language,
+        phrases,
+        data.is_active,
+    )
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.save()
+    _rule_version_record(locked, acting, data.note)
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=locked,
+        reason=f"triage rule changed to version {locked.version}"
+        + ("" if locked.is_active else " (not in use)"),
+    )
+    return locked
+
+
+@dataclass(frozen=True)
+class ReplyTemplateInput:
+    code: str
+    titles: dict[str, str]
+    bodies: dict[str, str]
+    position: int = 0
+    is_active: bool = True
+
+
+def _clean_template(data: ReplyTemplateInput) -> tuple[dict[str, str], dict[str, str]]:
+    titles = {code: " ".join(data.titles.get(code, "").split()) for code in LANGUAGES}
+    bodies = {code: data.bodies.get(code, "").strip() for code in LANGUAGES}
+    if not all(titles.values()) or not all(bodies.values()):
+        raise ApplicationError(
+            _("Write the title and the text in Vietnamese, Khmer and English."), code="language_missing"
+        )
+    if any(len(title) > 200 for title in titles.values()) or any(len(b) > 5000 for b in bodies.values()):
+        raise ApplicationError(_("A title or a text is too long."), code="too_long")
+    return titles, bodies
+
+
+def _template_fields(titles: dict[str, str], bodies: dict[str, str]) -> dict[str, str]:
+    return {
+        **{f"title_{code}": text for code, text in titles.items()},
+        **{f"body_{code}": text for code, text in bodies.items()},
+    }
+
+
+def _template_version_record(template: ReplyTemplate, acting: Membership | None) -> None:
+    ReplyTemplateVersion.objects.create(
+        template=template,
+        version=template.version,
+        content={
+            "title": {code: template.title(code) for code in LANGUAGES},
+            "body": {code: template.body(code) for code in LANGUAGES},
+        },
+        is_active=template.is_active,
+        changed_by=acting,
+        changed_at=template.updated_at,
+    )
+
+
+@transaction.atomic
+def reply_template_create(*, acting: Membership, data: ReplyTemplateInput) -> ReplyTemplate:
+    require(acting, HelplinePerm.RULES_MANAGE)
+    titles, bodies = _clean_template(data)
+    code = data.code.strip().lower()
+    if not code or ReplyTemplate.objects.filter(code=code).exists():
+        raise ApplicationError(_("Choose a short code no other saved reply has."), code="code_taken")
+    template = ReplyTemplate.objects.create(
+        code=code, position=data.position, is_active=data.is_active, **_template_fields(titles, bodies)
+    )
+    _template_version_record(template, acting)
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=template,
+        reason="reply template added",
+    )
+    return template
+
+
+@transaction.atomic
+def reply_template_update(
+    *, acting: Membership, template: ReplyTemplate, data: ReplyTemplateInput, version: int
+) -> ReplyTemplate:
+    """Change or disable a saved reply; the version before stays in its history."""
+    require(acting, HelplinePerm.RULES_MANAGE)
+    titles, bodies = _clean_template(data)
+    locked = ReplyTemplate.objects.select_for_update().get(pk=template.pk)
+    if locked.version != version:
+        raise _stale_rule()
+    for name, value in _template_fields(titles, bodies).items():
+        setattr(locked, name, value)
+    locked.position = data.position
+    locked.is_active = data.is_active
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.save()
+    _template_version_record(locked, acting)
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=locked,
+        reason=f"reply template changed to version {locked.version}"
+        + ("" if locked.is_active else " (not in use)"),
+    )
+    return locked

@@ -14,6 +14,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contacts/new/", views.contact_new, name="contact_new"),
     path("contacts/quick/", views.contact_quick, name="contact_quick"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/new/", views.rule_edit, name="rule_new"),
+    path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
+    path("replies/", views.replies, name="replies"),
+    path("replies/new/", views.reply_template_edit, name="reply_template_new"),
+    path("replies/<int:pk>/", views.reply_template_edit, name="reply_template_edit"),
     path("figures/", views.figures, name="figures"),
     path("figures/<str:period>.csv", views.figures_download, name="figures_download"),
 ]

@@ -15,10 +15,17 @@ from childshield.accounts.models import Membership
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors, services
 from childshield.helpline.figures import Period
-from childshield.helpline.forms import ContactForm, HandOverForm, ReplyForm
-from childshield.helpline.models import ContactChannel, ContactKind
+from childshield.helpline.forms import (
+    ContactForm,
+    HandOverForm,
+    ReplyForm,
+    ReplyTemplateForm,
+    TriageRuleForm,
+)
+from childshield.helpline.models import ContactChannel, ContactKind, ReplyTemplate, TriageRule
 from childshield.helpline.permissions import HelplinePerm, may, require
-from childshield.helpline.reply_templates import reply_template, reply_templates
+from childshield.helpline.reply_templates import LANGUAGES
+from childshield.helpline.triage import Flag, RuleSpec, Signal, compile_rules, signals_in
 from childshield.places.models import NAME_LANGUAGES, Area
 from childshield.places.selectors import areas_current
 
@@ -46,6 +53,7 @@ def _queue_context(acting: Membership) -> dict[str, object]:
         "poll_seconds": _poll_seconds(),
         "colleagues": list(selectors.colleagues_on_queue(acting=acting)),
         "may_reassign": may(acting, HelplinePerm.QUEUE_REASSIGN),
+        "may_manage_rules": may(acting, HelplinePerm.RULES_MANAGE),
     }
 
 
@@ -216,7 +224,7 @@ def queue_reply(request: HttpRequest, reference: str) -> HttpResponse:
                 )
                 return redirect("helpline:queue_reply", reference=report.reference)
     else:
-        chosen = reply_template(request.GET.get("template", ""))
+        chosen = selectors.reply_template_by_code(request.GET.get("template", ""))
         form = ReplyForm(
             initial={"body": chosen.body(language) if chosen else "", "once": secrets.token_urlsafe(16)}
         )
@@ -225,7 +233,9 @@ def queue_reply(request: HttpRequest, reference: str) -> HttpResponse:
         "thread": thread,
         "flags": flags,
         "form": form,
-        "templates": [(template.code, template.title(language)) for template in reply_templates()],
+        "templates": [
+            (template.code, template.title(language)) for template in selectors.reply_templates_active()
+        ],
     }
     return render(request, "helpline/reply.html", context, status=400 if form.errors else 200)
 
@@ -247,3 +257,135 @@ def figures_download(request: HttpRequest, period: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="helpline-figures-{chosen}.csv"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rules(request: HttpRequest) -> HttpResponse:
+    """The triage rules, and a box to see which words of a sample text raise which signal."""
+    acting = _acting(request)
+    listed = selectors.triage_rules_for_manage(acting=acting)
+    sample = request.POST.get("sample", "")[:5000] if request.method == "POST" else ""
+    flags: list[Flag] | None = signals_in(sample, selectors.triage_rules_current()[1]) if sample else None
+    return render(request, "helpline/rules.html", {"rules": listed, "sample": sample, "flags": flags})
+
+
+def _rule_page(
+    request: HttpRequest, acting: Membership, form: TriageRuleForm, rule: TriageRule | None, **extra: object
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "rule": rule,
+        "history": selectors.triage_rule_history(acting=acting, rule=rule) if rule else [],
+        **extra,
+    }
+    return render(request, "helpline/rule_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or change a rule; "Test" runs the words as typed on the sample without saving them."""
+    acting = _acting(request)
+    require(acting, HelplinePerm.RULES_MANAGE)
+    rule = selectors.triage_rule_get(acting=acting, pk=pk) if pk is not None else None
+    initial = (
+        {
+            "signal": rule.signal,
+            "language": rule.language,
+            "phrases": "\n".join(rule.phrases),
+            "is_active": rule.is_active,
+            "version": rule.version,
+        }
+        if rule
+        else {}
+    )
+    form = TriageRuleForm(request.POST or None, initial=initial)
+    if request.method != "POST" or not form.is_valid():
+        return _rule_page(request, acting, form, rule)
+    data = services.TriageRuleInput(
+        signal=form.cleaned_data["signal"],
+        language=form.cleaned_data["language"],
+        phrases=form.phrase_list(),
+        is_active=form.cleaned_data["is_active"],
+        note=form.cleaned_data["note"],
+    )
+    if request.POST.get("action") == "test":
+        spec = RuleSpec(signal=Signal(data.signal), language=data.language, phrases=tuple(data.phrases))
+        flags = signals_in(form.cleaned_data["sample"], compile_rules([spec]))
+        return _rule_page(request, acting, form, rule, flags=flags, tested=True)
+    try:
+        if rule is None:
+            saved = services.triage_rule_create(acting=acting, data=data)
+        else:
+            saved = services.triage_rule_update(
+                acting=acting, rule=rule, data=data, version=form.cleaned_data["version"] or 0
+            )
+    except ApplicationError as error:
+        form.add_error(None, str(error.message))
+        return _rule_page(request, acting, form, rule)
+    messages.success(request, _("The rule is saved (version %(version)s).") % {"version": saved.version})
+    return redirect("helpline:rule_edit", pk=saved.pk)
+
+
+@login_required
+@require_GET
+def replies(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request)
+    language = (get_language() or "en")[:2]
+    listed = [
+        (template, template.title(language))
+        for template in selectors.reply_templates_for_manage(acting=acting)
+    ]
+    return render(request, "helpline/replies.html", {"templates": listed})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply_template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    acting = _acting(request)
+    require(acting, HelplinePerm.RULES_MANAGE)
+    template: ReplyTemplate | None = (
+        selectors.reply_template_get(acting=acting, pk=pk) if pk is not None else None
+    )
+    initial: dict[str, object] = {}
+    if template is not None:
+        initial = {
+            "code": template.code,
+            "position": template.position,
+            "is_active": template.is_active,
+            "version": template.version,
+        }
+        for code in LANGUAGES:
+            initial[f"title_{code}"] = getattr(template, f"title_{code}")
+            initial[f"body_{code}"] = getattr(template, f"body_{code}")
+    form = ReplyTemplateForm(request.POST or None, initial=initial, editing=template is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entry = services.ReplyTemplateInput(
+            code=template.code if template else data["code"],
+            titles={code: data[f"title_{code}"] for code in LANGUAGES},
+            bodies={code: data[f"body_{code}"] for code in LANGUAGES},
+            position=data["position"],
+            is_active=data["is_active"],
+        )
+        try:
+            if template is None:
+                saved = services.reply_template_create(acting=acting, data=entry)
+            else:
+                saved = services.reply_template_update(
+                    acting=acting, template=template, data=entry, version=data["version"] or 0
+                )
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request, _("The saved reply is saved (version %(version)s).") % {"version": saved.version}
+            )
+            return redirect("helpline:reply_template_edit", pk=saved.pk)
+    context = {
+        "form": form,
+        "template": template,
+        "history": selectors.reply_template_history(acting=acting, template=template) if template else [],
+    }
+    return render(request, "helpline/reply_template_form.html", context, status=400 if form.errors else 200)

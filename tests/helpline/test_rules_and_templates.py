@@ -1,0 +1,203 @@
+"""Triage rules and saved replies are data helpline supervisors edit: tested, versioned, audited."""
+
+import pytest
+
+from childshield.audit.models import AuditAction, AuditEvent
+from childshield.core.errors import ApplicationError
+from childshield.helpline import selectors, services
+from childshield.helpline.models import ReplyTemplate, ReportTriage, TriageRule, TriageRuleVersion
+from childshield.helpline.reply_templates import LANGUAGES
+from childshield.helpline.triage import Signal, signals_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _rule(signal: str = "sextortion", language: str = "vi") -> TriageRule:
+    return TriageRule.objects.get(signal=signal, language=language)
+
+
+def _input(rule: TriageRule, **changes) -> services.TriageRuleInput:
+    fields = {
+        "signal": rule.signal,
+        "language": rule.language,
+        "phrases": list(rule.phrases),
+        "is_active": True,
+    }
+    return services.TriageRuleInput(**{**fields, **changes})
+
+
+def test_the_shipped_rules_and_replies_are_loaded_as_version_one():
+    assert TriageRule.objects.count() == 12
+    assert set(TriageRuleVersion.objects.values_list("version", flat=True)) == {1}
+    assert ReplyTemplate.objects.filter(code="first_reply", version=1).exists()
+
+
+def test_a_supervisor_adds_words_and_the_queue_reads_waiting_reports_again(supervisor, send_report):
+    report = send_report(description="Nó bắt em chuyển khoản")
+    services.reports_triage(acting=supervisor)
+    assert ReportTriage.objects.get(report=report).signals == []
+
+    rule = _rule()
+    services.triage_rule_update(
+        acting=supervisor,
+        rule=rule,
+        data=_input(rule, phrases=[*rule.phrases, "chuyển khoản"], note="new slang"),
+        version=1,
+    )
+    services.reports_triage(acting=supervisor)
+    triage = ReportTriage.objects.get(report=report)
+    assert triage.signals == ["sextortion"] and triage.words == {"sextortion": ["chuyen khoan"]}
+    assert AuditEvent.objects.filter(
+        action=AuditAction.UPDATE,
+        object_type="helpline.TriageRule",
+        reason="triage rule changed to version 2",
+    ).exists()
+
+
+def test_every_change_keeps_the_version_before(supervisor):
+    rule = _rule("self_harm", "en")
+    before = list(rule.phrases)
+    services.triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=1)
+    history = selectors.triage_rule_history(acting=supervisor, rule=rule)
+    assert [(old.version, old.is_active, old.phrases) for old in history] == [
+        (2, False, before),
+        (1, True, before),
+    ]
+    assert history[0].changed_by == supervisor and history[1].changed_by is None
+
+
+def test_a_disabled_rule_raises_nothing(supervisor):
+    rule = _rule("self_harm", "en")
+    services.triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=1)
+    assert signals_in("I want to die", selectors.triage_rules_current()[1]) == []
+    assert [flag.signal for flag in signals_in("em muon chet", selectors.triage_rules_current()[1])] == [
+        Signal.SELF_HARM
+    ]
+
+
+def test_a_change_made_meanwhile_is_not_overwritten(supervisor):
+    rule = _rule()
+    services.triage_rule_update(
+        acting=supervisor, rule=rule, data=_input(rule, phrases=["tống tiền"]), version=1
+    )
+    with pytest.raises(ApplicationError) as error:
+        services.triage_rule_update(
+            acting=supervisor, rule=rule, data=_input(rule, phrases=["x y"]), version=1
+        )
+    assert error.value.code == "stale"
+    assert _rule().phrases == ["tống tiền"]
+
+
+@pytest.mark.parametrize("phrases", [[], ["  "], ["a"]])
+def test_a_rule_needs_words_long_enough_to_mean_something(supervisor, phrases):
+    with pytest.raises(ApplicationError):
+        services.triage_rule_create(
+            acting=supervisor,
+            data=services.TriageRuleInput(signal="danger_now", language="en", phrases=phrases),
+        )
+
+
+def test_counsellors_cannot_change_rules(counsellor):
+    with pytest.raises(Exception, match="manage_rules"):
+        services.triage_rule_create(
+            acting=counsellor,
+            data=services.TriageRuleInput(signal="danger_now", language="en", phrases=["he found me"]),
+        )
+
+
+def test_the_rule_page_tests_typed_words_on_a_sample_without_saving(sign_in, supervisor):
+    rule = _rule()
+    client = sign_in(supervisor)
+    response = client.post(
+        f"/en/helpline/rules/{rule.pk}/",
+        {
+            "signal": "sextortion",
+            "language": "vi",
+            "phrases": "chuyển khoản\nđòi tiền",
+            "is_active": "on",
+            "version": "1",
+            "sample": "No bat em chuyen khoan",
+            "action": "test",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark data-word>chuyen khoan</mark>" in html
+    assert _rule().version == 1
+
+
+def test_the_rules_list_tests_a_sample_against_every_rule_in_use(sign_in, supervisor):
+    html = sign_in(supervisor).post("/en/helpline/rules/", {"sample": "MUON CHET"}).content.decode()
+    assert 'data-flag="self_harm"' in html and "<mark data-word>muon chet</mark>" in html
+
+
+def test_a_supervisor_adds_a_rule_from_the_page(sign_in, supervisor):
+    response = sign_in(supervisor).post(
+        "/en/helpline/rules/new/",
+        {
+            "signal": "danger_now",
+            "language": "en",
+            "phrases": "he found me\n",
+            "is_active": "on",
+            "action": "save",
+        },
+    )
+    rule = TriageRule.objects.get(phrases=["he found me"])
+    assert response.status_code == 302 and response.url == f"/en/helpline/rules/{rule.pk}/"
+    assert AuditEvent.objects.filter(object_type="helpline.TriageRule", object_id=str(rule.pk)).exists()
+
+
+def test_counsellors_do_not_see_the_rule_pages(sign_in, counsellor):
+    client = sign_in(counsellor)
+    assert client.get("/en/helpline/rules/").status_code == 403
+    assert client.get("/en/helpline/replies/").status_code == 403
+
+
+def test_a_saved_reply_is_changed_versioned_and_offered_in_its_new_words(sign_in, supervisor, send_report):
+    template = ReplyTemplate.objects.get(code="write_again")
+    client = sign_in(supervisor)
+    data = {
+        f"{part}_{code}": getattr(template, f"{part}_{code}")
+        for part in ("title", "body")
+        for code in LANGUAGES
+    }
+    data.update(body_en="You can write to us again at any time, with your code.", position=4, is_active="on")
+    response = client.post(f"/en/helpline/replies/{template.pk}/", {**data, "version": "1"})
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.version == 2 and template.versions.count() == 2
+    assert AuditEvent.objects.filter(
+        object_type="helpline.ReplyTemplate", reason__contains="version 2"
+    ).exists()
+
+    report = send_report()
+    services.queue_claim(acting=supervisor, report=report)
+    page = client.get(f"/en/helpline/queue/{report.reference}/reply/?template=write_again").content.decode()
+    assert "You can write to us again at any time" in page
+
+
+def test_a_saved_reply_needs_all_three_languages(supervisor):
+    with pytest.raises(ApplicationError) as error:
+        services.reply_template_create(
+            acting=supervisor,
+            data=services.ReplyTemplateInput(
+                code="short", titles={"en": "Hello"}, bodies={"en": "We are here for you."}
+            ),
+        )
+    assert error.value.code == "language_missing"
+
+
+def test_a_disabled_reply_is_no_longer_offered(supervisor):
+    template = ReplyTemplate.objects.get(code="safe_now")
+    services.reply_template_update(
+        acting=supervisor,
+        template=template,
+        data=services.ReplyTemplateInput(
+            code="safe_now",
+            titles={code: template.title(code) for code in LANGUAGES},
+            bodies={code: template.body(code) for code in LANGUAGES},
+            is_active=False,
+        ),
+        version=1,
+    )
+    assert "safe_now" not in [saved.code for saved in selectors.reply_templates_active()]
