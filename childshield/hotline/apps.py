@@ -1,7 +1,39 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HotlineConfig(AppConfig):
     name = "childshield.hotline"
     label = "hotline"
     verbose_name = "Hotline"
+
+    def ready(self) -> None:
+        from childshield.accounts import related
+        from childshield.accounts.navigation import NavItem, register
+        from childshield.core.crypto import register_rotation
+        from childshield.hotline import links
+        from childshield.hotline.permissions import HotlinePerm, may
+        from childshield.hotline.services import evidence_rotate
+
+        register(
+            NavItem(
+                "hotline:item_list", _("Reported content"), lambda m: may(m, HotlinePerm.ITEM_VIEW), order=400
+            )
+        )
+        register(
+            NavItem(
+                "hotline:figures", _("Time to removal"), lambda m: may(m, HotlinePerm.FIGURES_VIEW), order=410
+            )
+        )
+        register(
+            NavItem(
+                "hotline:package_list",
+                _("Referral packages"),
+                lambda m: may(m, HotlinePerm.PACKAGE_RECEIVE),
+                order=420,
+            )
+        )
+        related.register("intake.Report", links.items_of_report)
+        related.register("cases.Case", links.items_of_case)
+        # Evidence files are encrypted outside the encrypted columns rotate_keys walks.
+        register_rotation("hotline.Evidence files", evidence_rotate)

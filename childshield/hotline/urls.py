@@ -1,5 +1,25 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from childshield.hotline import views
 
 app_name = "hotline"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.item_list, name="item_list"),
+    path("add/", views.items_add, name="items_add"),
+    path("items/<int:item_id>/", views.item_detail, name="item_detail"),
+    path("items/<int:item_id>/assess/", views.item_assess, name="item_assess"),
+    path("items/<int:item_id>/confirm/", views.assessment_confirm, name="assessment_confirm"),
+    path("items/<int:item_id>/evidence/", views.evidence_add, name="evidence_add"),
+    path("items/<int:item_id>/evidence/<int:evidence_id>/", views.evidence_frame, name="evidence_frame"),
+    path("items/<int:item_id>/evidence/<int:evidence_id>/file/", views.evidence_file, name="evidence_file"),
+    path("items/<int:item_id>/trace/", views.item_trace, name="item_trace"),
+    path("items/<int:item_id>/notice/", views.item_notice, name="item_notice"),
+    path("items/<int:item_id>/notices/<int:notice_id>/bounced/", views.notice_bounced, name="notice_bounced"),
+    path("items/<int:item_id>/check/", views.item_check, name="item_check"),
+    path("items/<int:item_id>/close/", views.item_close, name="item_close"),
+    path("break/", views.welfare_break, name="welfare_break"),
+    path("figures/", views.figures, name="figures"),
+    path("packages/", views.package_list, name="package_list"),
+    path("packages/<int:package_id>/", views.package_download, name="package_download"),
+]

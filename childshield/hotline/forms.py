@@ -1,0 +1,138 @@
+"""Forms of the hotline pages."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from childshield.accounts.models import Agency
+from childshield.hotline.models import (
+    ApparentAge,
+    Category,
+    Classification,
+    ContentType,
+    ItemStatus,
+    SourceKind,
+)
+
+YES_NO = [("", _("Not said")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=YES_NO,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+
+class ItemFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *ItemStatus.choices], required=False
+    )
+    classification = forms.ChoiceField(
+        label=_("Classification"), choices=[("", _("Any")), *Classification.choices], required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("Any")), *Category.choices], required=False
+    )
+
+
+class AddUrlsForm(forms.Form):
+    urls = forms.CharField(
+        label=_("Addresses"),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_("One address per line. Good lines are saved; lines we cannot read are listed below."),
+        max_length=200_000,
+    )
+    source = forms.ChoiceField(
+        label=_("Where they came from"), choices=SourceKind.choices, initial=SourceKind.ANALYST
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        required=False,
+        max_length=200,
+        help_text=_("The partner's or platform's reference, if any."),
+    )
+
+
+class AssessmentForm(forms.Form):
+    classification = forms.ChoiceField(
+        label=_("Classification"), choices=Classification.choices, widget=forms.RadioSelect
+    )
+    illegal_national = YesNoField(label=_("Illegal under national law"))
+    interpol_baseline = YesNoField(label=_("Meets the INTERPOL baseline"))
+    category = forms.ChoiceField(
+        label=_("Severity category"), choices=[("", _("Not said")), *Category.choices], required=False
+    )
+    content_type = forms.ChoiceField(
+        label=_("Content type"), choices=[("", _("Not said")), *ContentType.choices], required=False
+    )
+    apparent_age = forms.ChoiceField(
+        label=_("Apparent age"), choices=[("", _("Not said")), *ApparentAge.choices], required=False
+    )
+    commercial = YesNoField(label=_("Commercial"))
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Describe what you assessed in neutral words. Never describe the child."),
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Capture"),
+        help_text=_("An image or video the hotline must keep. It is encrypted when stored."),
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is closed as not removed"), max_length=500)
+
+
+class BounceForm(forms.Form):
+    detail = forms.CharField(label=_("What the returned message said"), max_length=300, required=False)
+
+
+class PackageForm(forms.Form):
+    recipient = forms.ModelChoiceField(
+        label=_("Recipient agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("Not in childshield"),
+    )
+    recipient_label = forms.CharField(
+        label=_("Or the recipient's name"),
+        required=False,
+        max_length=200,
+        help_text=_("For a partner abroad."),
+    )
+    items = forms.CharField(
+        label=_("Item numbers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The numbers of confirmed items, separated by spaces or commas (e.g. 12, 15)."),
+    )
+
+    def __init__(self, *args: Any, recipients: "QuerySet[Agency] | None" = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if recipients is not None:
+            self.fields["recipient"].queryset = recipients  # type: ignore[attr-defined]
+
+    def clean_items(self) -> list[int]:
+        text = self.cleaned_data["items"].replace(",", " ")
+        ids: list[int] = []
+        for word in text.split():
+            word = word.upper().removeprefix("H-")
+            if not word.isdigit():
+                raise forms.ValidationError(_("“%(word)s” is not an item number.") % {"word": word[:20]})
+            ids.append(int(word))
+        if not ids:
+            raise forms.ValidationError(_("Give at least one item number."))
+        return ids

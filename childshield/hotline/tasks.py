@@ -1,0 +1,36 @@
+"""Background work of the hotline: the first notice after confirmation, retries, re-notices, removal checks.
+
+Thin doors onto services; the periodic ones are scheduled by Celery beat (see README / settings).
+"""
+
+from celery import shared_task
+
+
+@shared_task
+def item_confirmed(item_id: int) -> int | None:
+    from childshield.hotline import services
+
+    notice = services.item_confirmed(item_id=item_id)
+    return None if notice is None else notice.pk
+
+
+@shared_task
+def notice_send(notice_id: int) -> str:
+    from childshield.hotline import services
+
+    return str(services.notice_send(notice_id=notice_id).state)
+
+
+@shared_task
+def notices_due() -> int:
+    """Every minute: queued and failed notices whose attempt is due, then re-notices and escalations."""
+    from childshield.hotline import services
+
+    return services.notices_retry_due() + services.renotices_due()
+
+
+@shared_task
+def removal_checks() -> int:
+    from childshield.hotline import services
+
+    return services.removal_checks_due()

@@ -1,0 +1,397 @@
+"""Hotline pages: the item list, adding addresses, one item with its assessment, evidence, hosting,
+notices and checks, the time-to-removal figures, and referral packages.
+
+Thin doors: reads through selectors (which scope and audit), writes through services.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from childshield.accounts.models import Membership
+from childshield.core.errors import ApplicationError
+from childshield.hotline import selectors, services
+from childshield.hotline.forms import (
+    AddUrlsForm,
+    AssessmentForm,
+    BounceForm,
+    CloseForm,
+    EvidenceForm,
+    ItemFilterForm,
+    PackageForm,
+)
+from childshield.hotline.models import ItemStatus
+from childshield.hotline.permissions import HotlinePerm, may, require
+
+PAGE_SIZE = 50
+
+
+def _acting(request: HttpRequest, perm: HotlinePerm = HotlinePerm.ITEM_VIEW) -> Membership:
+    membership: Membership | None = request.membership  # type: ignore[attr-defined]
+    require(membership, perm)
+    assert membership is not None
+    return membership
+
+
+def _item_url(item_id: int, anchor: str = "") -> str:
+    return reverse("hotline:item_detail", args=[item_id]) + (f"#{anchor}" if anchor else "")
+
+
+# Analyst welfare: how long this sign-in session has been looking at evidence.
+_VIEWING_SINCE = "hotline_evidence_since"
+_VIEWING_LAST = "hotline_evidence_last"
+
+
+def _nudge_minutes() -> float:
+    return float(getattr(settings, "HOTLINE_WELFARE_NUDGE_MINUTES", 20))
+
+
+def _note_viewing(request: HttpRequest) -> None:
+    now = time.time()
+    last = request.session.get(_VIEWING_LAST)
+    # A pause of as long as the nudge itself starts a new viewing stretch.
+    if last is None or now - float(last) > _nudge_minutes() * 60:
+        request.session[_VIEWING_SINCE] = now
+    request.session[_VIEWING_LAST] = now
+
+
+def _viewing_minutes(request: HttpRequest) -> float:
+    since, last = request.session.get(_VIEWING_SINCE), request.session.get(_VIEWING_LAST)
+    if since is None or last is None or time.time() - float(last) > _nudge_minutes() * 60:
+        return 0.0
+    return (time.time() - float(since)) / 60
+
+
+def _nudge(request: HttpRequest) -> bool:
+    return _viewing_minutes(request) >= _nudge_minutes()
+
+
+@login_required
+@require_GET
+def item_list(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request)
+    form = ItemFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    items = selectors.item_list(membership=acting, **{k: v for k, v in filters.items() if v})
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.status_counts(membership=acting)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "counts": [(value, label, counts.get(value, 0)) for value, label in ItemStatus.choices],
+        "may_report": may(acting, HotlinePerm.ITEM_REPORT),
+    }
+    template = "hotline/_item_rows.html" if request.headers.get("HX-Request") else "hotline/item_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def items_add(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.ITEM_REPORT)
+    form = AddUrlsForm(request.POST or None)
+    results: list[services.LineResult] = []
+    if request.method == "POST" and form.is_valid():
+        results = services.content_items_report_lines(
+            acting=acting,
+            text=form.cleaned_data["urls"],
+            source=form.cleaned_data["source"],
+            reference=form.cleaned_data["reference"],
+        )
+        saved = sum(1 for result in results if result.item is not None)
+        failed = [result for result in results if result.error]
+        if saved:
+            messages.success(request, _("%(count)d address(es) saved.") % {"count": saved})
+        if not failed and saved:
+            return redirect("hotline:item_list")
+        # Keep only the lines still to fix in the box; the saved ones are listed as saved.
+        form = AddUrlsForm(
+            initial={
+                "urls": "\n".join(result.text for result in failed),
+                "source": form.cleaned_data["source"],
+                "reference": form.cleaned_data["reference"],
+            }
+        )
+    return render(request, "hotline/items_add.html", {"form": form, "results": results})
+
+
+def _detail(request: HttpRequest, item_id: int, **forms: Any) -> HttpResponse:
+    acting = _acting(request)
+    page = selectors.item_page(membership=acting, pk=item_id)
+    item = page.item
+    shown = request.GET.get("evidence", "")
+    context = {
+        "page": page,
+        "item": item,
+        "assessment_form": forms.get("assessment_form") or AssessmentForm(),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "bounce_form": BounceForm(),
+        "may_assess": may(acting, HotlinePerm.ITEM_ASSESS)
+        and item.status in (ItemStatus.NEW, ItemStatus.ASSESSED),
+        "may_confirm": page.pending_assessment is not None
+        and may(acting, HotlinePerm.ITEM_CONFIRM)
+        and page.pending_assessment.assessor.user_id != acting.user_id,
+        "may_evidence": may(acting, HotlinePerm.EVIDENCE_ADD),
+        "may_view_evidence": may(acting, HotlinePerm.EVIDENCE_VIEW),
+        "may_trace": may(acting, HotlinePerm.TRACE),
+        "may_notice": may(acting, HotlinePerm.NOTICE_SEND) and item.status in services.OPEN_NOTICE_STATUSES,
+        "may_close": may(acting, HotlinePerm.ITEM_CLOSE) and item.status in services.OPEN_NOTICE_STATUSES,
+        "shown_evidence": int(shown) if shown.isdigit() else None,
+        "nudge": _nudge(request),
+        "second_assessor": services.require_second_assessor(),
+    }
+    status = 400 if any(form is not None and form.errors for form in forms.values()) else 200
+    return render(request, "hotline/item_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _detail(request, item_id)
+
+
+@login_required
+@require_POST
+def item_assess(request: HttpRequest, item_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.ITEM_ASSESS)
+    item = selectors.item_get(membership=acting, pk=item_id)
+    form = AssessmentForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, item_id, assessment_form=form)
+    try:
+        services.assessment_record(
+            acting=acting, item=item, data=services.AssessmentInput(**form.cleaned_data)
+        )
+    except ApplicationError as error:
+        form.add_error(None, str(error.message))
+        return _detail(request, item_id, assessment_form=form)
+    messages.success(
+        request,
+        _("Assessment saved. Another analyst must confirm it before any notice goes out.")
+        if services.require_second_assessor()
+        else _("Assessment saved and confirmed."),
+    )
+    return redirect(_item_url(item_id, "assessment"))
+
+
+@login_required
+@require_POST
+def assessment_confirm(request: HttpRequest, item_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.ITEM_CONFIRM)
+    page = selectors.item_page(membership=acting, pk=item_id)
+    if page.pending_assessment is None:
+        messages.error(request, _("There is no assessment waiting for confirmation."))
+        return redirect(_item_url(item_id))
+    try:
+        services.assessment_confirm(acting=acting, assessment=page.pending_assessment)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("Confirmed. The hosting is traced and the first notice goes out within a minute.")
+        )
+    return redirect(_item_url(item_id, "assessment"))
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, item_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.EVIDENCE_ADD)
+    item = selectors.item_get(membership=acting, pk=item_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, item_id, evidence_form=form)
+    try:
+        services.evidence_add(acting=acting, item=item, upload=form.cleaned_data["file"])
+    except ApplicationError as error:
+        form.add_error("file", str(error.message))
+        return _detail(request, item_id, evidence_form=form)
+    messages.success(request, _("The capture is kept, encrypted."))
+    return redirect(_item_url(item_id, "evidence"))
+
+
+@login_required
+@require_GET
+def evidence_frame(request: HttpRequest, item_id: int, evidence_id: int) -> HttpResponse:
+    """The veiled frame of one piece of evidence (HTMX); the picture itself loads from evidence_file."""
+    acting = _acting(request, HotlinePerm.EVIDENCE_VIEW)
+    page_item = selectors.item_get(membership=acting, pk=item_id, perm=HotlinePerm.EVIDENCE_VIEW)
+    return render(
+        request,
+        "hotline/_evidence_frame.html",
+        {"item": page_item, "evidence_id": evidence_id, "nudge": _nudge(request)},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, item_id: int, evidence_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.EVIDENCE_VIEW)
+    evidence = selectors.evidence_get(membership=acting, pk=evidence_id)
+    if evidence.item_id != item_id:
+        return HttpResponse(status=404)
+    _note_viewing(request)
+    response = HttpResponse(services.evidence_content(evidence=evidence), content_type=evidence.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+@require_POST
+def welfare_break(request: HttpRequest) -> HttpResponse:
+    """The analyst took the nudge: the viewing stretch starts again."""
+    _acting(request, HotlinePerm.EVIDENCE_VIEW)
+    request.session.pop(_VIEWING_SINCE, None)
+    request.session.pop(_VIEWING_LAST, None)
+    messages.success(request, _("Thank you for taking a break. Come back when you are ready."))
+    return redirect(
+        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "hotline:item_list"
+    )
+
+
+@login_required
+@require_POST
+def item_trace(request: HttpRequest, item_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.TRACE)
+    item = selectors.item_get(membership=acting, pk=item_id)
+    trace = services.hosting_trace(acting=acting, item=item)
+    if trace.error:
+        messages.error(
+            request,
+            _("The host could not be traced (%(error)s). The attempt is recorded.") % {"error": trace.error},
+        )
+    else:
+        messages.success(request, _("Hosting traced."))
+    return redirect(_item_url(item_id, "hosting"))
+
+
+@login_required
+@require_POST
+def item_notice(request: HttpRequest, item_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.NOTICE_SEND)
+    item = selectors.item_get(membership=acting, pk=item_id)
+    escalation = request.POST.get("escalate") == "1"
+    try:
+        services.notice_queue(acting=acting, item=item, escalation=escalation)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The notice is on its way."))
+    return redirect(_item_url(item_id, "notices"))
+
+
+@login_required
+@require_POST
+def notice_bounced(request: HttpRequest, item_id: int, notice_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.NOTICE_SEND)
+    page = selectors.item_page(membership=acting, pk=item_id)
+    notice = next((n for n in page.notices if n.pk == notice_id), None)
+    if notice is None:
+        return HttpResponse(status=404)
+    form = BounceForm(request.POST)
+    services.notice_mark_bounced(acting=acting, notice=notice, detail=form.data.get("detail", ""))
+    messages.success(request, _("Recorded as bounced. Correct the contact, then send the notice again."))
+    return redirect(_item_url(item_id, "notices"))
+
+
+@login_required
+@require_POST
+def item_check(request: HttpRequest, item_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.TRACE)
+    item = selectors.item_get(membership=acting, pk=item_id)
+    check = services.removal_check(acting=acting, item=item)
+    messages.success(request, _("Checked: %(state)s.") % {"state": check.get_state_display()})
+    return redirect(_item_url(item_id, "checks"))
+
+
+@login_required
+@require_POST
+def item_close(request: HttpRequest, item_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.ITEM_CLOSE)
+    item = selectors.item_get(membership=acting, pk=item_id)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, item_id, close_form=form)
+    try:
+        services.item_close_not_removed(acting=acting, item=item, reason=form.cleaned_data["reason"])
+    except ApplicationError as error:
+        form.add_error(None, str(error.message))
+        return _detail(request, item_id, close_form=form)
+    messages.success(request, _("The item is closed as not removed."))
+    return redirect(_item_url(item_id))
+
+
+@login_required
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.FIGURES_VIEW)
+    return render(request, "hotline/figures.html", {"figures": selectors.removal_figures(membership=acting)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def package_list(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.PACKAGE_RECEIVE)
+    may_export = may(acting, HotlinePerm.PACKAGE_EXPORT)
+    form = None
+    if may_export:
+        form = PackageForm(request.POST or None, recipients=selectors.package_recipients(membership=acting))
+        if request.method == "POST" and form.is_valid():
+            try:
+                package = services.package_create(
+                    acting=acting,
+                    items=selectors.items_for_package(membership=acting, ids=form.cleaned_data["items"]),
+                    recipient=form.cleaned_data["recipient"],
+                    recipient_label=form.cleaned_data["recipient_label"],
+                )
+            except ApplicationError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(
+                    request, _("Package made: %(count)d item(s).") % {"count": package.item_count}
+                )
+                return redirect("hotline:package_list")
+    packages = selectors.package_list(membership=acting)[:100]
+    return render(
+        request, "hotline/package_list.html", {"packages": packages, "form": form, "may_export": may_export}
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def package_download(request: HttpRequest, package_id: int) -> HttpResponse:
+    acting = _acting(request, HotlinePerm.PACKAGE_RECEIVE)
+    package = selectors.package_get(membership=acting, pk=package_id)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            services.package_csv(package.document), content_type="text/csv; charset=utf-8"
+        )
+        extension = "csv"
+    else:
+        response = HttpResponse(
+            json.dumps(package.document, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        extension = "json"
+    response["Content-Disposition"] = f'attachment; filename="referral-package-{package.pk}.{extension}"'
+    return response
