@@ -11,6 +11,7 @@ from childshield.helpline.models import (
     SIGNAL_CHOICES,
     Action,
     AgeBand,
+    CallerFlag,
     CallerType,
     Category,
     ContactChannel,
@@ -19,7 +20,7 @@ from childshield.helpline.models import (
     Gender,
     Outcome,
 )
-from childshield.helpline.services import LONGEST_CONTACT_MINUTES, ContactDetails
+from childshield.helpline.services import LONGEST_CONTACT_MINUTES, ContactDetails, caller_key_for
 from childshield.intake.models import Report
 from childshield.places.models import Area
 
@@ -50,6 +51,13 @@ class CategoryField(forms.ModelMultipleChoiceField):
 
 class ContactForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=_TYPED_CHANNELS, initial=ContactChannel.PHONE)
+    caller = forms.CharField(
+        label=_("Phone number or chat thread"),
+        required=False,
+        max_length=100,
+        help_text=_("Only to recognise a repeat caller: a keyed hash is kept, never the number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
     caller_type = forms.ChoiceField(label=_("Caller"), choices=CallerType.choices, initial=CallerType.UNKNOWN)
     age_band = forms.ChoiceField(label=_("Child's age"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN)
     gender = forms.ChoiceField(label=_("Child's gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
@@ -121,7 +129,25 @@ class ContactForm(forms.Form):
             outcome=data["outcome"],
             duration_minutes=data["duration_minutes"],
             report=self.report,
+            caller_key=caller_key_for(data["caller"]),
         )
+
+
+class CallerNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for colleagues"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Shown to the counsellor who answers this caller next. Stored encrypted."),
+    )
+    flags = forms.MultipleChoiceField(
+        label=_("Flags"), choices=CallerFlag.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    expires_on = forms.DateField(
+        label=_("Show until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Choose until when the note is shown.")},
+    )
 
 
 class MemberChoiceField(forms.ModelChoiceField):

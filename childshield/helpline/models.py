@@ -187,6 +187,9 @@ class Contact(models.Model):
         on_delete=models.PROTECT,
         related_name="helpline_contacts",
     )
+    # A keyed hash of the caller's normalised phone number or chat thread: recognises a repeat
+    # caller; the number itself is never stored.
+    caller_key = models.CharField(_("caller key"), max_length=64, blank=True, db_index=True, editable=False)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
 
@@ -349,3 +352,46 @@ class ReplyTemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_id} v{self.version}"
+
+
+class CallerFlag(models.TextChoices):
+    PREFERS_FEMALE = "prefers_female", _("Prefers a female counsellor")
+    PREFERS_MALE = "prefers_male", _("Prefers a male counsellor")
+    AT_RISK = "at_risk", _("At risk")
+    SAFE_TIMES_ONLY = "safe_times", _("Call back only at the times they gave")
+    NO_CALL_BACK = "no_call_back", _("Do not call back")
+
+
+class CallerNote(models.Model):
+    """What a counsellor wants colleagues to know when the same caller contacts the helpline again.
+
+    Keyed by the caller's keyed hash, never the number; the note is encrypted and stops showing after
+    `expires_on`, so that nothing follows a child longer than it helps.
+    """
+
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    caller_key = models.CharField(_("caller key"), max_length=64, db_index=True)
+    note = EncryptedTextField(_("note"), blank=True, default="")
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    expires_on = models.DateField(_("shown until"))
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    written_by = models.ForeignKey(
+        "accounts.Membership", verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("caller note")
+        verbose_name_plural = _("caller notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.caller_key[:8]}… · {self.expires_on}"
+
+    def flag_labels(self) -> list[str]:
+        labels = dict(CallerFlag.choices)
+        return [str(labels.get(flag, flag)) for flag in self.flags]

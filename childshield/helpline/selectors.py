@@ -14,6 +14,7 @@ from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.helpline.figures import Period, figures_csv, figures_tables, suppress_below
 from childshield.helpline.models import (
+    CallerNote,
     Category,
     Contact,
     ContactKind,
@@ -337,6 +338,45 @@ def contact_get(*, acting: Membership, pk: int) -> Contact:
         action=AuditAction.VIEW, actor=acting.user, agency=acting.agency, obj=contact, reason="contact read"
     )
     return contact
+
+
+@dataclass(frozen=True)
+class CallerHistory:
+    contacts: int
+    last_at: datetime | None
+    notes: list[CallerNote]
+
+    @property
+    def flags(self) -> list[str]:
+        return list(dict.fromkeys(label for note in self.notes for label in note.flag_labels()))
+
+
+def caller_history(*, acting: Membership, caller_key: str, exclude: Contact | None = None) -> CallerHistory:
+    """How often the helpline heard from this caller, when last, and colleagues' notes still shown.
+
+    Any counsellor of the helpline sees it (a repeat caller is usually answered by someone else);
+    the reading is audited, since the notes are about a child.
+    """
+    require(acting, HelplinePerm.CONTACT_LOG)
+    contacts = Contact.objects.filter(agency=acting.agency, caller_key=caller_key)
+    if exclude is not None:
+        contacts = contacts.exclude(pk=exclude.pk)
+    totals = contacts.aggregate(n=Count("id"), last=Max("started_at"))
+    notes = list(
+        CallerNote.objects.filter(
+            agency=acting.agency, caller_key=caller_key, expires_on__gte=timezone.localdate()
+        )
+        .select_related("written_by__user")
+        .order_by("-created_at", "-id")
+    )
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="helpline.CallerNote",
+        reason=f"repeat caller history read ({totals['n']} contacts, {len(notes)} notes)",
+    )
+    return CallerHistory(contacts=totals["n"], last_at=totals["last"], notes=notes)
 
 
 def figures_periods(*, acting: Membership) -> tuple[list[Period], list[Period]]:

@@ -1,8 +1,9 @@
 """Every write of the helpline console: claiming, releasing and handing over queue items, logging contacts."""
 
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from childshield.accounts.models import Membership
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.core.blind_index import blind_index
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors
 from childshield.helpline.models import (
     Action,
     AgeBand,
+    CallerFlag,
+    CallerNote,
     CallerType,
     Category,
     Contact,
@@ -236,6 +240,8 @@ class ContactDetails:
     duration_minutes: int | None = None
     started_at: datetime | None = None
     report: Report | None = None
+    # caller_key_for(the number or thread typed), never the number itself.
+    caller_key: str = ""
 
 
 def _check_channel(channel: str) -> None:
@@ -279,6 +285,7 @@ def contact_log(*, acting: Membership, details: ContactDetails) -> Contact:
         duration_minutes=details.duration_minutes,
         started_at=details.started_at or timezone.now(),
         report=details.report,
+        caller_key=details.caller_key,
     )
     contact.categories.set(details.categories)
     audit.record(
@@ -289,6 +296,76 @@ def contact_log(*, acting: Membership, details: ContactDetails) -> Contact:
         reason="contact logged",
     )
     return contact
+
+
+CALLER_PURPOSE = "helpline.caller"
+# Country calling codes of the helplines childshield serves: +84 912… and 0912… are one caller.
+_CALLING_CODES = ("855", "84")
+_PHONE = re.compile(r"[+\d\s().\-]{6,}")
+
+
+def caller_key_for(value: str) -> str:
+    """The keyed hash by which a repeat caller is recognised: of the phone number in its national
+    form (spaces, dashes and +84/+855 set aside), or else of the chat thread's id. "" for nothing."""
+    raw = value.strip()
+    if not raw:
+        return ""
+    if _PHONE.fullmatch(raw):
+        digits = re.sub(r"\D", "", raw)
+        international = raw.startswith("+") or digits.startswith("00")
+        digits = digits.lstrip("0") if digits.startswith("00") else digits
+        for code in _CALLING_CODES:
+            if digits.startswith(code) and (international or len(digits) >= len(code) + 9):
+                digits = "0" + digits[len(code) :]
+                break
+        return blind_index(f"tel:{digits}", purpose=CALLER_PURPOSE)
+    return blind_index(f"thread:{raw}", purpose=CALLER_PURPOSE)
+
+
+LONGEST_CALLER_NOTE_DAYS = 366
+
+
+@transaction.atomic
+def caller_note_add(
+    *, acting: Membership, contact: Contact, note: str, flags: list[str], expires_on: date
+) -> CallerNote:
+    """A note and flags about the caller of `contact`, shown to colleagues at the caller's next
+    contacts until `expires_on` (at most a year ahead)."""
+    require(acting, HelplinePerm.CONTACT_LOG)
+    if contact.agency_id != acting.agency_id:
+        raise ApplicationError(_("This contact belongs to another helpline."), code="forbidden")
+    if not contact.caller_key:
+        raise ApplicationError(
+            _("No phone number or thread was entered for this contact, so the caller cannot be recognised."),
+            code="no_caller",
+        )
+    flags = list(dict.fromkeys(flags))
+    if set(flags) - set(CallerFlag.values):
+        raise ApplicationError(_("Choose flags from the list."), code="invalid")
+    if not note.strip() and not flags:
+        raise ApplicationError(_("Write a note or choose a flag."), code="note_missing")
+    if len(note) > NOTES_MAX_LENGTH:
+        raise ApplicationError(_("The note is too long."), code="too_long")
+    today = timezone.localdate()
+    if not today < expires_on <= today + timedelta(days=LONGEST_CALLER_NOTE_DAYS):
+        raise ApplicationError(_("Choose a date from tomorrow to a year ahead."), code="invalid_expiry")
+    caller_note = CallerNote.objects.create(
+        agency=acting.agency,
+        caller_key=contact.caller_key,
+        note=note.strip(),
+        flags=flags,
+        expires_on=expires_on,
+        contact=contact,
+        written_by=acting,
+    )
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=caller_note,
+        reason=f"caller note on contact {contact.pk}, shown until {expires_on}",
+    )
+    return caller_note
 
 
 @transaction.atomic

@@ -1,12 +1,14 @@
 """The counsellor's console: the queue of waiting reports and logging contacts. Thin doors onto services."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,13 +18,14 @@ from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors, services
 from childshield.helpline.figures import Period
 from childshield.helpline.forms import (
+    CallerNoteForm,
     ContactForm,
     HandOverForm,
     ReplyForm,
     ReplyTemplateForm,
     TriageRuleForm,
 )
-from childshield.helpline.models import ContactChannel, ContactKind, ReplyTemplate, TriageRule
+from childshield.helpline.models import Contact, ContactChannel, ContactKind, ReplyTemplate, TriageRule
 from childshield.helpline.permissions import HelplinePerm, may, require
 from childshield.helpline.reply_templates import LANGUAGES
 from childshield.helpline.triage import Flag, RuleSpec, Signal, compile_rules, signals_in
@@ -190,11 +193,66 @@ def contact_quick(request: HttpRequest) -> HttpResponse:
     return redirect("helpline:contact_new")
 
 
+def _contact_detail_page(
+    request: HttpRequest, acting: Membership, contact: Contact, **extra: object
+) -> HttpResponse:
+    history = (
+        selectors.caller_history(acting=acting, caller_key=contact.caller_key, exclude=contact)
+        if contact.caller_key
+        else None
+    )
+    context = {
+        "contact": contact,
+        "history": history,
+        "note_form": extra.pop("note_form", None)
+        or CallerNoteForm(initial={"expires_on": timezone.localdate() + timedelta(days=90)}),
+        **extra,
+    }
+    return render(
+        request, "helpline/contact_detail.html", context, status=400 if extra.get("failed") else 200
+    )
+
+
 @login_required
 @require_GET
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = selectors.contact_get(acting=_acting(request), pk=pk)
-    return render(request, "helpline/contact_detail.html", {"contact": contact})
+    acting = _acting(request)
+    return _contact_detail_page(request, acting, selectors.contact_get(acting=acting, pk=pk))
+
+
+@login_required
+@require_POST
+def contact_caller_note(request: HttpRequest, pk: int) -> HttpResponse:
+    acting = _acting(request)
+    contact = selectors.contact_get(acting=acting, pk=pk)
+    form = CallerNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.caller_note_add(
+                acting=acting,
+                contact=contact,
+                note=form.cleaned_data["note"],
+                flags=form.cleaned_data["flags"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request, _("The note is saved. Colleagues see it when this caller contacts again.")
+            )
+            return redirect("helpline:contact_detail", pk=contact.pk)
+    return _contact_detail_page(request, acting, contact, note_form=form, failed=True)
+
+
+@login_required
+@require_POST
+def caller_lookup(request: HttpRequest) -> HttpResponse:
+    """HTMX: as the counsellor types a number or thread, whether this caller contacted the helpline before."""
+    acting = _acting(request)
+    key = services.caller_key_for(request.POST.get("caller", "")[:100])
+    history = selectors.caller_history(acting=acting, caller_key=key) if key else None
+    return render(request, "helpline/_caller_history.html", {"history": history})
 
 
 @login_required
