@@ -1,4 +1,4 @@
-"""The match API for platforms and staff: match hashes, match an image, list banks.
+"""The match API for platforms and staff: match hashes, an image, a video or vPDQ lists; list banks.
 
 Platforms authenticate with an API key (`Authorization: Bearer cs_…`) issued by a hotline lead;
 staff may use their signed-in session. Every error is an RFC 9457 problem (application/problem+json).
@@ -6,13 +6,10 @@ staff may use their signed-in session. Every error is an RFC 9457 problem (appli
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -37,8 +34,21 @@ from childshield.hashing.serializers import (
     MatchHashesOutput,
     MatchImageInput,
     MatchImageOutput,
+    MatchVideoInput,
+    MatchVideoOutput,
+    MatchVpdqInput,
+    MatchVpdqOutput,
     ProblemOutput,
     QueryResultOutput,
+)
+from childshield.hashing.uploads import MemoryOnlyUpload
+from childshield.hashing.video import (
+    MAX_FRAME_PIXELS,
+    MAX_VIDEO_BYTES,
+    MAX_VIDEO_SECONDS,
+    VideoRejected,
+    limit,
+    video_hash,
 )
 
 PROBLEM_TYPE = "https://childshield.example/problems/"
@@ -109,6 +119,9 @@ def problem_response(status_code: int, code: str, title: str, detail: str, **ext
 
 
 def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, VideoRejected):
+        status_code = 413 if exc.code in VideoRejected.TOO_BIG else 422
+        return problem_response(status_code, exc.code, _("The video cannot be hashed."), str(exc.message))
     if isinstance(exc, ApplicationError):
         return problem_response(
             400, exc.code, _("The request cannot be carried out."), str(exc.message), **exc.extra
@@ -216,42 +229,27 @@ class _TooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
-class MemoryOnlyUpload(FileUploadHandler):
-    """Keeps an upload in memory, never in a temporary file, and stops past the size limit."""
+def _image_too_large() -> None:
+    raise _TooLarge(_("The image is larger than the limit of %(mb)d MB.") % {"mb": MAX_IMAGE_BYTES // 2**20})
 
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.chunks: list[bytes] = []
-        self.size = 0
 
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        self.size += len(raw_data)
-        if self.size > MAX_IMAGE_BYTES:
-            raise _TooLarge(
-                _("The image is larger than the limit of %(mb)d MB.") % {"mb": MAX_IMAGE_BYTES // 2**20}
-            )
-        self.chunks.append(raw_data)
-        return None
-
-    def file_complete(self, file_size: int) -> Any:
-        buffer = io.BytesIO(b"".join(self.chunks))
-        self.chunks = []
-        return InMemoryUploadedFile(
-            buffer, self.field_name, self.file_name, self.content_type, file_size, self.charset
-        )
+def _video_too_large() -> None:
+    raise _TooLarge(
+        _("The video is larger than the limit of %(mb)d MB.") % {"mb": video_limits()["max_bytes"] // 2**20}
+    )
 
 
 class MatchImageApi(HashingApiView):
     parser_classes = [MultiPartParser]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        request._request.upload_handlers = [MemoryOnlyUpload(request._request)]
+        request._request.upload_handlers = [
+            MemoryOnlyUpload(request._request, max_bytes=MAX_IMAGE_BYTES, too_large=_image_too_large)
+        ]
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         super().initial(request, *args, **kwargs)
         if length > MAX_IMAGE_BYTES + 64 * 1024:
-            raise _TooLarge(
-                _("The image is larger than the limit of %(mb)d MB.") % {"mb": MAX_IMAGE_BYTES // 2**20}
-            )
+            _image_too_large()
 
     @extend_schema(
         operation_id="match_image",
@@ -284,6 +282,90 @@ class MatchImageApi(HashingApiView):
         )
 
 
+def video_limits() -> dict[str, int]:
+    return {
+        "max_bytes": int(limit("HASHING_VIDEO_MAX_BYTES", MAX_VIDEO_BYTES)),
+        "max_seconds": int(limit("HASHING_VIDEO_MAX_SECONDS", MAX_VIDEO_SECONDS)),
+        "max_pixels": int(limit("HASHING_VIDEO_MAX_FRAME_PIXELS", MAX_FRAME_PIXELS)),
+    }
+
+
+class MatchVideoApi(HashingApiView):
+    parser_classes = [MultiPartParser]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        max_bytes = video_limits()["max_bytes"]
+        request._request.upload_handlers = [
+            MemoryOnlyUpload(request._request, max_bytes=max_bytes, too_large=_video_too_large)
+        ]
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        super().initial(request, *args, **kwargs)
+        if length > max_bytes + 64 * 1024:
+            _video_too_large()
+
+    @extend_schema(
+        operation_id="match_video",
+        summary="Match an uploaded video by its vPDQ hash (the video is never stored)",
+        description=(
+            "The video is decoded and hashed in memory, one PDQ hash every `seconds_per_hash` seconds "
+            "(vPDQ), and dropped. It matches a bank's video when at least 80% of its distinct frames of "
+            "quality 50 or more are within 31 bits of one of the bank video's (HMA's defaults, "
+            "configurable). "
+            "Limits: size, length and pixels per frame (413); a file that is not a video or is damaged (422)."
+        ),
+        request={"multipart/form-data": MatchVideoInput},
+        responses={
+            200: MatchVideoOutput,
+            413: OpenApiResponse(
+                ProblemOutput, description="Too large, too long, or frames with too many pixels"
+            ),
+            422: OpenApiResponse(ProblemOutput, description="Not a video, or damaged"),
+            **PROBLEMS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = MatchVideoInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["video"]
+        content = upload.read()
+        upload.close()
+        frames = video_hash(
+            content, seconds_per_hash=data.validated_data["seconds_per_hash"], **video_limits()
+        )
+        del content
+        banks, agency, channel = self.caller(request)
+        [result] = services.match(
+            queries=[services.video_query(frames)], bank_ids=banks, channel=channel, agency=agency
+        )
+        return Response(MatchVideoOutput({"vpdq": result.value, "frames": frames, "result": result}).data)
+
+
+class MatchVpdqApi(HashingApiView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="match_vpdq",
+        summary="Match videos by their vPDQ frame hashes",
+        description=(
+            "Each video is its frames, either as objects or as the text vPDQ's tools write "
+            "(one `frame_number,quality,hash,timestamp` line per frame)."
+        ),
+        request=MatchVpdqInput,
+        responses={200: MatchVpdqOutput, **PROBLEMS},
+    )
+    def post(self, request: Request) -> Response:
+        data = MatchVpdqInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        banks, agency, channel = self.caller(request)
+        results = services.match(
+            queries=[services.video_query(video["frames"]) for video in data.validated_data["videos"]],
+            bank_ids=banks,
+            channel=channel,
+            agency=agency,
+        )
+        return Response(MatchVpdqOutput({"results": results}).data)
+
+
 class BankListApi(HashingApiView):
     @extend_schema(
         operation_id="list_banks",
@@ -298,4 +380,11 @@ class BankListApi(HashingApiView):
         return Response(BankOutput(banks, many=True).data)
 
 
-__all__ = ["BankListApi", "MatchHashesApi", "MatchImageApi", "QueryResultOutput"]
+__all__ = [
+    "BankListApi",
+    "MatchHashesApi",
+    "MatchImageApi",
+    "MatchVideoApi",
+    "MatchVpdqApi",
+    "QueryResultOutput",
+]

@@ -1,11 +1,18 @@
 """Input and output shapes of the hashing API (one pair per operation)."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from childshield.hashing.models import Algorithm, BankSource, SharingPolicy
+from childshield.hashing.video import InvalidFrameList, parse_frame_line, parse_frame_list
 
 MAX_HASHES_PER_REQUEST = 1000
+MAX_VIDEOS_PER_REQUEST = 50
+MAX_FRAMES_PER_VIDEO = 10_000
 
 
 class HashInput(serializers.Serializer):
@@ -31,7 +38,21 @@ class EntryMatchOutput(serializers.Serializer):
     entry = serializers.IntegerField(source="entry_id")
     bank = serializers.IntegerField(source="bank_id")
     bank_name = serializers.CharField()
-    distance = serializers.IntegerField(help_text="Bits that differ (PDQ); 0 for exact hashes.")
+    distance = serializers.IntegerField(
+        help_text="Bits that differ (PDQ); 0 for exact hashes; for videos, the closest pair of frames."
+    )
+    query_percent = serializers.FloatField(
+        required=False,
+        help_text="Videos only: the share of the query's distinct good frames found in the entry.",
+    )
+    target_percent = serializers.FloatField(
+        required=False,
+        help_text="Videos only: the share of the entry's distinct good frames found in the query.",
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        shown = super().to_representation(instance)
+        return {key: value for key, value in shown.items() if value is not None}
 
 
 class QueryResultOutput(serializers.Serializer):
@@ -39,7 +60,8 @@ class QueryResultOutput(serializers.Serializer):
     value = serializers.CharField()
     status = serializers.ChoiceField(
         choices=["matched", "no_match", "low_quality"],
-        help_text="low_quality: a PDQ hash of quality under 50, not looked up.",
+        help_text="low_quality: a PDQ hash of quality under 50, or a video without such a frame; "
+        "not looked up.",
     )
     matches = EntryMatchOutput(many=True)
 
@@ -48,14 +70,106 @@ class MatchHashesOutput(serializers.Serializer):
     results = QueryResultOutput(many=True)
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file sent in a multipart form (documented as binary, not as a link)."""
+
+
 class MatchImageInput(serializers.Serializer):
-    image = serializers.FileField(help_text="An image; hashed in memory and never stored.")
+    image = UploadField(help_text="An image; hashed in memory and never stored.")
 
 
 class MatchImageOutput(serializers.Serializer):
     pdq = serializers.CharField()
     quality = serializers.IntegerField()
     result = QueryResultOutput()
+
+
+class FrameSerializer(serializers.Serializer):
+    """One hashed frame of a video, as vPDQ records it."""
+
+    frame_number = serializers.IntegerField(min_value=0)
+    quality = serializers.IntegerField(min_value=0, max_value=100)
+    pdq = serializers.RegexField(r"^[0-9a-fA-F]{64}$", help_text="The frame's PDQ hash, 64 hex digits.")
+    timestamp = serializers.FloatField(min_value=0, help_text="Seconds from the start of the video.")
+
+
+class VideoFramesInput(serializers.Serializer):
+    frames = FrameSerializer(many=True, required=False, allow_empty=False)
+    vpdq = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        help_text="The frames as vPDQ's tools write them: one frame_number,quality,hash,timestamp line each.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("frames" in attrs) == ("vpdq" in attrs):
+            raise serializers.ValidationError(
+                _("Send a video's frames either as “frames” or as “vpdq” text.")
+            )
+        if "vpdq" in attrs:
+            try:
+                frames = parse_frame_list(attrs["vpdq"])
+            except InvalidFrameList as error:
+                raise serializers.ValidationError(
+                    {"vpdq": _("Line %(line)d: %(message)s") % {"line": error.line, "message": error.message}}
+                ) from None
+        else:
+            frames = [
+                parse_frame_line(f"{f['frame_number']},{f['quality']},{f['pdq']},{f['timestamp']}")
+                for f in attrs["frames"]
+            ]
+        if len(frames) > MAX_FRAMES_PER_VIDEO:
+            raise serializers.ValidationError(
+                _("Send at most %(limit)d frames a video.") % {"limit": MAX_FRAMES_PER_VIDEO}
+            )
+        return {"frames": frames}
+
+
+class MatchVpdqInput(serializers.Serializer):
+    videos = VideoFramesInput(many=True, allow_empty=False)
+
+    def validate_videos(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(value) > MAX_VIDEOS_PER_REQUEST:
+            raise serializers.ValidationError(
+                _("Send at most %(limit)d videos at a time.") % {"limit": MAX_VIDEOS_PER_REQUEST}
+            )
+        return value
+
+
+class MatchVpdqOutput(serializers.Serializer):
+    results = QueryResultOutput(
+        many=True, help_text="One per video; `value` is the digest of its frame list."
+    )
+
+
+class MatchVideoInput(serializers.Serializer):
+    video = UploadField(
+        help_text="A video (MP4, MOV, WebM, MKV, AVI, FLV, MPEG, WMV); hashed in memory and never stored."
+    )
+    seconds_per_hash = serializers.FloatField(
+        required=False,
+        default=1.0,
+        min_value=0.1,
+        max_value=60,
+        help_text="Hash one frame every this many seconds.",
+    )
+
+
+class MatchVideoOutput(serializers.Serializer):
+    vpdq = serializers.CharField(
+        help_text="The digest of the video's frame list, as kept in the match history."
+    )
+    frames = FrameSerializer(many=True, help_text="The video's vPDQ hash: one PDQ hash per frame hashed.")
+    result = QueryResultOutput()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        shown = super().to_representation(instance)
+        shown["frames"] = [
+            {"frame_number": f.frame_number, "quality": f.quality, "pdq": f.pdq, "timestamp": f.timestamp}
+            for f in instance["frames"]
+        ]
+        return shown
 
 
 class BankOutput(serializers.Serializer):

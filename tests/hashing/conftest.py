@@ -2,8 +2,11 @@
 
 import io
 
+import jsonschema
 import numpy as np
 import pytest
+from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
 from PIL import Image, ImageDraw
 
 from childshield.accounts.models import Agency, AgencyKind, Role
@@ -125,3 +128,34 @@ def synthetic_video(
         for packet in stream.encode():
             container.mux(packet)
     return out.getvalue()
+
+
+# The API: its schema and a platform's key ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def assert_matches_schema(openapi, response, path, method="post"):
+    """The response body is what the OpenAPI schema says for this path, method and status."""
+    operation = openapi["paths"][path][method]
+    documented = operation["responses"][str(response.status_code)]["content"]
+    media_type = response["Content-Type"].split(";")[0]
+    assert media_type in documented, (media_type, list(documented))
+    schema = {**documented[media_type]["schema"], "components": openapi["components"]}
+    jsonschema.validate(response.json(), schema)
+
+
+@pytest.fixture
+def platform_key(lead, make_member):
+    platform = Agency.objects.create(country="VN", name="Photo Platform (test)", kind=AgencyKind.PLATFORM)
+    admin = make_member(email="sysadmin@example.org", role="system_admin", agency=platform)
+    key, secret = services.api_key_issue(actor=admin, agency=platform, name="uploads", may_list_banks=True)
+    return key, secret
+
+
+@pytest.fixture
+def platform(platform_key):
+    return Client(headers={"Authorization": f"Bearer {platform_key[1]}"})

@@ -4,48 +4,16 @@ import io
 import struct
 import zlib
 
-import jsonschema
 import numpy as np
 import pytest
 from django.test import Client
-from drf_spectacular.generators import SchemaGenerator
 from PIL import Image
 
 from childshield.hashing import services
 from childshield.hashing.imaging import pdq_from_bytes
 from childshield.hashing.models import Algorithm, BankSource, MatchRecord, SharingPolicy
 
-from .conftest import flip_bits, random_pdq, synthetic_image
-
-
-@pytest.fixture(scope="module")
-def openapi():
-    return SchemaGenerator().get_schema(request=None, public=True)
-
-
-def assert_matches_schema(openapi, response, path, method="post"):
-    """The response body is what the OpenAPI schema says for this path, method and status."""
-    operation = openapi["paths"][path][method]
-    documented = operation["responses"][str(response.status_code)]["content"]
-    media_type = response["Content-Type"].split(";")[0]
-    assert media_type in documented, (media_type, list(documented))
-    schema = {**documented[media_type]["schema"], "components": openapi["components"]}
-    jsonschema.validate(response.json(), schema)
-
-
-@pytest.fixture
-def platform_key(lead, make_member):
-    from childshield.accounts.models import Agency, AgencyKind
-
-    platform = Agency.objects.create(country="VN", name="Photo Platform (test)", kind=AgencyKind.PLATFORM)
-    admin = make_member(email="sysadmin@example.org", role="system_admin", agency=platform)
-    key, secret = services.api_key_issue(actor=admin, agency=platform, name="uploads", may_list_banks=True)
-    return key, secret
-
-
-@pytest.fixture
-def platform(platform_key):
-    return Client(headers={"Authorization": f"Bearer {platform_key[1]}"})
+from .conftest import assert_matches_schema, flip_bits, random_pdq, synthetic_image
 
 
 @pytest.fixture
