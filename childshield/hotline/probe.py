@@ -2,12 +2,16 @@
 
 The check asks with HEAD; only when a server refuses HEAD does it send a GET and close the stream
 as soon as the headers are in, without reading the body. It follows at most three redirects and
-only while they stay on the same host. Settings (all optional, see docs/hotline-tracing.md):
-HOTLINE_CHECK_USER_AGENT, HOTLINE_CHECK_PROXY, HOTLINE_CHECK_VERIFY_TLS.
+only while they stay on the same host. Addresses come from the public, so hosts that resolve to
+loopback, private, link-local or other non-public addresses are refused unless
+HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES is set (tests). Settings (all optional, see
+docs/hotline-tracing.md): HOTLINE_CHECK_USER_AGENT, HOTLINE_CHECK_PROXY, HOTLINE_CHECK_VERIFY_TLS,
+HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,6 +77,13 @@ def check_url(url: str, *, timeout: float = 5.0, transport: httpx.BaseTransport 
         start_host = _host_of(url)
     except InvalidUrl as exc:
         return ProbeResult(state=ERROR, detail=f"invalid address: {exc.reason}")
+    if transport is None:
+        try:
+            refused = _refused_address(start_host)
+        except socket.gaierror:
+            return ProbeResult(state=DNS_FAILURE, detail="the host name does not resolve")
+        if refused:
+            return ProbeResult(state=ERROR, detail=refused)
     with _client(timeout=timeout, transport=transport) as client:
         current = url
         followed = 0
@@ -114,6 +125,27 @@ def check_url(url: str, *, timeout: float = 5.0, transport: httpx.BaseTransport 
                 )
             current = target
             followed += 1
+
+
+def _refused_address(host: str) -> str:
+    """Why `host` may not be checked from here ("" when it may): it resolves to a non-public address.
+
+    Reported addresses come from anyone; without this a report could make the server probe its own
+    network (cloud metadata, databases, admin pages). A proxy, when set, is the one that connects,
+    so the check is left to it. The name is resolved again when connecting; an egress proxy
+    (HOTLINE_CHECK_PROXY) is the complete defence against a name that changes in between.
+    """
+    if getattr(settings, "HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES", False):
+        return ""
+    if getattr(settings, "HOTLINE_CHECK_PROXY", ""):
+        return ""
+    for *_, sockaddr in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM):
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            return f"refused: {address} is not a public address (HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES)"
+    return ""
 
 
 def _client(*, timeout: float, transport: httpx.BaseTransport | None) -> httpx.Client:

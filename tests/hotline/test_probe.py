@@ -14,6 +14,12 @@ from childshield.hotline.probe import DEFAULT_USER_AGENT, ProbeResult, check_url
 HUGE = 256 * 1024 * 1024  # far more than any socket buffer
 
 
+@pytest.fixture(autouse=True)
+def allow_local_hosts(settings) -> None:
+    """The test hosts live on 127.0.0.1, which real checks refuse."""
+    settings.HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES = True
+
+
 class Host:
     """A local web host whose answers the test sets per path; it notes every request and body byte sent."""
 
@@ -265,3 +271,37 @@ def test_the_result_is_json_ready(host: Host) -> None:
     data = json.loads(json.dumps(check_url(host.base + "/clip").as_dict()))
     assert data["state"] == "removed"
     assert data["status_code"] == 410
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "[::1]",
+        "[fd00::1]",
+        "[::ffff:127.0.0.1]",
+        "localhost",
+    ],
+)
+def test_addresses_inside_our_own_network_are_refused_without_a_request(
+    host: Host, settings, address
+) -> None:
+    settings.HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES = False
+    host.status("/clip", 200)
+    port = host.server.server_address[1]
+    result = check_url(f"http://{address}:{port}/clip", timeout=0.5)
+    assert result.state == "error"
+    assert "not a public address" in result.detail
+    assert host.requests == []
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "2001:4860:4860::8888"])
+def test_public_addresses_pass_the_guard(settings, address: str) -> None:
+    from childshield.hotline.probe import _refused_address
+
+    settings.HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES = False
+    assert _refused_address(address) == ""  # an IP literal resolves without asking the network
