@@ -77,17 +77,14 @@ def check_url(url: str, *, timeout: float = 5.0, transport: httpx.BaseTransport 
         start_host = _host_of(url)
     except InvalidUrl as exc:
         return ProbeResult(state=ERROR, detail=f"invalid address: {exc.reason}")
-    if transport is None:
-        try:
-            refused = _refused_address(start_host)
-        except socket.gaierror:
-            return ProbeResult(state=DNS_FAILURE, detail="the host name does not resolve")
-        if refused:
-            return ProbeResult(state=ERROR, detail=refused)
     with _client(timeout=timeout, transport=transport) as client:
-        current = url
+        current, current_host = url, start_host
         followed = 0
         while True:
+            # A custom transport decides itself where requests go.
+            guarded = _guard(current_host) if transport is None else None
+            if guarded is not None:
+                return guarded
             try:
                 status, location = _status_of(client, current)
             except httpx.TimeoutException as exc:
@@ -106,9 +103,10 @@ def check_url(url: str, *, timeout: float = 5.0, transport: httpx.BaseTransport 
                 return _result_for_status(status, redirect_to, followed)
             target = urljoin(current, location)
             try:
-                same_host = _same_host(_host_of(target), start_host)
+                target_host = _host_of(target)
             except InvalidUrl:
-                same_host = False
+                target_host = ""
+            same_host = bool(target_host) and _same_host(target_host, start_host)
             if not same_host:
                 return ProbeResult(
                     state=REDIRECTED_ELSEWHERE,
@@ -123,8 +121,17 @@ def check_url(url: str, *, timeout: float = 5.0, transport: httpx.BaseTransport 
                     redirect_to=target[:2000],
                     detail=f"more than {MAX_REDIRECTS} redirects",
                 )
-            current = target
+            current, current_host = target, target_host
             followed += 1
+
+
+def _guard(host: str) -> ProbeResult | None:
+    """A result that ends the check before connecting to `host`, or None to go ahead."""
+    try:
+        refused = _refused_address(host)
+    except socket.gaierror:
+        return ProbeResult(state=DNS_FAILURE, detail="the host name does not resolve")
+    return ProbeResult(state=ERROR, detail=refused) if refused else None
 
 
 def _refused_address(host: str) -> str:

@@ -305,3 +305,21 @@ def test_public_addresses_pass_the_guard(settings, address: str) -> None:
 
     settings.HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES = False
     assert _refused_address(address) == ""  # an IP literal resolves without asking the network
+
+
+def test_the_guard_runs_again_for_each_new_host_a_redirect_leads_to(host: Host, monkeypatch) -> None:
+    from childshield.hotline import probe
+
+    asked: list[str] = []
+
+    def refuse_www(name: str) -> str:
+        asked.append(name)
+        return "refused: test" if name.startswith("www.") else ""
+
+    monkeypatch.setattr(probe, "_refused_address", refuse_www)
+    port = host.server.server_address[1]
+    host.status("/a", 301, {"Location": f"http://www.localhost:{port}/b"})
+    result = check_url(f"http://localhost:{port}/a")
+    assert (result.state, result.detail) == ("error", "refused: test")
+    assert asked == ["localhost", "www.localhost"]
+    assert [path for _, path, _ in host.requests] == ["/a"]
