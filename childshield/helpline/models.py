@@ -395,3 +395,30 @@ class CallerNote(models.Model):
     def flag_labels(self) -> list[str]:
         labels = dict(CallerFlag.choices)
         return [str(labels.get(flag, flag)) for flag in self.flags]
+
+
+class ContactDraft(models.Model):
+    """A contact form as a counsellor was typing it, saved every few seconds so nothing is lost.
+
+    One per counsellor and report ("" for a contact without a report); encrypted, since it holds
+    notes; gone once the contact is logged.
+    """
+
+    counsellor = models.ForeignKey(
+        "accounts.Membership", verbose_name=_("counsellor"), on_delete=models.CASCADE, related_name="+"
+    )
+    report_reference = models.CharField(_("report"), max_length=16, blank=True)
+    typed = EncryptedJSONField(_("fields as typed"), default=dict)
+    updated_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contact draft")
+        verbose_name_plural = _("contact drafts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counsellor", "report_reference"], name="helpline_one_draft_per_form"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counsellor_id} · {self.report_reference or '-'}"

@@ -17,6 +17,7 @@ from childshield.helpline.models import (
     CallerNote,
     Category,
     Contact,
+    ContactDraft,
     ContactKind,
     QueueClaim,
     ReplyTemplate,
@@ -377,6 +378,21 @@ def caller_history(*, acting: Membership, caller_key: str, exclude: Contact | No
         reason=f"repeat caller history read ({totals['n']} contacts, {len(notes)} notes)",
     )
     return CallerHistory(contacts=totals["n"], last_at=totals["last"], notes=notes)
+
+
+def contact_draft_get(*, acting: Membership, report_reference: str) -> ContactDraft | None:
+    """The acting counsellor's own draft of this contact form, if any; restoring it is audited."""
+    require(acting, HelplinePerm.CONTACT_LOG)
+    draft = ContactDraft.objects.filter(counsellor=acting, report_reference=report_reference[:16]).first()
+    if draft is not None:
+        audit.record(
+            action=AuditAction.VIEW,
+            actor=acting.user,
+            agency=acting.agency,
+            obj=draft,
+            reason="contact draft restored",
+        )
+    return draft
 
 
 def figures_periods(*, acting: Membership) -> tuple[list[Period], list[Period]]:

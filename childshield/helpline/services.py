@@ -28,6 +28,7 @@ from childshield.helpline.models import (
     Category,
     Contact,
     ContactChannel,
+    ContactDraft,
     ContactKind,
     Disability,
     Ethnicity,
@@ -295,7 +296,79 @@ def contact_log(*, acting: Membership, details: ContactDetails) -> Contact:
         obj=contact,
         reason="contact logged",
     )
+    contact_draft_discard(
+        acting=acting, report_reference=details.report.reference if details.report is not None else ""
+    )
     return contact
+
+
+# The contact form's fields a draft keeps. Not the caller's number: only its keyed hash is ever kept.
+DRAFT_FIELDS = (
+    "channel",
+    "caller_type",
+    "age_band",
+    "gender",
+    "ethnicity",
+    "disability",
+    "province",
+    "duration_minutes",
+    "categories",
+    "summary",
+    "notes",
+    "actions",
+    "outcome",
+)
+_DRAFT_VALUES_MAX = 100
+
+
+@transaction.atomic
+def contact_draft_save(
+    *, acting: Membership, report_reference: str, fields: dict[str, list[str]]
+) -> ContactDraft:
+    """Keep the contact form as typed so far (autosaved every few seconds, and when a save fails).
+
+    Only the first save of a draft is audited: the next ones, seconds apart, change the same draft.
+    """
+    require(acting, HelplinePerm.CONTACT_LOG)
+    kept = {
+        name: [value[:NOTES_MAX_LENGTH] for value in fields.get(name, [])[:_DRAFT_VALUES_MAX]]
+        for name in DRAFT_FIELDS
+        if name in fields
+    }
+    draft, created = ContactDraft.objects.update_or_create(
+        counsellor=acting,
+        report_reference=report_reference[:16],
+        defaults={"typed": kept, "updated_at": timezone.now()},
+    )
+    if created:
+        audit.record(
+            action=AuditAction.CREATE,
+            actor=acting.user,
+            agency=acting.agency,
+            obj=draft,
+            reason="contact draft saved",
+        )
+    return draft
+
+
+@transaction.atomic
+def contact_draft_discard(*, acting: Membership, report_reference: str) -> bool:
+    """Drop the acting counsellor's draft of this form (the contact is logged, or they start afresh)."""
+    require(acting, HelplinePerm.CONTACT_LOG)
+    drafts = ContactDraft.objects.filter(counsellor=acting, report_reference=report_reference[:16])
+    draft_ids = list(drafts.values_list("pk", flat=True))
+    if not draft_ids:
+        return False
+    drafts.delete()
+    audit.record(
+        action=AuditAction.DELETE,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="helpline.ContactDraft",
+        object_id=str(draft_ids[0]),
+        reason="contact draft discarded",
+    )
+    return True
 
 
 CALLER_PURPOSE = "helpline.caller"

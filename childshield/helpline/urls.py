@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from childshield.helpline import views
+from childshield.helpline import supervision, views
 
 app_name = "helpline"
 
@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("queue/<str:reference>/reply/", views.queue_reply, name="queue_reply"),
     path("contacts/new/", views.contact_new, name="contact_new"),
     path("contacts/quick/", views.contact_quick, name="contact_quick"),
+    path("contacts/draft/", views.contact_draft, name="contact_draft"),
+    path("contacts/draft/discard/", views.contact_draft_discard, name="contact_draft_discard"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/caller-note/", views.contact_caller_note, name="contact_caller_note"),
     path("contacts/caller/", views.caller_lookup, name="caller_lookup"),
@@ -22,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("replies/", views.replies, name="replies"),
     path("replies/new/", views.reply_template_edit, name="reply_template_new"),
     path("replies/<int:pk>/", views.reply_template_edit, name="reply_template_edit"),
+    path("supervision/", supervision.supervisor, name="supervisor"),
     path("figures/", views.figures, name="figures"),
     path("figures/<str:period>.csv", views.figures_download, name="figures_download"),
 ]

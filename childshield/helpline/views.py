@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -134,7 +135,7 @@ def _provinces() -> object:
 
 
 def _contact_page(
-    request: HttpRequest, acting: Membership, form: ContactForm, status: int = 200
+    request: HttpRequest, acting: Membership, form: ContactForm, status: int = 200, **extra: object
 ) -> HttpResponse:
     chosen = {str(value) for value in (form["categories"].value() or [])}
     context = {
@@ -146,8 +147,19 @@ def _contact_page(
         "channels": [choice for choice in ContactChannel.choices if choice[0] != ContactChannel.WEB],
         "today": selectors.contacts_today(acting=acting),
         "recent": selectors.contacts_recent(acting=acting, limit=10),
+        **extra,
     }
     return render(request, "helpline/contact_new.html", context, status=status)
+
+
+_MULTIPLE = {"categories", "actions"}
+
+
+def _draft_initial(fields: dict[str, list[str]]) -> dict[str, object]:
+    return {
+        name: values if name in _MULTIPLE else (values[0] if values else "")
+        for name, values in fields.items()
+    }
 
 
 @login_required
@@ -157,10 +169,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     require(acting, HelplinePerm.CONTACT_LOG)
     reference = request.GET.get("report", "")
     report = selectors.report_for_contact(acting=acting, reference=reference) if reference else None
-    form = ContactForm(
-        request.POST or None, provinces=_provinces(), categories=selectors.categories_active(), report=report
-    )
+    form_options = {"provinces": _provinces(), "categories": selectors.categories_active(), "report": report}
     if request.method == "POST":
+        form = ContactForm(request.POST, **form_options)  # type: ignore[arg-type]
         if form.is_valid():
             try:
                 contact = services.contact_log(acting=acting, details=form.details())
@@ -169,9 +180,37 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The contact is logged."))
                 return redirect("helpline:contact_detail", pk=contact.pk)
-        # Everything typed comes back in the form: nothing is lost to a missing field.
+        # Everything typed comes back in the form, and stays in the draft: nothing is lost.
+        services.contact_draft_save(
+            acting=acting, report_reference=reference, fields=dict(request.POST.lists())
+        )
         return _contact_page(request, acting, form, status=400)
-    return _contact_page(request, acting, form)
+    draft = selectors.contact_draft_get(acting=acting, report_reference=reference)
+    initial = _draft_initial(draft.typed) if draft is not None else {}
+    form = ContactForm(initial=initial, **form_options)  # type: ignore[arg-type]
+    return _contact_page(request, acting, form, draft=draft)
+
+
+@login_required
+@require_POST
+def contact_draft(request: HttpRequest) -> HttpResponse:
+    """HTMX: the contact form as typed so far, saved a couple of seconds after the last keystroke."""
+    acting = _acting(request)
+    draft = services.contact_draft_save(
+        acting=acting, report_reference=request.GET.get("report", ""), fields=dict(request.POST.lists())
+    )
+    return render(request, "helpline/_draft_status.html", {"draft": draft})
+
+
+@login_required
+@require_POST
+def contact_draft_discard(request: HttpRequest) -> HttpResponse:
+    acting = _acting(request)
+    reference = request.GET.get("report", "")
+    services.contact_draft_discard(acting=acting, report_reference=reference)
+    messages.success(request, _("The draft is discarded. The form is empty."))
+    target = reverse("helpline:contact_new")
+    return redirect(f"{target}?report={reference}" if reference else target)
 
 
 @login_required
