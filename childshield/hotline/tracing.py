@@ -89,7 +89,11 @@ def trace_host(host: str, *, resolver: dns.resolver.Resolver | None = None) -> T
     if literal is not None:
         addresses, error = [literal], OK
     else:
-        addresses, error = _resolve(host, resolver or _default_resolver())
+        try:
+            resolver = resolver or _default_resolver()
+        except dns.exception.DNSException:  # e.g. no name server configured on this machine
+            return TraceResult(host=host, error=DNS_ERROR)
+        addresses, error = _resolve(host, resolver)
     infos = [AddressInfo(ip=address) for address in addresses]
     if infos and not _add_geo(infos):
         error = NO_GEO_DATABASE

@@ -184,3 +184,11 @@ def test_the_trace_time_is_timezone_aware(geo_databases) -> None:
     traced_at = trace_host("192.0.2.10", resolver=FakeResolver({})).traced_at
     assert isinstance(traced_at, datetime)
     assert traced_at.tzinfo is not None
+
+
+def test_a_machine_without_name_servers_gives_a_dns_error(geo_databases, monkeypatch) -> None:
+    def no_configuration() -> dns.resolver.Resolver:
+        raise dns.resolver.NoResolverConfiguration("no nameservers")
+
+    monkeypatch.setattr("childshield.hotline.tracing._default_resolver", no_configuration)
+    assert trace_host("files.example").error == "dns_error"
