@@ -25,3 +25,7 @@ class HelplineConfig(AppConfig):
 
         register(NavItem("helpline:contact_new", _("Log a contact"), logs_contacts, order=95))
         register(NavItem("helpline:figures", _("Export"), exports_figures, order=96))
+
+        from childshield.helpline.supervision import may_supervise
+
+        register(NavItem("helpline:supervisor", _("Supervision"), may_supervise, order=91))
