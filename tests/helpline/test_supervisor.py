@@ -1,4 +1,4 @@
-"""The supervisor's page: queue size and waits, urgent items, who is on shift and their load, today's contacts."""
+"""The supervisor's page: queue size and waits, urgent items, who is on shift, today's contacts."""
 
 import re
 from datetime import timedelta
