@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency
 from childshield.hashing.models import Algorithm, BankSource, ImportFormat, SharingPolicy
+from childshield.hashing.video import InvalidFrameList, VideoRejected, parse_frame_list, video_hash
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
@@ -47,6 +48,43 @@ class HashCheckForm(forms.Form):
         max_length=64,
         help_text=_("For a picture, run “manage.py pdq_hash” on it and paste the 64 hex digits."),
     )
+
+
+class VideoForm(forms.Form):
+    """A video, hashed in memory with vPDQ when the form is cleaned, or its vPDQ frame hashes."""
+
+    video = forms.FileField(
+        label=_("Video"),
+        required=False,
+        help_text=_("Hashed here, in memory, one frame a second; the video itself is never kept."),
+    )
+    vpdq = forms.CharField(
+        label=_("Or its vPDQ frame hashes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One “frame_number,quality,hash,timestamp” line per frame, as vPDQ's tools write them."),
+    )
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.too_large:
+            raise forms.ValidationError(_("The video is larger than the limit."))
+        upload, text = data.get("video"), (data.get("vpdq") or "").strip()
+        if bool(upload) == bool(text):
+            raise forms.ValidationError(_("Choose a video, or paste its vPDQ frame hashes (not both)."))
+        try:
+            data["frames"] = video_hash(upload) if upload else parse_frame_list(text)
+        except VideoRejected as error:
+            self.add_error("video", str(error.message))
+        except InvalidFrameList as error:
+            self.add_error(
+                "vpdq", _("Line %(line)d: %(message)s") % {"line": error.line, "message": error.message}
+            )
+        return data
 
 
 class EntryRemoveForm(forms.Form):

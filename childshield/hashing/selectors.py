@@ -43,7 +43,8 @@ def entry_list(
     bank = bank_get(membership=membership, pk=bank.pk)
     return (
         HashEntry.objects.filter(bank=bank, removed_at__isnull=not removed)
-        .select_related("added_by", "removed_by")
+        .select_related("added_by", "removed_by", "video")
+        .defer("video__frames")
         .order_by("-added_at", "-pk")
     )
 

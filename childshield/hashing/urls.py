@@ -12,6 +12,7 @@ urlpatterns = [
     path("banks/<int:bank_id>/switch/", views.bank_toggle, name="bank_toggle"),
     path("banks/<int:bank_id>/import/", views.bank_import, name="bank_import"),
     path("banks/<int:bank_id>/export/", views.bank_export, name="bank_export"),
+    path("banks/<int:bank_id>/videos/", views.bank_video_add, name="bank_video_add"),
     path("entries/<int:entry_id>/remove/", views.entry_remove, name="entry_remove"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/<int:import_id>/", views.import_detail, name="import_detail"),

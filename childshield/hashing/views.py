@@ -1,4 +1,4 @@
-"""Staff pages of hashing: banks and their hashes, imports, match history and API keys."""
+"""Staff pages of hashing: banks and their hashes and videos, imports, match history and API keys."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childshield.core.errors import ApplicationError
@@ -17,9 +18,12 @@ from childshield.hashing.forms import (
     EntryRemoveForm,
     HashCheckForm,
     ImportForm,
+    VideoForm,
 )
 from childshield.hashing.models import ImportFormat, MatchChannel
 from childshield.hashing.permissions import HashPerm, require_hash
+from childshield.hashing.uploads import MemoryOnlyUpload
+from childshield.hashing.video import MAX_VIDEO_BYTES, QUERY_MATCH_PERCENT, limit
 
 PAGE_SIZE = 50
 
@@ -72,6 +76,7 @@ def bank_detail(request: HttpRequest, bank_id: int) -> HttpResponse:
         "add_form": add_form,
         "remove_form": EntryRemoveForm(prefix="remove"),
         "import_form": ImportForm(prefix="import"),
+        "video_form": VideoForm(prefix="video"),
         "formats": ImportFormat.choices,
     }
     return render(request, "hashing/bank_detail.html", context)
@@ -172,25 +177,100 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     return render(request, "hashing/import_detail.html", {"record": record})
 
 
+def _keep_uploads_in_memory(request: HttpRequest) -> list[bool]:
+    """Videos sent to be hashed never reach the disk; returns a flag set if one is over the limit.
+
+    The handlers must be set before anything reads the body, which is why the views that take a
+    video are exempt from the CSRF middleware and check the token themselves (csrf_protect).
+    """
+    too_large: list[bool] = []
+    request.upload_handlers = [
+        MemoryOnlyUpload(
+            request,
+            max_bytes=int(limit("HASHING_VIDEO_MAX_BYTES", MAX_VIDEO_BYTES)),
+            too_large=lambda: too_large.append(True),
+        )
+    ]
+    return too_large
+
+
+@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
 def match_check(request: HttpRequest) -> HttpResponse:
-    """An analyst looks a hash up in their own banks and those shared, through the one match service."""
+    return _match_check(request, _keep_uploads_in_memory(request))
+
+
+@csrf_protect
+def _match_check(request: HttpRequest, too_large: list[bool]) -> HttpResponse:
+    """An analyst looks a hash or a video up in their own banks and those shared, through the one
+    match service."""
     acting = request.membership  # type: ignore[attr-defined]
     banks = selectors.matchable_bank_ids_for_member(membership=acting)
-    form = HashCheckForm(request.POST or None)
+    posted = request.POST if request.method == "POST" else None
+    is_video = posted is not None and posted.get("kind") == "video"
+    form = HashCheckForm(None if is_video else posted)
+    video_form = VideoForm(
+        posted if is_video else None, request.FILES or None, prefix="video", too_large=bool(too_large)
+    )
     result = None
-    if request.method == "POST" and form.is_valid():
+    checked = video_form if is_video else form
+    if posted is not None and checked.is_valid():
+        if is_video:
+            query = services.video_query(video_form.cleaned_data["frames"])
+        else:
+            query = services.HashQuery(form.cleaned_data["algorithm"], form.cleaned_data["value"])
         try:
             [result] = services.match(
-                queries=[services.HashQuery(form.cleaned_data["algorithm"], form.cleaned_data["value"])],
-                bank_ids=banks,
-                channel=MatchChannel.STAFF,
-                agency=acting.agency,
+                queries=[query], bank_ids=banks, channel=MatchChannel.STAFF, agency=acting.agency
             )
         except ApplicationError as error:
-            form.add_error("value", str(error.message))
-    return render(request, "hashing/match_check.html", {"form": form, "result": result})
+            checked.add_error(None, str(error.message))
+    return render(
+        request,
+        "hashing/match_check.html",
+        {
+            "form": form,
+            "video_form": video_form,
+            "result": result,
+            "query_percent": limit("HASHING_VPDQ_QUERY_MATCH_PERCENT", QUERY_MATCH_PERCENT),
+        },
+    )
+
+
+@csrf_exempt
+@login_required
+@require_POST
+def bank_video_add(request: HttpRequest, bank_id: int) -> HttpResponse:
+    return _bank_video_add(request, bank_id, _keep_uploads_in_memory(request))
+
+
+@csrf_protect
+def _bank_video_add(request: HttpRequest, bank_id: int, too_large: list[bool]) -> HttpResponse:
+    """A video confirmed by the hotline goes into a bank as its vPDQ hash; the video is not kept."""
+    acting = request.membership  # type: ignore[attr-defined]
+    bank = selectors.bank_get(membership=acting, pk=bank_id)
+    form = VideoForm(request.POST, request.FILES, prefix="video", too_large=bool(too_large))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("hashing:bank_detail", bank.pk)
+    try:
+        entry = services.video_entry_add(
+            actor=acting,
+            bank=bank,
+            frames=form.cleaned_data["frames"],
+            source_reference=str(request.POST.get("video-source_reference", ""))[:200],
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The video was added: %(count)d frame hashes.") % {"count": entry.video.frame_count},
+        )
+    return redirect("hashing:bank_detail", bank.pk)
 
 
 @login_required
