@@ -249,6 +249,7 @@ def removal_figures(*, membership: Membership | None, since: datetime | None = N
         "removed_at", "first_notice_at", "first_reported_at", "provider__name", "hosting_country"
     )
     for removed_at, first_notice_at, first_reported_at, provider, country in rows.iterator():
+        assert removed_at is not None  # filtered above
         keys = {
             "provider": provider or "—",
             "country": country or "—",

@@ -556,7 +556,7 @@ def hosting_trace(
     if acting is not None:
         _require_item(acting, item, HotlinePerm.TRACE)
     result = tracing.trace_host(item.host)
-    addresses = [
+    addresses: list[dict[str, Any]] = [
         {
             "ip": address.ip,
             "network": address.network,
@@ -654,6 +654,7 @@ def notice_queue(
 ) -> Notice:
     """An analyst sends a notice now (or escalates), e.g. after a contact was added."""
     _require_item(acting, item, HotlinePerm.NOTICE_SEND)
+    item = ContentItem.objects.select_for_update().select_related("agency", "provider").get(pk=item.pk)
     if item.status not in OPEN_NOTICE_STATUSES:
         raise ApplicationError(_("Notices go out only for confirmed items still online."), code="closed")
     recipient = escalation_recipient_for(item) if escalation else recipient_for(item)
@@ -822,9 +823,10 @@ def renotices_due(*, now: datetime | None = None) -> int:
         recipient = escalation_recipient_for(item) if escalation else recipient_for(item)
         if recipient is None and not escalation:
             last = item.notices.filter(is_escalation=False).order_by("-sequence").first()
-            recipient = last and Recipient(
-                RecipientKind(last.recipient_kind), last.recipient_name, last.recipient_email
-            )
+            if last is not None:
+                recipient = Recipient(
+                    RecipientKind(last.recipient_kind), last.recipient_name, last.recipient_email
+                )
         if recipient is None:
             continue
         with transaction.atomic():
@@ -892,6 +894,7 @@ def item_close_not_removed(
     *, acting: Membership, item: ContentItem, reason: str, now: datetime | None = None
 ) -> ContentItem:
     _require_item(acting, item, HotlinePerm.ITEM_CLOSE)
+    item = ContentItem.objects.select_for_update().get(pk=item.pk)
     if item.status not in OPEN_NOTICE_STATUSES:
         raise ApplicationError(_("Only items still being followed up can be closed."), code="closed")
     if not reason.strip():
@@ -994,7 +997,7 @@ def package_create(
         recipient=recipient,
         recipient_label=label,
         item_count=len(chosen),
-        document=document,
+        document=document,  # type: ignore[misc]  # django-stubs types encrypted fields as str
         created_by=acting,
         created_at=now,
     )

@@ -264,8 +264,10 @@ def welfare_break(request: HttpRequest) -> HttpResponse:
     request.session.pop(_VIEWING_SINCE, None)
     request.session.pop(_VIEWING_LAST, None)
     messages.success(request, _("Thank you for taking a break. Come back when you are ready."))
+    next_url = str(request.POST.get("next", ""))
+    # Only a path on this site: never a redirect elsewhere.
     return redirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "hotline:item_list"
+        next_url if next_url.startswith("/") and not next_url.startswith("//") else "hotline:item_list"
     )
 
 

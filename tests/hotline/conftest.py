@@ -125,3 +125,9 @@ def abuse(category: str = "B") -> services.AssessmentInput:
         apparent_age="7_10",
         commercial=False,
     )
+
+
+@pytest.fixture
+def local_checks(settings: Any) -> None:
+    """Removal checks may reach the test's own servers on 127.0.0.1 (refused in production)."""
+    settings.HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES = True

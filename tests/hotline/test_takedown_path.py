@@ -48,7 +48,13 @@ def local_host() -> Iterator[str]:
 
 
 def test_an_item_goes_from_report_to_removal_after_the_second_notice(
-    local_host, analyst, second_analyst, lead, traced_to_provider, django_capture_on_commit_callbacks
+    local_host,
+    local_checks,
+    analyst,
+    second_analyst,
+    lead,
+    traced_to_provider,
+    django_capture_on_commit_callbacks,
 ):
     url = f"{local_host}/clips/synthetic-42?utm_source=chat#top"
     item = None

@@ -1,0 +1,157 @@
+"""Reported addresses become one item per normalised address, with every report kept as a source."""
+
+import pytest
+from django.db import transaction
+
+from childshield.accounts.related import related_for
+from childshield.audit.models import AuditEvent
+from childshield.core.errors import ApplicationError
+from childshield.hotline import services
+from childshield.hotline.models import ContentItem, SourceKind
+from childshield.hotline.urlnorm import InvalidUrl
+from childshield.intake.models import Report
+
+
+def _report(reference: str, urls: list[str]) -> Report:
+    return Report.objects.create(country="VN", reference=reference, about="self", urls=urls)
+
+
+def test_the_same_address_reported_fifty_times_is_one_item_with_fifty_sources(analyst):
+    variants = [
+        "https://Video.Example.COM/watch?v=abc&utm_source=x",
+        "https://video.example.com:443/watch?v=abc#t=10",
+        "HTTPS://video.example.com/watch?fbclid=zzz&v=abc",
+    ]
+    for number in range(50):
+        services.content_item_report(
+            acting=analyst, url=variants[number % 3], source=SourceKind.PARTNER, reference=f"partner-{number}"
+        )
+    item = ContentItem.objects.get()
+    assert item.url == "https://video.example.com/watch?v=abc"
+    assert item.sources.count() == 50
+
+
+def test_one_report_filed_twice_is_one_source(hotline_agency):
+    report = _report("ABCD2345", ["https://example.org/a"])
+    first = services.content_items_from_report(report=report)
+    again = services.content_items_from_report(report=report)
+    assert first[0].item == again[0].item
+    assert first[0].item.sources.count() == 1
+    assert first[0].item.sources.get().report == report
+
+
+def test_a_report_with_a_bad_address_files_the_good_ones_and_says_which_failed(hotline_agency):
+    report = _report("ABCD2346", ["https://example.org/ok", "http://exa mple.org/", "ftp://files.example/x"])
+    results = services.content_items_from_report(report=report)
+    assert [bool(result.item) for result in results] == [True, False, False]
+    assert all(result.error for result in results[1:])
+    assert ContentItem.objects.count() == 1
+    assert Report.objects.get(pk=report.pk).urls[1] == "http://exa mple.org/"  # nothing lost
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "   ", "not a url at all", "javascript:alert(1)", "http://", "http://exa mple.org/"]
+)
+def test_a_malformed_address_is_refused_with_a_message_and_nothing_is_written(analyst, bad):
+    with pytest.raises(ApplicationError) as refused, transaction.atomic():
+        services.content_item_report(acting=analyst, url=bad, source=SourceKind.ANALYST)
+    assert isinstance(refused.value, InvalidUrl)
+    assert str(refused.value.message)
+    assert ContentItem.objects.count() == 0
+
+
+def test_idn_addresses_keep_a_readable_host(analyst):
+    item = services.content_item_report(
+        acting=analyst, url="http://bücher.example/a", source=SourceKind.ANALYST
+    )
+    again = services.content_item_report(
+        acting=analyst, url="http://xn--bcher-kva.example/a", source=SourceKind.ANALYST
+    )
+    assert item == again
+    assert item.host == "xn--bcher-kva.example" and item.display_host == "bücher.example"
+
+
+def test_addresses_are_encrypted_at_rest(analyst):
+    from django.db import connection
+
+    item = services.content_item_report(
+        acting=analyst, url="https://secret-host.example/path", source="analyst"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT url FROM hotline_contentitem WHERE id = %s", [item.pk])
+        (stored,) = cursor.fetchone()
+    assert "secret-host" not in stored
+
+
+def test_each_hotline_has_its_own_items(analyst, foreign_analyst):
+    mine = services.content_item_report(acting=analyst, url="https://example.org/x", source="analyst")
+    theirs = services.content_item_report(
+        acting=foreign_analyst, url="https://example.org/x", source="analyst"
+    )
+    assert mine != theirs
+
+
+def test_people_outside_a_hotline_cannot_report(outsider, worker):
+    from django.core.exceptions import PermissionDenied
+
+    for member in (outsider, worker):
+        with pytest.raises(PermissionDenied):
+            services.content_item_report(acting=member, url="https://example.org/x", source="analyst")
+
+
+def test_reporting_is_audited(analyst):
+    item = services.content_item_report(acting=analyst, url="https://example.org/x", source="analyst")
+    services.content_item_report(acting=analyst, url="https://example.org/x", source="partner")
+    reasons = list(
+        AuditEvent.objects.filter(object_type="hotline.ContentItem", object_id=str(item.pk)).values_list(
+            "reason", flat=True
+        )
+    )
+    assert "reported through analyst" in reasons and "reported again through partner" in reasons
+
+
+def test_the_add_page_saves_good_lines_and_lists_each_bad_one(analyst, sign_in):
+    client = sign_in(analyst)
+    response = client.post(
+        "/en/hotline/add/",
+        {
+            "urls": "https://example.org/one\nnot an address\n\n"
+            "https://example.org/two\nhttp://exa mple.org/",
+            "source": "analyst",
+        },
+    )
+    assert response.status_code == 200
+    assert ContentItem.objects.count() == 2
+    page = response.content.decode()
+    assert "Line 2" in page and "Line 5" in page
+    assert "2 address(es) saved" in page
+    # The box keeps only the lines still to fix.
+    assert "not an address" in page and "https://example.org/one\n" not in page.split("<textarea")[1]
+
+
+def test_the_add_page_with_only_good_lines_goes_to_the_list(analyst, sign_in):
+    client = sign_in(analyst)
+    response = client.post("/en/hotline/add/", {"urls": "https://example.org/one", "source": "analyst"})
+    assert response.status_code == 302 and response["Location"].endswith("/hotline/")
+
+
+def test_a_report_page_links_to_its_hotline_items_for_analysts_only(analyst, outsider, foreign_analyst):
+    report = _report("ABCD2347", ["https://example.org/linked"])
+    [result] = services.content_items_from_report(report=report)
+    links = related_for(report, analyst)
+    assert [link.label for link in links] == [result.item.number]
+    assert related_for(report, outsider) == []
+    assert related_for(report, foreign_analyst) == []
+    assert related_for(report, None) == []
+
+
+def test_a_case_links_to_the_items_of_its_source_report(analyst):
+    from types import SimpleNamespace
+
+    from childshield.hotline import links
+
+    report = _report("ABCD2348", ["https://example.org/from-case"])
+    services.content_items_from_report(report=report)
+    case = SimpleNamespace(source_report_id=report.pk)
+    assert len(list(links.items_of_case(case, analyst))) == 1  # type: ignore[arg-type]
+    assert list(links.items_of_case(SimpleNamespace(), analyst)) == []  # type: ignore[arg-type]
