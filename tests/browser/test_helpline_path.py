@@ -1,0 +1,98 @@
+"""The helpline issue's journey in two browsers: a child reports; a counsellor sees it arrive in the
+queue without reloading, claims it, replies from a saved reply and logs the contact; the child
+opens the thread with the code and passphrase and reads the answer."""
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.helpline import services as helpline
+from childshield.helpline.models import Category, Contact
+from childshield.helpline.selectors import reply_template_by_code
+from childshield.intake.models import Report
+from childshield.places.services import reference_data_load
+from tests.browser.intake_steps import fill_report, open_thread, read_receipt, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def counsellor(make_member) -> Membership:
+    reference_data_load()
+    helpline.categories_load()  # transactional tests start from an emptied database
+    agency = Agency.objects.create(country="VN", name="Child Helpline (test)", kind=AgencyKind.HELPLINE)
+    return make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
+
+
+def _child(browser: Browser) -> Page:
+    return browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US").new_page()
+
+
+def _staff(browser: Browser) -> Page:
+    return browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US").new_page()
+
+
+def test_a_childs_report_is_answered_from_the_queue_and_the_child_reads_the_answer(
+    live_server, browser, counsellor, settings
+):
+    settings.HELPLINE_QUEUE_POLL_SECONDS = 1
+    base = live_server.url
+
+    # The counsellor is watching an empty queue.
+    desk = _staff(browser)
+    sign_in(desk, base, counsellor.user.email)
+    desk.goto(f"{base}/en/helpline/")
+    desk.wait_for_selector("text=Nothing is waiting.")
+    desk.evaluate("window.stillTheSamePage = true")
+
+    # A child reports on their phone and keeps the code and passphrase.
+    phone = _child(browser)
+    phone.goto(f"{base}/en/report/")
+    fill_report(phone)
+    phone.click("button.button-big")
+    code, passphrase = read_receipt(phone)
+    report = Report.objects.get()
+
+    # It appears in the counsellor's queue by itself, flagged, and the counsellor claims it.
+    row = f'[data-queue-item="{report.reference}"]'
+    desk.wait_for_selector(row, timeout=10_000)
+    assert desk.evaluate("window.stillTheSamePage") is True
+    desk.click(f"{row} button[type=submit]")
+    desk.wait_for_url(f"{base}/en/helpline/queue/{report.reference}/reply/")
+    assert "is yours now" in desk.content()
+
+    # The reply starts from a saved reply, which the counsellor makes personal before sending.
+    desk.click("[data-template=first_reply]")
+    desk.wait_for_url("**/reply/?template=first_reply")
+    saved = reply_template_by_code("first_reply")
+    assert saved is not None
+    body = desk.input_value("textarea[name=body]")
+    assert body.strip() and body.strip()[:30] in saved.body("en")
+    desk.fill("textarea[name=body]", body + "\n\nDo not pay him and do not send anything more.")
+    desk.click("form.card button[type=submit]")
+    desk.wait_for_selector("text=Your reply is in the thread.")
+
+    # The contact is logged for the report: categories and a summary, nothing else required.
+    desk.click(f"a[href$='contacts/new/?report={report.reference}']")
+    desk.wait_for_selector(f'[data-for-report="{report.reference}"]')
+    sextortion = Category.objects.get(code="online.sextortion")
+    desk.check(f"[data-contact-form] input[name=categories][value='{sextortion.pk}']")
+    desk.fill(
+        "[data-contact-form] textarea[name=summary]",
+        "A child threatened with their photos; replied on the web.",
+    )
+    desk.click("[data-contact-form] button[type=submit]:has-text('Save the contact')")
+    desk.wait_for_selector("text=The contact is logged.")
+    contact = Contact.objects.get()
+    assert contact.report_id == report.pk and contact.counsellor_id == counsellor.pk
+    assert list(contact.categories.values_list("code", flat=True)) == ["online.sextortion"]
+
+    # The child comes back with the code and passphrase and reads the answer.
+    open_thread(phone, base, "en", code, passphrase)
+    answer = phone.locator("li.from-staff").last.inner_text()
+    assert "Do not pay him and do not send anything more." in answer
+    assert body.strip()[:30] in answer
+    assert phone.context.cookies() == []
+
+    phone.context.close()
+    desk.context.close()
