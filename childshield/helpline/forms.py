@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
+from childshield.cases.models import Gender as ChildGender
+from childshield.cases.models import HarmType, RiskLevel
 from childshield.helpline.models import (
     RULE_LANGUAGE_CHOICES,
     SIGNAL_CHOICES,
@@ -14,6 +16,7 @@ from childshield.helpline.models import (
     CallerFlag,
     CallerType,
     Category,
+    Contact,
     ContactChannel,
     Disability,
     Ethnicity,
@@ -226,3 +229,99 @@ class ReplyTemplateForm(forms.Form):
         if editing:
             self.fields["code"].disabled = True
             self.fields["code"].required = False
+
+
+# What a contact's categories say about the harm, in the cases app's words.
+_CATEGORY_HARMS = {
+    "online.sextortion": HarmType.SEXTORTION,
+    "online.grooming": HarmType.GROOMING,
+    "online.images_shared": HarmType.NON_CONSENSUAL_SHARING,
+    "online.asked_for_images": HarmType.SELF_GENERATED_UNDER_PRESSURE,
+    "online.unwanted_content": HarmType.SEXUAL_CONTENT_EXPOSURE,
+    "online.abuse_material": HarmType.ABUSE_MATERIAL,
+    "online.livestream": HarmType.LIVE_STREAMED,
+    "online.cyberbullying": HarmType.SEXUAL_CYBERBULLYING,
+}
+# An age band read as an estimated age (its lower middle); adults' bands give none.
+_AGE_FROM_BAND = {
+    AgeBand.AGE_0_6: 5,
+    AgeBand.AGE_7_9: 8,
+    AgeBand.AGE_10_12: 11,
+    AgeBand.AGE_13_15: 14,
+    AgeBand.AGE_16_17: 16,
+}
+_CHILD_GENDER = {
+    Gender.GIRL: ChildGender.GIRL,
+    Gender.BOY: ChildGender.BOY,
+    Gender.ANOTHER: ChildGender.ANOTHER,
+}
+
+
+def case_initial_from_contact(contact: Contact) -> dict[str, object]:
+    escalated = {"police", "health"} & set(contact.actions) or contact.outcome == Outcome.ESCALATED
+    return {
+        "area": contact.province_id,
+        "estimated_age": _AGE_FROM_BAND.get(AgeBand(contact.age_band)),
+        "gender": _CHILD_GENDER.get(Gender(contact.gender), ChildGender.UNKNOWN),
+        "harm_types": list(
+            dict.fromkeys(
+                _CATEGORY_HARMS[category.code]
+                for category in contact.categories.all()
+                if category.code in _CATEGORY_HARMS
+            )
+        ),
+        "risk_level": RiskLevel.HIGH if escalated else "",
+        "summary": contact.summary,
+    }
+
+
+class AreaField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Area) -> str:
+        return str(obj.name)
+
+
+class CaseFromContactForm(forms.Form):
+    child_name = forms.CharField(
+        label=_("Child's name, or a name the child chose"),
+        max_length=200,
+        error_messages={"required": _("Enter the child's name, or a name the child chose.")},
+    )
+    area = AreaField(
+        label=_("Where the child lives"),
+        queryset=Area.objects.none(),
+        error_messages={"required": _("Choose where the child lives.")},
+    )
+    estimated_age = forms.IntegerField(
+        label=_("Age (estimated)"),
+        required=False,
+        min_value=0,
+        max_value=25,
+        help_text=_("Filled in from the contact's age band; correct it if you know better."),
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=ChildGender.choices, initial=ChildGender.UNKNOWN)
+    harm_types = forms.MultipleChoiceField(
+        label=_("What happened (harm types)"),
+        choices=HarmType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one harm type.")},
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"),
+        choices=[("", _("Choose")), *RiskLevel.choices],
+        error_messages={"required": _("Choose a risk level.")},
+    )
+    summary = forms.CharField(
+        label=_("What happened, in a few sentences"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    duplicates_acknowledged = forms.BooleanField(
+        label=_("I checked: this is another child with the same name"), required=False
+    )
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area_field = self.fields["area"]
+        assert isinstance(area_field, forms.ModelChoiceField)
+        area_field.queryset = areas

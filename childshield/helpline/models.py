@@ -187,6 +187,15 @@ class Contact(models.Model):
         on_delete=models.PROTECT,
         related_name="helpline_contacts",
     )
+    # The case opened from this contact (cases links back through a related-records provider).
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="helpline_contacts",
+    )
     # A keyed hash of the caller's normalised phone number or chat thread: recognises a repeat
     # caller; the number itself is never stored.
     caller_key = models.CharField(_("caller key"), max_length=64, blank=True, db_index=True, editable=False)

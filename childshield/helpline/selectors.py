@@ -26,7 +26,7 @@ from childshield.helpline.models import (
     TriageRule,
     TriageRuleVersion,
 )
-from childshield.helpline.permissions import HelplinePerm, require
+from childshield.helpline.permissions import HelplinePerm, may, require
 from childshield.helpline.reply_templates import reply_templates
 from childshield.helpline.triage import CompiledRules, Flag, RuleSpec, Signal, compile_rules, shipped_rules
 from childshield.intake import selectors as intake_selectors
@@ -325,10 +325,28 @@ def contacts_today(*, acting: Membership) -> ContactTally:
     )
 
 
+def contacts_linked(
+    *, acting: Membership | None, case_id: int | None = None, report_id: int | None = None
+) -> list[Contact]:
+    """Contacts of a case or a report that the acting member may open; none for anyone else."""
+    if (
+        acting is None
+        or not may(acting, HelplinePerm.CONTACT_VIEW)
+        or (case_id is None and report_id is None)
+    ):
+        return []
+    contacts = _contacts_visible(acting=acting)
+    if case_id is not None:
+        contacts = contacts.filter(case_id=case_id)
+    if report_id is not None:
+        contacts = contacts.filter(report_id=report_id)
+    return list(contacts.order_by("started_at", "id"))
+
+
 def contact_get(*, acting: Membership, pk: int) -> Contact:
     contact = (
         _contacts_visible(acting=acting)
-        .select_related("counsellor__user", "province", "report")
+        .select_related("counsellor__user", "province", "report", "case")
         .prefetch_related("categories")
         .filter(pk=pk)
         .first()

@@ -16,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from childshield.accounts.models import Membership
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.cases import services as cases_services
+from childshield.cases.models import Case
+from childshield.cases.permissions import CasePerm
+from childshield.cases.permissions import require as cases_require
 from childshield.core.blind_index import blind_index
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors
@@ -708,3 +712,56 @@ def reply_template_update(
         + ("" if locked.is_active else " (not in use)"),
     )
     return locked
+
+
+@dataclass(frozen=True)
+class CaseFromContact:
+    """What the counsellor confirms to open a case, prefilled from the contact."""
+
+    child_name: str
+    area: Area
+    risk_level: str
+    harm_types: list[str]
+    estimated_age: int | None = None
+    gender: str = "unknown"
+    summary: str = ""
+    duplicates_acknowledged: bool = False
+
+
+@transaction.atomic
+def contact_case_open(*, acting: Membership, contact: Contact, data: CaseFromContact) -> Case:
+    """Open a case (the cases app's own `case_open`, the counsellor as lead worker) for the child of a
+    contact, and link the two: the contact holds the case, the case finds the contact through the
+    related-records registry, and the case keeps the contact's report as its source."""
+    require(acting, HelplinePerm.CONTACT_LOG)
+    cases_require(acting, CasePerm.CASE_OPEN)
+    if contact.agency_id != acting.agency_id:
+        raise ApplicationError(_("This contact belongs to another helpline."), code="forbidden")
+    # Locked, so that the same form sent twice opens one case.
+    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    if locked.case_id is not None:
+        raise ApplicationError(_("A case is already open from this contact."), code="case_exists")
+    case = cases_services.case_open(
+        acting=acting,
+        child=cases_services.ChildInput(
+            full_name=data.child_name,
+            area=data.area,
+            estimated_age=data.estimated_age,
+            gender=data.gender,
+        ),
+        risk_level=data.risk_level,
+        harm_types=data.harm_types,
+        summary=data.summary,
+        duplicates_acknowledged=data.duplicates_acknowledged,
+        source_report=locked.report,
+    )
+    Contact.objects.filter(pk=locked.pk).update(case=case)
+    contact.case = case
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=contact,
+        reason=f"case {case.number} opened from contact {contact.pk}",
+    )
+    return case

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contacts/draft/discard/", views.contact_draft_discard, name="contact_draft_discard"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/caller-note/", views.contact_caller_note, name="contact_caller_note"),
+    path("contacts/<int:pk>/case/", views.contact_case_open, name="contact_case_open"),
     path("contacts/caller/", views.caller_lookup, name="caller_lookup"),
     path("rules/", views.rules, name="rules"),
     path("rules/new/", views.rule_edit, name="rule_new"),

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,16 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childshield.accounts.models import Membership
+from childshield.cases import selectors as cases_selectors
+from childshield.cases.permissions import CasePerm, case_access
+from childshield.cases.permissions import may as cases_may
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors, services
 from childshield.helpline.figures import Period
 from childshield.helpline.forms import (
     CallerNoteForm,
+    CaseFromContactForm,
     ContactForm,
     HandOverForm,
     ReplyForm,
     ReplyTemplateForm,
     TriageRuleForm,
+    case_initial_from_contact,
 )
 from childshield.helpline.models import Contact, ContactChannel, ContactKind, ReplyTemplate, TriageRule
 from childshield.helpline.permissions import HelplinePerm, may, require
@@ -243,6 +249,8 @@ def _contact_detail_page(
     context = {
         "contact": contact,
         "history": history,
+        "may_open_case": contact.is_counselling and cases_may(acting, CasePerm.CASE_OPEN),
+        "case_visible": contact.case is not None and case_access(acting, contact.case).visible,
         "note_form": extra.pop("note_form", None)
         or CallerNoteForm(initial={"expires_on": timezone.localdate() + timedelta(days=90)}),
         **extra,
@@ -329,6 +337,7 @@ def queue_reply(request: HttpRequest, reference: str) -> HttpResponse:
         "report": report,
         "thread": thread,
         "flags": flags,
+        "may_open_case": cases_may(acting, CasePerm.CASE_OPEN),
         "form": form,
         "templates": [
             (template.code, template.title(language)) for template in selectors.reply_templates_active()
@@ -486,3 +495,52 @@ def reply_template_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
         "history": selectors.reply_template_history(acting=acting, template=template) if template else [],
     }
     return render(request, "helpline/reply_template_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_case_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a case from a contact, prefilled with what the contact knows; the two stay linked."""
+    acting = _acting(request)
+    if not cases_may(acting, CasePerm.CASE_OPEN):
+        raise PermissionDenied
+    contact = selectors.contact_get(acting=acting, pk=pk)
+    if contact.case_id is not None:
+        messages.info(request, _("A case is already open from this contact."))
+        return redirect("helpline:contact_detail", pk=contact.pk)
+    areas = cases_selectors.areas_for_cases(country=acting.agency.country)
+    form = CaseFromContactForm(request.POST or None, areas=areas, initial=case_initial_from_contact(contact))
+    duplicates: list[object] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.contact_case_open(
+                acting=acting,
+                contact=contact,
+                data=services.CaseFromContact(
+                    child_name=data["child_name"],
+                    area=data["area"],
+                    risk_level=data["risk_level"],
+                    harm_types=data["harm_types"],
+                    estimated_age=data["estimated_age"],
+                    gender=data["gender"],
+                    summary=data["summary"],
+                    duplicates_acknowledged=data["duplicates_acknowledged"],
+                ),
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+            duplicates = list(error.extra.get("duplicates", []))  # type: ignore[call-overload]
+        else:
+            messages.success(
+                request,
+                _("Case %(number)s is open, with you as its worker. Record consent there before sharing.")
+                % {"number": case.number},
+            )
+            return redirect("cases:case_detail", case.pk)
+    return render(
+        request,
+        "helpline/contact_case.html",
+        {"form": form, "contact": contact, "duplicates": duplicates},
+        status=400 if form.errors else 200,
+    )
