@@ -208,7 +208,8 @@ def _hash_container(
                 continue
             if frame.width < MIN_FRAME_SIDE or frame.height < MIN_FRAME_SIDE:
                 raise VideoRejected(_("The video's frames are too small to hash."), "too_small")
-            hashed = pdq_from_array(frame.to_ndarray(format="rgb24"))
+            # SWS_AREA, as the reference converts frames to RGB
+            hashed = pdq_from_array(frame.to_ndarray(format="rgb24", interpolation="AREA"))
             frames.append(VideoFrameHash(number, hashed.quality, hashed.value, number / frame_rate))
         if number < 0:
             raise VideoRejected(_("The video holds no frame that can be decoded."), "corrupt_video")
