@@ -340,6 +340,8 @@ class StaffReplyForm(KindForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": _TOO_LONG},
     )
+    # The same reply sent twice (a double click, a resent form) adds one message.
+    form_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
 
 # What happened with the picture: the few harms that fit, in the child's words.

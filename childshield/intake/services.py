@@ -227,6 +227,15 @@ def _message_duplicate(idempotency_key: str | None) -> ReportMessage | None:
     return ReportMessage.objects.filter(idempotency_key=idempotency_key).first()
 
 
+def _same_report(duplicate: ReportMessage, report: Report) -> ReportMessage:
+    """The message a form already sent, if that form was for this report."""
+    if duplicate.report_id != report.pk:
+        raise ApplicationError(
+            _("This form was already used. Reload the page and write again."), code="reused"
+        )
+    return duplicate
+
+
 def _checked_body(body: str) -> str:
     body = body.strip()
     if not body:
@@ -267,24 +276,42 @@ def report_message_from_reporter(
     return message
 
 
-@transaction.atomic
-def report_message_from_staff(*, acting: Membership, report: Report, body: str) -> ReportMessage:
-    """A helpline worker answers in the thread; the report is then being answered."""
+def report_message_from_staff(
+    *, acting: Membership, report: Report, body: str, idempotency_key: str | None = None
+) -> ReportMessage:
+    """A helpline worker answers in the thread; the report is then being answered. With an
+    idempotency key, the same form sent twice adds one message."""
     require(acting, IntakePerm.REPORT_REPLY)
     if report.country != acting.agency.country:
         raise ApplicationError(_("This report belongs to another country's helpline."), code="forbidden")
     body = _checked_body(body)
-    message = ReportMessage.objects.create(report=report, sender=Sender.STAFF, author=acting, body=body)
-    if report.status != ReportStatus.OPEN:
-        report.status = ReportStatus.OPEN
-        report.save(update_fields=["status", "updated_at"])
-    audit.record(
-        action=AuditAction.CREATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=message,
-        reason=f"reply to report {report.display_reference}",
-    )
+    duplicate = _message_duplicate(idempotency_key)
+    if duplicate is not None:
+        return _same_report(duplicate, report)
+    try:
+        with transaction.atomic():
+            message = ReportMessage.objects.create(
+                report=report,
+                sender=Sender.STAFF,
+                author=acting,
+                body=body,
+                idempotency_key=idempotency_key or None,
+            )
+            if report.status != ReportStatus.OPEN:
+                report.status = ReportStatus.OPEN
+                report.save(update_fields=["status", "updated_at"])
+            audit.record(
+                action=AuditAction.CREATE,
+                actor=acting.user,
+                agency=acting.agency,
+                obj=message,
+                reason=f"reply to report {report.display_reference}",
+            )
+    except IntegrityError:
+        duplicate = _message_duplicate(idempotency_key)
+        if duplicate is None:
+            raise
+        return _same_report(duplicate, report)
     return message
 
 

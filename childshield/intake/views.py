@@ -386,10 +386,16 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, reference: str) -> HttpResponse:
     acting = request.membership  # type: ignore[attr-defined]
     report = selectors.report_get_for_staff(acting=acting, reference=reference)
-    form = StaffReplyForm(request.POST or None)
+    form = StaffReplyForm(request.POST or None, initial={"form_token": form_token_issue()})
     if request.method == "POST" and form.is_valid():
+        token = form_token_check(form.cleaned_data.get("form_token", ""))
         try:
-            services.report_message_from_staff(acting=acting, report=report, body=form.cleaned_data["body"])
+            services.report_message_from_staff(
+                acting=acting,
+                report=report,
+                body=form.cleaned_data["body"],
+                idempotency_key=token.key or None,
+            )
         except ApplicationError as error:
             form.add_error("body", str(error.message))
         else:

@@ -158,3 +158,23 @@ def test_the_service_refuses_hashes_of_another_country(make_member, hotline):
     other = make_member(email="kh@example.org", role=Role.HOTLINE_ANALYST, agency=partner)
     with pytest.raises(services.ApplicationError):
         services.blocked_images_decide(acting=other, images=list(BlockedImage.objects.all()), accept=True)
+
+
+def test_a_staff_reply_sent_twice_with_the_same_form_adds_one_message(sign_in, counsellor, client):
+    _child_sends([picture("one")])
+    report = services.Report.objects.get()
+    staff = sign_in(counsellor)
+    page = staff.get(f"/en/reports/{report.reference}/").content.decode()
+    token = form_token(page)
+    for _ in range(2):
+        data = {"body": "We are here.", "form_token": token}
+        response = staff.post(f"/en/reports/{report.reference}/", data)
+        assert response.status_code == 302
+    assert report.messages.count() == 1
+    first = services.report_message_from_staff(
+        acting=counsellor, report=report, body="Again", idempotency_key="k" * 64
+    )
+    assert services.report_message_from_staff(
+        acting=counsellor, report=report, body="Again", idempotency_key="k" * 64
+    ) == first
+    assert report.messages.count() == 2
