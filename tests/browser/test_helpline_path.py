@@ -1,6 +1,7 @@
 """The helpline issue's journey in two browsers: a child reports; a counsellor sees it arrive in the
 queue without reloading, claims it, replies from a saved reply and logs the contact; the child
-opens the thread with the code and passphrase and reads the answer."""
+opens the thread with the code and passphrase and reads the answer. And the supervisor's page,
+which follows the queue by itself."""
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -10,7 +11,9 @@ from childshield.helpline import services as helpline
 from childshield.helpline.models import Category, Contact
 from childshield.helpline.selectors import reply_template_by_code
 from childshield.intake.models import Report
+from childshield.intake.services import ReportContent, report_submit
 from childshield.places.services import reference_data_load
+from tests.browser.conftest import assert_accessible
 from tests.browser.intake_steps import fill_report, open_thread, read_receipt, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,4 +98,36 @@ def test_a_childs_report_is_answered_from_the_queue_and_the_child_reads_the_answ
     assert phone.context.cookies() == []
 
     phone.context.close()
+    desk.context.close()
+
+
+@pytest.mark.parametrize("language", ["vi", "km", "en"])
+def test_the_supervisor_sees_the_queue_change_without_reloading(
+    live_server, browser, axe, counsellor, make_member, settings, language
+):
+    settings.HELPLINE_SUPERVISOR_POLL_SECONDS = 1
+    supervisor = make_member(
+        email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=counsellor.agency
+    )
+    held = report_submit(
+        content=ReportContent(about="me", safe_now="no", harms=["threatened"], description="Em sợ lắm"),
+        idempotency_key=f"held-{language}",
+    ).report
+    helpline.queue_claim(acting=counsellor, report=held)
+
+    desk = _staff(browser)
+    sign_in(desk, live_server.url, supervisor.user.email, language)
+    desk.goto(f"{live_server.url}/{language}/helpline/supervision/")
+    desk.wait_for_selector(f'[data-urgent-item="{held.reference}"]')
+    assert desk.inner_text("[data-figure=waiting]") == "1"
+    assert "Em sợ lắm" not in desk.content()
+    assert_accessible(axe, desk)
+
+    report_submit(
+        content=ReportContent(about="me", safe_now="yes", harms=["threatened"], description="Hello"),
+        idempotency_key=f"new-{language}",
+    )
+    desk.wait_for_selector("[data-figure=waiting]:text-is('2')", timeout=10_000)
+    assert desk.inner_text("[data-figure=unclaimed]") == "1"
+    assert_accessible(axe, desk)
     desk.context.close()
