@@ -25,7 +25,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -550,12 +550,20 @@ def provider_for(host: str, addresses: Iterable[dict[str, Any]]) -> HostingProvi
 
 @transaction.atomic
 def hosting_trace(
-    *, acting: Membership | None, item: ContentItem, now: datetime | None = None
+    *,
+    acting: Membership | None,
+    item: ContentItem,
+    now: datetime | None = None,
+    result: tracing.TraceResult | None = None,
 ) -> HostingTrace:
-    """Resolve the item's host now and keep the result; the item's provider and country follow it."""
+    """Resolve the item's host now and keep the result; the item's provider and country follow it.
+
+    `result` records a trace made elsewhere (a partner's, or the demo's) instead of resolving now.
+    """
     if acting is not None:
         _require_item(acting, item, HotlinePerm.TRACE)
-    result = tracing.trace_host(item.host)
+    if result is None:
+        result = tracing.trace_host(item.host)
     addresses: list[dict[str, Any]] = [
         {
             "ip": address.ip,
@@ -780,8 +788,10 @@ def item_confirmed(*, item_id: int, now: datetime | None = None) -> Notice | Non
     item = ContentItem.objects.select_related("agency", "provider").get(pk=item_id)
     if item.status != ItemStatus.CONFIRMED or item.notices.exists():
         return None
-    hosting_trace(acting=None, item=item, now=now)
-    item.refresh_from_db()
+    # A trace made since the confirmation (by hand, or an earlier run of this job) is used as it is.
+    if not item.traces.filter(traced_at__gte=item.confirmed_at).exists():
+        hosting_trace(acting=None, item=item, now=now)
+        item.refresh_from_db()
     recipient = recipient_for(item)
     if recipient is None:
         return None
@@ -812,30 +822,39 @@ def renotices_due(*, now: datetime | None = None) -> int:
             last_notice_at__lte=now - renotice_after(),
         )
         .exclude(
-            notices__state__in=[NoticeState.QUEUED, NoticeState.FAILED],
-            notices__next_attempt_at__isnull=False,
+            Exists(
+                Notice.objects.filter(
+                    item=OuterRef("pk"),
+                    state__in=[NoticeState.QUEUED, NoticeState.FAILED],
+                    next_attempt_at__isnull=False,
+                )
+            )
         )
         .select_related("agency", "provider")
     )
     made = 0
     for item in list(items[:500]):
-        escalation = item.notice_count >= escalate_after_notices()
-        recipient = escalation_recipient_for(item) if escalation else recipient_for(item)
-        if recipient is None and not escalation:
-            last = item.notices.filter(is_escalation=False).order_by("-sequence").first()
-            if last is not None:
-                recipient = Recipient(
-                    RecipientKind(last.recipient_kind), last.recipient_name, last.recipient_email
-                )
-        if recipient is None:
-            continue
-        with transaction.atomic():
-            notice = _notice_create(
-                item=item, recipient=recipient, acting=None, escalation=escalation, now=now
-            )
-        notice_send(notice_id=notice.pk, now=now)
-        made += 1
+        if item_renotice(item=item, now=now) is not None:
+            made += 1
     return made
+
+
+def item_renotice(*, item: ContentItem, now: datetime | None = None) -> Notice | None:
+    """Notice one item again, or escalate it once it had HOTLINE_ESCALATE_AFTER_NOTICES notices."""
+    now = _now(now)
+    escalation = item.notice_count >= escalate_after_notices()
+    recipient = escalation_recipient_for(item) if escalation else recipient_for(item)
+    if recipient is None and not escalation:
+        last = item.notices.filter(is_escalation=False).order_by("-sequence").first()
+        if last is not None:
+            recipient = Recipient(
+                RecipientKind(last.recipient_kind), last.recipient_name, last.recipient_email
+            )
+    if recipient is None:
+        return None
+    with transaction.atomic():
+        notice = _notice_create(item=item, recipient=recipient, acting=None, escalation=escalation, now=now)
+    return notice_send(notice_id=notice.pk, now=now)
 
 
 # Removal checks ------------------------------------------------------------------------------
@@ -843,12 +862,20 @@ def renotices_due(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def removal_check(
-    *, item: ContentItem, now: datetime | None = None, acting: Membership | None = None
+    *,
+    item: ContentItem,
+    now: datetime | None = None,
+    acting: Membership | None = None,
+    result: probe.ProbeResult | None = None,
 ) -> RemovalCheck:
-    """Ask whether the address still answers (status only); when gone, the item is removed."""
+    """Ask whether the address still answers (status only); when gone, the item is removed.
+
+    `result` records a check made elsewhere (a partner's crawler, or the demo's) instead of probing now.
+    """
     if acting is not None:
         _require_item(acting, item, HotlinePerm.TRACE)
-    result = probe.check_url(item.url, timeout=check_timeout())
+    if result is None:
+        result = probe.check_url(item.url, timeout=check_timeout())
     at = now or result.checked_at or timezone.now()
     state = result.state if result.state in CheckState.values else CheckState.ERROR
     check = RemovalCheck.objects.create(
