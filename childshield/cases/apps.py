@@ -24,7 +24,16 @@ class CasesConfig(AppConfig):
         register(NavItem("cases:home", _("My cases"), works, order=200))
         register(NavItem("cases:case_list", _("Case list"), works, order=210))
         register(NavItem("cases:referral_inbox", _("Referrals received"), responds, order=220))
+        def manages_forms(membership: Membership | None) -> bool:
+            return may(membership, CasePerm.FORMS_MANAGE)
+
+        register(NavItem("cases:assessment_forms", _("Assessment forms"), manages_forms, order=230))
         register(NavItem("cases:break_glass", _("Emergency access to a case"), breaks_glass_only, order=890))
+
+        from childshield.accounts import related
+        from childshield.cases import links
+
+        related.register("intake.Report", links.cases_of_report)
 
         from childshield.cases.services import attachments_rotate
         from childshield.core.crypto import register_rotation

@@ -441,10 +441,13 @@ class BreakGlassForm(forms.Form):
 class CaseFilterForm(forms.Form):
     number = forms.CharField(label=_("Case number"), required=False, max_length=20)
     child_name = forms.CharField(
-        label=_("Child's full name"),
+        label=_("Child's name"),
         required=False,
         max_length=200,
-        help_text=_("The whole name, with or without accents."),
+        help_text=_(
+            "Any of the names, or the first three letters or more of each, with or without accents "
+            "(“nguy hoa” finds Nguyễn Thị Hoa)."
+        ),
     )
     area = AreaChoiceField(
         label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("Any")

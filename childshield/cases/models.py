@@ -128,6 +128,24 @@ class Child(models.Model):
         return None
 
 
+class ChildNamePart(models.Model):
+    """The keyed hash of one word of a child's names, or of a word's beginning (three letters or
+    more), so a worker can find a child by part of a name; the name itself stays encrypted
+    (cases/name_search.py)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="name_parts")
+    part_index = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            # Also the index a search uses: from a hash straight to the children who have it.
+            models.UniqueConstraint(fields=["part_index", "child"], name="child_name_part_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"name part of child #{self.child_id}"
+
+
 class Case(models.Model):
     # Number: a sequence per opening agency and year, shown as "2026-0007".
     opened_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")

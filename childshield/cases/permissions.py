@@ -30,6 +30,8 @@ class CasePerm(StrEnum):
     CASE_SUPERVISE = "cases.supervise"
     REFERRAL_RESPOND = "cases.respond_to_referrals"
     BREAK_GLASS = "cases.break_glass"
+    # Publishing the agency's own versions of the assessment forms.
+    FORMS_MANAGE = "cases.manage_forms"
 
 
 _CASE_HANDLER: dict[CasePerm, Scope] = {
@@ -46,10 +48,12 @@ CASE_GRANTS: dict[Role, dict[CasePerm, Scope]] = {
         **_CASE_HANDLER,
         CasePerm.CASE_SUPERVISE: Scope.AGENCY,
         CasePerm.BREAK_GLASS: Scope.AGENCY,
+        CasePerm.FORMS_MANAGE: Scope.AGENCY,
     },
     Role.FOCAL_POINT: {**_CASE_HANDLER},
-    # Administrators manage people, not children's cases: they reach one only by breaking the glass.
-    Role.AGENCY_ADMIN: {CasePerm.BREAK_GLASS: Scope.AGENCY},
+    # Administrators manage people and their agency's forms, not children's cases: they reach a
+    # case only by breaking the glass.
+    Role.AGENCY_ADMIN: {CasePerm.BREAK_GLASS: Scope.AGENCY, CasePerm.FORMS_MANAGE: Scope.AGENCY},
     Role.SYSTEM_ADMIN: {CasePerm.BREAK_GLASS: Scope.ALL},
 }
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from childshield.cases.models import (
     SERVICE_DONE_STATUSES,
     Assessment,
     AssessmentForm,
+    AssessmentKind,
     Attachment,
     BreakGlassAccess,
     Case,
@@ -26,6 +29,7 @@ from childshield.cases.models import (
     CaseStatus,
     CaseStatusChange,
     Child,
+    ChildNamePart,
     Consent,
     FeedbackInvitation,
     FollowUp,
@@ -38,6 +42,7 @@ from childshield.cases.models import (
     Service,
     ShareSection,
 )
+from childshield.cases.name_search import query_part_indexes
 from childshield.cases.permissions import (
     ALL_SECTIONS,
     AccessKind,
@@ -80,6 +85,29 @@ def _referred_to(acting: Membership, **extra: object) -> Exists:
     )
 
 
+def _visible_case_ids(acting: Membership, *, works: bool) -> QuerySet[Any]:
+    """The ids of the cases the membership may open, as one UNION of index lookups.
+
+    An OR of these conditions on the case table cannot use an index and reads every case; each
+    branch alone is one index lookup, and the union stays as small as the person's caseload.
+    """
+    branches: list[QuerySet[Any]] = [
+        BreakGlassAccess.objects.filter(membership=acting, expires_at__gt=timezone.now())
+        .values("case_id")
+        .order_by()
+    ]
+    if works:
+        branches += [
+            Case.objects.filter(lead_worker=acting).values("pk").order_by(),
+            Case.objects.filter(supervisor=acting).values("pk").order_by(),
+            Referral.objects.filter(to_agency_id=acting.agency_id, status=ReferralStatus.ACCEPTED)
+            .values("case_id")
+            .order_by(),
+        ]
+    first, *rest = branches
+    return first.union(*rest, all=True)
+
+
 def cases_visible_to(*, acting: Membership | None) -> QuerySet[Case]:
     """Every case the acting membership may open: as lead, as supervisor, through an accepted
     referral to its agency, or through a break-glass access still open."""
@@ -89,10 +117,7 @@ def cases_visible_to(*, acting: Membership | None) -> QuerySet[Case]:
     breaks = may(acting, CasePerm.BREAK_GLASS)
     if not works and not breaks:
         return Case.objects.none()
-    condition = Q(_break_glass_open(acting))
-    if works:
-        condition |= Q(lead_worker=acting) | Q(supervisor=acting) | Q(_referred_to(acting))
-    return Case.objects.filter(condition)
+    return Case.objects.filter(pk__in=_visible_case_ids(acting, works=works))
 
 
 @dataclass(frozen=True)
@@ -175,16 +200,28 @@ def _full(acting: Membership) -> Q:
     return Q(lead_worker=acting) | Q(supervisor=acting) | Q(_break_glass_open(acting))
 
 
+def _name_matches(term: str) -> Q:
+    """Cases whose child has every word of `term` as a word or a word's beginning in a name, or
+    has `term` as full name (children recorded before name parts were kept)."""
+    parts = query_part_indexes(term)
+    if not parts:
+        return Q(pk__in=[])
+    every_part = Q()
+    for part in parts:
+        every_part &= Q(Exists(ChildNamePart.objects.filter(child_id=OuterRef("child_id"), part_index=part)))
+    return Q(child__name_index=child_name_index(term)) | every_part
+
+
 def case_list(*, acting: Membership | None, filters: CaseFilters) -> QuerySet[Case]:
     """The visible cases, filtered, with what a list row shows fetched in the same query."""
     if acting is None:
         return Case.objects.none()
     today = timezone.localdate()
-    cases = cases_visible_to(acting=acting).annotate(has_overdue=_overdue_follow_up(today))
+    cases = cases_visible_to(acting=acting)
     if filters.number:
         cases = cases.filter(number=filters.number.strip())
     if filters.child_name:
-        cases = cases.filter(child__name_index=child_name_index(filters.child_name)).filter(
+        cases = cases.filter(_name_matches(filters.child_name)).filter(
             _full_or_shared(acting, ShareSection.IDENTITY)
         )
     if filters.area_id:
@@ -199,10 +236,23 @@ def case_list(*, acting: Membership | None, filters: CaseFilters) -> QuerySet[Ca
         cases = cases.filter(risk_level=filters.risk).filter(_full_or_shared(acting, ShareSection.HARM))
     if filters.overdue:
         # Follow-ups belong to the people responsible for the case, never to a referred agency.
-        cases = cases.filter(_full(acting), has_overdue=True)
+        cases = cases.filter(_full(acting), _overdue_follow_up(today))
     return cases.select_related(
         "child", "child__area", "agency", "opened_by_agency", "lead_worker__user"
     ).order_by("-opened_at", "-id")
+
+
+def _mark_overdue(cases: list[Case], today: date) -> list[Case]:
+    """Set `has_overdue` on each case of a page in one query. As an annotation on the whole list, the
+    planner would check every open follow-up in the country before picking the page's rows."""
+    overdue = set(
+        FollowUp.objects.filter(
+            case_id__in=[case.pk for case in cases], done_at__isnull=True, due_on__lt=today
+        ).values_list("case_id", flat=True)
+    )
+    for case in cases:
+        case.has_overdue = case.pk in overdue  # type: ignore[attr-defined]
+    return cases
 
 
 def case_access_for_rows(*, acting: Membership | None, cases: list[Case]) -> dict[int, CaseAccess]:
@@ -258,17 +308,16 @@ def worker_home(*, acting: Membership) -> WorkerHome:
     mine = (
         open_cases.filter(Q(lead_worker=acting) | Q(supervisor=acting))
         .select_related("child", "child__area", "agency", "opened_by_agency", "lead_worker__user")
-        .annotate(has_overdue=_overdue_follow_up(today))
         .order_by("-opened_at", "-id")
     )
     my_follow_ups = FollowUp.objects.filter(
         assignee=acting, done_at__isnull=True, case__status__in=_open_statuses()
     ).select_related("case", "case__child")
     return WorkerHome(
-        my_cases=list(mine[:20]),
+        my_cases=_mark_overdue(list(mine[:20]), today),
         due_today=list(my_follow_ups.filter(due_on=today)),
         overdue=list(my_follow_ups.filter(due_on__lt=today).order_by("due_on", "id")[:50]),
-        high_risk=list(mine.filter(risk_level=RiskLevel.HIGH).order_by("-opened_at", "-id")[:20]),
+        high_risk=_mark_overdue(list(mine.filter(risk_level=RiskLevel.HIGH)[:20]), today),
         referrals_waiting=referrals_incoming(acting=acting).filter(status=ReferralStatus.SENT).count()
         if may(acting, CasePerm.REFERRAL_RESPOND)
         else 0,
@@ -459,19 +508,28 @@ class CaseListPage:
 CASES_PER_PAGE = 25
 
 
+def _list_audit_reason(filters: CaseFilters, page_number: int, cases: list[Case]) -> str:
+    """What the audit log keeps of a listing. A search by name keeps which cases it showed, so a
+    reviewer can see whose names someone looked for, but never the words searched for."""
+    if filters.child_name:
+        listed = ", ".join(str(case.pk) for case in cases) or "none"
+        return f"case search by name, page {page_number}, cases listed: {listed}"
+    return f"case list, page {page_number}, {len(cases)} rows"
+
+
 def case_list_page(
     *, acting: Membership, filters: CaseFilters, page_number: str | int | None
 ) -> CaseListPage:
     """One page of the case list, with each row's access; the listing itself is audited."""
     page = Paginator(case_list(acting=acting, filters=filters), CASES_PER_PAGE).get_page(page_number)
-    cases = list(page.object_list)
+    cases = _mark_overdue(list(page.object_list), timezone.localdate())
     accesses = case_access_for_rows(acting=acting, cases=cases)
     audit.record(
         action=AuditAction.VIEW,
         actor=acting.user,
         agency=acting.agency,
         object_type="cases.Case",
-        reason=f"case list, page {page.number}, {len(cases)} rows",
+        reason=_list_audit_reason(filters, page.number, cases),
     )
     return CaseListPage(page=page, rows=[CaseRow(case=case, access=accesses[case.pk]) for case in cases])
 
@@ -490,6 +548,44 @@ def assessment_form_current(*, kind: str, agency_id: int) -> AssessmentForm | No
     forms = AssessmentForm.objects.filter(kind=kind)
     own = forms.filter(agency_id=agency_id).order_by("-version").first()
     return own or forms.filter(agency__isnull=True).order_by("-version").first()
+
+
+@dataclass(frozen=True)
+class FormVersions:
+    kind: str
+    in_use: AssessmentForm | None  # what a new assessment of the agency's cases uses now
+    default: AssessmentForm | None  # the newest shipped default
+    own: Sequence[AssessmentForm]  # the agency's versions, newest first, each with `assessment_count`
+
+
+def assessment_forms_of_agency(*, acting: Membership) -> list[FormVersions]:
+    """Each kind of assessment with the agency's versions and the default, for the forms page."""
+    require(acting, CasePerm.FORMS_MANAGE)
+    own = list(
+        AssessmentForm.objects.filter(agency_id=acting.agency_id)
+        .annotate(assessment_count=Count("assessments"))
+        .order_by("kind", "-version")
+    )
+    overview = []
+    for kind in AssessmentKind.values:
+        versions = [form for form in own if form.kind == kind]
+        default = AssessmentForm.objects.filter(kind=kind, agency__isnull=True).order_by("-version").first()
+        in_use = versions[0] if versions else default
+        overview.append(FormVersions(kind=kind, in_use=in_use, default=default, own=versions))
+    return overview
+
+
+def assessment_form_version_get(*, acting: Membership, form_id: int) -> AssessmentForm:
+    """One version of a form the agency may read: its own or a default; 404 for another agency's."""
+    require(acting, CasePerm.FORMS_MANAGE)
+    form = (
+        AssessmentForm.objects.filter(pk=form_id)
+        .filter(Q(agency__isnull=True) | Q(agency_id=acting.agency_id))
+        .first()
+    )
+    if form is None:
+        raise Http404
+    return form
 
 
 def assessment_form_get(*, form_id: int, kind: str) -> AssessmentForm | None:

@@ -6,6 +6,7 @@ Changes to a case's own fields carry the version the person saw; a stale one is 
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from childshield.cases.models import (
     CaseStatus,
     CaseStatusChange,
     Child,
+    ChildNamePart,
     Consent,
     ConsentKind,
     FeedbackAnswer,
@@ -65,6 +67,7 @@ from childshield.cases.models import (
     Urgency,
     section_flags,
 )
+from childshield.cases.name_search import name_part_indexes
 from childshield.cases.permissions import (
     CasePerm,
     case_access,
@@ -284,6 +287,7 @@ def case_open(
                 name=child.full_name, birth_year=birth_year, area_id=child.area.pk
             ),
         )
+        _index_name_parts(record)
         _record(acting, AuditAction.CREATE, record, "child recorded")
     else:
         record = existing_child
@@ -316,6 +320,49 @@ def case_open(
     if consent is not None:
         consent_record(acting=acting, case=case, consent=consent)
     return case
+
+
+def _index_name_parts(child: Child) -> None:
+    ChildNamePart.objects.bulk_create(
+        ChildNamePart(child=child, part_index=index)
+        for index in sorted(name_part_indexes([child.full_name, *child.aliases]))
+    )
+
+
+def children_reindex(*, batch_size: int = 500) -> int:
+    """Recompute every child's blind indexes (full name, duplicate check, name parts) with the current
+    BLIND_INDEX_KEY: after the key is changed, or for children recorded before name parts existed.
+    Works in batches, each in its own transaction; returns how many children were indexed."""
+    done = 0
+    last_id = 0
+    while True:
+        batch = list(
+            Child.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .only("id", "full_name", "aliases", "birth_year", "area_id")[:batch_size]
+        )
+        if not batch:
+            return done
+        with transaction.atomic():
+            for child in batch:
+                child.name_index = child_name_index(child.full_name)
+                child.duplicate_index = child_duplicate_index(
+                    name=child.full_name, birth_year=child.birth_year, area_id=child.area_id
+                )
+            Child.objects.bulk_update(batch, ["name_index", "duplicate_index"])
+            ChildNamePart.objects.filter(child__in=batch).delete()
+            ChildNamePart.objects.bulk_create(
+                ChildNamePart(child=child, part_index=index)
+                for child in batch
+                for index in sorted(name_part_indexes([child.full_name, *child.aliases]))
+            )
+            audit.record(
+                action=AuditAction.UPDATE,
+                object_type="cases.Child",
+                reason=f"blind indexes recomputed for {len(batch)} children",
+            )
+        done += len(batch)
+        last_id = batch[-1].pk
 
 
 @transaction.atomic
@@ -1056,23 +1103,55 @@ def followup_reminders_queue(*, today: date) -> int:
 
 
 _QUESTION_TYPES = {"choice", "text"}
+FORM_LANGUAGES = ("vi", "km", "en")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 
 def _check_questions(questions: list[dict[str, Any]]) -> None:
+    """A form a worker can fill in and whose answers can be read later: refused with what to fix."""
+    if not questions:
+        raise ApplicationError(_("A form needs at least one question."))
     keys: set[str] = set()
     for question in questions:
         key = question.get("key")
-        if not isinstance(key, str) or not key or key in keys:
-            raise ApplicationError(_("Each question needs its own key."))
+        if not isinstance(key, str) or not _KEY.match(key):
+            raise ApplicationError(
+                _(
+                    "Each question needs a key of small letters, digits and underscores, starting with a "
+                    "letter (for example safe_now): %(key)s"
+                )
+                % {"key": key or "—"}
+            )
+        if key in keys:
+            raise ApplicationError(
+                _("Two questions have the key %(key)s: each key is used once.") % {"key": key}
+            )
         keys.add(key)
         if question.get("type") not in _QUESTION_TYPES:
             raise ApplicationError(_("Question %(key)s has an unknown type.") % {"key": key})
-        if not isinstance(question.get("label"), dict) or not question["label"].get("en"):
+        if not isinstance(question.get("label"), dict) or not str(question["label"].get("en", "")).strip():
             raise ApplicationError(_("Question %(key)s needs an English label.") % {"key": key})
-        if question["type"] == "choice" and not question.get("choices"):
-            raise ApplicationError(_("Question %(key)s needs choices.") % {"key": key})
-    if not questions:
-        raise ApplicationError(_("A form needs at least one question."))
+        if question["type"] == "choice":
+            choices = question.get("choices")
+            if not isinstance(choices, list) or len(choices) < 2:
+                raise ApplicationError(_("Question %(key)s needs at least two options.") % {"key": key})
+            values = [choice.get("value") if isinstance(choice, dict) else None for choice in choices]
+            if any(not isinstance(value, str) or not _KEY.match(value) for value in values) or len(
+                set(values)
+            ) != len(values):
+                raise ApplicationError(
+                    _("The options of question %(key)s need different values of small letters and digits.")
+                    % {"key": key}
+                )
+            if any(not isinstance(c.get("label"), dict) or not str(c["label"].get("en", "")).strip()
+                   for c in choices):  # fmt: skip
+                raise ApplicationError(
+                    _("Each option of question %(key)s needs an English label.") % {"key": key}
+                )
+
+
+def _form_data(title: dict[str, str], questions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"title": title, "questions": questions}
 
 
 @transaction.atomic
@@ -1089,10 +1168,12 @@ def assessment_form_publish(
     if kind not in AssessmentKind.values:
         raise ApplicationError(_("Unknown assessment."))
     _check_questions(questions)
+    if not isinstance(title, dict) or not str(title.get("en", "")).strip():
+        raise ApplicationError(_("The form needs an English title."))
     if for_all_agencies:
         agency = None
     else:
-        require(acting, CasePerm.CASE_SUPERVISE)
+        require(acting, CasePerm.FORMS_MANAGE)
         assert acting is not None
         agency = acting.agency
     last = (
@@ -1111,11 +1192,14 @@ def assessment_form_publish(
 
 
 def assessment_forms_default_install() -> list[AssessmentForm]:
-    """The default forms from data, installed once (idempotent)."""
+    """The default forms from data: installed once, and published again as a new version when the
+    data changed (say, labels in another language were added). Idempotent."""
     installed = []
     for kind, definition in DEFAULT_FORMS.items():
         current = AssessmentForm.objects.filter(kind=kind, agency__isnull=True).order_by("-version").first()
-        if current is None:
+        if current is None or _form_data(current.title, current.questions) != _form_data(
+            definition["title"], definition["questions"]
+        ):
             current = assessment_form_publish(
                 acting=None,
                 kind=kind,

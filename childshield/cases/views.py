@@ -25,7 +25,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from childshield.accounts.models import Membership
+from childshield.accounts.related import related_for
 from childshield.cases import selectors, services
+from childshield.cases.assessment_form_editor import (
+    FORM_LANGUAGES,
+    FormTitleForm,
+    formset_for,
+    questions_from,
+)
 from childshield.cases.forms import (
     AssessmentAnswerForm,
     AttachmentForm,
@@ -86,27 +93,39 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
+    """The case list. A search by name is posted, never put in the address: addresses end up in
+    browser history and server logs. Other filters also work as a link (?status=...)."""
     acting = _acting(request)
-    form = CaseFilterForm(request.GET or None, areas=selectors.areas_for_cases(country=acting.agency.country))
+    data = request.POST.copy() if request.method == "POST" else request.GET.copy()
+    if request.method == "GET":
+        data.pop("child_name", None)
+    page_number = data.pop("page", [None])[-1]
+    form = CaseFilterForm(data or None, areas=selectors.areas_for_cases(country=acting.agency.country))
     filters = selectors.CaseFilters()
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+        cleaned = form.cleaned_data
         filters = selectors.CaseFilters(
-            number=data["number"],
-            child_name=data["child_name"],
-            area_id=data["area"].pk if data["area"] else None,
-            status=data["status"],
-            risk=data["risk"],
-            overdue=data["overdue"],
+            number=cleaned["number"],
+            child_name=cleaned["child_name"],
+            area_id=cleaned["area"].pk if cleaned["area"] else None,
+            status=cleaned["status"],
+            risk=cleaned["risk"],
+            overdue=cleaned["overdue"],
         )
-    listing = selectors.case_list_page(acting=acting, filters=filters, page_number=request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = selectors.case_list_page(acting=acting, filters=filters, page_number=page_number)
+    data.pop("csrfmiddlewaretoken", None)
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "listing": listing, "query": query.urlencode(), "today": timezone.localdate()},
+        {
+            "form": form,
+            "listing": listing,
+            "query": "" if filters.child_name else data.urlencode(),
+            "by_name": bool(filters.child_name),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -246,6 +265,8 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
         "safety_done": any(a.kind == AssessmentKind.SAFETY for a in detail.assessments),
         "shared_labels": [label for value, label in ShareSection.choices if value in access.sections],
         "emergency_kind": ConsentKind.EMERGENCY_OVERRIDE,
+        # Each app's provider returns only what this member may see (accounts/related.py).
+        "related_links": related_for(case, acting),
     }
     if access.may_edit and not case.is_closed:
         assignees = selectors.case_assignees(case=case)
@@ -965,4 +986,103 @@ def feedback_public(request: HttpRequest, token: str) -> HttpResponse:
         "cases/feedback_public.html",
         {"form": form, "for_child": invitation.respondent == Respondent.CHILD},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def assessment_forms(request: HttpRequest) -> HttpResponse:
+    """The agency's assessment forms: the version in use, earlier versions, and the default."""
+    acting = _acting(request, CasePerm.FORMS_MANAGE)
+    services.assessment_forms_default_install()
+    language = get_language()
+    rows = [
+        (
+            versions,
+            localised(values=versions.in_use.title, language=language) if versions.in_use else versions.kind,
+        )
+        for versions in selectors.assessment_forms_of_agency(acting=acting)
+    ]
+    return render(request, "cases/assessment_forms.html", {"rows": rows})
+
+
+@login_required
+def assessment_form_version(request: HttpRequest, form_id: int) -> HttpResponse:
+    """One version as a worker sees it, in each language, read-only."""
+    acting = _acting(request, CasePerm.FORMS_MANAGE)
+    version = selectors.assessment_form_version_get(acting=acting, form_id=form_id)
+    previews = _form_previews(version.title, version.questions)
+    return render(request, "cases/assessment_form_version.html", {"version": version, "previews": previews})
+
+
+def _form_previews(title: dict[str, str], questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    previews = []
+    for code, name in FORM_LANGUAGES:
+        form = AssessmentAnswerForm(questions=questions, language=code, prefix=f"preview-{code}")
+        for field in form.fields.values():
+            field.disabled = True
+        previews.append(
+            {"code": code, "name": name, "title": localised(values=title, language=code), "form": form}
+        )
+    return previews
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_form_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    """Edit a copy of the form in use (the default until the agency publishes its own), preview it,
+    and publish it as the agency's next version. Nothing is saved until it is published."""
+    acting = _acting(request, CasePerm.FORMS_MANAGE)
+    if kind not in AssessmentKind.values:
+        raise Http404
+    services.assessment_forms_default_install()
+    in_use = selectors.assessment_form_current(kind=kind, agency_id=acting.agency_id)
+    assert in_use is not None
+    title_form = FormTitleForm(
+        request.POST or None,
+        initial={**FormTitleForm.initial_from(in_use.title), "preview_language": get_language()},
+    )
+    questions = formset_for(in_use.questions, request.POST or None)
+    previews: list[dict[str, Any]] = []
+    status = 200
+    if request.method == "POST":
+        if title_form.is_valid() and questions.is_valid():
+            draft = questions_from(questions)
+            title = title_form.title()
+            if request.POST.get("action") == "publish":
+                try:
+                    published = services.assessment_form_publish(
+                        acting=acting, kind=kind, title=title, questions=draft
+                    )
+                except ApplicationError as error:
+                    title_form.add_error(None, str(error.message))
+                    status = 400
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Version %(version)d is published. New assessments use it; assessments "
+                            "already recorded keep the version they answered."
+                        )
+                        % {"version": published.version},
+                    )
+                    return redirect("cases:assessment_forms")
+            # A preview shows the draft as workers will see it, with two blank rows for more questions.
+            previews = [p for p in _form_previews(title, draft) if p["code"] == title_form.cleaned_data.get(
+                "preview_language") or not title_form.cleaned_data.get("preview_language")]  # fmt: skip
+            if status == 200:
+                questions = formset_for(draft)
+        else:
+            status = 400
+    return render(
+        request,
+        "cases/assessment_form_edit.html",
+        {
+            "kind": kind,
+            "kind_label": dict(AssessmentKind.choices)[kind],
+            "in_use": in_use,
+            "title_form": title_form,
+            "questions": questions,
+            "previews": previews,
+        },
+        status=status,
     )

@@ -80,8 +80,29 @@ def test_the_case_list_costs_the_same_queries_for_one_case_or_many(worker, open_
 def test_the_case_list_finds_a_child_by_name_without_accents(worker, open_case, commune, sign_in):
     open_case(worker)
     open_case(worker, child=child_input(commune, full_name="Trần Văn Bình"))
-    page = sign_in(worker).get("/en/cases/list/", {"child_name": "nguyen thi HOA"}).content.decode()
+    page = sign_in(worker).post("/en/cases/list/", {"child_name": "nguyen thi HOA"}).content.decode()
     assert "Nguyễn Thị Hoa" in page and "Bình" not in page
+
+
+def test_a_name_search_is_posted_and_a_name_in_the_address_is_ignored(worker, open_case, commune, sign_in):
+    open_case(worker)
+    open_case(worker, child=child_input(commune, full_name="Trần Văn Bình"))
+    client = sign_in(worker)
+    page = client.get("/en/cases/list/", {"child_name": "binh"}).content.decode()
+    assert 'method="post"' in page and page.count("data-case=") == 2
+    found = client.post("/en/cases/list/", {"child_name": "binh"}).content.decode()
+    assert found.count("data-case=") == 1 and "Trần Văn Bình" in found
+
+
+def test_the_pages_of_a_name_search_keep_the_name_out_of_the_address(worker, open_case, commune, sign_in):
+    for index in range(27):
+        open_case(worker, child=child_input(commune, full_name=f"Phạm Thu {index}"))
+    client = sign_in(worker)
+    first = client.post("/en/cases/list/", {"child_name": "pham thu"}).content.decode()
+    assert first.count("data-case=") == 25
+    assert 'form="case-search" name="page" value="2"' in first and "child_name=" not in first
+    second = client.post("/en/cases/list/", {"child_name": "pham thu", "page": "2"}).content.decode()
+    assert second.count("data-case=") == 2
 
 
 def test_the_case_list_filters_by_risk_status_and_overdue(worker, open_case, commune, sign_in):
