@@ -50,18 +50,15 @@ def areas_around(*, area: Area) -> set[int]:
             break
         found |= frontier
 
-    # Downwards: children, and the areas merged into each one (whose own children still point at them).
+    # Downwards: children, and the areas merged into each one (whose own children still point at
+    # them). Services never name a village (the form does not offer them), so the walk stops above.
     below: set[int] = {area.pk}
     frontier = {area.pk}
     for _step in range(_MAX_WALK):
-        frontier = (
-            set(
-                Area.objects.filter(Q(parent_id__in=frontier) | Q(replaced_by_id__in=frontier)).values_list(
-                    "pk", flat=True
-                )
-            )
-            - below
+        inside = Area.objects.filter(Q(parent_id__in=frontier) | Q(replaced_by_id__in=frontier)).exclude(
+            level=Area.Level.VILLAGE
         )
+        frontier = set(inside.values_list("pk", flat=True)) - below
         if not frontier:
             break
         below |= frontier
@@ -112,7 +109,10 @@ def resource_search(
         resources = resources.filter(
             pk__in=Resource.objects.filter(kinds__kind__in=chosen_kinds).values("pk")
         )
-    if area is not None:
+    if area is not None and area.level == Area.Level.COUNTRY:
+        # Every service of a country serves somewhere in it: no need to walk the whole tree.
+        resources = resources.filter(country=area.country)
+    elif area is not None:
         resources = resources.filter(
             pk__in=Resource.objects.filter(areas__in=areas_around(area=area)).values("pk")
         )

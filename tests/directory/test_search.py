@@ -150,3 +150,10 @@ def test_the_search_page_filters_by_words_area_and_open_now(sign_in, worker, add
 
     html = client.get("/en/services/", {"open_now": "on"}).content.decode()
     assert "Always open" in html
+
+
+def test_the_whole_country_finds_every_service_in_it_and_none_elsewhere(keeper, add_resource, places):
+    add_resource(name_en="Nationwide", areas=("VN",))
+    add_resource(name_en="Kim Thuy commune", areas=("VN44-LT-KIMTHUY",))
+    assert _names(resource_search(acting=keeper, area=places("VN"))) == ["Kim Thuy commune", "Nationwide"]
+    assert _names(resource_search(acting=keeper, area=places("KH"))) == []
