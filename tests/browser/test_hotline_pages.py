@@ -1,0 +1,88 @@
+"""The hotline pages pass axe-core's WCAG 2.2 AA rules with data on them; evidence opens blurred and
+grey, and revealing one picture leaves every other one veiled."""
+
+import pytest
+
+from childshield.accounts.models import Agency, AgencyKind, Role
+from childshield.hotline import services
+from childshield.hotline.models import HostingProvider
+from childshield.hotline.probe import ProbeResult
+from childshield.hotline.tracing import AddressInfo, TraceResult
+from tests.browser.conftest import assert_accessible
+from tests.conftest import PASSWORD
+from tests.hotline.conftest import abuse
+from tests.hotline.test_evidence import _upload, synthetic_png
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _sign_in(page, live_server, email):
+    page.goto(f"{live_server.url}/en/account/sign-in/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/en/account/")
+
+
+@pytest.fixture
+def hotline_data(make_member):
+    hotline = Agency.objects.create(country="VN", name="Hotline (browser)", kind=AgencyKind.HOTLINE)
+    analyst = make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline)
+    lead = make_member(email="lead@example.org", role=Role.HOTLINE_LEAD, agency=hotline)
+    HostingProvider.objects.create(
+        name="Example Hosting", asns=[64500], country="NL", abuse_email="abuse@h.example"
+    )
+    trace = TraceResult(
+        host="host.example",
+        addresses=[AddressInfo(ip="192.0.2.1", network="192.0.2.0/24", asn=64500, as_org="Ex", country="NL")],
+    )
+    removed = services.content_item_report(acting=analyst, url="https://host.example/gone", source="analyst")
+    assessment = services.assessment_record(acting=analyst, item=removed, data=abuse())
+    services.assessment_confirm(acting=lead, assessment=assessment)
+    services.hosting_trace(acting=None, item=removed, result=trace)
+    services.item_confirmed(item_id=removed.pk)
+    services.removal_check(item=removed, result=ProbeResult(state="removed", status_code=404))
+    pending = services.content_item_report(
+        acting=analyst, url="https://host.example/pending", source="analyst"
+    )
+    for seed in (1, 2):
+        services.evidence_add(acting=analyst, item=pending, upload=_upload(synthetic_png(seed)))
+    return analyst, lead, removed, pending
+
+
+def test_hotline_pages_are_accessible(live_server, page, axe, hotline_data):
+    _analyst, lead, removed, pending = hotline_data
+    _sign_in(page, live_server, lead.user.email)
+    for path in [
+        "hotline/",
+        "hotline/add/",
+        f"hotline/items/{removed.pk}/",
+        f"hotline/items/{pending.pk}/",
+        "hotline/figures/",
+        "hotline/packages/",
+    ]:
+        page.goto(f"{live_server.url}/en/{path}")
+        assert page.locator("main h1").count() == 1, path
+        assert_accessible(axe, page)
+
+
+def test_evidence_opens_veiled_and_is_revealed_one_at_a_time(live_server, page, axe, hotline_data):
+    analyst, _lead, _removed, pending = hotline_data
+    _sign_in(page, live_server, analyst.user.email)
+    page.goto(f"{live_server.url}/en/hotline/items/{pending.pk}/")
+    assert page.locator("main img").count() == 0
+    for link in page.get_by_role("link", name="Show blurred").all():
+        link.click()
+    page.locator("[data-evidence] img").nth(1).wait_for()
+    frames = page.locator("[data-evidence]")
+    filters = [frames.nth(n).locator("img").evaluate("img => getComputedStyle(img).filter") for n in range(2)]
+    assert all("blur" in value and "grayscale" in value for value in filters)
+    assert_accessible(axe, page)
+
+    frames.nth(0).get_by_role("button", name="Reveal this one").click()
+    assert frames.nth(0).locator("img").evaluate("img => getComputedStyle(img).filter") == "none"
+    frames.nth(1).get_by_role("button", name="Reveal this one").click()
+    assert "blur" in frames.nth(0).locator("img").evaluate("img => getComputedStyle(img).filter")
+    assert frames.nth(1).locator("img").evaluate("img => getComputedStyle(img).filter") == "none"
+    frames.nth(1).get_by_role("button", name="Blur again").click()
+    assert "blur" in frames.nth(1).locator("img").evaluate("img => getComputedStyle(img).filter")
