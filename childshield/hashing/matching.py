@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from childshield.hashing.index import DEFAULT_RADIUS, PdqIndex, hashes_from_hex
 from childshield.hashing.models import Algorithm, ChangeKind, HashChange, HashEntry
-from childshield.hashing.video import QUALITY_THRESHOLD, distances, frame_words, parse_frame_list
+from childshield.hashing.video import QUALITY_THRESHOLD, frame_words, parse_frame_list
 
 _BATCH = 50_000
 
@@ -129,7 +129,7 @@ def forget_index() -> None:
 
 # Videos ------------------------------------------------------------------------------------------
 
-_VIDEO_CHUNK = 16_384  # target frames compared at a time: bounds the temporary arrays to a few MB
+FRAME_BITS = 20  # a frame's id in the index: (entry id << 20) | its row in the video's unique frames
 
 
 @dataclass(frozen=True)
@@ -141,27 +141,28 @@ class VideoHit:
 
 
 class VideoIndex:
-    """Every live vPDQ entry's unique frames of quality 50 or more, compared by brute force.
+    """Every live vPDQ entry's unique frames of quality 50 or more, in a PdqIndex of their own.
 
-    vPDQ compares bags of frame hashes; this holds them all in one array (4 uint64 per frame)
-    with the entry each frame belongs to, finds the entries with any frame within the radius of
-    a query frame, and works out both percentages for those only. Like MatchIndex it replays the
-    banks' history, so a new video costs one parse, not a rebuild.
+    vPDQ compares bags of frame hashes. Each query frame is looked up in the frame index, which
+    is exact for the radius, so every stored frame within 31 bits of a query frame is found: the
+    videos that share no frame with the query are exactly those not returned, and for the others
+    both shares are counted from the pairs found. No false negatives, unlike vPDQ's suggested
+    pruning with an approximate index. Like MatchIndex, it replays the banks' history.
     """
 
     def __init__(self, radius: int = DEFAULT_RADIUS, min_quality: int = QUALITY_THRESHOLD) -> None:
         self.radius = radius
         self.min_quality = min_quality
         self.synced_through = 0
-        self.videos: dict[int, np.ndarray] = {}
-        self._stack: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.frames = PdqIndex(radius=radius)
+        self.sizes: dict[int, int] = {}  # entry id: its unique good frames
         self._lock = threading.Lock()
 
     def sync(self) -> int:
         with self._lock:
             latest = HashChange.objects.aggregate(latest=Max("pk"))["latest"] or 0
             if latest < self.synced_through:
-                self.videos, self.synced_through = {}, 0
+                self.frames, self.sizes, self.synced_through = PdqIndex(radius=self.radius), {}, 0
             if latest == self.synced_through:
                 return 0
             changes = (
@@ -171,62 +172,63 @@ class VideoIndex:
                 .order_by("pk")
                 .values_list("kind", "entry_id", "entry__video__frames")
             )
-            applied = 0
+            applied, first_load = 0, self.synced_through == 0
+            loaded: dict[int, np.ndarray] = {}
             for kind, entry_id, frames in changes.iterator(chunk_size=_BATCH):
                 applied += 1
-                if kind == ChangeKind.ADDED and frames:
-                    self.videos[entry_id] = frame_words(
-                        parse_frame_list(frames), min_quality=self.min_quality
-                    )
-                else:
-                    self.videos.pop(entry_id, None)
+                if kind == ChangeKind.ADDED and frames and entry_id not in self.sizes:
+                    words = frame_words(parse_frame_list(frames), min_quality=self.min_quality)
+                    if first_load:
+                        loaded[entry_id] = words
+                    else:
+                        self.add(entry_id, words)
+                elif kind == ChangeKind.REMOVED:
+                    loaded.pop(entry_id, None)
+                    self.remove(entry_id)
+            if loaded:
+                self.build(loaded)
             self.synced_through = latest
-            if applied:
-                self._stack = None
             return applied
 
+    def build(self, videos: dict[int, np.ndarray]) -> None:
+        """Start over with these videos (entry id: unique frames as rows of 4 uint64)."""
+        videos = {entry_id: words for entry_id, words in videos.items() if len(words)}
+        ids = [
+            (entry_id << FRAME_BITS) | row for entry_id, words in videos.items() for row in range(len(words))
+        ]
+        stacked = np.concatenate(list(videos.values())) if videos else np.zeros((0, 4), dtype=np.uint64)
+        self.frames = PdqIndex.build(stacked, ids, radius=self.radius)
+        self.sizes = {entry_id: len(words) for entry_id, words in videos.items()}
+
     def add(self, entry_id: int, words: np.ndarray) -> None:
-        """Add a video directly (benchmarks); matching adds them by replaying history."""
-        with self._lock:
-            self.videos[entry_id] = words
-            self._stack = None
+        if len(words) and entry_id not in self.sizes:
+            self.frames.add([(entry_id << FRAME_BITS) | row for row in range(len(words))], words)
+            self.sizes[entry_id] = len(words)
 
-    @property
-    def frame_count(self) -> int:
-        return sum(len(words) for words in self.videos.values())
-
-    def _stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(all frames, the position in `ids` of each frame's entry, entry ids, first row of each)."""
-        with self._lock:
-            if self._stack is None:
-                ids = np.array([i for i, words in self.videos.items() if len(words)], dtype=np.int64)
-                parts = [self.videos[int(i)] for i in ids]
-                sizes = np.array([len(part) for part in parts], dtype=np.int64)
-                frames = np.concatenate(parts) if parts else np.zeros((0, 4), dtype=np.uint64)
-                owners = np.repeat(np.arange(len(ids)), sizes)
-                starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-                self._stack = (frames, owners, ids, starts)
-            return self._stack
+    def remove(self, entry_id: int) -> None:
+        size = self.sizes.pop(entry_id, 0)
+        self.frames.remove([(entry_id << FRAME_BITS) | row for row in range(size)])
 
     def search(self, query: np.ndarray) -> list[VideoHit]:
         """Every entry sharing at least one frame with the query (rows of 4 uint64), with its shares."""
-        frames, owners, ids, starts = self._stacked()
-        if not len(query) or not len(frames):
+        if not len(query):
             return []
-        touched: list[np.ndarray] = []
-        for start in range(0, len(frames), _VIDEO_CHUNK):
-            close = distances(query, frames[start : start + _VIDEO_CHUNK]) <= self.radius
-            touched.append(owners[start + np.flatnonzero(close.any(axis=0))])
+        found = self.frames.search(query)
+        if not len(found.ids):
+            return []
+        entries = found.ids >> FRAME_BITS
         hits = []
-        for slot in np.unique(np.concatenate(touched)):
-            near = distances(query, frames[starts[slot] : starts[slot + 1]])
-            close = near <= self.radius
+        for entry_id in np.unique(entries):
+            mine = entries == entry_id
+            size = self.sizes.get(int(entry_id))
+            if not size:
+                continue  # removed while this search ran
             hits.append(
                 VideoHit(
-                    int(ids[slot]),
-                    float(close.any(axis=1).mean() * 100),
-                    float(close.any(axis=0).mean() * 100),
-                    int(near.min()),
+                    int(entry_id),
+                    len(np.unique(found.query[mine])) * 100 / len(query),
+                    len(np.unique(found.ids[mine])) * 100 / size,
+                    int(found.distances[mine].min()),
                 )
             )
         return hits

@@ -325,7 +325,7 @@ def video_match(
     if not len(q) or not len(t):
         return 0.0, 0.0
     close = distances(q, t) <= distance_threshold
-    return float(close.any(axis=1).mean() * 100), float(close.any(axis=0).mean() * 100)
+    return int(close.any(axis=1).sum()) * 100 / len(q), int(close.any(axis=0).sum()) * 100 / len(t)
 
 
 def is_video_match(

@@ -114,11 +114,13 @@ def test_removed_videos_and_banks_not_asked_for_do_not_match(analyst, lead, bank
 
 
 def test_the_video_index_finds_what_pairwise_brute_force_finds(analyst, bank):
-    """Random banks of videos sharing some near frames: the index agrees with vPDQ's comparison."""
+    """Videos sharing near frames, loaded, added and removed: the index agrees with vPDQ's comparison."""
     rng = np.random.default_rng(5)
     pool = [random_pdq(rng) for _ in range(40)]
     videos = []
-    for _video in range(25):
+    for number in range(25):
+        if number == 10:
+            matching.video_index()  # loaded now; the later videos are added to it one by one
         picks = rng.choice(len(pool), size=int(rng.integers(1, 8)), replace=False)
         frames = [
             VideoFrameHash(
@@ -127,6 +129,8 @@ def test_the_video_index_finds_what_pairwise_brute_force_finds(analyst, bank):
             for n, p in enumerate(picks)
         ]
         videos.append((services.video_entry_add(actor=analyst, bank=bank, frames=frames), frames))
+    gone, _frames = videos.pop(3)
+    services.entry_remove(actor=analyst, entry=gone, reason="test")
     for _ in range(10):
         query = [
             VideoFrameHash(n, 90, flip_bits(pool[p], int(rng.integers(0, 20)), rng), n)
