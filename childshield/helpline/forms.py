@@ -325,3 +325,13 @@ class CaseFromContactForm(forms.Form):
         area_field = self.fields["area"]
         assert isinstance(area_field, forms.ModelChoiceField)
         area_field.queryset = areas
+
+
+class HotlineAddressesForm(forms.Form):
+    addresses = forms.CharField(
+        label=_("Web addresses the caller gave"),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        max_length=20000,
+        help_text=_("One a line. Do not open them: the hotline's analysts check them safely."),
+        error_messages={"required": _("Write at least one web address, one a line.")},
+    )

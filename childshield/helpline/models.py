@@ -431,3 +431,26 @@ class ContactDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counsellor_id} · {self.report_reference or '-'}"
+
+
+class ContactHotlineItem(models.Model):
+    """A web address a caller gave, reported from their contact to the hotline: the link both ways."""
+
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.PROTECT, related_name="hotline_links"
+    )
+    item = models.ForeignKey(
+        "hotline.ContentItem", verbose_name=_("hotline item"), on_delete=models.PROTECT, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        "accounts.Membership", verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("reported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("address reported to the hotline")
+        verbose_name_plural = _("addresses reported to the hotline")
+        constraints = [models.UniqueConstraint(fields=["contact", "item"], name="helpline_contact_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} → {self.item_id}"

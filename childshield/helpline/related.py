@@ -37,6 +37,11 @@ def contacts_of_report(report: Model, acting: Membership | None) -> Iterable[Rel
     return _links(selectors.contacts_linked(acting=acting, report_id=report.pk))
 
 
+def contacts_of_hotline_item(item: Model, acting: Membership | None) -> Iterable[RelatedLink]:
+    return _links(selectors.contacts_of_hotline_item(acting=acting, item_id=item.pk))
+
+
 def register_related_links() -> None:
     related.register("cases.Case", contacts_of_case)
     related.register("intake.Report", contacts_of_report)
+    related.register("hotline.ContentItem", contacts_of_hotline_item)

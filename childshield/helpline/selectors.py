@@ -18,6 +18,7 @@ from childshield.helpline.models import (
     Category,
     Contact,
     ContactDraft,
+    ContactHotlineItem,
     ContactKind,
     QueueClaim,
     ReplyTemplate,
@@ -341,6 +342,20 @@ def contacts_linked(
     if report_id is not None:
         contacts = contacts.filter(report_id=report_id)
     return list(contacts.order_by("started_at", "id"))
+
+
+def contact_hotline_items(*, acting: Membership, contact: Contact) -> list[ContactHotlineItem]:
+    """The hotline items filed from a contact the acting member already opened (number and status only)."""
+    require(acting, HelplinePerm.CONTACT_VIEW)
+    return list(contact.hotline_links.select_related("item").order_by("added_at", "id"))
+
+
+def contacts_of_hotline_item(*, acting: Membership | None, item_id: int) -> list[Contact]:
+    if acting is None or not may(acting, HelplinePerm.CONTACT_VIEW):
+        return []
+    return list(
+        _contacts_visible(acting=acting).filter(hotline_links__item_id=item_id).order_by("started_at", "id")
+    )
 
 
 def contact_get(*, acting: Membership, pk: int) -> Contact:

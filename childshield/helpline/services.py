@@ -33,6 +33,7 @@ from childshield.helpline.models import (
     Contact,
     ContactChannel,
     ContactDraft,
+    ContactHotlineItem,
     ContactKind,
     Disability,
     Ethnicity,
@@ -47,6 +48,8 @@ from childshield.helpline.models import (
 from childshield.helpline.permissions import HelplinePerm, helpline_scope, require
 from childshield.helpline.reply_templates import LANGUAGES
 from childshield.helpline.triage import RULE_LANGUAGES, URGENT_SIGNALS, Signal, fold, signals_in
+from childshield.hotline import services as hotline_services
+from childshield.hotline.models import ContentItem, SourceKind
 from childshield.intake import services as intake_services
 from childshield.intake.models import Report, ReportMessage, Sender
 from childshield.places.models import Area
@@ -765,3 +768,57 @@ def contact_case_open(*, acting: Membership, contact: Contact, data: CaseFromCon
         reason=f"case {case.number} opened from contact {contact.pk}",
     )
     return case
+
+
+@dataclass(frozen=True)
+class AddressResult:
+    line: int
+    text: str
+    item: ContentItem | None = None
+    error: str = ""
+
+
+@transaction.atomic
+def contact_addresses_report(*, acting: Membership, contact: Contact, text: str) -> list[AddressResult]:
+    """Report to the hotline the web addresses a caller gave (one a line), linked to their contact.
+
+    Each good line becomes (or joins) a hotline item of the country's hotline; a bad one says why
+    and the others are still filed. The addresses are not logged: the hotline keeps them encrypted.
+    """
+    require(acting, HelplinePerm.CONTACT_LOG)
+    if contact.agency_id != acting.agency_id:
+        raise ApplicationError(_("This contact belongs to another helpline."), code="forbidden")
+    hotline = hotline_services.hotline_agency_for(acting.agency.country)
+    if hotline is None:
+        raise ApplicationError(_("No hotline receives reported addresses here."), code="no_hotline")
+    results: list[AddressResult] = []
+    lines = [line.strip() for line in text.splitlines()]
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        try:
+            item = hotline_services.content_item_report(
+                acting=None,
+                url=line,
+                source=SourceKind.CONTACT,
+                report=contact.report,
+                reference=f"helpline contact {contact.pk}",
+                agency=hotline,
+            )
+        except ApplicationError as error:
+            results.append(AddressResult(number, line, error=str(error.message)))
+            continue
+        ContactHotlineItem.objects.get_or_create(contact=contact, item=item, defaults={"added_by": acting})
+        results.append(AddressResult(number, line, item=item))
+    if not results:
+        raise ApplicationError(_("Write at least one web address, one a line."), code="addresses_missing")
+    filed = sum(1 for result in results if result.item is not None)
+    if filed:
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=acting.user,
+            agency=acting.agency,
+            obj=contact,
+            reason=f"{filed} web address(es) of contact {contact.pk} reported to the hotline",
+        )
+    return results

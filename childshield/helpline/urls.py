@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/caller-note/", views.contact_caller_note, name="contact_caller_note"),
     path("contacts/<int:pk>/case/", views.contact_case_open, name="contact_case_open"),
+    path("contacts/<int:pk>/hotline/", views.contact_hotline, name="contact_hotline"),
     path("contacts/caller/", views.caller_lookup, name="caller_lookup"),
     path("rules/", views.rules, name="rules"),
     path("rules/new/", views.rule_edit, name="rule_new"),

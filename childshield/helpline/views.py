@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +27,7 @@ from childshield.helpline.forms import (
     CaseFromContactForm,
     ContactForm,
     HandOverForm,
+    HotlineAddressesForm,
     ReplyForm,
     ReplyTemplateForm,
     TriageRuleForm,
@@ -36,6 +37,8 @@ from childshield.helpline.models import Contact, ContactChannel, ContactKind, Re
 from childshield.helpline.permissions import HelplinePerm, may, require
 from childshield.helpline.reply_templates import LANGUAGES
 from childshield.helpline.triage import Flag, RuleSpec, Signal, compile_rules, signals_in
+from childshield.hotline.permissions import HotlinePerm
+from childshield.hotline.permissions import may as hotline_may
 from childshield.places.models import NAME_LANGUAGES, Area
 from childshield.places.selectors import areas_current
 
@@ -251,6 +254,9 @@ def _contact_detail_page(
         "history": history,
         "may_open_case": contact.is_counselling and cases_may(acting, CasePerm.CASE_OPEN),
         "case_visible": contact.case is not None and case_access(acting, contact.case).visible,
+        "hotline_links": selectors.contact_hotline_items(acting=acting, contact=contact),
+        "may_open_hotline_items": hotline_may(acting, HotlinePerm.ITEM_VIEW),
+        "addresses_form": extra.pop("addresses_form", None) or HotlineAddressesForm(),
         "note_form": extra.pop("note_form", None)
         or CallerNoteForm(initial={"expires_on": timezone.localdate() + timedelta(days=90)}),
         **extra,
@@ -544,3 +550,42 @@ def contact_case_open(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "contact": contact, "duplicates": duplicates},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def contact_hotline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report the web addresses a caller gave to the hotline, linked to the contact."""
+    acting = _acting(request)
+    contact = selectors.contact_get(acting=acting, pk=pk)
+    form = HotlineAddressesForm(request.POST)
+    if form.is_valid():
+        try:
+            results = services.contact_addresses_report(
+                acting=acting, contact=contact, text=form.cleaned_data["addresses"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            refused = [result for result in results if result.error]
+            filed = len(results) - len(refused)
+            if filed:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s address reported to the hotline.",
+                        "%(count)s addresses reported to the hotline.",
+                        filed,
+                    )
+                    % {"count": filed},
+                )
+            if not refused:
+                return redirect("helpline:contact_detail", pk=contact.pk)
+            # Only the refused lines come back, each with its reason, to be corrected.
+            form = HotlineAddressesForm(data={"addresses": "\n".join(result.text for result in refused)})
+            form.is_valid()
+            for result in refused:
+                form.add_error(
+                    "addresses", _("Line %(line)s: %(error)s") % {"line": result.line, "error": result.error}
+                )
+    return _contact_detail_page(request, acting, contact, addresses_form=form, failed=True)
