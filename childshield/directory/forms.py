@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency
 from childshield.directory.models import Resource, ServiceKind, ServiceLanguage, Weekday
-from childshield.directory.services import HoursRange, ResourceDetails
+from childshield.directory.services import PLAIN_FIELDS, HoursRange, ResourceDetails
 from childshield.places.models import Area
 
 _RANGE = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*[-\u2013\u2014]\s*(\d{1,2})[:.h](\d{2})\s*$")
@@ -185,22 +185,7 @@ class ResourceForm(forms.Form):
     def initial_for(resource: Resource) -> dict[str, Any]:
         """The form's starting values for an existing service (its rows prefetched by the selector)."""
         initial: dict[str, Any] = {
-            name: getattr(resource, name)
-            for name in (
-                "name_vi",
-                "name_km",
-                "name_en",
-                "always_open",
-                "phone",
-                "email",
-                "address",
-                "website",
-                "accepts_self_referral",
-                "free_of_charge",
-                "notes",
-                "is_active",
-                "last_verified",
-            )
+            name: getattr(resource, name) for name in PLAIN_FIELDS if name not in {"country", "agency"}
         }
         initial["agency"] = resource.agency_id
         initial["kinds"] = resource.kind_values

@@ -63,7 +63,9 @@ class ResourceDetails:
     last_verified: date | None = None
 
 
-_PLAIN_FIELDS = (
+# The resource's own columns that ResourceDetails carries as they are (kinds, languages, hours and
+# areas are rows of their own).
+PLAIN_FIELDS = (
     "country",
     "name_vi",
     "name_km",
@@ -117,8 +119,8 @@ def _search_text(details: ResourceDetails) -> str:
 
 def _save(*, resource: Resource, details: ResourceDetails) -> list[str]:
     """Write `details` onto `resource` and its rows; returns the names of what changed."""
-    changed = [name for name in _PLAIN_FIELDS if getattr(resource, name) != getattr(details, name)]
-    for name in _PLAIN_FIELDS:
+    changed = [name for name in PLAIN_FIELDS if getattr(resource, name) != getattr(details, name)]
+    for name in PLAIN_FIELDS:
         setattr(resource, name, getattr(details, name))
     # Follows names, address and notes, so it changes only when one of them is in `changed`.
     resource.search_text = _search_text(details)
