@@ -8,7 +8,7 @@ from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.http import Http404
 from django.utils import timezone
 
-from childshield.accounts.models import Membership
+from childshield.accounts.models import Membership, Role
 from childshield.accounts.permissions import Scope
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
@@ -27,7 +27,7 @@ from childshield.helpline.models import (
     TriageRule,
     TriageRuleVersion,
 )
-from childshield.helpline.permissions import HelplinePerm, may, require
+from childshield.helpline.permissions import HELPLINE_GRANTS, HelplinePerm, may, require
 from childshield.helpline.reply_templates import reply_templates
 from childshield.helpline.triage import CompiledRules, Flag, RuleSpec, Signal, compile_rules, shipped_rules
 from childshield.intake import selectors as intake_selectors
@@ -262,12 +262,17 @@ def report_for_reply(*, acting: Membership, reference: str) -> tuple[Report, lis
     return report, intake_selectors.report_thread(report=report)
 
 
+def roles_on_queue() -> list[Role]:
+    """The roles that may hold queue items, read from the grants, so a new role cannot be forgotten."""
+    return [role for role, grants in HELPLINE_GRANTS.items() if HelplinePerm.QUEUE_CLAIM in grants]
+
+
 def colleagues_on_queue(*, acting: Membership) -> QuerySet[Membership]:
     """The members of the acting member's helpline an item can be handed to."""
     require(acting, HelplinePerm.QUEUE_CLAIM)
     return (
         Membership.objects.filter(agency=acting.agency, is_active=True, user__is_active=True)
-        .filter(role__in=["counsellor", "helpline_supervisor"])
+        .filter(role__in=roles_on_queue())
         .exclude(pk=acting.pk)
         .select_related("user")
         .order_by("user__full_name", "pk")
