@@ -152,6 +152,16 @@ def test_the_page_costs_the_same_queries_however_busy_the_helpline(
     assert busy == quiet
 
 
+def test_signing_in_puts_a_counsellor_on_shift(sign_in, client, supervisor, counsellor, second_counsellor):
+    sign_in(counsellor)
+    client.logout()
+
+    html = sign_in(supervisor).get("/en/helpline/supervision/").content.decode()
+
+    assert f'data-counsellor="{counsellor.pk}"' in html
+    assert f'data-counsellor="{second_counsellor.pk}"' not in html
+
+
 def test_only_helpline_supervisors_open_the_page(sign_in, supervisor, counsellor, worker, client):
     assert sign_in(counsellor).get("/en/helpline/supervision/").status_code == 403
     client.logout()
