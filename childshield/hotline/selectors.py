@@ -17,6 +17,7 @@ from django.http import Http404
 
 from childshield.accounts.models import Agency, AgencyKind, Membership
 from childshield.accounts.permissions import Scope
+from childshield.accounts.related import RelatedLink, related_for
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.hotline.models import (
@@ -78,6 +79,7 @@ class ItemPage:
     checks: list[Any]
     timeline: list[AuditEvent]
     pending_assessment: ContentAssessment | None = None
+    related: list[RelatedLink] = field(default_factory=list)
 
 
 def item_page(*, membership: Membership, pk: int) -> ItemPage:
@@ -99,6 +101,7 @@ def item_page(*, membership: Membership, pk: int) -> ItemPage:
         checks=list(item.checks.all()[:20]),
         timeline=item_timeline(item=item),
         pending_assessment=pending,
+        related=related_for(item, membership),
     )
     audit.record(action=AuditAction.VIEW, actor=membership.user, agency=membership.agency, obj=item)
     return page
