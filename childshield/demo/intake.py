@@ -1,14 +1,19 @@
 """Demo reports and replies: made-up stories, no real child; each opens with a known code and number."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from childshield.accounts.models import Membership, Role
-from childshield.intake.models import Report, Screening
+from childshield.demo.hashing import demo_picture
+from childshield.hashing.imaging import pdq_from_bytes
+from childshield.intake.models import FileKind, Report, Screening
 from childshield.intake.services import (
+    FileHashes,
     ReportContent,
+    blocked_images_submit,
     report_message_from_reporter,
     report_message_from_staff,
     report_submit,
@@ -114,3 +119,41 @@ def demo_intake_seed() -> int:
             )
         created += 1
     return created
+
+
+# A child's request to block two pictures (drawn demo pictures, numbers 50 and 51) and a video,
+# waiting for the demo hotline's review.
+DEMO_BLOCK_IMAGE_REFERENCE = "DEME2345"
+
+
+def _demo_file_hashes(data: bytes, *, kind: str) -> FileHashes:
+    exact = {
+        "md5": hashlib.md5(data, usedforsecurity=False).hexdigest(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    if kind != FileKind.IMAGE:
+        return FileHashes(kind=kind, **exact)
+    perceptual = pdq_from_bytes(data)
+    return FileHashes(kind=kind, pdq=perceptual.value, quality=perceptual.quality, **exact)
+
+
+@transaction.atomic
+def demo_block_image_seed() -> int:
+    """The demo's request to block pictures, opening with a known code; returns how many were made."""
+    if Report.objects.filter(reference=DEMO_BLOCK_IMAGE_REFERENCE).exists():
+        return 0
+    files = [
+        _demo_file_hashes(demo_picture(50), kind=FileKind.IMAGE),
+        _demo_file_hashes(demo_picture(51), kind=FileKind.IMAGE),
+        _demo_file_hashes(b"childshield demo video (not a real video)", kind=FileKind.VIDEO),
+    ]
+    receipt = blocked_images_submit(
+        content=ReportContent(about="me", safe_now="", harms=["threatened"]),
+        files=files,
+        idempotency_key=f"demo-{DEMO_BLOCK_IMAGE_REFERENCE}",
+        language="vi",
+    )
+    Report.objects.filter(pk=receipt.report.pk).update(
+        reference=DEMO_BLOCK_IMAGE_REFERENCE, passphrase_hash=make_password(DEMO_THREAD_PASSPHRASE)
+    )
+    return 1
