@@ -127,14 +127,12 @@ DEMO_BLOCK_IMAGE_REFERENCE = "DEME2345"
 
 
 def _demo_file_hashes(data: bytes, *, kind: str) -> FileHashes:
-    exact = {
-        "md5": hashlib.md5(data, usedforsecurity=False).hexdigest(),
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
+    md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+    sha256 = hashlib.sha256(data).hexdigest()
     if kind != FileKind.IMAGE:
-        return FileHashes(kind=kind, **exact)
+        return FileHashes(kind=kind, md5=md5, sha256=sha256)
     perceptual = pdq_from_bytes(data)
-    return FileHashes(kind=kind, pdq=perceptual.value, quality=perceptual.quality, **exact)
+    return FileHashes(kind=kind, md5=md5, sha256=sha256, pdq=perceptual.value, quality=perceptual.quality)
 
 
 @transaction.atomic
