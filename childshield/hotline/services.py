@@ -40,7 +40,7 @@ from childshield.core.errors import ApplicationError
 from childshield.hashing import services as hashing_services
 from childshield.hashing.imaging import ImageRejected, pdq_from_bytes
 from childshield.hashing.models import PDQ_MIN_QUALITY, Algorithm, BankSource, HashBank, SharingPolicy
-from childshield.hotline import probe, signing, tasks, tracing
+from childshield.hotline import channels, probe, signing, tasks, tracing
 from childshield.hotline.models import (
     OPEN_NOTICE_STATUSES,
     CheckState,
@@ -767,7 +767,38 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> Notice:
             f"notice {notice.sequence} sent to {notice.recipient_kind}",
             item.agency,
         )
+        if notice.recipient_kind == RecipientKind.PLATFORM:
+            notice_id = notice.pk
+            transaction.on_commit(lambda: _deliver_to_platform(notice_id))
         return notice
+
+
+def _deliver_to_platform(notice_id: int) -> None:
+    """Also hand a platform's notice to its webhook, where the platforms app has one; audited."""
+    notice = Notice.objects.select_related("item", "item__agency").get(pk=notice_id)
+    taken = channels.deliver(notice)
+    if taken:
+        _record(
+            None,
+            AuditAction.UPDATE,
+            notice.item,
+            f"notice {notice.sequence} delivered by {', '.join(taken)}",
+            notice.item.agency,
+        )
+
+
+def confirmations_pending(*, now: datetime | None = None) -> int:
+    """Confirmed items whose first trace and notice never ran (a lost task): run them now."""
+    now = _now(now)
+    traced_since = HostingTrace.objects.filter(item=OuterRef("pk"), traced_at__gte=OuterRef("confirmed_at"))
+    items = ContentItem.objects.filter(
+        status=ItemStatus.CONFIRMED, confirmed_at__lte=now - timedelta(minutes=1), notices__isnull=True
+    ).exclude(Exists(traced_since))
+    count = 0
+    for item_id in list(items.values_list("pk", flat=True)[:200]):
+        item_confirmed(item_id=item_id, now=now)
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -23,10 +23,10 @@ def notice_send(notice_id: int) -> str:
 
 @shared_task
 def notices_due() -> int:
-    """Every minute: queued and failed notices whose attempt is due, then re-notices and escalations."""
+    """Every minute: lost first notices, queued and failed notices due, then re-notices and escalations."""
     from childshield.hotline import services
 
-    return services.notices_retry_due() + services.renotices_due()
+    return services.confirmations_pending() + services.notices_retry_due() + services.renotices_due()
 
 
 @shared_task

@@ -187,3 +187,52 @@ def test_the_notice_says_nothing_about_the_content_but_address_and_category(
     assert "https://host.example/h" in body and "category C" in body
     for secret in ("private analyst note", "14", "commercial", "image"):
         assert secret not in body.lower()
+
+
+def test_a_lost_first_notice_task_is_caught_up_by_the_minute_job(
+    analyst, second_analyst, traced_to_provider, django_capture_on_commit_callbacks
+):
+    from childshield.hotline import tasks
+
+    with django_capture_on_commit_callbacks(execute=False):  # the broker was down: the task never ran
+        item = confirmed_item("https://host.example/lost", analyst=analyst, second=second_analyst, at=T0)
+    assert services.confirmations_pending(now=T0 + timedelta(seconds=30)) == 0
+    assert services.confirmations_pending(now=T0 + timedelta(minutes=2)) == 1
+    item.refresh_from_db()
+    assert item.status == ItemStatus.NOTICE_SENT and len(mail.outbox) == 1
+    # Caught up once: nothing more to catch up.
+    assert services.confirmations_pending(now=T0 + timedelta(minutes=3)) == 0
+    # The periodic task runs it all (here, months later: the re-notice is long due).
+    assert tasks.notices_due() == 1
+
+
+def test_a_platform_notice_also_goes_to_a_registered_platform_channel(
+    analyst, second_analyst, monkeypatch, provider, django_capture_on_commit_callbacks
+):
+    from childshield.hotline import channels
+
+    provider.is_platform = True
+    provider.save()
+    monkeypatch.setattr("childshield.hotline.tracing.trace_host", fake_trace())
+    received = []
+
+    def platform_webhook(notice):  # type: ignore[no-untyped-def]
+        received.append(notice.item.url)
+        return True
+
+    channels.register(platform_webhook)
+    try:
+        item = confirmed_item("https://app.example/post/9", analyst=analyst, second=second_analyst)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.item_confirmed(item_id=item.pk, now=T0)
+    finally:
+        channels.unregister(platform_webhook)
+    assert received == ["https://app.example/post/9"]
+    assert len(mail.outbox) == 1  # the e-mail is the notice of record
+    assert any("delivered by platform_webhook" in event.reason for event in services_timeline(item))
+
+
+def services_timeline(item):  # type: ignore[no-untyped-def]
+    from childshield.hotline.selectors import item_timeline
+
+    return item_timeline(item=item)
