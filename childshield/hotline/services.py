@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -168,17 +168,24 @@ def content_item_report(
     normalised = normalise_url(url)
     key = url_key(normalised.url)
     item = ContentItem.objects.select_for_update().filter(agency=agency, url_key=key).first()
-    created = item is None
+    created = False
     if item is None:
-        item = ContentItem.objects.create(
-            agency=agency,
-            url=normalised.url,
-            url_key=key,
-            host=normalised.host,
-            display_host=normalised.display_host,
-            first_reported_at=now,
-        )
-        _record(acting, AuditAction.CREATE, item, f"reported through {source}", agency)
+        try:
+            with transaction.atomic():
+                item = ContentItem.objects.create(
+                    agency=agency,
+                    url=normalised.url,
+                    url_key=key,
+                    host=normalised.host,
+                    display_host=normalised.display_host,
+                    first_reported_at=now,
+                )
+        except IntegrityError:
+            # The same address arrived twice at the same moment and the other report made the item.
+            item = ContentItem.objects.select_for_update().get(agency=agency, url_key=key)
+        else:
+            created = True
+            _record(acting, AuditAction.CREATE, item, f"reported through {source}", agency)
     elif report is not None and item.sources.filter(report=report).exists():
         return item  # the same report filed twice is one source
     ContentItemSource.objects.create(
