@@ -28,7 +28,7 @@ def _with_details(resources: QuerySet[Resource]) -> QuerySet[Resource]:
         "kinds",
         "languages",
         Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-        Prefetch("areas", queryset=Area.objects.order_by("code")),
+        Prefetch("areas", queryset=Area.objects.select_related("parent").order_by("code")),
     )
 
 
