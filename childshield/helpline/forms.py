@@ -96,6 +96,7 @@ class ContactForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Duration in minutes"), min_value=0, max_value=LONGEST_CONTACT_MINUTES, required=False
     )
+    draft_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(
         self, *args: Any, provinces: Any, categories: Any, report: Report | None = None, **kwargs: Any
@@ -133,6 +134,7 @@ class ContactForm(forms.Form):
             duration_minutes=data["duration_minutes"],
             report=self.report,
             caller_key=caller_key_for(data["caller"]),
+            draft_token=data["draft_token"],
         )
 
 

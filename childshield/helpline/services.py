@@ -250,6 +250,8 @@ class ContactDetails:
     report: Report | None = None
     # caller_key_for(the number or thread typed), never the number itself.
     caller_key: str = ""
+    # The form's draft token: autosaves of this form still in flight are ignored once it is logged.
+    draft_token: str = ""
 
 
 def _check_channel(channel: str) -> None:
@@ -304,7 +306,9 @@ def contact_log(*, acting: Membership, details: ContactDetails) -> Contact:
         reason="contact logged",
     )
     contact_draft_discard(
-        acting=acting, report_reference=details.report.reference if details.report is not None else ""
+        acting=acting,
+        report_reference=details.report.reference if details.report is not None else "",
+        token=details.draft_token,
     )
     return contact
 
@@ -326,17 +330,26 @@ DRAFT_FIELDS = (
     "outcome",
 )
 _DRAFT_VALUES_MAX = 100
+DRAFT_TOKEN_SECONDS = 24 * 60 * 60
+
+
+def _draft_done_key(token: str) -> str:
+    return f"helpline:draft-done:{token}"
 
 
 @transaction.atomic
 def contact_draft_save(
-    *, acting: Membership, report_reference: str, fields: dict[str, list[str]]
-) -> ContactDraft:
+    *, acting: Membership, report_reference: str, fields: dict[str, list[str]], token: str = ""
+) -> ContactDraft | None:
     """Keep the contact form as typed so far (autosaved every few seconds, and when a save fails).
 
-    Only the first save of a draft is audited: the next ones, seconds apart, change the same draft.
+    An autosave that arrives after its form was logged as a contact (`token` spent) is ignored, so
+    no stale draft comes back. Only the first save of a draft is audited: the next ones, seconds
+    apart, change the same draft.
     """
     require(acting, HelplinePerm.CONTACT_LOG)
+    if token and cache.get(_draft_done_key(token)):
+        return None
     kept = {
         name: [value[:NOTES_MAX_LENGTH] for value in fields.get(name, [])[:_DRAFT_VALUES_MAX]]
         for name in DRAFT_FIELDS
@@ -359,9 +372,11 @@ def contact_draft_save(
 
 
 @transaction.atomic
-def contact_draft_discard(*, acting: Membership, report_reference: str) -> bool:
+def contact_draft_discard(*, acting: Membership, report_reference: str, token: str = "") -> bool:
     """Drop the acting counsellor's draft of this form (the contact is logged, or they start afresh)."""
     require(acting, HelplinePerm.CONTACT_LOG)
+    if token:
+        cache.set(_draft_done_key(token[:64]), 1, DRAFT_TOKEN_SECONDS)
     drafts = ContactDraft.objects.filter(counsellor=acting, report_reference=report_reference[:16])
     draft_ids = list(drafts.values_list("pk", flat=True))
     if not draft_ids:

@@ -195,7 +195,10 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         )
         return _contact_page(request, acting, form, status=400)
     draft = selectors.contact_draft_get(acting=acting, report_reference=reference)
-    initial = _draft_initial(draft.typed) if draft is not None else {}
+    initial = {
+        **(_draft_initial(draft.typed) if draft is not None else {}),
+        "draft_token": secrets.token_urlsafe(16),
+    }
     form = ContactForm(initial=initial, **form_options)  # type: ignore[arg-type]
     return _contact_page(request, acting, form, draft=draft)
 
@@ -206,7 +209,10 @@ def contact_draft(request: HttpRequest) -> HttpResponse:
     """HTMX: the contact form as typed so far, saved a couple of seconds after the last keystroke."""
     acting = _acting(request)
     draft = services.contact_draft_save(
-        acting=acting, report_reference=request.GET.get("report", ""), fields=dict(request.POST.lists())
+        acting=acting,
+        report_reference=request.GET.get("report", ""),
+        fields=dict(request.POST.lists()),
+        token=request.POST.get("draft_token", "")[:64],
     )
     return render(request, "helpline/_draft_status.html", {"draft": draft})
 

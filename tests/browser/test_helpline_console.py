@@ -7,6 +7,7 @@ from childshield.helpline import services as helpline
 from childshield.helpline.models import Category, Contact
 from childshield.helpline.services import ContactDetails
 from childshield.intake.services import ReportContent, report_submit
+from childshield.places.services import reference_data_load
 from tests.browser.conftest import assert_accessible
 from tests.browser.intake_steps import sign_in
 
@@ -109,3 +110,129 @@ def test_the_queue_waits_while_a_counsellor_is_choosing_a_colleague(live_server,
 
     page.locator("h1").click()
     page.wait_for_selector(f'[data-queue-item="{newer.reference}"]', timeout=8000)
+
+
+def _helpline_people(make_member):
+    helpline.categories_load()  # transactional tests start from an emptied database
+    agency = Agency.objects.create(country="VN", name="Helpline (test)", kind=AgencyKind.HELPLINE)
+    counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
+    supervisor = make_member(email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=agency)
+    return counsellor, supervisor
+
+
+@pytest.mark.parametrize("language", ["vi", "km", "en"])
+def test_the_rule_reply_and_case_pages_are_accessible(live_server, page, axe, make_member, language):
+    reference_data_load()
+    _counsellor, supervisor = _helpline_people(make_member)
+    rule = helpline.triage_rule_create(
+        acting=supervisor,
+        data=helpline.TriageRuleInput(signal="self_harm", language="vi", phrases=["muốn chết"]),
+    )
+    template = helpline.reply_template_create(
+        acting=supervisor,
+        data=helpline.ReplyTemplateInput(
+            code="hello",
+            titles={"vi": "Chào bạn", "km": "សួស្តី", "en": "Hello"},
+            bodies={"vi": "Chúng mình ở đây.", "km": "យើងនៅទីនេះ។", "en": "We are here for you."},
+        ),
+    )
+    contact = helpline.contact_log(
+        acting=supervisor,
+        details=ContactDetails(
+            channel="phone",
+            categories=[Category.objects.get(code="online.sextortion")],
+            summary="A girl is threatened with her photos.",
+            caller_key=helpline.caller_key_for("0912345678"),
+        ),
+    )
+    base = f"{live_server.url}/{language}/helpline"
+    sign_in(page, live_server.url, supervisor.user.email, language)
+
+    page.goto(f"{base}/rules/")
+    page.fill("#id_sample", "em muon chet")
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector("[data-test-result] [data-flag=self_harm]")
+    assert_accessible(axe, page)
+
+    page.goto(f"{base}/rules/{rule.pk}/")
+    page.fill("#id_sample", "MUON CHET")
+    page.click("button[value=test]")
+    page.wait_for_selector("[data-test-result] mark")
+    assert_accessible(axe, page)
+
+    page.goto(f"{base}/replies/")
+    assert_accessible(axe, page)
+    page.goto(f"{base}/replies/{template.pk}/")
+    page.fill("#id_body_en", "")
+    page.click("[data-reply-template-form] button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(axe, page)
+
+    page.goto(f"{base}/contacts/{contact.pk}/")
+    page.wait_for_selector("[data-caller-note-form]")
+    assert_accessible(axe, page)
+
+    page.goto(f"{base}/contacts/{contact.pk}/case/")
+    page.click("[data-case-from-contact] button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(axe, page)
+
+
+def test_a_counsellor_types_a_contact_loses_the_browser_gets_the_draft_back_and_opens_a_case(
+    live_server, browser, make_member
+):
+    reference_data_load()
+    counsellor, _supervisor = _helpline_people(make_member)
+    earlier = helpline.contact_log(
+        acting=counsellor,
+        details=ContactDetails(
+            channel="phone",
+            categories=[Category.objects.get(code="online.grooming")],
+            summary="Asked about a new online friend.",
+            caller_key=helpline.caller_key_for("0912 345 678"),
+        ),
+    )
+    first = browser.new_context().new_page()
+    sign_in(first, live_server.url, counsellor.user.email)
+    first.goto(f"{live_server.url}/en/helpline/contacts/new/")
+
+    # The caller is recognised while the number is typed; the number itself is not kept anywhere.
+    first.fill("#id_caller", "+84 912 345 678")
+    first.wait_for_selector("[data-caller-history='1']", timeout=8000)
+    sextortion = Category.objects.get(code="online.sextortion")
+    first.check(f"[data-contact-form] input[name=categories][value='{sextortion.pk}']")
+    first.select_option("#id_age_band", "13_15")
+    first.fill("#id_notes", "She is scared he will send the photos to her class.")
+    first.wait_for_selector("[data-draft-saved]", timeout=8000)
+    first.context.close()  # the browser dies
+
+    second = browser.new_context().new_page()
+    sign_in(second, live_server.url, counsellor.user.email)
+    second.goto(f"{live_server.url}/en/helpline/contacts/new/")
+    second.wait_for_selector("[data-draft-restored]")
+    assert second.input_value("#id_notes") == "She is scared he will send the photos to her class."
+    assert second.is_checked(f"[data-contact-form] input[name=categories][value='{sextortion.pk}']")
+
+    # Saving without a summary says so and keeps everything; with it, the contact is logged.
+    second.click("[data-contact-form] button[type=submit]:has-text('Save the contact')")
+    second.wait_for_selector(".error-summary")
+    assert second.input_value("#id_notes") == "She is scared he will send the photos to her class."
+    second.fill("#id_caller", "0912345678")
+    second.fill("#id_summary", "Threatened with her photos.")
+    second.click("[data-contact-form] button[type=submit]:has-text('Save the contact')")
+    second.wait_for_selector("text=The contact is logged.")
+    contact = Contact.objects.exclude(pk=earlier.pk).get()
+    assert contact.caller_key == earlier.caller_key
+
+    # A case is opened from the contact, prefilled from it, and the two link to each other.
+    second.click("[data-open-case]")
+    second.wait_for_selector("[data-case-from-contact]")
+    assert second.input_value("#id_estimated_age") == "14"
+    second.fill("#id_child_name", "Lan")
+    second.select_option("#id_area", index=1)
+    second.select_option("#id_risk_level", "high")
+    second.click("[data-case-from-contact] button[type=submit]")
+    second.wait_for_selector("text=is open, with you as its worker")
+    contact.refresh_from_db()
+    assert contact.case is not None and contact.case.lead_worker == counsellor
+    second.context.close()

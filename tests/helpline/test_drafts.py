@@ -112,3 +112,15 @@ def test_only_the_first_autosave_is_audited(sign_in, counsellor):
 
 def test_people_outside_a_helpline_cannot_save_drafts(sign_in, worker):
     assert sign_in(worker).post("/en/helpline/contacts/draft/", {"notes": "x"}).status_code == 403
+
+
+def test_an_autosave_arriving_after_the_contact_is_logged_brings_no_draft_back(sign_in, counsellor):
+    client = sign_in(counsellor)
+    page = client.get("/en/helpline/contacts/new/").content.decode()
+    token = page.split('name="draft_token" value="')[1].split('"')[0]
+    logged = client.post("/en/helpline/contacts/new/", _typed(summary="Threatened.", draft_token=token))
+    assert logged.status_code == 302
+
+    late = client.post("/en/helpline/contacts/draft/", _typed(summary="Threatened.", draft_token=token))
+    assert late.status_code == 200 and "Draft saved" not in late.content.decode()
+    assert not ContactDraft.objects.exists()
