@@ -33,6 +33,7 @@ function start() {
   const maxFiles = 20;
   const entries = [];
   let nextId = 1;
+  let workerAnswered = false;
 
   function render(entry, message) {
     entry.item.className = entry.state === "ready" ? "is-ready" : (entry.state === "refused" ? "is-refused" : "");
@@ -93,6 +94,7 @@ function start() {
 
   worker.addEventListener("message", function (event) {
     const answer = event.data;
+    workerAnswered = true;
     const entry = entries.find(function (candidate) { return candidate.id === answer.id; });
     if (!entry) { return; } // removed while it was being hashed
     if (!answer.ok) {
@@ -117,6 +119,11 @@ function start() {
   });
 
   worker.addEventListener("error", function () {
+    if (!workerAnswered) {
+      // The worker never ran (an older browser): say so, and show the other ways to get help.
+      box.hidden = true;
+      needsJs.hidden = false;
+    }
     entries.forEach(function (entry) {
       if (entry.state === "working") {
         entry.state = "refused";
