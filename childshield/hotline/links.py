@@ -18,10 +18,10 @@ def _links(report_id: int | None, acting: Membership | None) -> list[RelatedLink
         RelatedLink(
             kind=_("Hotline item"),
             label=item.number,
-            url=reverse("hotline:item_detail", args=[item.pk]),
+            url=reverse("hotline:item_detail", args=[item.pk]) if openable else "",
             status=item.get_status_display(),
         )
-        for item in selectors.items_from_report(membership=acting, report_id=report_id)
+        for item, openable in selectors.items_from_report(membership=acting, report_id=report_id)
     ]
 
 

@@ -285,8 +285,15 @@ def removal_figures(*, membership: Membership | None, since: datetime | None = N
     )
 
 
-def items_from_report(*, membership: Membership | None, report_id: int) -> list[ContentItem]:
-    """The member's hotline items that came from one report (for the related-records links)."""
-    if hotline_scope(membership, HotlinePerm.ITEM_VIEW) is None:
+def items_from_report(*, membership: Membership | None, report_id: int) -> list[tuple[ContentItem, bool]]:
+    """The hotline items that came from one report, each with whether the member may open it.
+
+    Called by the pages of a report or a case, which show it only to people allowed to read that
+    record: they learn each item's number and status (was the content taken down?), nothing more.
+    Hotline analysts also get the link to their own hotline's items.
+    """
+    if membership is None or not membership.is_active:
         return []
-    return list(_items(membership).filter(sources__report_id=report_id).distinct().order_by("pk"))
+    openable = hotline_scope(membership, HotlinePerm.ITEM_VIEW) is not None
+    items = ContentItem.objects.filter(sources__report_id=report_id).distinct().order_by("pk")
+    return [(item, openable and item.agency_id == membership.agency_id) for item in items]

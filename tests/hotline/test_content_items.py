@@ -135,13 +135,17 @@ def test_the_add_page_with_only_good_lines_goes_to_the_list(analyst, sign_in):
     assert response.status_code == 302 and response["Location"].endswith("/hotline/")
 
 
-def test_a_report_page_links_to_its_hotline_items_for_analysts_only(analyst, outsider, foreign_analyst):
+def test_a_report_page_shows_its_hotline_items_and_only_analysts_may_open_them(
+    analyst, outsider, foreign_analyst
+):
     report = _report("ABCD2347", ["https://example.org/linked"])
     [result] = services.content_items_from_report(report=report)
-    links = related_for(report, analyst)
-    assert [link.label for link in links] == [result.item.number]
-    assert related_for(report, outsider) == []
-    assert related_for(report, foreign_analyst) == []
+    [link] = related_for(report, analyst)
+    assert link.label == result.item.number and link.url.endswith(f"/items/{result.item.pk}/")
+    # Whoever may read the report learns the item's number and status, without a way in.
+    for member in (outsider, foreign_analyst):
+        [link] = related_for(report, member)
+        assert link.url == "" and link.status == "New"
     assert related_for(report, None) == []
 
 
