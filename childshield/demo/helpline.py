@@ -45,6 +45,14 @@ SUMMARIES = (
     "A grandmother asks where to take a child who was hit at home.",
     "A teenager asks about keeping an account private.",
 )
+# Made-up callers (numbers of a reserved-looking 0900 000 range): some contact the helpline again,
+# so the contact form shows them as repeat callers, with a few colleagues' notes.
+DEMO_CALLERS = tuple(f"0900 000 {number:03d}" for number in range(1, 31))
+CALLER_NOTES = (
+    ("Prefers to talk in the evening, when her brother is out.", ["prefers_female"]),
+    ("Was very low last time; ask gently how he is sleeping.", ["at_risk"]),
+    ("Only call back on the school's number she gave.", ["safe_times"]),
+)
 
 
 def _counsellor() -> Membership | None:
@@ -69,6 +77,9 @@ def demo_helpline_seed() -> int:
     if acting is None or Contact.objects.filter(counsellor=acting).exists():
         return 0
     rng = random.Random(20261125)  # noqa: S311 - made-up data, not security
+    # A second generator for callers, so the contacts themselves stay as they were.
+    callers = random.Random(20261126)  # noqa: S311 - made-up data, not security
+    noted: set[str] = set()
     categories = list(Category.objects.filter(is_active=True, children__isnull=True).distinct())
     online = [category for category in categories if category.online_protection]
     provinces = list(Area.objects.filter(country=acting.agency.country, level=Area.Level.PROVINCE)[:20])
@@ -90,7 +101,10 @@ def demo_helpline_seed() -> int:
         ]
         if rng.random() < 0.04:
             actions.append(rng.choice([Action.POLICE, Action.HEALTH]))
-        services.contact_log(
+        caller = (
+            callers.choice(DEMO_CALLERS) if channel in {"phone", "sms"} and callers.random() < 0.5 else ""
+        )
+        contact = services.contact_log(
             acting=acting,
             details=ContactDetails(
                 channel=channel,
@@ -106,7 +120,18 @@ def demo_helpline_seed() -> int:
                 outcome=rng.choice(Outcome.values),
                 duration_minutes=rng.randint(3, 55),
                 started_at=started_at,
+                caller_key=services.caller_key_for(caller),
             ),
         )
+        if caller and caller not in noted and len(noted) < len(CALLER_NOTES):
+            note, flags = CALLER_NOTES[len(noted)]
+            services.caller_note_add(
+                acting=acting,
+                contact=contact,
+                note=note,
+                flags=flags,
+                expires_on=timezone.localdate() + timedelta(days=120),
+            )
+            noted.add(caller)
         made += 1
     return made

@@ -13,7 +13,7 @@ from childshield.audit.models import AuditEvent
 from childshield.demo.helpline import COUNSELLOR_EMAIL, demo_helpline_seed
 from childshield.helpline import selectors
 from childshield.helpline.figures import Period
-from childshield.helpline.models import Contact, ContactKind
+from childshield.helpline.models import CallerNote, Contact, ContactKind
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,14 @@ def test_the_chi_figures_of_the_demo_year_add_up(demo_counsellor, make_member, s
         assert tables["category"]["online"] == (
             in_period.filter(categories__online_protection=True).distinct().count()
         )
+
+
+def test_some_demo_callers_contact_the_helpline_again_with_notes(demo_counsellor):
+    demo_helpline_seed()
+    keys = list(Contact.objects.exclude(caller_key="").values_list("caller_key", flat=True))
+    assert len(keys) > len(set(keys)) > 5  # repeat callers, recognised by their keys only
+    assert CallerNote.objects.count() == 3
+    [note] = selectors.caller_history(
+        acting=demo_counsellor, caller_key=CallerNote.objects.get(flags=["at_risk"]).caller_key
+    ).notes
+    assert note.flag_labels() == ["At risk"]
