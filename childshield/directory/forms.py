@@ -16,7 +16,9 @@ from childshield.directory.models import Resource, ServiceKind, ServiceLanguage,
 from childshield.directory.services import PLAIN_FIELDS, HoursRange, ResourceDetails
 from childshield.places.models import Area
 
-_RANGE = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*[-\u2013\u2014]\s*(\d{1,2})[:.h](\d{2})\s*$")
+# "07:30", "7.30", "7h30", "7h" or "7" (as Vietnamese write times), Khmer digits too (\d matches them).
+_TIME = r"(\d{1,2})(?:[:.hH](\d{2})?)?"
+_RANGE = re.compile(rf"^\s*{_TIME}\s*[-\u2013\u2014]\s*{_TIME}\s*$")
 
 
 class AreaChoiceField(forms.ModelChoiceField):
@@ -44,7 +46,7 @@ def parse_hours(text: str, *, weekday: int) -> list[HoursRange]:
         match = _RANGE.match(part)
         if match is None:
             raise forms.ValidationError(_("Write times like 07:30-11:30, 13:30-17:00."))
-        h1, m1, h2, m2 = (int(group) for group in match.groups())
+        h1, m1, h2, m2 = (int(group or 0) for group in match.groups())
         if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2):
             raise forms.ValidationError(_("%(time)s is not a time of day.") % {"time": part.strip()})
         opens, closes = time(h1, m1), time(0, 0) if h2 == 24 else time(h2, m2)
