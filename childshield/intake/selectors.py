@@ -1,6 +1,7 @@
 """Reads of reports (the helpline's queue, one report) and of hashes waiting for a hotline's review,
 each checked against the acting member."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -169,3 +170,12 @@ def self_submitted_policy_for(*, agency: Agency) -> SelfSubmittedPolicy | None:
 def blocked_images_shared(*, report: Report) -> bool:
     """Whether a child's hashes are already in the bank, for the page that thanks them."""
     return report.blocked_images.filter(state=BlockedImageState.ACCEPTED).exists()
+
+
+def blocked_files_by_state(*, report: Report) -> dict[str, int]:
+    """How many of a report's files are waiting, in the bank, or not shared: for the helpline worker
+    who answers the child (hashes only, never pictures)."""
+    labels = dict(BlockedImageState.choices)
+    # The hashes of one file are decided together, so they share one state.
+    states = dict(report.blocked_images.values_list("file_number", "state"))
+    return dict(Counter(str(labels[state]) for state in states.values()))

@@ -401,5 +401,10 @@ def report_detail(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Your reply is in the thread. The reporter sees it with their code."))
             return redirect("intake:report_detail", reference=report.reference)
-    context = {"report": report, "thread": selectors.report_thread(report=report), "form": form}
+    context = {
+        "report": report,
+        "thread": selectors.report_thread(report=report),
+        "form": form,
+        "blocked_files": selectors.blocked_files_by_state(report=report),
+    }
     return render(request, "intake/report_detail.html", context)

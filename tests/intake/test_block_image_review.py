@@ -178,3 +178,12 @@ def test_a_staff_reply_sent_twice_with_the_same_form_adds_one_message(sign_in, c
         acting=counsellor, report=report, body="Again", idempotency_key="k" * 64
     ) == first
     assert report.messages.count() == 2
+
+
+def test_the_helpline_worker_answering_the_child_sees_how_many_files_wait(sign_in, counsellor):
+    _child_sends([picture("one"), picture("two")])
+    report = services.Report.objects.get()
+    html = sign_in(counsellor).get(f"/en/reports/{report.reference}/").content.decode()
+    assert "Files the child asked to block" in html
+    assert "2: Waiting for a hotline analyst" in html
+    assert str(BlockedImage.objects.first().value) not in html
