@@ -94,3 +94,20 @@ def test_self_submitted_hashes_are_matched(hotline):
     )
     assert result.status == "matched"
     assert result.matches[0].distance == 1
+
+
+def test_platforms_see_the_bank_and_their_uploads_match_its_hashes(hotline, platform):
+    bank = self_submitted_bank_ensure(agency=hotline)
+    self_submitted_hashes_add(
+        bank=bank, hashes=[SelfSubmittedHash("md5", MD5), SelfSubmittedHash("pdq", PDQ, 90)], reference="x"
+    )
+    listed = {b["name"]: b for b in platform.get("/api/v1/banks/").json()}
+    assert listed[bank.name]["source"] == BankSource.SELF_SUBMITTED
+    assert listed[bank.name]["live_entries"] == 2
+    response = platform.post(
+        "/api/v1/match/hashes/",
+        {"hashes": [{"algorithm": "md5", "value": MD5}]},
+        content_type="application/json",
+    )
+    [result] = response.json()["results"]
+    assert result["status"] == "matched" and result["matches"][0]["bank"] == bank.pk
