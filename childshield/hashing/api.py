@@ -239,17 +239,34 @@ def _video_too_large() -> None:
     )
 
 
-class MatchImageApi(HashingApiView):
+class UploadApiView(HashingApiView):
+    """An API taking one file to hash: it stays in memory and is refused past `max_bytes()`."""
+
     parser_classes = [MultiPartParser]
 
+    def max_bytes(self) -> int:
+        raise NotImplementedError
+
+    def too_large(self) -> None:
+        raise NotImplementedError
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        max_bytes = self.max_bytes()
         request._request.upload_handlers = [
-            MemoryOnlyUpload(request._request, max_bytes=MAX_IMAGE_BYTES, too_large=_image_too_large)
+            MemoryOnlyUpload(request._request, max_bytes=max_bytes, too_large=self.too_large)
         ]
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         super().initial(request, *args, **kwargs)
-        if length > MAX_IMAGE_BYTES + 64 * 1024:
-            _image_too_large()
+        if length > max_bytes + 64 * 1024:
+            self.too_large()
+
+
+class MatchImageApi(UploadApiView):
+    def max_bytes(self) -> int:
+        return MAX_IMAGE_BYTES
+
+    def too_large(self) -> None:
+        _image_too_large()
 
     @extend_schema(
         operation_id="match_image",
@@ -290,18 +307,12 @@ def video_limits() -> dict[str, int]:
     }
 
 
-class MatchVideoApi(HashingApiView):
-    parser_classes = [MultiPartParser]
+class MatchVideoApi(UploadApiView):
+    def max_bytes(self) -> int:
+        return video_limits()["max_bytes"]
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        max_bytes = video_limits()["max_bytes"]
-        request._request.upload_handlers = [
-            MemoryOnlyUpload(request._request, max_bytes=max_bytes, too_large=_video_too_large)
-        ]
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        super().initial(request, *args, **kwargs)
-        if length > max_bytes + 64 * 1024:
-            _video_too_large()
+    def too_large(self) -> None:
+        _video_too_large()
 
     @extend_schema(
         operation_id="match_video",

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +31,13 @@ PAGE_SIZE = 50
 
 def _page(request: HttpRequest, rows: object) -> object:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+
+
+def _errors_as_messages(request: HttpRequest, form: Form) -> None:
+    """A form posted from the bank page, which redirects back: its errors shown as messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
 
 
 @login_required
@@ -124,9 +132,7 @@ def bank_import(request: HttpRequest, bank_id: int) -> HttpResponse:
     bank = selectors.bank_get(membership=acting, pk=bank_id)
     form = ImportForm(request.POST, request.FILES, prefix="import")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _errors_as_messages(request, form)
         return redirect("hashing:bank_detail", bank.pk)
     try:
         record = services.list_import(
@@ -252,9 +258,7 @@ def _bank_video_add(request: HttpRequest, bank_id: int, too_large: list[bool]) -
     bank = selectors.bank_get(membership=acting, pk=bank_id)
     form = VideoForm(request.POST, request.FILES, prefix="video", too_large=bool(too_large))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _errors_as_messages(request, form)
         return redirect("hashing:bank_detail", bank.pk)
     try:
         entry = services.video_entry_add(
