@@ -1,17 +1,19 @@
 """The helpline issue's journey in two browsers: a child reports; a counsellor sees it arrive in the
-queue without reloading, claims it, replies from a saved reply and logs the contact; the child
-opens the thread with the code and passphrase and reads the answer. And the supervisor's page,
-which follows the queue by itself."""
+queue without reloading, claims it, replies from a saved reply, logs the contact and opens a case
+from it; the child opens the thread with the code and passphrase and reads the answer. And the
+supervisor's page, which follows the queue by itself."""
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.cases.models import Case
 from childshield.helpline import services as helpline
 from childshield.helpline.models import Category, Contact
 from childshield.helpline.selectors import reply_template_by_code
 from childshield.intake.models import Report
 from childshield.intake.services import ReportContent, report_submit
+from childshield.places.models import Area
 from childshield.places.services import reference_data_load
 from tests.browser.conftest import assert_accessible
 from tests.browser.intake_steps import fill_report, open_thread, read_receipt, sign_in
@@ -35,7 +37,7 @@ def _staff(browser: Browser) -> Page:
     return browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US").new_page()
 
 
-def test_a_childs_report_is_answered_from_the_queue_and_the_child_reads_the_answer(
+def test_a_childs_report_is_answered_logged_and_opened_as_a_case_and_the_child_reads_the_answer(
     live_server, browser, counsellor, settings
 ):
     settings.HELPLINE_QUEUE_POLL_SECONDS = 1
@@ -89,6 +91,20 @@ def test_a_childs_report_is_answered_from_the_queue_and_the_child_reads_the_answ
     contact = Contact.objects.get()
     assert contact.report_id == report.pk and contact.counsellor_id == counsellor.pk
     assert list(contact.categories.values_list("code", flat=True)) == ["online.sextortion"]
+
+    # A case is opened from the contact: the counsellor becomes its worker, and the case keeps the
+    # contact and the child's report as where it came from.
+    desk.click("[data-open-case]")
+    desk.wait_for_selector("[data-case-from-contact]")
+    desk.fill("#id_child_name", "Lan")
+    desk.select_option("#id_area", str(Area.objects.get(code="VN44-LT-KIMTHUY").pk))
+    desk.select_option("#id_risk_level", "high")
+    desk.click("[data-case-from-contact] button[type=submit]")
+    desk.wait_for_selector("text=is open, with you as its worker")
+    contact.refresh_from_db()
+    case = Case.objects.get()
+    assert contact.case == case and case.lead_worker == counsellor
+    assert case.source_report == report
 
     # The child comes back with the code and passphrase and reads the answer.
     open_thread(phone, base, "en", code, passphrase)
