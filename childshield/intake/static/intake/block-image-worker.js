@@ -94,14 +94,19 @@ async function hashFile(file) {
   return { ok: true, kind: "image", md5: exact.md5, sha256: exact.sha256, pdq: perceptual.hash, quality: perceptual.quality };
 }
 
-self.addEventListener("message", async (event) => {
-  const id = event.data.id;
-  let answer;
+async function answer(message) {
+  let result;
   try {
-    answer = await hashFile(event.data.file);
+    result = await hashFile(message.file);
   } catch (problem) {
-    answer = { ok: false, reason: "broken" };
+    result = { ok: false, reason: "broken" };
   }
-  answer.id = id;
-  self.postMessage(answer);
+  result.id = message.id;
+  self.postMessage(result);
+}
+
+// One file at a time: twenty phone photos decoded at once would not fit in a cheap phone's memory.
+let queue = Promise.resolve();
+self.addEventListener("message", (event) => {
+  queue = queue.then(() => answer(event.data));
 });
