@@ -30,7 +30,8 @@ def _links(contacts: list[Contact]) -> list[RelatedLink]:
 
 
 def contacts_of_case(case: Model, acting: Membership | None) -> Iterable[RelatedLink]:
-    return _links(selectors.contacts_linked(acting=acting, case_id=case.pk))
+    report_id = getattr(case, "source_report_id", None)
+    return _links(selectors.contacts_linked(acting=acting, case_id=case.pk, case_report_id=report_id))
 
 
 def contacts_of_report(report: Model, acting: Membership | None) -> Iterable[RelatedLink]:

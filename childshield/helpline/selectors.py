@@ -332,18 +332,24 @@ def contacts_today(*, acting: Membership) -> ContactTally:
 
 
 def contacts_linked(
-    *, acting: Membership | None, case_id: int | None = None, report_id: int | None = None
+    *,
+    acting: Membership | None,
+    case_id: int | None = None,
+    report_id: int | None = None,
+    case_report_id: int | None = None,
 ) -> list[Contact]:
-    """Contacts of a case or a report that the acting member may open; none for anyone else."""
-    if (
-        acting is None
-        or not may(acting, HelplinePerm.CONTACT_VIEW)
-        or (case_id is None and report_id is None)
-    ):
+    """Contacts of a case (opened from them, or logged for the report the case came from) or of a
+    report, that the acting member may open; none for anyone else."""
+    if case_id is None and report_id is None:
+        return []
+    if acting is None or not may(acting, HelplinePerm.CONTACT_VIEW):
         return []
     contacts = _contacts_visible(acting=acting)
     if case_id is not None:
-        contacts = contacts.filter(case_id=case_id)
+        linked = Q(case_id=case_id)
+        if case_report_id is not None:
+            linked |= Q(report_id=case_report_id)
+        contacts = contacts.filter(linked)
     if report_id is not None:
         contacts = contacts.filter(report_id=report_id)
     return list(contacts.order_by("started_at", "id"))

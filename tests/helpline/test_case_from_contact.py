@@ -4,6 +4,7 @@ import pytest
 
 from childshield.accounts.related import related_for
 from childshield.audit.models import AuditEvent
+from childshield.cases import services as cases_services
 from childshield.cases.models import Case
 from childshield.core.errors import ApplicationError
 from childshield.helpline import services
@@ -121,3 +122,16 @@ def test_the_reply_page_offers_to_open_a_case_from_the_report(sign_in, counsello
     services.queue_claim(acting=counsellor, report=report)
     html = sign_in(counsellor).get(f"/en/helpline/queue/{report.reference}/reply/").content.decode()
     assert f'href="/en/cases/open/?report={report.reference}" data-open-case' in html
+
+
+def test_a_case_opened_from_a_report_lists_the_contacts_logged_for_that_report(counsellor, contact, province):
+    register_related_links()
+    case = cases_services.case_open(
+        acting=counsellor,
+        child=cases_services.ChildInput(full_name="Lan", area=province),
+        risk_level="medium",
+        harm_types=["sextortion"],
+        source_report=contact.report,
+    )
+    [link] = [link for link in related_for(case, counsellor) if str(link.kind) == "Helpline contact"]
+    assert link.url == f"/en/helpline/contacts/{contact.pk}/"
