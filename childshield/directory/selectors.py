@@ -135,12 +135,6 @@ def resource_get(*, acting: Membership | None, pk: int) -> Resource:
     return resource
 
 
-def resources_run_by(*, acting: Membership | None, agency: Agency) -> QuerySet[Resource]:
-    """The active services an agency runs: where a referral to that agency can lead."""
-    require(acting, DirectoryPerm.VIEW)
-    return _with_details(Resource.objects.filter(agency=agency, is_active=True)).order_by("name_en", "pk")
-
-
 def areas_for_directory(*, country: str) -> QuerySet[Area]:
     """Areas a service can serve or be searched by: the country, and its current areas above villages."""
     return (
