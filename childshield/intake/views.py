@@ -15,7 +15,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -321,7 +328,10 @@ def blocked_image_review(request: HttpRequest) -> HttpResponse:
         images = selectors.blocked_file_get_for_review(
             acting=acting, report_id=report_id, file_number=file_number
         )
-        accept = request.POST.get("decision") == "accept"
+        decision = request.POST.get("decision")
+        if decision not in {"accept", "reject"}:
+            return HttpResponseBadRequest()
+        accept = decision == "accept"
         try:
             services.blocked_images_decide(acting=acting, images=images, accept=accept)
         except ApplicationError as error:

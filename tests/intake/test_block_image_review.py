@@ -187,3 +187,10 @@ def test_the_helpline_worker_answering_the_child_sees_how_many_files_wait(sign_i
     assert "Files the child asked to block" in html
     assert "2: Waiting for a hotline analyst" in html
     assert str(BlockedImage.objects.first().value) not in html
+
+
+def test_a_decision_must_be_accept_or_reject(sign_in, analyst, hotline):
+    _child_sends([picture("one")])
+    response = sign_in(analyst).post("/en/blocked-images/", {"file": _file_key(), "decision": "maybe"})
+    assert response.status_code == 400
+    assert set(BlockedImage.objects.values_list("state", flat=True)) == {BlockedImageState.PENDING}
