@@ -73,6 +73,7 @@ def test_an_analyst_looks_a_reencoded_video_up_and_the_history_keeps_only_its_di
     assert (record.algorithm, record.channel, record.matched) == ("vpdq", "staff", True)
     history = client.get("/en/hashing/matches/").content.decode()
     assert record.value in history
+    assert f"#{entry.pk} (100% of the video found, 100% of the banked video)" in history
 
 
 def test_a_vpdq_list_pasted_on_the_page_is_looked_up(sign_in, analyst, original):
