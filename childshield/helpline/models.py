@@ -270,16 +270,10 @@ class TriageRule(models.Model):
         return f"{self.get_signal_display()} · {self.language} · v{self.version}"
 
 
-class TriageRuleVersion(models.Model):
-    """A rule as it was after one change. Never edited; the highest id is the version of the rule set."""
+class VersionRecord(models.Model):
+    """What every kept version of edited data records: whether it was in use, who changed it, when."""
 
-    rule = models.ForeignKey(TriageRule, on_delete=models.PROTECT, related_name="versions")
-    version = models.PositiveIntegerField(_("version"))
-    signal = models.CharField(_("signal"), max_length=30, choices=SIGNAL_CHOICES)
-    language = models.CharField(_("language"), max_length=5, choices=RULE_LANGUAGE_CHOICES)
-    phrases = models.JSONField(_("words and phrases"), default=list)
     is_active = models.BooleanField(_("in use"), default=True)
-    note = models.CharField(_("why"), max_length=300, blank=True)
     changed_by = models.ForeignKey(
         "accounts.Membership",
         verbose_name=_("changed by"),
@@ -289,6 +283,20 @@ class TriageRuleVersion(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class TriageRuleVersion(VersionRecord):
+    """A rule as it was after one change. Never edited; the highest id is the version of the rule set."""
+
+    rule = models.ForeignKey(TriageRule, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    signal = models.CharField(_("signal"), max_length=30, choices=SIGNAL_CHOICES)
+    language = models.CharField(_("language"), max_length=5, choices=RULE_LANGUAGE_CHOICES)
+    phrases = models.JSONField(_("words and phrases"), default=list)
+    note = models.CharField(_("why"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("triage rule version")
@@ -332,22 +340,12 @@ class ReplyTemplate(models.Model):
         return str(getattr(self, f"body_{language[:2]}", "") or self.body_en)
 
 
-class ReplyTemplateVersion(models.Model):
+class ReplyTemplateVersion(VersionRecord):
     """A saved reply as it was after one change: titles and texts per language. Never edited."""
 
     template = models.ForeignKey(ReplyTemplate, on_delete=models.PROTECT, related_name="versions")
     version = models.PositiveIntegerField(_("version"))
     content = models.JSONField(_("titles and texts"), default=dict)
-    is_active = models.BooleanField(_("in use"), default=True)
-    changed_by = models.ForeignKey(
-        "accounts.Membership",
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
 
     class Meta:
         verbose_name = _("reply template version")

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,10 @@ NOTES_MAX_LENGTH = 20000
 LONGEST_CONTACT_MINUTES = 24 * 60
 
 
+def _record(acting: Membership, action: AuditAction, obj: Model, reason: str) -> None:
+    audit.record(action=action, actor=acting.user, agency=acting.agency, obj=obj, reason=reason)
+
+
 class AlreadyClaimed(ApplicationError):
     """Someone else claimed the item first; `holder` says who."""
 
@@ -92,13 +97,7 @@ def queue_claim(*, acting: Membership, report: Report) -> QueueClaim:
         if existing is not None and existing.holder_id == acting.pk:
             return existing
         raise AlreadyClaimed(existing.holder if existing is not None else None) from None
-    audit.record(
-        action=AuditAction.UPDATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=report,
-        reason=f"claimed report {report.display_reference}",
-    )
+    _record(acting, AuditAction.UPDATE, report, f"claimed report {report.display_reference}")
     return claim
 
 
@@ -112,13 +111,7 @@ def queue_release(*, acting: Membership, report: Report) -> None:
         claims = claims.filter(holder=acting)
     if claims.delete()[0] == 0:
         raise ApplicationError(_("You do not hold this report any more."), code="conflict")
-    audit.record(
-        action=AuditAction.UPDATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=report,
-        reason=f"released report {report.display_reference}",
-    )
+    _record(acting, AuditAction.UPDATE, report, f"released report {report.display_reference}")
 
 
 @transaction.atomic
@@ -134,12 +127,8 @@ def queue_hand_over(*, acting: Membership, report: Report, to: Membership) -> Qu
     # One conditional UPDATE: if the holder changed meanwhile, nothing is overwritten.
     if claims.update(holder=to, claimed_at=timezone.now()) == 0:
         raise ApplicationError(_("You do not hold this report any more."), code="conflict")
-    audit.record(
-        action=AuditAction.UPDATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=report,
-        reason=f"handed report {report.display_reference} to membership {to.pk}",
+    _record(
+        acting, AuditAction.UPDATE, report, f"handed report {report.display_reference} to membership {to.pk}"
     )
     return QueueClaim.objects.get(report=report)
 
@@ -172,8 +161,9 @@ def reports_triage(*, acting: Membership, limit: int | None = None, report: Repo
     for report in due:
         messages = bodies.get(report.pk, [])
         flags = signals_in("\n".join([report.description, *(body for _id, body in messages)]), rules)
+        signals = [str(flag.signal) for flag in flags]
         defaults = {
-            "signals": [str(flag.signal) for flag in flags],
+            "signals": signals,
             "is_urgent": any(flag.signal in URGENT_SIGNALS for flag in flags),
             "words": {str(flag.signal): list(flag.words) for flag in flags},
             "rules_version": version,
@@ -185,13 +175,11 @@ def reports_triage(*, acting: Membership, limit: int | None = None, report: Repo
                 ReportTriage.objects.update_or_create(report=report, defaults=defaults)
         except IntegrityError:
             continue
-        audit.record(
-            action=AuditAction.UPDATE,
-            actor=acting.user,
-            agency=acting.agency,
-            obj=report,
-            reason=f"triage read the report (rules version {version}): "
-            + (", ".join(defaults["signals"]) or "no signal"),  # type: ignore[arg-type]
+        _record(
+            acting,
+            AuditAction.UPDATE,
+            report,
+            f"triage read the report (rules version {version}): " + (", ".join(signals) or "no signal"),
         )
     return len(due)
 
@@ -298,13 +286,7 @@ def contact_log(*, acting: Membership, details: ContactDetails) -> Contact:
         caller_key=details.caller_key,
     )
     contact.categories.set(details.categories)
-    audit.record(
-        action=AuditAction.CREATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=contact,
-        reason="contact logged",
-    )
+    _record(acting, AuditAction.CREATE, contact, "contact logged")
     contact_draft_discard(
         acting=acting,
         report_reference=details.report.reference if details.report is not None else "",
@@ -361,13 +343,7 @@ def contact_draft_save(
         defaults={"typed": kept, "updated_at": timezone.now()},
     )
     if created:
-        audit.record(
-            action=AuditAction.CREATE,
-            actor=acting.user,
-            agency=acting.agency,
-            obj=draft,
-            reason="contact draft saved",
-        )
+        _record(acting, AuditAction.CREATE, draft, "contact draft saved")
     return draft
 
 
@@ -453,12 +429,11 @@ def caller_note_add(
         contact=contact,
         written_by=acting,
     )
-    audit.record(
-        action=AuditAction.CREATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=caller_note,
-        reason=f"caller note on contact {contact.pk}, shown until {expires_on}",
+    _record(
+        acting,
+        AuditAction.CREATE,
+        caller_note,
+        f"caller note on contact {contact.pk}, shown until {expires_on}",
     )
     return caller_note
 
@@ -479,13 +454,7 @@ def contact_log_quick(
         kind=kind,
         started_at=started_at or timezone.now(),
     )
-    audit.record(
-        action=AuditAction.CREATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=contact,
-        reason=f"{kind} contact logged",
-    )
+    _record(acting, AuditAction.CREATE, contact, f"{kind} contact logged")
     return contact
 
 
@@ -591,13 +560,7 @@ def triage_rule_create(*, acting: Membership, data: TriageRuleInput) -> TriageRu
         signal=data.signal, language=data.language, phrases=phrases, is_active=data.is_active
     )
     _rule_version_record(rule, acting, data.note)
-    audit.record(
-        action=AuditAction.CREATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=rule,
-        reason="triage rule added",
-    )
+    _record(acting, AuditAction.CREATE, rule, "triage rule added")
     return rule
 
 
@@ -629,13 +592,11 @@ def triage_rule_update(
     locked.updated_at = timezone.now()
     locked.save()
     _rule_version_record(locked, acting, data.note)
-    audit.record(
-        action=AuditAction.UPDATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=locked,
-        reason=f"triage rule changed to version {locked.version}"
-        + ("" if locked.is_active else " (not in use)"),
+    _record(
+        acting,
+        AuditAction.UPDATE,
+        locked,
+        f"triage rule changed to version {locked.version}" + ("" if locked.is_active else " (not in use)"),
     )
     return locked
 
@@ -693,13 +654,7 @@ def reply_template_create(*, acting: Membership, data: ReplyTemplateInput) -> Re
         code=code, position=data.position, is_active=data.is_active, **_template_fields(titles, bodies)
     )
     _template_version_record(template, acting)
-    audit.record(
-        action=AuditAction.CREATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=template,
-        reason="reply template added",
-    )
+    _record(acting, AuditAction.CREATE, template, "reply template added")
     return template
 
 
@@ -721,13 +676,11 @@ def reply_template_update(
     locked.updated_at = timezone.now()
     locked.save()
     _template_version_record(locked, acting)
-    audit.record(
-        action=AuditAction.UPDATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=locked,
-        reason=f"reply template changed to version {locked.version}"
-        + ("" if locked.is_active else " (not in use)"),
+    _record(
+        acting,
+        AuditAction.UPDATE,
+        locked,
+        f"reply template changed to version {locked.version}" + ("" if locked.is_active else " (not in use)"),
     )
     return locked
 
@@ -775,13 +728,7 @@ def contact_case_open(*, acting: Membership, contact: Contact, data: CaseFromCon
     )
     Contact.objects.filter(pk=locked.pk).update(case=case)
     contact.case = case
-    audit.record(
-        action=AuditAction.UPDATE,
-        actor=acting.user,
-        agency=acting.agency,
-        obj=contact,
-        reason=f"case {case.number} opened from contact {contact.pk}",
-    )
+    _record(acting, AuditAction.UPDATE, contact, f"case {case.number} opened from contact {contact.pk}")
     return case
 
 
@@ -829,11 +776,10 @@ def contact_addresses_report(*, acting: Membership, contact: Contact, text: str)
         raise ApplicationError(_("Write at least one web address, one a line."), code="addresses_missing")
     filed = sum(1 for result in results if result.item is not None)
     if filed:
-        audit.record(
-            action=AuditAction.UPDATE,
-            actor=acting.user,
-            agency=acting.agency,
-            obj=contact,
-            reason=f"{filed} web address(es) of contact {contact.pk} reported to the hotline",
+        _record(
+            acting,
+            AuditAction.UPDATE,
+            contact,
+            f"{filed} web address(es) of contact {contact.pk} reported to the hotline",
         )
     return results
