@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import threading
 from collections.abc import Iterator
@@ -183,3 +184,26 @@ def test_files_decoded_by_chromium_hash_like_files_decoded_by_pillow(
             assert (by_name[name]["width"], by_name[name]["height"]) == ((400, 600) if turned else (600, 400))
             assert _distance(by_name[name]["hash"], as_stored.value) > 50, name
             assert _distance(by_name[name]["hash"], expected[name].value) <= 10, name
+
+
+def test_md5_js_equals_hashlib(pdq_page: Page, pixel_server: tuple[str, dict[str, bytes]]) -> None:
+    base, bodies = pixel_server
+    rng = np.random.default_rng(5)
+    # Around the 56-byte padding edge and the 64-byte block, and a few megabytes.
+    lengths = [0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 5 * 2**20 + 7]
+    for length in lengths:
+        bodies[f"bytes-{length}"] = rng.integers(0, 256, length, dtype=np.uint8).tobytes()
+    expected = {f"bytes-{length}": hashlib.md5(bodies[f"bytes-{length}"]).hexdigest() for length in lengths}
+    got = pdq_page.evaluate(
+        """async ([base, names]) => {
+          const { md5Hex } = await import("/static/hashing/md5.js");
+          const out = {};
+          for (const name of names) {
+            const buffer = await (await fetch(base + name)).arrayBuffer();
+            out[name] = [md5Hex(new Uint8Array(buffer)), md5Hex(buffer)];
+          }
+          return out;
+        }""",
+        [base, list(expected)],
+    )
+    assert got == {name: [digest, digest] for name, digest in expected.items()}
