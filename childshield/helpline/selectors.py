@@ -227,8 +227,8 @@ def report_triage_flags(*, acting: Membership, report: Report) -> list[Flag]:
     """A report's signals with the words that raised them, for its item page; the reading is audited."""
     require(acting, HelplinePerm.QUEUE_VIEW)
     triage = ReportTriage.objects.filter(report=report).first()
-    if triage is None:
-        return []
+    if triage is None or not triage.signals:
+        return []  # nothing is shown, so nothing is read
     words: dict[str, list[str]] = triage.words or {}
     audit.record(
         action=AuditAction.VIEW,
