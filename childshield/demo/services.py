@@ -9,9 +9,11 @@ from childshield.accounts.models import Agency, Membership, User
 from childshield.core.errors import ApplicationError
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
 from childshield.demo.cases import demo_cases_seed
+from childshield.demo.directory import seed_directory
 from childshield.demo.hashing import demo_hash_bank_seed
 from childshield.demo.helpline import demo_helpline_seed
-from childshield.demo.intake import demo_intake_seed
+from childshield.demo.hotline import seed_hotline
+from childshield.demo.intake import demo_block_image_seed, demo_intake_seed
 from childshield.places.services import agency_areas_add, reference_data_load
 from childshield.settings.demo_secrets import DEMO_PASSWORD
 
@@ -54,8 +56,14 @@ def demo_seed(*, country: str = "VN") -> SeedReport:
         for agency_key, role in account.memberships:
             Membership.objects.get_or_create(user=user, agency=agencies[agency_key], role=role)
     report.kept.append(f"hash bank {demo_hash_bank_seed().name}")
+    resources_made = seed_directory(country=country)
+    (report.created if resources_made else report.kept).append(f"demo services ({resources_made} new)")
     made = demo_intake_seed()
     (report.created if made else report.kept).append(f"demo reports ({made} new)")
+    items_made = seed_hotline()
+    (report.created if items_made else report.kept).append(f"demo hotline items ({items_made} new)")
+    blocks_made = demo_block_image_seed()
+    (report.created if blocks_made else report.kept).append(f"demo block-image requests ({blocks_made} new)")
     cases_made = demo_cases_seed()
     (report.created if cases_made else report.kept).append(f"demo cases ({cases_made} new)")
     contacts_made = demo_helpline_seed()

@@ -198,7 +198,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "childshield.cases.tasks.follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # First notices lost with their task, retries, re-notices and escalations.
+    "hotline-notices": {"task": "childshield.hotline.tasks.notices_due", "schedule": 60.0},
+    "hotline-removal-checks": {"task": "childshield.hotline.tasks.removal_checks", "schedule": 900.0},
 }
+
+# Hotline (docs/hotline-tracing.md): local MaxMind-format databases for the hosting trace, the key
+# that signs referral packages, and the egress proxy removal checks should go through.
+HOTLINE_GEOIP_ASN_DB = env_str("HOTLINE_GEOIP_ASN_DB", "")
+HOTLINE_GEOIP_COUNTRY_DB = env_str("HOTLINE_GEOIP_COUNTRY_DB", "")
+HOTLINE_SIGNING_KEY = env_str("HOTLINE_SIGNING_KEY", "")
+HOTLINE_CHECK_PROXY = env_str("HOTLINE_CHECK_PROXY", "")
+HOTLINE_REQUIRE_SECOND_ASSESSOR = env_bool("HOTLINE_REQUIRE_SECOND_ASSESSOR", True)
+HOTLINE_RENOTICE_AFTER_HOURS = env_int("HOTLINE_RENOTICE_AFTER_HOURS", 48)
+HOTLINE_ESCALATE_AFTER_NOTICES = env_int("HOTLINE_ESCALATE_AFTER_NOTICES", 3)
 
 # Security headers; production tightens cookies and transport further.
 X_FRAME_OPTIONS = "DENY"

@@ -1,5 +1,7 @@
 """Production: refuses to start without real secrets; DEBUG off, HTTPS only, strict headers."""
 
+import base64
+
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,6 +40,19 @@ BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY")
 _require_secret("BLIND_INDEX_KEY", BLIND_INDEX_KEY)
 if len(BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("BLIND_INDEX_KEY must be at least 32 characters long.")
+
+# Referral packages are signed with a key of their own, so that rotating SECRET_KEY does not change it.
+HOTLINE_SIGNING_KEY = env_str("HOTLINE_SIGNING_KEY")
+_require_secret("HOTLINE_SIGNING_KEY", HOTLINE_SIGNING_KEY)
+try:
+    _signing_key_length = len(base64.b64decode(HOTLINE_SIGNING_KEY, validate=True))
+except ValueError:
+    _signing_key_length = 0
+if _signing_key_length != 32:
+    raise ImproperlyConfigured(
+        "HOTLINE_SIGNING_KEY must be the base64 of 32 random bytes "
+        "(make one with: python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')."
+    )
 
 # Rate limits must be shared by every web process: a Redis cache, by default the local one.
 CACHE_URL = env_str("CACHE_URL", "redis://127.0.0.1:6379/1")

@@ -1,5 +1,6 @@
 """Production settings refuse to start without real secrets; the others start with demo ones."""
 
+import base64
 import runpy
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def good_env(monkeypatch):
         "FIELD_ENCRYPTION_KEYS", f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
     )
     monkeypatch.setenv("BLIND_INDEX_KEY", "b" * 40)
+    monkeypatch.setenv("HOTLINE_SIGNING_KEY", base64.b64encode(b"k" * 32).decode())
     monkeypatch.setenv("ALLOWED_HOSTS", "childshield.example")
     monkeypatch.delenv("REQUIRE_TWO_FACTOR", raising=False)
     return monkeypatch
@@ -54,6 +56,9 @@ def test_production_starts_with_real_secrets_and_strict_defaults(good_env):
         ("FIELD_ENCRYPTION_KEYS", DEMO_FIELD_ENCRYPTION_KEYS[0], "FIELD_ENCRYPTION_KEYS is a demo value"),
         ("FIELD_ENCRYPTION_KEYS", "not-a-key", "url-safe base64 key of 32 bytes"),
         ("BLIND_INDEX_KEY", DEMO_BLIND_INDEX_KEY, "BLIND_INDEX_KEY is a demo value"),
+        ("HOTLINE_SIGNING_KEY", "", "HOTLINE_SIGNING_KEY must be set"),
+        ("HOTLINE_SIGNING_KEY", base64.b64encode(b"short").decode(), "base64 of 32 random bytes"),
+        ("HOTLINE_SIGNING_KEY", "not base64!", "base64 of 32 random bytes"),
         ("ALLOWED_HOSTS", "", "ALLOWED_HOSTS must be set"),
         ("REQUIRE_TWO_FACTOR", "false", "cannot be turned off in production"),
         ("REQUIRE_TWO_FACTOR", "maybe", "REQUIRE_TWO_FACTOR must be true or false"),
