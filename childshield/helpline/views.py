@@ -193,7 +193,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         services.contact_draft_save(
             acting=acting, report_reference=reference, fields=dict(request.POST.lists())
         )
-        return _contact_page(request, acting, form, status=400)
+        key = services.caller_key_for(request.POST.get("caller", "")[:100])
+        history = selectors.caller_history(acting=acting, caller_key=key) if key else None
+        return _contact_page(request, acting, form, status=400, history=history)
     draft = selectors.contact_draft_get(acting=acting, report_reference=reference)
     initial = {
         **(_draft_initial(draft.typed) if draft is not None else {}),

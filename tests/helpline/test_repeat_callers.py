@@ -165,3 +165,12 @@ def test_the_contact_form_keeps_the_callers_key_not_the_number(sign_in, counsell
     )
     assert response.status_code == 302
     assert Contact.objects.get().caller_key == caller_key_for(NUMBER)
+
+
+def test_a_refused_save_still_shows_what_is_known_of_the_caller(sign_in, counsellor):
+    _log(counsellor)
+    response = sign_in(counsellor).post(
+        "/en/helpline/contacts/new/", {"channel": "phone", "caller": "+84 912 345 678", "summary": ""}
+    )
+    assert response.status_code == 400
+    assert 'data-caller-history="1"' in response.content.decode()
