@@ -264,3 +264,18 @@ def test_the_page_is_accessible_light_and_offers_other_help_without_javascript(
     assert still.locator("[data-needs-js] a[href='/en/report/']").is_visible()
     assert still.locator("[data-needs-js] a[href^='tel:']").count() >= 1
     context.close()
+
+
+@pytest.mark.parametrize("language", ["vi", "km"])
+def test_the_page_is_accessible_in_the_other_languages(live_server, page: Page, axe, language):
+    page.goto(f"{live_server.url}/{language}/block-image/")
+    assert_accessible(axe, page)
+    page.set_input_files(
+        "[data-file-input]",
+        [
+            {"name": "good.png", "mimeType": "image/png", "buffer": synthetic_picture(9, (320, 240))},
+            {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"words"},
+        ],
+    )
+    page.wait_for_selector(READY, timeout=60_000)
+    assert_accessible(axe, page)
