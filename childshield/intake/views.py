@@ -277,7 +277,7 @@ def block_image(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         notice = _(
             "This page was open for a long time, so we could not send it yet. "
-            "Check it and press “Send the codes” again."
+            "Check it and press “Send the picture codes” again."
         )
     elif not form.is_valid():
         notice = _("Almost done! Please look at the parts marked below.")
