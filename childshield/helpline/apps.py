@@ -29,3 +29,13 @@ class HelplineConfig(AppConfig):
         from childshield.helpline.supervision import may_supervise
 
         register(NavItem("helpline:supervisor", _("Supervision"), may_supervise, order=91))
+
+        def manages_rules(membership: Membership | None) -> bool:
+            return may(membership, HelplinePerm.RULES_MANAGE)
+
+        register(NavItem("helpline:rules", _("Triage rules"), manages_rules, order=97))
+        register(NavItem("helpline:replies", _("Saved replies"), manages_rules, order=98))
+
+        from childshield.helpline.related import register_related_links
+
+        register_related_links()

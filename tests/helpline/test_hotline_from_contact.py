@@ -8,7 +8,6 @@ from childshield.audit.models import AuditEvent
 from childshield.core.errors import ApplicationError
 from childshield.helpline import services
 from childshield.helpline.models import Category, Contact, ContactHotlineItem
-from childshield.helpline.related import register_related_links
 from childshield.helpline.services import ContactDetails
 from childshield.hotline.models import ContentItem, SourceKind
 
@@ -87,7 +86,6 @@ def test_without_a_hotline_the_counsellor_is_told(counsellor, contact):
 def test_the_hotline_item_links_back_to_the_contact_for_those_who_may_open_it(
     make_member, counsellor, second_counsellor, contact, hotline
 ):
-    register_related_links()
     [result] = services.contact_addresses_report(
         acting=counsellor, contact=contact, text="https://forum.example.com/t/1"
     )
