@@ -26,6 +26,8 @@ class HelplinePerm(StrEnum):
     FIGURES_EXPORT = "helpline.export_figures"
     # Edit the triage rules and the saved replies (data shared by the helplines, every change kept).
     RULES_MANAGE = "helpline.manage_rules"
+    # The supervisor's page: queue waits, counsellors on shift and their load, today's contacts.
+    SUPERVISE = "helpline.view_supervision"
 
 
 _COUNSELLOR: dict[HelplinePerm, Scope] = {
@@ -44,6 +46,7 @@ HELPLINE_GRANTS: dict[Role, dict[HelplinePerm, Scope]] = {
         HelplinePerm.CONTACT_VIEW: Scope.AGENCY,
         HelplinePerm.FIGURES_EXPORT: Scope.AGENCY,
         HelplinePerm.RULES_MANAGE: Scope.ALL,
+        HelplinePerm.SUPERVISE: Scope.AGENCY,
     },
 }
 

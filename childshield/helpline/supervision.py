@@ -10,7 +10,6 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -23,37 +22,25 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from childshield.accounts.models import AgencyKind, Membership, Role
-from childshield.accounts.permissions import Scope, scope_in
+from childshield.accounts.models import Membership, Role
 from childshield.helpline import selectors, services
 from childshield.helpline.models import Category, Contact, ContactKind, QueueClaim
+from childshield.helpline.permissions import HelplinePerm, may
 from childshield.helpline.selectors import QueueItem
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import ReportMessage, ReportStatus, Sender
-
-
-class SupervisionPerm(StrEnum):
-    # HelplinePerm has no permission for this page yet; kept here until it moves to permissions.py.
-    VIEW = "helpline.view_supervision"
-
-
-SUPERVISION_GRANTS: dict[Role, dict[SupervisionPerm, Scope]] = {
-    Role.HELPLINE_SUPERVISOR: {SupervisionPerm.VIEW: Scope.AGENCY},
-}
 
 HELPLINE_ROLES = (Role.COUNSELLOR, Role.HELPLINE_SUPERVISOR)
 
 
 def may_supervise(membership: Membership | None) -> bool:
     """Helpline supervisors, acting for a helpline agency, see their own helpline's figures."""
-    if scope_in(SUPERVISION_GRANTS, membership, SupervisionPerm.VIEW) is None or membership is None:
-        return False
-    return membership.agency.kind == AgencyKind.HELPLINE
+    return may(membership, HelplinePerm.SUPERVISE)
 
 
 def require_supervise(membership: Membership | None) -> Membership:
     if membership is None or not may_supervise(membership):
-        raise PermissionDenied(SupervisionPerm.VIEW)
+        raise PermissionDenied(HelplinePerm.SUPERVISE)
     return membership
 
 
