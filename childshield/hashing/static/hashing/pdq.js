@@ -42,8 +42,9 @@
 //
 // How this port differs from the reference in shape, never in results:
 // - The two Jarosz passes (box filter along rows, then along columns, twice) are fused and
-//   streamed; the column filter keeps one running sum per column and walks the rows in memory
-//   order. Each running sum sees exactly the additions, subtractions and divisions of the
+//   streamed through a ring of a few rows, never a full-size copy of the image; row filters run
+//   on four rows at once; the column filter keeps one running sum per column and walks the
+//   rows in memory order. Each running sum sees exactly the additions, subtractions and divisions of the
 //   reference, in the same order, so every value is the same float32.
 // - The second pass only divides at the 64 columns and 64 rows that the decimation keeps:
 //   the other outputs are never read by the reference either.
@@ -184,6 +185,16 @@ function boxSums4(src, a0, a1, a2, a3, dst, b0, b1, b2, b3, n, window) {
   }
 }
 
+// One step of box1DFloat along every column at once: add row `add`, subtract row `sub` (either
+// may be the zero row), and write the divided sums as one output row.
+function columnStep(colSums, rows, add, sub, out, outOffset, n, divisor) {
+  for (let j = 0; j < n; j++) {
+    const s = fround(fround(colSums[j] + rows[add + j]) - rows[sub + j]);
+    colSums[j] = s;
+    out[outOffset + j] = s / divisor;
+  }
+}
+
 // Luminance as the pdqhash binding computes it: numpy float64 R*0.299 + G*0.587 + B*0.114,
 // then cast to float32. The products are looked up (the same float64 values, computed once).
 const LUMA_R = new Float64Array(256);
@@ -211,19 +222,27 @@ function downsample(rgba, numRows, numCols, out64) {
   const keptCols = decimationIndices(numCols);
   const n = numCols;
 
-  // Pass 1 along rows, four rows at a time: luminance, then the row filter, into the one
-  // full-size buffer. Its extra last row stays zero: adding or subtracting 0 leaves a float
-  // unchanged, which lets every column-filter step below add one row and subtract another.
-  const full = new Float32Array((numRows + 1) * n);
-  const zeroRow = numRows * n;
+  // Pass 1 along rows, four rows at a time: luminance, then the row filter, into a ring of
+  // rows just large enough for the column filter's window (kept in cache, unlike a full-size
+  // image). Its extra last row stays zero: adding or subtracting 0 leaves a float unchanged,
+  // which lets every column-filter step below add one row and subtract another.
+  const ringRows = windowAlongCols + 5; // the window, a batch of four ahead, one to spare
+  const ring = new Float32Array((ringRows + 1) * n);
+  const zeroRow = ringRows * n;
+  const slot = (row) => (row % ringRows) * n;
   const luma4 = new Float32Array(4 * n);
-  for (let i = 0; i < numRows; i += 4) {
-    const rows = Math.min(4, numRows - i);
-    for (let k = 0; k < rows; k++) lumaRow(rgba, (i + k) * n * 4, n, luma4, k * n);
-    const a = (k) => (k < rows ? k * n : 0);
-    const b = (k) => (k < rows ? (i + k) * n : i * n);
-    boxDivide4(luma4, a(0), a(1), a(2), a(3), full, b(0), b(1), b(2), b(3), n, windowAlongRows, rowDivisors);
-  }
+  let produced = 0;
+  const produceThrough = (row) => {
+    while (produced <= row) {
+      const i = produced;
+      const rows = Math.min(4, numRows - i);
+      for (let k = 0; k < rows; k++) lumaRow(rgba, (i + k) * n * 4, n, luma4, k * n);
+      const a = (k) => (k < rows ? k * n : 0);
+      const b = (k) => slot(k < rows ? i + k : i);
+      boxDivide4(luma4, a(0), a(1), a(2), a(3), ring, b(0), b(1), b(2), b(3), n, windowAlongRows, rowDivisors);
+      produced += rows;
+    }
+  };
 
   // Pass 1 along columns: one running sum per column, rows in memory order. Each output row
   // goes into a batch of four, and each full batch through pass 2 along rows, of which only
@@ -251,24 +270,27 @@ function downsample(rgba, numRows, numCols, out64) {
   // unless still filling the first window, one output row is emitted.
   const step = (add, sub, emit) => {
     if (!emit) {
-      for (let j = 0; j < n; j++) colSums[j] = colSums[j] + full[add + j];
+      for (let j = 0; j < n; j++) colSums[j] = colSums[j] + ring[add + j];
       return;
     }
-    const d = colDivisors[emitted++];
-    const base = batched * n;
-    for (let j = 0; j < n; j++) {
-      const s = fround(fround(colSums[j] + full[add + j]) - full[sub + j]);
-      colSums[j] = s;
-      lines[base + j] = s / d;
-    }
+    columnStep(colSums, ring, add, sub, lines, batched * n, n, colDivisors[emitted++]);
     if (++batched === 4) flush();
   };
   let ri = 0;
   let li = 0;
-  for (; ri < half - 1; ri++) step(ri * n, zeroRow, false);
-  for (; ri < windowAlongCols; ri++) step(ri * n, zeroRow, true);
-  for (; ri < numRows; ri++, li++) step(ri * n, li * n, true);
-  for (; emitted < numRows; li++) step(zeroRow, li * n, true);
+  for (; ri < half - 1; ri++) {
+    produceThrough(ri);
+    step(slot(ri), zeroRow, false);
+  }
+  for (; ri < windowAlongCols; ri++) {
+    produceThrough(ri);
+    step(slot(ri), zeroRow, true);
+  }
+  for (; ri < numRows; ri++, li++) {
+    produceThrough(ri);
+    step(slot(ri), slot(li), true);
+  }
+  for (; emitted < numRows; li++) step(zeroRow, slot(li), true);
   if (batched > 0) flush();
 
   // Pass 2 along columns, on the 64 kept columns (transposed so each is contiguous), divided
