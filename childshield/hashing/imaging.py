@@ -10,7 +10,7 @@ import numpy as np
 import pdqhash
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000  # e.g. 8,660 by 5,773; a 50,000 by 50,000 image is refused before decoding
@@ -56,7 +56,10 @@ def pdq_from_bytes(
                         "too_many_pixels",
                     )
                 image.load()
-                rgb = image.convert("RGB")
+                # Hash the picture as people see it: browsers (the block-image page hashes there)
+                # turn a photo upright from its EXIF orientation before anything else.
+                upright = ImageOps.exif_transpose(image)
+                rgb = upright.convert("RGB")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRejected(_("The image decompresses to too many pixels."), "too_many_pixels") from None
         except UnidentifiedImageError:

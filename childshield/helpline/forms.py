@@ -35,7 +35,8 @@ _GENDER_FROM_REPORT = {"girl": Gender.GIRL, "boy": Gender.BOY, "another": Gender
 
 def initial_from_report(report: Report) -> dict[str, object]:
     return {
-        "channel": ContactChannel.WEB if report.channel == "web" else report.channel,
+        # Reports that came through a web page (the form, block-image) are web contacts.
+        "channel": report.channel if report.channel in ContactChannel.values else ContactChannel.WEB,
         "caller_type": CallerType.CHILD if report.about == "me" else CallerType.UNKNOWN,
         "age_band": _AGE_FROM_REPORT.get(report.age_band, AgeBand.UNKNOWN),
         "gender": _GENDER_FROM_REPORT.get(report.gender, Gender.UNKNOWN),

@@ -210,3 +210,16 @@ def test_a_contact_cannot_be_logged_for_a_report_of_another_country(sign_in, cou
     report = send_report()
     Report.objects.filter(pk=report.pk).update(country="KH")
     assert sign_in(counsellor).get(f"/en/helpline/contacts/new/?report={report.reference}").status_code == 404
+
+
+def test_a_contact_for_a_block_image_request_starts_as_a_web_contact(counsellor):
+    from childshield.helpline.forms import initial_from_report
+    from childshield.intake.models import Channel
+    from childshield.intake.services import ReportContent, report_submit
+
+    receipt = report_submit(
+        content=ReportContent(about="me", safe_now="yes"),
+        idempotency_key="block-image-contact",
+        channel=Channel.BLOCK_IMAGE,
+    )
+    assert initial_from_report(receipt.report)["channel"] == "web"
