@@ -33,6 +33,10 @@ class HotlineConfig(AppConfig):
                 order=420,
             )
         )
+        from childshield.hotline.tasks import report_received
+        from childshield.intake.hooks import on_report_received
+
+        on_report_received(report_received)
         related.register("intake.Report", links.items_of_report)
         related.register("cases.Case", links.items_of_case)
         # Evidence files are encrypted outside the encrypted columns rotate_keys walks.

@@ -62,6 +62,7 @@ from childshield.hotline.models import (
 )
 from childshield.hotline.permissions import HotlinePerm, require
 from childshield.hotline.urlnorm import normalise_url
+from childshield.intake.models import Report
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +230,17 @@ def content_items_report_lines(
         else:
             results.append(LineResult(number, line, item=item))
     return results
+
+
+def report_addresses_file(*, report_id: int) -> int:
+    """A newly received report's addresses become hotline items (run by a task from intake's hook).
+
+    Running it again for the same report adds nothing: an item lists a report once.
+    """
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        return 0
+    return sum(1 for result in content_items_from_report(report=report) if result.item is not None)
 
 
 def content_items_from_report(*, report: Any, now: datetime | None = None) -> list[LineResult]:

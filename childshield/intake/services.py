@@ -26,7 +26,7 @@ from childshield.hashing.self_submitted import (
     self_submitted_bank_ensure,
     self_submitted_hashes_add,
 )
-from childshield.intake import rate_limits
+from childshield.intake import hooks, rate_limits
 from childshield.intake.models import (
     BlockedImage,
     BlockedImageState,
@@ -196,6 +196,8 @@ def report_submit(
             raise
         return _replayed_receipt(existing, idempotency_key)
     cache.set(_receipt_cache_key(idempotency_key), crypto.encrypt(passphrase), RECEIPT_REPLAY_SECONDS)
+    report_id = report.pk
+    transaction.on_commit(lambda: hooks.report_received(report_id))
     return ReportReceipt(report=report, passphrase=passphrase)
 
 

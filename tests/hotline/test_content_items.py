@@ -159,3 +159,41 @@ def test_a_case_links_to_the_items_of_its_source_report(analyst):
     case = SimpleNamespace(source_report_id=report.pk)
     assert len(list(links.items_of_case(case, analyst))) == 1  # type: ignore[arg-type]
     assert list(links.items_of_case(SimpleNamespace(), analyst)) == []  # type: ignore[arg-type]
+
+
+def test_a_childs_report_with_addresses_reaches_the_hotline_once_it_is_saved(
+    hotline_agency, django_capture_on_commit_callbacks
+):
+    from childshield.intake.services import ReportContent, report_submit
+
+    content = ReportContent(
+        about="me", safe_now="yes", urls=["https://Pics.Example/x#top", "not a url"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = report_submit(content=content, idempotency_key="with-addresses")
+    item = ContentItem.objects.get()
+    assert item.url == "https://pics.example/x"
+    assert item.sources.get().report == receipt.report
+    # The same form sent again (a retry) files nothing twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        report_submit(content=content, idempotency_key="with-addresses")
+    assert ContentItem.objects.get().sources.count() == 1
+
+
+def test_a_failing_hotline_hook_never_loses_the_childs_report(
+    hotline_agency, django_capture_on_commit_callbacks, monkeypatch
+):
+    from childshield.hotline import tasks
+    from childshield.intake.services import ReportContent, report_submit
+
+    def broken(report_id: int) -> int:
+        raise RuntimeError("worker down")
+
+    monkeypatch.setattr(tasks.report_addresses_file, "delay", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = report_submit(
+            content=ReportContent(about="me", safe_now="yes", urls=["https://pics.example/y"]),
+            idempotency_key="hook-fails",
+        )
+    assert Report.objects.filter(pk=receipt.report.pk).exists()
+    assert receipt.passphrase
