@@ -28,6 +28,7 @@ from childshield.cases.models import (
 )
 from childshield.cases.reference import LANGUAGES, WG_ANSWERS, WG_DOMAINS, ethnicity_choices
 from childshield.cases.services import CLOSURE_CHECKLIST, ClosureReason
+from childshield.directory.models import Resource
 from childshield.places.models import Area, localised
 
 
@@ -331,15 +332,32 @@ class ReferralDeclineForm(forms.Form):
     )
 
 
+class ResourceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        kinds = "; ".join(obj.kind_labels)
+        return f"{obj.name} ({kinds})" if kinds else obj.name
+
+
 class ServiceAddForm(forms.Form):
     kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
-    provider = forms.ModelChoiceField(label=_("Provided by"), queryset=Agency.objects.none())
+    provider = forms.ModelChoiceField(
+        label=_("Provided by (agency)"), queryset=Agency.objects.none(), required=False
+    )
+    resource = ResourceChoiceField(
+        label=_("Or a service from the directory"),
+        queryset=Resource.objects.none(),
+        required=False,
+        help_text=_("A hospital, shelter or other service listed in the services directory."),
+    )
     starts_on = forms.DateField(label=_("Starts"), required=False, widget=DateInput)
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
 
-    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: QuerySet[Agency], resources: QuerySet[Resource], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["resource"].queryset = resources  # type: ignore[attr-defined]
 
 
 class ServiceUpdateForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency, Membership
 from childshield.core.fields import EncryptedJSONField, EncryptedTextField
+from childshield.directory.models import Resource
 from childshield.places.models import Area
 
 
@@ -214,9 +215,11 @@ class Case(models.Model):
                 name="case_closed_has_date",
             ),
         ]
+        # Ending in the id, these answer "which cases does this person lead / supervise" from the
+        # index alone (an index-only scan), as the case list's visibility union asks it.
         indexes = [
-            models.Index(fields=["lead_worker", "status"], name="case_lead_status"),
-            models.Index(fields=["supervisor", "status"], name="case_supervisor_status"),
+            models.Index(fields=["lead_worker", "status", "id"], name="case_lead_status_id"),
+            models.Index(fields=["supervisor", "status", "id"], name="case_supervisor_status_id"),
         ]
 
     def __str__(self) -> str:
@@ -437,7 +440,10 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-id"]
-        indexes = [models.Index(fields=["to_agency", "status"], name="referral_to_agency_status")]
+        # Ending in the case, so the cases referred to an agency are read from the index alone.
+        indexes = [
+            models.Index(fields=["to_agency", "status", "case"], name="referral_to_agency_status_case")
+        ]
 
     def __str__(self) -> str:
         return f"referral #{self.pk}"
@@ -489,8 +495,23 @@ SERVICE_DONE_STATUSES = frozenset({ServiceStatus.COMPLETED, ServiceStatus.REFUSE
 class Service(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
     kind = models.CharField(_("service"), max_length=30, choices=ServiceKind.choices)
+    # An agency in the system, a service from the directory, or both (a directory service run by an
+    # agency): a hospital or a shelter need not have users here to be part of the plan.
     provider = models.ForeignKey(
-        Agency, verbose_name=_("provided by"), on_delete=models.PROTECT, related_name="+"
+        Agency,
+        verbose_name=_("provided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("service in the directory"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         _("status"), max_length=12, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED
@@ -505,9 +526,20 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False) | Q(resource__isnull=False), name="service_has_a_provider"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"service #{self.pk}"
+
+    @property
+    def provider_name(self) -> str:
+        if self.resource is not None:
+            return self.resource.name
+        return self.provider.name if self.provider is not None else ""
 
 
 class FollowUp(models.Model):

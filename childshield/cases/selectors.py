@@ -53,6 +53,7 @@ from childshield.cases.permissions import (
     require,
 )
 from childshield.core.blind_index import blind_index
+from childshield.directory.models import Resource
 from childshield.intake.models import Report
 from childshield.intake.permissions import IntakePerm
 from childshield.intake.permissions import may as intake_may
@@ -200,16 +201,34 @@ def _full(acting: Membership) -> Q:
     return Q(lead_worker=acting) | Q(supervisor=acting) | Q(_break_glass_open(acting))
 
 
+_LIST_RELATED = ("child", "child__area", "agency", "opened_by_agency", "lead_worker__user")
+# Encrypted columns a list row does not show: left out, they cost no decryption (the dearest part
+# of a list page) and never reach memory.
+_CASE_TEXT = ("case__risk_reasons", "case__summary", "case__closure_note")
+_LIST_DEFERRED = (
+    "risk_reasons",
+    "summary",
+    "closure_note",
+    *(
+        f"child__{name}"
+        for name in ("aliases", "date_of_birth", "disability", "school", "caregivers", "safe_contact")
+    ),
+)
+
+
 def _name_matches(term: str) -> Q:
-    """Cases whose child has every word of `term` as a word or a word's beginning in a name, or
-    has `term` as full name (children recorded before name parts were kept)."""
+    """Cases whose child has every word of `term` as a word, or a word's beginning, of a name.
+
+    Probed from the case's child_id straight into the name-part index: the child's own row is not
+    read. Children recorded before name parts were kept are found once `reindex_children` ran.
+    """
     parts = query_part_indexes(term)
     if not parts:
         return Q(pk__in=[])
     every_part = Q()
     for part in parts:
         every_part &= Q(Exists(ChildNamePart.objects.filter(child_id=OuterRef("child_id"), part_index=part)))
-    return Q(child__name_index=child_name_index(term)) | every_part
+    return every_part
 
 
 def case_list(*, acting: Membership | None, filters: CaseFilters) -> QuerySet[Case]:
@@ -237,9 +256,14 @@ def case_list(*, acting: Membership | None, filters: CaseFilters) -> QuerySet[Ca
     if filters.overdue:
         # Follow-ups belong to the people responsible for the case, never to a referred agency.
         cases = cases.filter(_full(acting), _overdue_follow_up(today))
-    return cases.select_related(
-        "child", "child__area", "agency", "opened_by_agency", "lead_worker__user"
-    ).order_by("-opened_at", "-id")
+    return cases.select_related(*_LIST_RELATED).order_by("-opened_at", "-id")
+
+
+def _cases_in_order(ids: list[int]) -> list[Case]:
+    """The cases of a page with what a row shows, fetched by id once the page is chosen. Joined in
+    the query that picks the page, the planner misjudges the rows and loops over small tables."""
+    by_id = Case.objects.select_related(*_LIST_RELATED).defer(*_LIST_DEFERRED).in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _mark_overdue(cases: list[Case], today: date) -> list[Case]:
@@ -304,27 +328,35 @@ def worker_home(*, acting: Membership) -> WorkerHome:
         object_type="cases.Case",
         reason="cases home",
     )
-    open_cases = cases_visible_to(acting=acting).exclude(status=CaseStatus.CLOSED)
-    mine = (
-        open_cases.filter(Q(lead_worker=acting) | Q(supervisor=acting))
-        .select_related("child", "child__area", "agency", "opened_by_agency", "lead_worker__user")
-        .order_by("-opened_at", "-id")
+    # The cases the member leads or supervises are visible to them by the rule itself: asked for
+    # directly, the two indexes answer without the union cases_visible_to needs for the rest.
+    own = (
+        Case.objects.filter(Q(lead_worker=acting) | Q(supervisor=acting))
+        if may(acting, CasePerm.CASE_WORK)
+        else Case.objects.none()
     )
-    my_follow_ups = FollowUp.objects.filter(
-        assignee=acting, done_at__isnull=True, case__status__in=_open_statuses()
-    ).select_related("case", "case__child")
+    mine = own.exclude(status=CaseStatus.CLOSED).order_by("-opened_at", "-id")
+    mine_ids = mine.values_list("pk", flat=True)
+    high_risk_ids = mine.filter(risk_level=RiskLevel.HIGH).values_list("pk", flat=True)
+    my_follow_ups = (
+        FollowUp.objects.filter(assignee=acting, done_at__isnull=True, case__status__in=_open_statuses())
+        .select_related("case")
+        .defer("outcome", *_CASE_TEXT)
+    )
     return WorkerHome(
-        my_cases=_mark_overdue(list(mine[:20]), today),
+        my_cases=_mark_overdue(_cases_in_order(list(mine_ids[:20])), today),
         due_today=list(my_follow_ups.filter(due_on=today)),
         overdue=list(my_follow_ups.filter(due_on__lt=today).order_by("due_on", "id")[:50]),
-        high_risk=_mark_overdue(list(mine.filter(risk_level=RiskLevel.HIGH)[:20]), today),
+        high_risk=_mark_overdue(_cases_in_order(list(high_risk_ids[:20])), today),
         referrals_waiting=referrals_incoming(acting=acting).filter(status=ReferralStatus.SENT).count()
         if may(acting, CasePerm.REFERRAL_RESPOND)
         else 0,
         updates=list(
-            ReferralUpdate.objects.filter(recipient=acting, read_at__isnull=True).select_related(
-                "referral", "referral__to_agency", "referral__case"
-            )[:20]
+            ReferralUpdate.objects.filter(recipient=acting, read_at__isnull=True)
+            .select_related("referral", "referral__to_agency", "referral__case")
+            .defer("referral__message", "referral__decline_reason", *(f"referral__{f}" for f in _CASE_TEXT))[
+                :20
+            ]
         ),
     )
 
@@ -365,7 +397,9 @@ def case_detail(*, view: CaseView) -> CaseDetail:
         if access.full
         else [],
         referrals=list(referrals),
-        services=list(case.services.select_related("provider")) if access.shows("services") else [],
+        services=list(case.services.select_related("provider", "resource"))
+        if access.shows("services")
+        else [],
         follow_ups=list(case.follow_ups.select_related("assignee__user")) if access.full else [],
         notes=list(case.notes.select_related("author__user")) if access.full else [],
         history=list(case.status_changes.select_related("changed_by__user")) if access.full else [],
@@ -501,7 +535,7 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class CaseListPage:
-    page: Page[Case]
+    page: Page[Any]  # of case ids; `rows` holds the cases
     rows: list[CaseRow]
 
 
@@ -521,8 +555,9 @@ def case_list_page(
     *, acting: Membership, filters: CaseFilters, page_number: str | int | None
 ) -> CaseListPage:
     """One page of the case list, with each row's access; the listing itself is audited."""
-    page = Paginator(case_list(acting=acting, filters=filters), CASES_PER_PAGE).get_page(page_number)
-    cases = _mark_overdue(list(page.object_list), timezone.localdate())
+    ids = case_list(acting=acting, filters=filters).values_list("pk", flat=True)
+    page = Paginator(ids, CASES_PER_PAGE).get_page(page_number)
+    cases = _mark_overdue(_cases_in_order(list(page.object_list)), timezone.localdate())
     accesses = case_access_for_rows(acting=acting, cases=cases)
     audit.record(
         action=AuditAction.VIEW,
@@ -540,7 +575,14 @@ def agencies_active(*, country: str | None) -> QuerySet[Agency]:
 
 
 def services_open(*, case: Case) -> list[Service]:
-    return list(case.services.exclude(status__in=SERVICE_DONE_STATUSES).select_related("provider"))
+    return list(
+        case.services.exclude(status__in=SERVICE_DONE_STATUSES).select_related("provider", "resource")
+    )
+
+
+def directory_services(*, country: str) -> QuerySet[Resource]:
+    """The active services of the directory a service in a plan can be provided by."""
+    return Resource.objects.filter(country=country, is_active=True).prefetch_related("kinds")
 
 
 def assessment_form_current(*, kind: str, agency_id: int) -> AssessmentForm | None:

@@ -87,6 +87,7 @@ from childshield.cases.selectors import (
 )
 from childshield.core import crypto
 from childshield.core.errors import ApplicationError
+from childshield.directory.models import Resource
 from childshield.intake.models import Report
 from childshield.places.models import Area
 
@@ -786,18 +787,43 @@ def service_add(
     acting: Membership,
     case: Case,
     kind: str,
-    provider: Agency,
+    provider: Agency | None = None,
+    resource: Resource | None = None,
     starts_on: date | None = None,
     status: str = ServiceStatus.PLANNED,
 ) -> Service:
+    """Add a service to the plan, provided by an agency, by a service from the directory, or both."""
     require_edit(acting, case)
     _check_open(case)
     if kind not in ServiceKind.values:
         raise ApplicationError(_("Choose a service from the package."))
     if status not in ServiceStatus.values:
         raise ApplicationError(_("Choose the service's status."))
+    if provider is None and resource is None:
+        raise ApplicationError(
+            _("Choose who provides the service: an agency, or a service from the directory."),
+            code="no_provider",
+        )
+    if resource is not None:
+        if not resource.is_active or resource.country != case.agency.country:
+            raise ApplicationError(_("That service is not in the directory any more: choose another."))
+        offered = set(resource.kinds.values_list("kind", flat=True))
+        if offered and kind not in offered:
+            raise ApplicationError(
+                _("%(name)s does not offer this kind of service: choose another, or another kind.")
+                % {"name": resource.name},
+                code="not_offered",
+            )
+        if provider is None and resource.agency_id is not None:
+            provider = resource.agency
     service = Service.objects.create(
-        case=case, kind=kind, provider=provider, starts_on=starts_on, status=status, created_by=acting
+        case=case,
+        kind=kind,
+        provider=provider,
+        resource=resource,
+        starts_on=starts_on,
+        status=status,
+        created_by=acting,
     )
     _record(acting, AuditAction.CREATE, service, f"service added to case {case.pk}")
     return service

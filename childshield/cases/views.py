@@ -279,6 +279,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
             or ServiceAddForm(
                 initial={"provider": case.agency_id, "starts_on": timezone.localdate()},
                 agencies=selectors.agencies_active(country=case.agency.country),
+                resources=selectors.directory_services(country=case.agency.country),
             ),
             follow_up_form=forms.get("follow_up_form")
             or FollowUpForm(initial={"assignee": acting.pk}, assignees=assignees),
@@ -550,7 +551,12 @@ def referral_send(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def service_add(request: HttpRequest, case_id: int) -> HttpResponse:
     view = _view_for_write(request, case_id)
-    form = ServiceAddForm(request.POST, agencies=selectors.agencies_active(country=view.case.agency.country))
+    country = view.case.agency.country
+    form = ServiceAddForm(
+        request.POST,
+        agencies=selectors.agencies_active(country=country),
+        resources=selectors.directory_services(country=country),
+    )
     if not form.is_valid():
         return _refused(request, view, ApplicationError(_("Check the service.")), service_form=form)
     try:
