@@ -32,9 +32,16 @@ def key_from(text: str) -> str:
 
 
 class FormTitleForm(forms.Form):
-    title_vi = forms.CharField(label=_("Title in Vietnamese"), max_length=200, required=False)
-    title_km = forms.CharField(label=_("Title in Khmer"), max_length=200, required=False)
-    title_en = forms.CharField(label=_("Title in English"), max_length=200)
+    # `lang` on each box, so a screen reader reads what is typed in that language's voice.
+    title_vi = forms.CharField(
+        label=_("Title in Vietnamese"), max_length=200, required=False, widget=forms.TextInput({"lang": "vi"})
+    )
+    title_km = forms.CharField(
+        label=_("Title in Khmer"), max_length=200, required=False, widget=forms.TextInput({"lang": "km"})
+    )
+    title_en = forms.CharField(
+        label=_("Title in English"), max_length=200, widget=forms.TextInput({"lang": "en"})
+    )
     preview_language = forms.ChoiceField(label=_("Preview in"), choices=FORM_LANGUAGES, required=False)
 
     def title(self) -> dict[str, str]:
@@ -47,9 +54,18 @@ class FormTitleForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    label_vi = forms.CharField(label=_("Question in Vietnamese"), max_length=500, required=False)
-    label_km = forms.CharField(label=_("Question in Khmer"), max_length=500, required=False)
-    label_en = forms.CharField(label=_("Question in English"), max_length=500, required=False)
+    label_vi = forms.CharField(
+        label=_("Question in Vietnamese"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput({"lang": "vi"}),
+    )
+    label_km = forms.CharField(
+        label=_("Question in Khmer"), max_length=500, required=False, widget=forms.TextInput({"lang": "km"})
+    )
+    label_en = forms.CharField(
+        label=_("Question in English"), max_length=500, required=False, widget=forms.TextInput({"lang": "en"})
+    )
     type = forms.ChoiceField(
         label=_("Answer"),
         choices=[("choice", _("One of the options")), ("text", _("Written answer"))],
