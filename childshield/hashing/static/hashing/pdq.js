@@ -44,8 +44,8 @@
 // - The two Jarosz passes (box filter along rows, then along columns, twice) are fused and
 //   streamed through a ring of a few rows, never a full-size copy of the image; row filters run
 //   on four rows at once; the column filter keeps one running sum per column and walks the
-//   rows in memory order. Each running sum sees exactly the additions, subtractions and divisions of the
-//   reference, in the same order, so every value is the same float32.
+//   rows in memory order. Each running sum sees exactly the additions, subtractions and
+//   divisions of the reference, in the same order, so every value is the same float32.
 // - The second pass only divides at the 64 columns and 64 rows that the decimation keeps:
 //   the other outputs are never read by the reference either.
 
@@ -226,7 +226,8 @@ function downsample(rgba, numRows, numCols, out64) {
   // rows just large enough for the column filter's window (kept in cache, unlike a full-size
   // image). Its extra last row stays zero: adding or subtracting 0 leaves a float unchanged,
   // which lets every column-filter step below add one row and subtract another.
-  const ringRows = windowAlongCols + 5; // the window, a batch of four ahead, one to spare
+  // Rows li..ri are in use (li = ri - window) and up to three more are made ahead of ri.
+  const ringRows = windowAlongCols + 5;
   const ring = new Float32Array((ringRows + 1) * n);
   const zeroRow = ringRows * n;
   const slot = (row) => (row % ringRows) * n;
@@ -239,7 +240,9 @@ function downsample(rgba, numRows, numCols, out64) {
       for (let k = 0; k < rows; k++) lumaRow(rgba, (i + k) * n * 4, n, luma4, k * n);
       const a = (k) => (k < rows ? k * n : 0);
       const b = (k) => slot(k < rows ? i + k : i);
-      boxDivide4(luma4, a(0), a(1), a(2), a(3), ring, b(0), b(1), b(2), b(3), n, windowAlongRows, rowDivisors);
+      boxDivide4(
+        luma4, a(0), a(1), a(2), a(3), ring, b(0), b(1), b(2), b(3), n, windowAlongRows, rowDivisors,
+      );
       produced += rows;
     }
   };
