@@ -42,7 +42,7 @@ from django.db import connection, models, reset_queries  # noqa: E402
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User  # noqa: E402
 from childshield.audit.models import AuditEvent  # noqa: E402
-from childshield.cases import selectors  # noqa: E402
+from childshield.cases import selectors, services  # noqa: E402
 from childshield.cases.models import (  # noqa: E402
     Case,
     CaseNumberCounter,
@@ -55,6 +55,7 @@ from childshield.cases.models import (  # noqa: E402
     HarmType,
     Referral,
     ReferralStatus,
+    RiskLevel,
     Service,
     ServiceKind,
     ServiceStatus,
@@ -752,6 +753,32 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
             )
         return selectors.possible_duplicates(name="Made Up Name", birth_year=2014, area_id=child.area_id)
 
+    communes = list(Area.objects.filter(level=Area.Level.COMMUNE)[:50])
+
+    def case_open(r: random.Random) -> object:
+        """A new case for a made-up child, through the service: duplicate check, child with its blind
+        indexes and name parts, case number under lock, history, consent, audit events."""
+        member = r.choice(workers)
+        return services.case_open(
+            acting=member,
+            child=services.ChildInput(
+                full_name=f"{r.choice(SURNAMES)} {r.choice(MIDDLES)} {r.choice(GIVEN)}",
+                area=r.choice(communes),
+                estimated_age=r.randint(10, 17),
+            ),
+            risk_level=RiskLevel.MEDIUM,
+            harm_types=[HarmType.GROOMING],
+            summary="Made up for the benchmark.",
+            duplicates_acknowledged=True,
+            consent=services.ConsentInput(
+                purpose="Made up",
+                agencies=[member.agency],
+                sections=[ShareSection.PROFILE],
+                child_assent=True,
+                caregiver_consent=True,
+            ),
+        )
+
     def case_detail(r: random.Random) -> object:
         member = r.choice(workers)
         case_id = r.choice(own_cases[member.pk])[0]
@@ -783,6 +810,7 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
             ("duplicate check on opening", duplicate_check),
             ("case detail (lead worker)", case_detail),
             ("case detail (referred agency)", case_detail_referred),
+            ("opening a case (writes)", case_open),
         ]
     ):
         if only in name:
