@@ -207,3 +207,26 @@ def test_md5_js_equals_hashlib(pdq_page: Page, pixel_server: tuple[str, dict[str
         [base, list(expected)],
     )
     assert got == {name: [digest, digest] for name, digest in expected.items()}
+
+
+def test_pdq_js_gives_no_hash_for_images_too_small_and_refuses_short_data(pdq_page: Page) -> None:
+    # Below 5 pixels a side the reference (and pdqhash) gives the all-zero hash with quality 0,
+    # which matches nothing useful: a page should not send it.
+    got = pdq_page.evaluate(
+        """async () => {
+          const { pdqHash } = await import("/static/hashing/pdq.js");
+          const empty = pdqHash({ width: 0, height: 0, data: new Uint8ClampedArray(0) });
+          const thin = pdqHash({ width: 4, height: 500, data: new Uint8ClampedArray(4 * 500 * 4).fill(200) });
+          let refused = null;
+          try {
+            pdqHash({ width: 10, height: 10, data: new Uint8ClampedArray(10) });
+          } catch (error) {
+            refused = error.name;
+          }
+          return { empty, thin, refused };
+        }"""
+    )
+    zero = {"hash": "0" * 64, "quality": 0}
+    assert got == {"empty": zero, "thin": zero, "refused": "TypeError"}
+    thin = pdq_from_array(np.full((500, 4, 3), 200, dtype=np.uint8))
+    assert (thin.value, thin.quality) == (zero["hash"], zero["quality"])
