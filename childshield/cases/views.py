@@ -1073,8 +1073,8 @@ def assessment_form_edit(request: HttpRequest, kind: str) -> HttpResponse:
                     )
                     return redirect("cases:assessment_forms")
             # A preview shows the draft as workers will see it, with two blank rows for more questions.
-            previews = [p for p in _form_previews(title, draft) if p["code"] == title_form.cleaned_data.get(
-                "preview_language") or not title_form.cleaned_data.get("preview_language")]  # fmt: skip
+            language = title_form.cleaned_data.get("preview_language")
+            previews = [p for p in _form_previews(title, draft) if not language or p["code"] == language]
             if status == 200:
                 questions = formset_for(draft)
         else:
