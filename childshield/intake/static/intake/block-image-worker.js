@@ -74,7 +74,8 @@ async function hashFile(file) {
   if (size && size.width * size.height > MAX_PIXELS) { return { ok: false, reason: "too_many_pixels" }; }
   let bitmap;
   try {
-    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    // Pixels as stored, turned upright, without colour-profile conversion: what Pillow gives the server.
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image", colorSpaceConversion: "none" });
   } catch (problem) {
     return { ok: false, reason: isHeic(file) ? "heic" : (file.type ? "broken" : "not_image") };
   }
