@@ -54,6 +54,7 @@ from childshield.cases.permissions import (
 )
 from childshield.core.blind_index import blind_index
 from childshield.directory.models import Resource
+from childshield.directory.selectors import resource_search
 from childshield.intake.models import Report
 from childshield.intake.permissions import IntakePerm
 from childshield.intake.permissions import may as intake_may
@@ -580,9 +581,10 @@ def services_open(*, case: Case) -> list[Service]:
     )
 
 
-def directory_services(*, country: str) -> QuerySet[Resource]:
-    """The active services of the directory a service in a plan can be provided by."""
-    return Resource.objects.filter(country=country, is_active=True).prefetch_related("kinds")
+def directory_services(*, acting: Membership, case: Case) -> QuerySet[Resource]:
+    """The directory's active services that serve the child's area (the areas above and inside it
+    included): those a service in the child's plan can be provided by."""
+    return resource_search(acting=acting, country=case.agency.country, area=case.child.area)
 
 
 def assessment_form_current(*, kind: str, agency_id: int) -> AssessmentForm | None:

@@ -279,7 +279,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
             or ServiceAddForm(
                 initial={"provider": case.agency_id, "starts_on": timezone.localdate()},
                 agencies=selectors.agencies_active(country=case.agency.country),
-                resources=selectors.directory_services(country=case.agency.country),
+                resources=selectors.directory_services(acting=acting, case=case),
             ),
             follow_up_form=forms.get("follow_up_form")
             or FollowUpForm(initial={"assignee": acting.pk}, assignees=assignees),
@@ -551,11 +551,10 @@ def referral_send(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def service_add(request: HttpRequest, case_id: int) -> HttpResponse:
     view = _view_for_write(request, case_id)
-    country = view.case.agency.country
     form = ServiceAddForm(
         request.POST,
-        agencies=selectors.agencies_active(country=country),
-        resources=selectors.directory_services(country=country),
+        agencies=selectors.agencies_active(country=view.case.agency.country),
+        resources=selectors.directory_services(acting=view.acting, case=view.case),
     )
     if not form.is_valid():
         return _refused(request, view, ApplicationError(_("Check the service.")), service_form=form)

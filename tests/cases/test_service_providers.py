@@ -36,7 +36,7 @@ def test_a_service_from_the_directory_is_added_to_the_plan_and_shown(worker, ope
     case = open_case(worker)
     client = sign_in(worker)
     page = client.get(f"/en/cases/{case.pk}/").content.decode()
-    assert "Le Thuy District Hospital" in page  # offered in the service form
+    assert "Le Thuy District Hospital" in page  # it serves the child's province: offered in the form
     response = client.post(
         f"/en/cases/{case.pk}/services/",
         {"kind": ServiceKind.HEALTH, "resource": hospital.pk, "status": "planned"},
@@ -46,6 +46,20 @@ def test_a_service_from_the_directory_is_added_to_the_plan_and_shown(worker, ope
     assert service.resource == hospital and service.provider is None
     assert service.provider_name == "Le Thuy District Hospital"
     assert "Le Thuy District Hospital" in client.get(f"/en/cases/{case.pk}/summary/").content.decode()
+
+
+def test_only_directory_services_for_the_childs_area_are_offered(
+    worker, open_case, keeper, other_commune, sign_in
+):
+    case = open_case(worker)  # the child lives in Kim Thuy, not Truong Son
+    resource_create(
+        acting=keeper,
+        details=ResourceDetails(
+            country="VN", name_en="Truong Son health post", kinds=[ServiceKind.HEALTH], areas=[other_commune]
+        ),
+    )
+    page = sign_in(worker).get(f"/en/cases/{case.pk}/").content.decode()
+    assert "Truong Son health post" not in page
 
 
 def test_a_directory_service_that_does_not_offer_the_kind_is_refused(worker, open_case, hospital):
