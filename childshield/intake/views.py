@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from childshield.accounts.related import related_for
 from childshield.core.errors import ApplicationError
 from childshield.core.public import public_page
 from childshield.intake import rate_limits, selectors, services
@@ -416,5 +417,7 @@ def report_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "thread": selectors.report_thread(report=report),
         "form": form,
         "blocked_files": selectors.blocked_files_by_state(report=report),
+        # What the report led to: helpline contacts, a case, hotline items (each app decides what shows).
+        "related_links": related_for(report, acting),
     }
     return render(request, "intake/report_detail.html", context)

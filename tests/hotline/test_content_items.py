@@ -197,3 +197,19 @@ def test_a_failing_hotline_hook_never_loses_the_childs_report(
         )
     assert Report.objects.filter(pk=receipt.report.pk).exists()
     assert receipt.passphrase
+
+
+def test_a_counsellor_reading_a_report_sees_it_went_to_the_hotline_without_a_way_in(
+    hotline_agency, make_member, sign_in
+):
+    from childshield.accounts.models import Agency, AgencyKind, Role
+
+    helpline = Agency.objects.create(country="VN", name="Helpline (test)", kind=AgencyKind.HELPLINE)
+    counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=helpline)
+    report = _report("ABCD2349", ["https://example.org/seen"])
+    [result] = services.content_items_from_report(report=report)
+
+    html = sign_in(counsellor).get(f"/en/reports/{report.reference}/").content.decode()
+    assert 'data-related-kind="Hotline item"' in html
+    assert result.item.number in html
+    assert f"/items/{result.item.pk}/" not in html
