@@ -1,5 +1,6 @@
 """Two-factor sign-in with a real TOTP code, under the production settings module's own values."""
 
+import base64
 import runpy
 from datetime import timedelta
 from pathlib import Path
@@ -38,6 +39,7 @@ def production_like(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("FIELD_ENCRYPTION_KEYS", Fernet.generate_key().decode())
     monkeypatch.setenv("BLIND_INDEX_KEY", "k" * 40)
+    monkeypatch.setenv("HOTLINE_SIGNING_KEY", base64.b64encode(b"s" * 32).decode())
     monkeypatch.setenv("ALLOWED_HOSTS", "testserver")
     values = runpy.run_path(str(PRODUCTION_SETTINGS))
     overrides = {key: values[key] for key in _PRODUCTION_KEYS if key in values}
