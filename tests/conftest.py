@@ -1,6 +1,6 @@
 """Standing people for the suite: a worker, a colleague in the same agency, and an outsider agency."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
@@ -8,6 +8,16 @@ from django.test import Client
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User
 
 PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(autouse=True)
+def fresh_match_index() -> Iterator[None]:
+    """The process's match indexes outlive each test's database, whose ids start again: forget them."""
+    from childshield.hashing import matching
+
+    matching.forget_index()
+    yield
+    matching.forget_index()
 
 
 @pytest.fixture

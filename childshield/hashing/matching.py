@@ -8,24 +8,69 @@ switching a bank off never needs the index to change.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from childshield.hashing.index import DEFAULT_RADIUS, PdqIndex, hashes_from_hex
 from childshield.hashing.models import Algorithm, ChangeKind, HashChange, HashEntry
 from childshield.hashing.video import QUALITY_THRESHOLD, frame_words, parse_frame_list
 
 _BATCH = 50_000
+# How long an id skipped over in the history is asked for again: a transaction that took it may
+# still commit (an import of millions of hashes takes minutes); one that rolled back never will.
+GAP_PATIENCE_SECONDS = 6 * 3600.0
+# After a first load, ids this close below the newest are checked for transactions still in flight.
+LOAD_LOOKBACK_IDS = 10_000
+
+
+@dataclass
+class HistoryCursor:
+    """How far an index has read the banks' history, and the ids it skipped that may still commit.
+
+    History ids come from a sequence when a row is inserted, but transactions commit in any order:
+    a sync can see change 11 before change 10 is committed. Reading only "after 11" would then miss
+    change 10 for ever, so the ids passed over are remembered and asked for again at each sync.
+    """
+
+    through: int = 0
+    gaps: dict[int, float] = field(default_factory=dict)  # id: when it was first missed
+
+    def unread(self, latest: int) -> Q:
+        window = Q(pk__gt=self.through, pk__lte=latest)
+        return window | Q(pk__in=list(self.gaps)) if self.gaps else window
+
+    def advance(self, latest: int, seen: set[int], *, since: int | None = None) -> None:
+        """All up to `latest` is read; ids after `since` (default: the last position) not seen are gaps."""
+        now = time.monotonic()
+        for pk in seen:
+            self.gaps.pop(pk, None)
+        start = self.through if since is None else since
+        for pk in range(start + 1, latest + 1):
+            if pk not in seen:
+                self.gaps.setdefault(pk, now)
+        expired = [pk for pk, first in self.gaps.items() if now - first > GAP_PATIENCE_SECONDS]
+        for pk in expired:
+            del self.gaps[pk]
+        self.through = max(self.through, latest)
+
+
+def _history_ids(since: int, latest: int) -> set[int]:
+    return set(HashChange.objects.filter(pk__gt=since, pk__lte=latest).values_list("pk", flat=True))
 
 
 class MatchIndex:
     def __init__(self, radius: int = DEFAULT_RADIUS) -> None:
         self.radius = radius
         self.index = PdqIndex(radius=radius)
-        self.synced_through = 0
+        self.cursor = HistoryCursor()
         self._lock = threading.Lock()
+
+    @property
+    def synced_through(self) -> int:
+        return self.cursor.through
 
     def sync(self) -> int:
         """Apply the changes made since the last sync; returns how many were applied.
@@ -34,7 +79,7 @@ class MatchIndex:
         hashes into the tables, which takes a while at ten million) does not wait: it answers from
         the index as it is, and the next sync applies what it missed.
         """
-        loaded = bool(self.synced_through)
+        loaded = bool(self.cursor.through)
         if not self._lock.acquire(blocking=not loaded):
             return 0
         try:
@@ -44,12 +89,12 @@ class MatchIndex:
 
     def _sync(self) -> int:
         latest = HashChange.objects.aggregate(latest=Max("pk"))["latest"] or 0
-        if latest < self.synced_through:
+        if latest < self.cursor.through:
             # The history is shorter than what we have seen: another database (tests), start again.
-            self.index, self.synced_through = PdqIndex(radius=self.radius), 0
-        if latest == self.synced_through:
+            self.index, self.cursor = PdqIndex(radius=self.radius), HistoryCursor()
+        if latest == self.cursor.through and not self.cursor.gaps:
             return 0
-        if self.synced_through == 0:
+        if self.cursor.through == 0:
             return self._load(latest)
         return self._replay(latest)
 
@@ -62,27 +107,31 @@ class MatchIndex:
             ids.append(pk)
             values.append(value)
         self.index = PdqIndex.build(hashes_from_hex(values), ids, radius=self.radius)
-        self.synced_through = latest
+        # Recent ids not yet committed when the entries were read are watched as gaps.
+        since = max(0, latest - LOAD_LOOKBACK_IDS)
+        self.cursor.advance(latest, _history_ids(since, latest), since=since)
         # Changes made while loading are replayed; replaying is idempotent.
         return len(ids) + self._replay(HashChange.objects.aggregate(latest=Max("pk"))["latest"] or 0)
 
     def _replay(self, latest: int) -> int:
         applied = 0
         changes = (
-            HashChange.objects.filter(
-                pk__gt=self.synced_through, pk__lte=latest, entry__algorithm=Algorithm.PDQ
-            )
+            HashChange.objects.filter(self.cursor.unread(latest))
             .order_by("pk")
-            .values_list("kind", "entry_id", "entry__value")
+            .values_list("pk", "kind", "entry_id", "entry__algorithm", "entry__value")
         )
+        seen: set[int] = set()
         pending: list[tuple[str, int, str]] = []
-        for change in changes.iterator(chunk_size=_BATCH):
-            pending.append(change)
+        for pk, kind, entry_id, algorithm, value in changes.iterator(chunk_size=_BATCH):
+            seen.add(pk)
+            if algorithm != Algorithm.PDQ:
+                continue
+            pending.append((kind, entry_id, value))
             if len(pending) >= _BATCH:
                 applied += self._apply(pending)
                 pending = []
         applied += self._apply(pending)
-        self.synced_through = latest
+        self.cursor.advance(latest, seen)
         return applied
 
     def _apply(self, changes: list[tuple[str, int, str]]) -> int:
@@ -153,7 +202,7 @@ class VideoIndex:
     def __init__(self, radius: int = DEFAULT_RADIUS, min_quality: int = QUALITY_THRESHOLD) -> None:
         self.radius = radius
         self.min_quality = min_quality
-        self.synced_through = 0
+        self.cursor = HistoryCursor()
         self.frames = PdqIndex(radius=radius)
         self.sizes: dict[int, int] = {}  # entry id: its unique good frames
         self._lock = threading.Lock()
@@ -161,18 +210,22 @@ class VideoIndex:
     def sync(self) -> int:
         with self._lock:
             latest = HashChange.objects.aggregate(latest=Max("pk"))["latest"] or 0
-            if latest < self.synced_through:
-                self.frames, self.sizes, self.synced_through = PdqIndex(radius=self.radius), {}, 0
-            if latest == self.synced_through:
+            if latest < self.cursor.through:
+                self.frames, self.sizes, self.cursor = PdqIndex(radius=self.radius), {}, HistoryCursor()
+            if latest == self.cursor.through and not self.cursor.gaps:
                 return 0
+            first_load = self.cursor.through == 0
+            # A first load reads every video (not the whole history's ids); later syncs read the window.
+            since = max(0, latest - LOAD_LOOKBACK_IDS) if first_load else self.cursor.through
+            seen = _history_ids(since, latest) | set(
+                HashChange.objects.filter(pk__in=list(self.cursor.gaps)).values_list("pk", flat=True)
+            )
             changes = (
-                HashChange.objects.filter(
-                    pk__gt=self.synced_through, pk__lte=latest, entry__algorithm=Algorithm.VPDQ
-                )
+                HashChange.objects.filter(self.cursor.unread(latest), entry__algorithm=Algorithm.VPDQ)
                 .order_by("pk")
                 .values_list("kind", "entry_id", "entry__video__frames")
             )
-            applied, first_load = 0, self.synced_through == 0
+            applied = 0
             loaded: dict[int, np.ndarray] = {}
             for kind, entry_id, frames in changes.iterator(chunk_size=_BATCH):
                 applied += 1
@@ -187,7 +240,7 @@ class VideoIndex:
                     self.remove(entry_id)
             if loaded:
                 self.build(loaded)
-            self.synced_through = latest
+            self.cursor.advance(latest, seen, since=since)
             return applied
 
     def build(self, videos: dict[int, np.ndarray]) -> None:

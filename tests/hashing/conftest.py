@@ -10,16 +10,8 @@ from drf_spectacular.generators import SchemaGenerator
 from PIL import Image, ImageDraw
 
 from childshield.accounts.models import Agency, AgencyKind, Role
-from childshield.hashing import matching, services
+from childshield.hashing import services
 from childshield.hashing.models import BankSource, SharingPolicy
-
-
-@pytest.fixture(autouse=True)
-def fresh_match_index():
-    # the process's index outlives each test's database transaction
-    matching.forget_index()
-    yield
-    matching.forget_index()
 
 
 @pytest.fixture

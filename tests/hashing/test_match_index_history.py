@@ -1,0 +1,53 @@
+"""A worker's match index never misses a hash whose transaction committed after a later one's."""
+
+import secrets
+
+from childshield.hashing import matching
+from childshield.hashing.matching import HistoryCursor
+from childshield.hashing.models import Algorithm, ChangeKind, HashChange, HashEntry
+
+
+def _add(bank, value: str, *, change_id: int) -> HashEntry:
+    entry = HashEntry.objects.create(bank=bank, algorithm=Algorithm.PDQ, value=value, quality=90)
+    HashChange.objects.create(pk=change_id, bank=bank, entry=entry, kind=ChangeKind.ADDED)
+    return entry
+
+
+def _random_pdq() -> str:
+    return secrets.token_hex(32)
+
+
+def test_a_hash_committed_late_with_an_earlier_history_id_still_reaches_the_index(bank):
+    first = _add(bank, _random_pdq(), change_id=1000)
+    index = matching.match_index()
+    assert index.index.present([first.pk]) == {first.pk}
+
+    # Two imports ran at once: the one holding history id 1003 committed first...
+    later = _add(bank, _random_pdq(), change_id=1003)
+    matching.match_index()
+    # ...and the one holding id 1001 committed after the worker had read up to 1003.
+    late = _add(bank, _random_pdq(), change_id=1001)
+    index = matching.match_index()
+
+    assert index.index.present([first.pk, later.pk, late.pk]) == {first.pk, later.pk, late.pk}
+    # 1002 never committed (a rolled-back import): it is still watched; the ids read are not.
+    assert 1002 in index.cursor.gaps
+    assert not {1000, 1001, 1003} & set(index.cursor.gaps)
+
+
+def test_the_cursor_forgets_an_id_once_it_is_read_and_reads_only_what_is_new():
+    cursor = HistoryCursor()
+    cursor.advance(5, {1, 2, 5})
+    assert cursor.through == 5 and set(cursor.gaps) == {3, 4}
+    cursor.advance(7, {4, 6, 7})
+    assert cursor.through == 7 and set(cursor.gaps) == {3}
+
+
+def test_an_id_missing_for_longer_than_any_transaction_lasts_is_given_up(monkeypatch):
+    cursor = HistoryCursor()
+    clock = iter([0.0, matching.GAP_PATIENCE_SECONDS + 1])
+    monkeypatch.setattr(matching.time, "monotonic", lambda: next(clock))
+    cursor.advance(3, {1, 3})
+    assert set(cursor.gaps) == {2}
+    cursor.advance(4, {4})
+    assert cursor.gaps == {}
