@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency, Membership
 from childshield.core.fields import EncryptedJSONField, EncryptedTextField
-from childshield.directory.models import Resource
+
+# The ASEAN minimum service package: one list, kept by the services directory below this app.
+from childshield.directory.models import Resource, ServiceKind
 from childshield.places.models import Area
 
 
@@ -63,21 +65,6 @@ class HarmType(models.TextChoices):
     SEXUAL_CYBERBULLYING = "sexual_cyberbullying", _("Sexual cyberbullying")
     TRAFFICKING_LINKED = "trafficking_linked", _("Linked to trafficking")
     OTHER = "other", _("Other")
-
-
-class ServiceKind(models.TextChoices):
-    """The ASEAN minimum basic service package for child victims of OCSEA."""
-
-    CASE_MANAGEMENT = "case_management", _("Case management")
-    SOCIAL_SERVICE = "social_service", _("Social-service support")
-    FAMILY_BASED_CARE = "family_based_care", _("Family-based care")
-    MHPSS = "mhpss", _("Mental health and psychosocial support")
-    HEALTH = "health", _("Health and medical care")
-    JUSTICE = "justice", _("Justice and law enforcement")
-    CONTENT_REMOVAL = "content_removal", _("Removal of abuse material")
-    COMPENSATION = "compensation", _("Compensation")
-    EDUCATION = "education", _("Education and vocational training")
-    SOCIAL_PROTECTION = "social_protection", _("Social protection")
 
 
 class ShareSection(models.TextChoices):

@@ -19,7 +19,7 @@ from childshield.places.models import NAME_LANGUAGES, localised
 
 
 class ServiceKind(models.TextChoices):
-    """The ASEAN minimum basic service package; the values are those of cases.ServiceKind, so they line up."""
+    """The ASEAN minimum basic service package for child victims of OCSEA (case services use it too)."""
 
     CASE_MANAGEMENT = "case_management", _("Case management")
     SOCIAL_SERVICE = "social_service", _("Social-service support")

@@ -7,8 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from childshield.cases.models import ServiceKind as CaseServiceKind
-from childshield.directory.models import ServiceKind
 from childshield.directory.selectors import resource_search
 from childshield.directory.services import HoursRange
 
@@ -159,7 +157,3 @@ def test_the_whole_country_finds_every_service_in_it_and_none_elsewhere(keeper, 
     add_resource(name_en="Kim Thuy commune", areas=("VN44-LT-KIMTHUY",))
     assert _names(resource_search(acting=keeper, area=places("VN"))) == ["Kim Thuy commune", "Nationwide"]
     assert _names(resource_search(acting=keeper, area=places("KH"))) == []
-
-
-def test_the_kinds_of_service_line_up_with_those_of_case_services():
-    assert ServiceKind.choices == CaseServiceKind.choices
