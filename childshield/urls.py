@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("helpline/", include("childshield.helpline.urls")),
     path("hotline/", include("childshield.hotline.urls")),
     path("services/", include("childshield.directory.urls")),
+    path("insights/", include("childshield.insights.urls")),
     path("hashing/", include("childshield.hashing.urls")),
     path("account/", include("childshield.accounts.urls")),
     path("audit/", include(audit_patterns)),

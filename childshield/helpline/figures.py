@@ -18,9 +18,9 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
+from childshield.core.suppression import Cell, suppress
 from childshield.helpline.models import AgeBand, Category, Contact, ContactChannel, ContactKind, Gender
 
-HIDDEN = "[c]"
 CSV_HEADER = ["period", "table", "item", "label", "value"]
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
 # CHI's gender categories; the console's "another way" is CHI's non-binary.
@@ -65,34 +65,10 @@ class Period:
 
 
 @dataclass
-class Cell:
-    item: str
-    label: str
-    count: int
-    shown: str = ""
-
-
-@dataclass
 class Table:
     name: str
     total: Cell
     cells: list[Cell] = field(default_factory=list)
-
-
-def suppress(cells: list[Cell], total: Cell, *, below: int, total_published: bool = True) -> None:
-    """Fill each cell's `shown`: the count, "<N" under the threshold, or HIDDEN to protect a small one."""
-    for cell in [total, *cells]:
-        cell.shown = f"<{below}" if cell.count < below else str(cell.count)
-    if total.count < below or not total_published:
-        # Nothing can be subtracted from a total that is not shown exactly.
-        return
-    hidden = [cell for cell in cells if cell.count < below]
-    shown = sorted((cell for cell in cells if cell.count >= below), key=lambda cell: cell.count)
-    # One hidden cell is the total minus the others; several must add up to the threshold at least.
-    while hidden and shown and (len(hidden) == 1 or sum(cell.count for cell in hidden) < below):
-        extra = shown.pop(0)
-        extra.shown = HIDDEN
-        hidden.append(extra)
 
 
 def _counts(contacts: QuerySet[Contact], column: str) -> dict[str, int]:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "childshield.cases",
     "childshield.hotline",
     "childshield.helpline",
+    "childshield.insights",
     "childshield.demo",
 ]
 

@@ -1,0 +1,86 @@
+"""Figures read for the programme: counts over many records, small cells suppressed, nothing listed."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from childshield.accounts.models import Membership
+from childshield.accounts.permissions import Scope
+from childshield.cases.models import FeedbackAnswer, FeedbackResponse, Respondent
+from childshield.core.suppression import Cell, suppress, suppress_below
+from childshield.insights.permissions import InsightsPerm, require
+
+# The survey's questions as the child reads them (cases.forms.FeedbackForm).
+FEEDBACK_QUESTIONS: list[tuple[str, str | Promise]] = [
+    ("listened", _("Did you feel listened to?")),
+    ("safe", _("Did you feel safe with us?")),
+    ("not_blamed", _("Did you feel that nobody blamed you?")),
+    ("helped", _("Did the help make things better?")),
+]
+
+
+@dataclass
+class QuestionRow:
+    question: str
+    label: str | Promise
+    total: Cell
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class RespondentTable:
+    respondent: str
+    label: str | Promise
+    responses: Cell
+    rows: list[QuestionRow] = field(default_factory=list)
+
+
+@dataclass
+class FeedbackFigures:
+    year: int
+    below: int
+    scope: Scope
+    tables: list[RespondentTable]
+    years: list[int]
+
+
+def feedback_figures(*, acting: Membership, year: int) -> FeedbackFigures:
+    """How children and caregivers answered, per question, for a year; every small cell suppressed."""
+    scope = require(acting, InsightsPerm.FEEDBACK_VIEW)
+    visible = FeedbackResponse.objects.all()
+    if scope >= Scope.ALL:
+        visible = visible.filter(agency__country=acting.agency.country)
+    else:
+        visible = visible.filter(agency=acting.agency)
+    years = sorted({day.year for day in visible.dates("period", "year")} | {year}, reverse=True)
+    responses = visible.filter(period__gte=date(year, 1, 1), period__lt=date(year + 1, 1, 1))
+    # One query: for each respondent, the number of responses and of each answer to each question.
+    aggregates = {
+        f"{question}__{answer}": Count("pk", filter=Q(**{question: answer}))
+        for question, _label in FEEDBACK_QUESTIONS
+        for answer in FeedbackAnswer.values
+    }
+    counts = {
+        row["respondent"]: row
+        for row in responses.values("respondent").annotate(n=Count("pk"), **aggregates).order_by()
+    }
+    below = suppress_below()
+    tables = []
+    for respondent, respondent_label in Respondent.choices:
+        row = counts.get(respondent, {})
+        responses_cell = Cell("responses", str(_("Responses")), int(row.get("n", 0)))
+        suppress([], responses_cell, below=below)
+        table = RespondentTable(respondent, respondent_label, responses_cell)
+        for question, label in FEEDBACK_QUESTIONS:
+            cells = [
+                Cell(answer, str(answer_label), int(row.get(f"{question}__{answer}", 0)))
+                for answer, answer_label in FeedbackAnswer.choices
+            ]
+            total = Cell("total", str(_("Total")), sum(cell.count for cell in cells))
+            suppress(cells, total, below=below)
+            table.rows.append(QuestionRow(question, label, total, cells))
+        tables.append(table)
+    return FeedbackFigures(year=year, below=below, scope=scope, tables=tables, years=years)
