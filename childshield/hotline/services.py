@@ -681,7 +681,12 @@ def notice_queue(
 ) -> Notice:
     """An analyst sends a notice now (or escalates), e.g. after a contact was added."""
     _require_item(acting, item, HotlinePerm.NOTICE_SEND)
-    item = ContentItem.objects.select_for_update().select_related("agency", "provider").get(pk=item.pk)
+    # Lock the item only: PostgreSQL cannot lock the nullable side of the provider's outer join.
+    item = (
+        ContentItem.objects.select_for_update(of=("self",))
+        .select_related("agency", "provider")
+        .get(pk=item.pk)
+    )
     if item.status not in OPEN_NOTICE_STATUSES:
         raise ApplicationError(_("Notices go out only for confirmed items still online."), code="closed")
     recipient = escalation_recipient_for(item) if escalation else recipient_for(item)
