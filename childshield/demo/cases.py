@@ -63,6 +63,18 @@ WORKFLOW = (
 )
 
 
+FEEDBACK_STAGES = (CaseStatus.IMPLEMENTATION, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED)
+FEEDBACK_QUESTIONS = ("listened", "safe", "not_blamed", "helped")
+
+
+def _feedback(rng: random.Random) -> dict[str, str]:
+    # Mostly good answers, some mixed: made up, like everything in the demo.
+    return {
+        question: rng.choices(["yes", "a_little", "no", "not_said"], weights=[7, 2, 1, 1])[0]
+        for question in FEEDBACK_QUESTIONS
+    }
+
+
 @dataclass(frozen=True)
 class Cast:
     focal_point: Membership
@@ -246,6 +258,16 @@ def demo_cases_seed() -> int:
         )
         stage = stages[index % len(stages)]
         case = _advance(case, to=stage, acting=cast.worker, agency=social, today=today, rng=rng)
+        if stage in FEEDBACK_STAGES:
+            # The child and a caregiver answer the survey on paper once services are under way.
+            for respondent in ("child", "caregiver"):
+                services.feedback_record_paper(
+                    acting=cast.worker,
+                    case=case,
+                    respondent=respondent,
+                    answers=_feedback(rng),
+                    language="vi",
+                )
         if stage == CaseStatus.CLOSED:
             _close(case, worker=cast.worker, supervisor=cast.supervisor, today=today)
         if index % 5 == 2 and stage != CaseStatus.CLOSED:

@@ -38,3 +38,15 @@ def test_the_demo_worker_has_cases_follow_ups_and_referrals_waiting():
     assert home.referrals_waiting >= 3
     focal_point = Membership.objects.get(user__email="focal.point@demo.childshield.test")
     assert selectors.worker_home(acting=focal_point).updates
+
+
+def test_the_demo_has_children_s_feedback_to_count_without_any_link_to_a_case():
+    from childshield.cases.models import FeedbackResponse
+
+    demo_seed()
+    responses = FeedbackResponse.objects.all()
+    assert responses.filter(respondent="child").count() >= 5
+    assert responses.filter(respondent="caregiver").count() >= 5
+    made = responses.count()
+    assert demo_cases_seed() == 0
+    assert FeedbackResponse.objects.count() == made
