@@ -54,6 +54,27 @@ if _signing_key_length != 32:
         "(make one with: python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')."
     )
 
+# Evidence and case attachments are encrypted before they are stored; in production they go to
+# S3-compatible object storage when a bucket is named (else MEDIA_ROOT on the server's disk).
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": STORAGE_S3_BUCKET,
+                "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL", "") or None,
+                "region_name": env_str("STORAGE_S3_REGION", "") or None,
+                "access_key": env_str("STORAGE_S3_ACCESS_KEY", "") or None,
+                "secret_key": env_str("STORAGE_S3_SECRET_KEY", "") or None,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        },
+    }
+
 # Rate limits must be shared by every web process: a Redis cache, by default the local one.
 CACHE_URL = env_str("CACHE_URL", "redis://127.0.0.1:6379/1")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}

@@ -80,3 +80,16 @@ def test_a_secret_never_appears_in_the_refusal(good_env):
 @pytest.mark.django_db
 def test_every_model_change_has_its_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_production_keeps_files_in_object_storage_when_a_bucket_is_named(good_env):
+    from django.utils.module_loading import import_string
+
+    assert runpy.run_path(str(PRODUCTION))["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+    good_env.setenv("STORAGE_S3_BUCKET", "childshield-evidence")
+    good_env.setenv("STORAGE_S3_ENDPOINT_URL", "https://objects.example.org")
+    default = runpy.run_path(str(PRODUCTION))["STORAGES"]["default"]
+    storage = import_string(default["BACKEND"])(**default["OPTIONS"])
+    assert storage.bucket_name == "childshield-evidence"
+    assert storage.default_acl == "private" and storage.querystring_auth
+    assert storage.endpoint_url == "https://objects.example.org"
