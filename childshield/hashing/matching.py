@@ -7,6 +7,7 @@ switching a bank off never needs the index to change.
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,34 +27,66 @@ GAP_PATIENCE_SECONDS = 6 * 3600.0
 LOAD_LOOKBACK_IDS = 10_000
 
 
+@dataclass(frozen=True)
+class Gap:
+    """Ids first..last (inclusive) of the history not seen yet, missed first at `since` (monotonic)."""
+
+    first: int
+    last: int
+    since: float
+
+
+def _holes(first: int, last: int, seen: list[int]) -> list[tuple[int, int]]:
+    """The runs of ids within first..last missing from `seen` (sorted)."""
+    holes, expected = [], first
+    for pk in seen[bisect.bisect_left(seen, first) : bisect.bisect_right(seen, last)]:
+        if pk > expected:
+            holes.append((expected, pk - 1))
+        expected = pk + 1
+    if expected <= last:
+        holes.append((expected, last))
+    return holes
+
+
 @dataclass
 class HistoryCursor:
     """How far an index has read the banks' history, and the ids it skipped that may still commit.
 
     History ids come from a sequence when a row is inserted, but transactions commit in any order:
     a sync can see change 11 before change 10 is committed. Reading only "after 11" would then miss
-    change 10 for ever, so the ids passed over are remembered and asked for again at each sync.
+    change 10 for ever, so the ids passed over are remembered, as runs (an import in flight holds
+    thousands of consecutive ids), and asked for again at each sync.
     """
 
     through: int = 0
-    gaps: dict[int, float] = field(default_factory=dict)  # id: when it was first missed
+    gaps: list[Gap] = field(default_factory=list)
+
+    def waiting(self, pk: int) -> bool:
+        return any(gap.first <= pk <= gap.last for gap in self.gaps)
+
+    def gap_filter(self) -> Q:
+        found = Q(pk__in=[])
+        for gap in self.gaps:
+            found |= Q(pk__gte=gap.first, pk__lte=gap.last)
+        return found
 
     def unread(self, latest: int) -> Q:
-        window = Q(pk__gt=self.through, pk__lte=latest)
-        return window | Q(pk__in=list(self.gaps)) if self.gaps else window
+        return Q(pk__gt=self.through, pk__lte=latest) | self.gap_filter()
 
     def advance(self, latest: int, seen: set[int], *, since: int | None = None) -> None:
         """All up to `latest` is read; ids after `since` (default: the last position) not seen are gaps."""
         now = time.monotonic()
-        for pk in seen:
-            self.gaps.pop(pk, None)
+        ordered = sorted(seen)
+        gaps = [
+            Gap(first, last, gap.since)
+            for gap in self.gaps
+            if now - gap.since <= GAP_PATIENCE_SECONDS
+            for first, last in _holes(gap.first, gap.last, ordered)
+        ]
         start = self.through if since is None else since
-        for pk in range(start + 1, latest + 1):
-            if pk not in seen:
-                self.gaps.setdefault(pk, now)
-        expired = [pk for pk, first in self.gaps.items() if now - first > GAP_PATIENCE_SECONDS]
-        for pk in expired:
-            del self.gaps[pk]
+        if latest > start:
+            gaps.extend(Gap(first, last, now) for first, last in _holes(start + 1, latest, ordered))
+        self.gaps = gaps
         self.through = max(self.through, latest)
 
 
@@ -218,7 +251,7 @@ class VideoIndex:
             # A first load reads every video (not the whole history's ids); later syncs read the window.
             since = max(0, latest - LOAD_LOOKBACK_IDS) if first_load else self.cursor.through
             seen = _history_ids(since, latest) | set(
-                HashChange.objects.filter(pk__in=list(self.cursor.gaps)).values_list("pk", flat=True)
+                HashChange.objects.filter(self.cursor.gap_filter()).values_list("pk", flat=True)
             )
             changes = (
                 HashChange.objects.filter(self.cursor.unread(latest), entry__algorithm=Algorithm.VPDQ)
