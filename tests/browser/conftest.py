@@ -47,10 +47,18 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """A phone-sized page. Whatever a test does, nothing on it may break the Content Security
+    Policy: a blocked style or script means something looks or works differently than it should."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
     page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert not refused, f"The page broke its Content Security Policy: {refused[:3]}"
 
 
 @pytest.fixture(scope="session")
