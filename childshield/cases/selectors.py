@@ -339,13 +339,21 @@ def worker_home(*, acting: Membership) -> WorkerHome:
     mine = own.exclude(status=CaseStatus.CLOSED).order_by("-opened_at", "-id")
     mine_ids = mine.values_list("pk", flat=True)
     high_risk_ids = mine.filter(risk_level=RiskLevel.HIGH).values_list("pk", flat=True)
+    # A follow-up is the member's when it is theirs to do, or when it is in a case they lead or
+    # supervise (a supervisor must see that the worker's home visit is late).
+    # The open case ids are few (one member's caseload), so both halves of the OR use an index.
+    my_open_case_ids = list(mine_ids)
     my_follow_ups = (
-        FollowUp.objects.filter(assignee=acting, done_at__isnull=True, case__status__in=_open_statuses())
-        .select_related("case")
+        FollowUp.objects.filter(
+            Q(assignee=acting) | Q(case_id__in=my_open_case_ids),
+            done_at__isnull=True,
+            case__status__in=_open_statuses(),
+        )
+        .select_related("case", "assignee__user")
         .defer("outcome", *_CASE_TEXT)
     )
     return WorkerHome(
-        my_cases=_mark_overdue(_cases_in_order(list(mine_ids[:20])), today),
+        my_cases=_mark_overdue(_cases_in_order(my_open_case_ids[:20]), today),
         due_today=list(my_follow_ups.filter(due_on=today)),
         overdue=list(my_follow_ups.filter(due_on__lt=today).order_by("due_on", "id")[:50]),
         high_risk=_mark_overdue(_cases_in_order(list(high_risk_ids[:20])), today),

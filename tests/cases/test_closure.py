@@ -143,3 +143,27 @@ def test_a_stale_service_update_is_refused(worker, open_case, social_agency):
             outcome="",
         )
     assert refused.value.code == "stale"
+
+
+def test_the_supervisor_sees_a_follow_up_overdue_in_a_case_they_supervise_with_who_does_it(
+    worker, supervisor, open_case, sign_in
+):
+    case = open_case(worker, supervisor=supervisor)
+    late = services.followup_add(
+        acting=worker,
+        case=case,
+        due_on=timezone.localdate() - timedelta(days=3),
+        assignee=worker,
+        purpose="Home visit",
+    )
+    assert [f.pk for f in selectors.worker_home(acting=supervisor).overdue] == [late.pk]
+    assert [f.pk for f in selectors.worker_home(acting=worker).overdue] == [late.pk]
+    overdue = _overdue_section(sign_in(supervisor).get("/en/cases/").content.decode())
+    assert "Home visit" in overdue and f"({worker.user.full_name} does it)" in overdue
+    assert "does it" not in _overdue_section(sign_in(worker).get("/en/cases/").content.decode())
+    services.followup_complete(acting=worker, follow_up=late, outcome="Child well")
+    assert selectors.worker_home(acting=supervisor).overdue == []
+
+
+def _overdue_section(page: str) -> str:
+    return page.split("data-overdue", 1)[1].split("</section>", 1)[0]
