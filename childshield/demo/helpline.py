@@ -25,6 +25,7 @@ from childshield.places.models import Area
 
 COUNSELLOR_EMAIL = "counsellor@demo.childshield.test"
 DEMO_CONTACTS = 360
+TODAY_CONTACTS = 12
 # Most of a helpline's traffic is not counselling; these weights keep the demo honest about it.
 KIND_WEIGHTS: dict[str, int] = {
     ContactKind.COUNSELLING: 45,
@@ -84,9 +85,16 @@ def demo_helpline_seed() -> int:
     online = [category for category in categories if category.online_protection]
     provinces = list(Area.objects.filter(country=acting.agency.country, level=Area.Level.PROVINCE)[:20])
     now = timezone.now()
+    # A few contacts earlier today, so that the supervision page has a day to show.
+    today = random.Random(20261203)  # noqa: S311 - made-up data, not security
+    minutes_today = int(
+        (now - timezone.localtime(now).replace(hour=0, minute=0, second=0)).total_seconds() // 60
+    )
     made = 0
-    for _index in range(DEMO_CONTACTS):
+    for index in range(DEMO_CONTACTS):
         started_at = now - timedelta(minutes=rng.randint(30, 365 * 24 * 60))
+        if index < TODAY_CONTACTS and minutes_today > 10:
+            started_at = now - timedelta(minutes=today.randint(5, minutes_today - 1))
         kind = _pick(rng, KIND_WEIGHTS)
         channel = _pick(rng, CHANNEL_WEIGHTS)
         if kind != ContactKind.COUNSELLING:

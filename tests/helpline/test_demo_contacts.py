@@ -83,3 +83,12 @@ def test_some_demo_callers_contact_the_helpline_again_with_notes(demo_counsellor
         acting=demo_counsellor, caller_key=CallerNote.objects.get(flags=["at_risk"]).caller_key
     ).notes
     assert note.flag_labels() == ["At risk"]
+
+
+def test_the_demo_has_contacts_earlier_today_for_the_supervision_page(demo_counsellor, monkeypatch):
+    # At noon, whenever the test runs: the demo must not depend on the hour it is loaded.
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    demo_helpline_seed()
+    today = Contact.objects.filter(started_at__gte=noon.replace(hour=0), started_at__lt=noon)
+    assert today.count() >= 10
