@@ -1,5 +1,6 @@
 """URL map: health and API unprefixed; every page under a language prefix (/vi/, /km/, /en/)."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -17,6 +18,10 @@ urlpatterns = [
     path("api/v1/", include("childshield.hashing.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Mail providers' delivery webhooks (bounces of hotline notices), once their secret is configured.
+if any("WEBHOOK" in name for name in settings.ANYMAIL):
+    urlpatterns.append(path("mail/", include("anymail.urls")))
 
 urlpatterns += i18n_patterns(
     path("", include("childshield.core.urls")),

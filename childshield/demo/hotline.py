@@ -48,6 +48,7 @@ ITEMS = (
     ("video.mekongweb.example", 2, "renoticed", 2, 0),
     ("album.samplecloud.example", 1, "escalated", 3, 0),
     ("pics.hosting-nl.example", 0, "notice_sent", 1, 0),
+    ("uploads.mekongweb.example", 2, "bounced", 1, 0),
     ("board.mekongweb.example", 2, "assessed", 0, 0),
     ("forum.samplecloud.example", 1, "new", 0, 0),
     ("clips.hosting-nl.example", 0, "new", 0, 0),
@@ -166,7 +167,14 @@ def seed_hotline(*, now: datetime | None = None) -> int:
         services.hosting_trace(
             acting=None, item=item, now=confirmed, result=_trace(host, PROVIDERS[provider_index], number)
         )
-        services.item_confirmed(item_id=item.pk, now=confirmed)
+        notice = services.item_confirmed(item_id=item.pk, now=confirmed)
+        if stage == "bounced" and notice is not None:
+            # The provider's mail system said the abuse address does not exist (as a webhook would).
+            services.notice_delivery_reported(
+                report=services.DeliveryReport(
+                    event_type="bounced", provider="demo mail provider", notice_id=str(notice.pk)
+                )
+            )
         rounds = {"renoticed": 1, "escalated": services.escalate_after_notices()}.get(stage, 0)
         for round_number in range(1, rounds + 1):
             item.refresh_from_db()

@@ -41,3 +41,9 @@ class HotlineConfig(AppConfig):
         related.register("cases.Case", links.items_of_case)
         # Evidence files are encrypted outside the encrypted columns rotate_keys walks.
         register_rotation("hotline.Evidence files", evidence_rotate)
+        # Bounces of notices, reported by the mail provider's webhook (django-anymail).
+        from anymail.signals import tracking
+
+        from childshield.hotline.mail_events import on_tracking
+
+        tracking.connect(on_tracking, dispatch_uid="childshield-hotline-notice-bounces")

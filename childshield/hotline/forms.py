@@ -41,6 +41,7 @@ class ItemFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("Any")), *Category.choices], required=False
     )
+    notice_bounced = forms.BooleanField(label=_("Only those whose last notice bounced"), required=False)
 
 
 class AddUrlsForm(forms.Form):

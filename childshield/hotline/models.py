@@ -316,13 +316,19 @@ class Notice(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     queued_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The Message-ID the mail went out with (or the mail provider's own id), so that a bounce the
+    # provider reports later finds its notice.
+    message_id = models.CharField(max_length=255, blank=True, default="")
     created_by = models.ForeignKey(
         "accounts.Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
         ordering = ["sequence", "pk"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="hotline_notice_due")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="hotline_notice_due"),
+            models.Index(fields=["message_id"], name="hotline_notice_message_id"),
+        ]
 
     def __str__(self) -> str:
         return f"notice {self.sequence} of item {self.item_id}"

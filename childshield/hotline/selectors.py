@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from childshield.accounts.models import Agency, AgencyKind, Membership
@@ -21,10 +21,13 @@ from childshield.accounts.related import RelatedLink, related_for
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.hotline.models import (
+    OPEN_NOTICE_STATUSES,
     ContentAssessment,
     ContentItem,
     Evidence,
     ItemStatus,
+    Notice,
+    NoticeState,
     ReferralPackage,
 )
 from childshield.hotline.permissions import HotlinePerm, hotline_scope, may, require
@@ -41,10 +44,25 @@ def _items(membership: Membership | None, perm: HotlinePerm = HotlinePerm.ITEM_V
     return items if scope == Scope.ALL else items.filter(agency_id=membership.agency_id)
 
 
+def _last_notice_state() -> Subquery:
+    return Subquery(Notice.objects.filter(item=OuterRef("pk")).order_by("-sequence").values("state")[:1])
+
+
 def item_list(
-    *, membership: Membership | None, status: str = "", classification: str = "", category: str = ""
+    *,
+    membership: Membership | None,
+    status: str = "",
+    classification: str = "",
+    category: str = "",
+    notice_bounced: bool = False,
 ) -> QuerySet[ContentItem]:
-    items = _items(membership).select_related("provider").annotate(source_count=Count("sources"))
+    items = (
+        _items(membership)
+        .select_related("provider")
+        .annotate(source_count=Count("sources"), last_notice_state=_last_notice_state())
+    )
+    if notice_bounced:
+        items = items.filter(status__in=OPEN_NOTICE_STATUSES, last_notice_state=NoticeState.BOUNCED)
     if status:
         items = items.filter(status=status)
     if classification:
@@ -57,6 +75,17 @@ def item_list(
 def status_counts(*, membership: Membership | None) -> dict[str, int]:
     rows = _items(membership).values("status").annotate(n=Count("pk")).order_by()
     return {row["status"]: row["n"] for row in rows}
+
+
+def bounced_count(*, membership: Membership | None) -> int:
+    """Items whose latest notice bounced: someone must correct the contact."""
+    return (
+        _items(membership)
+        .filter(status__in=OPEN_NOTICE_STATUSES)
+        .annotate(last_notice_state=_last_notice_state())
+        .filter(last_notice_state=NoticeState.BOUNCED)
+        .count()
+    )
 
 
 def item_get(

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
@@ -650,6 +651,11 @@ def escalation_recipient_for(item: ContentItem) -> Recipient | None:
 # Notices -------------------------------------------------------------------------------------
 
 
+NOTICE_METADATA_KEY = "childshield_notice"
+# What a mail provider reports that means the notice did not reach anyone.
+UNDELIVERED_EVENTS = frozenset({"bounced", "rejected", "failed"})
+
+
 def _notice_create(
     *, item: ContentItem, recipient: Recipient, acting: Membership | None, escalation: bool, now: datetime
 ) -> Notice:
@@ -719,12 +725,25 @@ def _notice_message(notice: Notice) -> EmailMessage:
         subject = render_to_string(f"hotline/notices/{notice.recipient_kind}_subject.txt", context)
         body = render_to_string(f"hotline/notices/{notice.recipient_kind}_body.txt", context)
     reply_to = getattr(settings, "HOTLINE_NOTICE_REPLY_TO", "")
-    return EmailMessage(
+    message = EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
         to=[notice.recipient_email],
         reply_to=[reply_to] if reply_to else None,
+        headers={"Message-ID": make_msgid("notice")},
     )
+    # A mail provider behind django-anymail echoes this back with a bounce; other backends ignore it.
+    message.metadata = {NOTICE_METADATA_KEY: str(notice.pk)}  # type: ignore[attr-defined]
+    return message
+
+
+def _sent_message_id(message: EmailMessage) -> str:
+    """The provider's id of the sent message where it gives one (anymail), else our Message-ID."""
+    status = getattr(message, "anymail_status", None)
+    provider_id = getattr(status, "message_id", None)
+    if isinstance(provider_id, str) and provider_id:
+        return provider_id[:255]
+    return str(message.extra_headers.get("Message-ID", ""))[:255]
 
 
 def notice_send(*, notice_id: int, now: datetime | None = None) -> Notice:
@@ -736,8 +755,9 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> Notice:
             return notice
         item = notice.item
         notice.attempts += 1
+        message = _notice_message(notice)
         try:
-            _notice_message(notice).send(fail_silently=False)
+            message.send(fail_silently=False)
         except Exception as error:  # any backend's failure: SMTP, socket, API
             backoff = notice_backoff_minutes()
             notice.state = NoticeState.FAILED
@@ -763,7 +783,10 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> Notice:
         notice.sent_at = now
         notice.next_attempt_at = None
         notice.last_error = ""
-        notice.save(update_fields=["state", "attempts", "last_error", "next_attempt_at", "sent_at"])
+        notice.message_id = _sent_message_id(message)
+        notice.save(
+            update_fields=["state", "attempts", "last_error", "next_attempt_at", "sent_at", "message_id"]
+        )
         item = ContentItem.objects.select_for_update().get(pk=item.pk)
         item.notice_count += 1
         item.first_notice_at = item.first_notice_at or now
@@ -823,6 +846,60 @@ def confirmations_pending(*, now: datetime | None = None) -> int:
         item_confirmed(item_id=item_id, now=now)
         count += 1
     return count
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """A mail provider's word about one message (normalised by django-anymail's webhooks)."""
+
+    event_type: str
+    provider: str
+    message_id: str = ""
+    notice_id: str = ""
+    recipient: str = ""
+    reason: str = ""
+
+
+def notice_delivery_reported(*, report: DeliveryReport) -> Notice | None:
+    """A provider says a notice did not arrive: the notice is bounced, as if an analyst had said so.
+
+    Finds the notice by the id it carried (metadata), else by its message id, and only when the
+    recipient is the notice's. Reports of other mail (password resets, referrals), of delivery, or
+    of a notice already bounced change nothing. Returns the notice it bounced.
+    """
+    if report.event_type not in UNDELIVERED_EVENTS:
+        return None
+    found = Q(pk=-1)
+    if report.notice_id.isdigit():
+        found |= Q(pk=int(report.notice_id))
+    if report.message_id:
+        found |= Q(message_id=report.message_id[:255])
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update()
+            .select_related("item", "item__agency")
+            .filter(found)
+            .exclude(state=NoticeState.BOUNCED)
+            .first()
+        )
+        if notice is None or (
+            report.recipient and report.recipient.strip().lower() != notice.recipient_email.lower()
+        ):
+            return None
+        detail = f"{report.provider}: {report.event_type}" + (f" ({report.reason})" if report.reason else "")
+        notice.state = NoticeState.BOUNCED
+        notice.last_error = detail[:300]
+        notice.next_attempt_at = None
+        notice.save(update_fields=["state", "last_error", "next_attempt_at"])
+        _record(
+            None,
+            AuditAction.UPDATE,
+            notice.item,
+            f"notice {notice.sequence} bounced, reported by {report.provider}",
+            notice.item.agency,
+        )
+    logger.info("hotline notice %s reported %s by %s", notice.pk, report.event_type, report.provider)
+    return notice
 
 
 @transaction.atomic
@@ -905,11 +982,17 @@ def item_renotice(*, item: ContentItem, now: datetime | None = None) -> Notice |
             recipient = Recipient(
                 RecipientKind(last.recipient_kind), last.recipient_name, last.recipient_email
             )
-    if recipient is None:
+    if recipient is None or _bounced_last_time(item, recipient.email):
+        # Sending again to an address that bounced reaches nobody: the analyst corrects the contact.
         return None
     with transaction.atomic():
         notice = _notice_create(item=item, recipient=recipient, acting=None, escalation=escalation, now=now)
     return notice_send(notice_id=notice.pk, now=now)
+
+
+def _bounced_last_time(item: ContentItem, email: str) -> bool:
+    last = item.notices.filter(recipient_email__iexact=email).order_by("-sequence").first()
+    return last is not None and last.state == NoticeState.BOUNCED
 
 
 # Removal checks ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from childshield.settings.demo_secrets import (
     DEMO_FIELD_ENCRYPTION_KEYS,
     DEMO_SECRET_KEY,
 )
-from childshield.settings.environment import env_bool, env_int, env_list, env_str
+from childshield.settings.environment import env_bool, env_int, env_list, env_prefixed, env_str
 
 # Lets model and admin classes be subscripted for type checking (e.g. ModelAdmin[Agency]).
 django_stubs_ext.monkeypatch()
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "rest_framework",
     "drf_spectacular",
+    "anymail",
     "childshield.core",
     "childshield.accounts",
     "childshield.audit",
@@ -185,6 +186,11 @@ CACHES = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "childshield <no-reply@localhost>")
+# A mail provider through django-anymail (EMAIL_BACKEND=anymail.backends.postmark.EmailBackend,
+# …amazon_ses…, …mailgun…): its settings come from ANYMAIL_* variables (ANYMAIL_POSTMARK_SERVER_TOKEN);
+# ANYMAIL_WEBHOOK_SECRET ("user:password") opens the provider's webhooks under /mail/, through
+# which a bounced hotline notice is marked bounced by itself.
+ANYMAIL: dict[str, str] = env_prefixed("ANYMAIL_")
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

@@ -36,3 +36,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default)
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_prefixed(prefix: str) -> dict[str, str]:
+    """Every variable named PREFIX_SOMETHING, as {"SOMETHING": value} (for a library's settings dict)."""
+    return {name.removeprefix(prefix): value for name, value in os.environ.items() if name.startswith(prefix)}

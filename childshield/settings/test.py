@@ -9,6 +9,8 @@ REQUIRE_TWO_FACTOR = False
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The mail providers' webhooks are mounted, behind this test-only secret.
+ANYMAIL = {"WEBHOOK_SECRET": "mailhook:test-only-secret"}
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
