@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -349,8 +349,9 @@ def worker_home(*, acting: Membership) -> WorkerHome:
             done_at__isnull=True,
             case__status__in=_open_statuses(),
         )
-        .select_related("case", "assignee__user")
+        .select_related("case")
         .defer("outcome", *_CASE_TEXT)
+        .annotate(assignee_name=F("assignee__user__full_name"))
     )
     return WorkerHome(
         my_cases=_mark_overdue(_cases_in_order(my_open_case_ids[:20]), today),
