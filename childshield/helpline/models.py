@@ -220,6 +220,26 @@ class Contact(models.Model):
         return [str(labels.get(action, action)) for action in self.actions]
 
 
+class UrgentAlert(models.Model):
+    """Supervisors were e-mailed that this urgent item waited too long: once per item and wait."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey("intake.Report", on_delete=models.CASCADE, related_name="+")
+    # When the wait began (the report, or the reporter's latest message): a new wait alerts again.
+    waiting_since = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "report", "waiting_since"], name="helpline_urgent_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.waiting_since:%Y-%m-%d %H:%M}"
+
+
 class ReportTriage(models.Model):
     """The triage signals of one report, computed once when the queue first sees it.
 

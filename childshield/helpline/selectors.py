@@ -267,6 +267,18 @@ def roles_on_queue() -> list[Role]:
     return [role for role, grants in HELPLINE_GRANTS.items() if HelplinePerm.QUEUE_CLAIM in grants]
 
 
+def supervisors_alerted() -> QuerySet[Membership]:
+    """Everyone who is alerted to urgent items left waiting, in every helpline (for the minute task)."""
+    roles = [role for role, grants in HELPLINE_GRANTS.items() if HelplinePerm.QUEUE_ALERTS in grants]
+    return (
+        Membership.objects.filter(
+            role__in=roles, is_active=True, user__is_active=True, agency__is_active=True
+        )
+        .select_related("user", "agency")
+        .order_by("agency_id", "pk")
+    )
+
+
 def colleagues_on_queue(*, acting: Membership) -> QuerySet[Membership]:
     """The members of the acting member's helpline an item can be handed to."""
     require(acting, HelplinePerm.QUEUE_CLAIM)

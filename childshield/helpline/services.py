@@ -4,6 +4,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from childshield.accounts.models import Membership
+from childshield.accounts.tasks import send_email
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.cases import services as cases_services
@@ -45,6 +49,7 @@ from childshield.helpline.models import (
     ReportTriage,
     TriageRule,
     TriageRuleVersion,
+    UrgentAlert,
 )
 from childshield.helpline.permissions import HelplinePerm, helpline_scope, require
 from childshield.helpline.reply_templates import LANGUAGES
@@ -783,3 +788,50 @@ def contact_addresses_report(*, acting: Membership, contact: Contact, text: str)
             f"{filed} web address(es) of contact {contact.pk} reported to the hotline",
         )
     return results
+
+
+def urgent_alerts_send() -> int:
+    """E-mail each helpline's supervisors about urgent items waiting longer than the alert time.
+
+    Run every minute by Celery beat, so that a supervisor hears of it without the queue open. Each
+    item is reported once per wait (a new message from the reporter starts a new wait). The e-mail
+    holds report codes and minutes only: nothing the child wrote. Returns how many items were new.
+    """
+    alerted = 0
+    for _agency_id, members in groupby(selectors.supervisors_alerted(), key=lambda member: member.agency_id):
+        supervisors = list(members)
+        acting = supervisors[0]
+        # Reports nobody has looked at yet are triaged here, so their words can make them urgent.
+        reports_triage(acting=acting)
+        overdue = [item for item in selectors.queue_items(acting=acting) if item.is_overdue]
+        with transaction.atomic():
+            new = [
+                item
+                for item in overdue
+                if UrgentAlert.objects.get_or_create(
+                    agency=acting.agency, report=item.report, waiting_since=item.waiting_since
+                )[1]
+            ]
+            if not new:
+                continue
+            alerted += len(new)
+            subject = ngettext(
+                "Helpline: %(count)d urgent item waiting",
+                "Helpline: %(count)d urgent items waiting",
+                len(new),
+            ) % {"count": len(new)}
+            lines = "\n".join(
+                str(_("%(code)s: waiting %(minutes)d minutes"))
+                % {"code": item.report.display_reference, "minutes": item.waiting_minutes}
+                for item in new
+            )
+            body = str(
+                _(
+                    "Urgent items have waited longer than %(minutes)d minutes in the queue of "
+                    "%(agency)s:\n\n%(lines)s\n\n"
+                    "Sign in to childshield and open the Queue to answer or hand them over."
+                )
+            ) % {"minutes": selectors.urgent_alert_minutes(), "agency": acting.agency.name, "lines": lines}
+            recipients = [member.user.email for member in supervisors]
+            transaction.on_commit(partial(send_email.delay, subject=subject, body=body, to=recipients))
+    return alerted

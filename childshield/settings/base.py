@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "childshield.cases.tasks.follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Urgent helpline items left waiting: supervisors are e-mailed.
+    "helpline-urgent-alerts": {"task": "childshield.helpline.tasks.urgent_alerts", "schedule": 60.0},
     # First notices lost with their task, retries, re-notices and escalations.
     "hotline-notices": {"task": "childshield.hotline.tasks.notices_due", "schedule": 60.0},
     "hotline-removal-checks": {"task": "childshield.hotline.tasks.removal_checks", "schedule": 900.0},
