@@ -117,3 +117,17 @@ def test_the_analysts_list_points_at_items_whose_last_notice_bounced(client, sen
     assert "Last notice bounced: 1 item" in page
     only = analyst_client.get("/en/hotline/", {"notice_bounced": "on"}).content.decode()
     assert sent_notice.item.number in only and only.count('data-bounced>Last notice bounced<') == 1
+
+
+def test_items_waiting_for_a_corrected_contact_do_not_take_places_in_the_re_notice_batch(
+    client, sent_notice, provider, monkeypatch
+):
+    post(client, postmark_event("Bounce", email="abuse@hosting.example", message_id=sent_notice.message_id))
+    considered = []
+    monkeypatch.setattr(services, "item_renotice", lambda *, item, now: considered.append(item.pk))
+    services.renotices_due(now=T0 + timedelta(hours=48))
+    assert considered == []
+    provider.abuse_email = "new-desk@hosting.example"
+    provider.save()
+    services.renotices_due(now=T0 + timedelta(hours=48))
+    assert considered == [sent_notice.item_id]
