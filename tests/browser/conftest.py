@@ -2,10 +2,13 @@
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import OperationalError, transaction
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -70,3 +73,21 @@ def assert_accessible(axe: Axe, page: Page) -> None:
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}})
     violations = results.response["violations"]
     assert not violations, results.generate_report()
+
+
+T = TypeVar("T")
+
+
+def write_while_a_page_polls(write: Callable[[], T]) -> T:
+    """With SQLite in memory the live server shares the test's one connection, so a write from the
+    test can meet a poll's read still open ("table is locked"). Retried whole; a real database,
+    with a connection per request, never sees this."""
+    for attempt in range(30):
+        try:
+            with transaction.atomic():
+                return write()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 29:
+                raise
+            time.sleep(0.1)
+    raise AssertionError("unreachable")

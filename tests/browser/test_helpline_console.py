@@ -8,7 +8,7 @@ from childshield.helpline.models import Category, Contact
 from childshield.helpline.services import ContactDetails
 from childshield.intake.services import ReportContent, report_submit
 from childshield.places.services import reference_data_load
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, write_while_a_page_polls
 from tests.browser.intake_steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +75,9 @@ def test_a_new_report_appears_in_the_queue_without_reloading_and_is_claimed(
     page.goto(f"{live_server.url}/en/helpline/")
     page.wait_for_selector("text=Nothing is waiting.")
 
-    report = _report("live", description="He says he will post my photos unless I pay")
+    report = write_while_a_page_polls(
+        lambda: _report("live", description="He says he will post my photos unless I pay")
+    )
     page.wait_for_selector(f'[data-queue-item="{report.reference}"] [data-flag=sextortion]', timeout=8000)
     page.click(f'[data-queue-item="{report.reference}"] button[type=submit]')
     page.wait_for_url(f"{live_server.url}/en/helpline/queue/{report.reference}/reply/")
@@ -104,7 +106,7 @@ def test_the_queue_waits_while_a_counsellor_is_choosing_a_colleague(live_server,
     page.goto(f"{live_server.url}/en/helpline/")
     page.focus(f"#to-{held.reference}")
 
-    newer = _report("newer")
+    newer = write_while_a_page_polls(lambda: _report("newer"))
     page.wait_for_timeout(2500)
     assert page.locator(f'[data-queue-item="{newer.reference}"]').count() == 0
 

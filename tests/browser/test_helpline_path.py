@@ -15,7 +15,7 @@ from childshield.intake.models import Report
 from childshield.intake.services import ReportContent, report_submit
 from childshield.places.models import Area
 from childshield.places.services import reference_data_load
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, write_while_a_page_polls
 from tests.browser.intake_steps import fill_report, open_thread, read_receipt, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -142,9 +142,11 @@ def test_the_supervisor_sees_the_queue_change_without_reloading(
     assert "Em sợ lắm" not in desk.content()
     assert_accessible(axe, desk)
 
-    report_submit(
-        content=ReportContent(about="me", safe_now="yes", harms=["threatened"], description="Hello"),
-        idempotency_key=f"new-{language}",
+    write_while_a_page_polls(
+        lambda: report_submit(
+            content=ReportContent(about="me", safe_now="yes", harms=["threatened"], description="Hello"),
+            idempotency_key=f"new-{language}",
+        )
     )
     desk.wait_for_selector("[data-figure=waiting]:text-is('2')", timeout=10_000)
     assert desk.inner_text("[data-figure=unclaimed]") == "1"
