@@ -10,10 +10,11 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django_stubs_ext import WithAnnotations
 
 from childshield.accounts.models import Agency, AgencyKind, Membership
 from childshield.accounts.permissions import Scope
@@ -44,8 +45,27 @@ def _items(membership: Membership | None, perm: HotlinePerm = HotlinePerm.ITEM_V
     return items if scope == Scope.ALL else items.filter(agency_id=membership.agency_id)
 
 
-def _last_notice_state() -> Subquery:
-    return Subquery(Notice.objects.filter(item=OuterRef("pk")).order_by("-sequence").values("state")[:1])
+class LastNotice(TypedDict):
+    last_notice_state: str | None
+    last_notice_email: str | None
+    last_notice_bounced: bool
+
+
+def with_last_notice(
+    items: QuerySet[ContentItem],
+) -> QuerySet[WithAnnotations[ContentItem, LastNotice]]:
+    """Items with their latest notice's state and recipient, and `last_notice_bounced`: it bounced
+    while the item is still followed, so someone must correct the contact."""
+    latest = Notice.objects.filter(item=OuterRef("pk")).order_by("-sequence")
+    return items.annotate(
+        last_notice_state=Subquery(latest.values("state")[:1]),
+        last_notice_email=Subquery(latest.values("recipient_email")[:1]),
+    ).annotate(
+        last_notice_bounced=ExpressionWrapper(
+            Q(status__in=OPEN_NOTICE_STATUSES, last_notice_state=NoticeState.BOUNCED),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def item_list(
@@ -56,13 +76,11 @@ def item_list(
     category: str = "",
     notice_bounced: bool = False,
 ) -> QuerySet[ContentItem]:
-    items = (
-        _items(membership)
-        .select_related("provider")
-        .annotate(source_count=Count("sources"), last_notice_state=_last_notice_state())
+    items = with_last_notice(
+        _items(membership).select_related("provider").annotate(source_count=Count("sources"))
     )
     if notice_bounced:
-        items = items.filter(status__in=OPEN_NOTICE_STATUSES, last_notice_state=NoticeState.BOUNCED)
+        items = items.filter(last_notice_bounced=True)
     if status:
         items = items.filter(status=status)
     if classification:
@@ -80,10 +98,8 @@ def status_counts(*, membership: Membership | None) -> dict[str, int]:
 def bounced_count(*, membership: Membership | None) -> int:
     """Items whose latest notice bounced: someone must correct the contact."""
     return (
-        _items(membership)
-        .filter(status__in=OPEN_NOTICE_STATUSES)
-        .annotate(last_notice_state=_last_notice_state())
-        .filter(last_notice_state=NoticeState.BOUNCED)
+        with_last_notice(_items(membership).filter(status__in=OPEN_NOTICE_STATUSES))
+        .filter(last_notice_bounced=True)
         .count()
     )
 

@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ from childshield.core.errors import ApplicationError
 from childshield.hashing import services as hashing_services
 from childshield.hashing.imaging import ImageRejected, pdq_from_bytes
 from childshield.hashing.models import PDQ_MIN_QUALITY, Algorithm, BankSource, HashBank, SharingPolicy
-from childshield.hotline import channels, probe, signing, tasks, tracing
+from childshield.hotline import channels, probe, selectors, signing, tasks, tracing
 from childshield.hotline.models import (
     OPEN_NOTICE_STATUSES,
     CheckState,
@@ -948,7 +948,6 @@ def notices_retry_due(*, now: datetime | None = None) -> int:
 def renotices_due(*, now: datetime | None = None) -> int:
     """Notice again items still up after HOTLINE_RENOTICE_AFTER_HOURS; after N notices, escalate."""
     now = _now(now)
-    latest_notice = Notice.objects.filter(item=OuterRef("pk")).order_by("-sequence")
     items = (
         ContentItem.objects.filter(
             status__in=[ItemStatus.NOTICE_SENT, ItemStatus.RENOTICED],
@@ -963,19 +962,18 @@ def renotices_due(*, now: datetime | None = None) -> int:
                 )
             )
         )
-        # An item whose last notice bounced, with no other address to write to, waits for a person:
-        # left out here so that hundreds of them cannot crowd the others out of each run's batch.
-        .annotate(
-            last_state=Subquery(latest_notice.values("state")[:1]),
-            last_email=Subquery(latest_notice.values("recipient_email")[:1]),
-        )
+    )
+    # An item whose last notice bounced, with no other address to write to, waits for a person:
+    # left out here so that hundreds of them cannot crowd the others out of each run's batch.
+    items = (
+        selectors.with_last_notice(items)
         .exclude(
-            Q(last_state=NoticeState.BOUNCED)
+            Q(last_notice_bounced=True)
             & Q(notice_count__lt=escalate_after_notices())
             & (
                 Q(provider__isnull=True)
                 | Q(provider__abuse_email="")
-                | Q(provider__abuse_email__iexact=F("last_email"))
+                | Q(provider__abuse_email__iexact=F("last_notice_email"))
             )
         )
         .select_related("agency", "provider")

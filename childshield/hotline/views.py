@@ -96,7 +96,6 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "counts": [(value, label, counts.get(value, 0)) for value, label in ItemStatus.choices],
         "bounced": selectors.bounced_count(membership=acting),
-        "open_statuses": services.OPEN_NOTICE_STATUSES,
         "may_report": may(acting, HotlinePerm.ITEM_REPORT),
     }
     template = "hotline/_item_rows.html" if request.headers.get("HX-Request") else "hotline/item_list.html"
