@@ -1,9 +1,11 @@
 """Standing people of a helpline (two counsellors and a supervisor) and reports sent like a child would."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role
 from childshield.intake.models import Report, Screening
@@ -58,3 +60,10 @@ def send_report(db: None) -> Callable[..., Report]:
         return receipt.report
 
     return send
+
+
+def age_report(report: Report, minutes: int) -> Report:
+    """The report as if it had been sent `minutes` ago."""
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+    report.refresh_from_db()
+    return report

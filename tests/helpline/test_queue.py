@@ -1,12 +1,9 @@
 """The queue: what waits, in what order, who holds what, and two counsellors reaching for one report."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from childshield.accounts.navigation import navigation_for
 from childshield.audit.models import AuditEvent
@@ -16,14 +13,9 @@ from childshield.helpline.models import QueueClaim
 from childshield.helpline.services import AlreadyClaimed
 from childshield.intake.models import Report, Screening
 from childshield.intake.services import report_message_from_reporter, report_message_from_staff
+from tests.helpline.conftest import age_report
 
 pytestmark = pytest.mark.django_db
-
-
-def _age(report: Report, minutes: int) -> Report:
-    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
-    report.refresh_from_db()
-    return report
 
 
 def _positions(html: str, *reports: Report) -> list[int]:
@@ -31,12 +23,12 @@ def _positions(html: str, *reports: Report) -> list[int]:
 
 
 def test_urgent_items_come_first_then_the_longest_waiting(sign_in, counsellor, send_report):
-    old_calm = _age(send_report(), 30)
-    burst = _age(send_report(screening=Screening.FLOOD), 60)
-    new_calm = _age(send_report(), 5)
-    not_safe = _age(send_report(safe_now="no"), 1)
+    old_calm = age_report(send_report(), 30)
+    burst = age_report(send_report(screening=Screening.FLOOD), 60)
+    new_calm = age_report(send_report(), 5)
+    not_safe = age_report(send_report(safe_now="no"), 1)
     # Said they were safe, but the words say otherwise: the signal makes it urgent too.
-    words_urgent = _age(send_report(description="Em muon chet, khong muon song nua"), 2)
+    words_urgent = age_report(send_report(description="Em muon chet, khong muon song nua"), 2)
 
     html = sign_in(counsellor).get("/en/helpline/").content.decode()
 
@@ -173,9 +165,9 @@ def test_supervisors_are_alerted_to_urgent_items_left_waiting(
     sign_in, counsellor, supervisor, send_report, settings
 ):
     settings.HELPLINE_URGENT_ALERT_MINUTES = 10
-    overdue = _age(send_report(safe_now="no"), 12)
-    _age(send_report(safe_now="no"), 3)  # urgent, not yet overdue
-    _age(send_report(), 60)  # overdue but not urgent
+    overdue = age_report(send_report(safe_now="no"), 12)
+    age_report(send_report(safe_now="no"), 3)  # urgent, not yet overdue
+    age_report(send_report(), 60)  # overdue but not urgent
 
     html = sign_in(supervisor).get("/en/helpline/queue/rows/").content.decode()
     assert 'data-overdue="1"' in html

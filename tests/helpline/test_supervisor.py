@@ -14,16 +14,10 @@ from childshield.helpline import services
 from childshield.helpline.models import Category
 from childshield.helpline.services import ContactDetails
 from childshield.helpline.supervision import contacts_today, counsellors_on_shift, queue_overview
-from childshield.intake.models import Report
 from childshield.intake.services import report_message_from_reporter, report_message_from_staff
+from tests.helpline.conftest import age_report
 
 pytestmark = pytest.mark.django_db
-
-
-def _age(report: Report, minutes: int) -> Report:
-    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
-    report.refresh_from_db()
-    return report
 
 
 def _figure(html: str, name: str) -> str:
@@ -42,10 +36,10 @@ def _counselling(acting, *codes: str) -> None:
 
 def test_the_queue_figures_count_every_waiting_item_and_its_wait(supervisor, counsellor, send_report):
     for minutes in (2, 4, 10, 30):
-        _age(send_report(), minutes)
-    answered = _age(send_report(), 50)
+        age_report(send_report(), minutes)
+    answered = age_report(send_report(), 50)
     report_message_from_staff(acting=counsellor, report=answered, body="We are here.")
-    replied = _age(send_report(), 90)
+    replied = age_report(send_report(), 90)
     report_message_from_staff(acting=counsellor, report=replied, body="We are here.")
     report_message_from_reporter(report=replied, body="He wrote again", idempotency_key=None, client="t")
     services.queue_claim(acting=counsellor, report=replied)
@@ -62,9 +56,9 @@ def test_urgent_items_show_how_long_they_wait_and_who_holds_them_without_the_chi
     sign_in, supervisor, counsellor, send_report, settings
 ):
     settings.HELPLINE_URGENT_ALERT_MINUTES = 5
-    calm = _age(send_report(), 20)
-    not_safe = _age(send_report(safe_now="no", description="Anh ta biết nhà em"), 12)
-    words = _age(send_report(description="Em muon chet"), 1)
+    calm = age_report(send_report(), 20)
+    not_safe = age_report(send_report(safe_now="no", description="Anh ta biết nhà em"), 12)
+    words = age_report(send_report(description="Em muon chet"), 1)
     services.queue_claim(acting=counsellor, report=words)
 
     html = sign_in(supervisor).get("/en/helpline/supervision/").content.decode()

@@ -9,16 +9,10 @@ from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.helpline import tasks
-from childshield.intake.models import Report
 from childshield.intake.services import report_message_from_reporter
+from tests.helpline.conftest import age_report
 
 pytestmark = pytest.mark.django_db
-
-
-def _age(report: Report, minutes: int) -> Report:
-    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
-    report.refresh_from_db()
-    return report
 
 
 def test_supervisors_are_e_mailed_once_about_an_urgent_item_left_waiting(
@@ -34,9 +28,11 @@ def test_supervisors_are_e_mailed_once_about_an_urgent_item_left_waiting(
     second_supervisor = make_member(
         email="night.supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=helpline_agency
     )
-    waiting = _age(send_report(safe_now="no", description="I am scared, he says he will come tonight"), 7)
-    _age(send_report(safe_now="no"), 2)  # urgent, not yet past the alert time
-    _age(send_report(), 30)  # waited long, not urgent
+    waiting = age_report(
+        send_report(safe_now="no", description="I am scared, he says he will come tonight"), 7
+    )
+    age_report(send_report(safe_now="no"), 2)  # urgent, not yet past the alert time
+    age_report(send_report(), 30)  # waited long, not urgent
 
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.urgent_alerts() == 1
@@ -66,7 +62,7 @@ def test_words_alone_make_an_item_urgent_even_before_anyone_opened_the_queue(
 ):
     settings.HELPLINE_URGENT_ALERT_MINUTES = 5
     # The reporter said they were safe, but the words raise a danger signal (triaged by the task).
-    _age(send_report(safe_now="yes", description="I want to kill myself"), 8)
+    age_report(send_report(safe_now="yes", description="I want to kill myself"), 8)
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.urgent_alerts() == 1
     assert "urgent item" in mail.outbox[0].subject
@@ -78,7 +74,7 @@ def test_each_helpline_alerts_its_own_supervisors_and_none_without_any(
     settings.HELPLINE_URGENT_ALERT_MINUTES = 5
     other = Agency.objects.create(country="KH", name="Cambodian helpline (test)", kind=AgencyKind.HELPLINE)
     make_member(email="kh.counsellor@example.org", role=Role.COUNSELLOR, agency=other)
-    _age(send_report(safe_now="no"), 9)  # a report to Viet Nam's helpline
+    age_report(send_report(safe_now="no"), 9)  # a report to Viet Nam's helpline
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.urgent_alerts() == 1
     assert [message.to for message in mail.outbox] == [[supervisor.user.email]]
