@@ -178,3 +178,15 @@ def test_the_childs_feedback_survey_is_accessible(live_server, page, axe, cast, 
     page.click("main button[type=submit]")
     assert page.locator("[data-feedback-thanks]").is_visible()
     assert_accessible(axe, page)
+
+
+@pytest.mark.parametrize("language", ["vi", "km", "en"])
+def test_the_supervisors_home_with_follow_ups_of_the_worker_is_accessible(
+    live_server, page, axe, cast, language
+):
+    _sign_in(page, live_server.url, "supervisor@example.org")
+    page.goto(f"{live_server.url}/{language}/cases/")
+    # The worker's follow-ups in the supervised case, due today and overdue, each saying who does it.
+    assert page.locator("[data-due-today] [data-assignee]").count() == 1
+    assert page.locator("[data-overdue] [data-assignee]").count() == 1
+    assert_accessible(axe, page)

@@ -47,6 +47,16 @@ def hotline_data(make_member):
     )
     for seed in (1, 2):
         services.evidence_add(acting=analyst, item=pending, upload=_upload(synthetic_png(seed)))
+    bounced = services.content_item_report(
+        acting=analyst, url="https://host.example/bounced", source="analyst"
+    )
+    assessment = services.assessment_record(acting=analyst, item=bounced, data=abuse())
+    services.assessment_confirm(acting=lead, assessment=assessment)
+    services.hosting_trace(acting=None, item=bounced, result=trace)
+    notice = services.item_confirmed(item_id=bounced.pk)
+    services.notice_delivery_reported(
+        report=services.DeliveryReport(event_type="bounced", provider="Postmark", notice_id=str(notice.pk))
+    )
     return analyst, lead, removed, pending
 
 
@@ -64,6 +74,19 @@ def test_hotline_pages_are_accessible(live_server, page, axe, hotline_data):
         page.goto(f"{live_server.url}/en/{path}")
         assert page.locator("main h1").count() == 1, path
         assert_accessible(axe, page)
+
+
+@pytest.mark.parametrize("language", ["vi", "km", "en"])
+def test_the_list_flags_a_bounced_notice_accessibly_in_each_language(
+    live_server, page, axe, hotline_data, language
+):
+    _analyst, lead, _removed, _pending = hotline_data
+    _sign_in(page, live_server, lead.user.email)
+    for query in ("", "?notice_bounced=on"):
+        page.goto(f"{live_server.url}/{language}/hotline/{query}")
+        assert page.locator("#item-rows [data-bounced]").count() == 1
+        assert_accessible(axe, page)
+    assert page.locator("#item-rows tbody tr").count() == 1
 
 
 def test_evidence_opens_veiled_and_is_revealed_one_at_a_time(live_server, page, axe, hotline_data):
