@@ -790,6 +790,13 @@ def contact_addresses_report(*, acting: Membership, contact: Contact, text: str)
     return results
 
 
+def queue_triaged(*, acting: Membership) -> list[selectors.QueueItem]:
+    """The queue as it stands, after triaging the reports nobody has read yet: their words can make
+    them urgent, so the order and the alerts count them."""
+    reports_triage(acting=acting)
+    return selectors.queue_items(acting=acting)
+
+
 def urgent_alerts_send() -> int:
     """E-mail each helpline's supervisors about urgent items waiting longer than the alert time.
 
@@ -801,9 +808,7 @@ def urgent_alerts_send() -> int:
     for _agency_id, members in groupby(selectors.supervisors_alerted(), key=lambda member: member.agency_id):
         supervisors = list(members)
         acting = supervisors[0]
-        # Reports nobody has looked at yet are triaged here, so their words can make them urgent.
-        reports_triage(acting=acting)
-        overdue = [item for item in selectors.queue_items(acting=acting) if item.is_overdue]
+        overdue = [item for item in queue_triaged(acting=acting) if item.is_overdue]
         with transaction.atomic():
             new = [
                 item

@@ -54,8 +54,7 @@ def _poll_seconds() -> int:
 
 
 def _queue_context(acting: Membership) -> dict[str, object]:
-    services.reports_triage(acting=acting)
-    items = selectors.queue_items(acting=acting)
+    items = services.queue_triaged(acting=acting)
     return {
         "items": items,
         "overdue": [item for item in items if item.is_overdue]
