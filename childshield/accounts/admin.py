@@ -1,5 +1,7 @@
 """Accounts in the admin site, for system administrators."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
@@ -12,7 +14,8 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+# The stubs type UserAdmin for AbstractUser subclasses; ours is an AbstractBaseUser with an e-mail login.
+class UserAdmin(DjangoUserAdmin[Any]):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]

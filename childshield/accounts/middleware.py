@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from childshield.accounts.acting import set_acting
 from childshield.accounts.selectors import membership_acting, memberships_for_user
 from childshield.accounts.services import user_sign_out
 from childshield.core.public import is_public_page
@@ -96,6 +97,9 @@ class ActingMembershipMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         memberships = list(memberships_for_user(user=request.user)) if request.user.is_authenticated else []
-        request.memberships = memberships  # type: ignore[attr-defined]
-        request.membership = membership_acting(request=request, memberships=memberships)  # type: ignore[attr-defined]
+        set_acting(
+            request,
+            membership=membership_acting(request=request, memberships=memberships),
+            memberships=memberships,
+        )
         return self.get_response(request)

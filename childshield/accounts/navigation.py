@@ -6,12 +6,13 @@ accounts never imports them.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
-from childshield.accounts.permissions import Perm, has_perm
+from childshield.accounts.permissions import Perm, may
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,17 @@ def _always(membership: Membership | None) -> bool:
     return True
 
 
-def _holds(perm: Perm) -> Callable[[Membership | None], bool]:
-    return lambda membership: has_perm(membership, perm)
+def holds(perm: StrEnum) -> Callable[[Membership | None], bool]:
+    """Visible to members holding `perm` (any app's declared permission)."""
+    return lambda membership: may(membership, perm)
 
 
 _ITEMS: list[NavItem] = [
     NavItem("accounts:home", _("Home"), _always, order=0),
-    NavItem("accounts:members", _("Members"), _holds(Perm.MEMBERS_MANAGE), order=800),
-    NavItem("accounts:agencies", _("Agencies"), _holds(Perm.AGENCIES_VIEW), order=810),
-    NavItem("places:area_list", _("Places"), _holds(Perm.PLACES_VIEW), order=820),
-    NavItem("audit:event_list", _("Audit log"), _holds(Perm.AUDIT_VIEW), order=900),
+    NavItem("accounts:members", _("Members"), holds(Perm.MEMBERS_MANAGE), order=800),
+    NavItem("accounts:agencies", _("Agencies"), holds(Perm.AGENCIES_VIEW), order=810),
+    NavItem("places:area_list", _("Places"), holds(Perm.PLACES_VIEW), order=820),
+    NavItem("audit:event_list", _("Audit log"), holds(Perm.AUDIT_VIEW), order=900),
 ]
 
 

@@ -10,7 +10,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from childshield.accounts.models import Membership
         from childshield.accounts.navigation import NavItem, register
-        from childshield.cases.permissions import CasePerm, may
+        from childshield.accounts.permissions import may
+        from childshield.cases.permissions import CasePerm
 
         def works(membership: Membership | None) -> bool:
             return may(membership, CasePerm.CASE_WORK)

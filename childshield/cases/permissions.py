@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from childshield.accounts.models import Membership, Role
-from childshield.accounts.permissions import Scope, require_in, scope_in
+from childshield.accounts.permissions import PermissionSet, Scope, declare, may, perm_scope
 from childshield.cases.models import (
     BreakGlassAccess,
     Case,
@@ -40,34 +40,27 @@ _CASE_HANDLER: dict[CasePerm, Scope] = {
     CasePerm.REFERRAL_RESPOND: Scope.AGENCY,
 }
 
-CASE_GRANTS: dict[Role, dict[CasePerm, Scope]] = {
-    Role.COUNSELLOR: {**_CASE_HANDLER},
-    Role.HELPLINE_SUPERVISOR: {**_CASE_HANDLER, CasePerm.CASE_SUPERVISE: Scope.AGENCY},
-    Role.CASE_WORKER: {**_CASE_HANDLER},
-    Role.CASE_SUPERVISOR: {
-        **_CASE_HANDLER,
-        CasePerm.CASE_SUPERVISE: Scope.AGENCY,
-        CasePerm.BREAK_GLASS: Scope.AGENCY,
-        CasePerm.FORMS_MANAGE: Scope.AGENCY,
-    },
-    Role.FOCAL_POINT: {**_CASE_HANDLER},
-    # Administrators manage people and their agency's forms, not children's cases: they reach a
-    # case only by breaking the glass.
-    Role.AGENCY_ADMIN: {CasePerm.BREAK_GLASS: Scope.AGENCY, CasePerm.FORMS_MANAGE: Scope.AGENCY},
-    Role.SYSTEM_ADMIN: {CasePerm.BREAK_GLASS: Scope.ALL},
-}
-
-
-def case_scope(membership: Membership | None, perm: CasePerm) -> Scope | None:
-    return scope_in(CASE_GRANTS, membership, perm)
-
-
-def may(membership: Membership | None, perm: CasePerm) -> bool:
-    return case_scope(membership, perm) is not None
-
-
-def require(membership: Membership | None, perm: CasePerm) -> Scope:
-    return require_in(CASE_GRANTS, membership, perm)
+CASES = declare(
+    PermissionSet(
+        perms=CasePerm,
+        grants={
+            Role.COUNSELLOR: {**_CASE_HANDLER},
+            Role.HELPLINE_SUPERVISOR: {**_CASE_HANDLER, CasePerm.CASE_SUPERVISE: Scope.AGENCY},
+            Role.CASE_WORKER: {**_CASE_HANDLER},
+            Role.CASE_SUPERVISOR: {
+                **_CASE_HANDLER,
+                CasePerm.CASE_SUPERVISE: Scope.AGENCY,
+                CasePerm.BREAK_GLASS: Scope.AGENCY,
+                CasePerm.FORMS_MANAGE: Scope.AGENCY,
+            },
+            Role.FOCAL_POINT: {**_CASE_HANDLER},
+            # Administrators manage people and their agency's forms, not children's cases: they reach a
+            # case only by breaking the glass.
+            Role.AGENCY_ADMIN: {CasePerm.BREAK_GLASS: Scope.AGENCY, CasePerm.FORMS_MANAGE: Scope.AGENCY},
+            Role.SYSTEM_ADMIN: {CasePerm.BREAK_GLASS: Scope.ALL},
+        },
+    )
+)
 
 
 class AccessKind(Enum):
@@ -111,7 +104,7 @@ NO_ACCESS = CaseAccess(AccessKind.NONE)
 
 def case_access(membership: Membership | None, case: Case) -> CaseAccess:
     """The record-level rule, in one place. Queries only for referrals and break-glass records."""
-    if case_scope(membership, CasePerm.CASE_WORK) is not None and membership is not None:
+    if perm_scope(membership, CasePerm.CASE_WORK) is not None and membership is not None:
         if case.lead_worker_id == membership.pk:
             return CaseAccess(AccessKind.LEAD, ALL_SECTIONS)
         if case.supervisor_id == membership.pk:
@@ -152,7 +145,7 @@ def may_supervise(membership: Membership | None, case: Case) -> bool:
 
 
 def may_break_glass(membership: Membership | None, case: Case) -> bool:
-    scope = case_scope(membership, CasePerm.BREAK_GLASS)
+    scope = perm_scope(membership, CasePerm.BREAK_GLASS)
     if scope is None or membership is None:
         return False
     return scope == Scope.ALL or case.agency_id == membership.agency_id

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership, Role
-from childshield.accounts.permissions import Scope
+from childshield.accounts.permissions import Scope, may, require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.cases.models import (
@@ -43,21 +43,12 @@ from childshield.cases.models import (
     ShareSection,
 )
 from childshield.cases.name_search import query_part_indexes
-from childshield.cases.permissions import (
-    ALL_SECTIONS,
-    AccessKind,
-    CaseAccess,
-    CasePerm,
-    case_access,
-    may,
-    require,
-)
+from childshield.cases.permissions import ALL_SECTIONS, AccessKind, CaseAccess, CasePerm, case_access
 from childshield.core.blind_index import blind_index
 from childshield.directory.models import Resource
 from childshield.directory.selectors import resource_search
 from childshield.intake.models import Report
 from childshield.intake.permissions import IntakePerm
-from childshield.intake.permissions import may as intake_may
 from childshield.intake.selectors import report_get_for_staff
 from childshield.places.models import Area
 
@@ -693,7 +684,7 @@ REPORT_HARMS: dict[str, str] = {
 def report_for_case_opening(*, acting: Membership, reference: str) -> Report | None:
     """The report a case is opened from, for someone who may read it (the reading is audited by
     intake); None for anyone else, so the case form simply opens empty."""
-    if not intake_may(acting, IntakePerm.REPORT_VIEW):
+    if not may(acting, IntakePerm.REPORT_VIEW):
         return None
     try:
         return report_get_for_staff(acting=acting, reference=reference)

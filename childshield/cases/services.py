@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from childshield.accounts.models import Agency, Membership
+from childshield.accounts.permissions import may, require
 from childshield.accounts.tasks import send_email
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
@@ -71,10 +72,8 @@ from childshield.cases.name_search import name_part_indexes
 from childshield.cases.permissions import (
     CasePerm,
     case_access,
-    may,
     may_break_glass,
     may_supervise,
-    require,
     require_edit,
     require_respond,
 )

@@ -7,14 +7,12 @@ every write through services. A refused write re-renders the page with what was 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from childshield.accounts.models import Membership
+from childshield.accounts.permissions import may, require
 from childshield.accounts.related import related_for
 from childshield.cases import selectors, services
 from childshield.cases.assessment_form_editor import (
@@ -61,12 +60,11 @@ from childshield.cases.forms import (
     WithdrawForm,
 )
 from childshield.cases.models import AssessmentKind, ConsentKind, ReferralStatus, Respondent, ShareSection
-from childshield.cases.permissions import CasePerm, may, may_supervise, require
+from childshield.cases.permissions import CasePerm, may_supervise
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.core.errors import ApplicationError
-from childshield.core.public import public_page
+from childshield.core.public import public_page, same_site_posts
 from childshield.intake.permissions import IntakePerm
-from childshield.intake.permissions import may as intake_may
 from childshield.places.models import localised
 
 
@@ -257,7 +255,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **forms: Any
             if case.child.disability
         ],
         "may_supervise": may_supervise(acting, case),
-        "may_read_report": intake_may(acting, IntakePerm.REPORT_VIEW),
+        "may_read_report": may(acting, IntakePerm.REPORT_VIEW),
         "assessment_rows": [
             (assessment, _answer_rows(assessment.form.questions, assessment.answers))
             for assessment in detail.assessments
@@ -956,16 +954,9 @@ def feedback_paper(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _from_this_site(request: HttpRequest) -> bool:
-    """False only for a post that a browser says came from another site (decision 0002)."""
-    origin = request.headers.get("Origin", "")
-    if not origin or origin == "null" or origin in settings.CSRF_TRUSTED_ORIGINS:
-        return True
-    return urlsplit(origin).netloc == request.get_host()
-
-
 @public_page
 @csrf_exempt
+@same_site_posts
 @never_cache
 @require_http_methods(["GET", "POST"])
 def feedback_public(request: HttpRequest, token: str) -> HttpResponse:
@@ -974,8 +965,6 @@ def feedback_public(request: HttpRequest, token: str) -> HttpResponse:
     Like the public report forms (decision 0002) it carries no CSRF cookie: the one-time link is
     the only key, it works once, and posts from another site are refused by their Origin.
     """
-    if request.method == "POST" and not _from_this_site(request):
-        return HttpResponseForbidden(_("This form can only be sent from this site."))
     invitation = selectors.feedback_invitation_open(token=token)
     if invitation is None:
         return render(request, "cases/feedback_closed.html", status=404)

@@ -20,7 +20,7 @@ class EncryptedLookupError(FieldError):
     """A query tried to compare an encrypted value, which the database only holds as ciphertext."""
 
 
-class EncryptedField(models.TextField):
+class EncryptedField(models.TextField[Any, Any]):
     """A text column holding one Fernet token per value; subclasses say how a value becomes text.
 
     None is stored as NULL; every other value, the empty string included, is encrypted, so the

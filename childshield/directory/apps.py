@@ -10,7 +10,8 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from childshield.accounts.models import Membership
         from childshield.accounts.navigation import NavItem, register
-        from childshield.directory.permissions import DirectoryPerm, may
+        from childshield.accounts.permissions import may
+        from childshield.directory.permissions import DirectoryPerm
 
         def reads_directory(membership: Membership | None) -> bool:
             return may(membership, DirectoryPerm.VIEW)

@@ -10,7 +10,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 
 from childshield.accounts.models import Membership, Role
-from childshield.accounts.permissions import Scope, scope_in
+from childshield.accounts.permissions import PermissionSet, Scope, declare, perm_scope
 from childshield.directory.models import Resource
 
 
@@ -20,37 +20,32 @@ class DirectoryPerm(StrEnum):
     EDIT = "directory.edit"
 
 
-DIRECTORY_GRANTS: dict[Role, dict[DirectoryPerm, Scope]] = {
-    role: {DirectoryPerm.VIEW: Scope.ALL} for role in Role
+_EDITORS: dict[Role, Scope] = {
+    Role.HELPLINE_SUPERVISOR: Scope.ALL,
+    Role.AGENCY_ADMIN: Scope.AGENCY,
+    Role.SYSTEM_ADMIN: Scope.ALL,
 }
-DIRECTORY_GRANTS[Role.HELPLINE_SUPERVISOR][DirectoryPerm.EDIT] = Scope.ALL
-DIRECTORY_GRANTS[Role.AGENCY_ADMIN][DirectoryPerm.EDIT] = Scope.AGENCY
-DIRECTORY_GRANTS[Role.SYSTEM_ADMIN][DirectoryPerm.EDIT] = Scope.ALL
 
-
-def directory_scope(membership: Membership | None, perm: DirectoryPerm) -> Scope | None:
-    return scope_in(DIRECTORY_GRANTS, membership, perm)
-
-
-def may(membership: Membership | None, perm: DirectoryPerm) -> bool:
-    return directory_scope(membership, perm) is not None
-
-
-def require(membership: Membership | None, perm: DirectoryPerm) -> Scope:
-    scope = directory_scope(membership, perm)
-    if scope is None:
-        raise PermissionDenied(perm)
-    return scope
+DIRECTORY = declare(
+    PermissionSet(
+        perms=DirectoryPerm,
+        grants={
+            role: {DirectoryPerm.VIEW: Scope.ALL}
+            | ({DirectoryPerm.EDIT: _EDITORS[role]} if role in _EDITORS else {})
+            for role in Role
+        },
+    )
+)
 
 
 def keeps_whole_directory(membership: Membership | None) -> bool:
     """Whether `membership` may change any service, not only those its own agency runs."""
-    return directory_scope(membership, DirectoryPerm.EDIT) == Scope.ALL
+    return perm_scope(membership, DirectoryPerm.EDIT) == Scope.ALL
 
 
 def may_edit(membership: Membership | None, resource: Resource | None = None) -> bool:
     """Whether `membership` may change `resource` (or add one, when `resource` is None)."""
-    scope = directory_scope(membership, DirectoryPerm.EDIT)
+    scope = perm_scope(membership, DirectoryPerm.EDIT)
     if scope is None or membership is None:
         return False
     if scope == Scope.ALL or resource is None:

@@ -14,9 +14,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership
+from childshield.accounts.permissions import require
 from childshield.core.blind_index import normalise
 from childshield.directory.models import OpeningHours, Resource
-from childshield.directory.permissions import DirectoryPerm, keeps_whole_directory, require
+from childshield.directory.permissions import DirectoryPerm, keeps_whole_directory
 from childshield.places.models import Area
 
 # Deep enough for country > province > district > commune > village, with merges on top.

@@ -9,16 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from childshield.accounts.models import Membership
+from childshield.accounts.permissions import require
 from childshield.core.errors import ApplicationError
 from childshield.directory import selectors, services
 from childshield.directory.forms import ResourceForm, ResourceSearchForm
-from childshield.directory.permissions import (
-    DirectoryPerm,
-    keeps_whole_directory,
-    may_edit,
-    require,
-    require_edit,
-)
+from childshield.directory.permissions import DirectoryPerm, keeps_whole_directory, may_edit, require_edit
 
 # A page of results; the search narrows past this instead of paging through a whole country.
 RESULT_LIMIT = 100

@@ -9,7 +9,8 @@ class HashingConfig(AppConfig):
 
     def ready(self) -> None:
         from childshield.accounts.navigation import NavItem, register
-        from childshield.hashing.permissions import HashPerm, may
+        from childshield.accounts.permissions import may
+        from childshield.hashing.permissions import HashPerm
 
         register(
             NavItem("hashing:bank_list", _("Hash banks"), lambda m: may(m, HashPerm.BANKS_VIEW), order=500)

@@ -1,13 +1,13 @@
 """Who may do what with hash banks, matching and the match API's keys.
 
 Scopes: AGENCY covers the banks (and match records, and API keys) of the member's own agency;
-ALL covers every agency's. Checked through accounts' `scope_in` / `require_in`.
+ALL covers every agency's. Checked through accounts' `perm_scope`, `may` and `require`.
 """
 
 from enum import StrEnum
 
-from childshield.accounts.models import Membership, Role
-from childshield.accounts.permissions import Scope, require_in, scope_in
+from childshield.accounts.models import Role
+from childshield.accounts.permissions import PermissionSet, Scope, declare
 
 
 class HashPerm(StrEnum):
@@ -26,29 +26,22 @@ _ANALYST: dict[HashPerm, Scope] = {
     HashPerm.MATCHES_VIEW: Scope.AGENCY,
 }
 
-HASH_GRANTS: dict[Role, dict[HashPerm, Scope]] = {
-    Role.HOTLINE_ANALYST: {**_ANALYST},
-    Role.HOTLINE_LEAD: {
-        **_ANALYST,
-        HashPerm.BANKS_CONFIGURE: Scope.AGENCY,
-        HashPerm.API_KEYS_MANAGE: Scope.AGENCY,
-    },
-    # System administrators see that banks exist and how they are used, never add to them.
-    Role.SYSTEM_ADMIN: {
-        HashPerm.BANKS_VIEW: Scope.ALL,
-        HashPerm.MATCHES_VIEW: Scope.ALL,
-        HashPerm.API_KEYS_MANAGE: Scope.ALL,
-    },
-}
-
-
-def hash_scope(membership: Membership | None, perm: HashPerm) -> Scope | None:
-    return scope_in(HASH_GRANTS, membership, perm)
-
-
-def may(membership: Membership | None, perm: HashPerm) -> bool:
-    return hash_scope(membership, perm) is not None
-
-
-def require_hash(membership: Membership | None, perm: HashPerm) -> Scope:
-    return require_in(HASH_GRANTS, membership, perm)
+HASHING = declare(
+    PermissionSet(
+        perms=HashPerm,
+        grants={
+            Role.HOTLINE_ANALYST: {**_ANALYST},
+            Role.HOTLINE_LEAD: {
+                **_ANALYST,
+                HashPerm.BANKS_CONFIGURE: Scope.AGENCY,
+                HashPerm.API_KEYS_MANAGE: Scope.AGENCY,
+            },
+            # System administrators see that banks exist and how they are used, never add to them.
+            Role.SYSTEM_ADMIN: {
+                HashPerm.BANKS_VIEW: Scope.ALL,
+                HashPerm.MATCHES_VIEW: Scope.ALL,
+                HashPerm.API_KEYS_MANAGE: Scope.ALL,
+            },
+        },
+    )
+)

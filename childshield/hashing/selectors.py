@@ -7,16 +7,16 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from childshield.accounts.models import Agency, Membership
-from childshield.accounts.permissions import Scope
+from childshield.accounts.permissions import Scope, perm_scope, require
 from childshield.hashing.models import ApiKey, HashBank, HashEntry, HashImport, MatchRecord, SharingPolicy
-from childshield.hashing.permissions import HashPerm, hash_scope, require_hash
+from childshield.hashing.permissions import HashPerm
 from childshield.hashing.services import key_digest
 
 SHARED_WITH_PLATFORMS = [SharingPolicy.TRUSTED_PLATFORMS, SharingPolicy.ALL_PLATFORMS]
 
 
 def _agency_scoped(membership: Membership | None, perm: HashPerm, field: str) -> Q:
-    scope = require_hash(membership, perm)
+    scope = require(membership, perm)
     assert membership is not None
     return Q() if scope == Scope.ALL else Q(**{field: membership.agency_id})
 
@@ -81,7 +81,7 @@ def match_record_list(*, membership: Membership | None) -> QuerySet[MatchRecord]
 
 def matchable_bank_ids_for_member(*, membership: Membership | None) -> list[int]:
     """A hotline matches against its own banks and every bank others share."""
-    require_hash(membership, HashPerm.MATCH)
+    require(membership, HashPerm.MATCH)
     assert membership is not None
     return list(
         HashBank.objects.filter(
@@ -129,11 +129,11 @@ def api_key_get(*, membership: Membership | None, pk: int) -> ApiKey:
 
 def agencies_for_api_keys(*, membership: Membership | None) -> QuerySet[Agency]:
     """Agencies the member may issue keys for: their own, or every active one for system administrators."""
-    scope = require_hash(membership, HashPerm.API_KEYS_MANAGE)
+    scope = require(membership, HashPerm.API_KEYS_MANAGE)
     assert membership is not None
     agencies = Agency.objects.filter(is_active=True).order_by("name")
     return agencies if scope == Scope.ALL else agencies.filter(pk=membership.agency_id)
 
 
 def may_member(membership: Membership | None, perm: HashPerm) -> bool:
-    return hash_scope(membership, perm) is not None
+    return perm_scope(membership, perm) is not None

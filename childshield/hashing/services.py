@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Agency, Membership
-from childshield.accounts.permissions import Scope
+from childshield.accounts.permissions import Scope, require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
@@ -39,12 +39,12 @@ from childshield.hashing.models import (
     SharingPolicy,
     VideoHash,
 )
-from childshield.hashing.permissions import HashPerm, require_hash
+from childshield.hashing.permissions import HashPerm
 from childshield.hashing.video import VideoFrameHash, canonical_frames, frame_words, is_video_match
 
 
 def _require_bank(actor: Membership, bank: HashBank, perm: HashPerm) -> None:
-    scope = require_hash(actor, perm)
+    scope = require(actor, perm)
     if scope < Scope.ALL and bank.owner_id != actor.agency_id:
         raise ApplicationError(_("This bank belongs to another agency."), code="forbidden")
 
@@ -62,7 +62,7 @@ def bank_create(
     sharing: SharingPolicy | str,
     description: str = "",
 ) -> HashBank:
-    require_hash(actor, HashPerm.BANKS_MANAGE)
+    require(actor, HashPerm.BANKS_MANAGE)
     name = name.strip()
     if HashBank.objects.filter(owner=actor.agency, name=name).exists():
         raise ApplicationError(_("Your agency already has a bank with this name."), code="duplicate")
@@ -277,7 +277,7 @@ def api_key_issue(
     *, actor: Membership, agency: Agency, name: str, may_list_banks: bool = False
 ) -> tuple[ApiKey, str]:
     """A new key for `agency`'s systems; the secret is returned once and only its digest is kept."""
-    scope = require_hash(actor, HashPerm.API_KEYS_MANAGE)
+    scope = require(actor, HashPerm.API_KEYS_MANAGE)
     if scope < Scope.ALL and agency.pk != actor.agency_id:
         raise ApplicationError(_("You can issue keys only for your own agency."), code="forbidden")
     secret = "cs_" + secrets.token_urlsafe(32)
@@ -295,7 +295,7 @@ def api_key_issue(
 
 @transaction.atomic
 def api_key_revoke(*, actor: Membership, key: ApiKey) -> ApiKey:
-    scope = require_hash(actor, HashPerm.API_KEYS_MANAGE)
+    scope = require(actor, HashPerm.API_KEYS_MANAGE)
     if scope < Scope.ALL and key.agency_id != actor.agency_id:
         raise ApplicationError(_("This key belongs to another agency."), code="forbidden")
     if key.revoked_at is not None:

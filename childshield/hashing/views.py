@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from childshield.accounts.permissions import require
 from childshield.core.errors import ApplicationError
 from childshield.hashing import selectors, services
 from childshield.hashing.forms import (
@@ -22,7 +23,7 @@ from childshield.hashing.forms import (
     VideoForm,
 )
 from childshield.hashing.models import ImportFormat, MatchChannel
-from childshield.hashing.permissions import HashPerm, require_hash
+from childshield.hashing.permissions import HashPerm
 from childshield.hashing.uploads import MemoryOnlyUpload
 from childshield.hashing.video import MAX_VIDEO_BYTES, QUERY_MATCH_PERCENT, limit
 
@@ -290,7 +291,7 @@ def match_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def api_key_list(request: HttpRequest) -> HttpResponse:
     acting = request.membership  # type: ignore[attr-defined]
-    require_hash(acting, HashPerm.API_KEYS_MANAGE)
+    require(acting, HashPerm.API_KEYS_MANAGE)
     agencies = selectors.agencies_for_api_keys(membership=acting)
     initial = {"agency": acting.agency_id}
     form = ApiKeyForm(request.POST or None, agencies=agencies, initial=initial)

@@ -10,7 +10,8 @@ class HelplineConfig(AppConfig):
     def ready(self) -> None:
         from childshield.accounts.models import Membership
         from childshield.accounts.navigation import NavItem, register
-        from childshield.helpline.permissions import HelplinePerm, may
+        from childshield.accounts.permissions import may
+        from childshield.helpline.permissions import HelplinePerm
 
         def sees_queue(membership: Membership | None) -> bool:
             return may(membership, HelplinePerm.QUEUE_VIEW)

@@ -7,10 +7,8 @@ someone else holds. Nobody outside a helpline agency sees any of it here.
 
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
-
-from childshield.accounts.models import AgencyKind, Membership, Role
-from childshield.accounts.permissions import Scope, scope_in
+from childshield.accounts.models import AgencyKind, Role
+from childshield.accounts.permissions import PermissionSet, Scope, declare
 
 
 class HelplinePerm(StrEnum):
@@ -37,36 +35,21 @@ _COUNSELLOR: dict[HelplinePerm, Scope] = {
     HelplinePerm.CONTACT_VIEW: Scope.SELF,
 }
 
-HELPLINE_GRANTS: dict[Role, dict[HelplinePerm, Scope]] = {
-    Role.COUNSELLOR: {**_COUNSELLOR},
-    Role.HELPLINE_SUPERVISOR: {
-        **_COUNSELLOR,
-        HelplinePerm.QUEUE_REASSIGN: Scope.AGENCY,
-        HelplinePerm.QUEUE_ALERTS: Scope.AGENCY,
-        HelplinePerm.CONTACT_VIEW: Scope.AGENCY,
-        HelplinePerm.FIGURES_EXPORT: Scope.AGENCY,
-        HelplinePerm.RULES_MANAGE: Scope.ALL,
-        HelplinePerm.SUPERVISE: Scope.AGENCY,
-    },
-}
-
-
-def helpline_scope(membership: Membership | None, perm: HelplinePerm) -> Scope | None:
-    """The scope in which `membership` holds `perm`; None unless it acts for a helpline agency."""
-    scope = scope_in(HELPLINE_GRANTS, membership, perm)
-    if scope is None or membership is None:
-        return None
-    if membership.agency.kind != AgencyKind.HELPLINE:
-        return None
-    return scope
-
-
-def may(membership: Membership | None, perm: HelplinePerm) -> bool:
-    return helpline_scope(membership, perm) is not None
-
-
-def require(membership: Membership | None, perm: HelplinePerm) -> Scope:
-    scope = helpline_scope(membership, perm)
-    if scope is None:
-        raise PermissionDenied(perm)
-    return scope
+HELPLINE = declare(
+    PermissionSet(
+        perms=HelplinePerm,
+        default_kinds=frozenset({AgencyKind.HELPLINE}),
+        grants={
+            Role.COUNSELLOR: {**_COUNSELLOR},
+            Role.HELPLINE_SUPERVISOR: {
+                **_COUNSELLOR,
+                HelplinePerm.QUEUE_REASSIGN: Scope.AGENCY,
+                HelplinePerm.QUEUE_ALERTS: Scope.AGENCY,
+                HelplinePerm.CONTACT_VIEW: Scope.AGENCY,
+                HelplinePerm.FIGURES_EXPORT: Scope.AGENCY,
+                HelplinePerm.RULES_MANAGE: Scope.ALL,
+                HelplinePerm.SUPERVISE: Scope.AGENCY,
+            },
+        },
+    )
+)

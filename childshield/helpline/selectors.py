@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from childshield.accounts.models import Membership, Role
-from childshield.accounts.permissions import Scope
+from childshield.accounts.permissions import Scope, may, require, roles_holding
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.helpline.figures import Period, figures_csv, figures_tables, suppress_below
@@ -27,7 +27,7 @@ from childshield.helpline.models import (
     TriageRule,
     TriageRuleVersion,
 )
-from childshield.helpline.permissions import HELPLINE_GRANTS, HelplinePerm, may, require
+from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.reply_templates import reply_templates
 from childshield.helpline.triage import CompiledRules, Flag, RuleSpec, Signal, compile_rules, shipped_rules
 from childshield.intake import selectors as intake_selectors
@@ -264,12 +264,12 @@ def report_for_reply(*, acting: Membership, reference: str) -> tuple[Report, lis
 
 def roles_on_queue() -> list[Role]:
     """The roles that may hold queue items, read from the grants, so a new role cannot be forgotten."""
-    return [role for role, grants in HELPLINE_GRANTS.items() if HelplinePerm.QUEUE_CLAIM in grants]
+    return roles_holding(HelplinePerm.QUEUE_CLAIM)
 
 
 def supervisors_alerted() -> QuerySet[Membership]:
     """Everyone who is alerted to urgent items left waiting, in every helpline (for the minute task)."""
-    roles = [role for role, grants in HELPLINE_GRANTS.items() if HelplinePerm.QUEUE_ALERTS in grants]
+    roles = roles_holding(HelplinePerm.QUEUE_ALERTS)
     return (
         Membership.objects.filter(
             role__in=roles, is_active=True, user__is_active=True, agency__is_active=True

@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from childshield.accounts.models import Membership
+from childshield.accounts.permissions import perm_scope, require
 from childshield.accounts.tasks import send_email
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.cases import services as cases_services
 from childshield.cases.models import Case
 from childshield.cases.permissions import CasePerm
-from childshield.cases.permissions import require as cases_require
 from childshield.core.blind_index import blind_index
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors
@@ -51,7 +51,7 @@ from childshield.helpline.models import (
     TriageRuleVersion,
     UrgentAlert,
 )
-from childshield.helpline.permissions import HelplinePerm, helpline_scope, require
+from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.reply_templates import LANGUAGES
 from childshield.helpline.triage import RULE_LANGUAGES, URGENT_SIGNALS, Signal, fold, signals_in
 from childshield.hotline import services as hotline_services
@@ -112,7 +112,7 @@ def queue_release(*, acting: Membership, report: Report) -> None:
     require(acting, HelplinePerm.QUEUE_CLAIM)
     _same_helpline(acting, report)
     claims = QueueClaim.objects.filter(report=report)
-    if helpline_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
+    if perm_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
         claims = claims.filter(holder=acting)
     if claims.delete()[0] == 0:
         raise ApplicationError(_("You do not hold this report any more."), code="conflict")
@@ -124,10 +124,10 @@ def queue_hand_over(*, acting: Membership, report: Report, to: Membership) -> Qu
     """Give a held report to a colleague of the same helpline. Only its holder, or a supervisor, may."""
     require(acting, HelplinePerm.QUEUE_CLAIM)
     _same_helpline(acting, report)
-    if to.agency_id != acting.agency_id or helpline_scope(to, HelplinePerm.QUEUE_CLAIM) is None:
+    if to.agency_id != acting.agency_id or perm_scope(to, HelplinePerm.QUEUE_CLAIM) is None:
         raise ApplicationError(_("Hand reports only to a counsellor of your helpline."), code="invalid")
     claims = QueueClaim.objects.filter(report=report)
-    if helpline_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
+    if perm_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
         claims = claims.filter(holder=acting)
     # One conditional UPDATE: if the holder changed meanwhile, nothing is overwritten.
     if claims.update(holder=to, claimed_at=timezone.now()) == 0:
@@ -207,7 +207,7 @@ def queue_reply(*, acting: Membership, report: Report, body: str, once: str = ""
     require(acting, HelplinePerm.QUEUE_CLAIM)
     _same_helpline(acting, report)
     holder_id = QueueClaim.objects.filter(report=report).values_list("holder_id", flat=True).first()
-    if holder_id != acting.pk and helpline_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
+    if holder_id != acting.pk and perm_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
         raise ApplicationError(_("Claim this report before you answer it."), code="not_holder")
     if once:
         sent_id = cache.get(_reply_cache_key(once))
@@ -710,7 +710,7 @@ def contact_case_open(*, acting: Membership, contact: Contact, data: CaseFromCon
     contact, and link the two: the contact holds the case, the case finds the contact through the
     related-records registry, and the case keeps the contact's report as its source."""
     require(acting, HelplinePerm.CONTACT_LOG)
-    cases_require(acting, CasePerm.CASE_OPEN)
+    require(acting, CasePerm.CASE_OPEN)
     if contact.agency_id != acting.agency_id:
         raise ApplicationError(_("This contact belongs to another helpline."), code="forbidden")
     # Locked, so that the same form sent twice opens one case.

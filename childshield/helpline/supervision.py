@@ -23,9 +23,10 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from childshield.accounts.models import Membership, Role
+from childshield.accounts.permissions import may
 from childshield.helpline import selectors, services
 from childshield.helpline.models import Category, Contact, ContactKind, QueueClaim
-from childshield.helpline.permissions import HelplinePerm, may
+from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.selectors import QueueItem
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import ReportMessage, ReportStatus, Sender

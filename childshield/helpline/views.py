@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childshield.accounts.models import Membership
+from childshield.accounts.permissions import may, require
 from childshield.cases import selectors as cases_selectors
 from childshield.cases.permissions import CasePerm, case_access
-from childshield.cases.permissions import may as cases_may
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors, services
 from childshield.helpline.figures import Period
@@ -34,11 +34,10 @@ from childshield.helpline.forms import (
     case_initial_from_contact,
 )
 from childshield.helpline.models import Contact, ContactChannel, ContactKind, ReplyTemplate, TriageRule
-from childshield.helpline.permissions import HelplinePerm, may, require
+from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.reply_templates import LANGUAGES
 from childshield.helpline.triage import Flag, RuleSpec, Signal, compile_rules, signals_in
 from childshield.hotline.permissions import HotlinePerm
-from childshield.hotline.permissions import may as hotline_may
 from childshield.places.models import NAME_LANGUAGES, Area
 from childshield.places.selectors import areas_current
 
@@ -259,10 +258,10 @@ def _contact_detail_page(
     context = {
         "contact": contact,
         "history": history,
-        "may_open_case": contact.is_counselling and cases_may(acting, CasePerm.CASE_OPEN),
+        "may_open_case": contact.is_counselling and may(acting, CasePerm.CASE_OPEN),
         "case_visible": contact.case is not None and case_access(acting, contact.case).visible,
         "hotline_links": selectors.contact_hotline_items(acting=acting, contact=contact),
-        "may_open_hotline_items": hotline_may(acting, HotlinePerm.ITEM_VIEW),
+        "may_open_hotline_items": may(acting, HotlinePerm.ITEM_VIEW),
         "addresses_form": extra.pop("addresses_form", None) or HotlineAddressesForm(),
         "note_form": extra.pop("note_form", None)
         or CallerNoteForm(initial={"expires_on": timezone.localdate() + timedelta(days=90)}),
@@ -350,7 +349,7 @@ def queue_reply(request: HttpRequest, reference: str) -> HttpResponse:
         "report": report,
         "thread": thread,
         "flags": flags,
-        "may_open_case": cases_may(acting, CasePerm.CASE_OPEN),
+        "may_open_case": may(acting, CasePerm.CASE_OPEN),
         "form": form,
         "templates": [
             (template.code, template.title(language)) for template in selectors.reply_templates_active()
@@ -515,7 +514,7 @@ def reply_template_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
 def contact_case_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a case from a contact, prefilled with what the contact knows; the two stay linked."""
     acting = _acting(request)
-    if not cases_may(acting, CasePerm.CASE_OPEN):
+    if not may(acting, CasePerm.CASE_OPEN):
         raise PermissionDenied
     contact = selectors.contact_get(acting=acting, pk=pk)
     if contact.case_id is not None:

@@ -10,9 +10,10 @@ class HotlineConfig(AppConfig):
     def ready(self) -> None:
         from childshield.accounts import related
         from childshield.accounts.navigation import NavItem, register
+        from childshield.accounts.permissions import may
         from childshield.core.crypto import register_rotation
         from childshield.hotline import links
-        from childshield.hotline.permissions import HotlinePerm, may
+        from childshield.hotline.permissions import HotlinePerm
         from childshield.hotline.services import evidence_rotate
 
         register(

@@ -7,10 +7,8 @@ agency sees an item; administrators do not see reported content at all.
 
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
-
-from childshield.accounts.models import AgencyKind, Membership, Role
-from childshield.accounts.permissions import Scope, scope_in
+from childshield.accounts.models import AgencyKind, Role
+from childshield.accounts.permissions import PermissionSet, Scope, declare
 
 
 class HotlinePerm(StrEnum):
@@ -43,41 +41,23 @@ _ANALYST: dict[HotlinePerm, Scope] = {
 # Police officers act through the general staff roles of a police agency; they only receive packages.
 _PACKAGE_RECIPIENT: dict[HotlinePerm, Scope] = {HotlinePerm.PACKAGE_RECEIVE: Scope.AGENCY}
 
-HOTLINE_GRANTS: dict[Role, dict[HotlinePerm, Scope]] = {
-    Role.HOTLINE_ANALYST: {**_ANALYST},
-    Role.HOTLINE_LEAD: {
-        **_ANALYST,
-        HotlinePerm.ITEM_CLOSE: Scope.AGENCY,
-        HotlinePerm.FIGURES_VIEW: Scope.AGENCY,
-        HotlinePerm.PACKAGE_EXPORT: Scope.AGENCY,
-    },
-    Role.CASE_WORKER: {**_PACKAGE_RECIPIENT},
-    Role.CASE_SUPERVISOR: {**_PACKAGE_RECIPIENT},
-    Role.AGENCY_ADMIN: {**_PACKAGE_RECIPIENT},
-}
-
-# The kinds of agency in which each permission means anything.
-_KINDS: dict[HotlinePerm, frozenset[str]] = {
-    HotlinePerm.PACKAGE_RECEIVE: frozenset({AgencyKind.POLICE, AgencyKind.HOTLINE}),
-}
-_HOTLINE_ONLY = frozenset({AgencyKind.HOTLINE})
-
-
-def hotline_scope(membership: Membership | None, perm: HotlinePerm) -> Scope | None:
-    scope = scope_in(HOTLINE_GRANTS, membership, perm)
-    if scope is None or membership is None:
-        return None
-    if membership.agency.kind not in _KINDS.get(perm, _HOTLINE_ONLY):
-        return None
-    return scope
-
-
-def may(membership: Membership | None, perm: HotlinePerm) -> bool:
-    return hotline_scope(membership, perm) is not None
-
-
-def require(membership: Membership | None, perm: HotlinePerm) -> Scope:
-    scope = hotline_scope(membership, perm)
-    if scope is None:
-        raise PermissionDenied(perm)
-    return scope
+HOTLINE = declare(
+    PermissionSet(
+        perms=HotlinePerm,
+        grants={
+            Role.HOTLINE_ANALYST: {**_ANALYST},
+            Role.HOTLINE_LEAD: {
+                **_ANALYST,
+                HotlinePerm.ITEM_CLOSE: Scope.AGENCY,
+                HotlinePerm.FIGURES_VIEW: Scope.AGENCY,
+                HotlinePerm.PACKAGE_EXPORT: Scope.AGENCY,
+            },
+            Role.CASE_WORKER: {**_PACKAGE_RECIPIENT},
+            Role.CASE_SUPERVISOR: {**_PACKAGE_RECIPIENT},
+            Role.AGENCY_ADMIN: {**_PACKAGE_RECIPIENT},
+        },
+        # Packages are received by police and hotline agencies; everything else is a hotline's own.
+        agency_kinds={HotlinePerm.PACKAGE_RECEIVE: frozenset({AgencyKind.POLICE, AgencyKind.HOTLINE})},
+        default_kinds=frozenset({AgencyKind.HOTLINE}),
+    )
+)

@@ -17,7 +17,7 @@ from django.http import Http404
 from django_stubs_ext import WithAnnotations
 
 from childshield.accounts.models import Agency, AgencyKind, Membership
-from childshield.accounts.permissions import Scope
+from childshield.accounts.permissions import Scope, may, perm_scope, require
 from childshield.accounts.related import RelatedLink, related_for
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction, AuditEvent
@@ -31,7 +31,7 @@ from childshield.hotline.models import (
     NoticeState,
     ReferralPackage,
 )
-from childshield.hotline.permissions import HotlinePerm, hotline_scope, may, require
+from childshield.hotline.permissions import HotlinePerm
 
 
 def may_member(membership: Membership | None, perm: HotlinePerm) -> bool:
@@ -339,6 +339,6 @@ def items_from_report(*, membership: Membership | None, report_id: int) -> list[
     """
     if membership is None or not membership.is_active:
         return []
-    openable = hotline_scope(membership, HotlinePerm.ITEM_VIEW) is not None
+    openable = perm_scope(membership, HotlinePerm.ITEM_VIEW) is not None
     items = ContentItem.objects.filter(sources__report_id=report_id).distinct().order_by("pk")
     return [(item, openable and item.agency_id == membership.agency_id) for item in items]

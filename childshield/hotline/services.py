@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Agency, AgencyKind, Membership
-from childshield.accounts.permissions import Scope
+from childshield.accounts.permissions import Scope, require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.core import crypto
@@ -61,7 +61,7 @@ from childshield.hotline.models import (
     RemovalCheck,
     SourceKind,
 )
-from childshield.hotline.permissions import HotlinePerm, require
+from childshield.hotline.permissions import HotlinePerm
 from childshield.hotline.urlnorm import normalise_url
 from childshield.intake.models import Report
 

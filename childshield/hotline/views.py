@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childshield.accounts.models import Membership
+from childshield.accounts.permissions import may, require
 from childshield.core.errors import ApplicationError
 from childshield.hotline import selectors, services
 from childshield.hotline.forms import (
@@ -34,7 +35,7 @@ from childshield.hotline.forms import (
     PackageForm,
 )
 from childshield.hotline.models import ItemStatus
-from childshield.hotline.permissions import HotlinePerm, may, require
+from childshield.hotline.permissions import HotlinePerm
 
 PAGE_SIZE = 50
 

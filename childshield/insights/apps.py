@@ -10,7 +10,8 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         from childshield.accounts.models import Membership
         from childshield.accounts.navigation import NavItem, register
-        from childshield.insights.permissions import InsightsPerm, may
+        from childshield.accounts.permissions import may
+        from childshield.insights.permissions import InsightsPerm
 
         def sees_feedback(membership: Membership | None) -> bool:
             return may(membership, InsightsPerm.FEEDBACK_VIEW)

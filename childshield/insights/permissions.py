@@ -6,8 +6,8 @@ member's country.
 
 from enum import StrEnum
 
-from childshield.accounts.models import Membership, Role
-from childshield.accounts.permissions import Scope, require_in, scope_in
+from childshield.accounts.models import Role
+from childshield.accounts.permissions import PermissionSet, Scope, declare
 
 
 class InsightsPerm(StrEnum):
@@ -15,19 +15,12 @@ class InsightsPerm(StrEnum):
     FEEDBACK_VIEW = "insights.view_feedback"
 
 
-INSIGHTS_GRANTS: dict[Role, dict[InsightsPerm, Scope]] = {
-    Role.PROGRAMME_MANAGER: {InsightsPerm.FEEDBACK_VIEW: Scope.ALL},
-    Role.CASE_SUPERVISOR: {InsightsPerm.FEEDBACK_VIEW: Scope.AGENCY},
-}
-
-
-def insights_scope(membership: Membership | None, perm: InsightsPerm) -> Scope | None:
-    return scope_in(INSIGHTS_GRANTS, membership, perm)
-
-
-def may(membership: Membership | None, perm: InsightsPerm) -> bool:
-    return insights_scope(membership, perm) is not None
-
-
-def require(membership: Membership | None, perm: InsightsPerm) -> Scope:
-    return require_in(INSIGHTS_GRANTS, membership, perm)
+INSIGHTS = declare(
+    PermissionSet(
+        perms=InsightsPerm,
+        grants={
+            Role.PROGRAMME_MANAGER: {InsightsPerm.FEEDBACK_VIEW: Scope.ALL},
+            Role.CASE_SUPERVISOR: {InsightsPerm.FEEDBACK_VIEW: Scope.AGENCY},
+        },
+    )
+)

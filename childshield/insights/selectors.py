@@ -8,10 +8,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
-from childshield.accounts.permissions import Scope
+from childshield.accounts.permissions import Scope, require
 from childshield.cases.models import FeedbackAnswer, FeedbackResponse, Respondent
 from childshield.core.suppression import Cell, suppress, suppress_below
-from childshield.insights.permissions import InsightsPerm, require
+from childshield.insights.permissions import InsightsPerm
 
 # The survey's questions as the child reads them (cases.forms.FeedbackForm).
 FEEDBACK_QUESTIONS: list[tuple[str, str | Promise]] = [

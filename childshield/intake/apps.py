@@ -10,13 +10,13 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from childshield.accounts.models import Membership
         from childshield.accounts.navigation import NavItem, register
-        from childshield.accounts.permissions import Scope
-        from childshield.intake.permissions import IntakePerm, intake_scope, may
+        from childshield.accounts.permissions import Scope, may, perm_scope
+        from childshield.intake.permissions import IntakePerm
 
         def visible(membership: Membership | None) -> bool:
             # Helpline staff work from the helpline's Queue, which supersedes this plain list; the
             # list stays for anyone granted every country's reports.
-            return intake_scope(membership, IntakePerm.REPORT_LIST) == Scope.ALL
+            return perm_scope(membership, IntakePerm.REPORT_LIST) == Scope.ALL
 
         def reviews_blocked_images(membership: Membership | None) -> bool:
             return may(membership, IntakePerm.BLOCKED_IMAGES_REVIEW)

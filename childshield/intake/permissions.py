@@ -12,10 +12,8 @@ They see hashes only, never the report's story.
 
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
-
-from childshield.accounts.models import AgencyKind, Membership, Role
-from childshield.accounts.permissions import Scope, scope_in
+from childshield.accounts.models import AgencyKind, Role
+from childshield.accounts.permissions import PermissionSet, Scope, declare
 
 
 class IntakePerm(StrEnum):
@@ -26,53 +24,31 @@ class IntakePerm(StrEnum):
     SELF_SUBMITTED_POLICY_SET = "intake.set_self_submitted_policy"
 
 
-# The kind of agency through which each permission is held (below Scope.ALL).
-_AGENCY_KIND: dict[IntakePerm, AgencyKind] = {
-    IntakePerm.REPORT_LIST: AgencyKind.HELPLINE,
-    IntakePerm.REPORT_VIEW: AgencyKind.HELPLINE,
-    IntakePerm.REPORT_REPLY: AgencyKind.HELPLINE,
-    IntakePerm.BLOCKED_IMAGES_REVIEW: AgencyKind.HOTLINE,
-    IntakePerm.SELF_SUBMITTED_POLICY_SET: AgencyKind.HOTLINE,
-}
-
-
 _HELPLINE_STAFF: dict[IntakePerm, Scope] = {
     IntakePerm.REPORT_LIST: Scope.AGENCY,
     IntakePerm.REPORT_VIEW: Scope.AGENCY,
     IntakePerm.REPORT_REPLY: Scope.AGENCY,
 }
 
-INTAKE_GRANTS: dict[Role, dict[IntakePerm, Scope]] = {
-    Role.COUNSELLOR: {**_HELPLINE_STAFF},
-    Role.HELPLINE_SUPERVISOR: {**_HELPLINE_STAFF},
-    Role.HOTLINE_ANALYST: {IntakePerm.BLOCKED_IMAGES_REVIEW: Scope.AGENCY},
-    Role.HOTLINE_LEAD: {
-        IntakePerm.BLOCKED_IMAGES_REVIEW: Scope.AGENCY,
-        IntakePerm.SELF_SUBMITTED_POLICY_SET: Scope.AGENCY,
-    },
-}
-
-
-def intake_scope(membership: Membership | None, perm: IntakePerm) -> Scope | None:
-    """The scope in which `membership` holds `perm`; None unless it acts for the right kind of agency.
-
-    With Scope.AGENCY, "the agency's reports" are those of the helpline's country, and "the
-    agency's hashes to block" those the hotline receives.
-    """
-    scope = scope_in(INTAKE_GRANTS, membership, perm)
-    if scope is None or membership is None:
-        return None
-    if scope < Scope.ALL and membership.agency.kind != _AGENCY_KIND[perm]:
-        return None
-    return scope
-
-
-def may(membership: Membership | None, perm: IntakePerm) -> bool:
-    return intake_scope(membership, perm) is not None
-
-
-def require(membership: Membership | None, perm: IntakePerm) -> Scope:
-    scope = intake_scope(membership, perm)
-    if scope is None:
-        raise PermissionDenied(perm)
-    return scope
+# "The agency's reports" are those of the helpline's country; "the agency's hashes to block" are
+# those the hotline receives.
+INTAKE = declare(
+    PermissionSet(
+        perms=IntakePerm,
+        grants={
+            Role.COUNSELLOR: {**_HELPLINE_STAFF},
+            Role.HELPLINE_SUPERVISOR: {**_HELPLINE_STAFF},
+            Role.HOTLINE_ANALYST: {IntakePerm.BLOCKED_IMAGES_REVIEW: Scope.AGENCY},
+            Role.HOTLINE_LEAD: {
+                IntakePerm.BLOCKED_IMAGES_REVIEW: Scope.AGENCY,
+                IntakePerm.SELF_SUBMITTED_POLICY_SET: Scope.AGENCY,
+            },
+        },
+        # The kind of agency through which each permission is held.
+        agency_kinds={
+            IntakePerm.BLOCKED_IMAGES_REVIEW: frozenset({AgencyKind.HOTLINE}),
+            IntakePerm.SELF_SUBMITTED_POLICY_SET: frozenset({AgencyKind.HOTLINE}),
+        },
+        default_kinds=frozenset({AgencyKind.HELPLINE}),
+    )
+)

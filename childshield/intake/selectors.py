@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from childshield.accounts.models import Agency, Membership
-from childshield.accounts.permissions import Scope
+from childshield.accounts.permissions import Scope, require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.intake.models import (
@@ -21,7 +21,7 @@ from childshield.intake.models import (
     Screening,
     SelfSubmittedPolicy,
 )
-from childshield.intake.permissions import IntakePerm, require
+from childshield.intake.permissions import IntakePerm
 
 
 def _visible(*, acting: Membership, perm: IntakePerm) -> QuerySet[Report]:

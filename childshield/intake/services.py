@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency, AgencyKind, Membership
+from childshield.accounts.permissions import require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core import crypto
@@ -40,7 +41,7 @@ from childshield.intake.models import (
     SelfSubmittedPolicy,
     Sender,
 )
-from childshield.intake.permissions import IntakePerm, require
+from childshield.intake.permissions import IntakePerm
 from childshield.places.models import Area
 
 # No 0/O or 1/I: a child copying the code by hand cannot confuse them.

@@ -9,7 +9,6 @@ and tell an expired form apart.
 """
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +19,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseForbidden,
     QueryDict,
 )
 from django.shortcuts import redirect, render
@@ -30,9 +28,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from childshield.accounts.permissions import may
 from childshield.accounts.related import related_for
 from childshield.core.errors import ApplicationError
-from childshield.core.public import public_page
+from childshield.core.public import public_page, same_site_posts
 from childshield.intake import rate_limits, selectors, services
 from childshield.intake.forms import (
     BlockImageForm,
@@ -46,7 +45,7 @@ from childshield.intake.forms import (
 )
 from childshield.intake.help_pages import HELP_PAGES, help_page_for
 from childshield.intake.models import Report, Screening
-from childshield.intake.permissions import IntakePerm, may
+from childshield.intake.permissions import IntakePerm
 from childshield.intake.tokens import (
     TokenState,
     form_token_check,
@@ -56,20 +55,6 @@ from childshield.intake.tokens import (
 )
 from childshield.places.models import NAME_LANGUAGES, Area
 from childshield.places.selectors import areas_current
-
-
-def _from_this_site(request: HttpRequest) -> bool:
-    """False only for a post that a browser says came from another site."""
-    origin = request.headers.get("Origin", "")
-    if not origin or origin == "null":
-        return True
-    if origin in settings.CSRF_TRUSTED_ORIGINS:
-        return True
-    return urlsplit(origin).netloc == request.get_host()
-
-
-def _refuse_other_site() -> HttpResponse:
-    return HttpResponseForbidden(_("This form can only be sent from this site."))
 
 
 def _provinces() -> Any:
@@ -93,6 +78,7 @@ def _with_fresh_token(data: QueryDict) -> QueryDict:
 
 @public_page
 @csrf_exempt
+@same_site_posts
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
@@ -108,8 +94,6 @@ def report(request: HttpRequest) -> HttpResponse:
         form = ReportForm(initial=initial, provinces=provinces)
         return render(request, "intake/report.html", {"form": form})
 
-    if not _from_this_site(request):
-        return _refuse_other_site()
     token = form_token_check(request.POST.get("form_token", ""))
     form = ReportForm(request.POST, provinces=provinces)
     client = rate_limits.client_key(request)
@@ -178,13 +162,12 @@ def _thread_page(
 
 @public_page
 @csrf_exempt
+@same_site_posts
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "intake/status.html", {"form": ThreadOpenForm()})
-    if not _from_this_site(request):
-        return _refuse_other_site()
     form = ThreadOpenForm(request.POST)
     if form.is_valid():
         try:
@@ -202,11 +185,10 @@ def status(request: HttpRequest) -> HttpResponse:
 
 @public_page
 @csrf_exempt
+@same_site_posts
 @never_cache
 @require_POST
 def reply(request: HttpRequest) -> HttpResponse:
-    if not _from_this_site(request):
-        return _refuse_other_site()
     form = ReporterMessageForm(request.POST)
     reference = thread_token_reference(request.POST.get("thread_token", ""))
     report = selectors.report_get_by_reference(reference=reference) if reference else None
@@ -236,12 +218,11 @@ def reply(request: HttpRequest) -> HttpResponse:
 
 @public_page
 @csrf_exempt
+@same_site_posts
 @never_cache
 @require_POST
 def thread_updates(request: HttpRequest) -> HttpResponse:
     """The messages of a thread, for the page's script to show new replies without reloading."""
-    if not _from_this_site(request):
-        return _refuse_other_site()
     reference = thread_token_reference(request.POST.get("thread_token", ""))
     report = selectors.report_get_by_reference(reference=reference) if reference else None
     if report is None:
@@ -260,6 +241,7 @@ def _block_image_page(request: HttpRequest, form: BlockImageForm, *, notice: str
 
 @public_page
 @csrf_exempt
+@same_site_posts
 @never_cache
 @require_http_methods(["GET", "POST"])
 def block_image(request: HttpRequest) -> HttpResponse:
@@ -267,8 +249,6 @@ def block_image(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = BlockImageForm(initial={"form_token": form_token_issue()})
         return _block_image_page(request, form)
-    if not _from_this_site(request):
-        return _refuse_other_site()
     token = form_token_check(request.POST.get("form_token", ""))
     form = BlockImageForm(request.POST)
     client = rate_limits.client_key(request)

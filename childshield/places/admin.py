@@ -7,7 +7,7 @@ from childshield.places.models import Area, HelplineNumber
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(admin.ModelAdmin[Area]):
     list_display = (
         "code",
         "name_en",
@@ -36,7 +36,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(HelplineNumber)
-class HelplineNumberAdmin(admin.ModelAdmin):
+class HelplineNumberAdmin(admin.ModelAdmin[HelplineNumber]):
     list_display = ("number", "name_en", "country", "hours_en", "is_free", "channels", "order")
     list_filter = ("country", "is_free")
     search_fields = ("number", "name_en", "name_vi", "name_km")

@@ -14,7 +14,15 @@ from childshield.settings.demo_secrets import (
     DEMO_FIELD_ENCRYPTION_KEYS,
     DEMO_SECRET_KEY,
 )
-from childshield.settings.environment import env_bool, env_int, env_list, env_prefixed, env_str
+from childshield.settings.environment import (
+    env_bool,
+    env_float,
+    env_int,
+    env_int_list,
+    env_list,
+    env_prefixed,
+    env_str,
+)
 
 # Lets model and admin classes be subscripted for type checking (e.g. ModelAdmin[Agency]).
 django_stubs_ext.monkeypatch()
@@ -213,15 +221,60 @@ CELERY_BEAT_SCHEDULE = {
     "hotline-removal-checks": {"task": "childshield.hotline.tasks.removal_checks", "schedule": 900.0},
 }
 
+# Every setting the apps read is declared here, once, and documented in docs/configuration.md;
+# app code reads `settings.NAME` and never supplies a default of its own.
+
+# Published figures (insights, helpline exports): a count under this is shown as "<N", and counts
+# that would reveal it are hidden too. One threshold for the whole project.
+FIGURES_SUPPRESS_BELOW = env_int("FIGURES_SUPPRESS_BELOW", 5)
+
+# Reporting: how often a reporter's open thread checks for replies.
+INTAKE_POLL_SECONDS = env_int("INTAKE_POLL_SECONDS", 20)
+
+# Helpline: the queue and supervision pages refresh themselves; urgent items left waiting alert
+# the supervisors; a counsellor who signed in this long ago counts as on shift.
+HELPLINE_QUEUE_POLL_SECONDS = env_int("HELPLINE_QUEUE_POLL_SECONDS", 10)
+HELPLINE_SUPERVISOR_POLL_SECONDS = env_int("HELPLINE_SUPERVISOR_POLL_SECONDS", 15)
+HELPLINE_URGENT_ALERT_MINUTES = env_int("HELPLINE_URGENT_ALERT_MINUTES", 5)
+HELPLINE_SHIFT_HOURS = env_int("HELPLINE_SHIFT_HOURS", 8)
+HELPLINE_TRIAGE_BATCH = env_int("HELPLINE_TRIAGE_BATCH", 50)
+
+# Cases: when the safety assessment is due, below which age a caregiver consents too, and the
+# largest attachment.
+CASES_SAFETY_ASSESSMENT_HOURS = env_int("CASES_SAFETY_ASSESSMENT_HOURS", 24)
+CASES_CAREGIVER_CONSENT_UNDER_AGE = env_int("CASES_CAREGIVER_CONSENT_UNDER_AGE", 16)
+CASES_ATTACHMENT_MAX_BYTES = env_int("CASES_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# Hashing: the largest video the match API and pages hash, and the share of frames that must
+# match for a vPDQ match (decision 0004; the defaults are HMA's).
+HASHING_VIDEO_MAX_BYTES = env_int("HASHING_VIDEO_MAX_BYTES", 100 * 1024 * 1024)
+HASHING_VIDEO_MAX_SECONDS = env_float("HASHING_VIDEO_MAX_SECONDS", 600.0)
+HASHING_VIDEO_MAX_FRAME_PIXELS = env_int("HASHING_VIDEO_MAX_FRAME_PIXELS", 1920 * 1088)
+HASHING_VPDQ_QUERY_MATCH_PERCENT = env_float("HASHING_VPDQ_QUERY_MATCH_PERCENT", 80.0)
+HASHING_VPDQ_TARGET_MATCH_PERCENT = env_float("HASHING_VPDQ_TARGET_MATCH_PERCENT", 0.0)
+
 # Hotline (docs/hotline-tracing.md): local MaxMind-format databases for the hosting trace, the key
 # that signs referral packages, and the egress proxy removal checks should go through.
 HOTLINE_GEOIP_ASN_DB = env_str("HOTLINE_GEOIP_ASN_DB", "")
 HOTLINE_GEOIP_COUNTRY_DB = env_str("HOTLINE_GEOIP_COUNTRY_DB", "")
 HOTLINE_SIGNING_KEY = env_str("HOTLINE_SIGNING_KEY", "")
 HOTLINE_CHECK_PROXY = env_str("HOTLINE_CHECK_PROXY", "")
+# Tests and closed networks only: let removal checks reach private and loopback addresses.
+HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES = env_bool("HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES", False)
+HOTLINE_CHECK_VERIFY_TLS = env_bool("HOTLINE_CHECK_VERIFY_TLS", False)
+HOTLINE_CHECK_USER_AGENT = env_str("HOTLINE_CHECK_USER_AGENT", "")  # empty: the built-in one
+HOTLINE_CHECK_EVERY_MINUTES = env_float("HOTLINE_CHECK_EVERY_MINUTES", 60.0)
+HOTLINE_CHECK_TIMEOUT_SECONDS = env_float("HOTLINE_CHECK_TIMEOUT_SECONDS", 5.0)
 HOTLINE_REQUIRE_SECOND_ASSESSOR = env_bool("HOTLINE_REQUIRE_SECOND_ASSESSOR", True)
-HOTLINE_RENOTICE_AFTER_HOURS = env_int("HOTLINE_RENOTICE_AFTER_HOURS", 48)
+HOTLINE_RENOTICE_AFTER_HOURS = env_float("HOTLINE_RENOTICE_AFTER_HOURS", 48.0)
 HOTLINE_ESCALATE_AFTER_NOTICES = env_int("HOTLINE_ESCALATE_AFTER_NOTICES", 3)
+# A notice that fails to send is tried again after each of these waits, then marked failed.
+HOTLINE_NOTICE_BACKOFF_MINUTES = env_int_list("HOTLINE_NOTICE_BACKOFF_MINUTES", [1, 5, 30, 120, 720])
+HOTLINE_NOTICE_LANGUAGE = env_str("HOTLINE_NOTICE_LANGUAGE", "en")
+HOTLINE_NOTICE_REPLY_TO = env_str("HOTLINE_NOTICE_REPLY_TO", "")
+HOTLINE_EVIDENCE_MAX_BYTES = env_int("HOTLINE_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Analyst welfare: after this long looking at evidence in one stretch, the page suggests a break.
+HOTLINE_WELFARE_NUDGE_MINUTES = env_float("HOTLINE_WELFARE_NUDGE_MINUTES", 20.0)
 
 # Security headers; production tightens cookies and transport further.
 X_FRAME_OPTIONS = "DENY"

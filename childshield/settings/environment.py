@@ -41,3 +41,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_prefixed(prefix: str) -> dict[str, str]:
     """Every variable named PREFIX_SOMETHING, as {"SOMETHING": value} (for a library's settings dict)."""
     return {name.removeprefix(prefix): value for name, value in os.environ.items() if name.startswith(prefix)}
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+
+
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    """Comma-separated whole numbers, e.g. NAME=1,5,30."""
+    try:
+        return [int(part) for part in env_list(name, [str(value) for value in default])]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be whole numbers separated by commas") from exc

@@ -1,0 +1,73 @@
+"""The acting membership of a request, typed, and the one decorator every staff page goes through.
+
+`ActingMembershipMiddleware` gives every request a `membership` (the agency and role the signed-in
+person acts through now, or None) and `memberships` (all their active ones). A staff page is
+written as `@staff_view(SomePerm.X)` over a function taking a `StaffRequest`: the decorator sends
+a visitor who is not signed in to the sign-in page, refuses (403) a person acting for no agency or
+without the permission, and hands the view a request whose `membership` is never None. Whether one
+object is within the member's scope is the selector's business, which answers 404 so that the
+object's existence does not leak.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Concatenate, ParamSpec, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+from childshield.accounts.models import Membership, User
+from childshield.accounts.permissions import require
+
+
+class MemberRequest(HttpRequest):
+    """Any request after ActingMembershipMiddleware: a visitor's too, whose membership is None."""
+
+    membership: Membership | None
+    memberships: list[Membership]
+
+
+class StaffRequest(MemberRequest):
+    """A request from a signed-in person acting through one active membership."""
+
+    user: User
+    membership: Membership
+
+
+def set_acting(request: HttpRequest, *, membership: Membership | None, memberships: list[Membership]) -> None:
+    member_request = cast(MemberRequest, request)
+    member_request.membership = membership
+    member_request.memberships = memberships
+
+
+def acting_membership(request: HttpRequest) -> Membership | None:
+    """The membership `request` acts through (None for visitors and people yet to choose one)."""
+    return cast(MemberRequest, request).membership
+
+
+Params = ParamSpec("Params")
+StaffView = Callable[Concatenate[StaffRequest, Params], HttpResponseBase]
+View = Callable[Concatenate[HttpRequest, Params], HttpResponseBase]
+
+
+def staff_view(perm: StrEnum | None = None) -> Callable[[StaffView[Params]], View[Params]]:
+    """A page for signed-in staff acting for an agency and, when `perm` is given, holding it."""
+
+    def decorate(view: StaffView[Params]) -> View[Params]:
+        @wraps(view)
+        def checked(request: HttpRequest, /, *args: Params.args, **kwargs: Params.kwargs) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = acting_membership(request)
+            if membership is None:
+                raise PermissionDenied("no acting membership")
+            if perm is not None:
+                require(membership, perm)
+            return view(cast(StaffRequest, request), *args, **kwargs)
+
+        return checked
+
+    return decorate
