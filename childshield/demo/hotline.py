@@ -8,11 +8,11 @@ demo). No content exists behind any address and no picture is kept. Running it a
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from childshield.accounts.models import AgencyKind, Membership, Role
-from childshield.hotline import services
 from childshield.hotline.models import (
     ContentItem,
     HostingProvider,
@@ -21,6 +21,12 @@ from childshield.hotline.models import (
     SourceKind,
 )
 from childshield.hotline.probe import ProbeResult
+from childshield.hotline.services.assessment import AssessmentInput, assessment_confirm, assessment_record
+from childshield.hotline.services.bounces import DeliveryReport, notice_delivery_record
+from childshield.hotline.services.hosting import hosting_trace
+from childshield.hotline.services.items import content_item_report, report_addresses_file
+from childshield.hotline.services.notices import item_renotice, notice_first_send
+from childshield.hotline.services.removal import removal_check
 from childshield.hotline.tracing import AddressInfo, TraceResult
 from childshield.intake.models import Report
 
@@ -116,10 +122,11 @@ def seed_hotline(*, now: datetime | None = None) -> int:
     if ContentItem.objects.filter(agency=analyst.agency).exists():
         return 0
     now = now or timezone.now()
+    renotice_after = timedelta(hours=settings.HOTLINE_RENOTICE_AFTER_HOURS)
     made = 0
     for number, (host, provider_index, stage, to_notice, to_removal) in enumerate(ITEMS):
         reported = now - timedelta(days=60 - number * 4, hours=number)
-        item = services.content_item_report(
+        item = content_item_report(
             acting=None,
             agency=analyst.agency,
             url=f"https://{host}/demo/{number:03d}",
@@ -129,7 +136,7 @@ def seed_hotline(*, now: datetime | None = None) -> int:
         )
         made += 1
         for extra in range(number % 3):  # some addresses were reported more than once
-            services.content_item_report(
+            content_item_report(
                 acting=None,
                 agency=analyst.agency,
                 url=f"https://{host}/demo/{number:03d}?utm_source=demo{extra}",
@@ -140,13 +147,11 @@ def seed_hotline(*, now: datetime | None = None) -> int:
         if stage == "new":
             continue
         if stage == "out_of_scope":
-            data = services.AssessmentInput(
-                classification="out_of_scope", notes="Adults only; no child appears."
-            )
+            data = AssessmentInput(classification="out_of_scope", notes="Adults only; no child appears.")
         elif number % 4 == 0:
-            data = services.AssessmentInput(classification="harmful", content_type="video")
+            data = AssessmentInput(classification="harmful", content_type="video")
         else:
-            data = services.AssessmentInput(
+            data = AssessmentInput(
                 classification="abuse_material",
                 illegal_national=True,
                 interpol_baseline=number % 3 != 0,
@@ -155,30 +160,30 @@ def seed_hotline(*, now: datetime | None = None) -> int:
                 apparent_age="11_13",
                 commercial=number % 5 == 0,
             )
-        assessment = services.assessment_record(
+        assessment = assessment_record(
             acting=analyst, item=item, data=data, now=reported + timedelta(hours=1)
         )
         if stage == "assessed":
             continue
         confirmed = reported + timedelta(hours=max(to_notice, 1))
-        services.assessment_confirm(acting=second, assessment=assessment, now=confirmed)
+        assessment_confirm(acting=second, assessment=assessment, now=confirmed)
         if stage == "out_of_scope":
             continue
-        services.hosting_trace(
+        hosting_trace(
             acting=None, item=item, now=confirmed, result=_trace(host, PROVIDERS[provider_index], number)
         )
-        notice = services.item_confirmed(item_id=item.pk, now=confirmed)
+        notice = notice_first_send(item_id=item.pk, now=confirmed)
         if stage == "bounced" and notice is not None:
             # The provider's mail system said the abuse address does not exist (as a webhook would).
-            services.notice_delivery_reported(
-                report=services.DeliveryReport(
+            notice_delivery_record(
+                report=DeliveryReport(
                     event_type="bounced", provider="demo mail provider", notice_id=str(notice.pk)
                 )
             )
-        rounds = {"renoticed": 1, "escalated": services.escalate_after_notices()}.get(stage, 0)
+        rounds = {"renoticed": 1, "escalated": settings.HOTLINE_ESCALATE_AFTER_NOTICES}.get(stage, 0)
         for round_number in range(1, rounds + 1):
             item.refresh_from_db()
-            services.item_renotice(item=item, now=confirmed + round_number * services.renotice_after())
+            item_renotice(item=item, now=confirmed + round_number * renotice_after)
         item.refresh_from_db()
         last_notice = item.last_notice_at or confirmed
         checked = (
@@ -186,7 +191,7 @@ def seed_hotline(*, now: datetime | None = None) -> int:
             if stage == "removed"
             else last_notice + timedelta(hours=1)
         )
-        services.removal_check(
+        removal_check(
             item=item,
             now=checked,
             result=ProbeResult(
@@ -198,5 +203,5 @@ def seed_hotline(*, now: datetime | None = None) -> int:
         )
     # The demo children's reports that name an address reach the hotline too, linked to the report.
     for report in Report.objects.filter(country=analyst.agency.country).order_by("pk")[:50]:
-        made += sum(1 for result in services.content_items_from_report(report=report) if result.item)
+        made += sum(1 for result in report_addresses_file(report_id=report.pk) if result.item)
     return made

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -23,6 +24,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from childshield.accounts.acting import acting_membership
+from childshield.accounts.permissions import may
 from childshield.core.errors import ApplicationError
 from childshield.hashing import selectors, services
 from childshield.hashing.imaging import MAX_IMAGE_BYTES, ImageRejected, pdq_from_bytes
@@ -42,14 +45,7 @@ from childshield.hashing.serializers import (
     QueryResultOutput,
 )
 from childshield.hashing.uploads import MemoryOnlyUpload
-from childshield.hashing.video import (
-    MAX_FRAME_PIXELS,
-    MAX_VIDEO_BYTES,
-    MAX_VIDEO_SECONDS,
-    VideoRejected,
-    limit,
-    video_hash,
-)
+from childshield.hashing.video import VideoRejected, video_hash
 
 PROBLEM_TYPE = "https://childshield.example/problems/"
 
@@ -88,7 +84,15 @@ class ApiKeyAuthentication(BaseAuthentication):
         return self.keyword
 
 
-class ApiKeyScheme(OpenApiAuthenticationExtension):
+class _TypedRegistration:
+    """drf-spectacular registers each subclass of its extensions in an unannotated __init_subclass__;
+    placed first among the bases, this gives that hook a signature (and passes the call on to it)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+
+
+class ApiKeyScheme(_TypedRegistration, OpenApiAuthenticationExtension):
     target_class = ApiKeyAuthentication
     name = "apiKey"
 
@@ -102,7 +106,7 @@ class MayMatch(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         if isinstance(request.auth, ApiKey):
             return True
-        return selectors.may_member(getattr(request, "membership", None), HashPerm.MATCH)
+        return may(acting_membership(request._request), HashPerm.MATCH)
 
 
 def problem_response(status_code: int, code: str, title: str, detail: str, **extra: Any) -> Response:
@@ -136,8 +140,9 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if not isinstance(exc, exceptions.APIException):
         return None
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+    auth_header = getattr(exc, "auth_header", None)  # set by DRF on NotAuthenticated and AuthenticationFailed
+    if auth_header:
+        headers["WWW-Authenticate"] = str(auth_header)
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         response = problem_response(
@@ -190,12 +195,10 @@ class HashingApiView(APIView):
         if isinstance(request.auth, ApiKey):
             banks = list(selectors.banks_for_api_key(key=request.auth).values_list("pk", flat=True))
             return banks, request.auth.agency, MatchChannel.API
-        membership = request.membership  # type: ignore[attr-defined]
-        return (
-            selectors.matchable_bank_ids_for_member(membership=membership),
-            membership.agency,
-            MatchChannel.API,
-        )
+        membership = acting_membership(request._request)
+        banks = selectors.matchable_bank_ids_for_member(membership=membership)
+        assert membership is not None  # the selector refused anyone else
+        return banks, membership.agency, MatchChannel.API
 
 
 class MatchHashesApi(HashingApiView):
@@ -211,7 +214,7 @@ class MatchHashesApi(HashingApiView):
         data = MatchHashesInput(data=request.data)
         data.is_valid(raise_exception=True)
         banks, agency, channel = self.caller(request)
-        results = services.match(
+        results = services.hashes_match(
             queries=[
                 services.HashQuery(h["algorithm"], h["value"], h.get("quality"))
                 for h in data.validated_data["hashes"]
@@ -235,7 +238,8 @@ def _image_too_large() -> None:
 
 def _video_too_large() -> None:
     raise _TooLarge(
-        _("The video is larger than the limit of %(mb)d MB.") % {"mb": video_limits()["max_bytes"] // 2**20}
+        _("The video is larger than the limit of %(mb)d MB.")
+        % {"mb": settings.HASHING_VIDEO_MAX_BYTES // 2**20}
     )
 
 
@@ -288,7 +292,7 @@ class MatchImageApi(UploadApiView):
         hashed = pdq_from_bytes(content)
         del content
         banks, agency, channel = self.caller(request)
-        [result] = services.match(
+        [result] = services.hashes_match(
             queries=[services.HashQuery(Algorithm.PDQ, hashed.value, hashed.quality)],
             bank_ids=banks,
             channel=channel,
@@ -299,17 +303,9 @@ class MatchImageApi(UploadApiView):
         )
 
 
-def video_limits() -> dict[str, int]:
-    return {
-        "max_bytes": int(limit("HASHING_VIDEO_MAX_BYTES", MAX_VIDEO_BYTES)),
-        "max_seconds": int(limit("HASHING_VIDEO_MAX_SECONDS", MAX_VIDEO_SECONDS)),
-        "max_pixels": int(limit("HASHING_VIDEO_MAX_FRAME_PIXELS", MAX_FRAME_PIXELS)),
-    }
-
-
 class MatchVideoApi(UploadApiView):
     def max_bytes(self) -> int:
-        return video_limits()["max_bytes"]
+        return settings.HASHING_VIDEO_MAX_BYTES
 
     def too_large(self) -> None:
         _video_too_large()
@@ -340,13 +336,11 @@ class MatchVideoApi(UploadApiView):
         upload = data.validated_data["video"]
         content = upload.read()
         upload.close()
-        frames = video_hash(
-            content, seconds_per_hash=data.validated_data["seconds_per_hash"], **video_limits()
-        )
+        frames = video_hash(content, seconds_per_hash=data.validated_data["seconds_per_hash"])
         del content
         banks, agency, channel = self.caller(request)
-        [result] = services.match(
-            queries=[services.video_query(frames)], bank_ids=banks, channel=channel, agency=agency
+        [result] = services.hashes_match(
+            queries=[services.HashQuery.of_video(frames)], bank_ids=banks, channel=channel, agency=agency
         )
         return Response(MatchVideoOutput({"vpdq": result.value, "frames": frames, "result": result}).data)
 
@@ -368,8 +362,8 @@ class MatchVpdqApi(HashingApiView):
         data = MatchVpdqInput(data=request.data)
         data.is_valid(raise_exception=True)
         banks, agency, channel = self.caller(request)
-        results = services.match(
-            queries=[services.video_query(video["frames"]) for video in data.validated_data["videos"]],
+        results = services.hashes_match(
+            queries=[services.HashQuery.of_video(video["frames"]) for video in data.validated_data["videos"]],
             bank_ids=banks,
             channel=channel,
             agency=agency,
@@ -387,8 +381,8 @@ class BankListApi(HashingApiView):
         if isinstance(request.auth, ApiKey):
             banks = selectors.bank_list_for_api_key(key=request.auth)
         else:
-            banks = selectors.bank_list(membership=request.membership)  # type: ignore[attr-defined]
-        return Response(BankOutput(banks, many=True).data)
+            banks = selectors.bank_list(membership=acting_membership(request._request))
+        return Response([BankOutput(bank).data for bank in banks])
 
 
 __all__ = [

@@ -8,20 +8,9 @@ class HashingConfig(AppConfig):
     verbose_name = "Hashing"
 
     def ready(self) -> None:
-        from childshield.accounts.navigation import NavItem, register
-        from childshield.accounts.permissions import may
+        from childshield.accounts.navigation import NavItem, holds, register
         from childshield.hashing.permissions import HashPerm
 
-        register(
-            NavItem("hashing:bank_list", _("Hash banks"), lambda m: may(m, HashPerm.BANKS_VIEW), order=500)
-        )
-        register(
-            NavItem(
-                "hashing:match_list", _("Match history"), lambda m: may(m, HashPerm.MATCHES_VIEW), order=510
-            )
-        )
-        register(
-            NavItem(
-                "hashing:api_key_list", _("API keys"), lambda m: may(m, HashPerm.API_KEYS_MANAGE), order=520
-            )
-        )
+        register(NavItem("hashing:bank_list", _("Hash banks"), holds(HashPerm.BANKS_VIEW), order=500))
+        register(NavItem("hashing:match_list", _("Match history"), holds(HashPerm.MATCHES_VIEW), order=510))
+        register(NavItem("hashing:api_key_list", _("API keys"), holds(HashPerm.API_KEYS_MANAGE), order=520))

@@ -62,6 +62,12 @@ def hamming(a: U64, b: U64) -> npt.NDArray[np.int64]:
     return x[..., 0].astype(np.int64) + x[..., 1].astype(np.int64) + x[..., 2].astype(np.int64) + x[..., 3]
 
 
+def pdq_distance(a: str, b: str) -> int:
+    """The Hamming distance between two PDQ hashes written in hex."""
+    pair = hashes_from_hex([a, b])
+    return int(np.bitwise_count(pair[0] ^ pair[1]).sum())
+
+
 @dataclass(frozen=True)
 class Layout:
     """How the 256 bits are cut: `count` substrings of `bits` bits, probed within `radii[i]` bits."""

@@ -7,10 +7,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from childshield.accounts.models import Agency, Membership
-from childshield.accounts.permissions import Scope, perm_scope, require
+from childshield.accounts.permissions import Scope, require
+from childshield.hashing.api_keys import key_digest
 from childshield.hashing.models import ApiKey, HashBank, HashEntry, HashImport, MatchRecord, SharingPolicy
 from childshield.hashing.permissions import HashPerm
-from childshield.hashing.services import key_digest
 
 SHARED_WITH_PLATFORMS = [SharingPolicy.TRUSTED_PLATFORMS, SharingPolicy.ALL_PLATFORMS]
 
@@ -133,7 +133,3 @@ def agencies_for_api_keys(*, membership: Membership | None) -> QuerySet[Agency]:
     assert membership is not None
     agencies = Agency.objects.filter(is_active=True).order_by("name")
     return agencies if scope == Scope.ALL else agencies.filter(pk=membership.agency_id)
-
-
-def may_member(membership: Membership | None, perm: HashPerm) -> bool:
-    return perm_scope(membership, perm) is not None

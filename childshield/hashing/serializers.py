@@ -7,15 +7,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from childshield.hashing.models import Algorithm, BankSource, SharingPolicy
-from childshield.hashing.video import InvalidFrameList, parse_frame_line, parse_frame_list
+from childshield.hashing.models import Algorithm, BankSource, HashBank, SharingPolicy
+from childshield.hashing.services import EntryMatch, QueryResult
+from childshield.hashing.video import InvalidFrameList, VideoFrameHash, parse_frame_line, parse_frame_list
 
 MAX_HASHES_PER_REQUEST = 1000
 MAX_VIDEOS_PER_REQUEST = 50
 MAX_FRAMES_PER_VIDEO = 10_000
 
 
-class HashInput(serializers.Serializer):
+class HashInput(serializers.Serializer[None]):
     algorithm = serializers.ChoiceField(choices=[a for a in Algorithm.values if a != Algorithm.VPDQ])
     value = serializers.CharField(max_length=64, trim_whitespace=True)
     quality = serializers.IntegerField(
@@ -23,7 +24,7 @@ class HashInput(serializers.Serializer):
     )
 
 
-class MatchHashesInput(serializers.Serializer):
+class MatchHashesInput(serializers.Serializer[None]):
     hashes = HashInput(many=True, allow_empty=False)
 
     def validate_hashes(self, value: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -34,7 +35,7 @@ class MatchHashesInput(serializers.Serializer):
         return value
 
 
-class EntryMatchOutput(serializers.Serializer):
+class EntryMatchOutput(serializers.Serializer[EntryMatch]):
     entry = serializers.IntegerField(source="entry_id")
     bank = serializers.IntegerField(source="bank_id")
     bank_name = serializers.CharField()
@@ -55,7 +56,7 @@ class EntryMatchOutput(serializers.Serializer):
         return {key: value for key, value in shown.items() if value is not None}
 
 
-class QueryResultOutput(serializers.Serializer):
+class QueryResultOutput(serializers.Serializer[QueryResult]):
     algorithm = serializers.ChoiceField(choices=Algorithm.values)
     value = serializers.CharField()
     status = serializers.ChoiceField(
@@ -66,7 +67,7 @@ class QueryResultOutput(serializers.Serializer):
     matches = EntryMatchOutput(many=True)
 
 
-class MatchHashesOutput(serializers.Serializer):
+class MatchHashesOutput(serializers.Serializer[dict[str, list[QueryResult]]]):
     results = QueryResultOutput(many=True)
 
 
@@ -75,17 +76,17 @@ class UploadField(serializers.FileField):
     """A file sent in a multipart form (documented as binary, not as a link)."""
 
 
-class MatchImageInput(serializers.Serializer):
+class MatchImageInput(serializers.Serializer[None]):
     image = UploadField(help_text="An image; hashed in memory and never stored.")
 
 
-class MatchImageOutput(serializers.Serializer):
+class MatchImageOutput(serializers.Serializer[dict[str, Any]]):
     pdq = serializers.CharField()
     quality = serializers.IntegerField()
     result = QueryResultOutput()
 
 
-class FrameSerializer(serializers.Serializer):
+class FrameSerializer(serializers.Serializer[VideoFrameHash]):
     """One hashed frame of a video, as vPDQ records it."""
 
     frame_number = serializers.IntegerField(min_value=0)
@@ -94,7 +95,7 @@ class FrameSerializer(serializers.Serializer):
     timestamp = serializers.FloatField(min_value=0, help_text="Seconds from the start of the video.")
 
 
-class VideoFramesInput(serializers.Serializer):
+class VideoFramesInput(serializers.Serializer[None]):
     frames = FrameSerializer(many=True, required=False, allow_empty=False)
     vpdq = serializers.CharField(
         required=False,
@@ -126,7 +127,7 @@ class VideoFramesInput(serializers.Serializer):
         return {"frames": frames}
 
 
-class MatchVpdqInput(serializers.Serializer):
+class MatchVpdqInput(serializers.Serializer[None]):
     videos = VideoFramesInput(many=True, allow_empty=False)
 
     def validate_videos(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -137,13 +138,13 @@ class MatchVpdqInput(serializers.Serializer):
         return value
 
 
-class MatchVpdqOutput(serializers.Serializer):
+class MatchVpdqOutput(serializers.Serializer[dict[str, list[QueryResult]]]):
     results = QueryResultOutput(
         many=True, help_text="One per video; `value` is the digest of its frame list."
     )
 
 
-class MatchVideoInput(serializers.Serializer):
+class MatchVideoInput(serializers.Serializer[None]):
     video = UploadField(
         help_text="A video (MP4, MOV, WebM, MKV, AVI, FLV, MPEG, WMV); hashed in memory and never stored."
     )
@@ -156,7 +157,7 @@ class MatchVideoInput(serializers.Serializer):
     )
 
 
-class MatchVideoOutput(serializers.Serializer):
+class MatchVideoOutput(serializers.Serializer[dict[str, Any]]):
     vpdq = serializers.CharField(
         help_text="The digest of the video's frame list, as kept in the match history."
     )
@@ -172,17 +173,18 @@ class MatchVideoOutput(serializers.Serializer):
         return shown
 
 
-class BankOutput(serializers.Serializer):
+class BankOutput(serializers.Serializer[HashBank]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     owner = serializers.CharField(source="owner.name")
+    # The API's field names "source" (here) and "errors" (problems) shadow attributes of DRF's own.
     source = serializers.ChoiceField(choices=BankSource.values)  # type: ignore[assignment]
     sharing = serializers.ChoiceField(choices=SharingPolicy.values)
     enabled = serializers.BooleanField(source="is_enabled")
     live_entries = serializers.IntegerField()
 
 
-class ProblemOutput(serializers.Serializer):
+class ProblemOutput(serializers.Serializer[dict[str, Any]]):
     """RFC 9457 problem details."""
 
     type = serializers.CharField()

@@ -1,8 +1,7 @@
-"""Every write about hash banks: banks, hashes, imports, API keys, and the one `match` service."""
+"""Every write about hash banks: banks, hashes, imports, API keys, and the one match service."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
 from childshield.hashing import tasks
+from childshield.hashing.api_keys import KEY_PREFIX_LENGTH, key_digest
 from childshield.hashing.formats import InvalidHash, check_quality, normalise_value, parse_list
 from childshield.hashing.index import hamming, hashes_from_hex
 from childshield.hashing.matching import match_index, video_index
@@ -265,12 +265,6 @@ def list_export(*, actor: Membership, bank: HashBank, fmt: ImportFormat | str) -
 
 # API keys ----------------------------------------------------------------------------------------
 
-KEY_PREFIX_LENGTH = 8
-
-
-def key_digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
 
 @transaction.atomic
 def api_key_issue(
@@ -316,9 +310,10 @@ class HashQuery:
     quality: int | None = None
     frames: tuple[VideoFrameHash, ...] = ()  # vPDQ: the video's frames; `value` is then worked out
 
-
-def video_query(frames: Sequence[VideoFrameHash]) -> HashQuery:
-    return HashQuery(Algorithm.VPDQ, canonical_frames(frames)[1], None, tuple(frames))
+    @classmethod
+    def of_video(cls, frames: Sequence[VideoFrameHash]) -> HashQuery:
+        """A video's query: its frames, and as `value` the digest of its frame list."""
+        return cls(Algorithm.VPDQ, canonical_frames(frames)[1], None, tuple(frames))
 
 
 @dataclass(frozen=True)
@@ -341,7 +336,7 @@ class QueryResult:
 
 
 @transaction.atomic
-def match(
+def hashes_match(
     *,
     queries: Sequence[HashQuery],
     bank_ids: Sequence[int],
@@ -365,7 +360,7 @@ def match(
                     code="invalid_hash",
                     extra={"index": number},
                 )
-            normalised.append(video_query(query.frames))
+            normalised.append(HashQuery.of_video(query.frames))
             continue
         try:
             value = normalise_value(query.algorithm, query.value)
@@ -479,8 +474,3 @@ def _match_summary(match: EntryMatch) -> dict[str, object]:
     if match.query_percent is not None:
         summary.update(query_percent=match.query_percent, target_percent=match.target_percent)
     return summary
-
-
-def pdq_distance(a: str, b: str) -> int:
-    pair = hashes_from_hex([a, b])
-    return int(np.bitwise_count(pair[0] ^ pair[1]).sum())

@@ -41,17 +41,13 @@ from django.utils.translation import gettext_lazy as _
 from childshield.core.errors import ApplicationError
 from childshield.hashing.imaging import pdq_from_array
 
-# Defaults as vPDQ and HMA (python-threatexchange's vpdq extension) set them.
+# Defaults as vPDQ and HMA (python-threatexchange's vpdq extension) set them; the match thresholds
+# and the limits on what is hashed are settings (HASHING_VPDQ_*_MATCH_PERCENT, HASHING_VIDEO_MAX_*).
 QUALITY_THRESHOLD = 50
 DISTANCE_THRESHOLD = 31
-QUERY_MATCH_PERCENT = 80.0
-TARGET_MATCH_PERCENT = 0.0
 SECONDS_PER_HASH = 1.0
 TIMESTAMP_PRECISION = 3
 
-MAX_VIDEO_BYTES = 100 * 1024 * 1024
-MAX_VIDEO_SECONDS = 10 * 60
-MAX_FRAME_PIXELS = 1920 * 1088  # full HD (1080 lines are coded as 1088)
 MAX_FRAMES_PER_SECOND = 120  # decoding more frames than this per allowed second is refused
 MIN_FRAME_SIDE = 5  # the reference cannot hash a frame narrower or lower than this
 
@@ -59,11 +55,6 @@ MIN_FRAME_SIDE = 5  # the reference cannot hash a frame narrower or lower than t
 # so that it never guesses a format that reads other files or URLs (playlists, concat lists).
 _ASF_GUID = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
 _MOV_ATOMS = {b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot"}
-
-
-def limit(name: str, default: float) -> float:
-    """A limit from settings (HASHING_VIDEO_MAX_BYTES, …) or its default."""
-    return float(getattr(settings, name, default))
 
 
 class VideoRejected(ApplicationError):
@@ -154,15 +145,12 @@ def video_hash(
 
     As the reference does, frames are counted in decoding order from 0 and frame n is hashed when
     n is a multiple of int(seconds_per_hash * frame rate); its timestamp is n / frame rate.
-    VideoRejected says precisely why a video cannot be hashed. Nothing is written anywhere.
+    VideoRejected says precisely why a video cannot be hashed. Nothing is written anywhere. Limits
+    not given are the settings' (HASHING_VIDEO_MAX_BYTES, _MAX_SECONDS, _MAX_FRAME_PIXELS).
     """
-    max_bytes = int(max_bytes if max_bytes is not None else limit("HASHING_VIDEO_MAX_BYTES", MAX_VIDEO_BYTES))
-    max_seconds = (
-        max_seconds if max_seconds is not None else limit("HASHING_VIDEO_MAX_SECONDS", MAX_VIDEO_SECONDS)
-    )
-    max_pixels = int(
-        max_pixels if max_pixels is not None else limit("HASHING_VIDEO_MAX_FRAME_PIXELS", MAX_FRAME_PIXELS)
-    )
+    max_bytes = settings.HASHING_VIDEO_MAX_BYTES if max_bytes is None else max_bytes
+    max_seconds = settings.HASHING_VIDEO_MAX_SECONDS if max_seconds is None else max_seconds
+    max_pixels = settings.HASHING_VIDEO_MAX_FRAME_PIXELS if max_pixels is None else max_pixels
     if not seconds_per_hash > 0:
         raise ApplicationError(_("Seconds per hash must be more than 0."), code="invalid")
     content = _read(data, max_bytes)
@@ -335,9 +323,10 @@ def is_video_match(
     query_threshold: float | None = None,
     target_threshold: float | None = None,
 ) -> bool:
-    """vPDQ's rule: both shares at least their thresholds (settings, else HMA's 80% and 0%)."""
+    """vPDQ's rule: both shares at least their thresholds (by default the settings
+    HASHING_VPDQ_QUERY_MATCH_PERCENT and _TARGET_MATCH_PERCENT, HMA's 80% and 0% unless set)."""
     if query_threshold is None:
-        query_threshold = limit("HASHING_VPDQ_QUERY_MATCH_PERCENT", QUERY_MATCH_PERCENT)
+        query_threshold = settings.HASHING_VPDQ_QUERY_MATCH_PERCENT
     if target_threshold is None:
-        target_threshold = limit("HASHING_VPDQ_TARGET_MATCH_PERCENT", TARGET_MATCH_PERCENT)
+        target_threshold = settings.HASHING_VPDQ_TARGET_MATCH_PERCENT
     return query_percent > 0 and query_percent >= query_threshold and target_percent >= target_threshold

@@ -1,8 +1,11 @@
 """Staff pages of hashing: banks and their hashes and videos, imports, match history and API keys."""
 
+from typing import TypeVar
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from childshield.accounts.permissions import require
+from childshield.accounts.acting import StaffRequest, staff_view
+from childshield.accounts.permissions import may
 from childshield.core.errors import ApplicationError
 from childshield.hashing import selectors, services
 from childshield.hashing.forms import (
@@ -25,13 +29,15 @@ from childshield.hashing.forms import (
 from childshield.hashing.models import ImportFormat, MatchChannel
 from childshield.hashing.permissions import HashPerm
 from childshield.hashing.uploads import MemoryOnlyUpload
-from childshield.hashing.video import MAX_VIDEO_BYTES, QUERY_MATCH_PERCENT, limit
 
 PAGE_SIZE = 50
 
 
-def _page(request: HttpRequest, rows: object) -> object:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+Row = TypeVar("Row", bound=Model)
+
+
+def _page(request: HttpRequest, rows: QuerySet[Row]) -> Page[Row]:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _errors_as_messages(request: HttpRequest, form: Form) -> None:
@@ -41,12 +47,12 @@ def _errors_as_messages(request: HttpRequest, form: Form) -> None:
             messages.error(request, str(error))
 
 
-@login_required
+@staff_view(HashPerm.BANKS_VIEW)
 @require_http_methods(["GET", "POST"])
-def bank_list(request: HttpRequest) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def bank_list(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     banks = selectors.bank_list(membership=acting)
-    may_manage = selectors.may_member(acting, HashPerm.BANKS_MANAGE)
+    may_manage = may(acting, HashPerm.BANKS_MANAGE)
     form = BankCreateForm(request.POST or None)
     if request.method == "POST" and may_manage and form.is_valid():
         try:
@@ -59,12 +65,12 @@ def bank_list(request: HttpRequest) -> HttpResponse:
     return render(request, "hashing/bank_list.html", {"banks": banks, "form": form, "may_manage": may_manage})
 
 
-@login_required
+@staff_view(HashPerm.BANKS_VIEW)
 @require_http_methods(["GET", "POST"])
-def bank_detail(request: HttpRequest, bank_id: int) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def bank_detail(request: StaffRequest, bank_id: int) -> HttpResponse:
+    acting = request.membership
     bank = selectors.bank_get(membership=acting, pk=bank_id)
-    may_manage = selectors.may_member(acting, HashPerm.BANKS_MANAGE) and bank.owner_id == acting.agency_id
+    may_manage = may(acting, HashPerm.BANKS_MANAGE) and bank.owner_id == acting.agency_id
     removed = request.GET.get("show") == "removed"
     add_form = EntryAddForm(request.POST or None, prefix="add")
     if request.method == "POST" and may_manage and add_form.is_valid():
@@ -80,8 +86,7 @@ def bank_detail(request: HttpRequest, bank_id: int) -> HttpResponse:
         "entries": _page(request, selectors.entry_list(membership=acting, bank=bank, removed=removed)),
         "removed": removed,
         "may_manage": may_manage,
-        "may_configure": selectors.may_member(acting, HashPerm.BANKS_CONFIGURE)
-        and bank.owner_id == acting.agency_id,
+        "may_configure": may(acting, HashPerm.BANKS_CONFIGURE) and bank.owner_id == acting.agency_id,
         "add_form": add_form,
         "remove_form": EntryRemoveForm(prefix="remove"),
         "import_form": ImportForm(prefix="import"),
@@ -91,10 +96,10 @@ def bank_detail(request: HttpRequest, bank_id: int) -> HttpResponse:
     return render(request, "hashing/bank_detail.html", context)
 
 
-@login_required
+@staff_view(HashPerm.BANKS_CONFIGURE)
 @require_POST
-def bank_toggle(request: HttpRequest, bank_id: int) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def bank_toggle(request: StaffRequest, bank_id: int) -> HttpResponse:
+    acting = request.membership
     bank = selectors.bank_get(membership=acting, pk=bank_id)
     try:
         services.bank_set_enabled(actor=acting, bank=bank, enabled=not bank.is_enabled)
@@ -108,10 +113,10 @@ def bank_toggle(request: HttpRequest, bank_id: int) -> HttpResponse:
     return redirect("hashing:bank_detail", bank.pk)
 
 
-@login_required
+@staff_view(HashPerm.BANKS_MANAGE)
 @require_POST
-def entry_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def entry_remove(request: StaffRequest, entry_id: int) -> HttpResponse:
+    acting = request.membership
     entry = selectors.entry_get(membership=acting, pk=entry_id)
     form = EntryRemoveForm(request.POST, prefix="remove")
     if not form.is_valid():
@@ -126,10 +131,10 @@ def entry_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
     return redirect("hashing:bank_detail", entry.bank_id)
 
 
-@login_required
+@staff_view(HashPerm.BANKS_MANAGE)
 @require_POST
-def bank_import(request: HttpRequest, bank_id: int) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def bank_import(request: StaffRequest, bank_id: int) -> HttpResponse:
+    acting = request.membership
     bank = selectors.bank_get(membership=acting, pk=bank_id)
     form = ImportForm(request.POST, request.FILES, prefix="import")
     if not form.is_valid():
@@ -149,10 +154,10 @@ def bank_import(request: HttpRequest, bank_id: int) -> HttpResponse:
     return redirect("hashing:import_detail", record.pk)
 
 
-@login_required
+@staff_view(HashPerm.BANKS_MANAGE)
 @require_GET
-def bank_export(request: HttpRequest, bank_id: int) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def bank_export(request: StaffRequest, bank_id: int) -> HttpResponse:
+    acting = request.membership
     bank = selectors.bank_get(membership=acting, pk=bank_id)
     fmt = request.GET.get("format", ImportFormat.SIGNALS)
     if fmt not in ImportFormat.values:
@@ -168,18 +173,18 @@ def bank_export(request: HttpRequest, bank_id: int) -> HttpResponse:
     return response
 
 
-@login_required
+@staff_view(HashPerm.BANKS_VIEW)
 @require_GET
-def import_list(request: HttpRequest) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def import_list(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     imports = _page(request, selectors.import_list(membership=acting))
     return render(request, "hashing/import_list.html", {"imports": imports})
 
 
-@login_required
+@staff_view(HashPerm.BANKS_VIEW)
 @require_GET
-def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def import_detail(request: StaffRequest, import_id: int) -> HttpResponse:
+    acting = request.membership
     record = selectors.import_get(membership=acting, pk=import_id)
     return render(request, "hashing/import_detail.html", {"record": record})
 
@@ -194,7 +199,7 @@ def _keep_uploads_in_memory(request: HttpRequest) -> list[bool]:
     request.upload_handlers = [
         MemoryOnlyUpload(
             request,
-            max_bytes=int(limit("HASHING_VIDEO_MAX_BYTES", MAX_VIDEO_BYTES)),
+            max_bytes=settings.HASHING_VIDEO_MAX_BYTES,
             too_large=lambda: too_large.append(True),
         )
     ]
@@ -202,17 +207,17 @@ def _keep_uploads_in_memory(request: HttpRequest) -> list[bool]:
 
 
 @csrf_exempt
-@login_required
+@staff_view(HashPerm.MATCH)
 @require_http_methods(["GET", "POST"])
-def match_check(request: HttpRequest) -> HttpResponse:
+def match_check(request: StaffRequest) -> HttpResponse:
     return _match_check(request, _keep_uploads_in_memory(request))
 
 
 @csrf_protect
-def _match_check(request: HttpRequest, too_large: list[bool]) -> HttpResponse:
+def _match_check(request: StaffRequest, too_large: list[bool]) -> HttpResponse:
     """An analyst looks a hash or a video up in their own banks and those shared, through the one
     match service."""
-    acting = request.membership  # type: ignore[attr-defined]
+    acting = request.membership
     banks = selectors.matchable_bank_ids_for_member(membership=acting)
     posted = request.POST if request.method == "POST" else None
     is_video = posted is not None and posted.get("kind") == "video"
@@ -224,11 +229,11 @@ def _match_check(request: HttpRequest, too_large: list[bool]) -> HttpResponse:
     checked = video_form if is_video else form
     if posted is not None and checked.is_valid():
         if is_video:
-            query = services.video_query(video_form.cleaned_data["frames"])
+            query = services.HashQuery.of_video(video_form.cleaned_data["frames"])
         else:
             query = services.HashQuery(form.cleaned_data["algorithm"], form.cleaned_data["value"])
         try:
-            [result] = services.match(
+            [result] = services.hashes_match(
                 queries=[query], bank_ids=banks, channel=MatchChannel.STAFF, agency=acting.agency
             )
         except ApplicationError as error:
@@ -240,22 +245,22 @@ def _match_check(request: HttpRequest, too_large: list[bool]) -> HttpResponse:
             "form": form,
             "video_form": video_form,
             "result": result,
-            "query_percent": limit("HASHING_VPDQ_QUERY_MATCH_PERCENT", QUERY_MATCH_PERCENT),
+            "query_percent": settings.HASHING_VPDQ_QUERY_MATCH_PERCENT,
         },
     )
 
 
 @csrf_exempt
-@login_required
+@staff_view(HashPerm.BANKS_MANAGE)
 @require_POST
-def bank_video_add(request: HttpRequest, bank_id: int) -> HttpResponse:
+def bank_video_add(request: StaffRequest, bank_id: int) -> HttpResponse:
     return _bank_video_add(request, bank_id, _keep_uploads_in_memory(request))
 
 
 @csrf_protect
-def _bank_video_add(request: HttpRequest, bank_id: int, too_large: list[bool]) -> HttpResponse:
+def _bank_video_add(request: StaffRequest, bank_id: int, too_large: list[bool]) -> HttpResponse:
     """A video confirmed by the hotline goes into a bank as its vPDQ hash; the video is not kept."""
-    acting = request.membership  # type: ignore[attr-defined]
+    acting = request.membership
     bank = selectors.bank_get(membership=acting, pk=bank_id)
     form = VideoForm(request.POST, request.FILES, prefix="video", too_large=bool(too_large))
     if not form.is_valid():
@@ -278,20 +283,19 @@ def _bank_video_add(request: HttpRequest, bank_id: int, too_large: list[bool]) -
     return redirect("hashing:bank_detail", bank.pk)
 
 
-@login_required
+@staff_view(HashPerm.MATCHES_VIEW)
 @require_GET
-def match_list(request: HttpRequest) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def match_list(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     records = _page(request, selectors.match_record_list(membership=acting))
-    may_check = selectors.may_member(acting, HashPerm.MATCH)
+    may_check = may(acting, HashPerm.MATCH)
     return render(request, "hashing/match_list.html", {"records": records, "may_check": may_check})
 
 
-@login_required
+@staff_view(HashPerm.API_KEYS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def api_key_list(request: HttpRequest) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
-    require(acting, HashPerm.API_KEYS_MANAGE)
+def api_key_list(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     agencies = selectors.agencies_for_api_keys(membership=acting)
     initial = {"agency": acting.agency_id}
     form = ApiKeyForm(request.POST or None, agencies=agencies, initial=initial)
@@ -307,10 +311,10 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
     return render(request, "hashing/api_key_list.html", {"form": form, "keys": keys, "secret": secret})
 
 
-@login_required
+@staff_view(HashPerm.API_KEYS_MANAGE)
 @require_POST
-def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def api_key_revoke(request: StaffRequest, key_id: int) -> HttpResponse:
+    acting = request.membership
     key = selectors.api_key_get(membership=acting, pk=key_id)
     try:
         services.api_key_revoke(actor=acting, key=key)

@@ -54,8 +54,9 @@ from childshield.helpline.models import (
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.reply_templates import LANGUAGES
 from childshield.helpline.triage import RULE_LANGUAGES, URGENT_SIGNALS, Signal, fold, signals_in
-from childshield.hotline import services as hotline_services
 from childshield.hotline.models import ContentItem, SourceKind
+from childshield.hotline.selectors import hotline_agency_for
+from childshield.hotline.services.items import content_item_report
 from childshield.intake import services as intake_services
 from childshield.intake.models import Report, ReportMessage, Sender
 from childshield.places.models import Area
@@ -755,7 +756,7 @@ def contact_addresses_report(*, acting: Membership, contact: Contact, text: str)
     require(acting, HelplinePerm.CONTACT_LOG)
     if contact.agency_id != acting.agency_id:
         raise ApplicationError(_("This contact belongs to another helpline."), code="forbidden")
-    hotline = hotline_services.hotline_agency_for(acting.agency.country)
+    hotline = hotline_agency_for(country=acting.agency.country)
     if hotline is None:
         raise ApplicationError(_("No hotline receives reported addresses here."), code="no_hotline")
     results: list[AddressResult] = []
@@ -764,7 +765,7 @@ def contact_addresses_report(*, acting: Membership, contact: Contact, text: str)
         if not line:
             continue
         try:
-            item = hotline_services.content_item_report(
+            item = content_item_report(
                 acting=None,
                 url=line,
                 source=SourceKind.CONTACT,

@@ -9,29 +9,17 @@ class HotlineConfig(AppConfig):
 
     def ready(self) -> None:
         from childshield.accounts import related
-        from childshield.accounts.navigation import NavItem, register
-        from childshield.accounts.permissions import may
+        from childshield.accounts.navigation import NavItem, holds, register
         from childshield.core.crypto import register_rotation
         from childshield.hotline import links
         from childshield.hotline.permissions import HotlinePerm
-        from childshield.hotline.services import evidence_rotate
+        from childshield.hotline.services.evidence import evidence_rotate
 
+        register(NavItem("hotline:item_list", _("Reported content"), holds(HotlinePerm.ITEM_VIEW), order=400))
+        register(NavItem("hotline:figures", _("Time to removal"), holds(HotlinePerm.FIGURES_VIEW), order=410))
         register(
             NavItem(
-                "hotline:item_list", _("Reported content"), lambda m: may(m, HotlinePerm.ITEM_VIEW), order=400
-            )
-        )
-        register(
-            NavItem(
-                "hotline:figures", _("Time to removal"), lambda m: may(m, HotlinePerm.FIGURES_VIEW), order=410
-            )
-        )
-        register(
-            NavItem(
-                "hotline:package_list",
-                _("Referral packages"),
-                lambda m: may(m, HotlinePerm.PACKAGE_RECEIVE),
-                order=420,
+                "hotline:package_list", _("Referral packages"), holds(HotlinePerm.PACKAGE_RECEIVE), order=420
             )
         )
         from childshield.hotline.tasks import report_received
@@ -39,7 +27,8 @@ class HotlineConfig(AppConfig):
 
         on_report_received(report_received)
         related.register("intake.Report", links.items_of_report)
-        related.register("cases.Case", links.items_of_case)
+        # A case opened from a report lists its items too, without the hotline naming cases.
+        related.register_from_report(links.items_of_source_report)
         # Evidence files are encrypted outside the encrypted columns rotate_keys walks.
         register_rotation("hotline.Evidence files", evidence_rotate)
         # Bounces of notices, reported by the mail provider's webhook (django-anymail).

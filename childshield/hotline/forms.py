@@ -123,8 +123,9 @@ class PackageForm(forms.Form):
 
     def __init__(self, *args: Any, recipients: "QuerySet[Agency] | None" = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if recipients is not None:
-            self.fields["recipient"].queryset = recipients  # type: ignore[attr-defined]
+        recipient = self.fields["recipient"]
+        if recipients is not None and isinstance(recipient, forms.ModelChoiceField):
+            recipient.queryset = recipients
 
     def clean_items(self) -> list[int]:
         text = self.cleaned_data["items"].replace(",", " ")

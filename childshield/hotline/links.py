@@ -1,4 +1,4 @@
-"""Links from reports and cases to the hotline items that came from them (hotline never imports cases)."""
+"""Links to the hotline items filed from a report: on its page, and on any record that came from it."""
 
 from collections.abc import Iterable
 
@@ -11,9 +11,7 @@ from childshield.accounts.related import RelatedLink
 from childshield.hotline import selectors
 
 
-def _links(report_id: int | None, acting: Membership | None) -> list[RelatedLink]:
-    if report_id is None:
-        return []
+def items_of_source_report(report_id: int, acting: Membership | None) -> Iterable[RelatedLink]:
     return [
         RelatedLink(
             kind=_("Hotline item"),
@@ -26,8 +24,4 @@ def _links(report_id: int | None, acting: Membership | None) -> list[RelatedLink
 
 
 def items_of_report(report: Model, acting: Membership | None) -> Iterable[RelatedLink]:
-    return _links(report.pk, acting)
-
-
-def items_of_case(case: Model, acting: Membership | None) -> Iterable[RelatedLink]:
-    return _links(getattr(case, "source_report_id", None), acting)
+    return items_of_source_report(report.pk, acting)

@@ -6,9 +6,15 @@ agency sees an item; administrators do not see reported content at all.
 """
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from childshield.accounts.models import AgencyKind, Role
-from childshield.accounts.permissions import PermissionSet, Scope, declare
+from django.core.exceptions import PermissionDenied
+
+from childshield.accounts.models import AgencyKind, Membership, Role
+from childshield.accounts.permissions import PermissionSet, Scope, declare, require
+
+if TYPE_CHECKING:
+    from childshield.hotline.models import ContentItem
 
 
 class HotlinePerm(StrEnum):
@@ -61,3 +67,12 @@ HOTLINE = declare(
         default_kinds=frozenset({AgencyKind.HOTLINE}),
     )
 )
+
+
+def require_for_item(membership: Membership | None, item: "ContentItem", perm: HotlinePerm) -> Membership:
+    """The member holding `perm` for this item (their own hotline's, unless in scope ALL); else 403."""
+    scope = require(membership, perm)
+    assert membership is not None
+    if scope < Scope.ALL and item.agency_id != membership.agency_id:
+        raise PermissionDenied(perm)
+    return membership

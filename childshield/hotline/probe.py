@@ -142,9 +142,9 @@ def _refused_address(host: str) -> str:
     so the check is left to it. The name is resolved again when connecting; an egress proxy
     (HOTLINE_CHECK_PROXY) is the complete defence against a name that changes in between.
     """
-    if getattr(settings, "HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES", False):
+    if settings.HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES:
         return ""
-    if getattr(settings, "HOTLINE_CHECK_PROXY", ""):
+    if settings.HOTLINE_CHECK_PROXY:
         return ""
     for *_, sockaddr in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM):
         address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
@@ -156,7 +156,7 @@ def _refused_address(host: str) -> str:
 
 
 def _client(*, timeout: float, transport: httpx.BaseTransport | None) -> httpx.Client:
-    proxy = str(getattr(settings, "HOTLINE_CHECK_PROXY", "") or "") or None
+    proxy = settings.HOTLINE_CHECK_PROXY or None
     return httpx.Client(
         transport=transport,
         proxy=proxy if transport is None else None,
@@ -164,10 +164,10 @@ def _client(*, timeout: float, transport: httpx.BaseTransport | None) -> httpx.C
         follow_redirects=False,
         # Abuse hosts often have broken certificates; a bad certificate must not read as "removed",
         # and nothing secret is sent. Settings may turn verification on.
-        verify=bool(getattr(settings, "HOTLINE_CHECK_VERIFY_TLS", False)),
+        verify=settings.HOTLINE_CHECK_VERIFY_TLS,
         trust_env=False,
         headers={
-            "User-Agent": str(getattr(settings, "HOTLINE_CHECK_USER_AGENT", "") or DEFAULT_USER_AGENT),
+            "User-Agent": settings.HOTLINE_CHECK_USER_AGENT or DEFAULT_USER_AGENT,
             "Accept": "*/*",
             "Accept-Encoding": "identity",
         },

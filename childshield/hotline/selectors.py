@@ -34,10 +34,6 @@ from childshield.hotline.models import (
 from childshield.hotline.permissions import HotlinePerm
 
 
-def may_member(membership: Membership | None, perm: HotlinePerm) -> bool:
-    return may(membership, perm)
-
-
 def _items(membership: Membership | None, perm: HotlinePerm = HotlinePerm.ITEM_VIEW) -> QuerySet[ContentItem]:
     scope = require(membership, perm)
     assert membership is not None
@@ -65,6 +61,15 @@ def with_last_notice(
             Q(status__in=OPEN_NOTICE_STATUSES, last_notice_state=NoticeState.BOUNCED),
             output_field=BooleanField(),
         )
+    )
+
+
+def hotline_agency_for(*, country: str) -> Agency | None:
+    """The hotline that receives the reported addresses of a country (the first, if there are several)."""
+    return (
+        Agency.objects.filter(kind=AgencyKind.HOTLINE, country=country.upper(), is_active=True)
+        .order_by("pk")
+        .first()
     )
 
 

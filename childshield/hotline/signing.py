@@ -86,7 +86,7 @@ def key_id(public_key: Ed25519PublicKey) -> str:
 
 
 def _private_key() -> Ed25519PrivateKey:
-    configured = str(getattr(settings, "HOTLINE_SIGNING_KEY", "") or "")
+    configured = settings.HOTLINE_SIGNING_KEY
     if configured:
         try:
             raw = base64.b64decode(configured, validate=True)

@@ -147,13 +147,13 @@ def _resolve(host: str, resolver: dns.resolver.Resolver) -> tuple[list[str], str
 def _add_geo(infos: list[AddressInfo]) -> bool:
     """Fill network, ASN and country in place; False when a database is missing or unreadable."""
     complete = True
-    with _reader("HOTLINE_GEOIP_ASN_DB") as asn_reader:
+    with _reader(settings.HOTLINE_GEOIP_ASN_DB) as asn_reader:
         if asn_reader is None:
             complete = False
         else:
             for info in infos:
                 _add_asn(asn_reader, info)
-    with _reader("HOTLINE_GEOIP_COUNTRY_DB") as country_reader:
+    with _reader(settings.HOTLINE_GEOIP_COUNTRY_DB) as country_reader:
         if country_reader is None:
             complete = False
         else:
@@ -163,8 +163,8 @@ def _add_geo(infos: list[AddressInfo]) -> bool:
 
 
 @contextmanager
-def _reader(setting: str) -> Iterator[geoip2.database.Reader | None]:
-    path = str(getattr(settings, setting, "") or "")
+def _reader(path: str) -> Iterator[geoip2.database.Reader | None]:
+    """The database at `path`, or None when no path is set or the file is missing or unreadable."""
     if not path or not Path(path).is_file():
         yield None
         return

@@ -1,4 +1,4 @@
-"""One normal form for reported URLs, so the same content reported fifty times is one item.
+"""One normal form for reported URLs, so the same content reported fifty times is one item; its keyed hash.
 
 Decisions (see docs/hotline-tracing.md):
 - only http and https; a missing scheme means http; defanged ``hxxp://`` and ``[.]`` are accepted;
@@ -16,6 +16,7 @@ Decisions (see docs/hotline-tracing.md):
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 import idna
 from django.utils.translation import gettext as _
 
+from childshield.core.blind_index import blind_index
 from childshield.core.errors import ApplicationError
 
 MAX_URL_LENGTH = 8000
@@ -122,6 +124,11 @@ def normalise_url(raw: str) -> NormalisedUrl:
     query = _normalise_query(parts.query)
     url = f"{scheme}://{url_host}{port_text}{path}" + (f"?{query}" if query else "")
     return NormalisedUrl(url=url, host=host, display_host=display_host)
+
+
+def url_key(url: str) -> str:
+    """The blind index of a normalised address (hashed first: the index folds case, paths must not)."""
+    return blind_index(hashlib.sha256(url.encode("utf-8")).hexdigest(), purpose="hotline.url")
 
 
 def _clean_input(raw: str) -> str:

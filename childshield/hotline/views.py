@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from childshield.accounts.models import Membership
-from childshield.accounts.permissions import may, require
+from childshield.accounts.acting import StaffRequest, staff_view
+from childshield.accounts.permissions import may
 from childshield.core.errors import ApplicationError
-from childshield.hotline import selectors, services
+from childshield.hotline import selectors
+from childshield.hotline.evidence_files import evidence_content
 from childshield.hotline.forms import (
     AddUrlsForm,
     AssessmentForm,
@@ -34,17 +34,21 @@ from childshield.hotline.forms import (
     ItemFilterForm,
     PackageForm,
 )
-from childshield.hotline.models import ItemStatus
+from childshield.hotline.models import OPEN_NOTICE_STATUSES, ItemStatus
+from childshield.hotline.package_csv import package_csv
 from childshield.hotline.permissions import HotlinePerm
+from childshield.hotline.services import (
+    assessment,
+    bounces,
+    evidence,
+    hosting,
+    items,
+    notices,
+    packages,
+    removal,
+)
 
 PAGE_SIZE = 50
-
-
-def _acting(request: HttpRequest, perm: HotlinePerm = HotlinePerm.ITEM_VIEW) -> Membership:
-    membership: Membership | None = request.membership  # type: ignore[attr-defined]
-    require(membership, perm)
-    assert membership is not None
-    return membership
 
 
 def _item_url(item_id: int, anchor: str = "") -> str:
@@ -56,38 +60,35 @@ _VIEWING_SINCE = "hotline_evidence_since"
 _VIEWING_LAST = "hotline_evidence_last"
 
 
-def _nudge_minutes() -> float:
-    return float(getattr(settings, "HOTLINE_WELFARE_NUDGE_MINUTES", 20))
-
-
 def _note_viewing(request: HttpRequest) -> None:
     now = time.time()
     last = request.session.get(_VIEWING_LAST)
     # A pause of as long as the nudge itself starts a new viewing stretch.
-    if last is None or now - float(last) > _nudge_minutes() * 60:
+    if last is None or now - float(last) > settings.HOTLINE_WELFARE_NUDGE_MINUTES * 60:
         request.session[_VIEWING_SINCE] = now
     request.session[_VIEWING_LAST] = now
 
 
 def _viewing_minutes(request: HttpRequest) -> float:
     since, last = request.session.get(_VIEWING_SINCE), request.session.get(_VIEWING_LAST)
-    if since is None or last is None or time.time() - float(last) > _nudge_minutes() * 60:
+    stale = last is not None and time.time() - float(last) > settings.HOTLINE_WELFARE_NUDGE_MINUTES * 60
+    if since is None or last is None or stale:
         return 0.0
     return (time.time() - float(since)) / 60
 
 
 def _nudge(request: HttpRequest) -> bool:
-    return _viewing_minutes(request) >= _nudge_minutes()
+    return _viewing_minutes(request) >= settings.HOTLINE_WELFARE_NUDGE_MINUTES
 
 
-@login_required
+@staff_view(HotlinePerm.ITEM_VIEW)
 @require_GET
-def item_list(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+def item_list(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     form = ItemFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    items = selectors.item_list(membership=acting, **{k: v for k, v in filters.items() if v})
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = selectors.item_list(membership=acting, **{k: v for k, v in filters.items() if v})
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.status_counts(membership=acting)
     query = request.GET.copy()
     query.pop("page", None)
@@ -103,14 +104,14 @@ def item_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
+@staff_view(HotlinePerm.ITEM_REPORT)
 @require_http_methods(["GET", "POST"])
-def items_add(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.ITEM_REPORT)
+def items_add(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     form = AddUrlsForm(request.POST or None)
-    results: list[services.LineResult] = []
+    results: list[items.LineResult] = []
     if request.method == "POST" and form.is_valid():
-        results = services.content_items_report_lines(
+        results = items.content_items_report_lines(
             acting=acting,
             text=form.cleaned_data["urls"],
             source=form.cleaned_data["source"],
@@ -133,8 +134,8 @@ def items_add(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/items_add.html", {"form": form, "results": results})
 
 
-def _detail(request: HttpRequest, item_id: int, **forms: Any) -> HttpResponse:
-    acting = _acting(request)
+def _detail(request: StaffRequest, item_id: int, **forms: Any) -> HttpResponse:
+    acting = request.membership
     page = selectors.item_page(membership=acting, pk=item_id)
     item = page.item
     shown = request.GET.get("evidence", "")
@@ -153,33 +154,33 @@ def _detail(request: HttpRequest, item_id: int, **forms: Any) -> HttpResponse:
         "may_evidence": may(acting, HotlinePerm.EVIDENCE_ADD),
         "may_view_evidence": may(acting, HotlinePerm.EVIDENCE_VIEW),
         "may_trace": may(acting, HotlinePerm.TRACE),
-        "may_notice": may(acting, HotlinePerm.NOTICE_SEND) and item.status in services.OPEN_NOTICE_STATUSES,
-        "may_close": may(acting, HotlinePerm.ITEM_CLOSE) and item.status in services.OPEN_NOTICE_STATUSES,
+        "may_notice": may(acting, HotlinePerm.NOTICE_SEND) and item.status in OPEN_NOTICE_STATUSES,
+        "may_close": may(acting, HotlinePerm.ITEM_CLOSE) and item.status in OPEN_NOTICE_STATUSES,
         "shown_evidence": int(shown) if shown.isdigit() else None,
         "nudge": _nudge(request),
-        "second_assessor": services.require_second_assessor(),
+        "second_assessor": settings.HOTLINE_REQUIRE_SECOND_ASSESSOR,
     }
     status = 400 if any(form is not None and form.errors for form in forms.values()) else 200
     return render(request, "hotline/item_detail.html", context, status=status)
 
 
-@login_required
+@staff_view(HotlinePerm.ITEM_VIEW)
 @require_GET
-def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_detail(request: StaffRequest, item_id: int) -> HttpResponse:
     return _detail(request, item_id)
 
 
-@login_required
+@staff_view(HotlinePerm.ITEM_ASSESS)
 @require_POST
-def item_assess(request: HttpRequest, item_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.ITEM_ASSESS)
+def item_assess(request: StaffRequest, item_id: int) -> HttpResponse:
+    acting = request.membership
     item = selectors.item_get(membership=acting, pk=item_id)
     form = AssessmentForm(request.POST)
     if not form.is_valid():
         return _detail(request, item_id, assessment_form=form)
     try:
-        services.assessment_record(
-            acting=acting, item=item, data=services.AssessmentInput(**form.cleaned_data)
+        assessment.assessment_record(
+            acting=acting, item=item, data=assessment.AssessmentInput(**form.cleaned_data)
         )
     except ApplicationError as error:
         form.add_error(None, str(error.message))
@@ -187,22 +188,22 @@ def item_assess(request: HttpRequest, item_id: int) -> HttpResponse:
     messages.success(
         request,
         _("Assessment saved. Another analyst must confirm it before any notice goes out.")
-        if services.require_second_assessor()
+        if settings.HOTLINE_REQUIRE_SECOND_ASSESSOR
         else _("Assessment saved and confirmed."),
     )
     return redirect(_item_url(item_id, "assessment"))
 
 
-@login_required
+@staff_view(HotlinePerm.ITEM_CONFIRM)
 @require_POST
-def assessment_confirm(request: HttpRequest, item_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.ITEM_CONFIRM)
+def assessment_confirm(request: StaffRequest, item_id: int) -> HttpResponse:
+    acting = request.membership
     page = selectors.item_page(membership=acting, pk=item_id)
     if page.pending_assessment is None:
         messages.error(request, _("There is no assessment waiting for confirmation."))
         return redirect(_item_url(item_id))
     try:
-        services.assessment_confirm(acting=acting, assessment=page.pending_assessment)
+        assessment.assessment_confirm(acting=acting, assessment=page.pending_assessment)
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:
@@ -212,16 +213,16 @@ def assessment_confirm(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect(_item_url(item_id, "assessment"))
 
 
-@login_required
+@staff_view(HotlinePerm.EVIDENCE_ADD)
 @require_POST
-def evidence_add(request: HttpRequest, item_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.EVIDENCE_ADD)
+def evidence_add(request: StaffRequest, item_id: int) -> HttpResponse:
+    acting = request.membership
     item = selectors.item_get(membership=acting, pk=item_id)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, item_id, evidence_form=form)
     try:
-        services.evidence_add(acting=acting, item=item, upload=form.cleaned_data["file"])
+        evidence.evidence_add(acting=acting, item=item, upload=form.cleaned_data["file"])
     except ApplicationError as error:
         form.add_error("file", str(error.message))
         return _detail(request, item_id, evidence_form=form)
@@ -229,11 +230,11 @@ def evidence_add(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect(_item_url(item_id, "evidence"))
 
 
-@login_required
+@staff_view(HotlinePerm.EVIDENCE_VIEW)
 @require_GET
-def evidence_frame(request: HttpRequest, item_id: int, evidence_id: int) -> HttpResponse:
+def evidence_frame(request: StaffRequest, item_id: int, evidence_id: int) -> HttpResponse:
     """The veiled frame of one piece of evidence (HTMX); the picture itself loads from evidence_file."""
-    acting = _acting(request, HotlinePerm.EVIDENCE_VIEW)
+    acting = request.membership
     page_item = selectors.item_get(membership=acting, pk=item_id, perm=HotlinePerm.EVIDENCE_VIEW)
     return render(
         request,
@@ -243,26 +244,25 @@ def evidence_frame(request: HttpRequest, item_id: int, evidence_id: int) -> Http
 
 
 @never_cache
-@login_required
+@staff_view(HotlinePerm.EVIDENCE_VIEW)
 @require_GET
-def evidence_file(request: HttpRequest, item_id: int, evidence_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.EVIDENCE_VIEW)
-    evidence = selectors.evidence_get(membership=acting, pk=evidence_id)
-    if evidence.item_id != item_id:
+def evidence_file(request: StaffRequest, item_id: int, evidence_id: int) -> HttpResponse:
+    acting = request.membership
+    capture = selectors.evidence_get(membership=acting, pk=evidence_id)
+    if capture.item_id != item_id:
         return HttpResponse(status=404)
     _note_viewing(request)
-    response = HttpResponse(services.evidence_content(evidence=evidence), content_type=evidence.content_type)
+    response = HttpResponse(evidence_content(evidence=capture), content_type=capture.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"
     return response
 
 
-@login_required
+@staff_view(HotlinePerm.EVIDENCE_VIEW)
 @require_POST
-def welfare_break(request: HttpRequest) -> HttpResponse:
+def welfare_break(request: StaffRequest) -> HttpResponse:
     """The analyst took the nudge: the viewing stretch starts again."""
-    _acting(request, HotlinePerm.EVIDENCE_VIEW)
     request.session.pop(_VIEWING_SINCE, None)
     request.session.pop(_VIEWING_LAST, None)
     messages.success(request, _("Thank you for taking a break. Come back when you are ready."))
@@ -273,12 +273,12 @@ def welfare_break(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_view(HotlinePerm.TRACE)
 @require_POST
-def item_trace(request: HttpRequest, item_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.TRACE)
+def item_trace(request: StaffRequest, item_id: int) -> HttpResponse:
+    acting = request.membership
     item = selectors.item_get(membership=acting, pk=item_id)
-    trace = services.hosting_trace(acting=acting, item=item)
+    trace = hosting.hosting_trace(acting=acting, item=item)
     if trace.error:
         messages.error(
             request,
@@ -289,14 +289,14 @@ def item_trace(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect(_item_url(item_id, "hosting"))
 
 
-@login_required
+@staff_view(HotlinePerm.NOTICE_SEND)
 @require_POST
-def item_notice(request: HttpRequest, item_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.NOTICE_SEND)
+def item_notice(request: StaffRequest, item_id: int) -> HttpResponse:
+    acting = request.membership
     item = selectors.item_get(membership=acting, pk=item_id)
     escalation = request.POST.get("escalate") == "1"
     try:
-        services.notice_queue(acting=acting, item=item, escalation=escalation)
+        notices.notice_queue(acting=acting, item=item, escalation=escalation)
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:
@@ -304,40 +304,40 @@ def item_notice(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect(_item_url(item_id, "notices"))
 
 
-@login_required
+@staff_view(HotlinePerm.NOTICE_SEND)
 @require_POST
-def notice_bounced(request: HttpRequest, item_id: int, notice_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.NOTICE_SEND)
+def notice_bounced(request: StaffRequest, item_id: int, notice_id: int) -> HttpResponse:
+    acting = request.membership
     page = selectors.item_page(membership=acting, pk=item_id)
     notice = next((n for n in page.notices if n.pk == notice_id), None)
     if notice is None:
         return HttpResponse(status=404)
     form = BounceForm(request.POST)
-    services.notice_mark_bounced(acting=acting, notice=notice, detail=form.data.get("detail", ""))
+    bounces.notice_mark_bounced(acting=acting, notice=notice, detail=form.data.get("detail", ""))
     messages.success(request, _("Recorded as bounced. Correct the contact, then send the notice again."))
     return redirect(_item_url(item_id, "notices"))
 
 
-@login_required
+@staff_view(HotlinePerm.TRACE)
 @require_POST
-def item_check(request: HttpRequest, item_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.TRACE)
+def item_check(request: StaffRequest, item_id: int) -> HttpResponse:
+    acting = request.membership
     item = selectors.item_get(membership=acting, pk=item_id)
-    check = services.removal_check(acting=acting, item=item)
+    check = removal.removal_check(acting=acting, item=item)
     messages.success(request, _("Checked: %(state)s.") % {"state": check.get_state_display()})
     return redirect(_item_url(item_id, "checks"))
 
 
-@login_required
+@staff_view(HotlinePerm.ITEM_CLOSE)
 @require_POST
-def item_close(request: HttpRequest, item_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.ITEM_CLOSE)
+def item_close(request: StaffRequest, item_id: int) -> HttpResponse:
+    acting = request.membership
     item = selectors.item_get(membership=acting, pk=item_id)
     form = CloseForm(request.POST)
     if not form.is_valid():
         return _detail(request, item_id, close_form=form)
     try:
-        services.item_close_not_removed(acting=acting, item=item, reason=form.cleaned_data["reason"])
+        removal.item_close_not_removed(acting=acting, item=item, reason=form.cleaned_data["reason"])
     except ApplicationError as error:
         form.add_error(None, str(error.message))
         return _detail(request, item_id, close_form=form)
@@ -345,24 +345,24 @@ def item_close(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect(_item_url(item_id))
 
 
-@login_required
+@staff_view(HotlinePerm.FIGURES_VIEW)
 @require_GET
-def figures(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.FIGURES_VIEW)
+def figures(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     return render(request, "hotline/figures.html", {"figures": selectors.removal_figures(membership=acting)})
 
 
-@login_required
+@staff_view(HotlinePerm.PACKAGE_RECEIVE)
 @require_http_methods(["GET", "POST"])
-def package_list(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.PACKAGE_RECEIVE)
+def package_list(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     may_export = may(acting, HotlinePerm.PACKAGE_EXPORT)
     form = None
     if may_export:
         form = PackageForm(request.POST or None, recipients=selectors.package_recipients(membership=acting))
         if request.method == "POST" and form.is_valid():
             try:
-                package = services.package_create(
+                package = packages.package_create(
                     acting=acting,
                     items=selectors.items_for_package(membership=acting, ids=form.cleaned_data["items"]),
                     recipient=form.cleaned_data["recipient"],
@@ -375,22 +375,20 @@ def package_list(request: HttpRequest) -> HttpResponse:
                     request, _("Package made: %(count)d item(s).") % {"count": package.item_count}
                 )
                 return redirect("hotline:package_list")
-    packages = selectors.package_list(membership=acting)[:100]
+    listed = selectors.package_list(membership=acting)[:100]
     return render(
-        request, "hotline/package_list.html", {"packages": packages, "form": form, "may_export": may_export}
+        request, "hotline/package_list.html", {"packages": listed, "form": form, "may_export": may_export}
     )
 
 
 @never_cache
-@login_required
+@staff_view(HotlinePerm.PACKAGE_RECEIVE)
 @require_GET
-def package_download(request: HttpRequest, package_id: int) -> HttpResponse:
-    acting = _acting(request, HotlinePerm.PACKAGE_RECEIVE)
+def package_download(request: StaffRequest, package_id: int) -> HttpResponse:
+    acting = request.membership
     package = selectors.package_get(membership=acting, pk=package_id)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(
-            services.package_csv(package.document), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(package_csv(package.document), content_type="text/csv; charset=utf-8")
         extension = "csv"
     else:
         response = HttpResponse(

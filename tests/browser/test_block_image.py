@@ -17,6 +17,7 @@ from playwright.sync_api import BrowserContext, Page, Request, Route
 from childshield.accounts.models import Agency, AgencyKind
 from childshield.hashing import services as hashing_services
 from childshield.hashing.imaging import PdqHash, pdq_from_array, pdq_from_bytes
+from childshield.hashing.index import pdq_distance
 from childshield.hashing.models import BankSource, HashEntry, MatchChannel
 from childshield.intake.models import BlockedImage, BlockedImageState, Channel, Report, SelfSubmittedPolicy
 from childshield.places.services import reference_data_load
@@ -170,12 +171,12 @@ def test_only_hashes_leave_the_browser_and_they_equal_the_references_in_the_bank
             assert hashes["pdq"].quality == expected.quality, name
         else:
             # Chromium's JPEG decoder may round a few pixels differently from Pillow's.
-            assert hashing_services.pdq_distance(hashes["pdq"].value, expected.value) <= 10, name
+            assert pdq_distance(hashes["pdq"].value, expected.value) <= 10, name
         assert {(a, h.value) for a, h in hashes.items()} <= bank_values, name
 
     pdq_values = [image.value for image in stored if image.algorithm == "pdq"]
     bank_id = HashEntry.objects.filter(bank__owner=hotline).values_list("bank_id", flat=True).first()
-    results = hashing_services.match(
+    results = hashing_services.hashes_match(
         queries=[hashing_services.HashQuery("pdq", value, 100) for value in pdq_values],
         bank_ids=[bank_id],
         channel=MatchChannel.SERVICE,

@@ -34,7 +34,7 @@ def test_hashing_pages_are_accessible(live_server, page, axe, make_member):
     rejected = services.list_import(
         actor=lead, bank=bank, text="nonsense\n", fmt="md5_list", filename="bad.txt"
     )
-    services.match(
+    services.hashes_match(
         queries=[services.HashQuery("md5", MD5)], bank_ids=[bank.pk], channel=MatchChannel.API, agency=hotline
     )
     services.api_key_issue(actor=lead, agency=hotline, name="scanner")

@@ -4,9 +4,15 @@ grey, and revealing one picture leaves every other one veiled."""
 import pytest
 
 from childshield.accounts.models import Agency, AgencyKind, Role
-from childshield.hotline import services
 from childshield.hotline.models import HostingProvider
 from childshield.hotline.probe import ProbeResult
+from childshield.hotline.services.assessment import assessment_confirm, assessment_record
+from childshield.hotline.services.bounces import DeliveryReport, notice_delivery_record
+from childshield.hotline.services.evidence import evidence_add
+from childshield.hotline.services.hosting import hosting_trace
+from childshield.hotline.services.items import content_item_report
+from childshield.hotline.services.notices import notice_first_send
+from childshield.hotline.services.removal import removal_check
 from childshield.hotline.tracing import AddressInfo, TraceResult
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
@@ -36,26 +42,22 @@ def hotline_data(make_member):
         host="host.example",
         addresses=[AddressInfo(ip="192.0.2.1", network="192.0.2.0/24", asn=64500, as_org="Ex", country="NL")],
     )
-    removed = services.content_item_report(acting=analyst, url="https://host.example/gone", source="analyst")
-    assessment = services.assessment_record(acting=analyst, item=removed, data=abuse())
-    services.assessment_confirm(acting=lead, assessment=assessment)
-    services.hosting_trace(acting=None, item=removed, result=trace)
-    services.item_confirmed(item_id=removed.pk)
-    services.removal_check(item=removed, result=ProbeResult(state="removed", status_code=404))
-    pending = services.content_item_report(
-        acting=analyst, url="https://host.example/pending", source="analyst"
-    )
+    removed = content_item_report(acting=analyst, url="https://host.example/gone", source="analyst")
+    assessment = assessment_record(acting=analyst, item=removed, data=abuse())
+    assessment_confirm(acting=lead, assessment=assessment)
+    hosting_trace(acting=None, item=removed, result=trace)
+    notice_first_send(item_id=removed.pk)
+    removal_check(item=removed, result=ProbeResult(state="removed", status_code=404))
+    pending = content_item_report(acting=analyst, url="https://host.example/pending", source="analyst")
     for seed in (1, 2):
-        services.evidence_add(acting=analyst, item=pending, upload=_upload(synthetic_png(seed)))
-    bounced = services.content_item_report(
-        acting=analyst, url="https://host.example/bounced", source="analyst"
-    )
-    assessment = services.assessment_record(acting=analyst, item=bounced, data=abuse())
-    services.assessment_confirm(acting=lead, assessment=assessment)
-    services.hosting_trace(acting=None, item=bounced, result=trace)
-    notice = services.item_confirmed(item_id=bounced.pk)
-    services.notice_delivery_reported(
-        report=services.DeliveryReport(event_type="bounced", provider="Postmark", notice_id=str(notice.pk))
+        evidence_add(acting=analyst, item=pending, upload=_upload(synthetic_png(seed)))
+    bounced = content_item_report(acting=analyst, url="https://host.example/bounced", source="analyst")
+    assessment = assessment_record(acting=analyst, item=bounced, data=abuse())
+    assessment_confirm(acting=lead, assessment=assessment)
+    hosting_trace(acting=None, item=bounced, result=trace)
+    notice = notice_first_send(item_id=bounced.pk)
+    notice_delivery_record(
+        report=DeliveryReport(event_type="bounced", provider="Postmark", notice_id=str(notice.pk))
     )
     return analyst, lead, removed, pending
 

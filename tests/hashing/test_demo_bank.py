@@ -14,7 +14,7 @@ def test_the_demo_bank_is_seeded_once_and_its_pictures_match(make_member):
     assert demo_hash_bank_seed(pictures=2, random_hashes=20) == bank
     assert HashEntry.objects.filter(bank=bank).count() == 2 + 20 + 5
     hashed = pdq_from_bytes(demo_picture(1))
-    [result] = services.match(
+    [result] = services.hashes_match(
         queries=[services.HashQuery("pdq", hashed.value, hashed.quality)],
         bank_ids=[bank.pk],
         channel=MatchChannel.SERVICE,

@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from childshield.hashing.imaging import pdq_from_array, pdq_from_bytes
-from childshield.hashing.services import pdq_distance
+from childshield.hashing.index import pdq_distance
 
 
 def _picture() -> Image.Image:

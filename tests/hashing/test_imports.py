@@ -145,5 +145,5 @@ def test_hma_vpdq_signals_are_read_from_signal_files(analyst, bank):
     record = do_import(analyst, bank, f"signal_type\tsignal\nvpdq\t{signal}\n", ImportFormat.SIGNALS)
     assert record.status == ImportStatus.IMPORTED, record.errors
     entry = HashEntry.objects.get(bank=bank, algorithm="vpdq")
-    assert entry.value == services.video_query(VIDEO_FRAMES).value
+    assert entry.value == services.HashQuery.of_video(VIDEO_FRAMES).value
     assert [line.split(",")[0] for line in entry.video.frames.splitlines()] == ["0", "1", "2"]

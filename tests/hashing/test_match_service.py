@@ -18,7 +18,7 @@ def add(analyst, bank, algorithm, value, quality=None, capture=None):
 
 
 def run_match(bank, *queries):
-    return services.match(
+    return services.hashes_match(
         queries=list(queries), bank_ids=[bank.pk], channel=MatchChannel.SERVICE, agency=None
     )
 
@@ -95,7 +95,7 @@ def test_another_agencys_analyst_cannot_add_to_the_bank(other_analyst, bank):
 
 def test_each_lookup_is_recorded_with_hash_and_result_only(analyst, bank):
     entry = add(analyst, bank, Algorithm.MD5, "2" * 32)
-    services.match(
+    services.hashes_match(
         queries=[Q("md5", "2" * 32), Q("md5", "3" * 32)],
         bank_ids=[bank.pk],
         channel=MatchChannel.API,

@@ -98,7 +98,7 @@ def test_a_lead_switches_a_bank_off(sign_in, lead, bank):
 def test_match_history_shows_hash_and_result_with_few_queries(sign_in, analyst, bank):
     services.entry_add(actor=analyst, bank=bank, algorithm="md5", value=MD5)
     for _ in range(3):
-        services.match(
+        services.hashes_match(
             queries=[services.HashQuery("md5", MD5), services.HashQuery("md5", "0" * 32)],
             bank_ids=[bank.pk],
             channel=MatchChannel.API,

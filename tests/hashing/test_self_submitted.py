@@ -86,7 +86,7 @@ def test_self_submitted_hashes_are_matched(hotline):
     bank = self_submitted_bank_ensure(agency=hotline)
     self_submitted_hashes_add(bank=bank, hashes=[SelfSubmittedHash("pdq", PDQ, 90)], reference="x")
     near = "f" * 31 + "e" + "0" * 32
-    [result] = services.match(
+    [result] = services.hashes_match(
         queries=[services.HashQuery("pdq", near, 90)],
         bank_ids=[bank.pk],
         channel=MatchChannel.SERVICE,

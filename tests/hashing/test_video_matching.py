@@ -21,8 +21,11 @@ def video_frames(rng, count, quality=90):
 
 
 def match_video(frames, banks, channel=MatchChannel.SERVICE):
-    [result] = services.match(
-        queries=[services.video_query(frames)], bank_ids=[b.pk for b in banks], channel=channel, agency=None
+    [result] = services.hashes_match(
+        queries=[services.HashQuery.of_video(frames)],
+        bank_ids=[b.pk for b in banks],
+        channel=channel,
+        agency=None,
     )
     return result
 
@@ -42,7 +45,7 @@ def test_a_vpdq_value_alone_cannot_be_added_or_looked_up(analyst, bank):
     with pytest.raises(ApplicationError):
         services.entry_add(actor=analyst, bank=bank, algorithm=Algorithm.VPDQ, value="a" * 64)
     with pytest.raises(ApplicationError) as error:
-        services.match(
+        services.hashes_match(
             queries=[services.HashQuery(Algorithm.VPDQ, "a" * 64)],
             bank_ids=[bank.pk],
             channel="api",

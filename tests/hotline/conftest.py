@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role
-from childshield.hotline import services
 from childshield.hotline.models import ContentItem, HostingProvider, PartnerHotline, RecipientKind, SourceKind
+from childshield.hotline.services.assessment import AssessmentInput, assessment_confirm, assessment_record
+from childshield.hotline.services.items import content_item_report
 from childshield.hotline.tracing import AddressInfo, TraceResult
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -106,17 +107,15 @@ def confirmed_item(
     at: datetime = T0,
 ) -> ContentItem:
     """An item reported, assessed as abuse material and confirmed (the first notice is not sent here)."""
-    item = services.content_item_report(
-        acting=None, agency=analyst.agency, url=url, source=SourceKind.PARTNER, now=at
-    )
-    assessment = services.assessment_record(acting=analyst, item=item, data=abuse(category), now=at)
-    services.assessment_confirm(acting=second, assessment=assessment, now=at)
+    item = content_item_report(acting=None, agency=analyst.agency, url=url, source=SourceKind.PARTNER, now=at)
+    assessment = assessment_record(acting=analyst, item=item, data=abuse(category), now=at)
+    assessment_confirm(acting=second, assessment=assessment, now=at)
     item.refresh_from_db()
     return item
 
 
-def abuse(category: str = "B") -> services.AssessmentInput:
-    return services.AssessmentInput(
+def abuse(category: str = "B") -> AssessmentInput:
+    return AssessmentInput(
         classification="abuse_material",
         illegal_national=True,
         interpol_baseline=True,

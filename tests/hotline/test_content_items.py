@@ -6,8 +6,8 @@ from django.db import transaction
 from childshield.accounts.related import related_for
 from childshield.audit.models import AuditEvent
 from childshield.core.errors import ApplicationError
-from childshield.hotline import services
 from childshield.hotline.models import ContentItem, SourceKind
+from childshield.hotline.services.items import content_item_report, report_addresses_file
 from childshield.hotline.urlnorm import InvalidUrl
 from childshield.intake.models import Report
 
@@ -23,7 +23,7 @@ def test_the_same_address_reported_fifty_times_is_one_item_with_fifty_sources(an
         "HTTPS://video.example.com/watch?fbclid=zzz&v=abc",
     ]
     for number in range(50):
-        services.content_item_report(
+        content_item_report(
             acting=analyst, url=variants[number % 3], source=SourceKind.PARTNER, reference=f"partner-{number}"
         )
     item = ContentItem.objects.get()
@@ -33,8 +33,8 @@ def test_the_same_address_reported_fifty_times_is_one_item_with_fifty_sources(an
 
 def test_one_report_filed_twice_is_one_source(hotline_agency):
     report = _report("ABCD2345", ["https://example.org/a"])
-    first = services.content_items_from_report(report=report)
-    again = services.content_items_from_report(report=report)
+    first = report_addresses_file(report_id=report.pk)
+    again = report_addresses_file(report_id=report.pk)
     assert first[0].item == again[0].item
     assert first[0].item.sources.count() == 1
     assert first[0].item.sources.get().report == report
@@ -42,7 +42,7 @@ def test_one_report_filed_twice_is_one_source(hotline_agency):
 
 def test_a_report_with_a_bad_address_files_the_good_ones_and_says_which_failed(hotline_agency):
     report = _report("ABCD2346", ["https://example.org/ok", "http://exa mple.org/", "ftp://files.example/x"])
-    results = services.content_items_from_report(report=report)
+    results = report_addresses_file(report_id=report.pk)
     assert [bool(result.item) for result in results] == [True, False, False]
     assert all(result.error for result in results[1:])
     assert ContentItem.objects.count() == 1
@@ -54,17 +54,15 @@ def test_a_report_with_a_bad_address_files_the_good_ones_and_says_which_failed(h
 )
 def test_a_malformed_address_is_refused_with_a_message_and_nothing_is_written(analyst, bad):
     with pytest.raises(ApplicationError) as refused, transaction.atomic():
-        services.content_item_report(acting=analyst, url=bad, source=SourceKind.ANALYST)
+        content_item_report(acting=analyst, url=bad, source=SourceKind.ANALYST)
     assert isinstance(refused.value, InvalidUrl)
     assert str(refused.value.message)
     assert ContentItem.objects.count() == 0
 
 
 def test_idn_addresses_keep_a_readable_host(analyst):
-    item = services.content_item_report(
-        acting=analyst, url="http://bücher.example/a", source=SourceKind.ANALYST
-    )
-    again = services.content_item_report(
+    item = content_item_report(acting=analyst, url="http://bücher.example/a", source=SourceKind.ANALYST)
+    again = content_item_report(
         acting=analyst, url="http://xn--bcher-kva.example/a", source=SourceKind.ANALYST
     )
     assert item == again
@@ -74,9 +72,7 @@ def test_idn_addresses_keep_a_readable_host(analyst):
 def test_addresses_are_encrypted_at_rest(analyst):
     from django.db import connection
 
-    item = services.content_item_report(
-        acting=analyst, url="https://secret-host.example/path", source="analyst"
-    )
+    item = content_item_report(acting=analyst, url="https://secret-host.example/path", source="analyst")
     with connection.cursor() as cursor:
         cursor.execute("SELECT url FROM hotline_contentitem WHERE id = %s", [item.pk])
         (stored,) = cursor.fetchone()
@@ -84,10 +80,8 @@ def test_addresses_are_encrypted_at_rest(analyst):
 
 
 def test_each_hotline_has_its_own_items(analyst, foreign_analyst):
-    mine = services.content_item_report(acting=analyst, url="https://example.org/x", source="analyst")
-    theirs = services.content_item_report(
-        acting=foreign_analyst, url="https://example.org/x", source="analyst"
-    )
+    mine = content_item_report(acting=analyst, url="https://example.org/x", source="analyst")
+    theirs = content_item_report(acting=foreign_analyst, url="https://example.org/x", source="analyst")
     assert mine != theirs
 
 
@@ -96,12 +90,12 @@ def test_people_outside_a_hotline_cannot_report(outsider, worker):
 
     for member in (outsider, worker):
         with pytest.raises(PermissionDenied):
-            services.content_item_report(acting=member, url="https://example.org/x", source="analyst")
+            content_item_report(acting=member, url="https://example.org/x", source="analyst")
 
 
 def test_reporting_is_audited(analyst):
-    item = services.content_item_report(acting=analyst, url="https://example.org/x", source="analyst")
-    services.content_item_report(acting=analyst, url="https://example.org/x", source="partner")
+    item = content_item_report(acting=analyst, url="https://example.org/x", source="analyst")
+    content_item_report(acting=analyst, url="https://example.org/x", source="partner")
     reasons = list(
         AuditEvent.objects.filter(object_type="hotline.ContentItem", object_id=str(item.pk)).values_list(
             "reason", flat=True
@@ -139,7 +133,7 @@ def test_a_report_page_shows_its_hotline_items_and_only_analysts_may_open_them(
     analyst, outsider, foreign_analyst
 ):
     report = _report("ABCD2347", ["https://example.org/linked"])
-    [result] = services.content_items_from_report(report=report)
+    [result] = report_addresses_file(report_id=report.pk)
     [link] = related_for(report, analyst)
     assert link.label == result.item.number and link.url.endswith(f"/items/{result.item.pk}/")
     # Whoever may read the report learns the item's number and status, without a way in.
@@ -149,16 +143,24 @@ def test_a_report_page_shows_its_hotline_items_and_only_analysts_may_open_them(
     assert related_for(report, None) == []
 
 
-def test_a_case_links_to_the_items_of_its_source_report(analyst):
-    from types import SimpleNamespace
+def test_a_case_from_a_report_lists_the_items_of_that_report_without_the_hotline_naming_cases(
+    analyst, outsider
+):
+    from childshield.cases.models import Case
 
-    from childshield.hotline import links
+    def hotline_links(record, member):
+        return [link for link in related_for(record, member) if str(link.kind) == "Hotline item"]
 
     report = _report("ABCD2348", ["https://example.org/from-case"])
-    services.content_items_from_report(report=report)
-    case = SimpleNamespace(source_report_id=report.pk)
-    assert len(list(links.items_of_case(case, analyst))) == 1  # type: ignore[arg-type]
-    assert list(links.items_of_case(SimpleNamespace(), analyst)) == []  # type: ignore[arg-type]
+    [result] = report_addresses_file(report_id=report.pk)
+    case = Case(source_report_id=report.pk)
+    [link] = hotline_links(case, analyst)
+    assert link.label == result.item.number and link.url.endswith(f"/items/{result.item.pk}/")
+    [link] = hotline_links(case, outsider)
+    assert link.url == "" and link.status == "New"
+    assert hotline_links(Case(), analyst) == []
+    # An item's own page does not list the other items of its report.
+    assert hotline_links(result.item, analyst) == []
 
 
 def test_a_childs_report_with_addresses_reaches_the_hotline_once_it_is_saved(
@@ -166,9 +168,7 @@ def test_a_childs_report_with_addresses_reaches_the_hotline_once_it_is_saved(
 ):
     from childshield.intake.services import ReportContent, report_submit
 
-    content = ReportContent(
-        about="me", safe_now="yes", urls=["https://Pics.Example/x#top", "not a url"]
-    )
+    content = ReportContent(about="me", safe_now="yes", urls=["https://Pics.Example/x#top", "not a url"])
     with django_capture_on_commit_callbacks(execute=True):
         receipt = report_submit(content=content, idempotency_key="with-addresses")
     item = ContentItem.objects.get()
@@ -207,7 +207,7 @@ def test_a_counsellor_reading_a_report_sees_it_went_to_the_hotline_without_a_way
     helpline = Agency.objects.create(country="VN", name="Helpline (test)", kind=AgencyKind.HELPLINE)
     counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=helpline)
     report = _report("ABCD2349", ["https://example.org/seen"])
-    [result] = services.content_items_from_report(report=report)
+    [result] = report_addresses_file(report_id=report.pk)
 
     html = sign_in(counsellor).get(f"/en/reports/{report.reference}/").content.decode()
     assert 'data-related-kind="Hotline item"' in html

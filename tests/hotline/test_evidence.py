@@ -14,8 +14,11 @@ from PIL import Image, ImageDraw
 from childshield.audit.models import AuditEvent
 from childshield.core.errors import ApplicationError
 from childshield.hashing.models import BankSource, HashEntry
-from childshield.hotline import services
+from childshield.hotline.evidence_files import evidence_content
 from childshield.hotline.models import Evidence
+from childshield.hotline.services.assessment import AssessmentInput, assessment_confirm, assessment_record
+from childshield.hotline.services.evidence import evidence_add, evidence_rotate
+from childshield.hotline.services.items import content_item_report
 
 from .conftest import abuse
 
@@ -37,7 +40,7 @@ def synthetic_png(seed: int = 1) -> bytes:
 
 @pytest.fixture
 def item(analyst):
-    return services.content_item_report(acting=analyst, url="https://example.org/pic", source="analyst")
+    return content_item_report(acting=analyst, url="https://example.org/pic", source="analyst")
 
 
 def _upload(data: bytes, name: str = "capture.png") -> SimpleUploadedFile:
@@ -46,18 +49,18 @@ def _upload(data: bytes, name: str = "capture.png") -> SimpleUploadedFile:
 
 def test_evidence_is_encrypted_at_rest_and_hashed(analyst, item):
     data = synthetic_png()
-    evidence = services.evidence_add(acting=analyst, item=item, upload=_upload(data))
+    evidence = evidence_add(acting=analyst, item=item, upload=_upload(data))
     with default_storage.open(evidence.storage_name, "rb") as stored:
         raw = stored.read()
     assert data not in raw and not raw.startswith(b"\x89PNG")
-    assert services.evidence_content(evidence=evidence) == data
+    assert evidence_content(evidence=evidence) == data
     assert len(evidence.sha256) == 64 and len(evidence.md5) == 32 and len(evidence.pdq) == 64
     assert evidence.content_type == "image/png"
 
 
 def test_only_images_and_videos_are_kept(analyst, item):
     with pytest.raises(ApplicationError) as refused:
-        services.evidence_add(acting=analyst, item=item, upload=_upload(b"MZ\x90\x00 not an image", "x.exe"))
+        evidence_add(acting=analyst, item=item, upload=_upload(b"MZ\x90\x00 not an image", "x.exe"))
     assert refused.value.code == "wrong_type"
     assert Evidence.objects.count() == 0
 
@@ -65,18 +68,18 @@ def test_only_images_and_videos_are_kept(analyst, item):
 def test_evidence_larger_than_the_limit_is_refused(settings, analyst, item):
     settings.HOTLINE_EVIDENCE_MAX_BYTES = 100
     with pytest.raises(ApplicationError) as refused:
-        services.evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
+        evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
     assert refused.value.code == "too_large"
 
 
 def test_outsiders_cannot_add_evidence(outsider, foreign_analyst, item):
     for member in (outsider, foreign_analyst):
         with pytest.raises(PermissionDenied):
-            services.evidence_add(acting=member, item=item, upload=_upload(synthetic_png()))
+            evidence_add(acting=member, item=item, upload=_upload(synthetic_png()))
 
 
 def test_no_image_is_shown_by_default_and_the_frame_is_veiled(analyst, item, sign_in):
-    evidence = services.evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
+    evidence = evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
     client = sign_in(analyst)
     page = client.get(f"/en/hotline/items/{item.pk}/").content.decode()
     assert "<img" not in page
@@ -92,7 +95,7 @@ def test_the_picture_is_served_to_analysts_only_and_each_view_is_audited(
     analyst, lead, outsider, foreign_analyst, item, sign_in, client
 ):
     data = synthetic_png()
-    evidence = services.evidence_add(acting=analyst, item=item, upload=_upload(data))
+    evidence = evidence_add(acting=analyst, item=item, upload=_upload(data))
     url = f"/en/hotline/items/{item.pk}/evidence/{evidence.pk}/file/"
     response = sign_in(lead).get(url)
     assert response.status_code == 200 and response.content == data
@@ -108,7 +111,7 @@ def test_the_picture_is_served_to_analysts_only_and_each_view_is_audited(
 
 def test_a_gentle_nudge_after_a_long_viewing_stretch(settings, analyst, item, sign_in):
     settings.HOTLINE_WELFARE_NUDGE_MINUTES = 20
-    evidence = services.evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
+    evidence = evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
     client = sign_in(analyst)
     client.get(f"/en/hotline/items/{item.pk}/evidence/{evidence.pk}/file/")
     assert "taking a break" not in client.get(f"/en/hotline/items/{item.pk}/").content.decode()
@@ -123,10 +126,10 @@ def test_a_gentle_nudge_after_a_long_viewing_stretch(settings, analyst, item, si
 
 
 def test_confirmed_images_hashes_go_to_the_hotlines_bank(analyst, second_analyst, item):
-    evidence = services.evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
-    assessment = services.assessment_record(acting=analyst, item=item, data=abuse())
+    evidence = evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
+    assessment = assessment_record(acting=analyst, item=item, data=abuse())
     assert HashEntry.objects.count() == 0  # not before confirmation
-    services.assessment_confirm(acting=second_analyst, assessment=assessment)
+    assessment_confirm(acting=second_analyst, assessment=assessment)
     entries = HashEntry.objects.select_related("bank")
     assert {(e.algorithm, e.value) for e in entries} == {
         ("pdq", evidence.pdq),
@@ -140,29 +143,27 @@ def test_confirmed_images_hashes_go_to_the_hotlines_bank(analyst, second_analyst
 
 
 def test_evidence_added_after_confirmation_is_banked_too_and_duplicates_are_fine(analyst, second_analyst):
-    first = services.content_item_report(acting=analyst, url="https://example.org/1", source="analyst")
-    other = services.content_item_report(acting=analyst, url="https://example.org/2", source="analyst")
+    first = content_item_report(acting=analyst, url="https://example.org/1", source="analyst")
+    other = content_item_report(acting=analyst, url="https://example.org/2", source="analyst")
     for item in (first, other):
-        assessment = services.assessment_record(acting=analyst, item=item, data=abuse())
-        services.assessment_confirm(acting=second_analyst, assessment=assessment)
+        assessment = assessment_record(acting=analyst, item=item, data=abuse())
+        assessment_confirm(acting=second_analyst, assessment=assessment)
         item.refresh_from_db()
-        services.evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png(seed=7)))
+        evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png(seed=7)))
     assert HashEntry.objects.count() == 3  # the same picture on two addresses: one set of hashes
 
 
 def test_harmful_content_is_not_banked(analyst, second_analyst, item):
-    services.evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
-    assessment = services.assessment_record(
-        acting=analyst, item=item, data=services.AssessmentInput("harmful")
-    )
-    services.assessment_confirm(acting=second_analyst, assessment=assessment)
+    evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
+    assessment = assessment_record(acting=analyst, item=item, data=AssessmentInput("harmful"))
+    assessment_confirm(acting=second_analyst, assessment=assessment)
     assert HashEntry.objects.count() == 0
 
 
 def test_evidence_files_are_rotated_to_the_primary_key(analyst, item):
     data = synthetic_png()
-    evidence = services.evidence_add(acting=analyst, item=item, upload=_upload(data))
-    assert services.evidence_rotate(dry_run=True) == 1
-    assert services.evidence_rotate(dry_run=False) == 1
+    evidence = evidence_add(acting=analyst, item=item, upload=_upload(data))
+    assert evidence_rotate(dry_run=True) == 1
+    assert evidence_rotate(dry_run=False) == 1
     evidence.refresh_from_db()
-    assert services.evidence_content(evidence=evidence) == data
+    assert evidence_content(evidence=evidence) == data

@@ -6,10 +6,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from childshield.hotline import selectors, services
+from childshield.hotline import selectors
 from childshield.hotline.models import HostingProvider
 from childshield.hotline.probe import ProbeResult
 from childshield.hotline.selectors import percentile
+from childshield.hotline.services.notices import notice_first_send
+from childshield.hotline.services.removal import removal_check
 
 from .conftest import T0, confirmed_item, fake_trace
 
@@ -40,8 +42,8 @@ def removed_items(analyst, second_analyst, monkeypatch):
             f"https://host{number}.example/x", analyst=analyst, second=second_analyst, at=reported
         )
         notice_at = reported + timedelta(hours=to_notice)
-        services.item_confirmed(item_id=item.pk, now=notice_at)
-        services.removal_check(item=item, now=notice_at + timedelta(hours=to_removal))
+        notice_first_send(item_id=item.pk, now=notice_at)
+        removal_check(item=item, now=notice_at + timedelta(hours=to_removal))
 
 
 def test_percentile_is_nearest_rank():

@@ -9,8 +9,10 @@ import pytest
 from django.core import mail
 
 from childshield.audit.models import AuditEvent
-from childshield.hotline import services
 from childshield.hotline.models import NoticeState
+from childshield.hotline.notice_mail import NOTICE_METADATA_KEY
+from childshield.hotline.services import notices
+from childshield.hotline.services.notices import items_renotice_due, notice_first_send
 
 from .conftest import T0, confirmed_item
 
@@ -39,7 +41,7 @@ def postmark_event(
 @pytest.fixture
 def sent_notice(analyst, second_analyst, traced_to_provider):
     item = confirmed_item("https://host.example/bounce", analyst=analyst, second=second_analyst)
-    notice = services.item_confirmed(item_id=item.pk, now=T0)
+    notice = notice_first_send(item_id=item.pk, now=T0)
     assert notice.state == NoticeState.SENT
     return notice
 
@@ -57,7 +59,7 @@ def test_a_hard_bounce_reported_by_the_provider_marks_the_notice_bounced(client,
     body = postmark_event(
         "Bounce",
         email="abuse@hosting.example",
-        metadata={services.NOTICE_METADATA_KEY: str(sent_notice.pk)},
+        metadata={NOTICE_METADATA_KEY: str(sent_notice.pk)},
     )
     assert post(client, body).status_code == 200
     sent_notice.refresh_from_db()
@@ -77,7 +79,7 @@ def test_a_bounce_found_by_the_message_id_alone(client, sent_notice):
 
 
 def test_deliveries_other_recipients_and_wrong_credentials_change_nothing(client, sent_notice):
-    metadata = {services.NOTICE_METADATA_KEY: str(sent_notice.pk)}
+    metadata = {NOTICE_METADATA_KEY: str(sent_notice.pk)}
     assert (
         post(client, postmark_event("Delivery", email="abuse@hosting.example", metadata=metadata)).status_code
         == 200
@@ -100,11 +102,11 @@ def test_after_a_bounce_the_same_address_is_not_noticed_again_until_the_contact_
 ):
     post(client, postmark_event("Bounce", email="abuse@hosting.example", message_id=sent_notice.message_id))
     item = sent_notice.item
-    assert services.renotices_due(now=T0 + timedelta(hours=48)) == 0
+    assert items_renotice_due(now=T0 + timedelta(hours=48)) == 0
     assert item.notices.count() == 1 and len(mail.outbox) == 1
     provider.abuse_email = "abuse-desk@hosting.example"
     provider.save()
-    assert services.renotices_due(now=T0 + timedelta(hours=48)) == 1
+    assert items_renotice_due(now=T0 + timedelta(hours=48)) == 1
     assert mail.outbox[-1].to == ["abuse-desk@hosting.example"]
 
 
@@ -124,10 +126,10 @@ def test_items_waiting_for_a_corrected_contact_do_not_take_places_in_the_re_noti
 ):
     post(client, postmark_event("Bounce", email="abuse@hosting.example", message_id=sent_notice.message_id))
     considered = []
-    monkeypatch.setattr(services, "item_renotice", lambda *, item, now: considered.append(item.pk))
-    services.renotices_due(now=T0 + timedelta(hours=48))
+    monkeypatch.setattr(notices, "item_renotice", lambda *, item, now: considered.append(item.pk))
+    items_renotice_due(now=T0 + timedelta(hours=48))
     assert considered == []
     provider.abuse_email = "new-desk@hosting.example"
     provider.save()
-    services.renotices_due(now=T0 + timedelta(hours=48))
+    items_renotice_due(now=T0 + timedelta(hours=48))
     assert considered == [sent_notice.item_id]

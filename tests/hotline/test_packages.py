@@ -10,7 +10,10 @@ from django.core.exceptions import PermissionDenied
 
 from childshield.audit.models import AuditEvent
 from childshield.core.errors import ApplicationError
-from childshield.hotline import services
+from childshield.hotline.package_csv import package_csv
+from childshield.hotline.services.evidence import evidence_add
+from childshield.hotline.services.items import content_item_report
+from childshield.hotline.services.packages import package_create
 from childshield.hotline.signing import verify_package
 
 from .conftest import confirmed_item
@@ -20,17 +23,15 @@ from .test_evidence import _upload, synthetic_png
 @pytest.fixture
 def items(analyst, second_analyst):
     one = confirmed_item("https://host.example/p1", analyst=analyst, second=second_analyst, category="A")
-    services.evidence_add(acting=analyst, item=one, upload=_upload(synthetic_png()))
+    evidence_add(acting=analyst, item=one, upload=_upload(synthetic_png()))
     two = confirmed_item("https://host.example/p2", analyst=analyst, second=second_analyst)
-    new = services.content_item_report(
-        acting=analyst, url="https://host.example/unassessed", source="analyst"
-    )
+    new = content_item_report(acting=analyst, url="https://host.example/unassessed", source="analyst")
     return one, two, new
 
 
 def test_a_lead_makes_a_signed_package_for_the_police(lead, police_agency, items):
     one, two, new = items
-    package = services.package_create(acting=lead, items=[one, two, new], recipient=police_agency)
+    package = package_create(acting=lead, items=[one, two, new], recipient=police_agency)
     assert package.item_count == 2  # the unassessed item is left out
     document = package.document
     assert verify_package(document)
@@ -45,15 +46,15 @@ def test_a_lead_makes_a_signed_package_for_the_police(lead, police_agency, items
 
 
 def test_a_tampered_package_no_longer_verifies(lead, police_agency, items):
-    package = services.package_create(acting=lead, items=items[:1], recipient=police_agency)
+    package = package_create(acting=lead, items=items[:1], recipient=police_agency)
     document = package.document
     document["payload"]["items"][0]["url"] = "https://elsewhere.example/"
     assert not verify_package(document)
 
 
 def test_the_csv_has_one_row_per_item_and_hash_set(lead, items):
-    package = services.package_create(acting=lead, items=items[:2], recipient_label="Partner hotline, KH")
-    rows = list(csv.DictReader(io.StringIO(services.package_csv(package.document))))
+    package = package_create(acting=lead, items=items[:2], recipient_label="Partner hotline, KH")
+    rows = list(csv.DictReader(io.StringIO(package_csv(package.document))))
     assert [row["reference"] for row in rows] == sorted(row["reference"] for row in rows)
     assert {row["url"] for row in rows} == {"https://host.example/p1", "https://host.example/p2"}
     assert all(int(row["custody_events"]) >= 3 for row in rows)
@@ -61,11 +62,11 @@ def test_the_csv_has_one_row_per_item_and_hash_set(lead, items):
 
 def test_analysts_cannot_make_packages_and_packages_need_a_recipient(analyst, lead, items):
     with pytest.raises(PermissionDenied):
-        services.package_create(acting=analyst, items=items[:1], recipient_label="x")
+        package_create(acting=analyst, items=items[:1], recipient_label="x")
     with pytest.raises(ApplicationError):
-        services.package_create(acting=lead, items=items[:1])
+        package_create(acting=lead, items=items[:1])
     with pytest.raises(ApplicationError):
-        services.package_create(acting=lead, items=items[2:], recipient_label="x")
+        package_create(acting=lead, items=items[2:], recipient_label="x")
 
 
 def test_the_police_download_packages_addressed_to_them_and_nobody_else_does(
@@ -73,7 +74,7 @@ def test_the_police_download_packages_addressed_to_them_and_nobody_else_does(
 ):
     from childshield.accounts.models import Agency, AgencyKind, Role
 
-    package = services.package_create(acting=lead, items=items[:2], recipient=police_agency)
+    package = package_create(acting=lead, items=items[:2], recipient=police_agency)
     police = sign_in(officer)
     listing = police.get("/en/hotline/packages/")
     assert listing.status_code == 200 and "Make a package" not in listing.content.decode()

@@ -5,15 +5,16 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from childshield.hotline import services
 from childshield.hotline.models import ContentItem, ItemStatus
+from childshield.hotline.services.items import content_item_report
+from childshield.hotline.services.notices import notice_first_send
 
 from .conftest import confirmed_item
 
 
 @pytest.fixture
 def item(analyst):
-    return services.content_item_report(acting=analyst, url="https://host.example/page", source="analyst")
+    return content_item_report(acting=analyst, url="https://host.example/page", source="analyst")
 
 
 def test_outsiders_get_no_hotline_page(outsider, worker, item, sign_in, client):
@@ -40,7 +41,7 @@ def test_the_list_filters_by_status_and_category_in_a_fixed_number_of_queries(
     confirmed_item("https://host.example/a", analyst=analyst, second=second_analyst, category="A")
     confirmed_item("https://host.example/c", analyst=analyst, second=second_analyst, category="C")
     for number in range(5):
-        services.content_item_report(acting=analyst, url=f"https://host.example/n{number}", source="analyst")
+        content_item_report(acting=analyst, url=f"https://host.example/n{number}", source="analyst")
     client = sign_in(analyst)
     page = client.get("/en/hotline/?category=A").content.decode()
     assert page.count('href="/en/hotline/items/') == 1
@@ -49,7 +50,7 @@ def test_the_list_filters_by_status_and_category_in_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as few:
         client.get("/en/hotline/")
     for number in range(5, 15):
-        services.content_item_report(acting=analyst, url=f"https://host.example/n{number}", source="analyst")
+        content_item_report(acting=analyst, url=f"https://host.example/n{number}", source="analyst")
     with CaptureQueriesContext(connection) as many:
         client.get("/en/hotline/")
     assert len(many) == len(few)
@@ -60,7 +61,7 @@ def test_the_list_filters_by_status_and_category_in_a_fixed_number_of_queries(
 def test_assess_and_confirm_through_the_pages(
     analyst, second_analyst, sign_in, client, traced_to_provider, django_capture_on_commit_callbacks
 ):
-    item = services.content_item_report(acting=analyst, url="https://host.example/x", source="analyst")
+    item = content_item_report(acting=analyst, url="https://host.example/x", source="analyst")
     first = sign_in(analyst)
     refused = first.post(
         f"/en/hotline/items/{item.pk}/assess/", {"classification": "abuse_material", "category": "A"}
@@ -94,7 +95,7 @@ def test_assess_and_confirm_through_the_pages(
 
 def test_the_item_page_shows_its_whole_story(analyst, second_analyst, traced_to_provider, sign_in):
     item = confirmed_item("https://host.example/story", analyst=analyst, second=second_analyst)
-    services.item_confirmed(item_id=item.pk)
+    notice_first_send(item_id=item.pk)
     page = sign_in(analyst).get(f"/en/hotline/items/{item.pk}/").content.decode()
     for part in ("Example Hosting", "abuse@hosting.example", "Chain of custody", "notice 1 sent", "Sent"):
         assert part in page, part

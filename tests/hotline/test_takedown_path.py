@@ -10,8 +10,12 @@ import pytest
 from django.core import mail
 
 from childshield.core.errors import ApplicationError
-from childshield.hotline import selectors, services
+from childshield.hotline import selectors
 from childshield.hotline.models import ContentItem, ItemStatus, NoticeState, RecipientKind, SourceKind
+from childshield.hotline.services.assessment import AssessmentInput, assessment_confirm, assessment_record
+from childshield.hotline.services.items import content_item_report
+from childshield.hotline.services.notices import items_renotice_due, notice_first_send
+from childshield.hotline.services.removal import removal_checks_due
 
 from .conftest import T0
 
@@ -59,7 +63,7 @@ def test_an_item_goes_from_report_to_removal_after_the_second_notice(
     url = f"{local_host}/clips/synthetic-42?utm_source=chat#top"
     item = None
     for number in range(3):  # three people report the same address, written differently
-        item = services.content_item_report(
+        item = content_item_report(
             acting=None,
             agency=analyst.agency,
             url=url if number else url.upper().replace("/CLIPS/SYNTHETIC-42", "/clips/synthetic-42"),
@@ -71,10 +75,10 @@ def test_an_item_goes_from_report_to_removal_after_the_second_notice(
     assert item.sources.count() == 3
     assert item.url == f"{local_host}/clips/synthetic-42"
 
-    assessment = services.assessment_record(
+    assessment = assessment_record(
         acting=analyst,
         item=item,
-        data=services.AssessmentInput(
+        data=AssessmentInput(
             classification="abuse_material",
             illegal_national=True,
             interpol_baseline=True,
@@ -88,16 +92,16 @@ def test_an_item_goes_from_report_to_removal_after_the_second_notice(
     item.refresh_from_db()
     assert item.status == ItemStatus.ASSESSED
     with pytest.raises(ApplicationError) as refused:
-        services.assessment_confirm(acting=analyst, assessment=assessment)
+        assessment_confirm(acting=analyst, assessment=assessment)
     assert refused.value.code == "same_person"
     assert mail.outbox == []
 
     confirmed_at = T0 + timedelta(hours=2)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.assessment_confirm(acting=second_analyst, assessment=assessment, now=confirmed_at)
+        assessment_confirm(acting=second_analyst, assessment=assessment, now=confirmed_at)
     assert len(callbacks) == 1  # the first notice is queued for the worker on commit
     # The worker's job, run here with the test's clock:
-    notice = services.item_confirmed(item_id=item.pk, now=confirmed_at)
+    notice = notice_first_send(item_id=item.pk, now=confirmed_at)
 
     item.refresh_from_db()
     assert notice is not None and notice.state == NoticeState.SENT
@@ -112,29 +116,29 @@ def test_an_item_goes_from_report_to_removal_after_the_second_notice(
     assert "synthetic" in message.body  # the address, and nothing more about the content
 
     # Still up an hour later.
-    assert services.removal_checks_due(now=confirmed_at + timedelta(hours=1)) == 1
+    assert removal_checks_due(now=confirmed_at + timedelta(hours=1)) == 1
     item.refresh_from_db()
     assert item.status == ItemStatus.NOTICE_SENT
     assert item.checks.first().state == "online"
 
     # Not re-noticed before 48 hours; re-noticed at 48.
-    assert services.renotices_due(now=confirmed_at + timedelta(hours=47)) == 0
-    assert services.renotices_due(now=confirmed_at + timedelta(hours=48)) == 1
+    assert items_renotice_due(now=confirmed_at + timedelta(hours=47)) == 0
+    assert items_renotice_due(now=confirmed_at + timedelta(hours=48)) == 1
     item.refresh_from_db()
     assert item.status == ItemStatus.RENOTICED and item.notice_count == 2
     assert len(mail.outbox) == 2
 
     # The host has now taken it down.
     removed_at = confirmed_at + timedelta(hours=48, minutes=30)
-    assert services.removal_checks_due(now=removed_at) == 1
+    assert removal_checks_due(now=removed_at) == 1
     item.refresh_from_db()
     assert item.status == ItemStatus.REMOVED
     assert item.removed_at == removed_at
     assert set(HostThatGivesUpAfterTwoNotices.requests_seen) == {"HEAD"}
 
     # Closed items are neither checked nor noticed again.
-    assert services.removal_checks_due(now=removed_at + timedelta(days=1)) == 0
-    assert services.renotices_due(now=removed_at + timedelta(days=5)) == 0
+    assert removal_checks_due(now=removed_at + timedelta(days=1)) == 0
+    assert items_renotice_due(now=removed_at + timedelta(days=5)) == 0
 
     figures = selectors.removal_figures(membership=lead)
     assert figures.overall.removed == 1

@@ -154,7 +154,7 @@ def test_without_databases_the_addresses_are_kept_and_the_error_says_so(settings
 
 
 def test_with_only_the_asn_database_the_asn_is_filled(geo_databases, settings) -> None:
-    del settings.HOTLINE_GEOIP_COUNTRY_DB
+    settings.HOTLINE_GEOIP_COUNTRY_DB = ""
     result = trace_host("192.0.2.10", resolver=FakeResolver({}))
     assert result.error == "no_geo_database"
     assert result.addresses[0].asn == 64500

@@ -4,17 +4,10 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from childshield.hashing.video import (
-    MAX_FRAME_PIXELS,
-    MAX_VIDEO_BYTES,
-    MAX_VIDEO_SECONDS,
-    VideoRejected,
-    format_frame_list,
-    limit,
-    video_hash,
-)
+from childshield.hashing.video import VideoRejected, format_frame_list, video_hash
 
 
 class Command(BaseCommand):
@@ -39,9 +32,9 @@ class Command(BaseCommand):
                 frames = video_hash(
                     path.read_bytes(),
                     seconds_per_hash=seconds_per_hash,
-                    max_bytes=int(limit("HASHING_VIDEO_MAX_BYTES", MAX_VIDEO_BYTES)) * 10,
-                    max_seconds=limit("HASHING_VIDEO_MAX_SECONDS", MAX_VIDEO_SECONDS) * 10,
-                    max_pixels=int(limit("HASHING_VIDEO_MAX_FRAME_PIXELS", MAX_FRAME_PIXELS)) * 10,
+                    max_bytes=settings.HASHING_VIDEO_MAX_BYTES * 10,
+                    max_seconds=settings.HASHING_VIDEO_MAX_SECONDS * 10,
+                    max_pixels=settings.HASHING_VIDEO_MAX_FRAME_PIXELS * 10,
                 )
             except (OSError, VideoRejected) as error:
                 failed += 1

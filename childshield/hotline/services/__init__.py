@@ -1,0 +1,1 @@
+"""Every write about reported content, one module per sub-domain (items, assessment, notices, ...)."""

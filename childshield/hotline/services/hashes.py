@@ -1,0 +1,64 @@
+"""Hashes of confirmed abuse material go to the hotline's own bank, for platforms to match uploads."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from childshield.accounts.models import Membership
+from childshield.core.errors import ApplicationError
+from childshield.hashing import services as hashing_services
+from childshield.hashing.models import PDQ_MIN_QUALITY, Algorithm, BankSource, HashBank, SharingPolicy
+from childshield.hotline.models import ContentItem
+
+CONFIRMED_BANK_NAME = "Hotline: confirmed items"
+
+
+def _confirmed_bank(acting: Membership) -> HashBank:
+    bank = (
+        HashBank.objects.filter(owner=acting.agency, source=BankSource.HOTLINE_CONFIRMED)
+        .order_by("pk")
+        .first()
+    )
+    if bank is None:
+        bank = hashing_services.bank_create(
+            actor=acting,
+            name=CONFIRMED_BANK_NAME,
+            source=BankSource.HOTLINE_CONFIRMED,
+            sharing=SharingPolicy.TRUSTED_PLATFORMS,
+            description="Hashes of images the hotline's analysts confirmed as abuse material.",
+        )
+    return bank
+
+
+def hashes_bank(*, acting: Membership, item: ContentItem, now: datetime | None = None) -> int:
+    """Add the confirmed item's image hashes (PDQ, MD5, SHA-256) to the hotline's bank; returns how many."""
+    pending = list(item.evidence.filter(hashes_banked_at__isnull=True, content_type__startswith="image/"))
+    if not pending:
+        return 0
+    bank = _confirmed_bank(acting)
+    added = 0
+    for evidence in pending:
+        hashes: list[tuple[str, str, int | None]] = [
+            (Algorithm.MD5, evidence.md5, None),
+            (Algorithm.SHA256, evidence.sha256, None),
+        ]
+        if evidence.pdq and (evidence.pdq_quality or 0) >= PDQ_MIN_QUALITY:
+            hashes.insert(0, (Algorithm.PDQ, evidence.pdq, evidence.pdq_quality))
+        for algorithm, value, quality in hashes:
+            try:
+                hashing_services.entry_add(
+                    actor=acting,
+                    bank=bank,
+                    algorithm=algorithm,
+                    value=value,
+                    quality=quality,
+                    source_reference=f"hotline item {item.number}",
+                )
+            except ApplicationError as error:
+                if error.code != "duplicate":
+                    raise
+            else:
+                added += 1
+        evidence.hashes_banked_at = now or timezone.now()
+        evidence.save(update_fields=["hashes_banked_at"])
+    return added
