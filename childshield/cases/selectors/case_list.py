@@ -127,14 +127,14 @@ def case_list(*, acting: Membership, filters: CaseFilters) -> QuerySet[Case]:
     return cases.select_related(*LIST_RELATED).order_by("-opened_at", "-id")
 
 
-def cases_by_ids(ids: list[int]) -> list[Case]:
+def cases_by_ids(*, ids: list[int]) -> list[Case]:
     """The cases of a page with what a row shows, fetched by id once the page is chosen. Joined in
     the query that picks the page, the planner misjudges the rows and loops over small tables."""
     by_id = Case.objects.select_related(*LIST_RELATED).defer(*_LIST_DEFERRED).in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def overdue_case_ids(cases: list[Case], today: date) -> frozenset[int]:
+def overdue_case_ids(*, cases: list[Case], today: date) -> frozenset[int]:
     """Which cases of a page have an overdue follow-up, in one query. As an annotation on the whole
     list, the planner would check every open follow-up in the country before picking the page's rows."""
     return frozenset(
@@ -203,8 +203,8 @@ def case_list_page(
     """One page of the case list, with each row's access; the listing itself is audited."""
     ids = case_list(acting=acting, filters=filters).values_list("pk", flat=True)
     page = Paginator(ids, CASES_PER_PAGE).get_page(page_number)
-    cases = cases_by_ids(list(page.object_list))
-    overdue = overdue_case_ids(cases, timezone.localdate())
+    cases = cases_by_ids(ids=list(page.object_list))
+    overdue = overdue_case_ids(cases=cases, today=timezone.localdate())
     accesses = _access_for_rows(acting=acting, cases=cases)
     audit.record(
         action=AuditAction.VIEW,

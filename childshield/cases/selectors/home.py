@@ -65,14 +65,14 @@ def worker_home(*, acting: Membership) -> WorkerHome:
         .defer("outcome", *CASE_TEXT_FIELDS)
         .annotate(assignee_name=F("assignee__user__full_name"))
     )
-    my_cases = cases_by_ids(my_open_case_ids[:20])
-    high_risk = cases_by_ids(list(high_risk_ids[:20]))
+    my_cases = cases_by_ids(ids=my_open_case_ids[:20])
+    high_risk = cases_by_ids(ids=list(high_risk_ids[:20]))
     return WorkerHome(
         my_cases=my_cases,
         due_today=list(my_follow_ups.filter(due_on=today)),
         overdue=list(my_follow_ups.filter(due_on__lt=today).order_by("due_on", "id")[:50]),
         high_risk=high_risk,
-        overdue_case_ids=overdue_case_ids([*my_cases, *high_risk], today),
+        overdue_case_ids=overdue_case_ids(cases=[*my_cases, *high_risk], today=today),
         referrals_waiting=referrals_incoming(acting=acting).filter(status=ReferralStatus.SENT).count()
         if may(acting, CasePerm.REFERRAL_RESPOND)
         else 0,

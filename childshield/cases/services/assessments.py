@@ -105,7 +105,12 @@ def assessment_form_publish(
         kind=kind, agency=agency, version=(last or 0) + 1, title=title, questions=questions
     )
     if acting is not None:
-        audit_record(acting, AuditAction.CREATE, form, f"assessment form {kind} v{form.version} published")
+        audit_record(
+            acting=acting,
+            action=AuditAction.CREATE,
+            obj=form,
+            reason=f"assessment form {kind} v{form.version} published",
+        )
     return form
 
 
@@ -135,7 +140,7 @@ def assessment_record(
 ) -> Assessment:
     """Record an assessment's answers against the form version the worker saw."""
     require_edit(acting, case)
-    case_check_open(case)
+    case_check_open(case=case)
     kept: dict[str, str] = {}
     missing: list[str] = []
     for question in form.questions:
@@ -153,5 +158,10 @@ def assessment_record(
     assessment = Assessment.objects.create(  # type: ignore[misc]  # core.fields types EncryptedJSONField as text
         case=case, form=form, kind=form.kind, answers=kept, completed_by=acting
     )
-    audit_record(acting, AuditAction.CREATE, assessment, f"{form.kind} assessment of case {case.pk}")
+    audit_record(
+        acting=acting,
+        action=AuditAction.CREATE,
+        obj=assessment,
+        reason=f"{form.kind} assessment of case {case.pk}",
+    )
     return assessment

@@ -34,7 +34,7 @@ def attachment_add(
 ) -> Attachment:
     """Keep a PDF or a photo of a document with the case, encrypted before it is stored."""
     require_edit(acting, case)
-    case_check_open(case)
+    case_check_open(case=case)
     limit = settings.CASES_ATTACHMENT_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ApplicationError(
@@ -71,7 +71,9 @@ def attachment_add(
         # Nothing points at the file any more: remove it rather than keep an orphan.
         default_storage.delete(storage_name)
         raise
-    audit_record(acting, AuditAction.CREATE, attachment, f"attachment added to case {case.pk}")
+    audit_record(
+        acting=acting, action=AuditAction.CREATE, obj=attachment, reason=f"attachment added to case {case.pk}"
+    )
     return attachment
 
 

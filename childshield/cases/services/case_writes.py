@@ -22,7 +22,7 @@ from childshield.cases.permissions import CasePerm
 from childshield.core.errors import ApplicationError
 
 
-def case_lock(case: Case, version: int) -> Case:
+def case_lock(*, case: Case, version: int) -> Case:
     """The case locked for this transaction, refusing the change if it moved on since `version`."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != version:
@@ -37,18 +37,18 @@ def case_lock(case: Case, version: int) -> Case:
     return locked
 
 
-def case_save(case: Case, fields: list[str]) -> None:
+def case_save(*, case: Case, fields: list[str]) -> None:
     """Save `fields` of a locked case and raise its version by one."""
     case.version = F("version") + 1
     case.save(update_fields=[*fields, "version"])
     case.refresh_from_db(fields=["version"])
 
 
-def audit_record(acting: Membership, action: AuditAction, obj: Any, reason: str) -> None:
+def audit_record(*, acting: Membership, action: AuditAction, obj: Any, reason: str) -> None:
     audit.record(action=action, actor=acting.user, agency=acting.agency, obj=obj, reason=reason)
 
 
-def supervisor_check(supervisor: Membership | None, agency_id: int) -> None:
+def supervisor_check(*, supervisor: Membership | None, agency_id: int) -> None:
     if supervisor is None:
         return
     if supervisor.agency_id != agency_id or not may(supervisor, CasePerm.CASE_SUPERVISE):
@@ -57,7 +57,7 @@ def supervisor_check(supervisor: Membership | None, agency_id: int) -> None:
         )
 
 
-def choices_clean(values: Sequence[str], allowed: Sequence[str], what: str) -> list[str]:
+def choices_clean(*, values: Sequence[str], allowed: Sequence[str], what: str) -> list[str]:
     """`values` without repeats, refusing any that is not one of `allowed`."""
     unknown = [value for value in values if value not in allowed]
     if unknown:
@@ -67,6 +67,6 @@ def choices_clean(values: Sequence[str], allowed: Sequence[str], what: str) -> l
     return list(dict.fromkeys(values))
 
 
-def case_check_open(case: Case) -> None:
+def case_check_open(*, case: Case) -> None:
     if case.is_closed:
         raise ApplicationError(_("The case is closed. Reopen it to change it."), code="closed")

@@ -10,7 +10,7 @@ from childshield.cases.models import Child, ChildNamePart
 from childshield.cases.name_search import child_duplicate_index, child_name_index, name_part_indexes
 
 
-def child_name_parts_index(child: Child) -> None:
+def child_name_parts_index(*, child: Child) -> None:
     """Keep the hashes of the words of a newly recorded child's names (and of their beginnings)."""
     ChildNamePart.objects.bulk_create(
         ChildNamePart(child=child, part_index=index)

@@ -32,8 +32,8 @@ def case_closure_request(
     """The lead worker asks to close, with the checklist; the supervisor's approval closes it.
     When the supervisor asks, the case closes at once."""
     require_edit(acting, case)
-    case = case_lock(case, version)
-    case_check_open(case)
+    case = case_lock(case=case, version=version)
+    case_check_open(case=case)
     if reason not in ClosureReason.values:
         raise ApplicationError(_("Choose why the case closes."))
     if case.supervisor_id is None:
@@ -72,8 +72,8 @@ def case_closure_request(
     ]
     if may_supervise(acting, case):
         fields += _close(case, acting, now)
-    case_save(case, fields)
-    audit_record(acting, AuditAction.UPDATE, case, "closure requested")
+    case_save(case=case, fields=fields)
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=case, reason="closure requested")
     return case
 
 
@@ -93,19 +93,21 @@ def case_close(*, acting: Membership, case: Case, version: int) -> Case:
     """The supervisor approves the closure the lead worker asked for."""
     if not may_supervise(acting, case):
         raise ApplicationError(_("Only the case's supervisor can approve its closure."), code="forbidden")
-    case = case_lock(case, version)
-    case_check_open(case)
+    case = case_lock(case=case, version=version)
+    case_check_open(case=case)
     if case.closure_requested_at is None:
         raise ApplicationError(_("Nobody has asked to close this case yet."))
-    case_save(case, _close(case, acting, timezone.now()))
-    audit_record(acting, AuditAction.UPDATE, case, "case closed (supervisor approval)")
+    case_save(case=case, fields=_close(case, acting, timezone.now()))
+    audit_record(
+        acting=acting, action=AuditAction.UPDATE, obj=case, reason="case closed (supervisor approval)"
+    )
     return case
 
 
 @transaction.atomic
 def case_reopen(*, acting: Membership, case: Case, version: int, reason: str) -> Case:
     require_edit(acting, case)
-    case = case_lock(case, version)
+    case = case_lock(case=case, version=version)
     if not case.is_closed:
         raise ApplicationError(_("The case is not closed."))
     if not reason.strip():
@@ -126,8 +128,8 @@ def case_reopen(*, acting: Membership, case: Case, version: int, reason: str) ->
     case.closure_requested_by = None
     case.closure_approved_by = None
     case_save(
-        case,
-        [
+        case=case,
+        fields=[
             "status",
             "status_changed_at",
             "closed_at",
@@ -136,5 +138,5 @@ def case_reopen(*, acting: Membership, case: Case, version: int, reason: str) ->
             "closure_approved_by",
         ],
     )
-    audit_record(acting, AuditAction.UPDATE, case, "case reopened")
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=case, reason="case reopened")
     return case

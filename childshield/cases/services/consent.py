@@ -45,7 +45,7 @@ def consent_record(*, acting: Membership, case: Case, consent: ConsentInput) -> 
             ),
             code="no_assent",
         )
-    sections = choices_clean(consent.sections, ShareSection.values, _("section"))
+    sections = choices_clean(values=consent.sections, allowed=ShareSection.values, what=_("section"))
     if not sections:
         raise ApplicationError(_("Choose at least one part of the case that may be shared."))
     if not consent.agencies:
@@ -74,7 +74,9 @@ def consent_record(*, acting: Membership, case: Case, consent: ConsentInput) -> 
         recorded_by=acting,
     )
     record.agencies.set(consent.agencies)
-    audit_record(acting, AuditAction.CREATE, record, f"consent recorded for case {case.pk}")
+    audit_record(
+        acting=acting, action=AuditAction.CREATE, obj=record, reason=f"consent recorded for case {case.pk}"
+    )
     return record
 
 
@@ -97,7 +99,7 @@ def consent_emergency_override(
             _("The case has no supervisor to confirm an emergency override. Name a supervisor first."),
             code="no_supervisor",
         )
-    chosen = choices_clean(sections, ShareSection.values, _("section"))
+    chosen = choices_clean(values=sections, allowed=ShareSection.values, what=_("section"))
     if not chosen or not agencies:
         raise ApplicationError(_("Choose what may be shared and with which agencies."))
     now = timezone.now()
@@ -113,7 +115,9 @@ def consent_emergency_override(
         confirmed_at=now if confirmed else None,
     )
     record.agencies.set(agencies)
-    audit_record(acting, AuditAction.CREATE, record, f"emergency override for case {case.pk}")
+    audit_record(
+        acting=acting, action=AuditAction.CREATE, obj=record, reason=f"emergency override for case {case.pk}"
+    )
     return record
 
 
@@ -129,7 +133,7 @@ def consent_emergency_confirm(*, acting: Membership, consent: Consent) -> Consen
     consent.confirmed_by = acting
     consent.confirmed_at = timezone.now()
     consent.save(update_fields=["confirmed_by", "confirmed_at"])
-    audit_record(acting, AuditAction.UPDATE, consent, "emergency override confirmed")
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=consent, reason="emergency override confirmed")
     return consent
 
 
@@ -148,6 +152,11 @@ def consent_withdraw(*, acting: Membership, consent: Consent, reason: str = "") 
         referral.status = ReferralStatus.CANCELLED
         referral.responded_at = consent.withdrawn_at
         referral.save(update_fields=["status", "responded_at"])
-        audit_record(acting, AuditAction.UPDATE, referral, "referral cancelled: consent withdrawn")
-    audit_record(acting, AuditAction.UPDATE, consent, "consent withdrawn")
+        audit_record(
+            acting=acting,
+            action=AuditAction.UPDATE,
+            obj=referral,
+            reason="referral cancelled: consent withdrawn",
+        )
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=consent, reason="consent withdrawn")
     return consent

@@ -34,18 +34,18 @@ def case_update(
     summary: str,
 ) -> Case:
     require_edit(acting, case)
-    case = case_lock(case, version)
+    case = case_lock(case=case, version=version)
     if risk_level not in RiskLevel.values:
         raise ApplicationError(_("Choose a risk level."))
-    harms = choices_clean(harm_types, HarmType.values, _("harm type"))
+    harms = choices_clean(values=harm_types, allowed=HarmType.values, what=_("harm type"))
     if not harms:
         raise ApplicationError(_("Choose at least one harm type."))
     case.risk_level = risk_level
     case.harm_types = harms
     case.risk_reasons = risk_reasons.strip()
     case.summary = summary.strip()
-    case_save(case, ["risk_level", "harm_types", "risk_reasons", "summary"])
-    audit_record(acting, AuditAction.UPDATE, case, "case details changed")
+    case_save(case=case, fields=["risk_level", "harm_types", "risk_reasons", "summary"])
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=case, reason="case details changed")
     return case
 
 
@@ -55,13 +55,18 @@ def case_supervisor_assign(
 ) -> Case:
     """Name (or change) the case's supervisor: a supervisor of the managing agency, not the lead."""
     require_edit(acting, case)
-    case = case_lock(case, version)
-    supervisor_check(supervisor, case.agency_id)
+    case = case_lock(case=case, version=version)
+    supervisor_check(supervisor=supervisor, agency_id=case.agency_id)
     if supervisor is not None and supervisor.pk == case.lead_worker_id:
         raise ApplicationError(_("The lead worker cannot supervise their own case."))
     if supervisor is None and case.closure_requested_at is not None and not case.is_closed:
         raise ApplicationError(_("A closure waits for the supervisor's approval: keep a supervisor."))
     case.supervisor = supervisor
-    case_save(case, ["supervisor"])
-    audit_record(acting, AuditAction.UPDATE, case, "supervisor named" if supervisor else "supervisor removed")
+    case_save(case=case, fields=["supervisor"])
+    audit_record(
+        acting=acting,
+        action=AuditAction.UPDATE,
+        obj=case,
+        reason="supervisor named" if supervisor else "supervisor removed",
+    )
     return case

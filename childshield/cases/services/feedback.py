@@ -41,7 +41,9 @@ def feedback_invite(*, acting: Membership, case: Case, respondent: str) -> tuple
         created_at=now,
         expires_at=now + timedelta(days=FEEDBACK_LINK_DAYS),
     )
-    audit_record(acting, AuditAction.CREATE, invitation, f"feedback link for case {case.pk}")
+    audit_record(
+        acting=acting, action=AuditAction.CREATE, obj=invitation, reason=f"feedback link for case {case.pk}"
+    )
     return invitation, token
 
 

@@ -25,14 +25,16 @@ def followup_add(
     *, acting: Membership, case: Case, due_on: date, assignee: Membership, purpose: str = ""
 ) -> FollowUp:
     require_edit(acting, case)
-    case_check_open(case)
+    case_check_open(case=case)
     # Only the people who can open the case: a follow-up given to anyone else would lead to a 404.
     if assignee.pk not in {case.lead_worker_id, case.supervisor_id}:
         raise ApplicationError(_("A follow-up goes to the case's lead worker or its supervisor."))
     follow_up = FollowUp.objects.create(
         case=case, due_on=due_on, assignee=assignee, purpose=purpose.strip(), created_by=acting
     )
-    audit_record(acting, AuditAction.CREATE, follow_up, f"follow-up added to case {case.pk}")
+    audit_record(
+        acting=acting, action=AuditAction.CREATE, obj=follow_up, reason=f"follow-up added to case {case.pk}"
+    )
     return follow_up
 
 
@@ -45,7 +47,7 @@ def followup_complete(*, acting: Membership, follow_up: FollowUp, outcome: str =
     follow_up.done_by = acting
     follow_up.outcome = outcome.strip()
     follow_up.save(update_fields=["done_at", "done_by", "outcome"])
-    audit_record(acting, AuditAction.UPDATE, follow_up, "follow-up done")
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=follow_up, reason="follow-up done")
     return follow_up
 
 

@@ -19,5 +19,5 @@ def note_add(*, acting: Membership, case: Case, body: str) -> CaseNote:
     if not body.strip():
         raise ApplicationError(_("The note is empty."))
     note = CaseNote.objects.create(case=case, author=acting, body=body.strip())
-    audit_record(acting, AuditAction.CREATE, note, f"note added to case {case.pk}")
+    audit_record(acting=acting, action=AuditAction.CREATE, obj=note, reason=f"note added to case {case.pk}")
     return note

@@ -86,10 +86,10 @@ def case_open(
         raise ApplicationError(_("Enter the child's name, or a name the child chose."))
     if risk_level not in RiskLevel.values:
         raise ApplicationError(_("Choose a risk level."))
-    harms = choices_clean(harm_types, HarmType.values, _("harm type"))
+    harms = choices_clean(values=harm_types, allowed=HarmType.values, what=_("harm type"))
     if not harms:
         raise ApplicationError(_("Choose at least one harm type."))
-    supervisor_check(supervisor, acting.agency_id)
+    supervisor_check(supervisor=supervisor, agency_id=acting.agency_id)
     now = timezone.now()
     today = timezone.localdate()
     birth_year = child.birth_year(today)
@@ -125,8 +125,8 @@ def case_open(
                 name=child.full_name, birth_year=birth_year, area_id=child.area.pk
             ),
         )
-        child_name_parts_index(record)
-        audit_record(acting, AuditAction.CREATE, record, "child recorded")
+        child_name_parts_index(child=record)
+        audit_record(acting=acting, action=AuditAction.CREATE, obj=record, reason="child recorded")
     else:
         record = existing_child
     sequence, number = _next_number(acting.agency, now.year)
@@ -150,10 +150,10 @@ def case_open(
     )
     CaseStatusChange.objects.create(case=case, to_status=CaseStatus.OPEN, changed_by=acting, changed_at=now)
     audit_record(
-        acting,
-        AuditAction.CREATE,
-        case,
-        "case opened" + (" for a child already recorded" if existing_child else ""),
+        acting=acting,
+        action=AuditAction.CREATE,
+        obj=case,
+        reason="case opened" + (" for a child already recorded" if existing_child else ""),
     )
     if consent is not None:
         consent_record(acting=acting, case=case, consent=consent)

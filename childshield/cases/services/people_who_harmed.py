@@ -26,7 +26,7 @@ def person_who_harmed_add(
     description: str = "",
 ) -> PersonWhoHarmed:
     require_edit(acting, case)
-    case_check_open(case)
+    case_check_open(case=case)
     if (
         relationship not in HarmerRelationship.values
         or contact not in HarmerContact.values
@@ -42,5 +42,10 @@ def person_who_harmed_add(
         description=description.strip(),
         added_by=acting,
     )
-    audit_record(acting, AuditAction.CREATE, person, f"person who harmed added to case {case.pk}")
+    audit_record(
+        acting=acting,
+        action=AuditAction.CREATE,
+        obj=person,
+        reason=f"person who harmed added to case {case.pk}",
+    )
     return person

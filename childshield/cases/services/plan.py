@@ -31,7 +31,7 @@ def service_add(
 ) -> Service:
     """Add a service to the plan, provided by an agency, by a service from the directory, or both."""
     require_edit(acting, case)
-    case_check_open(case)
+    case_check_open(case=case)
     if kind not in ServiceKind.values:
         raise ApplicationError(_("Choose a service from the package."))
     if status not in ServiceStatus.values:
@@ -62,7 +62,9 @@ def service_add(
         status=status,
         created_by=acting,
     )
-    audit_record(acting, AuditAction.CREATE, service, f"service added to case {case.pk}")
+    audit_record(
+        acting=acting, action=AuditAction.CREATE, obj=service, reason=f"service added to case {case.pk}"
+    )
     return service
 
 
@@ -78,7 +80,7 @@ def service_update(
     outcome: str,
 ) -> Service:
     require_edit(acting, service.case)
-    case_check_open(service.case)
+    case_check_open(case=service.case)
     locked = Service.objects.select_for_update().get(pk=service.pk)
     if locked.version != version:
         raise ApplicationError(
@@ -99,5 +101,5 @@ def service_update(
     locked.version = F("version") + 1
     locked.save(update_fields=["status", "starts_on", "ends_on", "outcome", "version"])
     locked.refresh_from_db(fields=["version"])
-    audit_record(acting, AuditAction.UPDATE, locked, f"service {status}")
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=locked, reason=f"service {status}")
     return locked

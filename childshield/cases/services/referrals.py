@@ -64,10 +64,10 @@ def referral_send(
         raise ApplicationError(_("Choose another agency: this one already manages the case."))
     if consent.case_id != case.pk:
         raise ApplicationError(_("That consent belongs to another case."))
-    requested = choices_clean(services, ServiceKind.values, _("service"))
+    requested = choices_clean(values=services, allowed=ServiceKind.values, what=_("service"))
     if not requested:
         raise ApplicationError(_("Choose at least one service you ask for."))
-    shared = choices_clean(sections, ShareSection.values, _("section"))
+    shared = choices_clean(values=sections, allowed=ShareSection.values, what=_("section"))
     if urgency not in Urgency.values:
         raise ApplicationError(_("Choose how urgent the referral is."))
     if not consent.is_in_force:
@@ -104,7 +104,12 @@ def referral_send(
         section_flags=section_flags(shared),
         message=message.strip(),
     )
-    audit_record(acting, AuditAction.CREATE, referral, f"referral of case {case.pk} to agency {to_agency.pk}")
+    audit_record(
+        acting=acting,
+        action=AuditAction.CREATE,
+        obj=referral,
+        reason=f"referral of case {case.pk} to agency {to_agency.pk}",
+    )
     return referral
 
 
@@ -136,12 +141,17 @@ def referral_accept(
     if referral.is_transfer:
         if case.is_closed:
             raise ApplicationError(_("The case was closed in the meantime."))
-        supervisor_check(supervisor, acting.agency_id)
+        supervisor_check(supervisor=supervisor, agency_id=acting.agency_id)
         case.lead_worker = acting
         case.supervisor = supervisor
         case.agency = acting.agency
-        case_save(case, ["lead_worker", "supervisor", "agency"])
-        audit_record(acting, AuditAction.UPDATE, case, "case management handed over by referral")
+        case_save(case=case, fields=["lead_worker", "supervisor", "agency"])
+        audit_record(
+            acting=acting,
+            action=AuditAction.UPDATE,
+            obj=case,
+            reason="case management handed over by referral",
+        )
     referral.status = ReferralStatus.ACCEPTED
     referral.responded_at = now
     referral.responded_by = acting
@@ -158,7 +168,7 @@ def referral_accept(
             referral=referral,
             created_by=acting,
         )
-    audit_record(acting, AuditAction.UPDATE, referral, "referral accepted")
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=referral, reason="referral accepted")
     _notify_sender(referral)
     return referral
 
@@ -181,7 +191,7 @@ def referral_decline(*, acting: Membership, referral: Referral, reason: str) -> 
     referral.responded_by = acting
     referral.decline_reason = reason.strip()
     referral.save(update_fields=["status", "responded_at", "responded_by", "decline_reason"])
-    audit_record(acting, AuditAction.UPDATE, referral, "referral declined")
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=referral, reason="referral declined")
     _notify_sender(referral)
     return referral
 
@@ -199,7 +209,7 @@ def referral_complete(*, acting: Membership, referral: Referral) -> Referral:
     referral.status = ReferralStatus.COMPLETED
     referral.completed_at = timezone.now()
     referral.save(update_fields=["status", "completed_at"])
-    audit_record(acting, AuditAction.UPDATE, referral, "referral completed")
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=referral, reason="referral completed")
     _notify_sender(referral)
     return referral
 

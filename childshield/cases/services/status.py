@@ -22,7 +22,7 @@ def case_status_change(
     *, acting: Membership, case: Case, version: int, to_status: str, reason: str = ""
 ) -> Case:
     require_edit(acting, case)
-    case = case_lock(case, version)
+    case = case_lock(case=case, version=version)
     labels = dict(CaseStatus.choices)
     if to_status == CaseStatus.CLOSED:
         raise ApplicationError(
@@ -59,6 +59,6 @@ def case_status_change(
     )
     case.status = to_status
     case.status_changed_at = now
-    case_save(case, ["status", "status_changed_at"])
-    audit_record(acting, AuditAction.UPDATE, case, f"status {to_status}")
+    case_save(case=case, fields=["status", "status_changed_at"])
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=case, reason=f"status {to_status}")
     return case
