@@ -10,16 +10,20 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _assessment_forms_install(sender: AppConfig, *, apps: Apps, using: str, **kwargs: Any) -> None:
+def _assessment_forms_install(
+    sender: AppConfig, *, using: str, apps: Apps | None = None, **kwargs: Any
+) -> None:
     """After `migrate` (and a test database's flush): the shipped assessment forms, installed once."""
     from childshield.cases.models import AssessmentForm
     from childshield.cases.services.assessments import assessment_forms_default_install
 
-    try:
-        # Migrated back to before forms were data, there is no table to install them into.
-        apps.get_model("cases", "AssessmentForm")
-    except LookupError:
-        return
+    # `migrate` says which state it left the models in (a flush sends none: the schema is current).
+    # Migrated back to before forms were data, there is no table to install them into.
+    if apps is not None:
+        try:
+            apps.get_model("cases", "AssessmentForm")
+        except LookupError:
+            return
     if using != router.db_for_write(AssessmentForm):
         return
     assessment_forms_default_install()
