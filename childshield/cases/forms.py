@@ -1,4 +1,4 @@
-"""Forms of the case pages: they check the shape of what was typed; services.py checks the rules."""
+"""Forms of the case pages: they check the shape of what was typed; the services check the rules."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from childshield.cases.models.people_who_harmed import HarmerAge, HarmerContact,
 from childshield.cases.models.plan import ServiceStatus
 from childshield.cases.models.referrals import Urgency
 from childshield.cases.reference import LANGUAGES, WG_ANSWERS, WG_DOMAINS, ethnicity_choices
+from childshield.cases.services.consent import ConsentInput
 from childshield.cases.workflow import CLOSURE_CHECKLIST
 from childshield.core.choices import ChildGender
 from childshield.directory.models import Resource, ServiceKind
@@ -92,6 +93,18 @@ class ConsentFieldsMixin(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    def consent_input(self) -> ConsentInput:
+        data = self.cleaned_data
+        return ConsentInput(
+            purpose=data["purpose"],
+            agencies=list(data["consent_agencies"]),
+            sections=data["sections"],
+            child_assent=data["child_assent"],
+            caregiver_consent=data["caregiver_consent"],
+            caregiver_name=data["caregiver_name"],
+            caregiver_not_asked_reason=data["caregiver_not_asked_reason"],
+        )
 
 
 class CaseOpenForm(ConsentFieldsMixin):

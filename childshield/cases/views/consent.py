@@ -13,7 +13,6 @@ from childshield.cases.forms import ConsentForm, EmergencyOverrideForm, Withdraw
 from childshield.cases.selectors.case_items import consent_get_for_case
 from childshield.cases.selectors.options import agencies_for_referral
 from childshield.cases.services.consent import (
-    ConsentInput,
     consent_emergency_confirm,
     consent_emergency_override,
     consent_record,
@@ -29,21 +28,8 @@ def consent_add(request: StaffRequest, case_id: int) -> HttpResponse:
     view = case_for_write(request, case_id)
     form = ConsentForm(request.POST or None, agencies=agencies_for_referral(acting=view.acting))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            consent_record(
-                acting=view.acting,
-                case=view.case,
-                consent=ConsentInput(
-                    purpose=data["purpose"],
-                    agencies=list(data["consent_agencies"]),
-                    sections=data["sections"],
-                    child_assent=data["child_assent"],
-                    caregiver_consent=data["caregiver_consent"],
-                    caregiver_name=data["caregiver_name"],
-                    caregiver_not_asked_reason=data["caregiver_not_asked_reason"],
-                ),
-            )
+            consent_record(acting=view.acting, case=view.case, consent=form.consent_input())
         except ApplicationError as error:
             form.add_error(None, str(error.message))
         else:

@@ -55,11 +55,7 @@ def attachment_add_view(request: StaffRequest, case_id: int) -> HttpResponse:
 
 @staff_view()
 def attachment_download(request: StaffRequest, case_id: int, attachment_id: int) -> HttpResponse:
-    view = case_get_for_user(
-        acting=request.membership,
-        case_id=case_id,
-        record_view=False,
-    )
+    view = case_get_for_user(acting=request.membership, case_id=case_id, record_view=False)
     attachment = attachment_get_for_download(view=view, attachment_id=attachment_id)
     response = HttpResponse(attachment_content(attachment=attachment), content_type=attachment.content_type)
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[attachment.content_type]

@@ -16,7 +16,6 @@ from childshield.cases.forms import CaseOpenForm
 from childshield.cases.permissions import CasePerm
 from childshield.cases.selectors.opening import REPORT_HARMS, possible_duplicates, report_for_case_opening
 from childshield.cases.selectors.options import agencies_for_referral, areas_for_cases, supervisors_in_agency
-from childshield.cases.services.consent import ConsentInput
 from childshield.cases.services.opening import ChildInput, case_open
 from childshield.cases.views.case_page import case_url
 from childshield.core.errors import ApplicationError
@@ -69,19 +68,7 @@ def case_open_view(request: StaffRequest) -> HttpResponse:
             else [],
             safe_contact=data["safe_contact"],
         )
-        consent = (
-            ConsentInput(
-                purpose=data["purpose"],
-                agencies=list(data["consent_agencies"]),
-                sections=data["sections"],
-                child_assent=data["child_assent"],
-                caregiver_consent=data["caregiver_consent"],
-                caregiver_name=data["caregiver_name"],
-                caregiver_not_asked_reason=data["caregiver_not_asked_reason"],
-            )
-            if data["record_consent"]
-            else None
-        )
+        consent = form.consent_input() if data["record_consent"] else None
         existing_child = None
         if data["same_child"]:
             birth_year = child.birth_year(timezone.localdate())
