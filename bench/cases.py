@@ -42,27 +42,34 @@ from django.db import connection, models, reset_queries  # noqa: E402
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User  # noqa: E402
 from childshield.audit.models import AuditEvent  # noqa: E402
-from childshield.cases import selectors, services  # noqa: E402
 from childshield.cases.models import (  # noqa: E402
     Case,
     CaseNumberCounter,
-    CaseStatus,
     CaseStatusChange,
     Child,
     ChildNamePart,
     Consent,
     FollowUp,
-    HarmType,
     Referral,
-    ReferralStatus,
-    RiskLevel,
     Service,
-    ServiceKind,
-    ServiceStatus,
-    ShareSection,
-    section_flags,
 )
-from childshield.cases.name_search import name_part_indexes  # noqa: E402
+from childshield.cases.models.cases import CaseStatus, HarmType, RiskLevel  # noqa: E402
+from childshield.cases.models.consent import ShareSection  # noqa: E402
+from childshield.cases.models.plan import ServiceStatus  # noqa: E402
+from childshield.cases.models.referrals import ReferralStatus, section_flags  # noqa: E402
+from childshield.cases.name_search import (  # noqa: E402
+    child_duplicate_index,
+    child_name_index,
+    name_part_indexes,
+)
+from childshield.cases.selectors import cases as case_selectors  # noqa: E402
+from childshield.cases.selectors import home as home_selectors  # noqa: E402
+from childshield.cases.selectors.case_list import CaseFilters, case_list_page  # noqa: E402
+from childshield.cases.selectors.opening import possible_duplicates  # noqa: E402
+from childshield.cases.services import opening as opening_services  # noqa: E402
+from childshield.cases.services.consent import ConsentInput  # noqa: E402
+from childshield.cases.services.opening import ChildInput  # noqa: E402
+from childshield.directory.models import ServiceKind  # noqa: E402
 from childshield.places.models import Area  # noqa: E402
 
 SURNAMES = [
@@ -293,7 +300,7 @@ class Filler:
             ),
             "safe_contact": cipher_pool(Child, "safe_contact", lambda i: f"Through teacher no. {i}"),
         }
-        name_index = {name: selectors.child_name_index(name) for name in self.names}
+        name_index = {name: child_name_index(name) for name in self.names}
         self.name_picks: list[tuple[int, int]] = []  # (name, alias pool entry) of each child
 
         def rows() -> Iterator[tuple[Any, ...]]:
@@ -322,7 +329,7 @@ class Filler:
                     pools["caregivers"][pick],
                     pools["safe_contact"][pick],
                     name_index[name],
-                    selectors.child_duplicate_index(name=name, birth_year=year, area_id=area),
+                    child_duplicate_index(name=name, birth_year=year, area_id=area),
                     self.now - timedelta(days=rng.randrange(5 * 365)),
                 )
 
@@ -708,19 +715,17 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
     results = []
 
     def worker_home(r: random.Random) -> object:
-        return selectors.worker_home(acting=r.choice(workers))
+        return home_selectors.worker_home(acting=r.choice(workers))
 
     def case_list_status(r: random.Random) -> object:
         member = r.choice(workers + supervisors)
         status = r.choice([CaseStatus.IMPLEMENTATION, CaseStatus.SAFETY_ASSESSMENT, CaseStatus.FOLLOW_UP])
-        listing = selectors.case_list_page(
-            acting=member, filters=selectors.CaseFilters(status=status), page_number=1
-        )
+        listing = case_list_page(acting=member, filters=CaseFilters(status=status), page_number=1)
         return [(row.case.number, row.case.child.full_name, row.case.child.area) for row in listing.rows]
 
     def case_list_default(r: random.Random) -> object:
         member = r.choice(workers + supervisors + receivers)
-        listing = selectors.case_list_page(acting=member, filters=selectors.CaseFilters(), page_number=1)
+        listing = case_list_page(acting=member, filters=CaseFilters(), page_number=1)
         return [(row.case.number, row.case.child.full_name) for row in listing.rows]
 
     def search_number(r: random.Random) -> object:
@@ -730,8 +735,8 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
             if r.random() < 0.8
             else f"20{r.randint(21, 26)}-{r.randint(1, 999):04d}"
         )
-        listing = selectors.case_list_page(
-            acting=member, filters=selectors.CaseFilters(number=number, include_closed=True), page_number=1
+        listing = case_list_page(
+            acting=member, filters=CaseFilters(number=number, include_closed=True), page_number=1
         )
         return [row.case.number for row in listing.rows]
 
@@ -740,18 +745,18 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
         child = children[r.choice(own_cases[member.pk])[2]]
         parts = child.full_name.split()
         term = r.choice([child.full_name, parts[-1], parts[-1][:3], f"{parts[0]} {parts[-1]}"])
-        listing = selectors.case_list_page(
-            acting=member, filters=selectors.CaseFilters(child_name=term, include_closed=True), page_number=1
+        listing = case_list_page(
+            acting=member, filters=CaseFilters(child_name=term, include_closed=True), page_number=1
         )
         return [(row.case.number, row.case.child.full_name) for row in listing.rows]
 
     def duplicate_check(r: random.Random) -> object:
         child = children[r.choice(list(children))]
         if r.random() < 0.5:
-            return selectors.possible_duplicates(
+            return possible_duplicates(
                 name=child.full_name, birth_year=child.birth_year, area_id=child.area_id
             )
-        return selectors.possible_duplicates(name="Made Up Name", birth_year=2014, area_id=child.area_id)
+        return possible_duplicates(name="Made Up Name", birth_year=2014, area_id=child.area_id)
 
     communes = list(Area.objects.filter(level=Area.Level.COMMUNE)[:50])
 
@@ -759,9 +764,9 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
         """A new case for a made-up child, through the service: duplicate check, child with its blind
         indexes and name parts, case number under lock, history, consent, audit events."""
         member = r.choice(workers)
-        return services.case_open(
+        return opening_services.case_open(
             acting=member,
-            child=services.ChildInput(
+            child=ChildInput(
                 full_name=f"{r.choice(SURNAMES)} {r.choice(MIDDLES)} {r.choice(GIVEN)}",
                 area=r.choice(communes),
                 estimated_age=r.randint(10, 17),
@@ -770,7 +775,7 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
             harm_types=[HarmType.GROOMING],
             summary="Made up for the benchmark.",
             duplicates_acknowledged=True,
-            consent=services.ConsentInput(
+            consent=ConsentInput(
                 purpose="Made up",
                 agencies=[member.agency],
                 sections=[ShareSection.PROFILE],
@@ -782,8 +787,8 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
     def case_detail(r: random.Random) -> object:
         member = r.choice(workers)
         case_id = r.choice(own_cases[member.pk])[0]
-        view = selectors.case_get_for_user(acting=member, case_id=case_id)
-        detail = selectors.case_detail(view=view)
+        view = case_selectors.case_get_for_user(acting=member, case_id=case_id)
+        detail = case_selectors.case_detail(view=view)
         return (view.case.child.full_name, view.case.summary, len(detail.referrals), len(detail.audit_trail))
 
     referred_cases = {
@@ -797,8 +802,8 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
 
     def case_detail_referred(r: random.Random) -> object:
         member = r.choice(receivers)
-        view = selectors.case_get_for_user(acting=member, case_id=r.choice(referred_cases[member.pk]))
-        return selectors.case_detail(view=view)
+        view = case_selectors.case_get_for_user(acting=member, case_id=r.choice(referred_cases[member.pk]))
+        return case_selectors.case_detail(view=view)
 
     for index, (name, run) in enumerate(
         [

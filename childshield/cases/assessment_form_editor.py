@@ -1,6 +1,7 @@
 """The editor of an agency's assessment form: one row per question (label per language, type,
 options, required), turned into the form's data and back. It checks the shape of what was typed;
-services.assessment_form_publish checks that the result is a form that can be filled in."""
+assessment_form_publish (services/assessments.py) checks that the result is a form that can be
+filled in."""
 
 from __future__ import annotations
 

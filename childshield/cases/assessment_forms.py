@@ -3,8 +3,8 @@ without code (Primero's forms-as-data idea). Labels are per language (vi, km, en
 language falls back to English.
 
 Question types: "choice" (one of `choices`), "text" (free text, stored encrypted with the answers).
-Changing this data publishes a new default version the next time the defaults are installed;
-assessments already recorded keep the version they answered.
+Changing this data publishes a new default version the next time the defaults are installed (after
+every `migrate`, and by the demo seed); assessments already recorded keep the version they answered.
 """
 
 from typing import Any

@@ -1,46 +1,55 @@
-"""Forms of the case pages: they check the shape of what was typed; services.py checks the rules."""
+"""Forms of the case pages: they check the shape of what was typed; the services check the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from childshield.accounts.models import Agency, Membership
-from childshield.cases.models import (
-    CaseStatus,
-    FeedbackAnswer,
-    Gender,
-    HarmerAge,
-    HarmerContact,
-    HarmerRelationship,
-    HarmType,
-    Respondent,
-    RiskLevel,
-    ServiceKind,
-    ServiceStatus,
-    Sex,
-    ShareSection,
-    Urgency,
-)
+from childshield.cases.models import Consent
+from childshield.cases.models.cases import CaseStatus, ClosureReason, HarmType, RiskLevel
+from childshield.cases.models.children import Sex
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.models.feedback import FeedbackAnswer, Respondent
+from childshield.cases.models.people_who_harmed import HarmerAge, HarmerContact, HarmerRelationship
+from childshield.cases.models.plan import ServiceStatus
+from childshield.cases.models.referrals import Urgency
 from childshield.cases.reference import LANGUAGES, WG_ANSWERS, WG_DOMAINS, ethnicity_choices
-from childshield.cases.services import CLOSURE_CHECKLIST, ClosureReason
-from childshield.directory.models import Resource
+from childshield.cases.services.consent import ConsentInput
+from childshield.cases.workflow import CLOSURE_CHECKLIST
+from childshield.core.choices import ChildGender
+from childshield.directory.models import Resource, ServiceKind
 from childshield.places.models import Area, localised
 
 
-class MembershipChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+def _offer(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Narrow a field's choices to `queryset`: the areas, agencies or people this person may choose."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+def _choices(form: forms.BaseForm, name: str, choices: Sequence[tuple[str, StrOrPromise]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+class MembershipChoiceField(forms.ModelChoiceField[Membership]):
+    def label_from_instance(self, obj: Membership) -> str:
         return f"{obj.user.full_name} ({obj.get_role_display()})"
 
 
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        parent = f", {obj.parent.name}" if obj.parent_id and obj.level == Area.Level.COMMUNE else ""
-        return f"{obj.name}{parent}"
+class AreaChoiceField(forms.ModelChoiceField[Area]):
+    def label_from_instance(self, obj: Area) -> str:
+        parent = obj.parent if obj.parent_id and obj.level == Area.Level.COMMUNE else None
+        return f"{obj.name}, {parent.name}" if parent is not None else obj.name
 
 
 class DateInput(forms.DateInput):
@@ -85,6 +94,18 @@ class ConsentFieldsMixin(forms.Form):
         required=False,
     )
 
+    def consent_input(self) -> ConsentInput:
+        data = self.cleaned_data
+        return ConsentInput(
+            purpose=data["purpose"],
+            agencies=list(data["consent_agencies"]),
+            sections=data["sections"],
+            child_assent=data["child_assent"],
+            caregiver_consent=data["caregiver_consent"],
+            caregiver_name=data["caregiver_name"],
+            caregiver_not_asked_reason=data["caregiver_not_asked_reason"],
+        )
+
 
 class CaseOpenForm(ConsentFieldsMixin):
     full_name = forms.CharField(label=_("Child's name"), max_length=200)
@@ -101,7 +122,7 @@ class CaseOpenForm(ConsentFieldsMixin):
         label=_("Or age (estimated)"), required=False, min_value=0, max_value=25
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    gender = forms.ChoiceField(label=_("Gender"), choices=ChildGender.choices, initial=ChildGender.UNKNOWN)
     ethnicity = forms.ChoiceField(label=_("Ethnic group"), choices=(), required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, required=False
@@ -171,10 +192,10 @@ class CaseOpenForm(ConsentFieldsMixin):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ethnicity"].choices = ethnicity_choices(country)  # type: ignore[attr-defined]
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
-        self.fields["consent_agencies"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
+        _choices(self, "ethnicity", ethnicity_choices(country))
+        _offer(self, "area", areas)
+        _offer(self, "consent_agencies", agencies)
+        _offer(self, "supervisor", supervisors)
         for code, label in WG_DOMAINS:
             self.fields[f"wg_{code}"] = forms.ChoiceField(label=label, choices=WG_ANSWERS, required=False)
 
@@ -227,7 +248,7 @@ class CaseEditForm(forms.Form):
 
     def __init__(self, *args: Any, supervisors: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
+        _offer(self, "supervisor", supervisors)
 
 
 class StatusChangeForm(forms.Form):
@@ -239,13 +260,13 @@ class StatusChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if allowed is not None:
             labels = dict(CaseStatus.choices)
-            self.fields["to_status"].choices = [(value, labels[value]) for value in allowed]  # type: ignore[attr-defined]
+            _choices(self, "to_status", [(value, labels[value]) for value in allowed])
 
 
 class ConsentForm(ConsentFieldsMixin):
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent_agencies"].queryset = agencies  # type: ignore[attr-defined]
+        _offer(self, "consent_agencies", agencies)
         self.fields["consent_agencies"].required = True
         self.fields["sections"].required = True
         self.fields["purpose"].required = True
@@ -268,15 +289,15 @@ class EmergencyOverrideForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent_agencies"].queryset = agencies  # type: ignore[attr-defined]
+        _offer(self, "consent_agencies", agencies)
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=1000)
 
 
-class ConsentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ConsentChoiceField(forms.ModelChoiceField[Consent]):
+    def label_from_instance(self, obj: Consent) -> str:
         if obj.is_emergency:
             return str(_("Emergency override of %(date)s")) % {"date": f"{obj.recorded_at:%Y-%m-%d}"}
         return str(_("Consent of %(date)s: %(purpose)s")) % {
@@ -294,7 +315,7 @@ class ReferralForm(forms.Form):
         help_text=_("Ask for case management to hand the case over: their worker becomes the lead."),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    consent = ConsentChoiceField(label=_("The consent it rests on"), queryset=Agency.objects.none())
+    consent = ConsentChoiceField(label=_("The consent it rests on"), queryset=Consent.objects.none())
     sections = forms.MultipleChoiceField(
         label=_("What is shared"),
         choices=ShareSection.choices,
@@ -309,11 +330,11 @@ class ReferralForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, agencies: QuerySet[Agency], consents: QuerySet[Any], **kwargs: Any
+        self, *args: Any, agencies: QuerySet[Agency], consents: QuerySet[Consent], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["consent"].queryset = consents  # type: ignore[attr-defined]
+        _offer(self, "to_agency", agencies)
+        _offer(self, "consent", consents)
 
 
 class ReferralAcceptForm(forms.Form):
@@ -323,7 +344,7 @@ class ReferralAcceptForm(forms.Form):
 
     def __init__(self, *args: Any, supervisors: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]
+        _offer(self, "supervisor", supervisors)
 
 
 class ReferralDeclineForm(forms.Form):
@@ -332,8 +353,8 @@ class ReferralDeclineForm(forms.Form):
     )
 
 
-class ResourceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ResourceChoiceField(forms.ModelChoiceField[Resource]):
+    def label_from_instance(self, obj: Resource) -> str:
         kinds = "; ".join(obj.kind_labels)
         return f"{obj.name} ({kinds})" if kinds else obj.name
 
@@ -356,8 +377,8 @@ class ServiceAddForm(forms.Form):
         self, *args: Any, agencies: QuerySet[Agency], resources: QuerySet[Resource], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["resource"].queryset = resources  # type: ignore[attr-defined]
+        _offer(self, "provider", agencies)
+        _offer(self, "resource", resources)
 
 
 class ServiceUpdateForm(forms.Form):
@@ -375,7 +396,7 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args: Any, assignees: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
+        _offer(self, "assignee", assignees)
 
 
 class FollowUpDoneForm(forms.Form):
@@ -411,7 +432,7 @@ class NoteForm(forms.Form):
 
 class ClosureForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.ChoiceField(label=_("Why the case closes"), choices=ClosureReason.CHOICES)
+    reason = forms.ChoiceField(label=_("Why the case closes"), choices=ClosureReason.choices)
     note = forms.CharField(
         label=_("Closing note"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -453,7 +474,7 @@ class BreakGlassForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["opened_by"].queryset = agencies  # type: ignore[attr-defined]
+        _offer(self, "opened_by", agencies)
 
 
 class CaseFilterForm(forms.Form):
@@ -478,7 +499,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, areas: QuerySet[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        _offer(self, "area", areas)
 
 
 def _label(values: dict[str, str], language: str | None) -> str:

@@ -12,18 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
 from childshield.accounts.related import RelatedLink
-from childshield.cases.models import Case
-from childshield.cases.selectors import cases_visible_to
+from childshield.cases.selectors.cases import cases_from_report
 
 
 def cases_of_report(report: Model, acting: Membership | None) -> Iterable[RelatedLink]:
     if acting is None:
         return []
-    cases = list(Case.objects.filter(source_report_id=report.pk).order_by("opened_at", "id"))
-    if not cases:
-        return []
-    ids = [case.pk for case in cases]
-    visible = set(cases_visible_to(acting=acting).filter(pk__in=ids).values_list("pk", flat=True))
+    cases, others = cases_from_report(acting=acting, report_id=report.pk)
     links = [
         RelatedLink(
             kind=_("Case"),
@@ -32,8 +27,7 @@ def cases_of_report(report: Model, acting: Membership | None) -> Iterable[Relate
             status=case.get_status_display(),
         )
         for case in cases
-        if case.pk in visible
     ]
-    if len(links) < len(cases):
+    if others:
         links.append(RelatedLink(kind=_("Case"), label=str(_("A case was opened")), url=""))
     return links

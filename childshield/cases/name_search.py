@@ -1,5 +1,6 @@
-"""Finding a child by part of a name while the name stays encrypted: keyed hashes (blind indexes) of
-each word of the child's names, and of each word's beginnings of three letters or more.
+"""Finding a child by name while the name stays encrypted: keyed hashes (blind indexes) of the full
+name, of name, birth year and area together (the duplicate check), and of each word of the child's
+names and each word's beginnings of three letters or more.
 
 "Nguyễn Thị Hoà" is kept as the hashes of "nguyen", "ngu", "nguy", "nguye", "thi", "hoa": a worker
 who types "hoa", "Nguyen hoa" or "nguy" finds her; "ng" finds nothing (too short to be useful, and
@@ -15,12 +16,22 @@ from collections.abc import Iterable
 
 from childshield.core.blind_index import blind_index, normalise
 
+CHILD_NAME_PURPOSE = "cases.child.name"
+CHILD_DUPLICATE_PURPOSE = "cases.child.duplicate"
 NAME_PART_PURPOSE = "cases.child.name_part"
 SHORTEST_PREFIX = 3
 # More words than a name has would only slow the search down.
 MOST_QUERY_WORDS = 6
 # 128 bits of the HMAC: collisions stay out of reach and the index is half the size.
 PART_INDEX_LENGTH = 32
+
+
+def child_name_index(name: str) -> str:
+    return blind_index(name, purpose=CHILD_NAME_PURPOSE)
+
+
+def child_duplicate_index(*, name: str, birth_year: int | None, area_id: int) -> str:
+    return blind_index(f"{name}|{birth_year or ''}|{area_id}", purpose=CHILD_DUPLICATE_PURPOSE)
 
 
 def name_words(value: str) -> list[str]:

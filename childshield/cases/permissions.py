@@ -14,13 +14,9 @@ from django.utils import timezone
 
 from childshield.accounts.models import Membership, Role
 from childshield.accounts.permissions import PermissionSet, Scope, declare, may, perm_scope
-from childshield.cases.models import (
-    BreakGlassAccess,
-    Case,
-    Referral,
-    ReferralStatus,
-    ShareSection,
-)
+from childshield.cases.models import BreakGlassAccess, Case, Referral
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.models.referrals import ReferralStatus
 
 
 class CasePerm(StrEnum):

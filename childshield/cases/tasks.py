@@ -3,9 +3,9 @@
 from celery import shared_task
 from django.utils import timezone
 
-from childshield.cases import services
+from childshield.cases.services.follow_ups import followup_reminders_queue
 
 
 @shared_task
 def follow_up_reminders() -> int:
-    return services.followup_reminders_queue(today=timezone.localdate())
+    return followup_reminders_queue(today=timezone.localdate())

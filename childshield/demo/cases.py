@@ -8,21 +8,29 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership
-from childshield.cases import selectors, services
-from childshield.cases.models import (
-    Case,
-    CaseStatus,
-    HarmType,
-    ServiceKind,
-    ServiceStatus,
-    ShareSection,
-    Urgency,
-)
+from childshield.cases.models import Case
+from childshield.cases.models.cases import CaseStatus, ClosureReason, HarmType
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.models.plan import ServiceStatus
+from childshield.cases.models.referrals import Urgency
+from childshield.cases.selectors.assessments import assessment_form_current
+from childshield.cases.services.assessments import assessment_forms_default_install, assessment_record
+from childshield.cases.services.closure import case_close, case_closure_request
+from childshield.cases.services.consent import ConsentInput
+from childshield.cases.services.feedback import FEEDBACK_QUESTIONS, feedback_record_paper
+from childshield.cases.services.follow_ups import followup_add, followup_complete
+from childshield.cases.services.opening import ChildInput, case_open
+from childshield.cases.services.plan import service_add, service_update
+from childshield.cases.services.referrals import referral_accept, referral_decline, referral_send
+from childshield.cases.services.status import case_status_change
+from childshield.cases.workflow import ASSESSMENT_BEFORE
 from childshield.demo.accounts import AGENCIES
+from childshield.directory.models import ServiceKind
 from childshield.places.models import Area
 
 FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Hồ", "Y", "A", "Đinh")
@@ -64,7 +72,6 @@ WORKFLOW = (
 
 
 FEEDBACK_STAGES = (CaseStatus.IMPLEMENTATION, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED)
-FEEDBACK_QUESTIONS = ("listened", "safe", "not_blamed", "helped")
 
 
 def _feedback(rng: random.Random) -> dict[str, str]:
@@ -114,7 +121,7 @@ def _cast() -> Cast | None:
     )
 
 
-def _child(rng: random.Random, area: Area, today: date, used: set[str]) -> services.ChildInput:
+def _child(rng: random.Random, area: Area, today: date, used: set[str]) -> ChildInput:
     while True:
         name = f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}"
         if name not in used:
@@ -123,7 +130,7 @@ def _child(rng: random.Random, area: Area, today: date, used: set[str]) -> servi
     female = rng.random() < 0.7  # the model reaches girls first
     age = rng.randint(10, 17)
     exact = rng.random() < 0.6
-    return services.ChildInput(
+    return ChildInput(
         full_name=name,
         area=area,
         date_of_birth=date(today.year - age, rng.randint(1, 12), rng.randint(1, 28)) if exact else None,
@@ -141,8 +148,8 @@ def _child(rng: random.Random, area: Area, today: date, used: set[str]) -> servi
     )
 
 
-def _consent(*agencies: Agency) -> services.ConsentInput:
-    return services.ConsentInput(
+def _consent(*agencies: Agency) -> ConsentInput:
+    return ConsentInput(
         purpose="Protection and support services for the child",
         agencies=list(agencies),
         sections=list(ShareSection.values),
@@ -158,15 +165,15 @@ def _advance(
     """Walk the case through the workflow as its worker would, adding services and follow-ups."""
     target = WORKFLOW.index(CaseStatus(to)) if to != CaseStatus.CLOSED else len(WORKFLOW) - 1
     for step in WORKFLOW[1 : target + 1]:
-        needed = services.ASSESSMENT_BEFORE.get(step)
+        needed = ASSESSMENT_BEFORE.get(step)
         if needed:
             _assess(case, kind=needed, acting=acting, rng=rng)
-        case = services.case_status_change(acting=acting, case=case, version=case.version, to_status=step)
+        case = case_status_change(acting=acting, case=case, version=case.version, to_status=step)
         if step == CaseStatus.SERVICE_PLAN:
             for kind in rng.sample([ServiceKind.MHPSS, ServiceKind.HEALTH, ServiceKind.EDUCATION], 2):
-                services.service_add(acting=acting, case=case, kind=kind, provider=agency, starts_on=today)
+                service_add(acting=acting, case=case, kind=kind, provider=agency, starts_on=today)
         if step == CaseStatus.IMPLEMENTATION:
-            services.followup_add(
+            followup_add(
                 acting=acting,
                 case=case,
                 due_on=today + timedelta(days=rng.choice([-5, -2, 0, 0, 3, 7])),
@@ -177,7 +184,7 @@ def _advance(
 
 
 def _assess(case: Case, *, kind: str, acting: Membership, rng: random.Random) -> None:
-    form = selectors.assessment_form_current(kind=kind, agency_id=case.agency_id)
+    form = assessment_form_current(kind=kind, agency_id=case.agency_id)
     assert form is not None
     answers = {
         question["key"]: rng.choice(question["choices"])["value"]
@@ -185,12 +192,12 @@ def _assess(case: Case, *, kind: str, acting: Membership, rng: random.Random) ->
         else "Talked with the child and the caregiver at school."
         for question in form.questions
     }
-    services.assessment_record(acting=acting, case=case, form=form, answers=answers)
+    assessment_record(acting=acting, case=case, form=form, answers=answers)
 
 
 def _close(case: Case, *, worker: Membership, supervisor: Membership, today: date) -> Case:
     for service in case.services.exclude(status__in=[ServiceStatus.COMPLETED, ServiceStatus.REFUSED]):
-        services.service_update(
+        service_update(
             acting=worker,
             service=service,
             version=service.version,
@@ -200,31 +207,31 @@ def _close(case: Case, *, worker: Membership, supervisor: Membership, today: dat
             outcome="Completed as planned",
         )
     for follow_up in case.follow_ups.filter(done_at__isnull=True):
-        services.followup_complete(
-            acting=worker, follow_up=follow_up, outcome="Child safe and back at school"
-        )
+        followup_complete(acting=worker, follow_up=follow_up, outcome="Child safe and back at school")
     case.refresh_from_db()
-    case = services.case_closure_request(
+    case = case_closure_request(
         acting=worker,
         case=case,
         version=case.version,
-        reason=services.ClosureReason.GOALS_MET,
+        reason=ClosureReason.GOALS_MET,
         checklist={"child_safe": True, "services_done": True, "caregiver_informed": True},
     )
-    return services.case_close(acting=supervisor, case=case, version=case.version)
+    return case_close(acting=supervisor, case=case, version=case.version)
 
 
 def _backdate(case: Case, days: int) -> None:
     opened = timezone.now() - timedelta(days=days)
     Case.objects.filter(pk=case.pk).update(
         opened_at=opened,
-        safety_assessment_due_at=opened + timedelta(hours=services.safety_assessment_hours()),
+        safety_assessment_due_at=opened + timedelta(hours=settings.CASES_SAFETY_ASSESSMENT_HOURS),
     )
 
 
 @transaction.atomic
 def demo_cases_seed() -> int:
     """Create the demo cases unless they exist; returns how many cases were made."""
+    # `migrate` installs the shipped assessment forms; a demo seeded into an older database gets them here.
+    assessment_forms_default_install()
     cast = _cast()
     if cast is None or Case.objects.filter(opened_by_agency__in=cast.agencies.values()).exists():
         return 0
@@ -233,7 +240,6 @@ def demo_cases_seed() -> int:
     areas = {area.code: area for area in Area.objects.filter(code__in=QUANG_BINH + KON_TUM)}
     if len(areas) < len(QUANG_BINH + KON_TUM):
         return 0
-    services.assessment_forms_default_install()
     social, health, ngo = cast.agencies["social"], cast.agencies["health"], cast.agencies["ngo"]
     used: set[str] = set()
     made = 0
@@ -245,7 +251,7 @@ def demo_cases_seed() -> int:
     # The commune social worker's own cases, one or more at every stage.
     for index in range(21):
         area = areas[QUANG_BINH[index % len(QUANG_BINH)]]
-        case = services.case_open(
+        case = case_open(
             acting=cast.worker,
             child=_child(rng, area, today, used),
             risk_level=rng.choice(["low", "medium", "medium", "high"]),
@@ -261,7 +267,7 @@ def demo_cases_seed() -> int:
         if stage in FEEDBACK_STAGES:
             # The child and a caregiver answer the survey on paper once services are under way.
             for respondent in ("child", "caregiver"):
-                services.feedback_record_paper(
+                feedback_record_paper(
                     acting=cast.worker,
                     case=case,
                     respondent=respondent,
@@ -271,7 +277,7 @@ def demo_cases_seed() -> int:
         if stage == CaseStatus.CLOSED:
             _close(case, worker=cast.worker, supervisor=cast.supervisor, today=today)
         if index % 5 == 2 and stage != CaseStatus.CLOSED:
-            services.referral_send(
+            referral_send(
                 acting=cast.worker,
                 case=case,
                 to_agency=health,
@@ -288,7 +294,7 @@ def demo_cases_seed() -> int:
     # still waiting in the inbox, one declined.
     for index in range(8):
         area = areas["VN44-LT-KIMTHUY"]
-        case = services.case_open(
+        case = case_open(
             acting=cast.focal_point,
             child=_child(rng, area, today, used),
             risk_level=rng.choice(["medium", "high"]),
@@ -297,7 +303,7 @@ def demo_cases_seed() -> int:
             consent=_consent(social),
             duplicates_acknowledged=True,
         )
-        referral = services.referral_send(
+        referral = referral_send(
             acting=cast.focal_point,
             case=case,
             to_agency=social,
@@ -308,13 +314,13 @@ def demo_cases_seed() -> int:
             message="The form teacher can arrange a quiet room for a meeting.",
         )
         if index == 6:
-            services.referral_decline(
+            referral_decline(
                 acting=cast.worker,
                 referral=referral,
                 reason="Outside our communes; please ask Lệ Thủy district.",
             )
         elif index < 6:
-            services.referral_accept(acting=cast.worker, referral=referral, supervisor=cast.supervisor)
+            referral_accept(acting=cast.worker, referral=referral, supervisor=cast.supervisor)
             case.refresh_from_db()
             _advance(
                 case, to=WORKFLOW[1 + index % 5], acting=cast.worker, agency=social, today=today, rng=rng
@@ -325,7 +331,7 @@ def demo_cases_seed() -> int:
     # Helpline counsellors' cases waiting for the commune's answer.
     if cast.counsellor is not None:
         for index in range(3):
-            case = services.case_open(
+            case = case_open(
                 acting=cast.counsellor,
                 child=_child(rng, areas[QUANG_BINH[index]], today, used),
                 risk_level="high",
@@ -334,7 +340,7 @@ def demo_cases_seed() -> int:
                 consent=_consent(social),
                 duplicates_acknowledged=True,
             )
-            services.referral_send(
+            referral_send(
                 acting=cast.counsellor,
                 case=case,
                 to_agency=social,
@@ -350,7 +356,7 @@ def demo_cases_seed() -> int:
     if cast.ngo_worker is not None:
         for index in range(4):
             area = areas[KON_TUM[index % len(KON_TUM)]]
-            case = services.case_open(
+            case = case_open(
                 acting=cast.ngo_worker,
                 child=_child(rng, area, today, used),
                 risk_level=rng.choice(["low", "medium", "high"]),
@@ -362,7 +368,7 @@ def demo_cases_seed() -> int:
             case = _advance(
                 case, to=WORKFLOW[index % 4], acting=cast.ngo_worker, agency=ngo, today=today, rng=rng
             )
-            services.referral_send(
+            referral_send(
                 acting=cast.ngo_worker,
                 case=case,
                 to_agency=health,

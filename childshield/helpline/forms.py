@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
-from childshield.cases.models import Gender as ChildGender
-from childshield.cases.models import HarmType, RiskLevel
+from childshield.cases.models.cases import HarmType, RiskLevel
+from childshield.core.choices import ChildGender
 from childshield.helpline.models import (
     RULE_LANGUAGE_CHOICES,
     SIGNAL_CHOICES,

@@ -22,9 +22,9 @@ from childshield.accounts.permissions import perm_scope, require
 from childshield.accounts.tasks import send_email
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.cases import services as cases_services
 from childshield.cases.models import Case
 from childshield.cases.permissions import CasePerm
+from childshield.cases.services.opening import ChildInput, case_open
 from childshield.core.blind_index import blind_index
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors
@@ -718,9 +718,9 @@ def contact_case_open(*, acting: Membership, contact: Contact, data: CaseFromCon
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     if locked.case_id is not None:
         raise ApplicationError(_("A case is already open from this contact."), code="case_exists")
-    case = cases_services.case_open(
+    case = case_open(
         acting=acting,
-        child=cases_services.ChildInput(
+        child=ChildInput(
             full_name=data.child_name,
             area=data.area,
             estimated_age=data.estimated_age,

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may, require
-from childshield.cases import selectors as cases_selectors
 from childshield.cases.permissions import CasePerm, case_access
+from childshield.cases.selectors.options import areas_for_cases
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors, services
 from childshield.helpline.figures import Period
@@ -520,7 +520,7 @@ def contact_case_open(request: HttpRequest, pk: int) -> HttpResponse:
     if contact.case_id is not None:
         messages.info(request, _("A case is already open from this contact."))
         return redirect("helpline:contact_detail", pk=contact.pk)
-    areas = cases_selectors.areas_for_cases(country=acting.agency.country)
+    areas = areas_for_cases(country=acting.agency.country)
     form = CaseFromContactForm(request.POST or None, areas=areas, initial=case_initial_from_contact(contact))
     duplicates: list[object] = []
     if request.method == "POST" and form.is_valid():

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import Scope, require
-from childshield.cases.models import FeedbackAnswer, FeedbackResponse, Respondent
+from childshield.cases.models import FeedbackResponse
+from childshield.cases.models.feedback import FeedbackAnswer, Respondent
 from childshield.core.suppression import Cell, suppress, suppress_below
 from childshield.insights.permissions import InsightsPerm
 

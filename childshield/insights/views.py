@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.cases.models import FeedbackAnswer
+from childshield.cases.models.feedback import FeedbackAnswer
 from childshield.insights import selectors
 
 

@@ -6,8 +6,14 @@ import pytest
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Role
-from childshield.cases import services
-from childshield.cases.models import HarmType, ServiceKind, ShareSection
+from childshield.cases.models.cases import HarmType
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.services.consent import ConsentInput
+from childshield.cases.services.follow_ups import followup_add
+from childshield.cases.services.notes import note_add
+from childshield.cases.services.opening import ChildInput, case_open
+from childshield.cases.services.referrals import referral_accept, referral_send
+from childshield.directory.models import ServiceKind
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
@@ -40,9 +46,9 @@ def cast(make_member):
     supervisor = make_member(email="supervisor@example.org", role=Role.CASE_SUPERVISOR, agency=social)
     nurse = make_member(email="nurse@example.org", role=Role.CASE_WORKER, agency=health)
     admin = make_member(email="admin@example.org", role=Role.SYSTEM_ADMIN, agency=health)
-    case = services.case_open(
+    case = case_open(
         acting=worker,
-        child=services.ChildInput(
+        child=ChildInput(
             full_name="Y Bơ",
             area=commune,
             estimated_age=15,
@@ -56,7 +62,7 @@ def cast(make_member):
         harm_types=[HarmType.GROOMING, HarmType.SEXTORTION],
         summary="Asked for photos on a game chat.",
         supervisor=supervisor,
-        consent=services.ConsentInput(
+        consent=ConsentInput(
             purpose="Health check and counselling",
             agencies=[health],
             sections=[ShareSection.PROFILE, ShareSection.HARM],
@@ -65,18 +71,18 @@ def cast(make_member):
             caregiver_name="A Blưm",
         ),
     )
-    services.followup_add(
+    followup_add(
         acting=worker,
         case=case,
         due_on=timezone.localdate() - timedelta(days=1),
         assignee=worker,
         purpose="Call",
     )
-    services.followup_add(
+    followup_add(
         acting=worker, case=case, due_on=timezone.localdate(), assignee=worker, purpose="Visit"
     )
-    services.note_add(acting=worker, case=case, body="Met at school with the counsellor.")
-    referral = services.referral_send(
+    note_add(acting=worker, case=case, body="Met at school with the counsellor.")
+    referral = referral_send(
         acting=worker,
         case=case,
         to_agency=health,
@@ -140,7 +146,7 @@ def test_the_receiving_agencys_pages_are_accessible(live_server, page, axe, cast
     for path in ("cases/referrals/", f"cases/referrals/{referral.pk}/"):
         page.goto(f"{live_server.url}/en/{path}")
         assert_accessible(axe, page)
-    services.referral_accept(acting=cast["nurse"], referral=referral)
+    referral_accept(acting=cast["nurse"], referral=referral)
     page.goto(f"{live_server.url}/en/cases/{cast['case'].pk}/")
     assert page.locator("[data-referred]").is_visible()
     assert page.get_by_text("Y Bơ").count() == 0

@@ -5,8 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from childshield.accounts.models import Agency, AgencyKind, Role
-from childshield.cases import services
-from childshield.cases.models import AssessmentForm, HarmType
+from childshield.cases.models import AssessmentForm
+from childshield.cases.models.cases import HarmType
+from childshield.cases.services.opening import ChildInput, case_open
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_cases_accessibility import _sign_in
@@ -29,9 +30,9 @@ def cast(make_member):
     worker = make_member(email="worker@example.org", role=Role.CASE_WORKER, agency=social)
     make_member(email="supervisor@example.org", role=Role.CASE_SUPERVISOR, agency=social)
     cases = [
-        services.case_open(
+        case_open(
             acting=worker,
-            child=services.ChildInput(full_name=name, area=commune, estimated_age=13),
+            child=ChildInput(full_name=name, area=commune, estimated_age=13),
             risk_level="medium",
             harm_types=[HarmType.GROOMING],
         )

@@ -11,7 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.cases.models import Case, CaseStatus, FollowUp, ReferralStatus
+from childshield.cases.models import Case, FollowUp
+from childshield.cases.models.cases import CaseStatus
+from childshield.cases.models.referrals import ReferralStatus
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD

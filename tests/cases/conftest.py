@@ -7,8 +7,11 @@ from datetime import date
 import pytest
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role
-from childshield.cases import services
-from childshield.cases.models import Case, HarmType, RiskLevel, ShareSection
+from childshield.cases.models import Case
+from childshield.cases.models.cases import HarmType, RiskLevel
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.services.consent import ConsentInput
+from childshield.cases.services.opening import ChildInput, case_open
 from childshield.places.models import Area
 
 
@@ -54,7 +57,7 @@ def system_admin(make_member: Callable[..., Membership], outsider_agency: Agency
     return make_member(email="sysadmin@example.org", role=Role.SYSTEM_ADMIN, agency=outsider_agency)
 
 
-def child_input(area: Area, **overrides: object) -> services.ChildInput:
+def child_input(area: Area, **overrides: object) -> ChildInput:
     values: dict[str, object] = {
         "full_name": "Nguyễn Thị Hoa",
         "area": area,
@@ -68,11 +71,11 @@ def child_input(area: Area, **overrides: object) -> services.ChildInput:
         "safe_contact": "Through the class teacher only",
     }
     values.update(overrides)
-    return services.ChildInput(**values)  # type: ignore[arg-type]
+    return ChildInput(**values)  # type: ignore[arg-type]
 
 
-def consent_input(*agencies: Agency, sections: list[str] | None = None) -> services.ConsentInput:
-    return services.ConsentInput(
+def consent_input(*agencies: Agency, sections: list[str] | None = None) -> ConsentInput:
+    return ConsentInput(
         purpose="Support from the commune social worker",
         agencies=list(agencies),
         sections=sections if sections is not None else list(ShareSection.values),
@@ -87,14 +90,14 @@ def open_case(commune: Area, social_agency: Agency) -> Callable[..., Case]:
     def make(
         acting: Membership,
         *,
-        child: services.ChildInput | None = None,
+        child: ChildInput | None = None,
         consent_to: list[Agency] | None = None,
         sections: list[str] | None = None,
         supervisor: Membership | None = None,
         risk_level: str = RiskLevel.MEDIUM,
         duplicates_acknowledged: bool = False,
     ) -> Case:
-        return services.case_open(
+        return case_open(
             acting=acting,
             child=child or child_input(commune),
             risk_level=risk_level,

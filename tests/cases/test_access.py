@@ -8,16 +8,22 @@ from django.http import Http404
 from django.utils import timezone
 
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.cases import selectors, services
-from childshield.cases.models import BreakGlassAccess, ServiceKind, ShareSection
+from childshield.cases.models import BreakGlassAccess
+from childshield.cases.models.consent import ShareSection
 from childshield.cases.permissions import AccessKind, case_access
+from childshield.cases.selectors.cases import case_detail, case_get_for_user, cases_visible_to
+from childshield.cases.services.break_glass import break_glass_open
+from childshield.cases.services.notes import note_add
+from childshield.cases.services.referrals import referral_accept, referral_send
+from childshield.core.errors import ApplicationError
+from childshield.directory.models import ServiceKind
 from tests.cases.conftest import child_input
 
 pytestmark = pytest.mark.django_db
 
 
 def _ids(acting):
-    return set(selectors.cases_visible_to(acting=acting).values_list("pk", flat=True))
+    return set(cases_visible_to(acting=acting).values_list("pk", flat=True))
 
 
 def test_the_lead_worker_and_the_supervisor_see_the_case(worker, supervisor, open_case):
@@ -32,13 +38,13 @@ def test_a_colleague_in_the_same_agency_does_not_see_the_case(worker, colleague,
     case = open_case(worker)
     assert _ids(colleague) == set()
     with pytest.raises(Http404):
-        selectors.case_get_for_user(acting=colleague, case_id=case.pk)
+        case_get_for_user(acting=colleague, case_id=case.pk)
 
 
 def test_an_outsider_agency_gets_not_found_and_no_audit_trace_of_a_read(worker, outsider, open_case):
     case = open_case(worker)
     with pytest.raises(Http404):
-        selectors.case_get_for_user(acting=outsider, case_id=case.pk)
+        case_get_for_user(acting=outsider, case_id=case.pk)
     assert not AuditEvent.objects.filter(actor_id=str(outsider.user.pk), action=AuditAction.VIEW).exists()
 
 
@@ -46,15 +52,15 @@ def test_a_system_administrator_sees_no_case_without_breaking_the_glass(worker, 
     case = open_case(worker)
     assert _ids(system_admin) == set()
     with pytest.raises(Http404):
-        selectors.case_get_for_user(acting=system_admin, case_id=case.pk)
+        case_get_for_user(acting=system_admin, case_id=case.pk)
 
 
 def test_breaking_the_glass_needs_a_reason_opens_the_case_and_is_audited(worker, system_admin, open_case):
     case = open_case(worker)
-    with pytest.raises(services.ApplicationError):
-        services.break_glass_open(acting=system_admin, case=case, reason="")
-    services.break_glass_open(acting=system_admin, case=case, reason="Police warrant 12/2026, child missing")
-    view = selectors.case_get_for_user(acting=system_admin, case_id=case.pk)
+    with pytest.raises(ApplicationError):
+        break_glass_open(acting=system_admin, case=case, reason="")
+    break_glass_open(acting=system_admin, case=case, reason="Police warrant 12/2026, child missing")
+    view = case_get_for_user(acting=system_admin, case_id=case.pk)
     assert view.access.kind is AccessKind.BREAK_GLASS
     assert not view.access.may_edit
     events = AuditEvent.objects.filter(object_type="cases.Case", object_id=str(case.pk))
@@ -65,13 +71,13 @@ def test_breaking_the_glass_needs_a_reason_opens_the_case_and_is_audited(worker,
 def test_a_case_worker_cannot_break_the_glass(worker, outsider, open_case):
     case = open_case(worker)
     with pytest.raises(PermissionDenied):
-        services.break_glass_open(acting=outsider, case=case, reason="I would like to have a look please")
+        break_glass_open(acting=outsider, case=case, reason="I would like to have a look please")
 
 
 def test_a_sent_referral_gives_no_access_until_it_is_accepted(worker, focal_point, open_case, social_agency):
     case = open_case(focal_point, consent_to=[social_agency])
     consent = case.consents.get()
-    referral = services.referral_send(
+    referral = referral_send(
         acting=focal_point,
         case=case,
         to_agency=social_agency,
@@ -80,13 +86,13 @@ def test_a_sent_referral_gives_no_access_until_it_is_accepted(worker, focal_poin
         sections=[ShareSection.PROFILE, ShareSection.HARM],
     )
     assert _ids(worker) == set()
-    services.referral_accept(acting=worker, referral=referral)
+    referral_accept(acting=worker, referral=referral)
     assert _ids(worker) == {case.pk}
 
 
 def test_an_accepted_referral_shows_only_what_it_shared(worker, focal_point, open_case, social_agency):
     case = open_case(focal_point, consent_to=[social_agency])
-    referral = services.referral_send(
+    referral = referral_send(
         acting=focal_point,
         case=case,
         to_agency=social_agency,
@@ -94,20 +100,20 @@ def test_an_accepted_referral_shows_only_what_it_shared(worker, focal_point, ope
         consent=case.consents.get(),
         sections=[ShareSection.HARM],
     )
-    services.referral_accept(acting=worker, referral=referral)
-    view = selectors.case_get_for_user(acting=worker, case_id=case.pk)
+    referral_accept(acting=worker, referral=referral)
+    view = case_get_for_user(acting=worker, case_id=case.pk)
     assert view.access.kind is AccessKind.REFERRED
     assert view.access.shows(ShareSection.HARM)
     assert not view.access.shows(ShareSection.IDENTITY)
     assert not view.access.may_edit
-    detail = selectors.case_detail(view=view)
+    detail = case_detail(view=view)
     assert detail.notes == [] and detail.consents == [] and detail.follow_ups == []
 
 
 def test_every_read_of_a_case_is_audited_with_the_reader_and_agency(worker, open_case):
     case = open_case(worker)
-    selectors.case_get_for_user(acting=worker, case_id=case.pk)
-    selectors.case_get_for_user(acting=worker, case_id=case.pk)
+    case_get_for_user(acting=worker, case_id=case.pk)
+    case_get_for_user(acting=worker, case_id=case.pk)
     views = AuditEvent.objects.filter(
         action=AuditAction.VIEW,
         object_type="cases.Case",
@@ -128,19 +134,17 @@ def test_a_deactivated_lead_worker_loses_the_case(worker, open_case):
 def test_only_the_lead_or_supervisor_may_change_a_case(worker, colleague, open_case):
     case = open_case(worker)
     with pytest.raises(PermissionDenied):
-        services.note_add(acting=colleague, case=case, body="Looked at it")
+        note_add(acting=colleague, case=case, body="Looked at it")
 
 
 def test_a_break_glass_access_ends_after_its_hours(worker, system_admin, open_case):
     case = open_case(worker)
-    access = services.break_glass_open(
-        acting=system_admin, case=case, reason="Police request at night, ref 9"
-    )
+    access = break_glass_open(acting=system_admin, case=case, reason="Police request at night, ref 9")
     assert _ids(system_admin) == {case.pk}
     BreakGlassAccess.objects.filter(pk=access.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     assert _ids(system_admin) == set()
     with pytest.raises(Http404):
-        selectors.case_get_for_user(acting=system_admin, case_id=case.pk)
+        case_get_for_user(acting=system_admin, case_id=case.pk)
 
 
 def test_a_case_supervisor_breaks_the_glass_only_for_cases_of_their_agency(
@@ -148,6 +152,6 @@ def test_a_case_supervisor_breaks_the_glass_only_for_cases_of_their_agency(
 ):
     own = open_case(worker)
     other = open_case(focal_point, child=child_input(commune, full_name="Đinh Thu"))
-    services.break_glass_open(acting=colleague, case=own, reason="Worker on leave, child called the helpline")
+    break_glass_open(acting=colleague, case=own, reason="Worker on leave, child called the helpline")
     with pytest.raises(PermissionDenied):
-        services.break_glass_open(acting=colleague, case=other, reason="Just curious about this case")
+        break_glass_open(acting=colleague, case=other, reason="Just curious about this case")

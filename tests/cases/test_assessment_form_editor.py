@@ -5,10 +5,15 @@ import pytest
 
 from childshield.accounts.models import Role
 from childshield.audit.models import AuditEvent
-from childshield.cases import selectors, services
 from childshield.cases.assessment_form_editor import options_from_text
 from childshield.cases.assessment_forms import DEFAULT_FORMS
 from childshield.cases.models import Assessment, AssessmentForm
+from childshield.cases.selectors.assessments import assessment_form_current
+from childshield.cases.services.assessments import (
+    assessment_form_publish,
+    assessment_forms_default_install,
+    assessment_record,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +72,8 @@ def test_changed_default_data_is_published_as_a_new_default_version_and_old_answ
         questions=[{"key": "safe_now", "type": "text", "label": {"en": "Safe now?"}}],
     )  # fmt: skip
     case = open_case(worker)
-    recorded = services.assessment_record(acting=worker, case=case, form=old, answers={"safe_now": "yes"})
-    safety, _comprehensive = services.assessment_forms_default_install()
+    recorded = assessment_record(acting=worker, case=case, form=old, answers={"safe_now": "yes"})
+    safety, _comprehensive = assessment_forms_default_install()
     assert safety.version == 2 and safety.questions == DEFAULT_FORMS["safety"]["questions"]
     recorded.refresh_from_db()
     assert recorded.form == old
@@ -98,8 +103,8 @@ def test_publishing_makes_a_new_agency_version_that_new_assessments_use(
     form_manager, supervisor, worker, open_case, sign_in
 ):
     case = open_case(worker, supervisor=supervisor)
-    default, _ = services.assessment_forms_default_install()
-    earlier = services.assessment_record(
+    default, _ = assessment_forms_default_install()
+    earlier = assessment_record(
         acting=worker, case=case, form=default,
         answers={q["key"]: "no" for q in default.questions if q["type"] == "choice"},
     )  # fmt: skip
@@ -113,7 +118,7 @@ def test_publishing_makes_a_new_agency_version_that_new_assessments_use(
         "label": {"en": "Yes", "vi": "Có", "km": "បាទ/ចាស"},
     }
     assert own.title == {"en": "Safety check (commune)", "vi": "Kiểm tra an toàn (xã)"}
-    assert selectors.assessment_form_current(kind="safety", agency_id=case.agency_id) == own
+    assert assessment_form_current(kind="safety", agency_id=case.agency_id) == own
     assert AuditEvent.objects.filter(object_type="cases.AssessmentForm", object_id=str(own.pk)).exists()
     # A second version keeps the first, and the earlier assessment keeps the default.
     sign_in(supervisor).post(EDIT, _post_data([SAFE_NOW]))
@@ -150,11 +155,11 @@ def test_an_agency_cannot_read_another_agencys_version(form_manager, outsider_ag
 
 def test_the_list_counts_the_assessments_recorded_with_each_version(supervisor, worker, open_case, sign_in):
     case = open_case(worker, supervisor=supervisor)
-    own = services.assessment_form_publish(
+    own = assessment_form_publish(
         acting=supervisor, kind="safety", title={"en": "Own"},
         questions=[{"key": "notes", "type": "text", "label": {"en": "Notes"}}],
     )  # fmt: skip
-    services.assessment_record(acting=worker, case=case, form=own, answers={"notes": "ok"})
+    assessment_record(acting=worker, case=case, form=own, answers={"notes": "ok"})
     page = sign_in(supervisor).get("/en/cases/forms/").content.decode()
     assert '<tr data-version="1">' in page and "<td>1</td><td>1</td>" in page.replace("\n", "")
     assert Assessment.objects.get().form == own

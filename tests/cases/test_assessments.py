@@ -3,8 +3,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from childshield.cases import selectors, services
 from childshield.cases.models import Assessment, AssessmentForm
+from childshield.cases.selectors.assessments import assessment_form_current
+from childshield.cases.services.assessments import (
+    assessment_form_publish,
+    assessment_forms_default_install,
+    assessment_record,
+)
 from childshield.core.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -53,16 +58,16 @@ def test_an_agency_publishes_its_own_version_and_old_answers_keep_their_question
     worker, supervisor, open_case
 ):
     case = open_case(worker, supervisor=supervisor)
-    default_safety, _comprehensive = services.assessment_forms_default_install()
-    first = services.assessment_record(acting=worker, case=case, form=default_safety, answers=SAFE)
+    default_safety, _comprehensive = assessment_forms_default_install()
+    first = assessment_record(acting=worker, case=case, form=default_safety, answers=SAFE)
     with pytest.raises(PermissionDenied):
-        services.assessment_form_publish(
+        assessment_form_publish(
             acting=worker,
             kind="safety",
             title={"en": "x"},
             questions=[{"key": "a", "type": "text", "label": {"en": "A"}}],
         )
-    own = services.assessment_form_publish(
+    own = assessment_form_publish(
         acting=supervisor,
         kind="safety",
         title={"en": "Safety check (commune)"},
@@ -72,8 +77,8 @@ def test_an_agency_publishes_its_own_version_and_old_answers_keep_their_question
         ],
     )  # fmt: skip
     assert own.version == 1 and own.agency == supervisor.agency
-    assert selectors.assessment_form_current(kind="safety", agency_id=case.agency_id) == own
-    second = services.assessment_record(acting=worker, case=case, form=own, answers={"safe_now": "yes"})
+    assert assessment_form_current(kind="safety", agency_id=case.agency_id) == own
+    second = assessment_record(acting=worker, case=case, form=own, answers={"safe_now": "yes"})
     first.refresh_from_db()
     assert first.form == default_safety and len(first.form.questions) == 7
     assert second.answers == {"safe_now": "yes"}
@@ -81,9 +86,9 @@ def test_an_agency_publishes_its_own_version_and_old_answers_keep_their_question
 
 def test_an_answer_outside_the_choices_is_refused(worker, open_case):
     case = open_case(worker)
-    form, _ = services.assessment_forms_default_install()
+    form, _ = assessment_forms_default_install()
     with pytest.raises(ApplicationError):
-        services.assessment_record(acting=worker, case=case, form=form, answers={**SAFE, "safe_now": "maybe"})
+        assessment_record(acting=worker, case=case, form=form, answers={**SAFE, "safe_now": "maybe"})
 
 
 def test_a_form_without_questions_or_labels_cannot_be_published(supervisor):
@@ -93,12 +98,10 @@ def test_a_form_without_questions_or_labels_cannot_be_published(supervisor):
         [{"key": "a", "type": "slider", "label": {"en": "A"}}],
     ):
         with pytest.raises(ApplicationError):
-            services.assessment_form_publish(
-                acting=supervisor, kind="safety", title={"en": "x"}, questions=questions
-            )
+            assessment_form_publish(acting=supervisor, kind="safety", title={"en": "x"}, questions=questions)
 
 
 def test_installing_the_default_forms_twice_keeps_one_version(db):
-    services.assessment_forms_default_install()
-    services.assessment_forms_default_install()
+    assessment_forms_default_install()
+    assessment_forms_default_install()
     assert AssessmentForm.objects.count() == 2

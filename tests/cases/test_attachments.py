@@ -6,9 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.cases import services
-from childshield.cases.models import Attachment, ServiceKind, ShareSection
+from childshield.cases.models import Attachment
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.services.attachments import attachment_add, attachment_content
+from childshield.cases.services.referrals import referral_accept, referral_send
 from childshield.core.errors import ApplicationError
+from childshield.directory.models import ServiceKind
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +57,7 @@ def test_a_file_of_the_wrong_type_is_refused_whatever_its_name(worker, open_case
 def test_a_file_too_large_is_refused_with_the_limit(worker, open_case):
     case = open_case(worker)
     with pytest.raises(ApplicationError) as refused:
-        services.attachment_add(acting=worker, case=case, upload=_pdf(content=PDF + b"0" * 1024 * 1024))
+        attachment_add(acting=worker, case=case, upload=_pdf(content=PDF + b"0" * 1024 * 1024))
     assert refused.value.code == "too_large" and "1 MB" in str(refused.value.message)
 
 
@@ -62,8 +65,8 @@ def test_outsiders_and_referred_agencies_cannot_download(
     focal_point, worker, outsider, open_case, social_agency, sign_in
 ):
     case = open_case(focal_point)
-    attachment = services.attachment_add(acting=focal_point, case=case, upload=_pdf())
-    referral = services.referral_send(
+    attachment = attachment_add(acting=focal_point, case=case, upload=_pdf())
+    referral = referral_send(
         acting=focal_point,
         case=case,
         to_agency=social_agency,
@@ -71,7 +74,7 @@ def test_outsiders_and_referred_agencies_cannot_download(
         consent=case.consents.get(),
         sections=list(ShareSection.values),
     )
-    services.referral_accept(acting=worker, referral=referral)
+    referral_accept(acting=worker, referral=referral)
     url = f"/en/cases/{case.pk}/attachments/{attachment.pk}/"
     assert sign_in(worker).get(url).status_code == 404
     assert sign_in(outsider).get(url).status_code == 404
@@ -88,7 +91,7 @@ def test_rotating_keys_re_encrypts_attachment_files_so_the_old_key_can_go(worker
     old_keys = list(settings.FIELD_ENCRYPTION_KEYS)
     new_key = Fernet.generate_key().decode()
     case = open_case(worker)
-    attachment = services.attachment_add(acting=worker, case=case, upload=_pdf())
+    attachment = attachment_add(acting=worker, case=case, upload=_pdf())
     old_file = attachment.storage_name
     with override_settings(FIELD_ENCRYPTION_KEYS=[new_key, *old_keys]):
         out = StringIO()
@@ -96,6 +99,6 @@ def test_rotating_keys_re_encrypts_attachment_files_so_the_old_key_can_go(worker
         assert "cases.Attachment files: 1 items re-encrypted" in out.getvalue()
     with override_settings(FIELD_ENCRYPTION_KEYS=[new_key]):
         attachment.refresh_from_db()
-        assert services.attachment_content(attachment=attachment) == PDF
+        assert attachment_content(attachment=attachment) == PDF
     assert attachment.storage_name != old_file
     assert not default_storage.exists(old_file)

@@ -1,12 +1,15 @@
 """Opening a case: numbers per agency and year, encrypted personal fields, possible duplicates."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.cases import selectors, services
-from childshield.cases.models import CaseStatus, Child
+from childshield.cases.models import Child
+from childshield.cases.models.cases import CaseStatus
+from childshield.cases.name_search import child_name_index
+from childshield.cases.services.opening import case_open
 from childshield.core.errors import ApplicationError
 from tests.cases.conftest import child_input
 
@@ -64,7 +67,7 @@ def test_the_same_name_in_another_area_is_not_a_duplicate(worker, open_case, com
 
 def test_a_case_can_be_opened_for_a_child_already_recorded(worker, open_case, commune):
     first = open_case(worker)
-    second = services.case_open(
+    second = case_open(
         acting=worker,
         child=child_input(commune),
         risk_level="low",
@@ -82,15 +85,13 @@ def test_opening_needs_a_name_a_risk_level_and_a_harm_type(worker, commune):
         {"child": child_input(commune), "risk_level": "low", "harm_types": ["made-up"]},
     ):
         with pytest.raises(ApplicationError):
-            services.case_open(acting=worker, **kwargs)
+            case_open(acting=worker, **kwargs)
 
 
 def test_an_agency_administrator_cannot_open_a_case(make_member, commune):
     admin = make_member(email="admin@example.org", role="agency_admin")
-    with pytest.raises(services.PermissionDenied):
-        services.case_open(
-            acting=admin, child=child_input(commune), risk_level="low", harm_types=["grooming"]
-        )
+    with pytest.raises(PermissionDenied):
+        case_open(acting=admin, child=child_input(commune), risk_level="low", harm_types=["grooming"])
 
 
 def test_opening_records_consent_and_audits_child_and_case(worker, open_case, social_agency):
@@ -103,7 +104,7 @@ def test_opening_records_consent_and_audits_child_and_case(worker, open_case, so
 
 
 def test_the_estimated_age_gives_a_birth_year(worker, commune):
-    case = services.case_open(
+    case = case_open(
         acting=worker,
         child=child_input(commune, date_of_birth=None, estimated_age=14),
         risk_level="low",
@@ -114,11 +115,11 @@ def test_the_estimated_age_gives_a_birth_year(worker, commune):
 
 
 def test_disability_follows_the_washington_group_cut_off(worker, commune):
-    case = services.case_open(
+    case = case_open(
         acting=worker,
         child=child_input(commune, disability={"seeing": "some", "hearing": "a_lot"}),
         risk_level="low",
         harm_types=["grooming"],
     )
     assert case.child.has_disability is True
-    assert selectors.child_name_index("nguyen thi hoa") == case.child.name_index
+    assert child_name_index("nguyen thi hoa") == case.child.name_index

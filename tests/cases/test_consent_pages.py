@@ -2,8 +2,11 @@
 
 import pytest
 
-from childshield.cases import services
-from childshield.cases.models import Consent, ReferralStatus, ServiceKind, ShareSection
+from childshield.cases.models import Consent
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.models.referrals import ReferralStatus
+from childshield.cases.services.referrals import referral_send
+from childshield.directory.models import ServiceKind
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +41,7 @@ def test_withdrawing_consent_on_the_page_cancels_waiting_referrals(
 ):
     case = open_case(focal_point)
     consent = case.consents.get()
-    referral = services.referral_send(
+    referral = referral_send(
         acting=focal_point,
         case=case,
         to_agency=social_agency,

@@ -3,8 +3,10 @@
 import pytest
 
 from childshield.accounts.models import Membership
-from childshield.cases import selectors
-from childshield.cases.models import Case, CaseStatus, Referral, ReferralStatus
+from childshield.cases.models import Case, Referral
+from childshield.cases.models.cases import CaseStatus
+from childshield.cases.models.referrals import ReferralStatus
+from childshield.cases.selectors.home import worker_home
 from childshield.demo.cases import KON_TUM, QUANG_BINH, demo_cases_seed
 from childshield.demo.services import demo_seed
 
@@ -32,12 +34,12 @@ def test_the_demo_worker_has_cases_follow_ups_and_referrals_waiting():
     worker = Membership.objects.get(
         user__email="case.worker@demo.childshield.test", agency__name__startswith="Lệ Thủy"
     )
-    home = selectors.worker_home(acting=worker)
+    home = worker_home(acting=worker)
     assert home.my_cases and home.high_risk
     assert home.overdue
     assert home.referrals_waiting >= 3
     focal_point = Membership.objects.get(user__email="focal.point@demo.childshield.test")
-    assert selectors.worker_home(acting=focal_point).updates
+    assert worker_home(acting=focal_point).updates
 
 
 def test_the_demo_has_children_s_feedback_to_count_without_any_link_to_a_case():

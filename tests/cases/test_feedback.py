@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from childshield.audit.models import AuditEvent
-from childshield.cases import services
 from childshield.cases.models import FeedbackResponse
+from childshield.cases.services.feedback import feedback_invite, feedback_record_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,7 @@ def test_a_made_up_link_does_not_work(db):
 
 def test_answers_are_not_linked_to_the_case(worker, open_case):
     case = open_case(worker)
-    services.feedback_record_paper(
-        acting=worker, case=case, respondent="caregiver", answers=ANSWERS, language="vi"
-    )
+    feedback_record_paper(acting=worker, case=case, respondent="caregiver", answers=ANSWERS, language="vi")
     field_names = {field.name for field in FeedbackResponse._meta.get_fields()}
     assert "case" not in field_names and "invitation" not in field_names
     assert AuditEvent.objects.filter(object_type="cases.FeedbackResponse", object_id="").exists()
@@ -70,7 +68,7 @@ def test_a_colleague_cannot_make_a_link(worker, colleague, open_case, sign_in):
 
 def test_the_survey_sets_no_cookie_and_refuses_posts_from_another_site(worker, open_case):
     case = open_case(worker)
-    _invitation, token = services.feedback_invite(acting=worker, case=case, respondent="child")
+    _invitation, token = feedback_invite(acting=worker, case=case, respondent="child")
     child = Client(enforce_csrf_checks=True)
     page = child.get(f"/en/cases/feedback/{token}/")
     assert page.status_code == 200 and not page.cookies

@@ -6,16 +6,21 @@ import pytest
 from django.core.management import call_command
 
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.cases import name_search, selectors, services
-from childshield.cases.models import ChildNamePart, ServiceKind, ShareSection
+from childshield.cases import name_search
+from childshield.cases.models import ChildNamePart
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.selectors.case_list import CaseFilters, case_list, case_list_page
+from childshield.cases.services.children import children_reindex
+from childshield.cases.services.referrals import referral_accept, referral_send
+from childshield.directory.models import ServiceKind
 from tests.cases.conftest import child_input
 
 pytestmark = pytest.mark.django_db
 
 
 def _found(acting, term):
-    filters = selectors.CaseFilters(child_name=term, include_closed=True)
-    return [case.number for case in selectors.case_list(acting=acting, filters=filters)]
+    filters = CaseFilters(child_name=term, include_closed=True)
+    return [case.number for case in case_list(acting=acting, filters=filters)]
 
 
 @pytest.fixture
@@ -74,7 +79,7 @@ def test_the_search_stays_within_the_cases_the_worker_may_see(worker, colleague,
 
 
 def _referred_and_accepted(case, sender, receiver, sections):
-    referral = services.referral_send(
+    referral = referral_send(
         acting=sender,
         case=case,
         to_agency=receiver.agency,
@@ -82,7 +87,7 @@ def _referred_and_accepted(case, sender, receiver, sections):
         consent=case.consents.get(),
         sections=sections,
     )
-    services.referral_accept(acting=receiver, referral=referral)
+    referral_accept(acting=receiver, referral=referral)
 
 
 def test_a_referred_agency_finds_a_case_by_name_only_if_the_identity_was_shared(
@@ -103,9 +108,7 @@ def test_only_keyed_hashes_of_name_parts_are_stored(worker, hoa_case):
 
 
 def test_the_audit_log_keeps_which_cases_a_name_search_showed_but_never_the_words(worker, hoa_case):
-    selectors.case_list_page(
-        acting=worker, filters=selectors.CaseFilters(child_name="Nguyễn Hoa"), page_number=1
-    )
+    case_list_page(acting=worker, filters=CaseFilters(child_name="Nguyễn Hoa"), page_number=1)
     event = AuditEvent.objects.filter(actor_id=str(worker.user.pk), action=AuditAction.VIEW).latest("id")
     assert f"cases listed: {hoa_case.pk}" in event.reason
     assert "hoa" not in event.reason.lower() and "nguy" not in event.reason.lower()
@@ -116,4 +119,4 @@ def test_reindexing_gives_children_recorded_before_name_parts_their_parts(worker
     assert _found(worker, "hoa") == []
     call_command("reindex_children", stdout=StringIO())
     assert _found(worker, "hoa") == [hoa_case.number]
-    assert services.children_reindex() == 1
+    assert children_reindex() == 1

@@ -8,8 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.cases import services
-from childshield.cases.models import Case, CaseStatus, Child, ReferralStatus, ServiceKind, ShareSection
+from childshield.cases.models import Case, Child
+from childshield.cases.models.cases import CaseStatus
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.models.referrals import ReferralStatus
+from childshield.cases.services.details import case_update
+from childshield.cases.services.follow_ups import followup_add
+from childshield.cases.services.referrals import referral_accept, referral_send
+from childshield.directory.models import ServiceKind
 from tests.cases.conftest import child_input
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +49,7 @@ def test_a_referred_agency_sees_only_the_shared_sections(
     focal_point, worker, open_case, social_agency, sign_in
 ):
     case = open_case(focal_point)
-    referral = services.referral_send(
+    referral = referral_send(
         acting=focal_point,
         case=case,
         to_agency=social_agency,
@@ -51,7 +57,7 @@ def test_a_referred_agency_sees_only_the_shared_sections(
         consent=case.consents.get(),
         sections=[ShareSection.HARM],
     )
-    services.referral_accept(acting=worker, referral=referral)
+    referral_accept(acting=worker, referral=referral)
     page = sign_in(worker).get(f"/en/cases/{case.pk}/").content.decode()
     assert "Sextortion" in page
     assert "Hoa" not in page
@@ -68,7 +74,7 @@ def test_the_case_list_costs_the_same_queries_for_one_case_or_many(worker, open_
         assert client.get("/en/cases/list/").status_code == 200
     for index in range(12):
         case = open_case(worker, child=child_input(commune, full_name=f"Child {index}"))
-        services.followup_add(
+        followup_add(
             acting=worker, case=case, due_on=timezone.localdate() - timedelta(days=1), assignee=worker
         )
     with CaptureQueriesContext(connection) as many:
@@ -108,9 +114,7 @@ def test_the_pages_of_a_name_search_keep_the_name_out_of_the_address(worker, ope
 def test_the_case_list_filters_by_risk_status_and_overdue(worker, open_case, commune, sign_in):
     high = open_case(worker, risk_level="high")
     low = open_case(worker, child=child_input(commune, full_name="Lê Cúc"), risk_level="low")
-    services.followup_add(
-        acting=worker, case=low, due_on=timezone.localdate() - timedelta(days=3), assignee=worker
-    )
+    followup_add(acting=worker, case=low, due_on=timezone.localdate() - timedelta(days=3), assignee=worker)
     client = sign_in(worker)
     assert f'data-case="{high.number}"' in client.get("/en/cases/list/", {"risk": "high"}).content.decode()
     overdue = client.get("/en/cases/list/", {"overdue": "on"}).content.decode()
@@ -174,7 +178,7 @@ def test_opening_a_case_without_the_childs_assent_keeps_what_was_typed(
 
 def test_a_stale_edit_is_refused_and_the_typed_text_is_kept(worker, supervisor, open_case, sign_in):
     case = open_case(worker, supervisor=supervisor)
-    services.case_update(
+    case_update(
         acting=supervisor,
         case=case,
         version=case.version,
@@ -215,7 +219,7 @@ def test_the_receiving_agency_accepts_from_its_inbox(
     focal_point, worker, supervisor, open_case, social_agency, sign_in
 ):
     case = open_case(focal_point)
-    referral = services.referral_send(
+    referral = referral_send(
         acting=focal_point,
         case=case,
         to_agency=social_agency,
@@ -239,7 +243,7 @@ def test_the_inbox_of_another_agency_does_not_hold_the_referral(
     focal_point, outsider, open_case, social_agency, sign_in
 ):
     case = open_case(focal_point)
-    referral = services.referral_send(
+    referral = referral_send(
         acting=focal_point,
         case=case,
         to_agency=social_agency,
@@ -267,14 +271,14 @@ def test_the_worker_home_is_in_the_navigation(worker, sign_in):
 def test_the_worker_home_costs_the_same_queries_for_one_case_or_many(worker, open_case, commune, sign_in):
     client = sign_in(worker)
     first = open_case(worker, risk_level="high")
-    services.followup_add(acting=worker, case=first, due_on=timezone.localdate(), assignee=worker)
+    followup_add(acting=worker, case=first, due_on=timezone.localdate(), assignee=worker)
     client.get("/en/cases/")
     with CaptureQueriesContext(connection) as few:
         client.get("/en/cases/")
     for index in range(8):
         case = open_case(worker, child=child_input(commune, full_name=f"Child {index}"), risk_level="high")
-        services.followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=worker)
-        services.followup_add(
+        followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=worker)
+        followup_add(
             acting=worker, case=case, due_on=timezone.localdate() - timedelta(days=2), assignee=worker
         )
     with CaptureQueriesContext(connection) as many:

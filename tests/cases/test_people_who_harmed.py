@@ -2,8 +2,8 @@
 
 import pytest
 
-from childshield.cases import services
 from childshield.cases.models import PersonWhoHarmed
+from childshield.cases.services.people_who_harmed import person_who_harmed_add
 from childshield.core.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +32,7 @@ def test_a_child_who_harmed_is_pointed_to_the_rehabilitation_pathway(worker, ope
 def test_the_person_who_harmed_needs_known_choices(worker, open_case):
     case = open_case(worker)
     with pytest.raises(ApplicationError):
-        services.person_who_harmed_add(
-            acting=worker, case=case, relationship="x", contact="online", age_group="adult"
-        )
+        person_who_harmed_add(acting=worker, case=case, relationship="x", contact="online", age_group="adult")
 
 
 def test_an_unassigned_colleague_cannot_add_one(worker, colleague, open_case, sign_in):

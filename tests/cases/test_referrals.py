@@ -4,23 +4,33 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from childshield.cases import services
-from childshield.cases.models import (
-    ReferralStatus,
-    ReferralUpdate,
-    ServiceKind,
-    ServiceStatus,
-    ShareSection,
-    Urgency,
+from childshield.cases.models import ReferralUpdate
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.models.plan import ServiceStatus
+from childshield.cases.models.referrals import ReferralStatus, Urgency
+from childshield.cases.services.consent import (
+    ConsentInput,
+    consent_emergency_confirm,
+    consent_emergency_override,
+    consent_record,
+    consent_withdraw,
+)
+from childshield.cases.services.opening import case_open
+from childshield.cases.services.referrals import (
+    referral_accept,
+    referral_complete,
+    referral_decline,
+    referral_send,
 )
 from childshield.core.errors import ApplicationError
+from childshield.directory.models import ServiceKind
 from tests.cases.conftest import child_input
 
 pytestmark = pytest.mark.django_db
 
 
 def _send(case, sender, to_agency, *, consent=None, services_requested=None, sections=None):
-    return services.referral_send(
+    return referral_send(
         acting=sender,
         case=case,
         to_agency=to_agency,
@@ -52,10 +62,10 @@ def test_a_referral_cannot_share_more_than_the_consent_allows(focal_point, open_
 def test_consent_without_the_childs_assent_is_refused(focal_point, open_case, social_agency):
     case = open_case(focal_point)
     with pytest.raises(ApplicationError) as refused:
-        services.consent_record(
+        consent_record(
             acting=focal_point,
             case=case,
-            consent=services.ConsentInput(
+            consent=ConsentInput(
                 purpose="x", agencies=[social_agency], sections=["harm"], child_assent=False
             ),
         )
@@ -66,21 +76,21 @@ def test_withdrawn_consent_stops_further_sharing(focal_point, worker, open_case,
     case = open_case(focal_point)
     consent = case.consents.get()
     waiting = _send(case, focal_point, social_agency)
-    services.consent_withdraw(acting=focal_point, consent=consent, reason="The child changed her mind")
+    consent_withdraw(acting=focal_point, consent=consent, reason="The child changed her mind")
     waiting.refresh_from_db()
     assert waiting.status == ReferralStatus.CANCELLED
     with pytest.raises(ApplicationError) as refused:
         _send(case, focal_point, social_agency)
     assert "withdrawn" in str(refused.value.message)
     with pytest.raises(ApplicationError):
-        services.referral_accept(acting=worker, referral=waiting)
+        referral_accept(acting=worker, referral=waiting)
 
 
 def test_an_emergency_override_counts_only_once_the_supervisor_confirms(
     worker, supervisor, open_case, outsider_agency
 ):
     case = open_case(worker, supervisor=supervisor)
-    override = services.consent_emergency_override(
+    override = consent_emergency_override(
         acting=worker,
         case=case,
         reason="The man arranged to meet her tonight",
@@ -91,8 +101,8 @@ def test_an_emergency_override_counts_only_once_the_supervisor_confirms(
         _send(case, worker, outsider_agency, consent=override)
     assert "supervisor" in str(refused.value.message)
     with pytest.raises(ApplicationError):
-        services.consent_emergency_confirm(acting=worker, consent=override)
-    services.consent_emergency_confirm(acting=supervisor, consent=override)
+        consent_emergency_confirm(acting=worker, consent=override)
+    consent_emergency_confirm(acting=supervisor, consent=override)
     referral = _send(
         case, worker, outsider_agency, consent=override, services_requested=[ServiceKind.JUSTICE]
     )
@@ -102,7 +112,7 @@ def test_an_emergency_override_counts_only_once_the_supervisor_confirms(
 def test_an_emergency_override_needs_a_reason(worker, supervisor, open_case, outsider_agency):
     case = open_case(worker, supervisor=supervisor)
     with pytest.raises(ApplicationError):
-        services.consent_emergency_override(
+        consent_emergency_override(
             acting=worker, case=case, reason=" ", agencies=[outsider_agency], sections=["harm"]
         )
 
@@ -113,7 +123,7 @@ def test_accepting_a_case_management_referral_hands_the_case_over(
     case = open_case(focal_point)
     referral = _send(case, focal_point, social_agency)
     with django_capture_on_commit_callbacks(execute=True):
-        services.referral_accept(acting=worker, referral=referral, supervisor=supervisor)
+        referral_accept(acting=worker, referral=referral, supervisor=supervisor)
     case.refresh_from_db()
     assert (case.lead_worker, case.supervisor, case.agency) == (worker, supervisor, social_agency)
     assert case.opened_by_agency == focal_point.agency
@@ -135,15 +145,15 @@ def test_a_declined_referral_needs_a_reason_and_tells_the_sender(
     case = open_case(focal_point)
     referral = _send(case, focal_point, social_agency)
     with pytest.raises(ApplicationError):
-        services.referral_decline(acting=worker, referral=referral, reason="")
+        referral_decline(acting=worker, referral=referral, reason="")
     with django_capture_on_commit_callbacks(execute=True):
-        services.referral_decline(acting=worker, referral=referral, reason="No MHPSS staff this month")
+        referral_decline(acting=worker, referral=referral, reason="No MHPSS staff this month")
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.DECLINED
     assert referral.responded_at is not None
     assert "declined" in mail.outbox[0].subject.lower()
     with pytest.raises(ApplicationError) as refused:
-        services.referral_accept(acting=worker, referral=referral)
+        referral_accept(acting=worker, referral=referral)
     assert refused.value.code == "already_answered"
 
 
@@ -151,7 +161,7 @@ def test_only_the_receiving_agency_answers_a_referral(focal_point, outsider, ope
     case = open_case(focal_point)
     referral = _send(case, focal_point, social_agency)
     with pytest.raises(PermissionDenied):
-        services.referral_accept(acting=outsider, referral=referral)
+        referral_accept(acting=outsider, referral=referral)
 
 
 def test_a_referral_is_completed_after_acceptance_and_the_sender_is_told(
@@ -160,10 +170,10 @@ def test_a_referral_is_completed_after_acceptance_and_the_sender_is_told(
     case = open_case(focal_point)
     referral = _send(case, focal_point, social_agency, services_requested=[ServiceKind.MHPSS])
     with pytest.raises(ApplicationError):
-        services.referral_complete(acting=worker, referral=referral)
+        referral_complete(acting=worker, referral=referral)
     with django_capture_on_commit_callbacks(execute=True):
-        services.referral_accept(acting=worker, referral=referral)
-        services.referral_complete(acting=worker, referral=referral)
+        referral_accept(acting=worker, referral=referral)
+        referral_complete(acting=worker, referral=referral)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.COMPLETED
     assert [update.status for update in ReferralUpdate.objects.order_by("id")] == ["accepted", "completed"]
@@ -175,7 +185,7 @@ def test_no_email_leaves_when_the_transaction_fails(focal_point, worker, open_ca
     referral = _send(case, focal_point, social_agency)
     with pytest.raises(ApplicationError):
         # A supervisor from another agency is refused after the status was already prepared.
-        services.referral_accept(acting=worker, referral=referral, supervisor=focal_point)
+        referral_accept(acting=worker, referral=referral, supervisor=focal_point)
     assert mail.outbox == []
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
@@ -185,21 +195,21 @@ def test_a_young_childs_consent_needs_a_caregiver_or_a_reason_why_not(
     focal_point, open_case, social_agency, commune
 ):
     case = open_case(focal_point)  # born 2012: under 16
-    alone = services.ConsentInput(
+    alone = ConsentInput(
         purpose="Counselling", agencies=[social_agency], sections=["harm"], child_assent=True
     )
     with pytest.raises(ApplicationError) as refused:
-        services.consent_record(acting=focal_point, case=case, consent=alone)
+        consent_record(acting=focal_point, case=case, consent=alone)
     assert refused.value.code == "no_caregiver_consent"
     alone.caregiver_not_asked_reason = "The stepfather is the person who harmed her"
-    consent = services.consent_record(acting=focal_point, case=case, consent=alone)
+    consent = consent_record(acting=focal_point, case=case, consent=alone)
     assert consent.is_in_force
 
-    older = services.case_open(
+    older = case_open(
         acting=focal_point,
         child=child_input(commune, full_name="Lê Văn Tú", date_of_birth=None, estimated_age=17),
         risk_level="low",
         harm_types=["grooming"],
     )
     alone.caregiver_not_asked_reason = ""
-    assert services.consent_record(acting=focal_point, case=older, consent=alone).is_in_force
+    assert consent_record(acting=focal_point, case=older, consent=alone).is_in_force

@@ -8,14 +8,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.cases import selectors, services
-from childshield.cases.models import ServiceKind, ShareSection
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.selectors.case_list import CaseFilters, case_list
+from childshield.cases.selectors.cases import case_get_for_user
+from childshield.cases.services.follow_ups import followup_add
+from childshield.cases.services.referrals import referral_accept, referral_send
+from childshield.directory.models import ServiceKind
 
 pytestmark = pytest.mark.django_db
 
 
 def _refer(case, sender, to_agency, *, sections, kinds=(ServiceKind.MHPSS,)):
-    return services.referral_send(
+    return referral_send(
         acting=sender,
         case=case,
         to_agency=to_agency,
@@ -36,24 +40,24 @@ def test_the_sender_no_longer_sees_a_case_it_handed_over(
         sections=[ShareSection.IDENTITY],
         kinds=[ServiceKind.CASE_MANAGEMENT],
     )
-    services.referral_accept(acting=worker, referral=referral, supervisor=supervisor)
+    referral_accept(acting=worker, referral=referral, supervisor=supervisor)
     with pytest.raises(Http404):
-        selectors.case_get_for_user(acting=focal_point, case_id=case.pk)
-    assert selectors.case_get_for_user(acting=supervisor, case_id=case.pk).access.may_edit
+        case_get_for_user(acting=focal_point, case_id=case.pk)
+    assert case_get_for_user(acting=supervisor, case_id=case.pk).access.may_edit
 
 
 def test_filters_do_not_reveal_what_a_referral_did_not_share(
     focal_point, worker, open_case, social_agency, commune
 ):
     case = open_case(focal_point, risk_level="high")
-    services.followup_add(
+    followup_add(
         acting=focal_point, case=case, due_on=timezone.localdate() - timedelta(days=1), assignee=focal_point
     )
     referral = _refer(case, focal_point, social_agency, sections=[ShareSection.SERVICES])
-    services.referral_accept(acting=worker, referral=referral)
+    referral_accept(acting=worker, referral=referral)
 
     def found(**filters):
-        listed = selectors.case_list(acting=worker, filters=selectors.CaseFilters(**filters))
+        listed = case_list(acting=worker, filters=CaseFilters(**filters))
         return [row.pk for row in listed]
 
     assert found() == [case.pk]
@@ -71,9 +75,9 @@ def test_filters_use_what_a_referral_shared(focal_point, worker, open_case, soci
         social_agency,
         sections=[ShareSection.IDENTITY, ShareSection.PROFILE, ShareSection.HARM],
     )
-    services.referral_accept(acting=worker, referral=referral)
+    referral_accept(acting=worker, referral=referral)
     for filters in ({"child_name": "nguyen thi hoa"}, {"area_id": commune.pk}, {"risk": "high"}):
-        listed = selectors.case_list(acting=worker, filters=selectors.CaseFilters(**filters))
+        listed = case_list(acting=worker, filters=CaseFilters(**filters))
         assert [row.pk for row in listed] == [case.pk], filters
 
 
@@ -97,7 +101,7 @@ def test_a_referred_agency_marks_its_services_completed_from_the_case_page(
 ):
     case = open_case(focal_point)
     referral = _refer(case, focal_point, social_agency, sections=[ShareSection.HARM])
-    services.referral_accept(acting=worker, referral=referral)
+    referral_accept(acting=worker, referral=referral)
     client = sign_in(worker)
     assert "Mark our services completed" in client.get(f"/en/cases/{case.pk}/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,8 +5,8 @@ import pytest
 
 from childshield.accounts import related
 from childshield.accounts.related import RelatedLink, related_for
-from childshield.cases import services
-from childshield.cases.models import HarmType, RiskLevel
+from childshield.cases.models.cases import HarmType, RiskLevel
+from childshield.cases.services.opening import case_open
 from childshield.intake.services import ReportContent, report_submit
 from tests.cases.conftest import child_input
 
@@ -23,7 +23,7 @@ def report(db):
 
 @pytest.fixture
 def case_from_report(worker, report, commune):
-    return services.case_open(
+    return case_open(
         acting=worker,
         child=child_input(commune),
         risk_level=RiskLevel.HIGH,

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from childshield.cases import services
+from childshield.cases.services.closure import case_closure_request
+from childshield.cases.services.follow_ups import followup_add, followup_complete
 from childshield.cases.tasks import follow_up_reminders
 
 pytestmark = pytest.mark.django_db
@@ -17,11 +18,11 @@ def test_each_person_gets_one_reminder_with_counts_only(
 ):
     case = open_case(worker, supervisor=supervisor)
     today = timezone.localdate()
-    services.followup_add(acting=worker, case=case, due_on=today, assignee=worker, purpose="Call Hoa")
-    services.followup_add(acting=worker, case=case, due_on=today - timedelta(days=4), assignee=worker)
-    services.followup_add(acting=worker, case=case, due_on=today + timedelta(days=4), assignee=supervisor)
-    done = services.followup_add(acting=worker, case=case, due_on=today, assignee=supervisor)
-    services.followup_complete(acting=worker, follow_up=done)
+    followup_add(acting=worker, case=case, due_on=today, assignee=worker, purpose="Call Hoa")
+    followup_add(acting=worker, case=case, due_on=today - timedelta(days=4), assignee=worker)
+    followup_add(acting=worker, case=case, due_on=today + timedelta(days=4), assignee=supervisor)
+    done = followup_add(acting=worker, case=case, due_on=today, assignee=supervisor)
+    followup_complete(acting=worker, follow_up=done)
     with django_capture_on_commit_callbacks(execute=True):
         assert follow_up_reminders() == 1
     assert len(mail.outbox) == 1
@@ -33,8 +34,8 @@ def test_each_person_gets_one_reminder_with_counts_only(
 
 def test_closed_cases_send_no_reminder(worker, supervisor, open_case, django_capture_on_commit_callbacks):
     case = open_case(worker, supervisor=supervisor)
-    services.followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=worker)
-    services.case_closure_request(
+    followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=worker)
+    case_closure_request(
         acting=supervisor,
         case=case,
         version=case.version,

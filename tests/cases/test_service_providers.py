@@ -4,9 +4,10 @@ shelter) as well as by an agency of the system."""
 import pytest
 
 from childshield.accounts.models import Agency, AgencyKind, Role
-from childshield.cases import services
-from childshield.cases.models import Service, ServiceKind
+from childshield.cases.models import Service
+from childshield.cases.services.plan import service_add
 from childshield.core.errors import ApplicationError
+from childshield.directory.models import ServiceKind
 from childshield.directory.services import ResourceDetails, resource_create
 
 pytestmark = pytest.mark.django_db
@@ -65,14 +66,14 @@ def test_only_directory_services_for_the_childs_area_are_offered(
 def test_a_directory_service_that_does_not_offer_the_kind_is_refused(worker, open_case, hospital):
     case = open_case(worker)
     with pytest.raises(ApplicationError) as refused:
-        services.service_add(acting=worker, case=case, kind=ServiceKind.JUSTICE, resource=hospital)
+        service_add(acting=worker, case=case, kind=ServiceKind.JUSTICE, resource=hospital)
     assert refused.value.code == "not_offered"
 
 
 def test_a_service_needs_an_agency_or_a_directory_service(worker, open_case, sign_in):
     case = open_case(worker)
     with pytest.raises(ApplicationError) as refused:
-        services.service_add(acting=worker, case=case, kind=ServiceKind.MHPSS)
+        service_add(acting=worker, case=case, kind=ServiceKind.MHPSS)
     assert refused.value.code == "no_provider"
     response = sign_in(worker).post(f"/en/cases/{case.pk}/services/", {"kind": "mhpss", "status": "planned"})
     assert response.status_code == 400 and not Service.objects.exists()
@@ -91,7 +92,7 @@ def test_a_directory_service_run_by_an_agency_names_that_agency_as_provider(
             agency=social_agency,
         ),
     )
-    service = services.service_add(
+    service = service_add(
         acting=worker, case=open_case(worker), kind=ServiceKind.FAMILY_BASED_CARE, resource=shelter
     )
     assert service.provider == social_agency and service.resource == shelter
@@ -101,6 +102,4 @@ def test_an_inactive_directory_service_cannot_be_chosen(worker, open_case, hospi
     hospital.is_active = False
     hospital.save(update_fields=["is_active"])
     with pytest.raises(ApplicationError):
-        services.service_add(
-            acting=worker, case=open_case(worker), kind=ServiceKind.HEALTH, resource=hospital
-        )
+        service_add(acting=worker, case=open_case(worker), kind=ServiceKind.HEALTH, resource=hospital)

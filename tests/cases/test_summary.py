@@ -3,7 +3,7 @@
 import pytest
 
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.cases import services
+from childshield.cases.services.break_glass import break_glass_open
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_the_lead_worker_sees_who_read_the_case_break_glass_included(
     worker, system_admin, open_case, sign_in
 ):
     case = open_case(worker)
-    services.break_glass_open(acting=system_admin, case=case, reason="Court order 7/2026 for the hearing")
+    break_glass_open(acting=system_admin, case=case, reason="Court order 7/2026 for the hearing")
     page = sign_in(worker).get(f"/en/cases/{case.pk}/").content.decode()
     trail = page[page.index("data-audit-trail") :]
     assert "sysadmin@example.org" in trail and "Court order 7/2026" in trail

@@ -4,8 +4,8 @@ import pytest
 
 from childshield.accounts.related import related_for
 from childshield.audit.models import AuditEvent
-from childshield.cases import services as cases_services
 from childshield.cases.models import Case
+from childshield.cases.services.opening import ChildInput, case_open
 from childshield.core.errors import ApplicationError
 from childshield.helpline import services
 from childshield.helpline.models import Category, Contact
@@ -124,9 +124,9 @@ def test_the_reply_page_offers_to_open_a_case_from_the_report(sign_in, counsello
 
 
 def test_a_case_opened_from_a_report_lists_the_contacts_logged_for_that_report(counsellor, contact, province):
-    case = cases_services.case_open(
+    case = case_open(
         acting=counsellor,
-        child=cases_services.ChildInput(full_name="Lan", area=province),
+        child=ChildInput(full_name="Lan", area=province),
         risk_level="medium",
         harm_types=["sextortion"],
         source_report=contact.report,

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditEvent
-from childshield.cases import services
 from childshield.cases.models import FeedbackResponse
+from childshield.cases.services.feedback import feedback_record_paper
 
 ANSWERS = {"listened": "yes", "safe": "yes", "not_blamed": "a_little", "helped": "no"}
 
@@ -54,7 +54,7 @@ def test_a_manager_counts_every_agency_of_the_country_and_small_cells_are_hidden
 ):
     case = open_case(worker)
     # One answer through the real service, the rest as if typed over the year.
-    services.feedback_record_paper(
+    feedback_record_paper(
         acting=worker, case=case, respondent="child", answers=ANSWERS, language="vi"
     )
     _answers(agency=social_agency, area=commune, count=11)

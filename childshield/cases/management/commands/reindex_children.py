@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from childshield.cases.services import children_reindex
+from childshield.cases.services.children import children_reindex
 
 
 class Command(BaseCommand):

@@ -1,0 +1,221 @@
+"""Referrals between agencies: sent on consent, accepted (a case-management referral hands the case
+over), declined or completed, with the sender told each time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from childshield.accounts.models import Agency, Membership
+from childshield.accounts.tasks import send_email
+from childshield.audit.models import AuditAction
+from childshield.cases.models import Case, Consent, Referral, ReferralUpdate, Service
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.models.plan import ServiceStatus
+from childshield.cases.models.referrals import ReferralStatus, Urgency, section_flags
+from childshield.cases.permissions import require_edit, require_respond
+from childshield.cases.services.case_writes import (
+    audit_record,
+    case_save,
+    choices_clean,
+    supervisor_check,
+)
+from childshield.core.errors import ApplicationError
+from childshield.directory.models import ServiceKind
+
+
+def _notify_sender(referral: Referral) -> None:
+    """Tell the person who sent the referral, in the app and by e-mail (after the commit)."""
+    ReferralUpdate.objects.create(referral=referral, recipient=referral.sent_by, status=referral.status)
+    email = referral.sent_by.user.email
+    status_label = str(dict(ReferralStatus.choices)[referral.status])
+    agency_name = referral.to_agency.name
+    number = referral.case.number
+    # No name or detail of the child: an e-mail can be read by anyone with the mailbox.
+    subject = _("Referral of case %(number)s: %(status)s") % {"number": number, "status": status_label}
+    body = _(
+        "Your referral of case %(number)s to %(agency)s is now: %(status)s.\n\n"
+        "Sign in to childshield and open Cases to see it."
+    ) % {"number": number, "agency": agency_name, "status": status_label}
+    transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=[email]))
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    acting: Membership,
+    case: Case,
+    to_agency: Agency,
+    services: Sequence[str],
+    consent: Consent,
+    sections: Sequence[str],
+    urgency: str = Urgency.ROUTINE,
+    message: str = "",
+) -> Referral:
+    """Refer the case to another agency. It must rest on consent in force that names that agency and
+    allows what is shared, or on an emergency override a supervisor confirmed."""
+    require_edit(acting, case)
+    if case.is_closed:
+        raise ApplicationError(_("A closed case cannot be referred. Reopen it first."))
+    if to_agency.pk == case.agency_id:
+        raise ApplicationError(_("Choose another agency: this one already manages the case."))
+    if consent.case_id != case.pk:
+        raise ApplicationError(_("That consent belongs to another case."))
+    requested = choices_clean(values=services, allowed=ServiceKind.values, what=_("service"))
+    if not requested:
+        raise ApplicationError(_("Choose at least one service you ask for."))
+    shared = choices_clean(values=sections, allowed=ShareSection.values, what=_("section"))
+    if urgency not in Urgency.values:
+        raise ApplicationError(_("Choose how urgent the referral is."))
+    if not consent.is_in_force:
+        if consent.withdrawn_at is not None:
+            message_text = _("The consent was withdrawn: the case cannot be shared on it any more.")
+        elif consent.is_emergency:
+            message_text = _("The emergency override waits for the supervisor's confirmation.")
+        else:
+            message_text = _("The child has not agreed to this sharing.")
+        raise ApplicationError(message_text, code="no_consent")
+    if not consent.agencies.filter(pk=to_agency.pk).exists():
+        raise ApplicationError(
+            _("The consent does not cover %(agency)s. Record a consent that names it first.")
+            % {"agency": to_agency.name},
+            code="no_consent",
+        )
+    beyond = [section for section in shared if section not in consent.sections]
+    if beyond:
+        labels = dict(ShareSection.choices)
+        raise ApplicationError(
+            _("The consent does not allow sharing: %(sections)s.")
+            % {"sections": "; ".join(str(labels[section]) for section in beyond)},
+            code="no_consent",
+        )
+    referral = Referral.objects.create(
+        case=case,
+        from_agency=acting.agency,
+        to_agency=to_agency,
+        sent_by=acting,
+        services_requested=requested,
+        urgency=urgency,
+        consent=consent,
+        sections=shared,
+        section_flags=section_flags(shared),
+        message=message.strip(),
+    )
+    audit_record(
+        acting=acting,
+        action=AuditAction.CREATE,
+        obj=referral,
+        reason=f"referral of case {case.pk} to agency {to_agency.pk}",
+    )
+    return referral
+
+
+def _require_waiting(referral: Referral) -> None:
+    if referral.status != ReferralStatus.SENT:
+        raise ApplicationError(
+            _("This referral was already answered (%(status)s).") % {"status": referral.get_status_display()},
+            code="already_answered",
+        )
+
+
+@transaction.atomic
+def referral_accept(
+    *, acting: Membership, referral: Referral, supervisor: Membership | None = None
+) -> Referral:
+    """Accept a referral. A case-management referral hands the case over: the person accepting
+    becomes its lead worker, with a supervisor of their agency."""
+    require_respond(acting, referral)
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("case", "to_agency", "sent_by__user")
+        .get(pk=referral.pk)
+    )
+    _require_waiting(referral)
+    if not referral.consent.is_in_force:
+        raise ApplicationError(_("The consent this referral rested on was withdrawn."), code="no_consent")
+    case = Case.objects.select_for_update().get(pk=referral.case_id)
+    now = timezone.now()
+    if referral.is_transfer:
+        if case.is_closed:
+            raise ApplicationError(_("The case was closed in the meantime."))
+        supervisor_check(supervisor=supervisor, agency_id=acting.agency_id)
+        case.lead_worker = acting
+        case.supervisor = supervisor
+        case.agency = acting.agency
+        case_save(case=case, fields=["lead_worker", "supervisor", "agency"])
+        audit_record(
+            acting=acting,
+            action=AuditAction.UPDATE,
+            obj=case,
+            reason="case management handed over by referral",
+        )
+    referral.status = ReferralStatus.ACCEPTED
+    referral.responded_at = now
+    referral.responded_by = acting
+    referral.save(update_fields=["status", "responded_at", "responded_by"])
+    for kind in referral.services_requested:
+        Service.objects.create(
+            case=case,
+            kind=kind,
+            provider=acting.agency,
+            status=ServiceStatus.IN_PROGRESS
+            if kind == ServiceKind.CASE_MANAGEMENT
+            else ServiceStatus.PLANNED,
+            starts_on=timezone.localdate(),
+            referral=referral,
+            created_by=acting,
+        )
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=referral, reason="referral accepted")
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, acting: Membership, referral: Referral, reason: str) -> Referral:
+    require_respond(acting, referral)
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("case", "to_agency", "sent_by__user")
+        .get(pk=referral.pk)
+    )
+    _require_waiting(referral)
+    if not reason.strip():
+        raise ApplicationError(
+            _("Say why you decline, so the sender can find another service for the child."), code="invalid"
+        )
+    referral.status = ReferralStatus.DECLINED
+    referral.responded_at = timezone.now()
+    referral.responded_by = acting
+    referral.decline_reason = reason.strip()
+    referral.save(update_fields=["status", "responded_at", "responded_by", "decline_reason"])
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=referral, reason="referral declined")
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_complete(*, acting: Membership, referral: Referral) -> Referral:
+    require_respond(acting, referral)
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("case", "to_agency", "sent_by__user")
+        .get(pk=referral.pk)
+    )
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ApplicationError(_("Only an accepted referral can be completed."))
+    referral.status = ReferralStatus.COMPLETED
+    referral.completed_at = timezone.now()
+    referral.save(update_fields=["status", "completed_at"])
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=referral, reason="referral completed")
+    _notify_sender(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_updates_read(*, acting: Membership) -> int:
+    return ReferralUpdate.objects.filter(recipient=acting, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,164 @@
+"""The case page, its printable summary, and what every form posted from the page shares: the case
+as its worker may change it, and the page shown again when a change is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from childshield.accounts.acting import StaffRequest, staff_view
+from childshield.accounts.permissions import may
+from childshield.accounts.related import related_for
+from childshield.cases.forms import (
+    AttachmentForm,
+    FeedbackInviteForm,
+    FollowUpForm,
+    NoteForm,
+    PersonWhoHarmedForm,
+    ReopenForm,
+    ServiceAddForm,
+    ServiceUpdateForm,
+    StatusChangeForm,
+)
+from childshield.cases.models.assessments import AssessmentKind
+from childshield.cases.models.consent import ConsentKind, ShareSection
+from childshield.cases.permissions import may_supervise
+from childshield.cases.reference import WG_DOMAINS, ethnicity_label
+from childshield.cases.selectors.cases import CaseView, case_detail, case_get_for_print, case_get_for_user
+from childshield.cases.selectors.options import agencies_active, case_assignees, directory_services
+from childshield.cases.workflow import legal_next_statuses
+from childshield.core.errors import ApplicationError
+from childshield.intake.permissions import IntakePerm
+from childshield.places.models import localised
+
+
+def case_url(case_id: int, anchor: str = "") -> str:
+    return reverse("cases:case_detail", args=[case_id]) + (f"#{anchor}" if anchor else "")
+
+
+def _answer_rows(questions: list[dict[str, Any]], answers: dict[str, str]) -> list[tuple[str, str]]:
+    language = get_language()
+    rows = []
+    for question in questions:
+        value = answers.get(question["key"], "")
+        for choice in question.get("choices", []):
+            if choice["value"] == value:
+                value = localised(values=choice["label"], language=language)
+        rows.append((localised(values=question["label"], language=language), value))
+    return rows
+
+
+def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
+    """What the case page shows, with the forms the person filled in `forms` (the others blank)."""
+    case, access, acting = view.case, view.access, view.acting
+    detail = case_detail(view=view)
+    context: dict[str, Any] = {
+        "case": case,
+        "child": case.child,
+        "access": access,
+        "detail": detail,
+        "sections": ShareSection,
+        "today": timezone.localdate(),
+        "now": timezone.now(),
+        "age": case.child.age_on(timezone.localdate()),
+        "ethnicity": ethnicity_label(case.child.ethnicity) if case.child.ethnicity else "",
+        "disability": [
+            (label, case.child.disability.get(code, ""))
+            for code, label in WG_DOMAINS
+            if case.child.disability
+        ],
+        "may_supervise": may_supervise(acting, case),
+        "may_read_report": may(acting, IntakePerm.REPORT_VIEW),
+        "assessment_rows": [
+            (assessment, _answer_rows(assessment.form.questions, assessment.answers))
+            for assessment in detail.assessments
+        ],
+        "safety_done": any(a.kind == AssessmentKind.SAFETY for a in detail.assessments),
+        "shared_labels": [label for value, label in ShareSection.choices if value in access.sections],
+        "emergency_kind": ConsentKind.EMERGENCY_OVERRIDE,
+        # Each app's provider returns only what this member may see (accounts/related.py).
+        "related_links": related_for(case, acting),
+    }
+    if access.may_edit and not case.is_closed:
+        assignees = case_assignees(case=case)
+        context.update(
+            status_form=forms.get("status_form")
+            or StatusChangeForm(initial={"version": case.version}, allowed=legal_next_statuses(case.status)),
+            service_form=forms.get("service_form")
+            or ServiceAddForm(
+                initial={"provider": case.agency_id, "starts_on": timezone.localdate()},
+                agencies=agencies_active(country=case.agency.country),
+                resources=directory_services(acting=acting, case=case),
+            ),
+            follow_up_form=forms.get("follow_up_form")
+            or FollowUpForm(initial={"assignee": acting.pk}, assignees=assignees),
+            note_form=forms.get("note_form") or NoteForm(),
+            attachment_form=forms.get("attachment_form") or AttachmentForm(),
+            harmer_form=forms.get("harmer_form") or PersonWhoHarmedForm(prefix="harmer"),
+        )
+    if access.may_edit:
+        context["feedback_form"] = forms.get("feedback_form") or FeedbackInviteForm()
+    if access.may_edit and case.is_closed:
+        context["reopen_form"] = forms.get("reopen_form") or ReopenForm(initial={"version": case.version})
+    context["service_update_forms"] = {
+        service.pk: ServiceUpdateForm(
+            initial={
+                "version": service.version,
+                "status": service.status,
+                "starts_on": service.starts_on,
+                "ends_on": service.ends_on,
+                "outcome": service.outcome,
+            },
+            prefix=f"service-{service.pk}",
+        )
+        for service in detail.services
+    }
+    bound_service = forms.get("service_update_form")
+    if bound_service is not None:
+        context["service_update_forms"][forms["service_id"]] = bound_service
+    context["services_with_forms"] = [
+        (service, context["service_update_forms"][service.pk]) for service in detail.services
+    ]
+    return context
+
+
+@staff_view()
+def case_detail_view(request: StaffRequest, case_id: int) -> HttpResponse:
+    view = case_get_for_user(acting=request.membership, case_id=case_id)
+    return render(request, "cases/case_detail.html", case_page_context(view))
+
+
+@staff_view()
+def case_summary(request: StaffRequest, case_id: int) -> HttpResponse:
+    """A printable summary for a referral meeting or a court, watermarked with the reader's name."""
+    view = case_get_for_print(acting=request.membership, case_id=case_id)
+    context = case_page_context(view)
+    context["printed_at"] = timezone.now()
+    return render(request, "cases/case_summary.html", context)
+
+
+def case_for_write(request: StaffRequest, case_id: int) -> CaseView:
+    """The case as someone who may change it sees it: 404 outside the rule, 403 for a reader only."""
+    view = case_get_for_user(acting=request.membership, case_id=case_id, record_view=False)
+    if not view.access.may_edit:
+        raise PermissionDenied
+    return view
+
+
+def case_refused(
+    request: StaffRequest, view: CaseView, error: ApplicationError, **forms: Any
+) -> HttpResponse:
+    """The case page again, with the error and with every form as the person filled it."""
+    bound = next(iter(forms.values()))
+    if hasattr(bound, "add_error"):
+        bound.add_error(None, str(error.message))
+    messages.error(request, str(error.message))
+    status = 409 if error.code == "stale" else 400
+    return render(request, "cases/case_detail.html", case_page_context(view, **forms), status=status)
