@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import Scope, require
 from childshield.cases.models import FeedbackAnswer, FeedbackResponse, Respondent
-from childshield.core.suppression import Cell, suppress, suppress_below
+from childshield.core.suppression import Cell, suppress
 from childshield.insights.permissions import InsightsPerm
 
 # The survey's questions as the child reads them (cases.forms.FeedbackForm).
@@ -67,7 +68,7 @@ def feedback_figures(*, acting: Membership, year: int) -> FeedbackFigures:
         row["respondent"]: row
         for row in responses.values("respondent").annotate(n=Count("pk"), **aggregates).order_by()
     }
-    below = suppress_below()
+    below = settings.FIGURES_SUPPRESS_BELOW
     tables = []
     for respondent, respondent_label in Respondent.choices:
         row = counts.get(respondent, {})
