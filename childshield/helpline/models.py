@@ -226,7 +226,8 @@ class UrgentAlert(models.Model):
 
 
 class ReportTriage(models.Model):
-    """The triage signals of one report, computed once when the queue first sees it.
+    """The triage signals of one report, computed when the report or a reporter's message is saved
+    (inside that transaction), and again for waiting reports when a rule changes.
 
     The queue reads the signals from here instead of decrypting every description at each poll.
     The words that raised them are encrypted: they quote the child, and reading them is audited.

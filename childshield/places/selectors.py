@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from childshield.places.models import Area, HelplineNumber
+from childshield.places.models import NAME_LANGUAGES, Area, HelplineNumber
 
 
 def _valid_on(on: date) -> Q:
@@ -52,6 +52,14 @@ def areas_current(*, country: str, level: str, on: date | None = None) -> QueryS
     """Areas of `country` and `level` that existed on `on` (today by default)."""
     on = on or timezone.localdate()
     return Area.objects.filter(_valid_on(on), country=country, level=level).order_by("code")
+
+
+def provinces_by_name(*, country: str, language: str) -> QuerySet[Area]:
+    """Today's provinces of `country` in the alphabetical order of their names in `language` (a person
+    looks for a name), English names for a language without names of its own."""
+    language = language.split("-")[0]
+    column = f"name_{language}" if language in NAME_LANGUAGES else "name_en"
+    return areas_current(country=country, level=Area.Level.PROVINCE).order_by(column, "code")
 
 
 def area_children(*, area: Area, on: date | None = None) -> QuerySet[Area]:
