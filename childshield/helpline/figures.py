@@ -92,8 +92,7 @@ def _category_tables(counselling: QuerySet[Contact], main_total: Cell) -> list[t
     # A contact counts once under a main category, whichever of its sub-categories it has.
     by_main = {
         row["main"]: row["n"]
-        for row in through.annotate(main=Coalesce(F("category__parent_id"), F("category_id")))
-        .values("main")  # type: ignore[misc]  # django-stubs misses the annotation
+        for row in through.values(main=Coalesce(F("category__parent_id"), F("category_id")))
         .annotate(n=Count("contact_id", distinct=True))
         .order_by()
     }

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import Scope, require
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
 from childshield.cases.models import FeedbackAnswer, FeedbackResponse, Respondent
 from childshield.core.suppression import Cell, suppress
 from childshield.insights.permissions import InsightsPerm
@@ -49,7 +51,8 @@ class FeedbackFigures:
 
 
 def feedback_figures(*, acting: Membership, year: int) -> FeedbackFigures:
-    """How children and caregivers answered, per question, for a year; every small cell suppressed."""
+    """How children and caregivers answered, per question, for a year; every small cell suppressed.
+    The reading is audited."""
     scope = require(acting, InsightsPerm.FEEDBACK_VIEW)
     visible = FeedbackResponse.objects.all()
     if scope >= Scope.ALL:
@@ -84,4 +87,11 @@ def feedback_figures(*, acting: Membership, year: int) -> FeedbackFigures:
             suppress(cells, total, below=below)
             table.rows.append(QuestionRow(question, label, total, cells))
         tables.append(table)
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="insights.feedback",
+        reason=f"children's feedback figures {year}",
+    )
     return FeedbackFigures(year=year, below=below, scope=scope, tables=tables, years=years)

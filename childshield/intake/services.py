@@ -170,7 +170,7 @@ def report_submit(
                 description=content.description,
                 platform=content.platform,
                 # django-stubs types every TextField subclass as str; this one holds a JSON list.
-                urls=list(content.urls),  # type: ignore[misc]
+                urls=list(content.urls),
                 source=content.source[:50],
                 happened=content.happened,
                 safe_now=content.safe_now,
