@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
@@ -16,6 +17,7 @@ from childshield.core.choices import (
     ChiGender,
     ChildGender,
 )
+from childshield.core.forms import choices_limit
 from childshield.helpline.caller_identity import caller_key_for
 from childshield.helpline.models import (
     RULE_LANGUAGE_CHOICES,
@@ -106,7 +108,12 @@ class ContactForm(forms.Form):
     draft_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(
-        self, *args: Any, provinces: Any, categories: Any, report: Report | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        provinces: QuerySet[Area],
+        categories: QuerySet[Category],
+        report: Report | None = None,
+        **kwargs: Any,
     ) -> None:
         if report is not None:
             kwargs["initial"] = {**initial_from_report(report), **kwargs.get("initial", {})}
@@ -116,12 +123,8 @@ class ContactForm(forms.Form):
             channel_field = self.fields["channel"]
             assert isinstance(channel_field, forms.ChoiceField)
             channel_field.choices = ContactChannel.choices
-        province_field = self.fields["province"]
-        category_field = self.fields["categories"]
-        assert isinstance(province_field, forms.ModelChoiceField)
-        assert isinstance(category_field, forms.ModelMultipleChoiceField)
-        province_field.queryset = provinces
-        category_field.queryset = categories
+        choices_limit(self, "province", provinces)
+        choices_limit(self, "categories", categories)
 
     def details(self) -> ContactDetails:
         data = self.cleaned_data
@@ -170,11 +173,9 @@ class MemberChoiceField(forms.ModelChoiceField[Membership]):
 class HandOverForm(forms.Form):
     to = MemberChoiceField(label=_("Hand over to"), queryset=Membership.objects.none())
 
-    def __init__(self, *args: Any, colleagues: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, colleagues: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = colleagues
+        choices_limit(self, "to", colleagues)
 
 
 class ReplyForm(forms.Form):
@@ -316,11 +317,9 @@ class CaseFromContactForm(forms.Form):
         label=_("I checked: this is another child with the same name"), required=False
     )
 
-    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: QuerySet[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        area_field = self.fields["area"]
-        assert isinstance(area_field, forms.ModelChoiceField)
-        area_field.queryset = areas
+        choices_limit(self, "area", areas)
 
 
 class HotlineAddressesForm(forms.Form):
