@@ -11,7 +11,7 @@ from childshield.helpline.services.queue import queue_claim
 from childshield.helpline.services.replies import ReplyTemplateInput, reply_template_create
 from childshield.helpline.services.rules import TriageRuleInput, triage_rule_create
 from childshield.intake.services import ReportContent, report_submit
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible, write_while_a_page_polls
 from tests.browser.intake_steps import sign_in
 

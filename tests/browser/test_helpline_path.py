@@ -15,7 +15,7 @@ from childshield.helpline.services.queue import queue_claim
 from childshield.intake.models import Report
 from childshield.intake.services import ReportContent, report_submit
 from childshield.places.models import Area
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible, write_while_a_page_polls
 from tests.browser.intake_steps import fill_report, open_thread, read_receipt, sign_in
 

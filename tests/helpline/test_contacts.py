@@ -10,7 +10,7 @@ from childshield.helpline.services.contacts import ContactDetails, contact_log
 from childshield.helpline.services.queue import queue_claim
 from childshield.intake.models import Report
 from childshield.places.models import Area
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 
 pytestmark = pytest.mark.django_db
 
