@@ -226,6 +226,6 @@ def audit_log(request: StaffRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "audit/event_list.html",
+        "accounts/audit_log.html",
         {"page": page, "actions": AuditAction.choices, "action": action, "see_all": see_all},
     )

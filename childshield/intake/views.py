@@ -1,4 +1,5 @@
-"""Public pages (the report, the reply thread, advice) and the helpline's minimal list of reports.
+"""Public pages (the home page, the report, the reply thread, advice) and the helpline's minimal list of
+reports.
 
 The public forms set no cookie and need no session. They are exempt from Django's cookie-based
 CSRF check on purpose: nothing they do acts for a signed-in person, so a forged post could do no
@@ -337,6 +338,13 @@ def self_submitted_policy(request: StaffRequest) -> HttpResponse:
         else _("Children's hashes now wait for an analyst's review."),
     )
     return redirect("intake:blocked_image_review")
+
+
+@public_page
+def public_home(request: HttpRequest) -> HttpResponse:
+    """Where a child starts: helpline numbers, telling what happened, reading the answer, blocking a
+    picture, advice."""
+    return render(request, "intake/public_home.html")
 
 
 @public_page
