@@ -70,10 +70,6 @@ def area_children(*, area: Area, on: date | None = None) -> QuerySet[Area]:
     return children
 
 
-def area_get_by_code(*, code: str) -> Area | None:
-    return Area.objects.filter(code=code).first()
-
-
 def area_countries() -> QuerySet[Area]:
     """The country-level areas loaded, one per country that has place data."""
     return Area.objects.filter(level=Area.Level.COUNTRY).order_by("code")
