@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childshield.accounts.acting import StaffRequest, staff_view
-from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may
 from childshield.cases import selectors as cases_selectors
 from childshield.cases.permissions import CasePerm, case_access
@@ -147,7 +146,7 @@ def contact_quick(request: StaffRequest) -> HttpResponse:
 
 
 def _contact_detail_page(request: StaffRequest, contact: Contact, **extra: object) -> HttpResponse:
-    acting: Membership = request.membership
+    acting = request.membership
     history = (
         selectors.caller_history(acting=acting, caller_key=contact.caller_key, exclude=contact)
         if contact.caller_key
