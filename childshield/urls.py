@@ -24,7 +24,7 @@ if any("WEBHOOK" in name for name in settings.ANYMAIL):
     urlpatterns.append(path("mail/", include("anymail.urls")))
 
 urlpatterns += i18n_patterns(
-    path("", include("childshield.core.urls")),
+    path("", include("childshield.intake.public_urls")),
     path("", include("childshield.intake.urls")),
     path("cases/", include("childshield.cases.urls")),
     path("helpline/", include("childshield.helpline.urls")),

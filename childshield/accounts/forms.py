@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency, Role, User, normalise_email
 from childshield.accounts.tasks import send_email
+from childshield.core.forms import choices_limit
 
 
 class SignInForm(forms.Form):
@@ -73,6 +74,6 @@ class MembershipCreateForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        choices_limit(self, "agency", agencies)
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()

@@ -17,15 +17,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
+from django_otp.middleware import is_verified
 
 from childshield.accounts import selectors, services
+from childshield.accounts.acting import StaffRequest, acting_membership, staff_view
 from childshield.accounts.forms import MembershipCreateForm, QueuedPasswordResetForm, SignInForm, TokenForm
 from childshield.accounts.models import Role, User
-from childshield.accounts.permissions import Perm, Scope, require
+from childshield.accounts.permissions import Perm, Scope, perm_scope
 from childshield.accounts.roles import ROLE_DESCRIPTIONS
 from childshield.audit.models import AuditAction
 from childshield.audit.selectors import audit_events_visible
 from childshield.core.errors import ApplicationError
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The person of a @login_required page (signed in, perhaps acting for no agency yet)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -69,7 +78,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = _signed_in(request)
     if not user_has_device(user):
         return redirect("accounts:two_factor_setup")
     form = TokenForm(request.POST or None)
@@ -84,9 +93,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = _signed_in(request)
     # Replacing an authenticator needs the current one first, or a stolen password would be enough.
-    if user_has_device(user) and not user.is_verified():  # type: ignore[attr-defined]
+    if user_has_device(user) and not is_verified(user):
         return redirect("accounts:two_factor_verify")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +123,7 @@ def acting_for_switch(request: HttpRequest) -> HttpResponse:
     try:
         membership = services.membership_switch(
             request=request,
-            user=request.user,  # type: ignore[arg-type]
+            user=_signed_in(request),
             membership_id=int(request.POST.get("membership", "0") or 0),
         )
     except (ApplicationError, ValueError):
@@ -126,7 +135,7 @@ def acting_for_switch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = acting_membership(request)
     description = ROLE_DESCRIPTIONS.get(Role(membership.role)) if membership else None
     return render(request, "accounts/home.html", {"role_description": description})
 
@@ -136,11 +145,10 @@ def security(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html", {"has_device": user_has_device(request.user)})
 
 
-@login_required
+@staff_view(Perm.MEMBERS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def members(request: HttpRequest) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
-    require(acting, Perm.MEMBERS_MANAGE)
+def members(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     agencies = selectors.agencies_for_member_management(acting=acting)
     form = MembershipCreateForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
@@ -166,10 +174,10 @@ def members(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_view(Perm.MEMBERS_MANAGE)
 @require_POST
-def member_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def member_deactivate(request: StaffRequest, membership_id: int) -> HttpResponse:
+    acting = request.membership
     membership = get_object_or_404(selectors.memberships_for_management(acting=acting), pk=membership_id)
     try:
         services.membership_deactivate(acting=acting, membership=membership)
@@ -180,10 +188,11 @@ def member_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("accounts:members"))
 
 
-@login_required
-def agencies(request: HttpRequest) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
-    return render(request, "accounts/agencies.html", {"agencies": selectors.agencies_visible(acting=acting)})
+@staff_view(Perm.AGENCIES_VIEW)
+def agencies(request: StaffRequest) -> HttpResponse:
+    return render(
+        request, "accounts/agencies.html", {"agencies": selectors.agencies_visible(acting=request.membership)}
+    )
 
 
 password_reset = auth_views.PasswordResetView.as_view(
@@ -205,18 +214,18 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 )
 
 
-@login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+@staff_view(Perm.AUDIT_VIEW)
+def audit_log(request: StaffRequest) -> HttpResponse:
     """The audit log of the agency the person acts for; every agency's for system administrators."""
-    acting = request.membership  # type: ignore[attr-defined]
-    scope = require(acting, Perm.AUDIT_VIEW)
-    events = audit_events_visible(agency_id=acting.agency_id, see_all=scope == Scope.ALL)
+    acting = request.membership
+    see_all = perm_scope(acting, Perm.AUDIT_VIEW) == Scope.ALL
     action = request.GET.get("action", "")
-    if action in AuditAction.values:
-        events = events.filter(action=action)
+    events = audit_events_visible(
+        agency_id=acting.agency_id, see_all=see_all, action=action if action in AuditAction.values else ""
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "audit/event_list.html",
-        {"page": page, "actions": AuditAction.choices, "action": action, "see_all": scope == Scope.ALL},
+        "accounts/audit_log.html",
+        {"page": page, "actions": AuditAction.choices, "action": action, "see_all": see_all},
     )

@@ -105,6 +105,10 @@ class EncryptedJSONField(CheckFieldDefaultMixin, EncryptedField):
     None is NULL, so a JSON null cannot be stored as such.
     """
 
+    # What django-stubs' plugin reads as the field's Python type: any JSON value, not TextField's str.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     description = "A JSON value, encrypted at rest"
     empty_strings_allowed = False
     _default_hint = ("dict", "{}")

@@ -2,19 +2,13 @@
 
 A count under the threshold is shown as "<N"; further cells of the same table are hidden until
 the hidden ones can neither be recovered from the table's total nor add up to less than the
-threshold.
+threshold. Every figure published (insights, the helpline's CHI figures) takes its threshold from
+the one setting FIGURES_SUPPRESS_BELOW.
 """
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
 HIDDEN = "[c]"
-
-
-def suppress_below() -> int:
-    """The smallest count published as it is (setting FIGURES_SUPPRESS_BELOW, 5 by default)."""
-    return int(getattr(settings, "FIGURES_SUPPRESS_BELOW", 5))
 
 
 @dataclass

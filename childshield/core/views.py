@@ -1,12 +1,10 @@
-"""Health check and the public landing page."""
+"""Health check: whether the database and the broker answer."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from childshield.core.health import broker_ok, database_ok
-from childshield.core.public import public_page
 
 
 @never_cache
@@ -19,8 +17,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "broker": "ok" if broker_ok() else "unavailable",
     }
     return JsonResponse(body, status=200 if database else 503)
-
-
-@public_page
-def public_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/public_home.html")

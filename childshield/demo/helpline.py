@@ -6,21 +6,21 @@ from datetime import timedelta
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership, Role
+from childshield.core.choices import ChiAgeBand, ChiGender
 from childshield.demo.accounts import AGENCIES
-from childshield.helpline import services
+from childshield.helpline.caller_identity import caller_key_for
 from childshield.helpline.models import (
     Action,
-    AgeBand,
     CallerType,
     Category,
     Contact,
     ContactKind,
     Disability,
     Ethnicity,
-    Gender,
     Outcome,
 )
-from childshield.helpline.services import ContactDetails
+from childshield.helpline.services.callers import caller_note_add
+from childshield.helpline.services.contacts import ContactDetails, contact_log, contact_log_quick
 from childshield.places.models import Area
 
 COUNSELLOR_EMAIL = "counsellor@demo.childshield.test"
@@ -98,7 +98,7 @@ def demo_helpline_seed() -> int:
         kind = _pick(rng, KIND_WEIGHTS)
         channel = _pick(rng, CHANNEL_WEIGHTS)
         if kind != ContactKind.COUNSELLING:
-            services.contact_log_quick(acting=acting, channel=channel, kind=kind, started_at=started_at)
+            contact_log_quick(acting=acting, channel=channel, kind=kind, started_at=started_at)
             made += 1
             continue
         chosen = {rng.choice(online or categories)} if rng.random() < 0.6 else set()
@@ -112,13 +112,13 @@ def demo_helpline_seed() -> int:
         caller = (
             callers.choice(DEMO_CALLERS) if channel in {"phone", "sms"} and callers.random() < 0.5 else ""
         )
-        contact = services.contact_log(
+        contact = contact_log(
             acting=acting,
             details=ContactDetails(
                 channel=channel,
                 caller_type=rng.choices(CallerType.values, weights=[60, 20, 8, 4, 8])[0],
-                age_band=rng.choices(AgeBand.values, weights=[10, 2, 4, 18, 30, 20, 8, 8])[0],
-                gender=rng.choices(Gender.values, weights=[10, 50, 37, 3])[0],
+                age_band=rng.choices(ChiAgeBand.values, weights=[10, 2, 4, 18, 30, 20, 8, 8])[0],
+                gender=rng.choices(ChiGender.values, weights=[10, 50, 37, 3])[0],
                 ethnicity=rng.choices(Ethnicity.values, weights=[30, 55, 12, 3])[0],
                 disability=rng.choices(Disability.values, weights=[60, 5, 35])[0],
                 province=rng.choice(provinces) if provinces and rng.random() < 0.7 else None,
@@ -128,12 +128,12 @@ def demo_helpline_seed() -> int:
                 outcome=rng.choice(Outcome.values),
                 duration_minutes=rng.randint(3, 55),
                 started_at=started_at,
-                caller_key=services.caller_key_for(caller),
+                caller_key=caller_key_for(caller),
             ),
         )
         if caller and caller not in noted and len(noted) < len(CALLER_NOTES):
             note, flags = CALLER_NOTES[len(noted)]
-            services.caller_note_add(
+            caller_note_add(
                 acting=acting,
                 contact=contact,
                 note=note,

@@ -14,7 +14,8 @@ from childshield.demo.hashing import demo_hash_bank_seed
 from childshield.demo.helpline import demo_helpline_seed
 from childshield.demo.hotline import seed_hotline
 from childshield.demo.intake import demo_block_image_seed, demo_intake_seed
-from childshield.places.services import agency_areas_add, reference_data_load
+from childshield.places.services.agency_areas import agency_areas_add
+from childshield.places.services.reference_data import reference_data_load
 from childshield.settings.demo_secrets import DEMO_PASSWORD
 
 

@@ -8,12 +8,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Services directory"
 
     def ready(self) -> None:
-        from childshield.accounts.models import Membership
-        from childshield.accounts.navigation import NavItem, register
-        from childshield.accounts.permissions import may
+        from childshield.accounts.navigation import NavItem, holds, register
         from childshield.directory.permissions import DirectoryPerm
 
-        def reads_directory(membership: Membership | None) -> bool:
-            return may(membership, DirectoryPerm.VIEW)
-
-        register(NavItem("directory:resource_list", _("Services"), reads_directory, order=97))
+        register(NavItem("directory:resource_list", _("Services"), holds(DirectoryPerm.VIEW), order=97))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency
+from childshield.core.forms import choices_limit
 from childshield.directory.models import Resource, ServiceKind, ServiceLanguage, Weekday
 from childshield.directory.services import PLAIN_FIELDS, HoursRange, ResourceDetails
 from childshield.places.models import Area
@@ -21,13 +22,13 @@ _TIME = r"(\d{1,2})(?:[:.hH](\d{2})?)?"
 _RANGE = re.compile(rf"^\s*{_TIME}\s*[-\u2013\u2014]\s*{_TIME}\s*$")
 
 
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class AreaChoiceField(forms.ModelChoiceField[Area]):
+    def label_from_instance(self, obj: Area) -> str:
         return _area_label(obj)
 
 
-class AreaMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class AreaMultipleChoiceField(forms.ModelMultipleChoiceField[Area]):
+    def label_from_instance(self, obj: Area) -> str:
         return _area_label(obj)
 
 
@@ -75,7 +76,7 @@ class ResourceSearchForm(forms.Form):
 
     def __init__(self, *args: Any, areas: QuerySet[Area], may_see_inactive: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        choices_limit(self, "area", areas)
         if not may_see_inactive:
             del self.fields["inactive"]
 
@@ -128,8 +129,8 @@ class ResourceForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.country = country
-        self.fields["areas"].queryset = areas  # type: ignore[attr-defined]
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        choices_limit(self, "areas", areas)
+        choices_limit(self, "agency", agencies)
         for day, label in Weekday.choices:
             self.fields[f"hours_{day}"] = forms.CharField(
                 label=label,

@@ -1,15 +1,14 @@
 """Directory pages: search, one service, add and change. Thin doors onto selectors and services."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.accounts.models import Membership
-from childshield.accounts.permissions import require
 from childshield.core.errors import ApplicationError
 from childshield.directory import selectors, services
 from childshield.directory.forms import ResourceForm, ResourceSearchForm
@@ -19,16 +18,10 @@ from childshield.directory.permissions import DirectoryPerm, keeps_whole_directo
 RESULT_LIMIT = 100
 
 
-def _acting(request: HttpRequest) -> Membership:
-    acting: Membership = request.membership  # type: ignore[attr-defined]
-    require(acting, DirectoryPerm.VIEW)
-    return acting
-
-
-@login_required
+@staff_view(DirectoryPerm.VIEW)
 @require_GET
-def resource_list(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
+def resource_list(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     country = acting.agency.country
     editor = may_edit(acting)
     form = ResourceSearchForm(
@@ -59,10 +52,10 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/resource_list.html", context)
 
 
-@login_required
+@staff_view(DirectoryPerm.VIEW)
 @require_GET
-def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    acting = _acting(request)
+def resource_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    acting = request.membership
     resource = selectors.resource_get(acting=acting, pk=pk)
     context = {
         "resource": resource,
@@ -83,11 +76,10 @@ def _form(request: HttpRequest, acting: Membership, **kwargs: object) -> Resourc
     )
 
 
-@login_required
+@staff_view(DirectoryPerm.EDIT)
 @require_http_methods(["GET", "POST"])
-def resource_new(request: HttpRequest) -> HttpResponse:
-    acting = _acting(request)
-    require_edit(acting)
+def resource_new(request: StaffRequest) -> HttpResponse:
+    acting = request.membership
     form = _form(
         request, acting, initial={} if keeps_whole_directory(acting) else {"agency": acting.agency_id}
     )
@@ -103,10 +95,10 @@ def resource_new(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/resource_form.html", {"form": form, "resource": None}, status=status)
 
 
-@login_required
+@staff_view(DirectoryPerm.EDIT)
 @require_http_methods(["GET", "POST"])
-def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    acting = _acting(request)
+def resource_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    acting = request.membership
     resource = selectors.resource_get(acting=acting, pk=pk)
     require_edit(acting, resource)
     form = _form(request, acting, initial=ResourceForm.initial_for(resource))

@@ -8,35 +8,21 @@ class HelplineConfig(AppConfig):
     verbose_name = "Helpline"
 
     def ready(self) -> None:
-        from childshield.accounts.models import Membership
-        from childshield.accounts.navigation import NavItem, register
-        from childshield.accounts.permissions import may
+        from childshield.accounts.navigation import NavItem, holds, register
         from childshield.helpline.permissions import HelplinePerm
-
-        def sees_queue(membership: Membership | None) -> bool:
-            return may(membership, HelplinePerm.QUEUE_VIEW)
-
-        def logs_contacts(membership: Membership | None) -> bool:
-            return may(membership, HelplinePerm.CONTACT_LOG)
-
-        register(NavItem("helpline:queue", _("Queue"), sees_queue, order=90))
-
-        def exports_figures(membership: Membership | None) -> bool:
-            return may(membership, HelplinePerm.FIGURES_EXPORT)
-
-        register(NavItem("helpline:contact_new", _("Log a contact"), logs_contacts, order=95))
-        register(NavItem("helpline:figures", _("Export"), exports_figures, order=96))
-
-        from childshield.helpline.supervision import may_supervise
-
-        register(NavItem("helpline:supervisor", _("Supervision"), may_supervise, order=91))
-
-        def manages_rules(membership: Membership | None) -> bool:
-            return may(membership, HelplinePerm.RULES_MANAGE)
-
-        register(NavItem("helpline:rules", _("Triage rules"), manages_rules, order=97))
-        register(NavItem("helpline:replies", _("Saved replies"), manages_rules, order=98))
-
         from childshield.helpline.related import register_related_links
+        from childshield.helpline.services.triage import report_triage
+        from childshield.intake.hooks import on_report_saved
+
+        register(NavItem("helpline:queue", _("Queue"), holds(HelplinePerm.QUEUE_VIEW), order=90))
+        register(NavItem("helpline:supervisor", _("Supervision"), holds(HelplinePerm.SUPERVISE), order=91))
+        register(
+            NavItem("helpline:contact_new", _("Log a contact"), holds(HelplinePerm.CONTACT_LOG), order=95)
+        )
+        register(NavItem("helpline:figures", _("Export"), holds(HelplinePerm.FIGURES_EXPORT), order=96))
+        register(NavItem("helpline:rules", _("Triage rules"), holds(HelplinePerm.RULES_MANAGE), order=97))
+        register(NavItem("helpline:replies", _("Saved replies"), holds(HelplinePerm.RULES_MANAGE), order=98))
 
         register_related_links()
+        # A report's words are triaged inside the transaction that saves it (intake cannot import us).
+        on_report_saved(report_triage)

@@ -1,7 +1,7 @@
 """A helpline's figures for a month or a year in the shape of Child Helpline International's data framework.
 
 Tables count all contacts by type and channel, and counselling contacts by category, the child's
-gender and age band. Small cells are suppressed (DESIGN.md): a count under HELPLINE_SUPPRESS_BELOW
+gender and age band. Small cells are suppressed (DESIGN.md): a count under FIGURES_SUPPRESS_BELOW
 is shown as "<5", and further cells of the same table are hidden ("[c]") until the hidden ones can
 neither be recovered from the table's total nor add up to less than the threshold.
 """
@@ -13,27 +13,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
+from childshield.core.choices import ChiAgeBand, ChiGender
 from childshield.core.suppression import Cell, suppress
-from childshield.helpline.models import AgeBand, Category, Contact, ContactChannel, ContactKind, Gender
+from childshield.helpline.models import Category, Contact, ContactChannel, ContactKind
 
 CSV_HEADER = ["period", "table", "item", "label", "value"]
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
 # CHI's gender categories; the console's "another way" is CHI's non-binary.
 GENDER_ITEMS = [
-    (Gender.GIRL.value, "Girl or woman"),
-    (Gender.BOY.value, "Boy or man"),
-    (Gender.ANOTHER.value, "Non-binary"),
-    (Gender.UNKNOWN.value, "Unknown"),
+    (ChiGender.GIRL.value, "Girl or woman"),
+    (ChiGender.BOY.value, "Boy or man"),
+    (ChiGender.ANOTHER.value, "Non-binary"),
+    (ChiGender.UNKNOWN.value, "Unknown"),
 ]
-
-
-def suppress_below() -> int:
-    return int(getattr(settings, "HELPLINE_SUPPRESS_BELOW", 5))
 
 
 @dataclass(frozen=True)
@@ -96,8 +92,7 @@ def _category_tables(counselling: QuerySet[Contact], main_total: Cell) -> list[t
     # A contact counts once under a main category, whichever of its sub-categories it has.
     by_main = {
         row["main"]: row["n"]
-        for row in through.annotate(main=Coalesce(F("category__parent_id"), F("category_id")))
-        .values("main")  # type: ignore[misc]  # django-stubs misses the annotation
+        for row in through.values(main=Coalesce(F("category__parent_id"), F("category_id")))
         .annotate(n=Count("contact_id", distinct=True))
         .order_by()
     }
@@ -139,7 +134,7 @@ def figures_tables(contacts: QuerySet[Contact], *, below: int) -> list[Table]:
             ),
             (
                 _simple_table(
-                    "age_band", counselling_cell.count, AgeBand.choices, _counts(counselling, "age_band")
+                    "age_band", counselling_cell.count, ChiAgeBand.choices, _counts(counselling, "age_band")
                 ),
                 counselling_cell,
             ),

@@ -3,16 +3,26 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
 from childshield.cases.models.cases import HarmType, RiskLevel
-from childshield.core.choices import ChildGender
+from childshield.core.choices import (
+    CHI_AGE_BAND_FROM_REPORTER,
+    CHI_GENDER_FROM_REPORTER,
+    CHILD_GENDER_FROM_CHI,
+    ESTIMATED_AGE_FROM_CHI_BAND,
+    ChiAgeBand,
+    ChiGender,
+    ChildGender,
+)
+from childshield.core.forms import choices_limit
+from childshield.helpline.caller_identity import caller_key_for
 from childshield.helpline.models import (
     RULE_LANGUAGE_CHOICES,
     SIGNAL_CHOICES,
     Action,
-    AgeBand,
     CallerFlag,
     CallerType,
     Category,
@@ -20,17 +30,11 @@ from childshield.helpline.models import (
     ContactChannel,
     Disability,
     Ethnicity,
-    Gender,
     Outcome,
 )
-from childshield.helpline.services import LONGEST_CONTACT_MINUTES, ContactDetails, caller_key_for
+from childshield.helpline.services.contacts import LONGEST_CONTACT_MINUTES, ContactDetails
 from childshield.intake.models import Report
 from childshield.places.models import Area
-
-# A report's answers that a contact's profile can take over as they are; "under 10" is not one
-# band of the framework's, so it stays unknown for the counsellor to ask.
-_AGE_FROM_REPORT = {"10_12": AgeBand.AGE_10_12, "13_15": AgeBand.AGE_13_15, "16_17": AgeBand.AGE_16_17}
-_GENDER_FROM_REPORT = {"girl": Gender.GIRL, "boy": Gender.BOY, "another": Gender.ANOTHER}
 
 
 def initial_from_report(report: Report) -> dict[str, object]:
@@ -38,8 +42,8 @@ def initial_from_report(report: Report) -> dict[str, object]:
         # Reports that came through a web page (the form, block-image) are web contacts.
         "channel": report.channel if report.channel in ContactChannel.values else ContactChannel.WEB,
         "caller_type": CallerType.CHILD if report.about == "me" else CallerType.UNKNOWN,
-        "age_band": _AGE_FROM_REPORT.get(report.age_band, AgeBand.UNKNOWN),
-        "gender": _GENDER_FROM_REPORT.get(report.gender, Gender.UNKNOWN),
+        "age_band": CHI_AGE_BAND_FROM_REPORTER.get(report.age_band, ChiAgeBand.UNKNOWN),
+        "gender": CHI_GENDER_FROM_REPORTER.get(report.gender, ChiGender.UNKNOWN),
         "province": report.province_id,
     }
 
@@ -48,7 +52,7 @@ def initial_from_report(report: Report) -> dict[str, object]:
 _TYPED_CHANNELS = [choice for choice in ContactChannel.choices if choice[0] != ContactChannel.WEB]
 
 
-class CategoryField(forms.ModelMultipleChoiceField):
+class CategoryField(forms.ModelMultipleChoiceField[Category]):
     def label_from_instance(self, obj: Category) -> str:
         return obj.name
 
@@ -63,8 +67,12 @@ class ContactForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
     caller_type = forms.ChoiceField(label=_("Caller"), choices=CallerType.choices, initial=CallerType.UNKNOWN)
-    age_band = forms.ChoiceField(label=_("Child's age"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN)
-    gender = forms.ChoiceField(label=_("Child's gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    age_band = forms.ChoiceField(
+        label=_("Child's age"), choices=ChiAgeBand.choices, initial=ChiAgeBand.UNKNOWN
+    )
+    gender = forms.ChoiceField(
+        label=_("Child's gender"), choices=ChiGender.choices, initial=ChiGender.UNKNOWN
+    )
     ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=Ethnicity.choices, initial=Ethnicity.UNKNOWN)
     disability = forms.ChoiceField(
         label=_("Disability"), choices=Disability.choices, initial=Disability.UNKNOWN
@@ -100,7 +108,12 @@ class ContactForm(forms.Form):
     draft_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(
-        self, *args: Any, provinces: Any, categories: Any, report: Report | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        provinces: QuerySet[Area],
+        categories: QuerySet[Category],
+        report: Report | None = None,
+        **kwargs: Any,
     ) -> None:
         if report is not None:
             kwargs["initial"] = {**initial_from_report(report), **kwargs.get("initial", {})}
@@ -110,12 +123,8 @@ class ContactForm(forms.Form):
             channel_field = self.fields["channel"]
             assert isinstance(channel_field, forms.ChoiceField)
             channel_field.choices = ContactChannel.choices
-        province_field = self.fields["province"]
-        category_field = self.fields["categories"]
-        assert isinstance(province_field, forms.ModelChoiceField)
-        assert isinstance(category_field, forms.ModelMultipleChoiceField)
-        province_field.queryset = provinces
-        category_field.queryset = categories
+        choices_limit(self, "province", provinces)
+        choices_limit(self, "categories", categories)
 
     def details(self) -> ContactDetails:
         data = self.cleaned_data
@@ -156,7 +165,7 @@ class CallerNoteForm(forms.Form):
     )
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(forms.ModelChoiceField[Membership]):
     def label_from_instance(self, obj: Membership) -> str:
         return f"{obj.user.full_name} ({obj.get_role_display()})"
 
@@ -164,11 +173,9 @@ class MemberChoiceField(forms.ModelChoiceField):
 class HandOverForm(forms.Form):
     to = MemberChoiceField(label=_("Hand over to"), queryset=Membership.objects.none())
 
-    def __init__(self, *args: Any, colleagues: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, colleagues: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = colleagues
+        choices_limit(self, "to", colleagues)
 
 
 class ReplyForm(forms.Form):
@@ -245,27 +252,14 @@ _CATEGORY_HARMS = {
     "online.livestream": HarmType.LIVE_STREAMED,
     "online.cyberbullying": HarmType.SEXUAL_CYBERBULLYING,
 }
-# An age band read as an estimated age (its lower middle); adults' bands give none.
-_AGE_FROM_BAND = {
-    AgeBand.AGE_0_6: 5,
-    AgeBand.AGE_7_9: 8,
-    AgeBand.AGE_10_12: 11,
-    AgeBand.AGE_13_15: 14,
-    AgeBand.AGE_16_17: 16,
-}
-_CHILD_GENDER = {
-    Gender.GIRL: ChildGender.GIRL,
-    Gender.BOY: ChildGender.BOY,
-    Gender.ANOTHER: ChildGender.ANOTHER,
-}
 
 
 def case_initial_from_contact(contact: Contact) -> dict[str, object]:
     escalated = {"police", "health"} & set(contact.actions) or contact.outcome == Outcome.ESCALATED
     return {
         "area": contact.province_id,
-        "estimated_age": _AGE_FROM_BAND.get(AgeBand(contact.age_band)),
-        "gender": _CHILD_GENDER.get(Gender(contact.gender), ChildGender.UNKNOWN),
+        "estimated_age": ESTIMATED_AGE_FROM_CHI_BAND.get(contact.age_band),
+        "gender": CHILD_GENDER_FROM_CHI.get(contact.gender, ChildGender.UNKNOWN),
         "harm_types": list(
             dict.fromkeys(
                 _CATEGORY_HARMS[category.code]
@@ -278,7 +272,7 @@ def case_initial_from_contact(contact: Contact) -> dict[str, object]:
     }
 
 
-class AreaField(forms.ModelChoiceField):
+class AreaField(forms.ModelChoiceField[Area]):
     def label_from_instance(self, obj: Area) -> str:
         return str(obj.name)
 
@@ -323,11 +317,9 @@ class CaseFromContactForm(forms.Form):
         label=_("I checked: this is another child with the same name"), required=False
     )
 
-    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: QuerySet[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        area_field = self.fields["area"]
-        assert isinstance(area_field, forms.ModelChoiceField)
-        area_field.queryset = areas
+        choices_limit(self, "area", areas)
 
 
 class HotlineAddressesForm(forms.Form):

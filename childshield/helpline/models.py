@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from childshield.core.choices import ChiAgeBand, ChiGender
 from childshield.core.fields import EncryptedJSONField, EncryptedTextField
 from childshield.helpline.triage import RULE_LANGUAGES, SIGNAL_LABELS
 
@@ -89,26 +90,6 @@ class CallerType(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class AgeBand(models.TextChoices):
-    """The age bands of CHI's data framework."""
-
-    UNKNOWN = "unknown", _("Unknown")
-    AGE_0_6 = "0_6", _("0 to 6")
-    AGE_7_9 = "7_9", _("7 to 9")
-    AGE_10_12 = "10_12", _("10 to 12")
-    AGE_13_15 = "13_15", _("13 to 15")
-    AGE_16_17 = "16_17", _("16 or 17")
-    AGE_18_25 = "18_25", _("18 to 25")
-    OVER_25 = "over_25", _("Over 25")
-
-
-class Gender(models.TextChoices):
-    UNKNOWN = "unknown", _("Unknown")
-    GIRL = "girl", _("Girl or woman")
-    BOY = "boy", _("Boy or man")
-    ANOTHER = "another", _("Another way")
-
-
 class Ethnicity(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
     MAJORITY = "majority", _("Majority group")
@@ -157,8 +138,12 @@ class Contact(models.Model):
     caller_type = models.CharField(
         _("caller"), max_length=20, choices=CallerType.choices, default=CallerType.UNKNOWN
     )
-    age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
-    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, default=Gender.UNKNOWN)
+    age_band = models.CharField(
+        _("age"), max_length=20, choices=ChiAgeBand.choices, default=ChiAgeBand.UNKNOWN
+    )
+    gender = models.CharField(
+        _("gender"), max_length=20, choices=ChiGender.choices, default=ChiGender.UNKNOWN
+    )
     ethnicity = models.CharField(
         _("ethnicity"), max_length=20, choices=Ethnicity.choices, default=Ethnicity.UNKNOWN
     )
@@ -241,7 +226,8 @@ class UrgentAlert(models.Model):
 
 
 class ReportTriage(models.Model):
-    """The triage signals of one report, computed once when the queue first sees it.
+    """The triage signals of one report, computed when the report or a reporter's message is saved
+    (inside that transaction), and again for waiting reports when a rule changes.
 
     The queue reads the signals from here instead of decrypting every description at each poll.
     The words that raised them are encrypted: they quote the child, and reading them is audited.

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from childshield.accounts.models import Membership, Role
 from childshield.accounts.permissions import Scope, may, require, roles_holding
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.helpline.figures import Period, figures_csv, figures_tables, suppress_below
+from childshield.helpline.figures import Period, figures_csv, figures_tables
 from childshield.helpline.models import (
     CallerNote,
     Category,
@@ -33,12 +33,6 @@ from childshield.helpline.triage import CompiledRules, Flag, RuleSpec, Signal, c
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import Report, ReportMessage, ReportStatus, Screening, Sender
 
-
-def urgent_alert_minutes() -> int:
-    """Minutes an urgent item may wait before supervisors are alerted (HELPLINE_URGENT_ALERT_MINUTES)."""
-    return int(getattr(settings, "HELPLINE_URGENT_ALERT_MINUTES", 5))
-
-
 # The queue shows this many items; more waiting than this is a matter for the supervisor view.
 QUEUE_LIMIT = 200
 
@@ -50,7 +44,8 @@ class QueueItem:
     is_reply: bool
     flags: list[Flag]
     claim: QueueClaim | None
-    # False until the report's words have been read by triage (a few polls at most).
+    # False until the report's words have been read by triage: only for a report saved before triage
+    # ran at saving, or whose triage failed, until the minute task catches it up.
     triaged: bool = True
 
     @property
@@ -68,7 +63,7 @@ class QueueItem:
     @property
     def is_overdue(self) -> bool:
         """Urgent and still unanswered after the alert time."""
-        return self.is_urgent and self.waiting >= timedelta(minutes=urgent_alert_minutes())
+        return self.is_urgent and self.waiting >= timedelta(minutes=settings.HELPLINE_URGENT_ALERT_MINUTES)
 
     def held_by(self, membership: Membership) -> bool:
         return self.claim is not None and self.claim.holder_id == membership.pk
@@ -133,13 +128,13 @@ def triage_rules_current() -> tuple[int, CompiledRules]:
     key = (int(latest["pk"]), latest["at"])
     compiled = _COMPILED.get(key)
     if compiled is None:
-        compiled = compile_rules(rule_spec(rule) for rule in TriageRule.objects.filter(is_active=True))
+        compiled = compile_rules(_rule_spec(rule) for rule in TriageRule.objects.filter(is_active=True))
         _COMPILED.clear()
         _COMPILED[key] = compiled
     return key[0], compiled
 
 
-def rule_spec(rule: TriageRule) -> RuleSpec:
+def _rule_spec(rule: TriageRule) -> RuleSpec:
     return RuleSpec(signal=Signal(rule.signal), language=rule.language, phrases=tuple(rule.phrases))
 
 
@@ -196,31 +191,6 @@ def reply_template_get(*, acting: Membership, pk: int) -> ReplyTemplate:
 def reply_template_history(*, acting: Membership, template: ReplyTemplate) -> list[ReplyTemplateVersion]:
     require(acting, HelplinePerm.RULES_MANAGE)
     return list(template.versions.select_related("changed_by__user").order_by("-version"))
-
-
-def reports_triage_due(
-    *, acting: Membership, version: int, limit: int, report: Report | None = None
-) -> list[Report]:
-    """Waiting reports of the acting member's helpline whose signals are missing or out of date:
-    never triaged, triaged under other rules, or the reporter wrote again since."""
-    require(acting, HelplinePerm.QUEUE_VIEW)
-    last_message = Subquery(
-        ReportMessage.objects.filter(report=OuterRef("pk"), sender=Sender.REPORTER)
-        .order_by("-id")
-        .values("id")[:1]
-    )
-    waiting = intake_selectors.reports_waiting(acting=acting)
-    if report is not None:
-        waiting = waiting.filter(pk=report.pk)
-    return list(
-        waiting.annotate(last_reporter_message=last_message)
-        .filter(
-            Q(helpline_triage__isnull=True)
-            | ~Q(helpline_triage__rules_version=version)
-            | Q(last_reporter_message__gt=F("helpline_triage__last_message_id"))
-        )
-        .defer("urls", "contact")[:limit]
-    )
 
 
 def report_triage_flags(*, acting: Membership, report: Report) -> list[Flag]:
@@ -468,7 +438,7 @@ def figures_export(*, acting: Membership, period: Period) -> str:
     require(acting, HelplinePerm.FIGURES_EXPORT)
     start, end = period.bounds()
     contacts = Contact.objects.filter(agency=acting.agency, started_at__gte=start, started_at__lt=end)
-    text = figures_csv(period=period, tables=figures_tables(contacts, below=suppress_below()))
+    text = figures_csv(period=period, tables=figures_tables(contacts, below=settings.FIGURES_SUPPRESS_BELOW))
     audit.record(
         action=AuditAction.EXPORT,
         actor=acting.user,

@@ -1,8 +1,8 @@
-"""The supervisor's view of the helpline now: the queue and its waits, who is on shift, today's contacts.
+"""The supervisor's reads of the helpline now: the queue and its waits, who is on shift, today's contacts.
 
 Counts and waiting times only: nothing a child wrote, and no child's name, is read or shown here,
-so the page is not an audited reading. Reads the queue through the helpline's selectors; the
-few queries of its own take the acting membership like every selector.
+so the page (views/supervision.py) is not an audited reading. Reads the queue through the
+helpline's selectors; the few queries of its own take the acting membership like every selector.
 """
 
 from __future__ import annotations
@@ -12,46 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
 
-from childshield.accounts.models import Membership, Role
-from childshield.accounts.permissions import may
-from childshield.helpline import selectors, services
+from childshield.accounts.models import Membership
+from childshield.accounts.permissions import require
+from childshield.helpline import selectors
 from childshield.helpline.models import Category, Contact, ContactKind, QueueClaim
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.selectors import QueueItem
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import ReportMessage, ReportStatus, Sender
-
-HELPLINE_ROLES = (Role.COUNSELLOR, Role.HELPLINE_SUPERVISOR)
-
-
-def may_supervise(membership: Membership | None) -> bool:
-    """Helpline supervisors, acting for a helpline agency, see their own helpline's figures."""
-    return may(membership, HelplinePerm.SUPERVISE)
-
-
-def require_supervise(membership: Membership | None) -> Membership:
-    if membership is None or not may_supervise(membership):
-        raise PermissionDenied(HelplinePerm.SUPERVISE)
-    return membership
-
-
-def shift_hours() -> int:
-    """Someone who signed in within this many hours counts as on shift (HELPLINE_SHIFT_HOURS)."""
-    return int(getattr(settings, "HELPLINE_SHIFT_HOURS", 8))
-
-
-def poll_seconds() -> int:
-    return int(getattr(settings, "HELPLINE_SUPERVISOR_POLL_SECONDS", 15))
 
 
 def _minutes(delta: timedelta) -> int:
@@ -74,7 +46,7 @@ class QueueOverview:
 
 def queue_overview(*, acting: Membership) -> QueueOverview:
     """How many items wait and how long (all of them, past the queue page's limit); the urgent ones."""
-    require_supervise(acting)
+    require(acting, HelplinePerm.SUPERVISE)
     now = timezone.now()
     last_from_reporter = Subquery(
         ReportMessage.objects.filter(report=OuterRef("pk"), sender=Sender.REPORTER)
@@ -103,7 +75,7 @@ def queue_overview(*, acting: Membership) -> QueueOverview:
         longest_minutes=max(waits) if waits else None,
         median_minutes=int(statistics.median(waits)) if waits else None,
         urgent=urgent,
-        alert_minutes=selectors.urgent_alert_minutes(),
+        alert_minutes=settings.HELPLINE_URGENT_ALERT_MINUTES,
     )
 
 
@@ -117,7 +89,7 @@ class CounsellorLoad:
     @property
     def signed_in_recently(self) -> bool:
         return self.last_sign_in is not None and timezone.now() - self.last_sign_in <= timedelta(
-            hours=shift_hours()
+            hours=settings.HELPLINE_SHIFT_HOURS
         )
 
 
@@ -127,7 +99,7 @@ def _start_of_today() -> datetime:
 
 def counsellors_on_shift(*, acting: Membership) -> list[CounsellorLoad]:
     """The helpline's counsellors and supervisors who signed in within the shift or hold items; their load."""
-    require_supervise(acting)
+    require(acting, HelplinePerm.SUPERVISE)
     claims = (
         QueueClaim.objects.filter(holder=OuterRef("pk"))
         .exclude(report__status=ReportStatus.CLOSED)
@@ -144,13 +116,16 @@ def counsellors_on_shift(*, acting: Membership) -> list[CounsellorLoad]:
     zero = Value(0, output_field=IntegerField())
     members = (
         Membership.objects.filter(
-            agency=acting.agency, role__in=HELPLINE_ROLES, is_active=True, user__is_active=True
+            agency=acting.agency, role__in=selectors.roles_on_queue(), is_active=True, user__is_active=True
         )
         .annotate(
             claims=Coalesce(Subquery(claims, output_field=IntegerField()), zero),
             contacts_today=Coalesce(Subquery(contacts, output_field=IntegerField()), zero),
         )
-        .filter(Q(user__last_login__gte=timezone.now() - timedelta(hours=shift_hours())) | Q(claims__gt=0))
+        .filter(
+            Q(user__last_login__gte=timezone.now() - timedelta(hours=settings.HELPLINE_SHIFT_HOURS))
+            | Q(claims__gt=0)
+        )
         .select_related("user")
         .order_by("-claims", "user__full_name", "pk")
     )
@@ -182,7 +157,7 @@ class ContactsToday:
 
 def contacts_today(*, acting: Membership) -> ContactsToday:
     """Today's contacts of the whole helpline, by kind (as CHI counts them) and by category."""
-    require_supervise(acting)
+    require(acting, HelplinePerm.SUPERVISE)
     today = Contact.objects.filter(agency=acting.agency, started_at__gte=_start_of_today())
     kind_counts = {row["kind"]: row["n"] for row in today.values("kind").annotate(n=Count("id")).order_by()}
     by_kind = [
@@ -214,26 +189,3 @@ def contacts_today(*, acting: Membership) -> ContactsToday:
         by_kind=by_kind,
         by_category=by_category,
     )
-
-
-@login_required
-@require_GET
-def supervisor(request: HttpRequest) -> HttpResponse:
-    """The supervisor's page; HTMX asks for its body alone every few seconds."""
-    acting = require_supervise(request.membership)  # type: ignore[attr-defined]
-    # Urgent items must show even when no counsellor has the queue open, and triage runs when the
-    # queue is looked at; it stores signals only, and nothing it reads reaches this page.
-    services.reports_triage(acting=acting)
-    context = {
-        "queue": queue_overview(acting=acting),
-        "counsellors": counsellors_on_shift(acting=acting),
-        "contacts": contacts_today(acting=acting),
-        "shift_hours": shift_hours(),
-        "poll_seconds": poll_seconds(),
-        "updated_at": timezone.now(),
-    }
-    partial = request.headers.get("HX-Request") == "true"
-    template = "helpline/supervisor_body.html" if partial else "helpline/supervisor.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from childshield.helpline import services
+from childshield.helpline.services.alerts import urgent_alerts_send
 
 
 @shared_task
 def urgent_alerts() -> int:
     """Tell supervisors by e-mail of urgent items left waiting, even when nobody has the queue open."""
-    return services.urgent_alerts_send()
+    return urgent_alerts_send()

@@ -8,12 +8,11 @@ class InsightsConfig(AppConfig):
     verbose_name = "Insights"
 
     def ready(self) -> None:
-        from childshield.accounts.models import Membership
-        from childshield.accounts.navigation import NavItem, register
-        from childshield.accounts.permissions import may
+        from childshield.accounts.navigation import NavItem, holds, register
         from childshield.insights.permissions import InsightsPerm
 
-        def sees_feedback(membership: Membership | None) -> bool:
-            return may(membership, InsightsPerm.FEEDBACK_VIEW)
-
-        register(NavItem("insights:feedback", _("Children's feedback"), sees_feedback, order=700))
+        register(
+            NavItem(
+                "insights:feedback", _("Children's feedback"), holds(InsightsPerm.FEEDBACK_VIEW), order=700
+            )
+        )

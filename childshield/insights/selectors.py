@@ -3,15 +3,18 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import Scope, require
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
 from childshield.cases.models import FeedbackResponse
 from childshield.cases.models.feedback import FeedbackAnswer, Respondent
-from childshield.core.suppression import Cell, suppress, suppress_below
+from childshield.core.suppression import Cell, suppress
 from childshield.insights.permissions import InsightsPerm
 
 # The survey's questions as the child reads them (cases.forms.FeedbackForm).
@@ -49,7 +52,8 @@ class FeedbackFigures:
 
 
 def feedback_figures(*, acting: Membership, year: int) -> FeedbackFigures:
-    """How children and caregivers answered, per question, for a year; every small cell suppressed."""
+    """How children and caregivers answered, per question, for a year; every small cell suppressed.
+    The reading is audited."""
     scope = require(acting, InsightsPerm.FEEDBACK_VIEW)
     visible = FeedbackResponse.objects.all()
     if scope >= Scope.ALL:
@@ -68,7 +72,7 @@ def feedback_figures(*, acting: Membership, year: int) -> FeedbackFigures:
         row["respondent"]: row
         for row in responses.values("respondent").annotate(n=Count("pk"), **aggregates).order_by()
     }
-    below = suppress_below()
+    below = settings.FIGURES_SUPPRESS_BELOW
     tables = []
     for respondent, respondent_label in Respondent.choices:
         row = counts.get(respondent, {})
@@ -84,4 +88,11 @@ def feedback_figures(*, acting: Membership, year: int) -> FeedbackFigures:
             suppress(cells, total, below=below)
             table.rows.append(QuestionRow(question, label, total, cells))
         tables.append(table)
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="insights.feedback",
+        reason=f"children's feedback figures {year}",
+    )
     return FeedbackFigures(year=year, below=below, scope=scope, tables=tables, years=years)

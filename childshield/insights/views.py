@@ -1,13 +1,14 @@
-from django.contrib.auth.decorators import login_required
+"""Figures for the programme: counts, small cells suppressed, nothing listed."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from childshield.audit import services as audit
-from childshield.audit.models import AuditAction
+from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.cases.models.feedback import FeedbackAnswer
 from childshield.insights import selectors
+from childshield.insights.permissions import InsightsPerm
 
 
 def _year(request: HttpRequest) -> int:
@@ -18,16 +19,8 @@ def _year(request: HttpRequest) -> int:
     return this_year
 
 
-@login_required
+@staff_view(InsightsPerm.FEEDBACK_VIEW)
 @require_GET
-def feedback(request: HttpRequest) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
-    figures = selectors.feedback_figures(acting=acting, year=_year(request))
-    audit.record(
-        action=AuditAction.VIEW,
-        actor=acting.user,
-        agency=acting.agency,
-        object_type="insights.feedback",
-        reason=f"children's feedback figures {figures.year}",
-    )
+def feedback(request: StaffRequest) -> HttpResponse:
+    figures = selectors.feedback_figures(acting=request.membership, year=_year(request))
     return render(request, "insights/feedback.html", {"figures": figures, "answers": FeedbackAnswer.choices})

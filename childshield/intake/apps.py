@@ -9,19 +9,21 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from childshield.accounts.models import Membership
-        from childshield.accounts.navigation import NavItem, register
-        from childshield.accounts.permissions import Scope, may, perm_scope
+        from childshield.accounts.navigation import NavItem, holds, register
+        from childshield.accounts.permissions import Scope, perm_scope
         from childshield.intake.permissions import IntakePerm
 
-        def visible(membership: Membership | None) -> bool:
+        def lists_every_country(membership: Membership | None) -> bool:
             # Helpline staff work from the helpline's Queue, which supersedes this plain list; the
             # list stays for anyone granted every country's reports.
             return perm_scope(membership, IntakePerm.REPORT_LIST) == Scope.ALL
 
-        def reviews_blocked_images(membership: Membership | None) -> bool:
-            return may(membership, IntakePerm.BLOCKED_IMAGES_REVIEW)
-
-        register(NavItem("intake:report_list", _("Reports"), visible, order=100))
+        register(NavItem("intake:report_list", _("Reports"), lists_every_country, order=100))
         register(
-            NavItem("intake:blocked_image_review", _("Pictures to block"), reviews_blocked_images, order=505)
+            NavItem(
+                "intake:blocked_image_review",
+                _("Pictures to block"),
+                holds(IntakePerm.BLOCKED_IMAGES_REVIEW),
+                order=505,
+            )
         )

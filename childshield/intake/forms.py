@@ -12,12 +12,12 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from childshield.core.choices import ReporterAgeBand, ReporterGender
+from childshield.core.forms import choices_limit
 from childshield.intake.models import (
     About,
-    AgeBand,
     ContactMethod,
     FileKind,
-    Gender,
     Harm,
     Platform,
     SafeNow,
@@ -129,8 +129,8 @@ def _check_contact(form: forms.Form, data: dict[str, Any]) -> None:
             )
 
 
-class ProvinceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ProvinceField(forms.ModelChoiceField[Area]):
+    def label_from_instance(self, obj: Area) -> str:
         # The name in the page's language, without the statistical code.
         return str(obj.display_name())
 
@@ -205,13 +205,13 @@ class ReportForm(KindForm):
     )
     age_band = forms.ChoiceField(
         label=_("How old are you?"),
-        choices=[*AgeBand.choices, ("", _("I'd rather not say"))],
+        choices=[*ReporterAgeBand.choices, ("", _("I'd rather not say"))],
         required=False,
         widget=forms.RadioSelect,
     )
     gender = forms.ChoiceField(
         label=_("Are you a girl, a boy, or another way?"),
-        choices=[*Gender.choices, ("", _("I'd rather not say"))],
+        choices=[*ReporterGender.choices, ("", _("I'd rather not say"))],
         required=False,
         widget=forms.RadioSelect,
     )
@@ -235,9 +235,7 @@ class ReportForm(KindForm):
 
     def __init__(self, *args: Any, provinces: QuerySet[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        province_field = self.fields["province"]
-        assert isinstance(province_field, forms.ModelChoiceField)
-        province_field.queryset = provinces
+        choices_limit(self, "province", provinces)
 
     def harm_options(self) -> list[tuple[Any, str]]:
         return [(box, HARM_ICONS.get(box.data["value"], "")) for box in self["harms"]]

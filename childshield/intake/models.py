@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from childshield.core.choices import ReporterAgeBand, ReporterGender
 from childshield.core.fields import EncryptedJSONField, EncryptedTextField
 from childshield.hashing.models import Algorithm
 
@@ -68,20 +69,6 @@ class SafeNow(models.TextChoices):
     NOT_SURE = "not_sure", _("I'm not sure")
 
 
-class AgeBand(models.TextChoices):
-    UNDER_10 = "under_10", _("Under 10")
-    AGE_10_12 = "10_12", _("10 to 12")
-    AGE_13_15 = "13_15", _("13 to 15")
-    AGE_16_17 = "16_17", _("16 or 17")
-    ADULT = "18_plus", _("18 or older")
-
-
-class Gender(models.TextChoices):
-    GIRL = "girl", _("Girl")
-    BOY = "boy", _("Boy")
-    ANOTHER = "another", _("Another way")
-
-
 class ContactMethod(models.TextChoices):
     NONE = "none", _("Do not contact me. I will come back to this page.")
     PHONE = "phone", _("Phone call or text")
@@ -125,8 +112,8 @@ class Report(models.Model):
     happened = models.CharField(_("when"), max_length=20, choices=When.choices, blank=True)
     safe_now = models.CharField(_("safe now"), max_length=20, choices=SafeNow.choices, blank=True)
     is_urgent = models.BooleanField(_("urgent"), default=False)
-    age_band = models.CharField(_("age"), max_length=20, choices=AgeBand.choices, blank=True)
-    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    age_band = models.CharField(_("age"), max_length=20, choices=ReporterAgeBand.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=ReporterGender.choices, blank=True)
     province = models.ForeignKey(
         "places.Area", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT
     )

@@ -34,7 +34,7 @@ MESSAGES = Limit("messages", allowed=30, window_seconds=10 * 60)
 def client_key(request: HttpRequest) -> str:
     """A keyed hash of the address the request came from, changing every day."""
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    proxies = settings.AXES_IPWARE_PROXY_COUNT
     address = request.META.get("REMOTE_ADDR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]

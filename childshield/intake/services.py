@@ -170,7 +170,7 @@ def report_submit(
                 description=content.description,
                 platform=content.platform,
                 # django-stubs types every TextField subclass as str; this one holds a JSON list.
-                urls=list(content.urls),  # type: ignore[misc]
+                urls=list(content.urls),
                 source=content.source[:50],
                 happened=content.happened,
                 safe_now=content.safe_now,
@@ -190,6 +190,7 @@ def report_submit(
                 report.reference = _new_reference()
             report.save()
             audit.record(action=AuditAction.CREATE, obj=report, reason=f"report received ({channel})")
+            hooks.report_saved(report)
     except IntegrityError:
         # The same form arrived twice at the same moment and the other request saved it first.
         existing = Report.objects.filter(idempotency_key=idempotency_key).first()
@@ -271,6 +272,7 @@ def report_message_from_reporter(
                 report.status = ReportStatus.OPEN
                 report.save(update_fields=["status", "updated_at"])
             audit.record(action=AuditAction.CREATE, obj=message, reason="reporter wrote in the thread")
+            hooks.report_saved(report)
     except IntegrityError:
         duplicate = _message_duplicate(idempotency_key)
         if duplicate is None:
@@ -488,4 +490,3 @@ def self_submitted_policy_set(*, acting: Membership, share_at_once: bool) -> Sel
         reason="share at once" if share_at_once else "share after review",
     )
     return policy
-

@@ -1,4 +1,5 @@
-"""Public pages (the report, the reply thread, advice) and the helpline's minimal list of reports.
+"""Public pages (the home page, the report, the reply thread, advice) and the helpline's minimal list of
+reports.
 
 The public forms set no cookie and need no session. They are exempt from Django's cookie-based
 CSRF check on purpose: nothing they do acts for a signed-in person, so a forged post could do no
@@ -8,12 +9,10 @@ site are still refused by their Origin header; signed one-time form tokens stop 
 and tell an expired form apart.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -28,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.accounts.permissions import may
 from childshield.accounts.related import related_for
 from childshield.core.errors import ApplicationError
@@ -53,21 +53,13 @@ from childshield.intake.tokens import (
     thread_token_issue,
     thread_token_reference,
 )
-from childshield.places.models import NAME_LANGUAGES, Area
-from childshield.places.selectors import areas_current
+from childshield.places.models import Area
+from childshield.places.selectors import provinces_by_name
 
 
-def _provinces() -> Any:
+def _provinces() -> QuerySet[Area]:
     """Today's provinces, in the alphabetical order of the page's language (a child looks for a name)."""
-    language = (get_language() or "en").split("-")[0]
-    column = f"name_{language}" if language in NAME_LANGUAGES else "name_en"
-    return areas_current(country=settings.CHILDSHIELD_COUNTRY, level=Area.Level.PROVINCE).order_by(
-        column, "code"
-    )
-
-
-def _poll_seconds() -> int:
-    return int(getattr(settings, "INTAKE_POLL_SECONDS", 20))
+    return provinces_by_name(country=settings.CHILDSHIELD_COUNTRY, language=get_language() or "en")
 
 
 def _with_fresh_token(data: QueryDict) -> QueryDict:
@@ -155,7 +147,7 @@ def _thread_page(
         "form": form,
         "sent": sent,
         "notice": notice,
-        "poll_seconds": _poll_seconds(),
+        "poll_seconds": settings.INTAKE_POLL_SECONDS,
     }
     return render(request, "intake/thread.html", context)
 
@@ -296,11 +288,11 @@ def block_image(request: HttpRequest) -> HttpResponse:
     return _block_image_page(request, form, notice=notice)
 
 
-@login_required
+@staff_view(IntakePerm.BLOCKED_IMAGES_REVIEW)
 @require_http_methods(["GET", "POST"])
-def blocked_image_review(request: HttpRequest) -> HttpResponse:
+def blocked_image_review(request: StaffRequest) -> HttpResponse:
     """Hotline analysts decide which children's hashes go into the self-submitted bank."""
-    acting = request.membership  # type: ignore[attr-defined]
+    acting = request.membership
     if request.method == "POST":
         try:
             report_id, file_number = (int(part) for part in request.POST.get("file", "").split("-", 1))
@@ -334,12 +326,11 @@ def blocked_image_review(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/blocked_image_review.html", context)
 
 
-@login_required
+@staff_view(IntakePerm.SELF_SUBMITTED_POLICY_SET)
 @require_POST
-def self_submitted_policy(request: HttpRequest) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def self_submitted_policy(request: StaffRequest) -> HttpResponse:
     share_at_once = request.POST.get("share_at_once") == "yes"
-    services.self_submitted_policy_set(acting=acting, share_at_once=share_at_once)
+    services.self_submitted_policy_set(acting=request.membership, share_at_once=share_at_once)
     messages.success(
         request,
         _("Children's hashes now go to platforms at once.")
@@ -347,6 +338,13 @@ def self_submitted_policy(request: HttpRequest) -> HttpResponse:
         else _("Children's hashes now wait for an analyst's review."),
     )
     return redirect("intake:blocked_image_review")
+
+
+@public_page
+def public_home(request: HttpRequest) -> HttpResponse:
+    """Where a child starts: helpline numbers, telling what happened, reading the answer, blocking a
+    picture, advice."""
+    return render(request, "intake/public_home.html")
 
 
 @public_page
@@ -364,18 +362,17 @@ def help_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, page.template, {"page": page, "pages": HELP_PAGES})
 
 
-@login_required
-def report_list(request: HttpRequest) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
-    paginator = Paginator(selectors.reports_waiting(acting=acting), 50)
+@staff_view(IntakePerm.REPORT_LIST)
+def report_list(request: StaffRequest) -> HttpResponse:
+    paginator = Paginator(selectors.reports_waiting(acting=request.membership), 50)
     reports_page = paginator.get_page(request.GET.get("page"))
     return render(request, "intake/report_list.html", {"reports": reports_page})
 
 
-@login_required
+@staff_view(IntakePerm.REPORT_VIEW)
 @require_http_methods(["GET", "POST"])
-def report_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    acting = request.membership  # type: ignore[attr-defined]
+def report_detail(request: StaffRequest, reference: str) -> HttpResponse:
+    acting = request.membership
     report = selectors.report_get_for_staff(acting=acting, reference=reference)
     form = StaffReplyForm(request.POST or None, initial={"form_token": form_token_issue()})
     if request.method == "POST" and form.is_valid():

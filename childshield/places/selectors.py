@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from childshield.places.models import Area, HelplineNumber
+from childshield.places.models import NAME_LANGUAGES, Area, HelplineNumber
 
 
 def _valid_on(on: date) -> Q:
@@ -54,16 +54,20 @@ def areas_current(*, country: str, level: str, on: date | None = None) -> QueryS
     return Area.objects.filter(_valid_on(on), country=country, level=level).order_by("code")
 
 
+def provinces_by_name(*, country: str, language: str) -> QuerySet[Area]:
+    """Today's provinces of `country` in the alphabetical order of their names in `language` (a person
+    looks for a name), English names for a language without names of its own."""
+    language = language.split("-")[0]
+    column = f"name_{language}" if language in NAME_LANGUAGES else "name_en"
+    return areas_current(country=country, level=Area.Level.PROVINCE).order_by(column, "code")
+
+
 def area_children(*, area: Area, on: date | None = None) -> QuerySet[Area]:
     """The areas directly under `area`; with `on`, only those that existed on that day."""
     children = Area.objects.filter(parent=area).order_by("code")
     if on is not None:
         children = children.filter(_valid_on(on))
     return children
-
-
-def area_get_by_code(*, code: str) -> Area | None:
-    return Area.objects.filter(code=code).first()
 
 
 def area_countries() -> QuerySet[Area]:

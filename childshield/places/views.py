@@ -1,20 +1,19 @@
 """Staff pages about places: the tree of administrative areas as of a chosen day."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from childshield.accounts.permissions import Perm, require
+from childshield.accounts.acting import StaffRequest, staff_view
+from childshield.accounts.permissions import Perm
 from childshield.places.forms import AreaListFilterForm
 from childshield.places.selectors import area_countries, area_trees
 
 
-@login_required
+@staff_view(Perm.PLACES_VIEW)
 @require_GET
-def area_list(request: HttpRequest) -> HttpResponse:
-    require(request.membership, Perm.PLACES_VIEW)  # type: ignore[attr-defined]
+def area_list(request: StaffRequest) -> HttpResponse:
     countries = [(area.country, area.name) for area in area_countries()]
     on = timezone.localdate()
     form = AreaListFilterForm(request.GET or None, countries=countries, initial={"on": on})

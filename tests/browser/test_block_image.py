@@ -20,7 +20,7 @@ from childshield.hashing.imaging import PdqHash, pdq_from_array, pdq_from_bytes
 from childshield.hashing.index import pdq_distance
 from childshield.hashing.models import BankSource, HashEntry, MatchChannel
 from childshield.intake.models import BlockedImage, BlockedImageState, Channel, Report, SelfSubmittedPolicy
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,7 +7,7 @@ import pytest
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.directory.services import HoursRange, ResourceDetails, resource_create
 from childshield.places.models import Area
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible
 from tests.browser.intake_steps import sign_in
 

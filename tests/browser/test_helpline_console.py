@@ -3,11 +3,15 @@
 import pytest
 
 from childshield.accounts.models import Agency, AgencyKind, Role
-from childshield.helpline import services as helpline
+from childshield.helpline.caller_identity import caller_key_for
 from childshield.helpline.models import Category, Contact
-from childshield.helpline.services import ContactDetails
+from childshield.helpline.services.categories import categories_load
+from childshield.helpline.services.contacts import ContactDetails, contact_log
+from childshield.helpline.services.queue import queue_claim
+from childshield.helpline.services.replies import ReplyTemplateInput, reply_template_create
+from childshield.helpline.services.rules import TriageRuleInput, triage_rule_create
 from childshield.intake.services import ReportContent, report_submit
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible, write_while_a_page_polls
 from tests.browser.intake_steps import sign_in
 
@@ -21,15 +25,15 @@ def _report(key: str, *, description: str = "He asks for photos.", safe_now: str
 
 @pytest.mark.parametrize("language", ["vi", "km", "en"])
 def test_the_helpline_pages_are_accessible(live_server, page, axe, make_member, language):
-    helpline.categories_load()  # transactional tests start from an emptied database
+    categories_load()  # transactional tests start from an emptied database
     agency = Agency.objects.create(country="VN", name="Helpline (test)", kind=AgencyKind.HELPLINE)
     counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
     colleague = make_member(email="colleague@example.org", role=Role.COUNSELLOR, agency=agency)
     held = _report(f"held-{language}", description="Em muon chet")
-    helpline.queue_claim(acting=counsellor, report=held)
-    helpline.queue_claim(acting=colleague, report=_report(f"other-{language}"))
+    queue_claim(acting=counsellor, report=held)
+    queue_claim(acting=colleague, report=_report(f"other-{language}"))
     _report(f"free-{language}", description="Nó dọa tung ảnh nóng", safe_now="no")
-    contact = helpline.contact_log(
+    contact = contact_log(
         acting=counsellor,
         details=ContactDetails(
             channel="phone",
@@ -101,7 +105,7 @@ def test_the_queue_waits_while_a_counsellor_is_choosing_a_colleague(live_server,
     counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
     make_member(email="colleague@example.org", role=Role.COUNSELLOR, agency=agency)
     held = _report("held")
-    helpline.queue_claim(acting=counsellor, report=held)
+    queue_claim(acting=counsellor, report=held)
     sign_in(page, live_server.url, counsellor.user.email)
     page.goto(f"{live_server.url}/en/helpline/")
     page.focus(f"#to-{held.reference}")
@@ -115,7 +119,7 @@ def test_the_queue_waits_while_a_counsellor_is_choosing_a_colleague(live_server,
 
 
 def _helpline_people(make_member):
-    helpline.categories_load()  # transactional tests start from an emptied database
+    categories_load()  # transactional tests start from an emptied database
     agency = Agency.objects.create(country="VN", name="Helpline (test)", kind=AgencyKind.HELPLINE)
     counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
     supervisor = make_member(email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=agency)
@@ -126,25 +130,25 @@ def _helpline_people(make_member):
 def test_the_rule_reply_and_case_pages_are_accessible(live_server, page, axe, make_member, language):
     reference_data_load()
     _counsellor, supervisor = _helpline_people(make_member)
-    rule = helpline.triage_rule_create(
+    rule = triage_rule_create(
         acting=supervisor,
-        data=helpline.TriageRuleInput(signal="self_harm", language="vi", phrases=["muốn chết"]),
+        data=TriageRuleInput(signal="self_harm", language="vi", phrases=["muốn chết"]),
     )
-    template = helpline.reply_template_create(
+    template = reply_template_create(
         acting=supervisor,
-        data=helpline.ReplyTemplateInput(
+        data=ReplyTemplateInput(
             code="hello",
             titles={"vi": "Chào bạn", "km": "សួស្តី", "en": "Hello"},
             bodies={"vi": "Chúng mình ở đây.", "km": "យើងនៅទីនេះ។", "en": "We are here for you."},
         ),
     )
-    contact = helpline.contact_log(
+    contact = contact_log(
         acting=supervisor,
         details=ContactDetails(
             channel="phone",
             categories=[Category.objects.get(code="online.sextortion")],
             summary="A girl is threatened with her photos.",
-            caller_key=helpline.caller_key_for("0912345678"),
+            caller_key=caller_key_for("0912345678"),
         ),
     )
     base = f"{live_server.url}/{language}/helpline"
@@ -185,13 +189,13 @@ def test_a_counsellor_types_a_contact_loses_the_browser_gets_the_draft_back_and_
 ):
     reference_data_load()
     counsellor, _supervisor = _helpline_people(make_member)
-    earlier = helpline.contact_log(
+    earlier = contact_log(
         acting=counsellor,
         details=ContactDetails(
             channel="phone",
             categories=[Category.objects.get(code="online.grooming")],
             summary="Asked about a new online friend.",
-            caller_key=helpline.caller_key_for("0912 345 678"),
+            caller_key=caller_key_for("0912 345 678"),
         ),
     )
     first = browser.new_context().new_page()

@@ -8,13 +8,14 @@ from playwright.sync_api import Browser, Page
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role
 from childshield.cases.models import Case
-from childshield.helpline import services as helpline
 from childshield.helpline.models import Category, Contact
 from childshield.helpline.selectors import reply_template_by_code
+from childshield.helpline.services.categories import categories_load
+from childshield.helpline.services.queue import queue_claim
 from childshield.intake.models import Report
 from childshield.intake.services import ReportContent, report_submit
 from childshield.places.models import Area
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible, write_while_a_page_polls
 from tests.browser.intake_steps import fill_report, open_thread, read_receipt, sign_in
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def counsellor(make_member) -> Membership:
     reference_data_load()
-    helpline.categories_load()  # transactional tests start from an emptied database
+    categories_load()  # transactional tests start from an emptied database
     agency = Agency.objects.create(country="VN", name="Child Helpline (test)", kind=AgencyKind.HELPLINE)
     return make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
 
@@ -132,7 +133,7 @@ def test_the_supervisor_sees_the_queue_change_without_reloading(
         content=ReportContent(about="me", safe_now="no", harms=["threatened"], description="Em sợ lắm"),
         idempotency_key=f"held-{language}",
     ).report
-    helpline.queue_claim(acting=counsellor, report=held)
+    queue_claim(acting=counsellor, report=held)
 
     desk = _staff(browser)
     sign_in(desk, live_server.url, supervisor.user.email, language)

@@ -6,7 +6,7 @@ from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.intake import services
 from childshield.intake.help_pages import HELP_PAGES
 from childshield.intake.models import Report
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible
 from tests.browser.intake_steps import fill_report, open_thread, read_receipt, sign_in
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.intake import services
 from childshield.intake.models import Report, ReportMessage
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 from tests.browser.intake_steps import STORY, fill_report, open_thread, read_receipt, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

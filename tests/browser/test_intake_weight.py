@@ -2,7 +2,7 @@
 
 import pytest
 
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from childshield.accounts.models import Agency, AgencyKind, Membership, Role
 from childshield.directory.models import Resource
 from childshield.directory.services import HoursRange, ResourceDetails, resource_create
 from childshield.places.models import Area
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ from childshield.audit.models import AuditEvent
 from childshield.cases.models import Case
 from childshield.cases.services.opening import ChildInput, case_open
 from childshield.core.errors import ApplicationError
-from childshield.helpline import services
 from childshield.helpline.models import Category, Contact
-from childshield.helpline.services import CaseFromContact, ContactDetails
+from childshield.helpline.services.contact_links import CaseFromContact, contact_case_open
+from childshield.helpline.services.contacts import ContactDetails, contact_log
+from childshield.helpline.services.queue import queue_claim
 from childshield.places.models import Area
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def province(db) -> Area:
 
 @pytest.fixture
 def contact(counsellor, province, send_report) -> Contact:
-    return services.contact_log(
+    return contact_log(
         acting=counsellor,
         details=ContactDetails(
             channel="phone",
@@ -84,9 +85,9 @@ def test_a_counsellor_opens_a_case_from_a_contact_and_both_link_to_each_other(
 
 def test_the_same_contact_opens_one_case(counsellor, contact, province):
     data = CaseFromContact(child_name="Lan", area=province, risk_level="high", harm_types=["sextortion"])
-    services.contact_case_open(acting=counsellor, contact=contact, data=data)
+    contact_case_open(acting=counsellor, contact=contact, data=data)
     with pytest.raises(ApplicationError) as error:
-        services.contact_case_open(acting=counsellor, contact=contact, data=data)
+        contact_case_open(acting=counsellor, contact=contact, data=data)
     assert error.value.code == "case_exists"
     assert Case.objects.count() == 1
 
@@ -95,7 +96,7 @@ def test_the_contacts_of_a_case_are_hidden_from_those_who_may_not_open_them(
     counsellor, second_counsellor, supervisor, outsider, contact, province
 ):
     data = CaseFromContact(child_name="Lan", area=province, risk_level="high", harm_types=["sextortion"])
-    case = services.contact_case_open(acting=counsellor, contact=contact, data=data)
+    case = contact_case_open(acting=counsellor, contact=contact, data=data)
 
     def kinds(member):
         return [str(link.kind) for link in related_for(case, member)].count("Helpline contact")
@@ -118,7 +119,7 @@ def test_opening_a_case_with_fields_missing_says_what_is_missing(sign_in, counse
 
 def test_the_reply_page_offers_to_open_a_case_from_the_report(sign_in, counsellor, send_report):
     report = send_report()
-    services.queue_claim(acting=counsellor, report=report)
+    queue_claim(acting=counsellor, report=report)
     html = sign_in(counsellor).get(f"/en/helpline/queue/{report.reference}/reply/").content.decode()
     assert f'href="/en/cases/open/?report={report.reference}" data-open-case' in html
 

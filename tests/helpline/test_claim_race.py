@@ -5,9 +5,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from childshield.helpline import services
 from childshield.helpline.models import QueueClaim
-from childshield.helpline.services import AlreadyClaimed
+from childshield.helpline.services.queue import AlreadyClaimed, queue_claim
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
@@ -22,7 +21,7 @@ def test_two_simultaneous_claims_make_one_holder(counsellor, second_counsellor, 
     def claim(member) -> None:
         try:
             start.wait()
-            services.queue_claim(acting=member, report=report)
+            queue_claim(acting=member, report=report)
             outcomes[member.pk] = "won"
         except AlreadyClaimed:
             outcomes[member.pk] = "told"

@@ -3,12 +3,14 @@
 import pytest
 from django.db import connection
 
-from childshield.helpline import selectors, services
+from childshield.helpline import selectors
 from childshield.helpline.models import Category, Contact, ContactKind
-from childshield.helpline.services import ContactDetails
+from childshield.helpline.services.categories import categories_load
+from childshield.helpline.services.contacts import ContactDetails, contact_log
+from childshield.helpline.services.queue import queue_claim
 from childshield.intake.models import Report
 from childshield.places.models import Area
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +64,7 @@ def test_a_counsellor_logs_a_counselling_contact_from_the_form(sign_in, counsell
 
 
 def test_summary_and_notes_are_encrypted_in_the_database(counsellor):
-    contact = services.contact_log(
+    contact = contact_log(
         acting=counsellor,
         details=ContactDetails(
             channel="chat",
@@ -108,7 +110,7 @@ def test_one_click_contacts_are_counted_apart_from_counselling(sign_in, counsell
             "/en/helpline/contacts/quick/", {"channel": "phone", "kind": kind}, follow=True
         )
     assert "Logged: Prank or abusive (Phone call)." in response.content.decode()
-    services.contact_log(
+    contact_log(
         acting=counsellor,
         details=ContactDetails(
             channel="phone", categories=[_category("bullying")], summary="bullied at school"
@@ -131,7 +133,7 @@ def test_a_quick_contact_cannot_pretend_to_be_counselling(sign_in, counsellor):
 def test_a_counsellor_reads_only_their_own_contacts_and_the_supervisor_all(
     sign_in, counsellor, second_counsellor, supervisor
 ):
-    contact = services.contact_log(
+    contact = contact_log(
         acting=second_counsellor,
         details=ContactDetails(channel="sms", categories=[_category("family")], summary="parents fighting"),
     )
@@ -153,10 +155,10 @@ def test_reloading_the_categories_changes_nothing_and_keeps_removed_ones_for_old
     counsellor, tmp_path
 ):
     before = Category.objects.count()
-    assert services.categories_load() == before
+    assert categories_load() == before
     assert Category.objects.count() == before
 
-    contact = services.contact_log(
+    contact = contact_log(
         acting=counsellor,
         details=ContactDetails(
             channel="phone", categories=[_category("legal")], summary="asked about the law"
@@ -164,7 +166,7 @@ def test_reloading_the_categories_changes_nothing_and_keeps_removed_ones_for_old
     )
     smaller = tmp_path / "categories.json"
     smaller.write_text('{"categories": [{"code": "other", "en": "Other"}]}', encoding="utf-8")
-    services.categories_load(path=smaller)
+    categories_load(path=smaller)
     assert not _category("legal").is_active
     assert [c.code for c in contact.categories.all()] == ["legal"]
     assert all(group.code == "other" for group in selectors.categories_for_form())
@@ -175,7 +177,7 @@ def test_a_contact_logged_for_a_claimed_report_links_to_it_and_takes_its_profile
 ):
     report = send_report()
     Report.objects.filter(pk=report.pk).update(age_band="13_15", gender="girl")
-    services.queue_claim(acting=counsellor, report=report)
+    queue_claim(acting=counsellor, report=report)
     client = sign_in(counsellor)
     queue = client.get("/en/helpline/").content.decode()
     assert f'href="/en/helpline/contacts/new/?report={report.reference}"' in queue

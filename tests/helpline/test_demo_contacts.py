@@ -50,7 +50,7 @@ def test_it_makes_nothing_without_the_demo_counsellor(db):
 
 
 def test_the_chi_figures_of_the_demo_year_add_up(demo_counsellor, make_member, settings):
-    settings.HELPLINE_SUPPRESS_BELOW = 0
+    settings.FIGURES_SUPPRESS_BELOW = 0
     demo_helpline_seed()
     supervisor = make_member(
         email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=demo_counsellor.agency

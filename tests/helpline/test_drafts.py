@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.helpline import services
 from childshield.helpline.models import Category, Contact, ContactDraft
+from childshield.helpline.services.contacts import contact_draft_save
 
 pytestmark = pytest.mark.django_db
 
@@ -84,11 +84,9 @@ def test_each_counsellor_has_their_own_draft_and_one_per_report(
     sign_in, counsellor, second_counsellor, send_report
 ):
     report = send_report()
-    services.contact_draft_save(acting=counsellor, report_reference="", fields={"notes": ["mine"]})
-    services.contact_draft_save(
-        acting=counsellor, report_reference=report.reference, fields={"notes": ["report"]}
-    )
-    services.contact_draft_save(acting=second_counsellor, report_reference="", fields={"notes": ["theirs"]})
+    contact_draft_save(acting=counsellor, report_reference="", fields={"notes": ["mine"]})
+    contact_draft_save(acting=counsellor, report_reference=report.reference, fields={"notes": ["report"]})
+    contact_draft_save(acting=second_counsellor, report_reference="", fields={"notes": ["theirs"]})
     assert ContactDraft.objects.count() == 3
 
     page = sign_in(second_counsellor).get("/en/helpline/contacts/new/").content.decode()

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.helpline import selectors, services
+from childshield.helpline import selectors
 from childshield.helpline.figures import Cell, Period, suppress
 from childshield.helpline.models import Category
-from childshield.helpline.services import ContactDetails
+from childshield.helpline.services.contacts import ContactDetails, contact_log, contact_log_quick
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ APRIL = timezone.make_aware(datetime(2026, 4, 2, 9, 0))
 
 
 def _log(acting, channel, gender, age_band, codes, started_at=MARCH):
-    services.contact_log(
+    contact_log(
         acting=acting,
         details=ContactDetails(
             channel=channel,
@@ -43,7 +43,7 @@ def march(counsellor, make_member):
     _log(counsellor, "chat", "another", "unknown", ["bullying"])
     _log(counsellor, "sms", "unknown", "10_12", ["violence.physical"])
     for channel, kind in [("phone", "silent")] * 3 + [("phone", "hang_up")] * 2 + [("chat", "thank_you")]:
-        services.contact_log_quick(acting=counsellor, channel=channel, kind=kind, started_at=MARCH)
+        contact_log_quick(acting=counsellor, channel=channel, kind=kind, started_at=MARCH)
     _log(counsellor, "phone", "girl", "7_9", ["family"], started_at=APRIL)
     other = Agency.objects.create(country="VN", name="Another helpline", kind=AgencyKind.HELPLINE)
     stranger = make_member(email="stranger@example.org", role=Role.COUNSELLOR, agency=other)
@@ -56,7 +56,7 @@ def _table(text: str) -> dict[tuple[str, str], str]:
 
 
 def test_the_csv_of_a_month_matches_the_hand_counted_totals(march, supervisor, settings):
-    settings.HELPLINE_SUPPRESS_BELOW = 0
+    settings.FIGURES_SUPPRESS_BELOW = 0
     text = selectors.figures_export(acting=supervisor, period=Period(2026, 3))
     assert text.splitlines()[0] == "period,table,item,label,value"
     assert text.splitlines()[1] == "2026-03,contact_type,total,Total,11"
@@ -136,7 +136,7 @@ def test_small_cells_that_add_up_to_less_than_the_threshold_take_another_with_th
 
 
 def test_the_threshold_is_a_setting(march, supervisor, settings):
-    settings.HELPLINE_SUPPRESS_BELOW = 10
+    settings.FIGURES_SUPPRESS_BELOW = 10
     values = _table(selectors.figures_export(acting=supervisor, period=Period(2026, 3)))
     assert values["contact_type", "counselling"] == "<10"
     assert values["gender", "total"] == "<10"

@@ -6,9 +6,9 @@ from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.accounts.related import related_for
 from childshield.audit.models import AuditEvent
 from childshield.core.errors import ApplicationError
-from childshield.helpline import services
 from childshield.helpline.models import Category, Contact, ContactHotlineItem
-from childshield.helpline.services import ContactDetails
+from childshield.helpline.services.contact_links import contact_addresses_report
+from childshield.helpline.services.contacts import ContactDetails, contact_log
 from childshield.hotline.models import ContentItem, SourceKind
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def hotline(db) -> Agency:
 
 @pytest.fixture
 def contact(counsellor) -> Contact:
-    return services.contact_log(
+    return contact_log(
         acting=counsellor,
         details=ContactDetails(
             channel="chat",
@@ -65,28 +65,22 @@ def test_a_bad_line_is_explained_and_the_good_ones_are_filed(sign_in, counsellor
 
 
 def test_the_same_address_twice_is_one_item_and_one_link(counsellor, contact, hotline):
-    services.contact_addresses_report(
-        acting=counsellor, contact=contact, text="https://forum.example.com/t/1"
-    )
-    services.contact_addresses_report(
-        acting=counsellor, contact=contact, text="https://forum.example.com/t/1"
-    )
+    contact_addresses_report(acting=counsellor, contact=contact, text="https://forum.example.com/t/1")
+    contact_addresses_report(acting=counsellor, contact=contact, text="https://forum.example.com/t/1")
     assert ContentItem.objects.count() == 1
     assert ContactHotlineItem.objects.count() == 1
 
 
 def test_without_a_hotline_the_counsellor_is_told(counsellor, contact):
     with pytest.raises(ApplicationError) as error:
-        services.contact_addresses_report(
-            acting=counsellor, contact=contact, text="https://forum.example.com/"
-        )
+        contact_addresses_report(acting=counsellor, contact=contact, text="https://forum.example.com/")
     assert error.value.code == "no_hotline"
 
 
 def test_the_hotline_item_links_back_to_the_contact_for_those_who_may_open_it(
     make_member, counsellor, second_counsellor, contact, hotline
 ):
-    [result] = services.contact_addresses_report(
+    [result] = contact_addresses_report(
         acting=counsellor, contact=contact, text="https://forum.example.com/t/1"
     )
     analyst = make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline)

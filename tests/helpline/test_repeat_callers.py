@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.core.errors import ApplicationError
-from childshield.helpline import selectors, services
+from childshield.helpline import selectors
+from childshield.helpline.caller_identity import caller_key_for
 from childshield.helpline.models import CallerNote, Category, Contact
-from childshield.helpline.services import ContactDetails, caller_key_for
+from childshield.helpline.services.callers import caller_note_add
+from childshield.helpline.services.contacts import ContactDetails, contact_log
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +20,7 @@ NUMBER = "0912 345 678"
 
 
 def _log(member, caller: str = NUMBER, summary: str = "Asked about blocking someone.") -> Contact:
-    return services.contact_log(
+    return contact_log(
         acting=member,
         details=ContactDetails(
             channel="phone",
@@ -57,7 +59,7 @@ def test_the_form_says_how_often_this_caller_contacted_us_with_colleagues_notes(
 ):
     first = _log(second_counsellor)
     _log(second_counsellor)
-    services.caller_note_add(
+    caller_note_add(
         acting=second_counsellor,
         contact=first,
         note="Talks more easily in the evening.",
@@ -88,7 +90,7 @@ def test_a_new_caller_is_a_first_contact(sign_in, counsellor):
 
 def test_notes_stop_showing_after_their_date(counsellor):
     contact = _log(counsellor)
-    note = services.caller_note_add(
+    note = caller_note_add(
         acting=counsellor,
         contact=contact,
         note="",
@@ -104,7 +106,7 @@ def test_notes_stop_showing_after_their_date(counsellor):
 def test_a_note_expires_between_tomorrow_and_a_year_ahead(counsellor, days):
     contact = _log(counsellor)
     with pytest.raises(ApplicationError):
-        services.caller_note_add(
+        caller_note_add(
             acting=counsellor,
             contact=contact,
             note="x",
@@ -116,7 +118,7 @@ def test_a_note_expires_between_tomorrow_and_a_year_ahead(counsellor, days):
 def test_a_note_needs_a_caller(counsellor):
     contact = _log(counsellor, caller="")
     with pytest.raises(ApplicationError) as error:
-        services.caller_note_add(
+        caller_note_add(
             acting=counsellor,
             contact=contact,
             note="x",

@@ -3,8 +3,8 @@
 import pytest
 
 from childshield.core.errors import ApplicationError
-from childshield.helpline import services
 from childshield.helpline.reply_templates import LANGUAGES, reply_templates
+from childshield.helpline.services.queue import queue_claim, queue_reply
 from childshield.intake.models import Report, ReportMessage, ReportStatus, Sender
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def test_every_saved_reply_exists_in_each_language_and_never_blames():
 def test_the_holder_replies_from_a_template_in_the_reporters_language(sign_in, counsellor, send_report):
     report = send_report()
     Report.objects.filter(pk=report.pk).update(language="vi")
-    services.queue_claim(acting=counsellor, report=report)
+    queue_claim(acting=counsellor, report=report)
     client = sign_in(counsellor)
     page = client.get(f"/en/helpline/queue/{report.reference}/reply/?template=sextortion").content.decode()
     assert "Bạn đừng chuyển tiền" in page  # the reporter wrote in Vietnamese
@@ -43,7 +43,7 @@ def test_a_counsellor_who_does_not_hold_the_report_is_asked_to_claim_it(
     sign_in, counsellor, second_counsellor, send_report
 ):
     report = send_report()
-    services.queue_claim(acting=second_counsellor, report=report)
+    queue_claim(acting=second_counsellor, report=report)
     response = sign_in(counsellor).post(f"/en/helpline/queue/{report.reference}/reply/", {"body": "Hello"})
     assert response.status_code == 400
     assert "Claim this report before you answer it." in response.content.decode()
@@ -52,10 +52,10 @@ def test_a_counsellor_who_does_not_hold_the_report_is_asked_to_claim_it(
 
 def test_a_reply_to_a_closed_thread_reopens_it_and_is_kept(counsellor, send_report):
     report = send_report()
-    services.queue_claim(acting=counsellor, report=report)
+    queue_claim(acting=counsellor, report=report)
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.CLOSED)
     report.refresh_from_db()
-    services.queue_reply(acting=counsellor, report=report, body="We are still here if you need us.")
+    queue_reply(acting=counsellor, report=report, body="We are still here if you need us.")
     report.refresh_from_db()
     assert report.status == ReportStatus.OPEN
     assert ReportMessage.objects.get().body == "We are still here if you need us."
@@ -63,6 +63,6 @@ def test_a_reply_to_a_closed_thread_reopens_it_and_is_kept(counsellor, send_repo
 
 def test_an_empty_reply_is_refused(counsellor, send_report):
     report = send_report()
-    services.queue_claim(acting=counsellor, report=report)
+    queue_claim(acting=counsellor, report=report)
     with pytest.raises(ApplicationError):
-        services.queue_reply(acting=counsellor, report=report, body="   ")
+        queue_reply(acting=counsellor, report=report, body="   ")

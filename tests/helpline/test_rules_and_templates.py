@@ -4,10 +4,18 @@ import pytest
 
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.core.errors import ApplicationError
-from childshield.helpline import selectors, services
+from childshield.helpline import selectors
 from childshield.helpline.models import ReplyTemplate, ReportTriage, TriageRule, TriageRuleVersion
 from childshield.helpline.reply_templates import LANGUAGES
+from childshield.helpline.services.queue import queue_claim
+from childshield.helpline.services.replies import (
+    ReplyTemplateInput,
+    reply_template_create,
+    reply_template_update,
+)
+from childshield.helpline.services.rules import TriageRuleInput, triage_rule_create, triage_rule_update
 from childshield.helpline.triage import Signal, signals_in
+from childshield.intake.models import Report, ReportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +24,14 @@ def _rule(signal: str = "sextortion", language: str = "vi") -> TriageRule:
     return TriageRule.objects.get(signal=signal, language=language)
 
 
-def _input(rule: TriageRule, **changes) -> services.TriageRuleInput:
+def _input(rule: TriageRule, **changes) -> TriageRuleInput:
     fields = {
         "signal": rule.signal,
         "language": rule.language,
         "phrases": list(rule.phrases),
         "is_active": True,
     }
-    return services.TriageRuleInput(**{**fields, **changes})
+    return TriageRuleInput(**{**fields, **changes})
 
 
 def test_the_shipped_rules_and_replies_are_loaded_as_version_one():
@@ -32,21 +40,28 @@ def test_the_shipped_rules_and_replies_are_loaded_as_version_one():
     assert ReplyTemplate.objects.filter(code="first_reply", version=1).exists()
 
 
-def test_a_supervisor_adds_words_and_the_queue_reads_waiting_reports_again(supervisor, send_report):
+def test_a_supervisor_adds_words_and_waiting_reports_are_read_again_by_the_change(supervisor, send_report):
     report = send_report(description="Nó bắt em chuyển khoản")
-    services.reports_triage(acting=supervisor)
+    closed = send_report(description="Nó bắt em chuyển khoản")
+    Report.objects.filter(pk=closed.pk).update(status=ReportStatus.CLOSED)
     assert ReportTriage.objects.get(report=report).signals == []
 
     rule = _rule()
-    services.triage_rule_update(
+    triage_rule_update(
         acting=supervisor,
         rule=rule,
         data=_input(rule, phrases=[*rule.phrases, "chuyển khoản"], note="new slang"),
         version=1,
     )
-    services.reports_triage(acting=supervisor)
+    # No queue was opened: the change itself read the waiting report again, under the new version.
     triage = ReportTriage.objects.get(report=report)
     assert triage.signals == ["sextortion"] and triage.words == {"sextortion": ["chuyen khoan"]}
+    assert triage.rules_version == selectors.triage_rules_current()[0]
+    assert AuditEvent.objects.filter(
+        object_id=str(report.pk), actor_id=str(supervisor.user.pk), reason__startswith="triage read"
+    ).exists()
+    # A closed report is not waiting: it keeps the signals it had.
+    assert ReportTriage.objects.get(report=closed).signals == []
     assert AuditEvent.objects.filter(
         action=AuditAction.UPDATE,
         object_type="helpline.TriageRule",
@@ -54,10 +69,22 @@ def test_a_supervisor_adds_words_and_the_queue_reads_waiting_reports_again(super
     ).exists()
 
 
+def test_a_new_rule_flags_a_waiting_report_at_once(supervisor, send_report):
+    report = send_report(description="he found my new school")
+    assert not ReportTriage.objects.get(report=report).is_urgent
+    triage_rule_create(
+        acting=supervisor,
+        data=TriageRuleInput(signal="danger_now", language="en", phrases=["found my new school"]),
+    )
+    triage = ReportTriage.objects.get(report=report)
+    assert triage.signals == ["danger_now"] and triage.is_urgent
+    assert [item.is_urgent for item in selectors.queue_items(acting=supervisor)] == [True]
+
+
 def test_every_change_keeps_the_version_before(supervisor):
     rule = _rule("self_harm", "en")
     before = list(rule.phrases)
-    services.triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=1)
+    triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=1)
     history = selectors.triage_rule_history(acting=supervisor, rule=rule)
     assert [(old.version, old.is_active, old.phrases) for old in history] == [
         (2, False, before),
@@ -68,7 +95,7 @@ def test_every_change_keeps_the_version_before(supervisor):
 
 def test_a_disabled_rule_raises_nothing(supervisor):
     rule = _rule("self_harm", "en")
-    services.triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=1)
+    triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=1)
     assert signals_in("I want to die", selectors.triage_rules_current()[1]) == []
     assert [flag.signal for flag in signals_in("em muon chet", selectors.triage_rules_current()[1])] == [
         Signal.SELF_HARM
@@ -77,13 +104,9 @@ def test_a_disabled_rule_raises_nothing(supervisor):
 
 def test_a_change_made_meanwhile_is_not_overwritten(supervisor):
     rule = _rule()
-    services.triage_rule_update(
-        acting=supervisor, rule=rule, data=_input(rule, phrases=["tống tiền"]), version=1
-    )
+    triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, phrases=["tống tiền"]), version=1)
     with pytest.raises(ApplicationError) as error:
-        services.triage_rule_update(
-            acting=supervisor, rule=rule, data=_input(rule, phrases=["x y"]), version=1
-        )
+        triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, phrases=["x y"]), version=1)
     assert error.value.code == "stale"
     assert _rule().phrases == ["tống tiền"]
 
@@ -91,17 +114,17 @@ def test_a_change_made_meanwhile_is_not_overwritten(supervisor):
 @pytest.mark.parametrize("phrases", [[], ["  "], ["a"]])
 def test_a_rule_needs_words_long_enough_to_mean_something(supervisor, phrases):
     with pytest.raises(ApplicationError):
-        services.triage_rule_create(
+        triage_rule_create(
             acting=supervisor,
-            data=services.TriageRuleInput(signal="danger_now", language="en", phrases=phrases),
+            data=TriageRuleInput(signal="danger_now", language="en", phrases=phrases),
         )
 
 
 def test_counsellors_cannot_change_rules(counsellor):
     with pytest.raises(Exception, match="manage_rules"):
-        services.triage_rule_create(
+        triage_rule_create(
             acting=counsellor,
-            data=services.TriageRuleInput(signal="danger_now", language="en", phrases=["he found me"]),
+            data=TriageRuleInput(signal="danger_now", language="en", phrases=["he found me"]),
         )
 
 
@@ -171,16 +194,16 @@ def test_a_saved_reply_is_changed_versioned_and_offered_in_its_new_words(sign_in
     ).exists()
 
     report = send_report()
-    services.queue_claim(acting=supervisor, report=report)
+    queue_claim(acting=supervisor, report=report)
     page = client.get(f"/en/helpline/queue/{report.reference}/reply/?template=write_again").content.decode()
     assert "You can write to us again at any time" in page
 
 
 def test_a_saved_reply_needs_all_three_languages(supervisor):
     with pytest.raises(ApplicationError) as error:
-        services.reply_template_create(
+        reply_template_create(
             acting=supervisor,
-            data=services.ReplyTemplateInput(
+            data=ReplyTemplateInput(
                 code="short", titles={"en": "Hello"}, bodies={"en": "We are here for you."}
             ),
         )
@@ -189,10 +212,10 @@ def test_a_saved_reply_needs_all_three_languages(supervisor):
 
 def test_a_disabled_reply_is_no_longer_offered(supervisor):
     template = ReplyTemplate.objects.get(code="safe_now")
-    services.reply_template_update(
+    reply_template_update(
         acting=supervisor,
         template=template,
-        data=services.ReplyTemplateInput(
+        data=ReplyTemplateInput(
             code="safe_now",
             titles={code: template.title(code) for code in LANGUAGES},
             bodies={code: template.body(code) for code in LANGUAGES},

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from childshield.accounts.models import Role, User
 from childshield.accounts.navigation import navigation_for
-from childshield.helpline import services
 from childshield.helpline.models import Category
-from childshield.helpline.services import ContactDetails
+from childshield.helpline.services.contacts import ContactDetails, contact_log, contact_log_quick
+from childshield.helpline.services.queue import queue_claim
 from childshield.helpline.supervision import contacts_today, counsellors_on_shift, queue_overview
 from childshield.intake.services import report_message_from_reporter, report_message_from_staff
 from tests.helpline.conftest import age_report
@@ -28,7 +28,7 @@ def _figure(html: str, name: str) -> str:
 
 def _counselling(acting, *codes: str) -> None:
     categories = [Category.objects.get(code=code) for code in codes]
-    services.contact_log(
+    contact_log(
         acting=acting,
         details=ContactDetails(channel="phone", categories=categories, summary="A worried child."),
     )
@@ -42,7 +42,7 @@ def test_the_queue_figures_count_every_waiting_item_and_its_wait(supervisor, cou
     replied = age_report(send_report(), 90)
     report_message_from_staff(acting=counsellor, report=replied, body="We are here.")
     report_message_from_reporter(report=replied, body="He wrote again", idempotency_key=None, client="t")
-    services.queue_claim(acting=counsellor, report=replied)
+    queue_claim(acting=counsellor, report=replied)
 
     overview = queue_overview(acting=supervisor)
 
@@ -59,7 +59,7 @@ def test_urgent_items_show_how_long_they_wait_and_who_holds_them_without_the_chi
     calm = age_report(send_report(), 20)
     not_safe = age_report(send_report(safe_now="no", description="Anh ta biết nhà em"), 12)
     words = age_report(send_report(description="Em muon chet"), 1)
-    services.queue_claim(acting=counsellor, report=words)
+    queue_claim(acting=counsellor, report=words)
 
     html = sign_in(supervisor).get("/en/helpline/supervision/").content.decode()
 
@@ -81,14 +81,12 @@ def test_counsellors_on_shift_with_their_claims_and_contacts_today(
     User.objects.filter(pk=counsellor.user.pk).update(last_login=now - timedelta(hours=1))
     User.objects.filter(pk=away.user.pk).update(last_login=now - timedelta(days=2))
     # Not signed in lately, but holding an item: still counts as on shift.
-    services.queue_claim(acting=second_counsellor, report=send_report())
-    services.queue_claim(acting=counsellor, report=send_report())
-    services.queue_claim(acting=counsellor, report=send_report())
+    queue_claim(acting=second_counsellor, report=send_report())
+    queue_claim(acting=counsellor, report=send_report())
+    queue_claim(acting=counsellor, report=send_report())
     _counselling(counsellor, "online.grooming")
-    services.contact_log_quick(acting=counsellor, channel="phone", kind="silent")
-    services.contact_log_quick(
-        acting=away, channel="phone", kind="silent", started_at=now - timedelta(days=1)
-    )
+    contact_log_quick(acting=counsellor, channel="phone", kind="silent")
+    contact_log_quick(acting=away, channel="phone", kind="silent", started_at=now - timedelta(days=1))
 
     loads = {
         load.membership.pk: (load.claims, load.contacts_today)
@@ -101,9 +99,9 @@ def test_counsellors_on_shift_with_their_claims_and_contacts_today(
 def test_todays_contacts_by_kind_and_by_category(supervisor, counsellor, second_counsellor, make_member):
     _counselling(counsellor, "online.grooming", "online.sextortion")
     _counselling(second_counsellor, "online.grooming")
-    services.contact_log_quick(acting=counsellor, channel="phone", kind="silent")
-    services.contact_log_quick(acting=counsellor, channel="sms", kind="silent")
-    services.contact_log_quick(
+    contact_log_quick(acting=counsellor, channel="phone", kind="silent")
+    contact_log_quick(acting=counsellor, channel="sms", kind="silent")
+    contact_log_quick(
         acting=counsellor, channel="phone", kind="prank", started_at=timezone.now() - timedelta(days=1)
     )
 
@@ -131,15 +129,15 @@ def test_the_page_costs_the_same_queries_however_busy_the_helpline(
         assert "<html" not in response.content.decode()  # HTMX gets the body alone
         return len(queries)
 
-    services.queue_claim(acting=counsellor, report=send_report(safe_now="no"))
+    queue_claim(acting=counsellor, report=send_report(safe_now="no"))
     _counselling(counsellor, "online.grooming")
     quiet = count()
 
     for number in range(4):
         member = make_member(email=f"c{number}@example.org", role=Role.COUNSELLOR, agency=helpline_agency)
-        services.queue_claim(acting=member, report=send_report(safe_now="no"))
+        queue_claim(acting=member, report=send_report(safe_now="no"))
         _counselling(member, "online.grooming", "online.sextortion")
-        services.contact_log_quick(acting=member, channel="chat", kind="thank_you")
+        contact_log_quick(acting=member, channel="chat", kind="thank_you")
         send_report()
     busy = count()
 

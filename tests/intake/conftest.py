@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 
 
 @pytest.fixture(autouse=True)

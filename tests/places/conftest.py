@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from childshield.places.services import AREA_COLUMNS, reference_data_load
+from childshield.places.services.areas import AREA_COLUMNS
+from childshield.places.services.reference_data import reference_data_load
 
 HEADER = ",".join(AREA_COLUMNS)
 

@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from childshield.places.services import DATA_DIR, areas_load_csv, reference_data_load
+from childshield.places.reference_files import DATA_DIR
+from childshield.places.services.areas import areas_load_csv
+from childshield.places.services.reference_data import reference_data_load
 
 pytestmark = pytest.mark.django_db
 

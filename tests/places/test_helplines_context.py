@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from childshield.places.context_processors import helplines
-from childshield.places.services import reference_data_load
+from childshield.places.services.reference_data import reference_data_load
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from childshield.places.models import Area
-from childshield.places.services import (
-    DATA_DIR,
-    ReferenceDataError,
-    areas_load_csv,
-    reference_data_load,
-)
+from childshield.places.reference_files import DATA_DIR, ReferenceDataError
+from childshield.places.services.areas import areas_load_csv
+from childshield.places.services.reference_data import reference_data_load
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from childshield.places.models import HelplineNumber
-from childshield.places.services import DATA_DIR, HELPLINE_COLUMNS, ReferenceDataError, helplines_load
+from childshield.places.reference_files import DATA_DIR, ReferenceDataError
+from childshield.places.services.helplines import HELPLINE_COLUMNS, helplines_load
 
 pytestmark = pytest.mark.django_db
 

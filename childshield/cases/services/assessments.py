@@ -155,7 +155,7 @@ def assessment_record(
             _("Answer every required question: %(questions)s") % {"questions": "; ".join(missing)},
             code="incomplete",
         )
-    assessment = Assessment.objects.create(  # type: ignore[misc]  # core.fields types EncryptedJSONField as text
+    assessment = Assessment.objects.create(
         case=case, form=form, kind=form.kind, answers=kept, completed_by=acting
     )
     audit_record(

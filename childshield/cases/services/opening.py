@@ -104,7 +104,7 @@ def case_open(
                 code="possible_duplicate",
                 extra={"duplicates": duplicates},
             )
-        record = Child.objects.create(  # type: ignore[misc]  # core.fields types EncryptedJSONField as text
+        record = Child.objects.create(
             full_name=child.full_name.strip(),
             aliases=[alias.strip() for alias in child.aliases if alias.strip()],
             date_of_birth=child.date_of_birth.isoformat() if child.date_of_birth else None,

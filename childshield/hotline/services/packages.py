@@ -103,7 +103,7 @@ def package_create(
         recipient=recipient,
         recipient_label=label,
         item_count=len(chosen),
-        document=document,  # type: ignore[misc]  # django-stubs types encrypted fields as str
+        document=document,
         created_by=acting,
         created_at=now,
     )

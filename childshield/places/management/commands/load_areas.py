@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from childshield.places.services import ReferenceDataError, areas_load_csv
+from childshield.places.reference_files import ReferenceDataError
+from childshield.places.services.areas import areas_load_csv
 
 
 class Command(BaseCommand):

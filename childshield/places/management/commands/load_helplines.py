@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from childshield.places.services import ReferenceDataError, helplines_load
+from childshield.places.reference_files import ReferenceDataError
+from childshield.places.services.helplines import helplines_load
 
 
 class Command(BaseCommand):

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from childshield.places.services import ReferenceDataError, reference_data_load
+from childshield.places.reference_files import ReferenceDataError
+from childshield.places.services.reference_data import reference_data_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,145 @@
+"""The queue of waiting reports: reading it, claiming, releasing and handing over an item, answering it."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from childshield.accounts.acting import StaffRequest, staff_view
+from childshield.accounts.models import Membership
+from childshield.accounts.permissions import may
+from childshield.cases.permissions import CasePerm
+from childshield.core.errors import ApplicationError
+from childshield.helpline import selectors
+from childshield.helpline.forms import HandOverForm, ReplyForm
+from childshield.helpline.permissions import HelplinePerm
+from childshield.helpline.services import queue as queue_services
+
+
+def _queue_context(acting: Membership) -> dict[str, object]:
+    items = selectors.queue_items(acting=acting)
+    return {
+        "items": items,
+        "overdue": [item for item in items if item.is_overdue]
+        if may(acting, HelplinePerm.QUEUE_ALERTS)
+        else [],
+        "alert_minutes": settings.HELPLINE_URGENT_ALERT_MINUTES,
+        "acting": acting,
+        "poll_seconds": settings.HELPLINE_QUEUE_POLL_SECONDS,
+        "colleagues": list(selectors.colleagues_on_queue(acting=acting)),
+        "may_reassign": may(acting, HelplinePerm.QUEUE_REASSIGN),
+        "may_manage_rules": may(acting, HelplinePerm.RULES_MANAGE),
+    }
+
+
+@staff_view(HelplinePerm.QUEUE_VIEW)
+@require_GET
+def queue(request: StaffRequest) -> HttpResponse:
+    return render(request, "helpline/queue.html", _queue_context(request.membership))
+
+
+@staff_view(HelplinePerm.QUEUE_VIEW)
+@require_GET
+def queue_rows(request: StaffRequest) -> HttpResponse:
+    """The queue's body alone, fetched by HTMX every few seconds."""
+    return render(request, "helpline/_queue_rows.html", _queue_context(request.membership))
+
+
+@staff_view(HelplinePerm.QUEUE_CLAIM)
+@require_POST
+def queue_claim(request: StaffRequest, reference: str) -> HttpResponse:
+    acting = request.membership
+    report = selectors.queue_report(acting=acting, reference=reference)
+    try:
+        queue_services.queue_claim(acting=acting, report=report)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("helpline:queue")
+    messages.success(request, _("Report %(code)s is yours now.") % {"code": report.display_reference})
+    return redirect("helpline:queue_reply", reference=report.reference)
+
+
+@staff_view(HelplinePerm.QUEUE_CLAIM)
+@require_POST
+def queue_release(request: StaffRequest, reference: str) -> HttpResponse:
+    acting = request.membership
+    report = selectors.queue_report(acting=acting, reference=reference)
+    try:
+        queue_services.queue_release(acting=acting, report=report)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("Report %(code)s is back in the queue.") % {"code": report.display_reference}
+        )
+    return redirect("helpline:queue")
+
+
+@staff_view(HelplinePerm.QUEUE_CLAIM)
+@require_POST
+def queue_hand_over(request: StaffRequest, reference: str) -> HttpResponse:
+    acting = request.membership
+    report = selectors.queue_report(acting=acting, reference=reference)
+    form = HandOverForm(request.POST, colleagues=selectors.colleagues_on_queue(acting=acting))
+    if not form.is_valid():
+        messages.error(request, _("Choose a colleague to hand the report to."))
+        return redirect("helpline:queue")
+    try:
+        queue_services.queue_hand_over(acting=acting, report=report, to=form.cleaned_data["to"])
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Report %(code)s is now with %(name)s.")
+            % {"code": report.display_reference, "name": form.cleaned_data["to"].user.full_name},
+        )
+    return redirect("helpline:queue")
+
+
+@staff_view(HelplinePerm.QUEUE_CLAIM)
+@require_http_methods(["GET", "POST"])
+def queue_reply(request: StaffRequest, reference: str) -> HttpResponse:
+    """Answer a report from the queue, starting from a saved template in the reporter's language."""
+    acting = request.membership
+    report, thread = selectors.report_for_reply(acting=acting, reference=reference)
+    flags = selectors.report_triage_flags(acting=acting, report=report)
+    language = report.language or get_language() or "en"
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                queue_services.queue_reply(
+                    acting=acting,
+                    report=report,
+                    body=form.cleaned_data["body"],
+                    once=form.cleaned_data["once"],
+                )
+            except ApplicationError as error:
+                form.add_error("body", str(error.message))
+            else:
+                messages.success(
+                    request, _("Your reply is in the thread. The reporter sees it with their code.")
+                )
+                return redirect("helpline:queue_reply", reference=report.reference)
+    else:
+        chosen = selectors.reply_template_by_code(request.GET.get("template", ""))
+        form = ReplyForm(
+            initial={"body": chosen.body(language) if chosen else "", "once": secrets.token_urlsafe(16)}
+        )
+    context = {
+        "report": report,
+        "thread": thread,
+        "flags": flags,
+        "may_open_case": may(acting, CasePerm.CASE_OPEN),
+        "form": form,
+        "templates": [
+            (template.code, template.title(language)) for template in selectors.reply_templates_active()
+        ],
+    }
+    return render(request, "helpline/reply.html", context, status=400 if form.errors else 200)
