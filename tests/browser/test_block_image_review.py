@@ -39,6 +39,7 @@ def test_the_review_page_is_accessible_and_a_lead_accepts_a_file(
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/{language}/account/")
     page.click("a[href$='/blocked-images/']")
+    page.wait_for_url("**/blocked-images/")
     assert page.locator("[data-file]").count() == 4
     assert_accessible(axe, page)
 
