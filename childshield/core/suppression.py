@@ -1,4 +1,4 @@
-"""Small-cell suppression for published figures (DESIGN.md: insights count, never list).
+"""Small-cell suppression for published figures (docs/architecture.md: figures count, never list).
 
 A count under the threshold is shown as "<N"; further cells of the same table are hidden until
 the hidden ones can neither be recovered from the table's total nor add up to less than the

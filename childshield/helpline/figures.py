@@ -1,7 +1,7 @@
 """A helpline's figures for a month or a year in the shape of Child Helpline International's data framework.
 
 Tables count all contacts by type and channel, and counselling contacts by category, the child's
-gender and age band. Small cells are suppressed (DESIGN.md): a count under FIGURES_SUPPRESS_BELOW
+gender and age band. Small cells are suppressed (docs/architecture.md): a count under FIGURES_SUPPRESS_BELOW
 is shown as "<5", and further cells of the same table are hidden ("[c]") until the hidden ones can
 neither be recovered from the table's total nor add up to less than the threshold.
 """
