@@ -16,9 +16,11 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from io import StringIO
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client
@@ -31,7 +33,7 @@ from childshield.accounts.models import Agency, Membership, User
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
 from childshield.demo.services import demo_seed
 from childshield.intake.models import Report
-from childshield.places.services import agency_areas_add, reference_data_load
+from childshield.places.models import AgencyArea, Area
 from childshield.settings.demo_secrets import DEMO_PASSWORD
 
 # The crawl runs once for the module (in its own transaction); the tests only read what it found.
@@ -208,11 +210,13 @@ def _crawl_every_account(crawl: Crawl, world: str, starts: list[str]) -> None:
 def _install_the_demo_people() -> None:
     """What an installation holds before anyone works in it: the shipped places and helplines, and
     the demo's agencies and accounts as seed_demo makes them, without any of its records."""
-    reference_data_load()
+    call_command("load_reference_data", stdout=StringIO())
     agencies = {}
     for spec in AGENCIES:
         agencies[spec.key] = Agency.objects.create(country="VN", name=spec.name, kind=spec.kind)
-        agency_areas_add(agency=agencies[spec.key], area_codes=spec.area_codes)
+        areas = Area.objects.filter(code__in=spec.area_codes)
+        assert len(areas) == len(spec.area_codes), f"{spec.name}: unknown area codes"
+        AgencyArea.objects.bulk_create(AgencyArea(agency=agencies[spec.key], area=area) for area in areas)
     for account in ACCOUNTS:
         user = User.objects.create_user(
             email=account.email,
