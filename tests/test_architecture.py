@@ -235,7 +235,7 @@ def test_an_app_depends_only_on_apps_below_it(app):
 def test_every_url_namespace_and_model_belongs_to_an_app_with_a_layer():
     """If these came back empty the layer test would look at templates and strings and see nothing."""
     assert {"cases", "helpline", "hotline", "accounts", "public"} <= set(url_namespaces())
-    assert url_namespaces()["public"] == "core"
+    assert url_namespaces()["cases"] == "cases"
     assert url_namespaces()["audit"] == "accounts"  # the audit log page is accounts' view
     assert model_labels()["cases.Case"] == "cases"
     assert model_labels()["hotline.contentitem"] == "hotline"
