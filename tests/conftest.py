@@ -1,11 +1,18 @@
-"""Standing people for the suite: a worker, a colleague in the same agency, and an outsider agency."""
+"""Standing people for the suite: a worker, a colleague in the same agency, an outsider agency, and a
+helpline with its counsellor and supervisor; and the demo, seeded once for the module that asks for it."""
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User
+
+if TYPE_CHECKING:
+    from childshield.demo.services import SeedReport
 
 PASSWORD = "a-long-test-password-1"
 
@@ -69,6 +76,25 @@ def outsider(make_member: Callable[..., Membership], outsider_agency: Agency) ->
 
 
 @pytest.fixture
+def helpline_agency(db: None) -> Agency:
+    return Agency.objects.create(
+        country="VN", name="National Child Helpline (test)", kind=AgencyKind.HELPLINE
+    )
+
+
+@pytest.fixture
+def counsellor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
+    return make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=helpline_agency)
+
+
+@pytest.fixture
+def supervisor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
+    """The helpline's supervisor. Cases' tests have their own `supervisor`, the case supervisor of
+    the worker's agency (tests/cases/conftest.py)."""
+    return make_member(email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=helpline_agency)
+
+
+@pytest.fixture
 def sign_in(client: Client) -> Callable[..., Client]:
     """Signs a member in through the real sign-in page, as a person would."""
 
@@ -80,3 +106,43 @@ def sign_in(client: Client) -> Callable[..., Client]:
         return client
 
     return do
+
+
+# The demo ---------------------------------------------------------------------------------------------
+
+# Modules whose demo transaction is open, by module name.
+_SEEDED: set[str] = set()
+
+
+@pytest.fixture(scope="module")
+def _demo_seeded(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> "Iterator[SeedReport]":
+    """Seeds the demo (what `manage.py seed_demo` does) once for the module, in a transaction rolled
+    back after its last test. Each test runs in a savepoint inside it (see `demo`), so what one test
+    changes the next never sees, on SQLite and PostgreSQL alike."""
+    from childshield.demo.services import demo_seed
+
+    module = request.module.__name__
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = demo_seed()
+        _SEEDED.add(module)
+        yield report
+        _SEEDED.discard(module)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(db: None, _demo_seeded: "SeedReport") -> "SeedReport":
+    """The seeded demo, and what its one seeding reported (`created`, `kept`)."""
+    return _demo_seeded
+
+
+@pytest.fixture(autouse=True)
+def _the_demo_only_where_asked_for(request: pytest.FixtureRequest) -> None:
+    """A test that comes after a demo test in the same module would see the demo without asking."""
+    if request.module.__name__ in _SEEDED and "_demo_seeded" not in request.fixturenames:
+        pytest.fail(
+            f"{request.node.nodeid} runs in a module whose demo is seeded: "
+            "ask for the `demo` fixture, or move the test to a module without it."
+        )

@@ -8,13 +8,11 @@ from childshield.cases.models.cases import CaseStatus
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.selectors.home import worker_home
 from childshield.demo.cases import KON_TUM, QUANG_BINH, demo_cases_seed
-from childshield.demo.services import demo_seed
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_cases_cover_every_stage_and_are_made_once():
-    demo_seed()
+def test_the_demo_cases_cover_every_stage_and_are_made_once(demo):
     # Whether or not demo_seed already calls it, the cases exist once afterwards.
     demo_cases_seed()
     made = Case.objects.count()
@@ -28,8 +26,7 @@ def test_the_demo_cases_cover_every_stage_and_are_made_once():
     assert Case.objects.count() == made
 
 
-def test_the_demo_worker_has_cases_follow_ups_and_referrals_waiting():
-    demo_seed()
+def test_the_demo_worker_has_cases_follow_ups_and_referrals_waiting(demo):
     demo_cases_seed()
     worker = Membership.objects.get(
         user__email="case.worker@demo.childshield.test", agency__name__startswith="Lệ Thủy"
@@ -42,10 +39,9 @@ def test_the_demo_worker_has_cases_follow_ups_and_referrals_waiting():
     assert worker_home(acting=focal_point).updates
 
 
-def test_the_demo_has_children_s_feedback_to_count_without_any_link_to_a_case():
+def test_the_demo_has_children_s_feedback_to_count_without_any_link_to_a_case(demo):
     from childshield.cases.models import FeedbackResponse
 
-    demo_seed()
     responses = FeedbackResponse.objects.all()
     assert responses.filter(respondent="child").count() >= 5
     assert responses.filter(respondent="caregiver").count() >= 5

@@ -1,8 +1,11 @@
+"""The demo: every agency kind of the pilot, one account per role, seeded again without change.
+
+The demo is seeded once for this module (the `demo` fixture); each test sees it fresh."""
+
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.core.management import call_command
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User
 from childshield.accounts.navigation import navigation_for
@@ -18,8 +21,7 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def test_the_demo_has_every_agency_kind_of_the_pilot_and_one_account_per_role():
-    _seed()
+def test_the_demo_has_every_agency_kind_of_the_pilot_and_one_account_per_role(demo):
     kinds = set(Agency.objects.values_list("kind", flat=True))
     assert {
         AgencyKind.SCHOOL,
@@ -35,8 +37,7 @@ def test_the_demo_has_every_agency_kind_of_the_pilot_and_one_account_per_role():
     assert roles == set(Role.values)
 
 
-def test_seeding_twice_changes_nothing_and_says_so():
-    _seed()
+def test_seeding_twice_changes_nothing_and_says_so(demo):
     user = User.objects.get(email="counsellor@demo.childshield.test")
     user.set_password("changed-by-the-person-1")
     user.save()
@@ -47,15 +48,8 @@ def test_seeding_twice_changes_nothing_and_says_so():
     assert User.objects.get(pk=user.pk).check_password("changed-by-the-person-1")
 
 
-def test_seeding_is_refused_where_demo_data_is_not_allowed():
-    with override_settings(ALLOW_DEMO_DATA=False), pytest.raises(CommandError, match="refused"):
-        _seed()
-    assert not User.objects.exists()
-
-
 @pytest.mark.parametrize("account", ACCOUNTS, ids=lambda account: account.email.split("@")[0])
-def test_each_demo_account_signs_in_and_sees_the_pages_of_its_role(client, account):
-    _seed()
+def test_each_demo_account_signs_in_and_sees_the_pages_of_its_role(demo, client, account):
     response = client.post("/en/account/sign-in/", {"username": account.email, "password": DEMO_PASSWORD})
     assert response.status_code == 302
     home = client.get("/en/account/")

@@ -1,4 +1,5 @@
-"""Shipped places, the people who keep the directory, and services added through the service layer."""
+"""Shipped places, the people who keep the directory (in the suite's `helpline_agency`, and a clinic), and
+services added through the service layer."""
 
 from collections.abc import Callable
 from datetime import time
@@ -22,13 +23,6 @@ def places(db: None) -> Callable[[str], Area]:
         return Area.objects.get(code=code)
 
     return area
-
-
-@pytest.fixture
-def helpline_agency(db: None) -> Agency:
-    return Agency.objects.create(
-        country="VN", name="National Child Helpline (test)", kind=AgencyKind.HELPLINE
-    )
 
 
 @pytest.fixture

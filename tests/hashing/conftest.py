@@ -1,6 +1,7 @@
 """Standing people for hashing: a hotline's analyst and lead, and an analyst of another hotline."""
 
 import io
+from functools import cache
 
 import jsonschema
 import numpy as np
@@ -98,10 +99,14 @@ def synthetic_scene(seed, second, offset, size=(320, 240)):
     return image
 
 
+@cache
 def synthetic_video(
     seed=0, size=(160, 120), seconds=6, fps=10, codec="libx264", fmt="mp4", bit_rate=None, start_second=0
 ):
-    """A video made up of a new synthetic scene every second, encoded in memory with PyAV."""
+    """A video made up of a new synthetic scene every second, encoded in memory with PyAV.
+
+    Encoding is the slow part of the video tests, and the same few videos serve many modules: each is
+    made once per session (the bytes are immutable, so no test can change another's copy)."""
     import av
 
     width, height = size

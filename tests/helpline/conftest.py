@@ -1,4 +1,5 @@
-"""Standing people of a helpline (two counsellors and a supervisor) and reports sent like a child would."""
+"""A helpline's second counsellor and reports sent like a child would; the helpline, its `counsellor` and
+its `supervisor` are the suite's (tests/conftest.py)."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -7,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.accounts.models import Agency, Membership, Role
 from childshield.intake.models import Report, Screening
 from childshield.intake.services import ReportContent, report_submit
 
@@ -20,25 +21,8 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def helpline_agency(db: None) -> Agency:
-    return Agency.objects.create(
-        country="VN", name="National Child Helpline (test)", kind=AgencyKind.HELPLINE
-    )
-
-
-@pytest.fixture
-def counsellor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
-    return make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=helpline_agency)
-
-
-@pytest.fixture
 def second_counsellor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
     return make_member(email="second@example.org", role=Role.COUNSELLOR, agency=helpline_agency)
-
-
-@pytest.fixture
-def supervisor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
-    return make_member(email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=helpline_agency)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Helpers for intake tests: a helpline agency with its counsellor, and a report sent like a child would."""
+"""Helpers for intake tests: reports sent like a child would, and what the pages give back. The helpline,
+its `counsellor` and its `supervisor` are the suite's (tests/conftest.py)."""
 
 import re
 from collections.abc import Callable
@@ -8,7 +9,6 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from childshield.accounts.models import Agency, AgencyKind, Membership, Role
 from childshield.places.services.reference_data import reference_data_load
 
 
@@ -24,23 +24,6 @@ def _fresh_cache():
 def reference_data(db: None) -> None:
     """The shipped provinces and helpline numbers, as every installation loads them."""
     reference_data_load()
-
-
-@pytest.fixture
-def helpline_agency(db: None) -> Agency:
-    return Agency.objects.create(
-        country="VN", name="National Child Helpline (test)", kind=AgencyKind.HELPLINE
-    )
-
-
-@pytest.fixture
-def counsellor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
-    return make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=helpline_agency)
-
-
-@pytest.fixture
-def supervisor(make_member: Callable[..., Membership], helpline_agency: Agency) -> Membership:
-    return make_member(email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=helpline_agency)
 
 
 def form_token(html: str) -> str:

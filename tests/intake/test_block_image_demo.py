@@ -3,14 +3,13 @@
 import pytest
 
 from childshield.demo.intake import DEMO_BLOCK_IMAGE_REFERENCE, DEMO_THREAD_PASSPHRASE, demo_block_image_seed
-from childshield.demo.services import demo_seed
 from childshield.intake.models import BlockedImage, BlockedImageState, Channel, Report
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_request_waits_for_the_demo_hotline_and_opens_with_its_code(client):
-    assert "demo block-image requests (1 new)" in demo_seed().created
+def test_the_demo_request_waits_for_the_demo_hotline_and_opens_with_its_code(demo, client):
+    assert "demo block-image requests (1 new)" in demo.created
     assert demo_block_image_seed() == 0
     report = Report.objects.get(reference=DEMO_BLOCK_IMAGE_REFERENCE)
     assert report.channel == Channel.BLOCK_IMAGE

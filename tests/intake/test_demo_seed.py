@@ -3,15 +3,13 @@
 import pytest
 
 from childshield.demo.intake import DEMO_REPORTS, DEMO_THREAD_PASSPHRASE, demo_intake_seed
-from childshield.demo.services import demo_seed
 from childshield.intake.models import Report, ReportMessage
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_reports_are_made_once_and_open_with_the_demo_code(client):
-    report = demo_seed()
-    assert f"demo reports ({len(DEMO_REPORTS)} new)" in report.created
+def test_the_demo_reports_are_made_once_and_open_with_the_demo_code(demo, client):
+    assert f"demo reports ({len(DEMO_REPORTS)} new)" in demo.created
     assert demo_intake_seed() == 0
     assert Report.objects.exclude(channel="block_image").count() == len(DEMO_REPORTS)
     assert ReportMessage.objects.filter(sender="staff").exists()
