@@ -9,7 +9,8 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from childshield.accounts.models import Agency, Role, User, normalise_email
+from childshield.accounts.models import Agency, Role
+from childshield.accounts.selectors import users_for_password_reset
 from childshield.accounts.tasks import send_email
 from childshield.core.forms import choices_limit
 
@@ -50,7 +51,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """
 
     def get_users(self, email: str) -> Iterator[Any]:
-        return iter(User.objects.filter(email=normalise_email(email), is_active=True))
+        return iter(users_for_password_reset(email=email))
 
     def send_mail(
         self,

@@ -36,7 +36,6 @@ _ITEMS: list[NavItem] = [
     NavItem("accounts:home", _("Home"), _always, order=0),
     NavItem("accounts:members", _("Members"), holds(Perm.MEMBERS_MANAGE), order=800),
     NavItem("accounts:agencies", _("Agencies"), holds(Perm.AGENCIES_VIEW), order=810),
-    NavItem("places:area_list", _("Places"), holds(Perm.PLACES_VIEW), order=820),
     NavItem("audit:event_list", _("Audit log"), holds(Perm.AUDIT_VIEW), order=900),
 ]
 

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from childshield.accounts.models import Agency, Membership, User
+from childshield.accounts.models import Agency, Membership, User, normalise_email
 from childshield.accounts.permissions import Perm, Scope, require
 
 SESSION_MEMBERSHIP_KEY = "acting_membership_id"
@@ -43,3 +43,8 @@ def memberships_for_management(*, acting: Membership) -> QuerySet[Membership]:
 def agencies_visible(*, acting: Membership) -> QuerySet[Agency]:
     require(acting, Perm.AGENCIES_VIEW)
     return Agency.objects.order_by("country", "name")
+
+
+def users_for_password_reset(*, email: str) -> QuerySet[User]:
+    """Every active account with this address, invited ones (no password yet) included."""
+    return User.objects.filter(email=normalise_email(email), is_active=True)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from childshield.accounts.forms import QueuedPasswordResetForm
 from childshield.accounts.models import Agency, Membership, Role, User, normalise_email
@@ -71,10 +71,24 @@ def user_sign_out(*, request: HttpRequest, reason: str = "") -> None:
     logout(request)
 
 
-def two_factor_device_pending(*, user: User) -> TOTPDevice:
-    """The unconfirmed TOTP device whose key the person is setting up; a new one if there is none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+# The key of the authenticator being set up waits in the session until a code from it confirms it,
+# so that opening the set-up page writes no device (a GET writes nothing but the audit).
+PENDING_TOTP_KEY = "two_factor_pending_key"
+_DEVICE_NAME = "Authenticator app"
+
+
+def two_factor_key_pending(*, request: HttpRequest) -> str:
+    """The hex key the person is setting up: the one this session was given, or a new one."""
+    key = request.session.get(PENDING_TOTP_KEY)
+    if not isinstance(key, str) or not key:
+        key = default_key()
+        request.session[PENDING_TOTP_KEY] = key
+    return str(key)
+
+
+def two_factor_device_unsaved(*, user: User, key: str) -> TOTPDevice:
+    """A device for showing the pending key (its QR code and text); never saved here."""
+    return TOTPDevice(user=user, key=key, name=_DEVICE_NAME, confirmed=False)
 
 
 def _token_refusal(device: TOTPDevice, token: str) -> str:
@@ -93,17 +107,24 @@ def _token_refusal(device: TOTPDevice, token: str) -> str:
 
 @transaction.atomic
 def two_factor_device_confirm(*, request: HttpRequest, user: User, token: str) -> str:
-    """Confirm the newest unconfirmed device with a code from it; returns why not, or ""."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
-    if device is None:
+    """Confirm the session's pending key with a code from it; returns why not, or "".
+
+    The unconfirmed device is saved at the first code, so that wrong codes are throttled.
+    """
+    key = request.session.get(PENDING_TOTP_KEY)
+    if not isinstance(key, str) or not key:
         return _("Start again: open the set-up page to get a new key.")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, key=key, confirmed=False, defaults={"name": _DEVICE_NAME}
+    )
     refusal = _token_refusal(device, token)
     if refusal:
         return refusal
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    # One authenticator per person: a new confirmed device replaces the old ones.
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    # One authenticator per person: a new confirmed device replaces the old ones and any left pending.
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    request.session.pop(PENDING_TOTP_KEY, None)
     otp_login(request, device)
     audit.record(action=AuditAction.UPDATE, actor=user, obj=device, reason="two-factor device confirmed")
     return ""

@@ -106,7 +106,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Two-factor authentication is on."))
             return redirect("accounts:home")
         form.add_error("token", refusal)
-    device = services.two_factor_device_pending(user=user)
+    key = services.two_factor_key_pending(request=request)
+    device = services.two_factor_device_unsaved(user=user, key=key)
     qr = segno.make(device.config_url, error="m")
     secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
     context: dict[str, Any] = {

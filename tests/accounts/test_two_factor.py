@@ -1,6 +1,7 @@
 """Two-factor sign-in with a real TOTP code, under the production settings module's own values."""
 
 import base64
+import re
 import runpy
 from datetime import timedelta
 from pathlib import Path
@@ -77,11 +78,17 @@ def test_a_new_staff_member_must_set_up_an_authenticator_then_signs_in_with_a_re
 
     response = client.get("/en/account/two-factor/setup/", secure=True)
     assert response.status_code == 200
-    assert "data-totp-secret" in response.content.decode()
-    device = TOTPDevice.objects.get(user=worker.user, confirmed=False)
+    # The person types the key shown into their app; opening the page saved no device yet.
+    shown = re.search(r"data-totp-secret>([A-Z2-7 ]+)<", response.content.decode()).group(1).replace(" ", "")
+    app = TOTPDevice(key=base64.b32decode(shown + "=" * (-len(shown) % 8)).hex())
+    assert not TOTPDevice.objects.filter(user=worker.user).exists()
+    # Reloading the page shows the same key: the app already holds it.
+    assert shown in client.get("/en/account/two-factor/setup/", secure=True).content.decode().replace(" ", "")
 
-    response = _post(client, "/en/account/two-factor/setup/", {"token": _wrong_code(device)})
+    response = _post(client, "/en/account/two-factor/setup/", {"token": _wrong_code(app)})
     assert "That code is not right" in response.content.decode()
+    device = TOTPDevice.objects.get(user=worker.user, confirmed=False)
+    assert device.bin_key == app.bin_key
     # Right after a wrong code the device asks to wait; the person waits.
     response = _post(client, "/en/account/two-factor/setup/", {"token": _code(device)})
     assert "Too many wrong codes. Wait" in response.content.decode()
