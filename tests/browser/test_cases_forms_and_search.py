@@ -46,6 +46,7 @@ def test_a_supervisor_copies_edits_previews_and_publishes_the_safety_form(live_s
     page.goto(f"{live_server.url}/en/cases/forms/")
     assert_accessible(axe, page)
     page.click("[data-form-kind=safety] >> text=Copy the default and edit it")
+    expect(page.locator("input[name=q-0-label_vi]")).to_be_visible()
     assert page.locator("input[name=q-0-label_vi]").input_value() == "Ngay lúc này, trẻ có an toàn không?"
     assert_accessible(axe, page)
     page.fill("input[name=q-0-label_en]", "Is the child safe tonight?")
@@ -53,12 +54,12 @@ def test_a_supervisor_copies_edits_previews_and_publishes_the_safety_form(live_s
     page.select_option("select[name=q-7-type]", "text")
     page.select_option("select[name=preview_language]", "km")
     page.click("button[value=preview]")
-    assert page.locator("[data-preview=km]").is_visible()
+    expect(page.locator("[data-preview=km]")).to_be_visible()
     assert page.locator("input[name=q-9-label_en]").count() == 1  # two empty rows again
     assert_accessible(axe, page)
     page.click("button[value=publish]")
     page.wait_for_url(f"{live_server.url}/en/cases/forms/")
-    assert page.locator("[data-form-kind=safety] tr[data-version='1']").is_visible()
+    expect(page.locator("[data-form-kind=safety] tr[data-version='1']")).to_be_visible()
     assert_accessible(axe, page)
     own = AssessmentForm.objects.get(agency=cast["social"], kind="safety")
     assert own.questions[0]["label"]["en"] == "Is the child safe tonight?"
