@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from rest_framework.request import Request
 
 from childshield.accounts.models import Membership, User
 from childshield.accounts.permissions import require
@@ -43,8 +44,11 @@ def set_acting(request: HttpRequest, *, membership: Membership | None, membershi
     member_request.memberships = memberships
 
 
-def acting_membership(request: HttpRequest) -> Membership | None:
-    """The membership `request` acts through (None for visitors and people yet to choose one)."""
+def acting_membership(request: HttpRequest | Request) -> Membership | None:
+    """The membership `request` acts through (None for visitors and people yet to choose one).
+
+    A DRF Request hands attribute reads to the Django request it wraps, so either kind works.
+    """
     return cast(MemberRequest, request).membership
 
 

@@ -106,7 +106,7 @@ class MayMatch(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         if isinstance(request.auth, ApiKey):
             return True
-        return may(acting_membership(request._request), HashPerm.MATCH)
+        return may(acting_membership(request), HashPerm.MATCH)
 
 
 def problem_response(status_code: int, code: str, title: str, detail: str, **extra: Any) -> Response:
@@ -195,7 +195,7 @@ class HashingApiView(APIView):
         if isinstance(request.auth, ApiKey):
             banks = list(selectors.banks_for_api_key(key=request.auth).values_list("pk", flat=True))
             return banks, request.auth.agency, MatchChannel.API
-        membership = acting_membership(request._request)
+        membership = acting_membership(request)
         banks = selectors.matchable_bank_ids_for_member(membership=membership)
         assert membership is not None  # the selector refused anyone else
         return banks, membership.agency, MatchChannel.API
@@ -381,7 +381,7 @@ class BankListApi(HashingApiView):
         if isinstance(request.auth, ApiKey):
             banks = selectors.bank_list_for_api_key(key=request.auth)
         else:
-            banks = selectors.bank_list(membership=acting_membership(request._request))
+            banks = selectors.bank_list(membership=acting_membership(request))
         return Response([BankOutput(bank).data for bank in banks])
 
 
