@@ -91,6 +91,7 @@ class Crawl:
     writes: list[Write] = field(default_factory=list)
     reached: dict[str, set[str]] = field(default_factory=dict)  # view name -> roles
     staff_pages: set[str] = field(default_factory=set)
+    stored: dict[str, set[str]] = field(default_factory=dict)  # view name -> roles it was cacheable for
 
 
 class _Links(HTMLParser):
@@ -174,6 +175,8 @@ def _crawl_as(client: Client, role: str, crawl: Crawl, starts: list[str]) -> Non
         for table, statement in _writes(captured.captured_queries):
             crawl.writes.append(Write(role, f"{view_name} ({route})", url, table, statement))
         crawl.reached.setdefault(view_name, set()).add(role)
+        if "no-store" not in response.get("Cache-Control", ""):
+            crawl.stored.setdefault(f"{view_name} ({route})", set()).add(role)
         if response.status_code in {301, 302, 303, 307, 308}:
             target = _same_site(url, response["Location"])
             if target:
@@ -258,6 +261,12 @@ def test_a_get_writes_nothing_but_the_audit_of_what_it_read(crawl):
     assert not lines, "these GETs write (move the write to a POST, a task, or the seeding):\n" + "\n".join(
         lines
     )
+
+
+def test_no_page_a_signed_in_member_opens_may_be_stored_by_a_browser_or_proxy(crawl):
+    assert crawl.reached, "the crawl reached no page at all"
+    lines = [f"{pattern} as {', '.join(sorted(roles))}" for pattern, roles in sorted(crawl.stored.items())]
+    assert not lines, "these pages are sent without Cache-Control: no-store:\n" + "\n".join(lines)
 
 
 # The staff side of the URLconf -------------------------------------------------------------------------

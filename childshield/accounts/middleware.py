@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
@@ -103,3 +104,21 @@ class ActingMembershipMiddleware:
             memberships=memberships,
         )
         return self.get_response(request)
+
+
+class SignedInResponsesNotStoredMiddleware:
+    """Every answer to a signed-in person is sent with `Cache-Control: no-store`.
+
+    Staff pages carry children's data (a case, a contact, a report, a reported item); no browser
+    cache, shared computer or proxy may keep a copy. Set here, for every page at once, so that a new
+    page cannot forget it. Visitors' pages (a child's report form) stay cacheable as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

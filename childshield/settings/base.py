@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "childshield.accounts.middleware.IdleTimeoutMiddleware",
     "childshield.accounts.middleware.TwoFactorMiddleware",
     "childshield.accounts.middleware.ActingMembershipMiddleware",
+    "childshield.accounts.middleware.SignedInResponsesNotStoredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
