@@ -2,6 +2,7 @@
 hashes a child sends to block a picture (with the hotline's review of them)."""
 
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache as cache_function
@@ -109,11 +110,15 @@ class ReportReceipt:
 
 
 def normalise_reference(value: str) -> str:
-    return "".join(ch for ch in value.upper() if ch.isalnum())
+    """The code as issued, however it was typed: lower case, spaces, dashes, full-width letters."""
+    folded = unicodedata.normalize("NFKC", value).upper()
+    return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
 
 
 def normalise_passphrase(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
+    """The digits typed, read as 0-9 whatever the keyboard wrote: Khmer ០-៩, full-width, and any
+    other script's decimal digits; spaces and other marks are dropped."""
+    return "".join(str(digit) for ch in value if (digit := unicodedata.decimal(ch, None)) is not None)
 
 
 def passphrase_display(passphrase: str) -> str:

@@ -27,6 +27,19 @@ def test_the_code_and_passphrase_open_the_thread_however_they_are_typed(send_rep
     assert AuditEvent.objects.filter(object_type="intake.Report", action="view").count() == 1
 
 
+KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+# Full-width forms sit 0xFEE0 above their ASCII letters and digits.
+FULL_WIDTH = {code: code + 0xFEE0 for code in range(ord("!"), ord("~") + 1)}
+
+
+def test_a_child_typing_khmer_or_full_width_digits_opens_the_thread(send_report, client):
+    sent = send_report()
+    # A Khmer keyboard writes the secret number in Khmer digits; a phone's wide mode, full-width ones.
+    assert "Your messages" in _open(client, sent.code, sent.passphrase.translate(KHMER_DIGITS))
+    wide_code, wide_number = sent.code.translate(FULL_WIDTH), sent.passphrase.translate(FULL_WIDTH)
+    assert "Your messages" in _open(client, wide_code, wide_number)
+
+
 def test_a_wrong_code_and_a_wrong_passphrase_get_the_same_answer(send_report, client):
     sent = send_report()
     wrong_code = _open(client, "ZZZZ-ZZZZ", sent.passphrase)
