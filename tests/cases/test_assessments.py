@@ -84,6 +84,25 @@ def test_an_agency_publishes_its_own_version_and_old_answers_keep_their_question
     assert second.answers == {"safe_now": "yes"}
 
 
+def test_another_agencys_form_version_is_neither_shown_nor_answered(worker, open_case, sign_in, make_member,
+                                                                    outsider_agency):
+    case = open_case(worker)
+    outsider_lead = make_member(email="lead@outsider.example", role="case_supervisor", agency=outsider_agency)
+    theirs = assessment_form_publish(
+        acting=outsider_lead,
+        kind="safety",
+        title={"en": "Outsider's private safety check"},
+        questions=[{"key": "note", "type": "text", "label": {"en": "Anything?"}}],
+    )
+    client = sign_in(worker)
+    page = client.post(f"/en/cases/{case.pk}/assessments/safety/", {"note": "x", "form_version": theirs.pk})
+    assert "Outsider's private safety check" not in page.content.decode()
+    assert not Assessment.objects.filter(form=theirs).exists()
+    with pytest.raises(PermissionDenied):
+        assessment_record(acting=worker, case=case, form=theirs, answers={"note": "x"})
+    assert not Assessment.objects.filter(form=theirs).exists()
+
+
 def test_an_answer_outside_the_choices_is_refused(worker, open_case):
     case = open_case(worker)
     form, _ = assessment_forms_default_install()

@@ -60,5 +60,11 @@ def assessment_form_version_get(*, acting: Membership, form_id: int) -> Assessme
     return form
 
 
-def assessment_form_get(*, form_id: int, kind: str) -> AssessmentForm | None:
-    return AssessmentForm.objects.filter(pk=form_id, kind=kind).first()
+def assessment_form_get(*, form_id: int, kind: str, agency_id: int) -> AssessmentForm | None:
+    """A version of the form that a case of `agency_id` may be assessed with: the agency's own or a
+    default; None for another agency's version, whose existence and title stay its own."""
+    return (
+        AssessmentForm.objects.filter(pk=form_id, kind=kind)
+        .filter(Q(agency__isnull=True) | Q(agency_id=agency_id))
+        .first()
+    )

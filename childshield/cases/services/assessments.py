@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -141,6 +142,9 @@ def assessment_record(
     """Record an assessment's answers against the form version the worker saw."""
     require_edit(acting, case)
     case_check_open(case=case)
+    if form.agency_id is not None and form.agency_id != case.agency_id:
+        # Another agency's version is not this case's to answer; the page never offers one.
+        raise PermissionDenied(CasePerm.CASE_WORK)
     kept: dict[str, str] = {}
     missing: list[str] = []
     for question in form.questions:

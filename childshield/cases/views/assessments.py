@@ -45,7 +45,10 @@ def assessment_record_view(request: StaffRequest, case_id: int, kind: str) -> Ht
     # The version the worker saw is posted back, so answers always match their questions.
     posted_version = request.POST.get("form_version")
     if posted_version and posted_version.isdigit() and int(posted_version) != form_version.pk:
-        form_version = assessment_form_get(form_id=int(posted_version), kind=kind) or form_version
+        form_version = (
+            assessment_form_get(form_id=int(posted_version), kind=kind, agency_id=view.case.agency_id)
+            or form_version
+        )
     form = AssessmentAnswerForm(
         request.POST or None, questions=form_version.questions, language=get_language()
     )
