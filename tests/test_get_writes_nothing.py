@@ -10,10 +10,9 @@ whole demo (`manage.py seed_demo`), where pages have records to show. Every GET-
 the URLconf must be reached by some role, or be listed in NOT_REACHED with the reason.
 """
 
-import re
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from io import StringIO
@@ -35,17 +34,11 @@ from childshield.demo.services import demo_seed
 from childshield.intake.models import Report
 from childshield.places.models import AgencyArea, Area
 from childshield.settings.demo_secrets import DEMO_PASSWORD
+from tests.read_only import domain_writes
 
 # The crawl runs once for the module (in its own transaction); the tests only read what it found.
 pytestmark = pytest.mark.django_db
 
-# Tables a GET may write to, and why.
-ALLOWED_TABLES = {
-    "audit_auditevent": "the audit of what was read",
-    # Not the page's doing: Django's session middleware saves the session it was handed when the
-    # session changed (its expiry, the acting membership, a message), which is the sign-in's bookkeeping.
-    "django_session": "the sign-in session's own bookkeeping",
-}
 
 # Staff pages no demo account reaches by following links, and why each is left out.
 NOT_REACHED = {
@@ -73,9 +66,6 @@ REQUESTS_PER_ROLE = 250
 # Not pages of the staff side: Django's admin (its own app, not ours) and the sign-out form.
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_VIEWS = {"accounts:sign_out", "set_language"}
-
-WRITE = re.compile(r"""^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)""", re.I)
-
 
 @dataclass(frozen=True)
 class Write:
@@ -138,13 +128,6 @@ def _body(response: HttpResponse | StreamingHttpResponse) -> bytes:
     return response.content
 
 
-def _writes(queries: list[dict[str, str]]) -> Iterator[tuple[str, str]]:
-    for query in queries:
-        match = WRITE.match(query["sql"])
-        if match and match.group(1).lower() not in ALLOWED_TABLES:
-            yield match.group(1).lower(), query["sql"]
-
-
 def _crawl_as(client: Client, role: str, crawl: Crawl, starts: list[str]) -> None:
     queue: deque[tuple[str, bool]] = deque([(url, False) for url in [START, *starts]])
     seen: set[str] = set()
@@ -172,7 +155,7 @@ def _crawl_as(client: Client, role: str, crawl: Crawl, starts: list[str]) -> Non
             response = client.get(url, headers=headers)
             body = _body(response)
             transaction.set_rollback(True)
-        for table, statement in _writes(captured.captured_queries):
+        for table, statement in domain_writes(captured.captured_queries):
             crawl.writes.append(Write(role, f"{view_name} ({route})", url, table, statement))
         crawl.reached.setdefault(view_name, set()).add(role)
         if "no-store" not in response.get("Cache-Control", ""):

@@ -1,16 +1,13 @@
 """A page that is read writes nothing but the audit of what it read: no lazy installs, no marking."""
 
-import re
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from childshield.audit.models import AuditEvent
 from childshield.cases.models import AssessmentForm
 from childshield.cases.models.consent import ShareSection
 from childshield.cases.services.attachments import attachment_add
@@ -19,20 +16,12 @@ from childshield.cases.services.follow_ups import followup_add
 from childshield.cases.services.plan import service_add
 from childshield.cases.services.referrals import referral_send
 from childshield.directory.models import ServiceKind
+from tests.read_only import domain_writes
 
 pytestmark = pytest.mark.django_db
 
-WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
-# The audit log is what a read must write; the sign-in session's own rows are not the domain's.
-ALLOWED_TABLES = (AuditEvent._meta.db_table, Session._meta.db_table)
-
-
 def _writes(queries: CaptureQueriesContext) -> list[str]:
-    return [
-        query["sql"]
-        for query in queries.captured_queries
-        if WRITE.match(query["sql"]) and not any(f'"{table}"' in query["sql"] for table in ALLOWED_TABLES)
-    ]
+    return [statement for _table, statement in domain_writes(queries.captured_queries)]
 
 
 def _read(client: Client, path: str) -> list[str]:

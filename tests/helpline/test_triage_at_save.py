@@ -15,6 +15,7 @@ from childshield.helpline.services.triage import reports_triage_catch_up
 from childshield.intake import hooks
 from childshield.intake.models import Report
 from childshield.intake.services import report_message_from_reporter
+from tests.read_only import domain_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -129,9 +130,7 @@ def test_the_words_are_shown_on_the_item_page_and_reading_them_is_audited(sign_i
 
 def _writes(queries: CaptureQueriesContext) -> list[str]:
     """The domain writes among `queries`: audit events and the sign-in session's own rows set aside."""
-    statements = [query["sql"] for query in queries.captured_queries]
-    writes = [sql for sql in statements if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
-    return [sql for sql in writes if '"audit_auditevent"' not in sql and '"django_session"' not in sql]
+    return [statement for _table, statement in domain_writes(queries.captured_queries)]
 
 
 @pytest.mark.parametrize("page", ["/en/helpline/", "/en/helpline/queue/rows/", "/en/helpline/supervision/"])
