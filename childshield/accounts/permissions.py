@@ -69,11 +69,6 @@ def declare(permission_set: PermissionSet[P]) -> PermissionSet[P]:
     return permission_set
 
 
-def declared() -> dict[type[StrEnum], PermissionSet[StrEnum]]:
-    """Every declared permission set, by its enum (for the access-matrix tests and documentation)."""
-    return dict(_DECLARED)
-
-
 def perm_scope(membership: Membership | None, perm: StrEnum) -> Scope | None:
     """The scope in which the acting membership holds `perm`, or None when it does not."""
     try:

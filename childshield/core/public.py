@@ -25,7 +25,7 @@ def is_public_page(view: Callable[..., object]) -> bool:
     return bool(getattr(view, "childshield_public", False))
 
 
-def from_this_site(request: HttpRequest) -> bool:
+def _from_this_site(request: HttpRequest) -> bool:
     """False only for a request that a browser says came from another site (decision 0002).
 
     Browsers that send no Origin, or "null" (privacy settings), are let through: the forms'
@@ -46,7 +46,7 @@ def same_site_posts(
     def checked(*args: Params.args, **kwargs: Params.kwargs) -> HttpResponseBase:
         request = args[0]
         assert isinstance(request, HttpRequest)
-        if request.method == "POST" and not from_this_site(request):
+        if request.method == "POST" and not _from_this_site(request):
             return HttpResponseForbidden(_("This form can only be sent from this site."))
         return view(*args, **kwargs)
 
