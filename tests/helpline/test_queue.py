@@ -5,11 +5,18 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from childshield.accounts.models import Agency, AgencyKind, Membership, Role
 from childshield.accounts.navigation import navigation_for
 from childshield.audit.models import AuditEvent
 from childshield.core.errors import ApplicationError
 from childshield.helpline.models import QueueClaim
-from childshield.helpline.services.queue import AlreadyClaimed, queue_claim, queue_hand_over, queue_release
+from childshield.helpline.services.queue import (
+    AlreadyClaimed,
+    queue_claim,
+    queue_hand_over,
+    queue_release,
+    queue_reply,
+)
 from childshield.intake.models import Report, Screening
 from childshield.intake.services import report_message_from_reporter, report_message_from_staff
 from tests.helpline.conftest import age_report
@@ -177,3 +184,41 @@ def test_supervisors_are_alerted_to_urgent_items_left_waiting(
     html = sign_in(counsellor).get("/en/helpline/queue/rows/").content.decode()
     assert "data-overdue" not in html
     assert html.count('class="waiting-long"') == 1
+
+
+@pytest.fixture
+def other_helpline_supervisor(make_member) -> Membership:
+    """The supervisor of a second helpline in the same country (an NGO line beside the national one)."""
+    agency = Agency.objects.create(country="VN", name="Second Helpline (test)", kind=AgencyKind.HELPLINE)
+    return make_member(email="other-supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=agency)
+
+
+def test_another_helplines_supervisor_cannot_release_hand_over_or_answer_a_held_report(
+    sign_in, counsellor, second_counsellor, other_helpline_supervisor, send_report
+):
+    report = send_report()
+    queue_claim(acting=counsellor, report=report)
+    client = sign_in(other_helpline_supervisor)
+    client.post(f"/en/helpline/queue/{report.reference}/release/")
+    client.post(f"/en/helpline/queue/{report.reference}/hand-over/", {"to": second_counsellor.pk})
+    client.post(f"/en/helpline/queue/{report.reference}/reply/", {"body": "Hello from elsewhere"})
+
+    assert QueueClaim.objects.get(report=report).holder == counsellor
+    rows = client.get("/en/helpline/queue/rows/").content.decode()
+    assert f"/queue/{report.reference}/release/" not in rows
+    assert not report.messages.filter(sender="staff").exists()
+    with pytest.raises(ApplicationError):
+        queue_release(acting=other_helpline_supervisor, report=report)
+    with pytest.raises(ApplicationError):
+        queue_reply(acting=other_helpline_supervisor, report=report, body="Hello from elsewhere")
+    with pytest.raises(ApplicationError):
+        queue_hand_over(acting=other_helpline_supervisor, report=report, to=other_helpline_supervisor)
+    assert QueueClaim.objects.get(report=report).holder == counsellor
+
+
+def test_the_holding_helplines_supervisor_still_answers_and_releases(counsellor, supervisor, send_report):
+    report = send_report()
+    queue_claim(acting=counsellor, report=report)
+    queue_reply(acting=supervisor, report=report, body="A supervisor's answer")
+    queue_release(acting=supervisor, report=report)
+    assert not QueueClaim.objects.filter(report=report).exists()

@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,18 @@ def require_same_helpline(acting: Membership, report: Report) -> None:
         raise ApplicationError(_("This report belongs to another country's helpline."), code="forbidden")
 
 
+def _claims_acting_may_move(acting: Membership, report: Report) -> QuerySet[QueueClaim]:
+    """The report's claim, if the acting member may release or hand it over.
+
+    A claim belongs to the claiming counsellor's agency: its holder may move it, and so may a
+    supervisor of that agency, never one of another helpline of the same country.
+    """
+    claims = QueueClaim.objects.filter(report=report)
+    if perm_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
+        return claims.filter(holder=acting)
+    return claims.filter(holder__agency_id=acting.agency_id)
+
+
 def _record(acting: Membership, report: Report, reason: str) -> None:
     audit.record(
         action=AuditAction.UPDATE, actor=acting.user, agency=acting.agency, obj=report, reason=reason
@@ -65,29 +78,23 @@ def queue_claim(*, acting: Membership, report: Report) -> QueueClaim:
 
 @transaction.atomic
 def queue_release(*, acting: Membership, report: Report) -> None:
-    """Put a report back in the queue: its holder may, and a supervisor may for anyone."""
+    """Put a report back in the queue: its holder may, and a supervisor of the holder's agency."""
     require(acting, HelplinePerm.QUEUE_CLAIM)
     require_same_helpline(acting, report)
-    claims = QueueClaim.objects.filter(report=report)
-    if perm_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
-        claims = claims.filter(holder=acting)
-    if claims.delete()[0] == 0:
+    if _claims_acting_may_move(acting, report).delete()[0] == 0:
         raise ApplicationError(_("You do not hold this report any more."), code="conflict")
     _record(acting, report, f"released report {report.display_reference}")
 
 
 @transaction.atomic
 def queue_hand_over(*, acting: Membership, report: Report, to: Membership) -> QueueClaim:
-    """Give a held report to a colleague of the same helpline. Only its holder, or a supervisor, may."""
+    """Give a held report to a colleague: its holder may, or a supervisor of its agency."""
     require(acting, HelplinePerm.QUEUE_CLAIM)
     require_same_helpline(acting, report)
     if to.agency_id != acting.agency_id or perm_scope(to, HelplinePerm.QUEUE_CLAIM) is None:
         raise ApplicationError(_("Hand reports only to a counsellor of your helpline."), code="invalid")
-    claims = QueueClaim.objects.filter(report=report)
-    if perm_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
-        claims = claims.filter(holder=acting)
     # One conditional UPDATE: if the holder changed meanwhile, nothing is overwritten.
-    if claims.update(holder=to, claimed_at=timezone.now()) == 0:
+    if _claims_acting_may_move(acting, report).update(holder=to, claimed_at=timezone.now()) == 0:
         raise ApplicationError(_("You do not hold this report any more."), code="conflict")
     _record(acting, report, f"handed report {report.display_reference} to membership {to.pk}")
     return QueueClaim.objects.get(report=report)
@@ -99,15 +106,15 @@ def _reply_cache_key(once: str) -> str:
 
 @transaction.atomic
 def queue_reply(*, acting: Membership, report: Report, body: str, once: str = "") -> ReportMessage:
-    """Answer a report's thread from the queue; only its holder (or a supervisor) may.
+    """Answer a report's thread from the queue; only its holder (or a supervisor of its agency) may.
 
     `once` identifies the form: the same form sent twice adds one message. A closed thread is
     reopened by the reply (intake), so nothing the counsellor wrote is lost.
     """
     require(acting, HelplinePerm.QUEUE_CLAIM)
     require_same_helpline(acting, report)
-    holder_id = QueueClaim.objects.filter(report=report).values_list("holder_id", flat=True).first()
-    if holder_id != acting.pk and perm_scope(acting, HelplinePerm.QUEUE_REASSIGN) is None:
+    claimed = QueueClaim.objects.filter(report=report).exists()
+    if claimed and not _claims_acting_may_move(acting, report).exists():
         raise ApplicationError(_("Claim this report before you answer it."), code="not_holder")
     if once:
         sent_id = cache.get(_reply_cache_key(once))
