@@ -155,7 +155,7 @@ def _with_scheme(text: str) -> str:
         return "http:" + text
     web = _WEB_SCHEME_ANY_SLASHES.match(text)
     if web:  # "http:example.com" and "http:/example.com" mean http://example.com, as in browsers
-        return f"{web.group(1)}://{text[web.end():]}"
+        return f"{web.group(1)}://{text[web.end() :]}"
     match = _SCHEME_WITH_SLASHES.match(text)
     if match:
         return text

@@ -1,34 +1,34 @@
-"""Rate limits for the public pages, kept in the cache under a keyed hash of the address.
+"""The public pages' rate limits: which events are counted, per what, and how many are allowed.
 
-No address is stored anywhere: the cache holds an HMAC of it (keyed with BLIND_INDEX_KEY and the
-day, so hashes cannot be linked from one day to the next) with a counter, for the length of one
-window at most.
+Counting is `core.rate_limits` (atomic, in the cache or, while it is down, in the database). No
+address or code is stored anywhere: a key is an HMAC of it (keyed with BLIND_INDEX_KEY and the
+day, so keys cannot be linked from one day to the next), kept for the length of one window at most.
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
 from childshield.core.blind_index import blind_index
+from childshield.core.rate_limits import Limit
 
-
-@dataclass(frozen=True)
-class Limit:
-    bucket: str
-    allowed: int
-    window_seconds: int
-
-
-# Wrong code or passphrase: enough for a child who mistypes, far too few to guess anything.
-ACCESS_FAILURES = Limit("access-failures", allowed=10, window_seconds=15 * 60)
+# Tries at a report's code and secret number, counted before each is checked and forgiven when it
+# is right. From one place at one code: enough for a child who mistypes, far too few to guess.
+ACCESS_TRIES_AT_CODE = Limit("access-code", allowed=10, window_seconds=15 * 60)
+# From one place at any code: a school or a mobile network puts many children behind one address,
+# so one child's mistakes must not lock the others out; guessing across many codes still stops.
+ACCESS_TRIES_FROM_PLACE = Limit("access-place", allowed=100, window_seconds=15 * 60)
+# At one code from anywhere: guesses spread over many addresses still stop.
+ACCESS_TRIES_AT_CODE_ANYWHERE = Limit("access-code-anywhere", allowed=30, window_seconds=15 * 60)
 # Reports from one address: past `allowed` they still arrive, in a lane below the others (a school
 # or a mobile network may put many children behind one address); past the hard limit, refused.
 REPORTS_SOFT = Limit("reports", allowed=5, window_seconds=10 * 60)
 REPORTS_HARD = Limit("reports-hard", allowed=60, window_seconds=60 * 60)
 MESSAGES = Limit("messages", allowed=30, window_seconds=10 * 60)
+
+
+def _today() -> str:
+    return f"{timezone.now():%Y-%m-%d}"
 
 
 def client_key(request: HttpRequest) -> str:
@@ -40,28 +40,19 @@ def client_key(request: HttpRequest) -> str:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if len(hops) >= proxies:
             address = hops[-proxies]
-    return blind_index(address or "unknown", purpose=f"intake.client.{timezone.now():%Y-%m-%d}")
+    return blind_index(address or "unknown", purpose=f"intake.client.{_today()}")
 
 
-def _key(limit: Limit, client: str) -> str:
-    return f"intake:rate:{limit.bucket}:{client}"
+def code_key(reference: str) -> str:
+    """A keyed hash of a normalised report code, changing every day."""
+    return blind_index(reference or "none", purpose=f"intake.code.{_today()}")
 
 
-def count(limit: Limit, client: str) -> int:
-    return int(cache.get(_key(limit, client), 0))
-
-
-def exceeded(limit: Limit, client: str) -> bool:
-    return count(limit, client) >= limit.allowed
-
-
-def hit(limit: Limit, client: str) -> int:
-    """Count one more event in the window (which starts at the first one); the new count."""
-    key = _key(limit, client)
-    cache.add(key, 0, timeout=limit.window_seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        # The window ended between add and incr.
-        cache.set(key, 1, timeout=limit.window_seconds)
-        return 1
+def access_tries(*, client: str, reference: str) -> list[tuple[Limit, str]]:
+    """The counters one try at a report's code and secret number counts against."""
+    code = code_key(reference)
+    return [
+        (ACCESS_TRIES_AT_CODE, f"{client}:{code}"),
+        (ACCESS_TRIES_FROM_PLACE, client),
+        (ACCESS_TRIES_AT_CODE_ANYWHERE, code),
+    ]

@@ -9,7 +9,6 @@ from functools import cache as cache_function
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -20,7 +19,8 @@ from childshield.accounts.models import Agency, AgencyKind, Membership
 from childshield.accounts.permissions import require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.core import crypto
+from childshield.core import crypto, soft_cache
+from childshield.core import rate_limits as counting
 from childshield.core.errors import ApplicationError
 from childshield.hashing.models import PDQ_MIN_QUALITY, Algorithm
 from childshield.hashing.self_submitted import (
@@ -138,7 +138,7 @@ def _receipt_cache_key(idempotency_key: str) -> str:
 
 
 def _replayed_receipt(report: Report, idempotency_key: str) -> ReportReceipt:
-    cached = cache.get(_receipt_cache_key(idempotency_key))
+    cached = soft_cache.get(_receipt_cache_key(idempotency_key))
     passphrase = None
     if cached:
         try:
@@ -202,7 +202,7 @@ def report_submit(
         if existing is None:
             raise
         return _replayed_receipt(existing, idempotency_key)
-    cache.set(_receipt_cache_key(idempotency_key), crypto.encrypt(passphrase), RECEIPT_REPLAY_SECONDS)
+    soft_cache.set(_receipt_cache_key(idempotency_key), crypto.encrypt(passphrase), RECEIPT_REPLAY_SECONDS)
     report_id = report.pk
     transaction.on_commit(lambda: hooks.report_received(report_id))
     return ReportReceipt(report=report, passphrase=passphrase)
@@ -210,21 +210,28 @@ def report_submit(
 
 def report_open(*, reference: str, passphrase: str, client: str) -> Report:
     """The report that the code and passphrase open, for its reporter; refused the same way for any
-    wrong part, and refused altogether after too many wrong tries from one place."""
-    if rate_limits.exceeded(rate_limits.ACCESS_FAILURES, client):
+    wrong part, and refused altogether after too many wrong tries at that code or from one place.
+
+    Each try is counted before it is checked (so a burst of parallel guesses cannot all pass the
+    limit) and forgiven when it is right.
+    """
+    reference = normalise_reference(reference)
+    tries = rate_limits.access_tries(client=client, reference=reference)
+    if counting.hit_all(tries):
         raise TooManyTries(
             _(
                 "You tried many times. Please wait 15 minutes and try again. "
                 "If you need help now, call the helpline."
             )
         )
-    report = Report.objects.filter(reference=normalise_reference(reference)).first()
+    report = Report.objects.filter(reference=reference).first()
     openable = report is not None and bool(report.passphrase_hash)
     encoded = report.passphrase_hash if report is not None and openable else _decoy_hash()
     matches = check_password(normalise_passphrase(passphrase), encoded) and openable
     if report is None or not matches:
-        rate_limits.hit(rate_limits.ACCESS_FAILURES, client)
         raise ReportAccessRefused()
+    for limit, key in tries:
+        counting.forgive(limit, key)
     with transaction.atomic():
         audit.record(action=AuditAction.VIEW, obj=report, reason="reporter opened the thread")
     return report
@@ -266,7 +273,7 @@ def report_message_from_reporter(
     duplicate = _message_duplicate(idempotency_key)
     if duplicate is not None:
         return duplicate
-    if rate_limits.hit(rate_limits.MESSAGES, client) > rate_limits.MESSAGES.allowed:
+    if counting.hit(rate_limits.MESSAGES, client) > rate_limits.MESSAGES.allowed:
         raise TooManyTries(_("You sent many messages in a short time. Please wait a few minutes."))
     try:
         with transaction.atomic():

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.accounts.permissions import may
 from childshield.accounts.related import related_for
+from childshield.core import rate_limits as counting
 from childshield.core.errors import ApplicationError
 from childshield.core.public import public_page, same_site_posts
 from childshield.intake import rate_limits, selectors, services
@@ -98,13 +99,12 @@ def report(request: HttpRequest) -> HttpResponse:
         )
     elif not form.is_valid():
         notice = _("Almost done! Please look at the parts marked below. Everything you wrote is still here.")
-    elif rate_limits.exceeded(rate_limits.REPORTS_HARD, client):
+    elif (screening := _screening_for(client, honeypot=form.is_honeypot_filled)) is None:
         notice = _(
             "Very many reports were sent from this place in the last hour, so we cannot take this one "
             "right now. Please try again later, or call the helpline now. What you wrote is still here."
         )
     else:
-        screening = _screening_for(client, honeypot=form.is_honeypot_filled)
         receipt = services.report_submit(
             content=form.content(),
             idempotency_key=token.key,
@@ -115,10 +115,14 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/report.html", {"form": form, "notice": notice})
 
 
-def _screening_for(client: str, *, honeypot: bool) -> Screening:
-    """Count one more report from this place, and the lane it waits in."""
-    rate_limits.hit(rate_limits.REPORTS_HARD, client)
-    in_burst = rate_limits.hit(rate_limits.REPORTS_SOFT, client) > rate_limits.REPORTS_SOFT.allowed
+def _screening_for(client: str, *, honeypot: bool) -> Screening | None:
+    """Count one more report from this place: the lane it waits in, or None past the hard limit.
+
+    Counted before anything is decided, so that a burst of parallel reports cannot all pass it.
+    """
+    if counting.hit(rate_limits.REPORTS_HARD, client) > rate_limits.REPORTS_HARD.allowed:
+        return None
+    in_burst = counting.hit(rate_limits.REPORTS_SOFT, client) > rate_limits.REPORTS_SOFT.allowed
     if honeypot:
         return Screening.AUTOMATED
     return Screening.FLOOD if in_burst else Screening.CLEAR
@@ -254,7 +258,7 @@ def block_image(request: HttpRequest) -> HttpResponse:
         )
     elif not form.is_valid():
         notice = _("Almost done! Please look at the parts marked below.")
-    elif rate_limits.exceeded(rate_limits.REPORTS_HARD, client):
+    elif (screening := _screening_for(client, honeypot=False)) is None:
         notice = _(
             "Very many reports were sent from this place in the last hour, so we cannot take this one "
             "right now. Please try again later, or call the helpline now."
@@ -265,7 +269,7 @@ def block_image(request: HttpRequest) -> HttpResponse:
                 content=form.content(),
                 files=form.file_hashes(),
                 idempotency_key=token.key,
-                screening=_screening_for(client, honeypot=False),
+                screening=screening,
                 language=get_language() or "",
             )
         except ApplicationError as error:

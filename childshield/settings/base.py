@@ -184,14 +184,21 @@ STORAGES: dict[str, dict[str, Any]] = {
 }
 
 # Rate limits and short-lived answers live in the cache; several web processes need a shared one.
+# While it is down, rate limits count in the database (core.rate_limits) and nothing fails: short
+# socket timeouts make an unreachable Redis answer at once rather than hold a child's request.
 CACHE_URL = env_str("CACHE_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+
+
+def redis_cache(url: str) -> dict[str, Any]:
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
+LOCAL_MEMORY_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {"default": redis_cache(CACHE_URL) if CACHE_URL else LOCAL_MEMORY_CACHE}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "childshield <no-reply@localhost>")
@@ -220,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
     # First notices lost with their task, retries, re-notices and escalations.
     "hotline-notices": {"task": "childshield.hotline.tasks.notices_due", "schedule": 60.0},
     "hotline-removal-checks": {"task": "childshield.hotline.tasks.removal_checks", "schedule": 900.0},
+    # Rate-limit counters kept in the database while the cache was down, once their window ended.
+    "core-rate-counts-purge": {"task": "childshield.core.tasks.rate_counts_purge", "schedule": 3600.0},
 }
 
 # Every setting the apps read is declared here, once, and documented in docs/configuration.md;

@@ -6,6 +6,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from childshield.settings.base import *  # noqa: F403
+from childshield.settings.base import redis_cache
 from childshield.settings.demo_secrets import ALL as DEMO_SECRETS
 from childshield.settings.environment import env_bool, env_int, env_list, env_str
 
@@ -77,7 +78,7 @@ if STORAGE_S3_BUCKET:
 
 # Rate limits must be shared by every web process: a Redis cache, by default the local one.
 CACHE_URL = env_str("CACHE_URL", "redis://127.0.0.1:6379/1")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+CACHES = {"default": redis_cache(CACHE_URL)}
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])

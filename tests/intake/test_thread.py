@@ -53,13 +53,60 @@ def test_a_wrong_code_and_a_wrong_passphrase_get_the_same_answer(send_report, cl
 
 def test_after_many_wrong_tries_even_the_right_passphrase_waits(send_report, client):
     sent = send_report()
-    for _ in range(rate_limits.ACCESS_FAILURES.allowed):
+    for _ in range(rate_limits.ACCESS_TRIES_AT_CODE.allowed):
         assert REFUSAL in _open(client, sent.code, "1111 2222 3333")
     html = _open(client, sent.code, sent.passphrase)
     assert "You tried many times. Please wait 15 minutes" in html
     assert "Your messages" not in html
     # Someone on another network is not locked out by it.
     assert "Your messages" in _open(client, sent.code, sent.passphrase, REMOTE_ADDR="192.0.2.7")
+
+
+def test_one_childs_mistakes_do_not_lock_out_the_others_at_the_same_school(send_report, client):
+    mine, theirs = send_report(), send_report()
+    for _ in range(rate_limits.ACCESS_TRIES_AT_CODE.allowed + 5):
+        _open(client, mine.code, "1111 2222 3333", REMOTE_ADDR="203.0.113.20")
+    # The classmate behind the same address opens their own report.
+    assert "Your messages" in _open(client, theirs.code, theirs.passphrase, REMOTE_ADDR="203.0.113.20")
+
+
+def test_right_tries_are_not_counted_against_the_child(send_report, client):
+    sent = send_report()
+    for _ in range(rate_limits.ACCESS_TRIES_AT_CODE.allowed + 3):
+        assert "Your messages" in _open(client, sent.code, sent.passphrase)
+
+
+def test_guesses_sent_all_at_once_are_each_counted_before_any_is_checked(monkeypatch):
+    """A burst of parallel guesses: only as many as the limit allows reach the passphrase check."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    checked: list[int] = []
+    real_check = services.check_password
+
+    def slow_check(password: str, encoded: str) -> bool:
+        checked.append(1)
+        time.sleep(0.3)  # holds every early guess inside the check while the others arrive
+        return real_check(password, encoded)
+
+    monkeypatch.setattr(services, "check_password", slow_check)
+
+    def guess() -> None:
+        try:
+            services.report_open(reference="ABCD-EFGH", passphrase="1111 2222 3333", client="burst")
+        except services.ApplicationError:
+            pass
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == rate_limits.ACCESS_TRIES_AT_CODE.allowed
 
 
 def test_what_was_typed_stays_after_a_wrong_try(send_report, client):

@@ -4,7 +4,6 @@ the draft of the contact form kept while it is typed."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from childshield.accounts.models import Membership
 from childshield.accounts.permissions import require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.core import soft_cache
 from childshield.core.choices import ChiAgeBand, ChiGender
 from childshield.core.errors import ApplicationError
 from childshield.helpline.models import (
@@ -180,7 +180,7 @@ def contact_draft_save(
     apart, change the same draft.
     """
     require(acting, HelplinePerm.CONTACT_LOG)
-    if token and cache.get(_draft_done_key(token)):
+    if token and soft_cache.get(_draft_done_key(token)):
         return None
     kept = {
         name: [value[:NOTES_MAX_LENGTH] for value in fields.get(name, [])[:_DRAFT_VALUES_MAX]]
@@ -208,7 +208,7 @@ def contact_draft_discard(*, acting: Membership, report_reference: str, token: s
     """Drop the acting counsellor's draft of this form (the contact is logged, or they start afresh)."""
     require(acting, HelplinePerm.CONTACT_LOG)
     if token:
-        cache.set(_draft_done_key(token[:64]), 1, DRAFT_TOKEN_SECONDS)
+        soft_cache.set(_draft_done_key(token[:64]), 1, DRAFT_TOKEN_SECONDS)
     drafts = ContactDraft.objects.filter(counsellor=acting, report_reference=report_reference[:16])
     draft_ids = list(drafts.values_list("pk", flat=True))
     if not draft_ids:

@@ -1,6 +1,5 @@
 """The queue's writes: claiming, releasing and handing over a waiting report, and answering it."""
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,6 +9,7 @@ from childshield.accounts.models import Membership
 from childshield.accounts.permissions import perm_scope, require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.core import soft_cache
 from childshield.core.errors import ApplicationError
 from childshield.helpline.models import QueueClaim
 from childshield.helpline.permissions import HelplinePerm
@@ -117,7 +117,7 @@ def queue_reply(*, acting: Membership, report: Report, body: str, once: str = ""
     if claimed and not _claims_acting_may_move(acting, report).exists():
         raise ApplicationError(_("Claim this report before you answer it."), code="not_holder")
     if once:
-        sent_id = cache.get(_reply_cache_key(once))
+        sent_id = soft_cache.get(_reply_cache_key(once))
         sent = ReportMessage.objects.filter(pk=sent_id, report=report).first() if sent_id else None
         if sent is not None:
             return sent
@@ -125,5 +125,5 @@ def queue_reply(*, acting: Membership, report: Report, body: str, once: str = ""
     if once:
         # Set now rather than on commit: should this transaction roll back, the remembered message
         # is not found above and a resent form is answered normally.
-        cache.set(_reply_cache_key(once), message.pk, REPLY_REPLAY_SECONDS)
+        soft_cache.set(_reply_cache_key(once), message.pk, REPLY_REPLAY_SECONDS)
     return message
