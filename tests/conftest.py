@@ -18,6 +18,17 @@ PASSWORD = "a-long-test-password-1"
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Rate-limit counters and remembered answers live in the cache, which outlives each test's
+    database (whose ids start again): every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_match_index() -> Iterator[None]:
     """The process's match indexes outlive each test's database, whose ids start again: forget them."""
     from childshield.hashing import matching

@@ -67,6 +67,7 @@ REQUESTS_PER_ROLE = 250
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_VIEWS = {"accounts:sign_out", "set_language"}
 
+
 @dataclass(frozen=True)
 class Write:
     role: str

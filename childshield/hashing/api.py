@@ -28,6 +28,7 @@ from childshield.accounts.acting import acting_membership
 from childshield.accounts.permissions import may
 from childshield.core.errors import ApplicationError
 from childshield.hashing import selectors, services
+from childshield.hashing.api_limits import PerCallerThrottle
 from childshield.hashing.imaging import MAX_IMAGE_BYTES, ImageRejected, pdq_from_bytes
 from childshield.hashing.models import Algorithm, ApiKey, MatchChannel
 from childshield.hashing.permissions import HashPerm
@@ -140,6 +141,9 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if not isinstance(exc, exceptions.APIException):
         return None
     headers = {}
+    wait = getattr(exc, "wait", None)  # Throttled's, which the type stubs do not declare
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        headers["Retry-After"] = str(int(wait))
     auth_header = getattr(exc, "auth_header", None)  # set by DRF on NotAuthenticated and AuthenticationFailed
     if auth_header:
         headers["WWW-Authenticate"] = str(auth_header)
@@ -179,12 +183,14 @@ PROBLEMS = {
     400: OpenApiResponse(ProblemOutput, description="Not valid (problem details)"),
     401: OpenApiResponse(ProblemOutput, description="No or bad credentials"),
     403: OpenApiResponse(ProblemOutput, description="Not allowed"),
+    429: OpenApiResponse(ProblemOutput, description="Too many calls this minute (see Retry-After)"),
 }
 
 
 class HashingApiView(APIView):
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     permission_classes = [MayMatch]
+    throttle_classes = [PerCallerThrottle]
     renderer_classes = [JSONRenderer, ProblemRenderer]
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
@@ -247,6 +253,7 @@ class UploadApiView(HashingApiView):
     """An API taking one file to hash: it stays in memory and is refused past `max_bytes()`."""
 
     parser_classes = [MultiPartParser]
+    hashes_uploads = True  # counted against the caller's uploads a minute too (api_limits)
 
     def max_bytes(self) -> int:
         raise NotImplementedError

@@ -262,6 +262,9 @@ HASHING_VIDEO_MAX_SECONDS = env_float("HASHING_VIDEO_MAX_SECONDS", 600.0)
 HASHING_VIDEO_MAX_FRAME_PIXELS = env_int("HASHING_VIDEO_MAX_FRAME_PIXELS", 1920 * 1088)
 HASHING_VPDQ_QUERY_MATCH_PERCENT = env_float("HASHING_VPDQ_QUERY_MATCH_PERCENT", 80.0)
 HASHING_VPDQ_TARGET_MATCH_PERCENT = env_float("HASHING_VPDQ_TARGET_MATCH_PERCENT", 0.0)
+# The match API: calls a minute per API key (or signed-in member), and of those, uploads to hash.
+HASHING_API_CALLS_PER_MINUTE = env_int("HASHING_API_CALLS_PER_MINUTE", 600)
+HASHING_API_UPLOADS_PER_MINUTE = env_int("HASHING_API_UPLOADS_PER_MINUTE", 30)
 
 # Hotline (docs/hotline-tracing.md): local MaxMind-format databases for the hosting trace, the key
 # that signs referral packages, and the egress proxy removal checks should go through.

@@ -78,9 +78,7 @@ def cast(make_member):
         assignee=worker,
         purpose="Call",
     )
-    followup_add(
-        acting=worker, case=case, due_on=timezone.localdate(), assignee=worker, purpose="Visit"
-    )
+    followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=worker, purpose="Visit")
     note_add(acting=worker, case=case, body="Met at school with the counsellor.")
     referral = referral_send(
         acting=worker,

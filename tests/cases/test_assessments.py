@@ -84,8 +84,9 @@ def test_an_agency_publishes_its_own_version_and_old_answers_keep_their_question
     assert second.answers == {"safe_now": "yes"}
 
 
-def test_another_agencys_form_version_is_neither_shown_nor_answered(worker, open_case, sign_in, make_member,
-                                                                    outsider_agency):
+def test_another_agencys_form_version_is_neither_shown_nor_answered(
+    worker, open_case, sign_in, make_member, outsider_agency
+):
     case = open_case(worker)
     outsider_lead = make_member(email="lead@outsider.example", role="case_supervisor", agency=outsider_agency)
     theirs = assessment_form_publish(

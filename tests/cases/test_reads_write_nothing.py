@@ -1,6 +1,5 @@
 """A page that is read writes nothing but the audit of what it read: no lazy installs, no marking."""
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -19,6 +18,7 @@ from childshield.directory.models import ServiceKind
 from tests.read_only import domain_writes
 
 pytestmark = pytest.mark.django_db
+
 
 def _writes(queries: CaptureQueriesContext) -> list[str]:
     return [statement for _table, statement in domain_writes(queries.captured_queries)]

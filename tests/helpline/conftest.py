@@ -5,19 +5,11 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership, Role
 from childshield.intake.models import Report, Screening
 from childshield.intake.services import ReportContent, report_submit
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -118,7 +118,7 @@ def test_the_analysts_list_points_at_items_whose_last_notice_bounced(client, sen
     page = analyst_client.get("/en/hotline/").content.decode()
     assert "Last notice bounced: 1 item" in page
     only = analyst_client.get("/en/hotline/", {"notice_bounced": "on"}).content.decode()
-    assert sent_notice.item.number in only and only.count('data-bounced>Last notice bounced<') == 1
+    assert sent_notice.item.number in only and only.count("data-bounced>Last notice bounced<") == 1
 
 
 def test_items_waiting_for_a_corrected_contact_do_not_take_places_in_the_re_notice_batch(

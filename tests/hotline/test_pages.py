@@ -144,4 +144,3 @@ def test_navigation_shows_hotline_pages_by_role(analyst, lead, officer):
     assert "hotline:figures" in names(lead)
     assert names(officer) & {"hotline:item_list", "hotline:figures"} == set()
     assert "hotline:package_list" in names(officer)
-

@@ -33,15 +33,31 @@ NORMALISED = [
     ("http://example.com/a#section-2", "http://example.com/a", "example.com", "example.com"),
     ("http://example.com/#!/gallery/7", "http://example.com/", "example.com", "example.com"),
     # tracking parameters dropped, the others sorted by name
-    ("http://example.com/v?utm_source=fb&utm_medium=social&id=7", "http://example.com/v?id=7",
-     "example.com", "example.com"),
-    ("http://example.com/v?fbclid=AbC&gclid=1&igshid=x&si=q", "http://example.com/v", "example.com",
-     "example.com"),
-    ("http://example.com/v?b=2&mc_cid=1&a=1&mc_eid=2&ref_src=twsrc", "http://example.com/v?a=1&b=2",
-     "example.com", "example.com"),
+    (
+        "http://example.com/v?utm_source=fb&utm_medium=social&id=7",
+        "http://example.com/v?id=7",
+        "example.com",
+        "example.com",
+    ),
+    (
+        "http://example.com/v?fbclid=AbC&gclid=1&igshid=x&si=q",
+        "http://example.com/v",
+        "example.com",
+        "example.com",
+    ),
+    (
+        "http://example.com/v?b=2&mc_cid=1&a=1&mc_eid=2&ref_src=twsrc",
+        "http://example.com/v?a=1&b=2",
+        "example.com",
+        "example.com",
+    ),
     ("http://example.com/v?UTM_Campaign=x&v=1", "http://example.com/v?v=1", "example.com", "example.com"),
-    ("http://example.com/v?tag=b&x=1&tag=a", "http://example.com/v?tag=b&tag=a&x=1", "example.com",
-     "example.com"),
+    (
+        "http://example.com/v?tag=b&x=1&tag=a",
+        "http://example.com/v?tag=b&tag=a&x=1",
+        "example.com",
+        "example.com",
+    ),
     ("http://example.com/v?", "http://example.com/v", "example.com", "example.com"),
     ("http://example.com/v?a=1&&b", "http://example.com/v?a=1&b", "example.com", "example.com"),
     # percent-encoding
@@ -54,19 +70,35 @@ NORMALISED = [
     # IDNs: German, Vietnamese, Khmer; punycode in; mixed case; full-width forms
     ("http://bücher.example/", "http://xn--bcher-kva.example/", "xn--bcher-kva.example", "bücher.example"),
     ("http://BÜCHER.example/", "http://xn--bcher-kva.example/", "xn--bcher-kva.example", "bücher.example"),
-    ("http://xn--bcher-kva.example/", "http://xn--bcher-kva.example/", "xn--bcher-kva.example",
-     "bücher.example"),
-    ("https://XN--BCHER-KVA.Example:443", "https://xn--bcher-kva.example/", "xn--bcher-kva.example",
-     "bücher.example"),
+    (
+        "http://xn--bcher-kva.example/",
+        "http://xn--bcher-kva.example/",
+        "xn--bcher-kva.example",
+        "bücher.example",
+    ),
+    (
+        "https://XN--BCHER-KVA.Example:443",
+        "https://xn--bcher-kva.example/",
+        "xn--bcher-kva.example",
+        "bücher.example",
+    ),
     ("http://ví-dụ.vn/", "http://xn--v-d-rma6749a.vn/", "xn--v-d-rma6749a.vn", "ví-dụ.vn"),
     ("ví-dụ.vn/ảnh", "http://xn--v-d-rma6749a.vn/%E1%BA%A3nh", "xn--v-d-rma6749a.vn", "ví-dụ.vn"),
     ("http://VÍ-DỤ.VN/", "http://xn--v-d-rma6749a.vn/", "xn--v-d-rma6749a.vn", "ví-dụ.vn"),
     ("http://xn--v-d-rma6749a.vn/", "http://xn--v-d-rma6749a.vn/", "xn--v-d-rma6749a.vn", "ví-dụ.vn"),
     ("http://ខ្មែរ.com/", "http://xn--j2e0cg3n2c.com/", "xn--j2e0cg3n2c.com", "ខ្មែរ.com"),
-    ("http://www.ខ្មែរ.com/ទំព័រ", "http://www.xn--j2e0cg3n2c.com/%E1%9E%91%E1%9F%86%E1%9E%96%E1%9F%90%E1%9E%9A",
-     "www.xn--j2e0cg3n2c.com", "www.ខ្មែរ.com"),
-    ("http://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\u3002com/", "http://example.com/", "example.com",
-     "example.com"),
+    (
+        "http://www.ខ្មែរ.com/ទំព័រ",
+        "http://www.xn--j2e0cg3n2c.com/%E1%9E%91%E1%9F%86%E1%9E%96%E1%9F%90%E1%9E%9A",
+        "www.xn--j2e0cg3n2c.com",
+        "www.ខ្មែរ.com",
+    ),
+    (
+        "http://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\u3002com/",
+        "http://example.com/",
+        "example.com",
+        "example.com",
+    ),
     # IP addresses
     ("http://192.0.2.10/a", "http://192.0.2.10/a", "192.0.2.10", "192.0.2.10"),
     ("http://[2001:DB8:0:0::1]/", "http://[2001:db8::1]/", "2001:db8::1", "2001:db8::1"),
@@ -77,8 +109,12 @@ NORMALISED = [
     # defanged addresses from partner hotlines
     ("hxxps://evil[.]example/x", "https://evil.example/x", "evil.example", "evil.example"),
     # underscores occur in real host names
-    ("http://my_site.example.com/", "http://my_site.example.com/", "my_site.example.com",
-     "my_site.example.com"),
+    (
+        "http://my_site.example.com/",
+        "http://my_site.example.com/",
+        "my_site.example.com",
+        "my_site.example.com",
+    ),
 ]
 
 # (reported text, reason)
@@ -145,4 +181,3 @@ def test_the_same_content_reported_differently_is_one_url() -> None:
         "  https://ví-dụ.vn./anh/%31?b=2&a=1  ",
     ]
     assert len({normalise_url(text).url for text in spellings}) == 1
-

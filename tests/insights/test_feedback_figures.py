@@ -54,9 +54,7 @@ def test_a_manager_counts_every_agency_of_the_country_and_small_cells_are_hidden
 ):
     case = open_case(worker)
     # One answer through the real service, the rest as if typed over the year.
-    feedback_record_paper(
-        acting=worker, case=case, respondent="child", answers=ANSWERS, language="vi"
-    )
+    feedback_record_paper(acting=worker, case=case, respondent="child", answers=ANSWERS, language="vi")
     _answers(agency=social_agency, area=commune, count=11)
     _answers(agency=social_agency, area=commune, count=2, listened="no")
     other = Agency.objects.create(country="VN", name="Another office", kind=AgencyKind.SOCIAL_SERVICES)

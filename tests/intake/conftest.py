@@ -6,18 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from childshield.places.services.reference_data import reference_data_load
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate-limit counters and receipts live in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -174,9 +174,12 @@ def test_a_staff_reply_sent_twice_with_the_same_form_adds_one_message(sign_in, c
     first = services.report_message_from_staff(
         acting=counsellor, report=report, body="Again", idempotency_key="k" * 64
     )
-    assert services.report_message_from_staff(
-        acting=counsellor, report=report, body="Again", idempotency_key="k" * 64
-    ) == first
+    assert (
+        services.report_message_from_staff(
+            acting=counsellor, report=report, body="Again", idempotency_key="k" * 64
+        )
+        == first
+    )
     assert report.messages.count() == 2
 
 

@@ -40,7 +40,9 @@ def test_a_report_is_saved_and_its_code_shown_while_the_cache_is_down(client, ca
     assert RateCount.objects.filter(bucket_key__contains=rate_limits.REPORTS_HARD.bucket, count=1).exists()
 
 
-def test_the_status_lookup_works_and_still_stops_guessing_while_the_cache_is_down(send_report, client, settings):
+def test_the_status_lookup_works_and_still_stops_guessing_while_the_cache_is_down(
+    send_report, client, settings
+):
     sent = send_report()
     settings.CACHES = {
         "default": {
