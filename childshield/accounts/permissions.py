@@ -97,6 +97,8 @@ def require(membership: Membership | None, perm: StrEnum) -> Scope:
 
 class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"
+    # Break-glass reasons in the audit log: for those who oversee the agency's work.
+    AUDIT_REASONS_VIEW = "audit.view_oversight_reasons"
     PLACES_VIEW = "places.view"
     MEMBERS_MANAGE = "accounts.manage_members"
     AGENCIES_VIEW = "accounts.view_agencies"
@@ -112,17 +114,22 @@ ACCOUNTS = declare(
         perms=Perm,
         grants={
             Role.COUNSELLOR: {**_EVERY_STAFF_ROLE},
-            Role.HELPLINE_SUPERVISOR: {**_EVERY_STAFF_ROLE},
+            Role.HELPLINE_SUPERVISOR: {**_EVERY_STAFF_ROLE, Perm.AUDIT_REASONS_VIEW: Scope.AGENCY},
             Role.CASE_WORKER: {**_EVERY_STAFF_ROLE},
-            Role.CASE_SUPERVISOR: {**_EVERY_STAFF_ROLE},
+            Role.CASE_SUPERVISOR: {**_EVERY_STAFF_ROLE, Perm.AUDIT_REASONS_VIEW: Scope.AGENCY},
             Role.FOCAL_POINT: {**_EVERY_STAFF_ROLE},
             Role.HOTLINE_ANALYST: {**_EVERY_STAFF_ROLE},
-            Role.HOTLINE_LEAD: {**_EVERY_STAFF_ROLE},
+            Role.HOTLINE_LEAD: {**_EVERY_STAFF_ROLE, Perm.AUDIT_REASONS_VIEW: Scope.AGENCY},
             Role.PROGRAMME_MANAGER: {**_EVERY_STAFF_ROLE},
-            Role.AGENCY_ADMIN: {**_EVERY_STAFF_ROLE, Perm.MEMBERS_MANAGE: Scope.AGENCY},
+            Role.AGENCY_ADMIN: {
+                **_EVERY_STAFF_ROLE,
+                Perm.MEMBERS_MANAGE: Scope.AGENCY,
+                Perm.AUDIT_REASONS_VIEW: Scope.AGENCY,
+            },
             Role.SYSTEM_ADMIN: {
                 **_EVERY_STAFF_ROLE,
                 Perm.AUDIT_VIEW: Scope.ALL,
+                Perm.AUDIT_REASONS_VIEW: Scope.ALL,
                 Perm.MEMBERS_MANAGE: Scope.ALL,
                 Perm.AGENCIES_VIEW: Scope.ALL,
             },

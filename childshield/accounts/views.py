@@ -23,7 +23,7 @@ from childshield.accounts import selectors, services
 from childshield.accounts.acting import StaffRequest, acting_membership, staff_view
 from childshield.accounts.forms import MembershipCreateForm, QueuedPasswordResetForm, SignInForm, TokenForm
 from childshield.accounts.models import Role, User
-from childshield.accounts.permissions import Perm, Scope, perm_scope
+from childshield.accounts.permissions import Perm, Scope, may, perm_scope
 from childshield.accounts.roles import ROLE_DESCRIPTIONS
 from childshield.audit.models import AuditAction
 from childshield.audit.selectors import audit_events_visible
@@ -222,7 +222,10 @@ def audit_log(request: StaffRequest) -> HttpResponse:
     see_all = perm_scope(acting, Perm.AUDIT_VIEW) == Scope.ALL
     action = request.GET.get("action", "")
     events = audit_events_visible(
-        agency_id=acting.agency_id, see_all=see_all, action=action if action in AuditAction.values else ""
+        agency_id=acting.agency_id,
+        see_all=see_all,
+        oversees=may(acting, Perm.AUDIT_REASONS_VIEW),
+        action=action if action in AuditAction.values else "",
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(

@@ -322,10 +322,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Requests are logged by their route, never their path (staff URLs carry report codes): see
+# core/log_routes.py, and docs/configuration.md for gunicorn's access log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"route_not_path": {"()": "childshield.core.log_routes.RouteNotPath"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "filters": ["route_not_path"], "propagate": False},
+        "django.server": {"handlers": ["console"], "filters": ["route_not_path"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

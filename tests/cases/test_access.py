@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from childshield.accounts.models import Role
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.cases.models import BreakGlassAccess
 from childshield.cases.models.consent import ShareSection
@@ -155,3 +156,22 @@ def test_a_case_supervisor_breaks_the_glass_only_for_cases_of_their_agency(
     break_glass_open(acting=colleague, case=own, reason="Worker on leave, child called the helpline")
     with pytest.raises(PermissionDenied):
         break_glass_open(acting=colleague, case=other, reason="Just curious about this case")
+
+
+def test_a_break_glass_reason_is_shown_in_the_audit_log_to_those_who_oversee_only(
+    worker, system_admin, outsider, make_member, outsider_agency, open_case, sign_in
+):
+    """The reason may describe the child's situation: the agency's other members see that the glass
+    was broken, and by whom, but not why."""
+    case = open_case(worker)
+    break_glass_open(acting=system_admin, case=case, reason="Police warrant 12/2026, child missing")
+    agency_admin = make_member(email="admin@example.org", role=Role.AGENCY_ADMIN, agency=outsider_agency)
+
+    page = sign_in(outsider).get("/en/audit/?action=break_glass").content.decode()
+    assert "Break glass" in page and "sysadmin@example.org" in page
+    assert "warrant" not in page
+    assert "Shown to supervisors and administrators only" in page
+
+    for overseer in (agency_admin, system_admin):
+        page = sign_in(overseer).get("/en/audit/?action=break_glass").content.decode()
+        assert "Police warrant 12/2026" in page
