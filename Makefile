@@ -28,12 +28,14 @@ demo: install
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# Tests need Debian's chromium (browser tests; never a downloaded browser) and GNU gettext
-# (the check that the translation catalogs hold every string); install whichever is missing.
+# Tests need Debian's chromium (browser tests; never a downloaded browser), GNU gettext (the check
+# that the translation catalogs hold every string) and redis-server (the fault tests start and stop
+# their own); install whichever is missing.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \

@@ -1,5 +1,6 @@
-"""Checks behind /healthz: can we reach the database and the task broker right now?"""
+"""Checks behind /healthz: can we reach the database, the cache and the task broker right now?"""
 
+from django.core.cache import cache
 from django.db import connection
 
 from childshield.celery import app as celery_app
@@ -18,6 +19,15 @@ def broker_ok() -> bool:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=1)
+        return True
+    except Exception:
+        return False
+
+
+def cache_ok() -> bool:
+    """A read of a key nobody writes: it reaches the cache and changes nothing."""
+    try:
+        cache.get("healthz:probe")
         return True
     except Exception:
         return False

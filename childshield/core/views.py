@@ -1,19 +1,25 @@
-"""Health check: whether the database and the broker answer."""
+"""Health check: whether the database, the cache and the broker answer.
+
+503 only when the database is down (nothing can be saved); a cache or broker outage is "degraded":
+children's reports are still saved (rate limits count in the database, side effects wait in the
+outbox), so the load balancer must keep sending traffic.
+"""
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from childshield.core.health import broker_ok, database_ok
+from childshield.core.health import broker_ok, cache_ok, database_ok
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    database = database_ok()
+    database, cache, broker = database_ok(), cache_ok(), broker_ok()
     body = {
-        "status": "ok" if database else "error",
+        "status": "error" if not database else "ok" if cache and broker else "degraded",
         "database": "ok" if database else "unavailable",
-        "broker": "ok" if broker_ok() else "unavailable",
+        "cache": "ok" if cache else "unavailable",
+        "broker": "ok" if broker else "unavailable",
     }
     return JsonResponse(body, status=200 if database else 503)

@@ -2,13 +2,17 @@
 
 from childshield.settings.base import *  # noqa: F403
 from childshield.settings.base import VAR_DIR
+from childshield.settings.environment import env_bool, env_str
 
 VAR_DIR.mkdir(exist_ok=True)
 DEBUG = False
 REQUIRE_TWO_FACTOR = False
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run in place and mail stays in memory, except for the fault tests' own app and worker
+# processes (tests/fault/), which send tasks to their broker and write e-mails as files.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "test-mail"))
 # The mail providers' webhooks are mounted, behind this test-only secret.
 ANYMAIL = {"WEBHOOK_SECRET": "mailhook:test-only-secret"}
 ALLOWED_HOSTS = ["*"]

@@ -11,7 +11,7 @@ def test_healthz_reports_database_and_broker(client, monkeypatch):
     monkeypatch.setattr("childshield.core.views.broker_ok", lambda: True)
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
 
 
 def test_healthz_says_the_broker_is_unavailable_without_failing(client):
@@ -24,6 +24,7 @@ def test_healthz_says_the_broker_is_unavailable_without_failing(client):
         celery_app.conf.broker_url = saved
     assert response.status_code == 200
     assert response.json()["broker"] == "unavailable"
+    assert response.json()["status"] == "degraded"
 
 
 def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
@@ -31,4 +32,18 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
     with mock.patch("childshield.core.health.connection.cursor", side_effect=OSError("connection refused")):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unavailable", "broker": "ok"}
+    assert response.json() == {"status": "error", "database": "unavailable", "cache": "ok", "broker": "ok"}
+
+
+def test_healthz_says_the_cache_is_unavailable_and_the_site_degraded_not_down(client, monkeypatch, settings):
+    monkeypatch.setattr("childshield.core.views.broker_ok", lambda: True)
+    # Nothing listens on port 1: the cache check fails fast and says so.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable", "broker": "ok"}
