@@ -22,8 +22,11 @@ PACKAGE = ROOT / "childshield"
 # Lower numbers sit lower; an app may depend on apps below it, never above or beside it.
 LAYERS = {
     "core": 0,
-    # audit refers to users and agencies by string and imports no app, so every app may record events.
-    "audit": 1,
+    # audit refers to users and agencies by string and imports no app, core included, so every app
+    # may record events, the outbox too.
+    "audit": 0,
+    # The outbox: every side effect, written in the change's transaction; imports only core and audit.
+    "outbox": 1,
     "accounts": 2,
     "places": 3,
     "hashing": 3,

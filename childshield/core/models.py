@@ -1,4 +1,5 @@
-"""Core's one table: rate-limit counters, used only while the cache cannot be reached."""
+"""Core's tables: rate-limit counters, used only while the cache cannot be reached, and the last
+alert of each kind sent to the administrators."""
 
 from django.db import models
 
@@ -19,3 +20,19 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} since {self.window_start:%H:%M}"
+
+
+class AdministratorAlert(models.Model):
+    """The last alert of each kind sent to the administrators, so one fault is not e-mailed every minute.
+
+    Kept in the database rather than the cache: an alert may be about the cache being down.
+    """
+
+    kind = models.CharField(max_length=100, unique=True)
+    summary = models.CharField(max_length=500)
+    last_sent_at = models.DateTimeField()
+    # Alerts of this kind not sent since the last one went out.
+    held_back = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"alert {self.kind}"

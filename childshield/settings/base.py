@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "childshield.core",
     "childshield.accounts",
     "childshield.audit",
+    "childshield.outbox",
     "childshield.places",
     "childshield.hashing",
     "childshield.intake",
@@ -202,11 +203,18 @@ CACHES = {"default": redis_cache(CACHE_URL) if CACHE_URL else LOCAL_MEMORY_CACHE
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "childshield <no-reply@localhost>")
+# Seconds a mail server may take to answer; a send must end well within OUTBOX_LEASE_SECONDS, after
+# which another worker may take the same outbox item.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # A mail provider through django-anymail (EMAIL_BACKEND=anymail.backends.postmark.EmailBackend,
 # …amazon_ses…, …mailgun…): its settings come from ANYMAIL_* variables (ANYMAIL_POSTMARK_SERVER_TOKEN);
 # ANYMAIL_WEBHOOK_SECRET ("user:password") opens the provider's webhooks under /mail/, through
 # which a bounced hotline notice is marked bounced by itself.
 ANYMAIL: dict[str, str] = env_prefixed("ANYMAIL_")
+# Who hears of faults (a dead outbox item, a broker that does not answer): comma-separated addresses.
+ADMINS = [("", address) for address in env_list("ADMINS", [])]
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[childshield] "
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -229,10 +237,23 @@ CELERY_BEAT_SCHEDULE = {
     "hotline-removal-checks": {"task": "childshield.hotline.tasks.removal_checks", "schedule": 900.0},
     # Rate-limit counters kept in the database while the cache was down, once their window ended.
     "core-rate-counts-purge": {"task": "childshield.core.tasks.rate_counts_purge", "schedule": 3600.0},
+    # Outbox items the immediate kick missed (broker down, worker lost) and retries that are due.
+    "outbox-sweep": {"task": "childshield.outbox.tasks.outbox_sweep", "schedule": 60.0},
 }
 
 # Every setting the apps read is declared here, once, and documented in docs/configuration.md;
 # app code reads `settings.NAME` and never supplies a default of its own.
+
+# The outbox (docs/architecture.md, "The outbox"): attempts before an item becomes a dead letter,
+# the first wait between attempts (doubled each time, with jitter), items delivered per sweep, how
+# long a worker holds an item it is delivering, and how long delivered items are kept (payload purged).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30)
+OUTBOX_BATCH = env_int("OUTBOX_BATCH", 200)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_KEEP_DELIVERED_DAYS = env_int("OUTBOX_KEEP_DELIVERED_DAYS", 7)
+# An alert of one kind to the administrators is e-mailed at most once in this many minutes.
+ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 60)
 
 # Published figures (insights, helpline exports): a count under this is shown as "<N", and counts
 # that would reveal it are hidden too. One threshold for the whole project.
