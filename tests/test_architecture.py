@@ -380,6 +380,56 @@ def test_the_query_check_sees_views_and_apis_that_became_packages(tmp_path, monk
     ]
 
 
+# Side effects go through the outbox ------------------------------------------------------------------
+
+# Handing work to the broker (`task.delay`, `task.apply_async`) or to a commit callback
+# (`transaction.on_commit`) can lose it; apps write an outbox item instead (docs/architecture.md,
+# "The outbox"). The outbox's own best-effort kick is the one place allowed to do either.
+SIDE_EFFECT_ATTRIBUTES = {"delay", "apply_async", "on_commit"}
+SIDE_EFFECT_ALLOWED = {"outbox/kicks.py"}
+
+
+def side_effects_outside_the_outbox(package: Path = PACKAGE) -> list[str]:
+    """Every reference to .delay, .apply_async or .on_commit (called, or passed to partial()) outside
+    the outbox's kick."""
+    found = []
+    for path in sorted(path for path in package.rglob("*.py") if "migrations" not in path.parts):
+        where = path.relative_to(package).as_posix()
+        if where in SIDE_EFFECT_ALLOWED:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in SIDE_EFFECT_ATTRIBUTES:
+                found.append(f"{where}:{node.lineno} {ast.unparse(node)}")
+    return found
+
+
+def test_side_effects_go_through_the_outbox():
+    offenders = side_effects_outside_the_outbox()
+    assert not offenders, (
+        "write an outbox item in the transaction (outbox.services.outbox_enqueue or email_enqueue), "
+        "or kick a task whose work a durable record keeps (outbox.kicks.kick_on_commit):\n"
+        + "\n".join(offenders)
+    )
+
+
+def test_the_side_effect_check_sees_calls_and_references(tmp_path):
+    package = tmp_path / "childshield"
+    _write(
+        package / "cases" / "services" / "referrals.py",
+        "from functools import partial\n"
+        "def tell(task, send):\n"
+        "    transaction.on_commit(lambda: task.delay(1))\n"
+        "    transaction.on_commit(partial(send.apply_async, args=[1]))\n",
+    )
+    _write(package / "outbox" / "kicks.py", "def kick(task):\n    task.apply_async(retry=False)\n")
+    assert sorted(side_effects_outside_the_outbox(package)) == [
+        "cases/services/referrals.py:3 task.delay",
+        "cases/services/referrals.py:3 transaction.on_commit",
+        "cases/services/referrals.py:4 send.apply_async",
+        "cases/services/referrals.py:4 transaction.on_commit",
+    ]
+
+
 # One way to do each thing, and modules small enough to read -------------------------------------------
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency, Role
 from childshield.accounts.selectors import users_for_password_reset
-from childshield.accounts.tasks import send_email
 from childshield.core.forms import choices_limit
+from childshield.outbox.services import email_enqueue
 
 
 class SignInForm(forms.Form):
@@ -44,7 +44,7 @@ class TokenForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with the e-mail sent by a Celery worker after the transaction commits.
+    """Django's reset form, with the e-mail sent through the outbox by a worker.
 
     Invited people have no password yet, so the link is sent to every active account with the
     address (Django's form skips accounts without a usable password).
@@ -64,7 +64,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ) -> None:
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=[to_email]))
+        with transaction.atomic():
+            email_enqueue(subject=subject, body=body, to=[to_email])
 
 
 class MembershipCreateForm(forms.Form):

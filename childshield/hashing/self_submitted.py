@@ -20,6 +20,7 @@ from childshield.audit.models import AuditAction
 from childshield.hashing import tasks
 from childshield.hashing.formats import check_quality, normalise_value
 from childshield.hashing.models import BankSource, ChangeKind, HashBank, HashChange, HashEntry, SharingPolicy
+from childshield.outbox.kicks import kick_on_commit
 
 # The bank's name is data, not interface text: it is the same in every language.
 SELF_SUBMITTED_BANK_NAME = "Self-submitted by children"
@@ -108,5 +109,6 @@ def self_submitted_hashes_add(
             obj=bank,
             reason=f"{len(added)} self-submitted hashes added",
         )
-        transaction.on_commit(lambda: tasks.index_sync.delay())
+        # Best effort: a match syncs its index before it answers (see hashing/tasks.py).
+        kick_on_commit(tasks.index_sync)
     return [live[(item.algorithm, item.value)] for item in checked]

@@ -41,6 +41,7 @@ from childshield.hashing.models import (
 )
 from childshield.hashing.permissions import HashPerm
 from childshield.hashing.video import VideoFrameHash, canonical_frames, frame_words, is_video_match
+from childshield.outbox.kicks import kick_on_commit
 
 
 def _require_bank(actor: Membership, bank: HashBank, perm: HashPerm) -> None:
@@ -50,7 +51,9 @@ def _require_bank(actor: Membership, bank: HashBank, perm: HashPerm) -> None:
 
 
 def _tell_match_workers() -> None:
-    transaction.on_commit(lambda: tasks.index_sync.delay())
+    # A best-effort kick, not an outbox item: a match syncs its index before it answers, so a
+    # message lost with the broker costs the next match some time, never a wrong answer.
+    kick_on_commit(tasks.index_sync)
 
 
 @transaction.atomic

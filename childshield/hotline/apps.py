@@ -22,10 +22,15 @@ class HotlineConfig(AppConfig):
                 "hotline:package_list", _("Referral packages"), holds(HotlinePerm.PACKAGE_RECEIVE), order=420
             )
         )
-        from childshield.hotline.tasks import report_received
+        from childshield.hotline import deliveries
+        from childshield.hotline.services.items import report_addresses_enqueue
         from childshield.intake.hooks import on_report_received
+        from childshield.outbox import handlers
 
-        on_report_received(report_received)
+        # A child's report with web addresses: filed with the hotline by a worker, through the outbox.
+        on_report_received(report_addresses_enqueue)
+        handlers.register(deliveries.REPORT_ADDRESSES_FILE, deliveries.report_addresses_file)
+        handlers.register(deliveries.NOTICE_TO_PLATFORMS, deliveries.notice_to_platforms)
         related.register("intake.Report", links.items_of_report)
         # A case opened from a report lists its items too, without the hotline naming cases.
         related.register_from_report(links.items_of_source_report)

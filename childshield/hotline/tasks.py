@@ -8,19 +8,6 @@ from celery import shared_task
 
 
 @shared_task
-def report_addresses_file(report_id: int) -> int:
-    """File the web addresses of a newly received report with the hotline; returns how many were filed."""
-    from childshield.hotline.services import items
-
-    return sum(1 for result in items.report_addresses_file(report_id=report_id) if result.item is not None)
-
-
-def report_received(report_id: int) -> None:
-    """Intake's hook: hand the report's addresses to a worker, never to the child's request."""
-    report_addresses_file.delay(report_id)
-
-
-@shared_task
 def item_confirmed(item_id: int) -> int | None:
     from childshield.hotline.services.notices import notice_first_send
 

@@ -1,19 +1,19 @@
 """What apps above intake do when a report is saved: intake may not import them, so they register
 here from their AppConfig.ready().
 
-Two kinds of hook:
+Two kinds of hook, both run inside the transaction that saves the report, each in a savepoint: a
+hook that fails is logged and undone, and the child's report is saved all the same.
 
-- `on_report_saved`: run inside the transaction that saves a report or a reporter's new message,
-  given the report (the helpline triages its words, so that an urgent report is flagged at once,
-  with no broker involved). Each runs in a savepoint: a hook that fails is logged and undone, and
-  the child's report is saved all the same.
-- `on_report_received`: run after a new report's transaction commits, given the report's id only
-  (the hotline files its web addresses). It should hand the work to a task, so that nothing it
-  does can slow or break the child's submission.
+- `on_report_saved`: for a new report and for each new message of its reporter, given the report
+  (the helpline triages its words, so that an urgent report is flagged at once, with no broker
+  involved).
+- `on_report_received`: for a new report only, given the report (the hotline files its web
+  addresses). Work that could slow or break the child's submission is not done here: the hook
+  writes an outbox item, in the report's transaction, and a worker does the work. So it is done
+  if and only if the report is saved, even with the broker down (docs/architecture.md, "The outbox").
 """
 
 import logging
-from collections.abc import Callable
 from typing import Protocol
 
 from django.db import transaction
@@ -23,17 +23,15 @@ from childshield.intake.models import Report
 logger = logging.getLogger(__name__)
 
 
-class ReportSavedHook(Protocol):
+class ReportHook(Protocol):
     def __call__(self, *, report: Report) -> None: ...
 
 
-ReportHook = Callable[[int], None]
-
-_ON_REPORT_SAVED: list[ReportSavedHook] = []
+_ON_REPORT_SAVED: list[ReportHook] = []
 _ON_REPORT_RECEIVED: list[ReportHook] = []
 
 
-def on_report_saved(hook: ReportSavedHook) -> None:
+def on_report_saved(hook: ReportHook) -> None:
     if hook not in _ON_REPORT_SAVED:
         _ON_REPORT_SAVED.append(hook)
 
@@ -43,21 +41,21 @@ def on_report_received(hook: ReportHook) -> None:
         _ON_REPORT_RECEIVED.append(hook)
 
 
-def report_saved(report: Report) -> None:
-    """Run the in-transaction hooks; call it inside the transaction that saves `report` or its message."""
-    for hook in list(_ON_REPORT_SAVED):
+def _run(hooks: list[ReportHook], report: Report, what: str) -> None:
+    for hook in list(hooks):
         try:
             with transaction.atomic():
                 hook(report=report)
         except Exception:
             # The report is saved whatever a hook does; the failure is for the operators, by id only.
-            logger.exception("A report-saved hook failed for report %s", report.pk)
+            logger.exception("A %s hook failed for report %s", what, report.pk)
 
 
-def report_received(report_id: int) -> None:
-    for hook in list(_ON_REPORT_RECEIVED):
-        try:
-            hook(report_id)
-        except Exception:
-            # The report is saved whatever a hook does; the failure is for the operators, by id only.
-            logger.exception("A report-received hook failed for report %s", report_id)
+def report_saved(report: Report) -> None:
+    """Run the in-transaction hooks; call it inside the transaction that saves `report` or its message."""
+    _run(_ON_REPORT_SAVED, report, "report-saved")
+
+
+def report_received(report: Report) -> None:
+    """Run the new-report hooks; call it inside the transaction that saves the new `report`."""
+    _run(_ON_REPORT_RECEIVED, report, "report-received")

@@ -196,6 +196,7 @@ def report_submit(
             report.save()
             audit.record(action=AuditAction.CREATE, obj=report, reason=f"report received ({channel})")
             hooks.report_saved(report)
+            hooks.report_received(report)
     except IntegrityError:
         # The same form arrived twice at the same moment and the other request saved it first.
         existing = Report.objects.filter(idempotency_key=idempotency_key).first()
@@ -203,8 +204,6 @@ def report_submit(
             raise
         return _replayed_receipt(existing, idempotency_key)
     soft_cache.set(_receipt_cache_key(idempotency_key), crypto.encrypt(passphrase), RECEIPT_REPLAY_SECONDS)
-    report_id = report.pk
-    transaction.on_commit(lambda: hooks.report_received(report_id))
     return ReportReceipt(report=report, passphrase=passphrase)
 
 

@@ -183,13 +183,14 @@ def test_a_childs_report_with_addresses_reaches_the_hotline_once_it_is_saved(
 def test_a_failing_hotline_hook_never_loses_the_childs_report(
     hotline_agency, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from childshield.hotline import tasks
     from childshield.intake.services import ReportContent, report_submit
+    from childshield.outbox.models import OutboxItem
 
-    def broken(report_id: int) -> int:
-        raise RuntimeError("worker down")
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("hotline hook broken")
 
-    monkeypatch.setattr(tasks.report_addresses_file, "delay", broken)
+    # The hook runs in the report's transaction, in a savepoint: its failure is undone, the report kept.
+    monkeypatch.setattr("childshield.hotline.services.items.outbox_enqueue", broken)
     with django_capture_on_commit_callbacks(execute=True):
         receipt = report_submit(
             content=ReportContent(about="me", safe_now="yes", urls=["https://pics.example/y"]),
@@ -197,6 +198,7 @@ def test_a_failing_hotline_hook_never_loses_the_childs_report(
         )
     assert Report.objects.filter(pk=receipt.report.pk).exists()
     assert receipt.passphrase
+    assert not OutboxItem.objects.exists()
 
 
 def test_a_counsellor_reading_a_report_sees_it_went_to_the_hotline_without_a_way_in(

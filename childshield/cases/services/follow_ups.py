@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Membership
-from childshield.accounts.tasks import send_email
 from childshield.audit.models import AuditAction
 from childshield.cases.models import Case, FollowUp
 from childshield.cases.models.cases import CaseStatus
 from childshield.cases.permissions import require_edit
 from childshield.cases.services.case_writes import audit_record, case_check_open
+from childshield.core.blind_index import blind_index
 from childshield.core.errors import ApplicationError
+from childshield.outbox.services import email_enqueue
 
 
 @transaction.atomic
@@ -87,5 +87,13 @@ def followup_reminders_queue(*, today: date) -> int:
                 "You have %(today)d follow-up(s) due today and %(overdue)d overdue.\n\n"
                 "Sign in to childshield and open My cases to see them."
             ) % {"today": reminder.due_today, "overdue": reminder.overdue}
-            transaction.on_commit(partial(send_email.delay, subject=subject, body=body, to=[reminder.email]))
+            # One reminder per person and day, however often the task runs; the key is keyed-hashed
+            # because it is stored in clear.
+            person = blind_index(reminder.email, purpose="cases.reminder-email")[:32]
+            email_enqueue(
+                subject=subject,
+                body=body,
+                to=[reminder.email],
+                idempotency_key=f"follow-up-reminders-{today.isoformat()}-{person}",
+            )
     return len(reminders)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Agency, Membership
-from childshield.accounts.tasks import send_email
 from childshield.audit.models import AuditAction
 from childshield.cases.models import Case, Consent, Referral, ReferralUpdate, Service
 from childshield.cases.models.consent import ShareSection
@@ -25,11 +24,14 @@ from childshield.cases.services.case_writes import (
 )
 from childshield.core.errors import ApplicationError
 from childshield.directory.models import ServiceKind
+from childshield.outbox.services import email_enqueue
 
 
 def _notify_sender(referral: Referral) -> None:
-    """Tell the person who sent the referral, in the app and by e-mail (after the commit)."""
-    ReferralUpdate.objects.create(referral=referral, recipient=referral.sent_by, status=referral.status)
+    """Tell the person who sent the referral, in the app and by e-mail (through the outbox)."""
+    update = ReferralUpdate.objects.create(
+        referral=referral, recipient=referral.sent_by, status=referral.status
+    )
     email = referral.sent_by.user.email
     status_label = str(dict(ReferralStatus.choices)[referral.status])
     agency_name = referral.to_agency.name
@@ -40,7 +42,7 @@ def _notify_sender(referral: Referral) -> None:
         "Your referral of case %(number)s to %(agency)s is now: %(status)s.\n\n"
         "Sign in to childshield and open Cases to see it."
     ) % {"number": number, "agency": agency_name, "status": status_label}
-    transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=[email]))
+    email_enqueue(subject=subject, body=body, to=[email], idempotency_key=f"referral-update-{update.pk}")
 
 
 @transaction.atomic

@@ -1,6 +1,5 @@
 """E-mails to helpline supervisors about urgent items left waiting in the queue."""
 
-from functools import partial
 from itertools import groupby
 
 from django.conf import settings
@@ -8,10 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from childshield.accounts.tasks import send_email
 from childshield.helpline import selectors
 from childshield.helpline.models import UrgentAlert
 from childshield.helpline.services.triage import reports_triage_catch_up
+from childshield.outbox.services import email_enqueue
 
 
 def urgent_alerts_send() -> int:
@@ -62,5 +61,5 @@ def urgent_alerts_send() -> int:
                 "lines": lines,
             }
             recipients = [member.user.email for member in supervisors]
-            transaction.on_commit(partial(send_email.delay, subject=subject, body=body, to=recipients))
+            email_enqueue(subject=subject, body=body, to=recipients)
     return alerted

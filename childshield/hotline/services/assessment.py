@@ -16,6 +16,7 @@ from childshield.hotline.custody import custody_record
 from childshield.hotline.models import Classification, ContentAssessment, ContentItem, ItemStatus
 from childshield.hotline.permissions import HotlinePerm, require_for_item
 from childshield.hotline.services.hashes import hashes_bank
+from childshield.outbox.kicks import kick_on_commit
 
 
 @dataclass(frozen=True)
@@ -136,5 +137,6 @@ def _confirm(acting: Membership, item: ContentItem, assessment: ContentAssessmen
     if assessment.classification == Classification.ABUSE_MATERIAL:
         hashes_bank(acting=acting, item=item, now=now)
     if item.status == ItemStatus.CONFIRMED:
-        item_id = item.pk
-        transaction.on_commit(lambda: tasks.item_confirmed.delay(item_id))
+        # A kick, not an outbox item: the minute job sends the first notice of a confirmed item
+        # that has none (notices_first_send_due), so a kick lost with the broker only delays it.
+        kick_on_commit(tasks.item_confirmed, item.pk)

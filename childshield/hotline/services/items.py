@@ -13,10 +13,12 @@ from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
 from childshield.hotline import selectors
 from childshield.hotline.custody import custody_record
+from childshield.hotline.deliveries import REPORT_ADDRESSES_FILE
 from childshield.hotline.models import ContentItem, ContentItemSource, SourceKind
 from childshield.hotline.permissions import HotlinePerm
 from childshield.hotline.urlnorm import normalise_url, url_key
 from childshield.intake.models import Report
+from childshield.outbox.services import outbox_enqueue
 
 
 @transaction.atomic
@@ -112,11 +114,25 @@ def content_items_report_lines(
     return results
 
 
+def report_addresses_enqueue(*, report: Report) -> None:
+    """Intake's hook, in the transaction that saves a new report: its addresses are filed by a worker.
+
+    An outbox item, so that the filing is never lost (the broker may be down) and never slows or
+    breaks the child's submission.
+    """
+    if report.urls:
+        outbox_enqueue(
+            kind=REPORT_ADDRESSES_FILE,
+            payload={"report_id": report.pk},
+            idempotency_key=f"report-{report.pk}",
+        )
+
+
 def report_addresses_file(*, report_id: int, now: datetime | None = None) -> list[LineResult]:
     """File every address of a child's report with the hotline of its country; bad ones are listed.
 
-    Run by a task from intake's hook (intake may not import the hotline). Running it again for the
-    same report adds nothing: an item lists a report once; a report gone since files nothing.
+    Delivered by the outbox from intake's hook (intake may not import the hotline). Running it again
+    for the same report adds nothing: an item lists a report once; a report gone since files nothing.
     """
     report = Report.objects.filter(pk=report_id).first()
     if report is None:

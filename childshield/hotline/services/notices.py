@@ -19,6 +19,7 @@ from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
 from childshield.hotline import channels, selectors, tasks
 from childshield.hotline.custody import custody_record
+from childshield.hotline.deliveries import NOTICE_TO_PLATFORMS
 from childshield.hotline.models import (
     OPEN_NOTICE_STATUSES,
     ContentItem,
@@ -32,6 +33,8 @@ from childshield.hotline.models import (
 from childshield.hotline.notice_mail import notice_message, sent_message_id
 from childshield.hotline.permissions import HotlinePerm, require_for_item
 from childshield.hotline.services.hosting import hosting_trace
+from childshield.outbox.kicks import kick_on_commit
+from childshield.outbox.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +116,9 @@ def notice_queue(
     notice = _notice_create(
         item=item, recipient=recipient, acting=acting, escalation=escalation, now=now or timezone.now()
     )
-    notice_id = notice.pk
-    transaction.on_commit(lambda: tasks.notice_send.delay(notice_id))
+    # The queued notice is its own outbox (docs/architecture.md): the minute job sends it if this
+    # kick is lost.
+    kick_on_commit(tasks.notice_send, notice.pk)
     return notice
 
 
@@ -188,13 +192,20 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> Notice:
             item.agency,
         )
         if notice.recipient_kind == RecipientKind.PLATFORM:
-            notice_id = notice.pk
-            transaction.on_commit(lambda: _deliver_to_platform(notice_id))
+            outbox_enqueue(
+                kind=NOTICE_TO_PLATFORMS,
+                payload={"notice_id": notice.pk},
+                idempotency_key=f"notice-{notice.pk}",
+            )
         return notice
 
 
-def _deliver_to_platform(notice_id: int) -> None:
-    """Also hand a platform's notice to its webhook, where the platforms app has one; audited."""
+def notice_platforms_deliver(*, notice_id: int) -> None:
+    """Also hand a platform's notice to its webhook, where the platforms app has one; audited.
+
+    Run by the outbox, at least once: a channel is given the same notice again after a failure, and
+    tells a repeat by the notice's id.
+    """
     notice = Notice.objects.select_related("item", "item__agency").get(pk=notice_id)
     taken = channels.deliver(notice)
     if taken:
