@@ -80,3 +80,28 @@ def _due_without_database(kind: str) -> bool:
         return False
     _SENT_WITHOUT_DATABASE[kind] = now
     return True
+
+
+CACHE_ALERT = "core.cache_unreachable"
+HEALTH_ALERT = "core.health_degraded"
+
+
+def cache_unreachable_alert(error_kind: str) -> None:
+    administrators_alert(
+        kind=CACHE_ALERT,
+        summary=(
+            f"The cache (CACHE_URL) cannot be reached ({error_kind}). Nothing is lost: rate limits count "
+            "in the database and children's reports are saved. Check the cache's Redis."
+        ),
+    )
+
+
+def degraded_health_alert(unavailable: list[str]) -> None:
+    """/healthz found a part down that the site works without, for now."""
+    administrators_alert(
+        kind=HEALTH_ALERT,
+        summary=(
+            f"childshield is degraded: {', '.join(unavailable)} unavailable. Reports are still saved and "
+            "background work waits in the database; restore the service so that it is done."
+        ),
+    )

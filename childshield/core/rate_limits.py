@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from childshield.core.alerts import cache_unreachable_alert
 from childshield.core.models import RateCount
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def _database_hit(key: str, window_seconds: int) -> int:
 def _degraded(error_kind: str) -> None:
     # Only the kind of error: a key is a hash, but nothing about a client belongs in the logs.
     logger.warning("The cache is unreachable (%s); rate limits count in the database.", error_kind)
+    cache_unreachable_alert(error_kind)
 
 
 def hit(limit: Limit, client: str) -> int:

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.cache import cache
 
+from childshield.core.alerts import cache_unreachable_alert
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,6 +20,7 @@ def get(key: str) -> Any | None:
     except Exception as error:
         # The error's kind only: keys may be derived from what a person sent.
         logger.warning("The cache is unreachable (%s); read as a miss.", type(error).__name__)
+        cache_unreachable_alert(type(error).__name__)
         return None
 
 
@@ -26,3 +29,4 @@ def set(key: str, value: Any, seconds: int) -> None:
         cache.set(key, value, seconds)
     except Exception as error:
         logger.warning("The cache is unreachable (%s); nothing remembered.", type(error).__name__)
+        cache_unreachable_alert(type(error).__name__)

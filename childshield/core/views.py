@@ -9,6 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from childshield.core.alerts import degraded_health_alert
 from childshield.core.health import broker_ok, cache_ok, database_ok
 
 
@@ -22,4 +23,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "cache": "ok" if cache else "unavailable",
         "broker": "ok" if broker else "unavailable",
     }
+    unavailable = [part for part, ok in (("cache", cache), ("broker", broker)) if not ok]
+    if database and unavailable:
+        # The one write of this GET: the alert's record, so that the administrators hear once.
+        degraded_health_alert(unavailable)
     return JsonResponse(body, status=200 if database else 503)

@@ -47,3 +47,12 @@ def test_healthz_says_the_cache_is_unavailable_and_the_site_degraded_not_down(cl
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable", "broker": "ok"}
+
+
+def test_a_degraded_site_alerts_the_administrators_once(client, monkeypatch, settings, mailoutbox):
+    settings.ADMINS = [("", "ops@example.org")]
+    monkeypatch.setattr("childshield.core.views.broker_ok", lambda: False)
+    for _ in range(3):
+        assert client.get("/healthz").json()["status"] == "degraded"
+    assert [message.to for message in mailoutbox] == [["ops@example.org"]]
+    assert "broker unavailable" in mailoutbox[0].body

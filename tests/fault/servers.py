@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from celery import Celery
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -193,3 +194,8 @@ class CeleryWorker(Process):
         wait_for(lambda: "ready" in self.output() or not self.running, seconds=60, what="the worker ready")
         if not self.running:
             raise RuntimeError(f"the worker exited:\n{self.output()}")
+
+
+def sweep_now(redis_server: RedisServer) -> None:
+    """What Celery beat sends every minute (the outbox sweep), sent now through the test's broker."""
+    Celery(broker=redis_server.url(0)).send_task("childshield.outbox.tasks.outbox_sweep")

@@ -4,14 +4,14 @@ filing with the hotline waits in the outbox, and the sweep files it once the bro
 
 import httpx
 import pytest
-from celery import Celery
 
-from childshield.accounts.models import Agency, AgencyKind
+from childshield.accounts.models import Agency, AgencyKind, User
 from childshield.hotline.models import ContentItem
 from childshield.hotline.urlnorm import url_key
 from childshield.intake.models import Report
 from childshield.outbox.models import OutboxItem, OutboxState
-from tests.fault.servers import AppServer, CeleryWorker, RedisServer, wait_for
+from tests.fault.actions import ask_for_password_reset, message_ids
+from tests.fault.servers import AppServer, CeleryWorker, RedisServer, sweep_now, wait_for
 from tests.intake.conftest import GOOD_REPORT, form_token, receipt_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
@@ -32,9 +32,10 @@ def filed(url: str) -> bool:
 
 
 def test_a_report_sent_while_the_broker_is_down_reaches_the_hotline_once_it_is_back(
-    app_server: AppServer, redis_server: RedisServer, worker: CeleryWorker
+    app_server: AppServer, redis_server: RedisServer, worker: CeleryWorker, mail_dir
 ):
     Agency.objects.create(country="VN", name="Child Online Hotline (fault test)", kind=AgencyKind.HOTLINE)
+    User.objects.create_user(email="staff@example.org", password="x" * 20)
     worker.start()
     client = app_server.client()
     send_report(client, "https://before.example/a")
@@ -42,14 +43,19 @@ def test_a_report_sent_while_the_broker_is_down_reaches_the_hotline_once_it_is_b
 
     redis_server.kill()
     send_report(client, "https://during.example/b")
+    ask_for_password_reset(client, "staff@example.org")
     assert Report.objects.count() == 2
     assert not filed("https://during.example/b")
-    waiting = OutboxItem.objects.get(state=OutboxState.PENDING)
-    assert waiting.kind == "hotline.report_addresses_file"
+    waiting = OutboxItem.objects.get(state=OutboxState.PENDING, kind="hotline.report_addresses_file")
+    assert OutboxItem.objects.filter(state=OutboxState.PENDING, kind="email").count() == 1
 
     redis_server.start()
-    # What Celery beat sends every minute, sent now through the test's own broker.
-    Celery(broker=redis_server.url(0)).send_task("childshield.outbox.tasks.outbox_sweep")
+    sweep_now(redis_server)
     wait_for(lambda: filed("https://during.example/b"), seconds=60, what="the sweep filing the address")
     waiting.refresh_from_db()
     assert waiting.state == OutboxState.DELIVERED and waiting.payload is None
+    wait_for(lambda: len(message_ids(mail_dir)) == 1, seconds=30, what="the e-mail sent")
+    # Nothing lost, nothing twice.
+    assert Report.objects.count() == 2
+    assert ContentItem.objects.count() == 2
+    assert not OutboxItem.objects.exclude(state=OutboxState.DELIVERED).exists()

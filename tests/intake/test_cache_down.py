@@ -30,7 +30,10 @@ def cache_down(settings):
     }
 
 
-def test_a_report_is_saved_and_its_code_shown_while_the_cache_is_down(client, cache_down):
+def test_a_report_is_saved_and_its_code_shown_while_the_cache_is_down(
+    client, cache_down, settings, mailoutbox
+):
+    settings.ADMINS = [("", "ops@example.org")]
     page = client.get("/en/report/")
     response = client.post("/en/report/", {**GOOD_REPORT, "form_token": form_token(page.content.decode())})
     assert response.status_code == 200
@@ -38,6 +41,9 @@ def test_a_report_is_saved_and_its_code_shown_while_the_cache_is_down(client, ca
     assert Report.objects.count() == 1
     # The reports from this place were counted all the same, in the database.
     assert RateCount.objects.filter(bucket_key__contains=rate_limits.REPORTS_HARD.bucket, count=1).exists()
+    # The administrators hear of it, once.
+    assert [message.to for message in mailoutbox] == [["ops@example.org"]]
+    assert "cache" in mailoutbox[0].subject.lower()
 
 
 def test_the_status_lookup_works_and_still_stops_guessing_while_the_cache_is_down(
