@@ -6,10 +6,12 @@ written as `@staff_view(SomePerm.X)` over a function taking a `StaffRequest`: th
 a visitor who is not signed in to the sign-in page, refuses (403) a person acting for no agency or
 without the permission, and hands the view a request whose `membership` is never None. Whether one
 object is within the member's scope is the selector's business, which answers 404 so that the
-object's existence does not leak.
+object's existence does not leak. What a staff page asks for is kept on the view (`staff_access`), so
+the access matrix reads each page's permission from the URLconf.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
 from typing import Concatenate, ParamSpec, cast
@@ -57,6 +59,20 @@ StaffView = Callable[Concatenate[StaffRequest, Params], HttpResponseBase]
 View = Callable[Concatenate[HttpRequest, Params], HttpResponseBase]
 
 
+@dataclass(frozen=True)
+class StaffAccess:
+    """What a staff page asks of a request: a signed-in person acting for an agency and, when `perm`
+    is set, holding it; without `perm`, a record-level rule in the view decides (cases)."""
+
+    perm: StrEnum | None
+
+
+def staff_access(view: Callable[..., object]) -> StaffAccess | None:
+    """What `view` asks for, when it is a staff page (None for any other view)."""
+    access = getattr(view, "staff_access", None)
+    return access if isinstance(access, StaffAccess) else None
+
+
 def staff_view(perm: StrEnum | None = None) -> Callable[[StaffView[Params]], View[Params]]:
     """A page for signed-in staff acting for an agency and, when `perm` is given, holding it."""
 
@@ -72,6 +88,7 @@ def staff_view(perm: StrEnum | None = None) -> Callable[[StaffView[Params]], Vie
                 require(membership, perm)
             return view(cast(StaffRequest, request), *args, **kwargs)
 
+        checked.staff_access = StaffAccess(perm)  # type: ignore[attr-defined]
         return checked
 
     return decorate
