@@ -1,0 +1,151 @@
+"""How the matrix fills a URL's arguments with one's own and another agency's records, and what a
+refused POST sends (what would change something, were the refusal missing)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from childshield.accounts.permissions import may
+from childshield.demo.hashing import demo_picture
+from childshield.helpline.permissions import HelplinePerm
+from tests.access_matrix import rules
+from tests.access_matrix.world import Actor, World
+
+
+@dataclass(frozen=True)
+class Target:
+    """One filling of a URL's arguments, and the record whose access it asks about."""
+
+    label: str
+    kwargs: dict[str, Any]
+    record: Any = None
+    # For public pages: the answer for this filling when it differs (an unknown link: 404).
+    answer: str = ""
+    # Whether refused POSTs are asked here too (not where another target already has every case).
+    posts: bool = True
+    # A record named in the query string instead (?report=…).
+    query: str = ""
+
+
+PostData = Callable[[World, Actor, Target], dict[str, Any]]
+
+
+def records(attr: str, arg: str, noun: str) -> Callable[[World], list[Target]]:
+    """Each of the world's records of one kind (`world.<attr>`, one's own and another's) as `arg`."""
+
+    def targets(world: World) -> list[Target]:
+        return [
+            Target(f"{label} {noun}", {arg: record.pk}, record)
+            for label, record in getattr(world, attr).items()
+        ]
+
+    return targets
+
+
+def reports(*keys: str) -> Callable[[World], list[Target]]:
+    def targets(world: World) -> list[Target]:
+        return [
+            Target(f"report {key}", {"reference": world.reports[key].reference}, world.reports[key])
+            for key in keys
+        ]
+
+    return targets
+
+
+def claims(world: World) -> list[Target]:
+    return [
+        Target(f"report {key}", {"reference": claim.report.reference}, claim)
+        for key, claim in world.claims.items()
+    ]
+
+
+# The social office's case is read by every kind of access (its lead and supervisor, the NGO through a
+# referral, the system administrator through break-glass, and nobody else): refused posts are asked
+# there; the second office's case is asked by GETs, so that each office asks about the other's.
+POSTED_CASE = "social's"
+
+
+def cases(**parts: Any) -> Callable[[World], list[Target]]:
+    """Each case, with the case's own record for each further argument (consent_id="consents"), or
+    a fixed value (kind="safety"); and, for a record of the case, the social office's case with the
+    other office's record in its place (a consent of another case reached through one's own)."""
+
+    def targets(world: World) -> list[Target]:
+        def filled(label: str, case_label: str) -> dict[str, Any]:
+            return {
+                "case_id": world.cases[case_label].pk,
+                **{
+                    arg: getattr(world, attr)[label].pk if hasattr(world, attr) else attr
+                    for arg, attr in parts.items()
+                },
+            }
+
+        found = [
+            Target(f"{label} case", filled(label, label), case, posts=label == POSTED_CASE)
+            for label, case in world.cases.items()
+        ]
+        records = [arg for arg, attr in parts.items() if hasattr(world, attr)]
+        for other in [label for label in world.cases if label != POSTED_CASE] if records else []:
+            case = world.cases[POSTED_CASE]
+            noun = records[0].removesuffix("_id").replace("_", "-")
+            found.append(
+                Target(
+                    f"{POSTED_CASE} case, with {other} case's {noun}",
+                    filled(other, POSTED_CASE),
+                    rules.AnotherCasesRecord(case),
+                )
+            )
+        return found
+
+    return targets
+
+
+def items(sub: str = "", arg: str = "") -> Callable[[World], list[Target]]:
+    def targets(world: World) -> list[Target]:
+        found = []
+        for label, item in world.items.items():
+            kwargs: dict[str, Any] = {"item_id": item.pk}
+            if sub:
+                # The KH item has no notice: the hotline's stands in (the item is checked first).
+                records = getattr(world, sub)
+                kwargs[arg] = (records.get(label) or next(iter(records.values()))).pk
+            found.append(Target(f"{label} item", kwargs, item))
+        return found
+
+    return targets
+
+
+def fixed(label: str, **kwargs: Any) -> Callable[[World], list[Target]]:
+    return lambda world: [Target(label, kwargs)]
+
+
+def colleague_on_queue(world: World, actor: Actor) -> int:
+    """Someone of the actor's own helpline to hand a report to (what the form offers)."""
+    member = actor.membership
+    if member is None:
+        return 0
+    for other in world.members.values():
+        if (
+            other.agency_id == member.agency_id
+            and other.pk != member.pk
+            and may(other, HelplinePerm.QUEUE_CLAIM)
+        ):
+            return other.pk
+    return member.pk
+
+
+def case_version(world: World, actor: Actor, target: Target) -> dict[str, Any]:
+    return {"version": target.record.version}
+
+
+def const(**data: Any) -> PostData:
+    return lambda world, actor, target: dict(data)
+
+
+def image(field: str) -> PostData:
+    """A drawn picture (never real material) sent as `field`."""
+    return lambda world, actor, target: {
+        field: SimpleUploadedFile("picture.png", demo_picture(91), content_type="image/png")
+    }
