@@ -356,6 +356,22 @@ def test_every_role_gets_from_every_page_what_the_rules_give(matrix):
     assert not wrong, f"{len(wrong)} answers contradict the declared rules:\n" + "\n".join(wrong)
 
 
+def test_every_staff_page_opens_for_someone_the_rules_let_in(matrix):
+    """A row whose every actor is refused would check refusals only: the world must hold someone
+    each page lets in, with a record of their own."""
+    opened = {one.pattern for one in matrix.of("GET") if one.expected == {"200"} and one.answer == "200"}
+    staff_pages = {
+        pattern.name
+        for pattern in url_patterns()
+        if (row := row_for(pattern.name)) is not None
+        and row.kind in (Kind.STAFF, Kind.CASE)
+        and pattern.takes_get
+    }
+    assert not staff_pages - opened, (
+        f"nobody the rules let in opened these pages: {sorted(staff_pages - opened)}"
+    )
+
+
 def test_a_post_that_must_be_refused_is_refused_and_writes_nothing(matrix):
     asked = matrix.of("POST")
     assert len(asked) > 500, "the matrix posted too little to mean anything"
