@@ -47,10 +47,13 @@ pytestmark = pytest.mark.django_db
 ACCOUNT_ONLY_KINDS = {Kind.ADMIN, Kind.MAIL_WEBHOOK}
 ACCOUNT_ONLY_ACTORS = {"visitor", "case worker", "system admin"}
 ANOTHER_SITE = "https://elsewhere.example"
+# Every kind of URL but the mail providers' webhooks, which anymail serves and a test of their own asks.
+OUR_KINDS = frozenset(Kind) - {Kind.MAIL_WEBHOOK}
 
 
 @dataclass(frozen=True)
 class Asked:
+    kind: Kind
     pattern: str
     target: str
     actor: str
@@ -85,9 +88,16 @@ class Matrix:
     # The role of every actor whose account may use Django's admin site (is_staff).
     admin_site_roles: dict[str, str] = field(default_factory=dict)
 
-    def of(self, method: str, languages: Iterable[str] = ("en", "")) -> list[Asked]:
-        """What was asked with `method`, under these language prefixes ("": URLs without one)."""
-        return [asked for asked in self.asked if asked.method == method and asked.language in languages]
+    def of(
+        self, method: str, languages: Iterable[str] = ("en", ""), kinds: Iterable[Kind] = OUR_KINDS
+    ) -> list[Asked]:
+        """What was asked with `method` of these kinds of URL, under these language prefixes ("":
+        URLs without one)."""
+        return [
+            asked
+            for asked in self.asked
+            if asked.method == method and asked.language in languages and asked.kind in kinds
+        ]
 
 
 def _client(actor: Actor) -> Client:
@@ -185,6 +195,23 @@ def _ask_everything(world: World) -> Matrix:
         if actor.user is not None and actor.user.is_staff
     }
     clients = {actor.name: _client(actor) for actor in world.actors}
+
+    def ask(
+        row: Row,
+        pattern: Pattern,
+        target: Target,
+        who: str,
+        method: str,
+        url: str,
+        answers: Answers,
+        client: Client,
+        **request: Any,
+    ) -> None:
+        answer, writes = _ask(client, method, url, **request)
+        matrix.asked.append(
+            Asked(row.kind, pattern.name, target.label, who, method, url, answers, answer, writes)
+        )
+
     for pattern in url_patterns():
         row = row_for(pattern.name)
         if row is None:
@@ -202,8 +229,8 @@ def _ask_everything(world: World) -> Matrix:
         ]
         door_asked: set[tuple[str, Answers, str]] = set()
         for number, target in enumerate(targets):
-            case_asked: set[tuple[Answers, tuple[object, ...]]] = set()
             url = pattern.url(target.kwargs) + (f"?{target.query}" if target.query else "")
+            case_asked: set[tuple[Answers, tuple[object, ...]]] = set()
             for method in ("GET", "POST") if pattern.takes_post and target.posts else ("GET",):
                 every_actor = method == "GET" and pattern.takes_get
                 for actor in actors:
@@ -222,53 +249,41 @@ def _ask_everything(world: World) -> Matrix:
                             continue
                         case_asked.add(alike)
                     body = _post_body(row, world, actor, target) if method == "POST" else {}
-                    answer, writes = _ask(clients[actor.name], method, url, headers=_headers(actor), **body)
-                    matrix.asked.append(
-                        Asked(
-                            pattern.name,
-                            target.label,
-                            actor.name,
-                            method,
-                            url,
-                            expectation.answers,
-                            answer,
-                            writes,
-                        )
+                    client = clients[actor.name]
+                    ask(
+                        row,
+                        pattern,
+                        target,
+                        actor.name,
+                        method,
+                        url,
+                        expectation.answers,
+                        client,
+                        headers=_headers(actor),
+                        **body,
                     )
+            visitor = clients["visitor"]
             if pattern.localised and number == 0:
-                # A visitor is turned away the same way under every language prefix.
-                visitor = world.actor("visitor")
-                expectation = expected(row, pattern, visitor, target, "GET")
+                # A visitor gets the same answers under every language prefix.
+                expectation = expected(row, pattern, world.actor("visitor"), target, "GET")
                 assert expectation is not None
                 for language in LANGUAGES[1:]:
-                    localised_url = pattern.url(target.kwargs, language)
-                    answer, _writes = _ask(clients["visitor"], "GET", localised_url)
-                    matrix.asked.append(
-                        Asked(
-                            pattern.name,
-                            target.label,
-                            "visitor",
-                            "GET",
-                            localised_url,
-                            expectation.answers,
-                            answer,
-                        )
-                    )
+                    localised = pattern.url(target.kwargs, language)
+                    ask(row, pattern, target, "visitor", "GET", localised, expectation.answers, visitor)
             if row.cross_site_refused:
-                answer, writes = _ask(
-                    clients["visitor"], "POST", url, data={}, headers={"Origin": ANOTHER_SITE}
-                )
-                matrix.asked.append(
-                    Asked(
-                        pattern.name,
-                        target.label,
-                        "a page of another site",
-                        "POST",
-                        url,
-                        frozenset({"403"}),
-                        answer,
-                        writes,
-                    )
+                refused = frozenset({"403"})
+                who = "a page of another site"
+                ask(
+                    row,
+                    pattern,
+                    target,
+                    who,
+                    "POST",
+                    url,
+                    refused,
+                    visitor,
+                    data={},
+                    headers={"Origin": ANOTHER_SITE},
                 )
     return matrix
 
@@ -379,8 +394,17 @@ def test_a_post_that_must_be_refused_is_refused_and_writes_nothing(matrix):
     assert not wrong, f"{len(wrong)} posts were not refused as the rules say, or wrote:\n" + "\n".join(wrong)
 
 
-def test_a_visitor_is_turned_away_under_every_language_prefix(matrix):
-    asked = matrix.of("GET", languages=LANGUAGES[1:])
+def test_the_mail_webhooks_turn_away_whoever_lacks_their_secret(matrix):
+    """Only the mail provider holding the shared secret may post delivery events; everyone else is
+    refused (401, or 400 for a malformed event), signed in or not."""
+    asked = [*matrix.of("GET", kinds={Kind.MAIL_WEBHOOK}), *matrix.of("POST", kinds={Kind.MAIL_WEBHOOK})]
+    assert asked
+    wrong = [one.line() for one in asked if one.wrong]
+    assert not wrong, f"{len(wrong)} answers of the mail webhooks:\n" + "\n".join(wrong)
+
+
+def test_a_visitor_gets_the_same_answers_under_every_language_prefix(matrix):
+    asked = matrix.of("GET", languages=LANGUAGES[1:], kinds=frozenset(Kind))
     assert {a.url.split("/")[1] for a in asked} == set(LANGUAGES[1:])
     wrong = [one.line() for one in asked if one.wrong]
     assert not wrong, "\n".join(wrong)
