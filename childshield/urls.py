@@ -1,5 +1,6 @@
 """URL map: health and API unprefixed; every page under a language prefix (/vi/, /km/, /en/)."""
 
+from anymail import urls as anymail_urls
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -19,9 +20,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-# Mail providers' delivery webhooks (bounces of hotline notices), once their secret is configured.
-if any("WEBHOOK" in name for name in settings.ANYMAIL):
-    urlpatterns.append(path("mail/", include("anymail.urls")))
+# The mail provider's delivery webhook (bounces of hotline notices), once its secret is configured:
+# that provider's only, since anymail's other providers' views answer 500 when not configured.
+_mail_webhooks = [
+    pattern
+    for pattern in anymail_urls.urlpatterns
+    if pattern.name == f"{settings.MAIL_WEBHOOK_PROVIDER}_tracking_webhook"
+]
+if _mail_webhooks and any("WEBHOOK" in name for name in settings.ANYMAIL):
+    urlpatterns.append(path("mail/", include((_mail_webhooks, "anymail"))))
 
 urlpatterns += i18n_patterns(
     path("", include("childshield.intake.public_urls")),

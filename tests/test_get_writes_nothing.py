@@ -151,7 +151,9 @@ def _crawl_as(client: Client, role: str, crawl: Crawl, starts: list[str]) -> Non
         requests += 1
         headers = {"HX-Request": "true"} if htmx else {}
         # Each page sees the world as it was before the crawl: what one GET wrote (triaged, installed,
-        # created) cannot hide the same write by the next page.
+        # created) cannot hide the same write by the next page. The query log is capped (9,000), and
+        # a capture past the cap sees nothing: it starts empty for every page.
+        connection.queries_log.clear()
         with transaction.atomic(), CaptureQueriesContext(connection) as captured:
             response = client.get(url, headers=headers)
             body = _body(response)

@@ -11,8 +11,9 @@ class HelplineConfig(AppConfig):
         from childshield.accounts.navigation import NavItem, holds, register
         from childshield.helpline.permissions import HelplinePerm
         from childshield.helpline.related import register_related_links
+        from childshield.helpline.services.queue import claim_respected
         from childshield.helpline.services.triage import report_triage
-        from childshield.intake.hooks import on_report_saved
+        from childshield.intake.hooks import on_report_saved, on_staff_reply
 
         register(NavItem("helpline:queue", _("Queue"), holds(HelplinePerm.QUEUE_VIEW), order=90))
         register(NavItem("helpline:supervisor", _("Supervision"), holds(HelplinePerm.SUPERVISE), order=91))
@@ -26,3 +27,5 @@ class HelplineConfig(AppConfig):
         register_related_links()
         # A report's words are triaged inside the transaction that saves it (intake cannot import us).
         on_report_saved(report_triage)
+        # A held report is answered by its holder (or their supervisors), from any page.
+        on_staff_reply(claim_respected)

@@ -1,8 +1,9 @@
 """What apps above intake do when a report is saved: intake may not import them, so they register
 here from their AppConfig.ready().
 
-Two kinds of hook, both run inside the transaction that saves the report, each in a savepoint: a
-hook that fails is logged and undone, and the child's report is saved all the same.
+Two kinds of hook, and one kind of guard. The hooks run inside the transaction that saves the
+report, each in a savepoint: a hook that fails is logged and undone, and the child's report is
+saved all the same.
 
 - `on_report_saved`: for a new report and for each new message of its reporter, given the report
   (the helpline triages its words, so that an urgent report is flagged at once, with no broker
@@ -11,6 +12,10 @@ hook that fails is logged and undone, and the child's report is saved all the sa
   addresses). Work that could slow or break the child's submission is not done here: the hook
   writes an outbox item, in the report's transaction, and a worker does the work. So it is done
   if and only if the report is saved, even with the broker down (docs/architecture.md, "The outbox").
+
+A guard, `on_staff_reply`, is asked before a staff member's reply is written, given the acting
+membership and the report, and refuses by raising ApplicationError (the helpline: a report someone
+holds is answered by its holder or a supervisor of the holder's agency, from any page).
 """
 
 import logging
@@ -18,6 +23,7 @@ from typing import Protocol
 
 from django.db import transaction
 
+from childshield.accounts.models import Membership
 from childshield.intake.models import Report
 
 logger = logging.getLogger(__name__)
@@ -27,8 +33,13 @@ class ReportHook(Protocol):
     def __call__(self, *, report: Report) -> None: ...
 
 
+class StaffReplyGuard(Protocol):
+    def __call__(self, *, acting: Membership, report: Report) -> None: ...
+
+
 _ON_REPORT_SAVED: list[ReportHook] = []
 _ON_REPORT_RECEIVED: list[ReportHook] = []
+_STAFF_REPLY_GUARDS: list[StaffReplyGuard] = []
 
 
 def on_report_saved(hook: ReportHook) -> None:
@@ -39,6 +50,17 @@ def on_report_saved(hook: ReportHook) -> None:
 def on_report_received(hook: ReportHook) -> None:
     if hook not in _ON_REPORT_RECEIVED:
         _ON_REPORT_RECEIVED.append(hook)
+
+
+def on_staff_reply(guard: StaffReplyGuard) -> None:
+    if guard not in _STAFF_REPLY_GUARDS:
+        _STAFF_REPLY_GUARDS.append(guard)
+
+
+def staff_reply_check(*, acting: Membership, report: Report) -> None:
+    """Ask every guard; the first that refuses raises (its ApplicationError reaches the member)."""
+    for guard in list(_STAFF_REPLY_GUARDS):
+        guard(acting=acting, report=report)
 
 
 def _run(hooks: list[ReportHook], report: Report, what: str) -> None:

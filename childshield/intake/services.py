@@ -300,6 +300,7 @@ def report_message_from_staff(
     require(acting, IntakePerm.REPORT_REPLY)
     if report.country != acting.agency.country:
         raise ApplicationError(_("This report belongs to another country's helpline."), code="forbidden")
+    hooks.staff_reply_check(acting=acting, report=report)
     body = _checked_body(body)
     duplicate = _message_duplicate(idempotency_key)
     if duplicate is not None:

@@ -211,6 +211,12 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # ANYMAIL_WEBHOOK_SECRET ("user:password") opens the provider's webhooks under /mail/, through
 # which a bounced hotline notice is marked bounced by itself.
 ANYMAIL: dict[str, str] = env_prefixed("ANYMAIL_")
+# Whose delivery webhook is mounted (only its tracking webhook, so that no other provider's URL
+# answers): by default the provider of EMAIL_BACKEND.
+MAIL_WEBHOOK_PROVIDER = env_str(
+    "MAIL_WEBHOOK_PROVIDER",
+    EMAIL_BACKEND.split(".")[2] if EMAIL_BACKEND.startswith("anymail.backends.") else "",
+)
 # Who hears of faults (a dead outbox item, a broker that does not answer): comma-separated addresses.
 ADMINS = [("", address) for address in env_list("ADMINS", [])]
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)

@@ -15,6 +15,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.locmem.Email
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "test-mail"))
 # The mail providers' webhooks are mounted, behind this test-only secret.
 ANYMAIL = {"WEBHOOK_SECRET": "mailhook:test-only-secret"}
+MAIL_WEBHOOK_PROVIDER = "postmark"
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

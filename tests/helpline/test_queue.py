@@ -222,3 +222,16 @@ def test_the_holding_helplines_supervisor_still_answers_and_releases(counsellor,
     queue_reply(acting=supervisor, report=report, body="A supervisor's answer")
     queue_release(acting=supervisor, report=report)
     assert not QueueClaim.objects.filter(report=report).exists()
+
+
+def test_a_held_report_cannot_be_answered_from_its_page_by_another_counsellor(
+    sign_in, counsellor, second_counsellor, send_report
+):
+    """The report's own page obeys the claim too: the queue's rule cannot be gone around."""
+    report = send_report()
+    queue_claim(acting=counsellor, report=report)
+    page = sign_in(second_counsellor).post(
+        f"/en/reports/{report.reference}/", {"body": "Answering over their shoulder"}
+    )
+    assert "Claim this report before you answer it." in page.content.decode()
+    assert not report.messages.filter(sender="staff").exists()

@@ -52,6 +52,14 @@ def _claims_acting_may_move(acting: Membership, report: Report) -> QuerySet[Queu
     return claims.filter(holder__agency_id=acting.agency_id)
 
 
+def claim_respected(*, acting: Membership, report: Report) -> None:
+    """A report someone holds is answered by its holder or a supervisor of the holder's agency only,
+    from the queue or the report's page (registered with intake as a staff-reply guard)."""
+    claimed = QueueClaim.objects.filter(report=report).exists()
+    if claimed and not _claims_acting_may_move(acting, report).exists():
+        raise ApplicationError(_("Claim this report before you answer it."), code="not_holder")
+
+
 def _record(acting: Membership, report: Report, reason: str) -> None:
     audit.record(
         action=AuditAction.UPDATE, actor=acting.user, agency=acting.agency, obj=report, reason=reason
@@ -113,9 +121,7 @@ def queue_reply(*, acting: Membership, report: Report, body: str, once: str = ""
     """
     require(acting, HelplinePerm.QUEUE_CLAIM)
     require_same_helpline(acting, report)
-    claimed = QueueClaim.objects.filter(report=report).exists()
-    if claimed and not _claims_acting_may_move(acting, report).exists():
-        raise ApplicationError(_("Claim this report before you answer it."), code="not_holder")
+    claim_respected(acting=acting, report=report)
     if once:
         sent_id = soft_cache.get(_reply_cache_key(once))
         sent = ReportMessage.objects.filter(pk=sent_id, report=report).first() if sent_id else None
