@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from childshield.hashing.pdq import LUMA_TILE_PIXELS, Floats, luma_from_rgb, pdq_from_luma
+from childshield.hashing.slots import NoSlotFree, hashing_slot
 
 T = TypeVar("T")
 
@@ -81,7 +82,11 @@ def pdq_from_array(pixels: np.ndarray) -> PdqHash:
 def pdq_from_bytes(
     data: bytes, *, max_bytes: int = MAX_IMAGE_BYTES, max_pixels: int = MAX_IMAGE_PIXELS
 ) -> PdqHash:
-    """Hash an encoded image; ImageRejected says precisely why one cannot be hashed."""
+    """Hash an encoded image; ImageRejected says precisely why one cannot be hashed.
+
+    The decoding and hashing wait for one of the host's hashing slots (`slots.hashing_slot`);
+    when none frees in time the image is refused as "busy", to be sent again later.
+    """
     if len(data) > max_bytes:
         raise ImageRejected(
             _("The image is larger than the limit of %(mb)d MB.") % {"mb": max_bytes // 2**20}, "too_large"
@@ -96,7 +101,13 @@ def pdq_from_bytes(
                     % {"pixels": f"{width * height:,}", "limit": f"{max_pixels:,}"},
                     "too_many_pixels",
                 )
-            return _readable(lambda: pdq_from_image(image))
+            try:
+                with hashing_slot():
+                    return _readable(lambda: pdq_from_image(image))
+            except NoSlotFree:
+                raise ImageRejected(
+                    _("Many images are being checked right now. Please try again in a minute."), "busy"
+                ) from None
 
 
 def _readable(read: Callable[[], T]) -> T:
@@ -115,7 +126,7 @@ def pdq_from_image(image: Image.Image) -> PdqHash:
     """The PDQ hash of an opened image, decoded here, as people see it: browsers (the block-image
     page hashes there) turn a photo upright from its EXIF orientation before anything else.
 
-    No limit is checked: pdq_from_bytes does that first.
+    No limit is checked and no slot taken: pdq_from_bytes does both first.
     """
     image.load()
     orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
