@@ -287,7 +287,7 @@ HASHING_VPDQ_TARGET_MATCH_PERCENT = env_float("HASHING_VPDQ_TARGET_MATCH_PERCENT
 HASHING_API_CALLS_PER_MINUTE = env_int("HASHING_API_CALLS_PER_MINUTE", 600)
 HASHING_API_UPLOADS_PER_MINUTE = env_int("HASHING_API_UPLOADS_PER_MINUTE", 30)
 # How many images every process on the host together decodes and hashes at once (a 50-megapixel
-# image takes about 300 MB while it is), the directory of the lock files that count them (shared
+# image takes about 250 MB while it is), the directory of the lock files that count them (shared
 # by the web and Celery workers), and how long an image waits for a turn before it is refused.
 HASHING_CONCURRENCY = env_int("HASHING_CONCURRENCY", 2)
 HASHING_SLOT_DIR = env_str("HASHING_SLOT_DIR", str(VAR_DIR / "hashing-slots"))
