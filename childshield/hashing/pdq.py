@@ -73,9 +73,9 @@ LUMA_TILE_PIXELS = 1 << 15  # luminance is worked out in float64 on tiles of abo
 _OUT = 64  # the reference decimates to 64 x 64
 # With this many lanes or more, one numpy call per addition over all lanes is fastest; with fewer,
 # np.add.accumulate along the steps (which adds in order, one after the other, as the reference).
-_VECTOR_LANES = 64
-_PIECE_STEPS = 32
-_ACCUMULATE_VALUES = 1 << 18
+_VECTOR_LANES = 96
+_PIECE_STEPS = 32  # steps taken between two divisions (one numpy call for the piece)
+_PIECE_VALUES = 1 << 18  # but a piece's sums hold at most about this many floats
 _F32 = np.float32
 
 
@@ -130,7 +130,8 @@ class _Box:
         self.vectors = lanes >= _VECTOR_LANES
         # A piece is at least a window long, so that outputs written back over the inputs a piece
         # late (in_place) never overwrite an input a later step reads.
-        self.piece = max(window, _PIECE_STEPS if self.vectors else _ACCUMULATE_VALUES // lanes)
+        steps = max(1, _PIECE_VALUES // lanes)
+        self.piece = max(window, min(steps, _PIECE_STEPS) if self.vectors else steps)
         self.blocks = [np.empty((self.piece, lanes), dtype=np.float32) for _ in range(2)]
         self.total = np.zeros(lanes, dtype=np.float32)
         self.step = 0
@@ -219,17 +220,51 @@ class _Box:
         np.take(ops, ends, axis=0, out=sums)
 
 
+class _Feed:
+    """A box filter down rows that arrive a chunk at a time, keeping the rows it has still to subtract."""
+
+    def __init__(self, length: int, window: int, lanes: int, chunk: int) -> None:
+        self.box = _Box(length, window, lanes)
+        self.rows = np.empty((window + chunk, lanes), dtype=np.float32)  # the rows kept, then the chunk
+        self.held = 0
+        self.received = 0
+
+    def space(self, count: int) -> Floats:
+        """Where the next `count` rows go, before `push`."""
+        return self.rows[self.held : self.held + count]
+
+    def push(self, count: int) -> Iterator[tuple[int, Floats]]:
+        """The outputs the rows written to `space(count)` give, as `_Box.pieces`."""
+        top = self.received
+        yield from self.box.pieces(self.rows[: self.held + count], top - self.held, top + count)
+        self.received += count
+        keep = min(self.box.window, self.held + count)
+        self.rows[:keep] = self.rows[self.held + count - keep : self.held + count].copy()
+        self.held = keep
+
+    def finish(self) -> Iterator[tuple[int, Floats]]:
+        """The last outputs, once every row has come."""
+        yield from self.box.pieces(self.rows[: self.held], self.received - self.held, self.box.end)
+
+
+def _picked(pieces: Iterator[tuple[int, Floats]], picks: npt.NDArray[np.intp], into: Floats) -> None:
+    """The outputs at the positions `picks`, written to the rows of `into` (a row per pick)."""
+    for first, outputs in pieces:
+        inside = (picks >= first) & (picks < first + len(outputs))
+        into[inside] = outputs[picks[inside] - first]
+
+
 def _sampled(box: _Box, inputs: Floats, picks: npt.NDArray[np.intp]) -> Floats:
     """The outputs of all of a box filter's steps at the positions `picks`, a row each."""
     result = np.empty((len(picks), len(box.total)), dtype=np.float32)
-    for first, outputs in box.pieces(inputs, 0, box.end):
-        inside = (picks >= first) & (picks < first + len(outputs))
-        result[inside] = outputs[picks[inside] - first]
+    _picked(box.pieces(inputs, 0, box.end), picks, result)
     return result
 
 
 def _strip_rows(height: int, width: int) -> int:
-    rows = min(max(STRIP_PIXELS // width, STRIP_ROWS), MAX_STRIP_PIXELS // width)
+    # Counted as at least 64 columns wide: the 64 columns kept of each row cost that much too.
+    wide = max(width, _OUT)
+    rows = min(max(STRIP_PIXELS // wide, STRIP_ROWS), MAX_STRIP_PIXELS // wide)
     return max(1, min(height, rows))
 
 
@@ -237,58 +272,58 @@ def _downsample(height: int, width: int, fill: LumaFill) -> Floats:
     """jaroszFilterFloat (two passes along rows and down columns), then decimateFloat to 64 x 64.
 
     The luminance comes a strip of rows at a time, is filtered along the rows in place and fed to
-    the filter down the columns, which also reads the `down` rows before the strip (those it still
-    subtracts). Its output rows are filtered along again, kept only at the 64 columns the
-    decimation reads; last, those 64 columns are filtered down and kept at the 64 rows it reads.
+    the filter down the columns (which keeps the rows before it has still to subtract). Its output
+    rows are filtered along again, kept only at the 64 columns the decimation reads, and those are
+    fed to the second filter down the columns, kept only at the 64 rows the decimation reads.
     """
     along, down = window_size(width), window_size(height)
-    columns = decimation_picks(width)
+    # The columns the decimation reads, each once (a picture under 64 wide repeats some).
+    columns, repeat = np.unique(decimation_picks(width), return_inverse=True)
+    rows = decimation_picks(height)
     per_strip = _strip_rows(height, width)
-    if per_strip == height:  # one strip: filtered in place, never copied
+    if height <= 2 * per_strip + down:
+        # Not more than the strips below would take: the whole picture, filtered in place.
         whole = np.empty((height, width), dtype=np.float32)
         fill(whole, 0)
         _Box(width, along, height).in_place(whole.T)
         _Box(height, down, width).in_place(whole)
-        kept = _sampled(_Box(width, along, height), whole.T, columns).T
-        return _sampled(_Box(height, down, _OUT), np.ascontiguousarray(kept), decimation_picks(height))
-    carried = np.empty((down + per_strip, width), dtype=np.float32)  # the rows before, then the strip
-    downed = np.empty((per_strip, width), dtype=np.float32)
-    kept = np.empty((height, _OUT), dtype=np.float32)  # the second pass along, at the 64 columns
-    first_down = _Box(height, down, width)
-    waiting = done = 0
+        kept = np.ascontiguousarray(_sampled(_Box(width, along, height), whole.T, columns).T)
+        return _sampled(_Box(height, down, len(columns)), kept, rows)[:, repeat]
+    first_down = _Feed(height, down, width, per_strip)
+    second_down = _Feed(height, down, len(columns), per_strip)
+    downed = np.empty((per_strip, width), dtype=np.float32)  # rows out of the first pass down
+    waiting = 0
+    result = np.empty((_OUT, len(columns)), dtype=np.float32)
 
     def second_along() -> None:
-        nonlocal waiting, done
-        rows = downed[:waiting]
-        kept[done : done + waiting] = _sampled(_Box(width, along, waiting), rows.T, columns).T
-        done += waiting
-        waiting = 0
+        nonlocal waiting
+        if waiting:
+            sampled = _sampled(_Box(width, along, waiting), downed[:waiting].T, columns)
+            second_down.space(waiting)[...] = sampled.T
+            _picked(second_down.push(waiting), rows, result)
+            waiting = 0
 
     def take(pieces: Iterator[tuple[int, Floats]]) -> None:
         nonlocal waiting
         for _, outputs in pieces:
             while len(outputs):
-                n = min(len(outputs), len(downed) - waiting)
+                n = min(len(outputs), per_strip - waiting)
                 downed[waiting : waiting + n] = outputs[:n]
                 waiting += n
                 outputs = outputs[n:]
-                if waiting == len(downed):
+                if waiting == per_strip:
                     second_along()
 
-    held = 0  # rows of `carried` before the strip
     for top in range(0, height, per_strip):
         count = min(per_strip, height - top)
-        strip = carried[held : held + count]
+        strip = first_down.space(count)
         fill(strip, top)
         _Box(width, along, count).in_place(strip.T)
-        take(first_down.pieces(carried[: held + count], top - held, top + count))
-        keep = min(down, held + count)
-        carried[:keep] = carried[held + count - keep : held + count].copy()
-        held = keep
-    take(first_down.pieces(carried[:held], height - held, first_down.end))
-    if waiting:
-        second_along()
-    return _sampled(_Box(height, down, _OUT), kept, decimation_picks(height))
+        take(first_down.push(count))
+    take(first_down.finish())
+    second_along()
+    _picked(second_down.finish(), rows, result)
+    return result[:, repeat]
 
 
 def _quality(pixels: Floats) -> int:

@@ -146,10 +146,16 @@ def test_strips_of_any_size_give_the_same_hash(monkeypatch, strip_pixels, strip_
     assert pdq_from_image(image) == pdqhash_of(np.asarray(image))
 
 
-def test_hashing_a_six_megapixel_image_holds_its_floats_a_strip_at_a_time():
+@pytest.mark.parametrize(
+    ("width", "height", "bytes_per_pixel"),
+    # A picture 6 rows high is filtered as one strip, in place: its float32 copy alone is 4 bytes
+    # a pixel, and a row of running sums is a sixth of the picture.
+    [(3000, 2000, 4), (6, 1_000_000, 4), (1_000_000, 6, 8)],
+)
+def test_hashing_a_six_megapixel_image_holds_its_floats_a_strip_at_a_time(width, height, bytes_per_pixel):
     # Python's and numpy's allocations (not Pillow's decoded image): pdqhash's path took about
-    # 20 bytes a pixel here (RGB copy, float64 luminance, two float32 copies), this takes under 4.
-    data = encoded(picture(3000, 2000, seed=6))
+    # 27 bytes a pixel here (RGB copy, float64 luminance, two float32 copies).
+    data = encoded(picture(width, height, seed=6))
     expected = reference(data)
     tracemalloc.start()
     try:
@@ -158,4 +164,4 @@ def test_hashing_a_six_megapixel_image_holds_its_floats_a_strip_at_a_time():
     finally:
         tracemalloc.stop()
     assert hashed == expected
-    assert peak < 4 * 3000 * 2000
+    assert peak < bytes_per_pixel * width * height
