@@ -1,6 +1,6 @@
 """Image hashing benchmark: peak memory and time of hashing an encoded image, old path and new.
 
-    .venv/bin/python bench/imaging.py --megapixels 1 12 25 49 --rounds 3
+    .venv/bin/python bench/imaging.py --megapixels 1 12 25 49 --rounds 3 [--thin]
 
 Makes synthetic images (a gradient with shapes, which compresses to a small file like the one of
 issue 14; and uniform noise), as PNG and JPEG, at each size, and hashes each in a fresh Python
@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SIZES = {1: (1155, 866), 12: (4000, 3000), 25: (5774, 4330), 49: (7000, 7000)}
+THIN = (9_800_000, 5)  # --thin: 49 megapixels 5 rows high, and 5 columns wide
 PATHS = ("pdqhash", "new", "decode")
 
 
@@ -78,19 +79,21 @@ def child(path: str, how: str) -> None:
     print(json.dumps({"seconds": seconds, "extra_bytes": peak - before, "hash": value}))
 
 
-def make_images(directory: Path, megapixels: list[int]) -> list[tuple[str, int, Path]]:
+def make_images(directory: Path, megapixels: list[int], thin: bool) -> list[tuple[str, int, Path]]:
     """(name, pixels, file) for each size, kind and format; files already there are kept."""
     import numpy as np
     from PIL import Image, ImageDraw
 
     made = []
-    for size in megapixels:
-        width, height = SIZES[size]
-        for kind in ("gradient", "noise"):
-            for fmt, suffix in (("PNG", "png"), ("JPEG", "jpg")):
+    shapes = [(SIZES[size], ("gradient", "noise"), (("PNG", "png"), ("JPEG", "jpg"))) for size in megapixels]
+    if thin:
+        shapes += [(THIN, ("gradient",), (("PNG", "png"),)), (THIN[::-1], ("gradient",), (("PNG", "png"),))]
+    for (width, height), kinds, formats in shapes:
+        for kind in kinds:
+            for fmt, suffix in formats:
                 file = directory / f"{kind}-{width}x{height}.{suffix}"
                 if not file.exists():
-                    rng = np.random.default_rng(size)
+                    rng = np.random.default_rng(width * height)
                     if kind == "noise":
                         pixels = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
                     else:
@@ -102,10 +105,11 @@ def make_images(directory: Path, megapixels: list[int]) -> list[tuple[str, int, 
                     draw = ImageDraw.Draw(image)
                     for _ in range(8):
                         x0, y0 = int(rng.integers(0, width)), int(rng.integers(0, height))
-                        box = (x0, y0, x0 + width // 5, y0 + height // 5)
+                        box = (x0, y0, x0 + max(width // 5, 1), y0 + max(height // 5, 1))
                         draw.ellipse(box, fill=tuple(int(c) for c in rng.integers(0, 256, 3)))
                     image.save(file, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
-                made.append((f"{kind} {fmt}", width * height, file))
+                label = f"{kind} {fmt}" if min(width, height) > 5 else f"{kind} {fmt} {width}x{height}"
+                made.append((label, width * height, file))
     return made
 
 
@@ -127,6 +131,7 @@ def main() -> None:
     )
     parser.add_argument("--megapixels", type=int, nargs="+", default=[1, 12, 25, 49], choices=sorted(SIZES))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--thin", action="store_true", help="also a 9,800,000 x 5 and a 5 x 9,800,000 PNG")
     parser.add_argument(
         "--images", type=Path, help="where to keep the generated images (default: a temp dir)"
     )
@@ -139,7 +144,7 @@ def main() -> None:
         images = args.images or Path(scratch)
         images.mkdir(parents=True, exist_ok=True)
         environment = {**os.environ, "HASHING_SLOT_DIR": str(Path(scratch) / "slots")}
-        cases = make_images(images, args.megapixels)
+        cases = make_images(images, args.megapixels, args.thin)
         results: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for _ in range(args.rounds):
             for _name, _pixels, file in cases:
