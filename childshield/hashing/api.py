@@ -45,6 +45,7 @@ from childshield.hashing.serializers import (
     ProblemOutput,
     QueryResultOutput,
 )
+from childshield.hashing.slots import RETRY_AFTER_SECONDS
 from childshield.hashing.uploads import MemoryOnlyUpload
 from childshield.hashing.video import VideoRejected, video_hash
 
@@ -132,6 +133,10 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
             400, exc.code, _("The request cannot be carried out."), str(exc.message), **exc.extra
         )
     if isinstance(exc, ImageRejected):
+        if exc.code == "busy":  # every hashing slot of the host stayed taken: the image may come again
+            busy = problem_response(503, exc.code, _("The image cannot be hashed now."), str(exc.message))
+            busy["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return busy
         status_code = 413 if exc.code in {"too_large", "too_many_pixels"} else 422
         return problem_response(status_code, exc.code, _("The image cannot be hashed."), str(exc.message))
     if isinstance(exc, Http404):
@@ -287,6 +292,10 @@ class MatchImageApi(UploadApiView):
             200: MatchImageOutput,
             413: OpenApiResponse(ProblemOutput, description="Too large, or too many pixels"),
             422: OpenApiResponse(ProblemOutput, description="Not an image, or damaged"),
+            503: OpenApiResponse(
+                ProblemOutput,
+                description="The server is hashing too many images: send it again after Retry-After seconds",
+            ),
             **PROBLEMS,
         },
     )

@@ -292,6 +292,12 @@ HASHING_VPDQ_TARGET_MATCH_PERCENT = env_float("HASHING_VPDQ_TARGET_MATCH_PERCENT
 # The match API: calls a minute per API key (or signed-in member), and of those, uploads to hash.
 HASHING_API_CALLS_PER_MINUTE = env_int("HASHING_API_CALLS_PER_MINUTE", 600)
 HASHING_API_UPLOADS_PER_MINUTE = env_int("HASHING_API_UPLOADS_PER_MINUTE", 30)
+# How many images every process on the host together decodes and hashes at once (a 50-megapixel
+# image takes about 250 MB while it is), the directory of the lock files that count them (shared
+# by the web and Celery workers), and how long an image waits for a turn before it is refused.
+HASHING_CONCURRENCY = env_int("HASHING_CONCURRENCY", 2)
+HASHING_SLOT_DIR = env_str("HASHING_SLOT_DIR", str(VAR_DIR / "hashing-slots"))
+HASHING_WAIT_SECONDS = env_float("HASHING_WAIT_SECONDS", 10.0)
 
 # Hotline (docs/hotline-tracing.md): local MaxMind-format databases for the hosting trace, the key
 # that signs referral packages, and the egress proxy removal checks should go through.
