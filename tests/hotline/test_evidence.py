@@ -167,3 +167,30 @@ def test_evidence_files_are_rotated_to_the_primary_key(analyst, item):
     assert evidence_rotate(dry_run=False) == 1
     evidence.refresh_from_db()
     assert evidence_content(evidence=evidence) == data
+
+
+def test_an_image_that_cannot_be_hashed_now_is_refused_not_kept_without_its_pdq(
+    settings, tmp_path, analyst, item
+):
+    """While every hashing slot of the host is taken, the analyst is told to send it again: kept
+    without its PDQ hash, it would never match its altered copies."""
+    import fcntl
+    import os
+
+    from childshield.hashing import slots
+
+    settings.HASHING_CONCURRENCY, settings.HASHING_SLOT_DIR, settings.HASHING_WAIT_SECONDS = (
+        1,
+        str(tmp_path),
+        0,
+    )
+    held = os.open(slots.slot_path(tmp_path, 0), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        with pytest.raises(ApplicationError) as refused:
+            evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png()))
+    finally:
+        os.close(held)
+    assert refused.value.code == "busy"
+    assert Evidence.objects.count() == 0
+    assert len(evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png())).pdq) == 64

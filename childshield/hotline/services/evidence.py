@@ -40,8 +40,12 @@ def evidence_add(*, acting: Membership, item: ContentItem, upload: UploadedFile)
     if content_type.startswith("image/"):
         try:
             hashed = pdq_from_bytes(content)
-        except ImageRejected:
-            pass  # kept with its exact hashes only
+        except ImageRejected as rejected:
+            if rejected.code == "busy":
+                # The server is hashing other images: nothing is kept, and the analyst sends it again
+                # (kept without its PDQ hash, it would never match its altered copies).
+                raise ApplicationError(rejected.message, code="busy") from None
+            # Not an image PDQ can read: kept with its exact hashes only.
         else:
             pdq, quality = hashed.value, hashed.quality
     storage_name = evidence_file_name()
