@@ -1,6 +1,6 @@
 """URL map: health and API unprefixed; every page under a language prefix (/vi/, /km/, /en/)."""
 
-from anymail import urls as anymail_urls
+from anymail.urls import urlpatterns as anymail_urlpatterns
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -24,7 +24,7 @@ urlpatterns = [
 # that provider's only, since anymail's other providers' views answer 500 when not configured.
 _mail_webhooks = [
     pattern
-    for pattern in anymail_urls.urlpatterns
+    for pattern in anymail_urlpatterns
     if pattern.name == f"{settings.MAIL_WEBHOOK_PROVIDER}_tracking_webhook"
 ]
 if _mail_webhooks and any("WEBHOOK" in name for name in settings.ANYMAIL):
