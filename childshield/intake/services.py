@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cache as cache_function
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -42,6 +41,7 @@ from childshield.intake.models import (
     SelfSubmittedPolicy,
     Sender,
 )
+from childshield.intake.passphrases import passphrase_check, passphrase_hash
 from childshield.intake.permissions import IntakePerm
 from childshield.places.models import Area
 
@@ -57,7 +57,7 @@ RECEIPT_REPLAY_SECONDS = 2 * 60 * 60
 @cache_function
 def _decoy_hash() -> str:
     """Checked when the code is unknown, so a wrong code takes as long to refuse as a wrong passphrase."""
-    return make_password(secrets.token_hex(16))
+    return passphrase_hash(secrets.token_hex(16))
 
 
 class ReportAccessRefused(ApplicationError):
@@ -169,7 +169,7 @@ def report_submit(
                 channel=channel,
                 country=settings.CHILDSHIELD_COUNTRY,
                 reference=_new_reference(),
-                passphrase_hash=make_password(passphrase),
+                passphrase_hash=passphrase_hash(passphrase),
                 about=content.about,
                 harms=list(content.harms),
                 description=content.description,
@@ -226,12 +226,17 @@ def report_open(*, reference: str, passphrase: str, client: str) -> Report:
     report = Report.objects.filter(reference=reference).first()
     openable = report is not None and bool(report.passphrase_hash)
     encoded = report.passphrase_hash if report is not None and openable else _decoy_hash()
-    matches = check_password(normalise_passphrase(passphrase), encoded) and openable
-    if report is None or not matches:
+    digits = normalise_passphrase(passphrase)
+    checked = passphrase_check(digits, encoded)
+    if report is None or not (checked.matches and openable):
         raise ReportAccessRefused()
     for limit, key in tries:
         counting.forgive(limit, key)
     with transaction.atomic():
+        if checked.stale:
+            # Stored with an older key or scheme: kept from now on with the current one.
+            report.passphrase_hash = passphrase_hash(digits)
+            Report.objects.filter(pk=report.pk).update(passphrase_hash=report.passphrase_hash)
         audit.record(action=AuditAction.VIEW, obj=report, reason="reporter opened the thread")
     return report
 

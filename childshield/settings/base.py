@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from childshield.settings.demo_secrets import (
     DEMO_BLIND_INDEX_KEY,
     DEMO_FIELD_ENCRYPTION_KEYS,
+    DEMO_PASSPHRASE_KEY,
     DEMO_SECRET_KEY,
 )
 from childshield.settings.environment import (
@@ -33,6 +34,9 @@ VAR_DIR = BASE_DIR / "var"
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", DEMO_FIELD_ENCRYPTION_KEYS)
 BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY", DEMO_BLIND_INDEX_KEY)
+# Keys of the reports' secret numbers' hashes (intake/passphrases.py): the first hashes, each one
+# listed still checks, and a report opened with an older one is hashed again with the first.
+PASSPHRASE_KEYS = env_list("PASSPHRASE_KEYS", [DEMO_PASSPHRASE_KEY])
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

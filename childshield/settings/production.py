@@ -42,6 +42,14 @@ _require_secret("BLIND_INDEX_KEY", BLIND_INDEX_KEY)
 if len(BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("BLIND_INDEX_KEY must be at least 32 characters long.")
 
+PASSPHRASE_KEYS = env_list("PASSPHRASE_KEYS", [])
+if not PASSPHRASE_KEYS:
+    raise ImproperlyConfigured("PASSPHRASE_KEYS must be set in production.")
+for _key in PASSPHRASE_KEYS:
+    _require_secret("PASSPHRASE_KEYS", _key)
+    if len(_key) < 32:
+        raise ImproperlyConfigured("Each PASSPHRASE_KEYS entry must be at least 32 characters long.")
+
 # Referral packages are signed with a key of their own, so that rotating SECRET_KEY does not change it.
 HOTLINE_SIGNING_KEY = env_str("HOTLINE_SIGNING_KEY")
 _require_secret("HOTLINE_SIGNING_KEY", HOTLINE_SIGNING_KEY)

@@ -40,6 +40,7 @@ def production_like(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("FIELD_ENCRYPTION_KEYS", Fernet.generate_key().decode())
     monkeypatch.setenv("BLIND_INDEX_KEY", "k" * 40)
+    monkeypatch.setenv("PASSPHRASE_KEYS", "p" * 40)
     monkeypatch.setenv("HOTLINE_SIGNING_KEY", base64.b64encode(b"s" * 32).decode())
     monkeypatch.setenv("ALLOWED_HOSTS", "testserver")
     values = runpy.run_path(str(PRODUCTION_SETTINGS))

@@ -13,6 +13,7 @@ import childshield.settings
 from childshield.settings.demo_secrets import (
     DEMO_BLIND_INDEX_KEY,
     DEMO_FIELD_ENCRYPTION_KEYS,
+    DEMO_PASSPHRASE_KEY,
     DEMO_SECRET_KEY,
 )
 
@@ -26,6 +27,7 @@ def good_env(monkeypatch):
         "FIELD_ENCRYPTION_KEYS", f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
     )
     monkeypatch.setenv("BLIND_INDEX_KEY", "b" * 40)
+    monkeypatch.setenv("PASSPHRASE_KEYS", "p" * 40)
     monkeypatch.setenv("HOTLINE_SIGNING_KEY", base64.b64encode(b"k" * 32).decode())
     monkeypatch.setenv("ALLOWED_HOSTS", "childshield.example")
     monkeypatch.delenv("REQUIRE_TWO_FACTOR", raising=False)
@@ -56,6 +58,9 @@ def test_production_starts_with_real_secrets_and_strict_defaults(good_env):
         ("FIELD_ENCRYPTION_KEYS", DEMO_FIELD_ENCRYPTION_KEYS[0], "FIELD_ENCRYPTION_KEYS is a demo value"),
         ("FIELD_ENCRYPTION_KEYS", "not-a-key", "url-safe base64 key of 32 bytes"),
         ("BLIND_INDEX_KEY", DEMO_BLIND_INDEX_KEY, "BLIND_INDEX_KEY is a demo value"),
+        ("PASSPHRASE_KEYS", "", "PASSPHRASE_KEYS must be set"),
+        ("PASSPHRASE_KEYS", DEMO_PASSPHRASE_KEY, "PASSPHRASE_KEYS is a demo value"),
+        ("PASSPHRASE_KEYS", "short", "at least 32 characters"),
         ("HOTLINE_SIGNING_KEY", "", "HOTLINE_SIGNING_KEY must be set"),
         ("HOTLINE_SIGNING_KEY", base64.b64encode(b"short").decode(), "base64 of 32 random bytes"),
         ("HOTLINE_SIGNING_KEY", "not base64!", "base64 of 32 random bytes"),

@@ -84,14 +84,14 @@ def test_guesses_sent_all_at_once_are_each_counted_before_any_is_checked(monkeyp
     from django.db import connections
 
     checked: list[int] = []
-    real_check = services.check_password
+    real_check = services.passphrase_check
 
-    def slow_check(password: str, encoded: str) -> bool:
+    def slow_check(passphrase: str, encoded: str):
         checked.append(1)
         time.sleep(0.3)  # holds every early guess inside the check while the others arrive
-        return real_check(password, encoded)
+        return real_check(passphrase, encoded)
 
-    monkeypatch.setattr(services, "check_password", slow_check)
+    monkeypatch.setattr(services, "passphrase_check", slow_check)
 
     def guess() -> None:
         try:
