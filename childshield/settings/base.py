@@ -116,12 +116,24 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept between requests (a new PostgreSQL connection costs more than most pages)
+# and checked before each request reuses one, so a restarted database costs one retry, not errors.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'childshield.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database of the demo: concurrent writers wait for each other instead of failing
+    # with "database is locked" (a write-ahead log, a busy timeout, and transactions that take the
+    # write lock when they begin, so that none has to give up half-way).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
