@@ -1,10 +1,11 @@
-"""Reads for counsellors: the queue, contacts and categories, each checked against the acting member."""
+"""Reads for counsellors: queue actions, rules, replies, contacts and categories, each checked against the
+acting member (the queue itself is read in helpline/queue.py)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +21,6 @@ from childshield.helpline.models import (
     ContactDraft,
     ContactHotlineItem,
     ContactKind,
-    QueueClaim,
     ReplyTemplate,
     ReplyTemplateVersion,
     ReportTriage,
@@ -31,85 +31,7 @@ from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.reply_templates import reply_templates
 from childshield.helpline.triage import CompiledRules, Flag, RuleSpec, Signal, compile_rules, shipped_rules
 from childshield.intake import selectors as intake_selectors
-from childshield.intake.models import Report, ReportMessage, ReportStatus, Screening, Sender
-
-# The queue shows this many items; more waiting than this is a matter for the supervisor view.
-QUEUE_LIMIT = 200
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    report: Report
-    waiting_since: datetime
-    is_reply: bool
-    flags: list[Flag]
-    claim: QueueClaim | None
-    # False until the report's words have been read by triage: only for a report saved before triage
-    # ran at saving, or whose triage failed, until the minute task catches it up.
-    triaged: bool = True
-
-    @property
-    def is_urgent(self) -> bool:
-        return self.report.is_urgent or any(flag.is_urgent for flag in self.flags)
-
-    @property
-    def waiting(self) -> timedelta:
-        return timezone.now() - self.waiting_since
-
-    @property
-    def waiting_minutes(self) -> int:
-        return max(0, int(self.waiting.total_seconds() // 60))
-
-    @property
-    def is_overdue(self) -> bool:
-        """Urgent and still unanswered after the alert time."""
-        return self.is_urgent and self.waiting >= timedelta(minutes=settings.HELPLINE_URGENT_ALERT_MINUTES)
-
-    def held_by(self, membership: Membership) -> bool:
-        return self.claim is not None and self.claim.holder_id == membership.pk
-
-
-def queue_items(*, acting: Membership) -> list[QueueItem]:
-    """Reports waiting for the helpline: new ones and those whose reporter wrote last.
-
-    Clear reports come before those sent in a burst, then urgent ones (the reporter said they were
-    not safe, or the words raise danger or self-harm), then those waiting longest.
-    """
-    require(acting, HelplinePerm.QUEUE_VIEW)
-    last_from_reporter = Subquery(
-        ReportMessage.objects.filter(report=OuterRef("pk"), sender=Sender.REPORTER)
-        .order_by("-created_at", "-id")
-        .values("created_at")[:1]
-    )
-    reports = (
-        intake_selectors.reports_waiting(acting=acting)
-        .annotate(last_reporter_at=last_from_reporter)
-        .select_related("helpline_claim__holder__user", "helpline_triage")
-        # The queue shows stored signals: nothing the reporter wrote is decrypted at each poll.
-        .defer("description", "urls", "contact", "helpline_triage__words")
-        .order_by("created_at", "id")[:QUEUE_LIMIT]
-    )
-    items = []
-    for report in reports:
-        is_reply = getattr(report, "last_sender", None) == Sender.REPORTER
-        if report.status != ReportStatus.NEW and not is_reply:
-            continue  # answered; the reporter has not written back
-        since = report.last_reporter_at if is_reply else report.created_at
-        triage: ReportTriage | None = getattr(report, "helpline_triage", None)
-        items.append(
-            QueueItem(
-                report=report,
-                waiting_since=since or report.created_at,
-                is_reply=is_reply,
-                flags=[Flag(signal=Signal(code)) for code in triage.signals] if triage else [],
-                claim=getattr(report, "helpline_claim", None),
-                triaged=triage is not None,
-            )
-        )
-    lane: dict[str, int] = {Screening.CLEAR: 0, Screening.FLOOD: 1}
-    items.sort(key=lambda item: (lane.get(item.report.screening, 2), not item.is_urgent, item.waiting_since))
-    return items
-
+from childshield.intake.models import Report, ReportMessage
 
 # The compiled rule set of this process, by (latest version id, its time): a change anywhere shows
 # as a new latest version, so every process recompiles at its next use.

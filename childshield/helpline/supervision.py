@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import require
-from childshield.helpline import selectors
+from childshield.helpline import queue, selectors
 from childshield.helpline.models import Category, Contact, ContactKind, QueueClaim
 from childshield.helpline.permissions import HelplinePerm
-from childshield.helpline.selectors import QueueItem
+from childshield.helpline.queue import QueueItem
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import ReportMessage, ReportStatus, Sender
 
@@ -53,7 +53,7 @@ def queue_overview(*, acting: Membership) -> QueueOverview:
         .order_by("-created_at", "-id")
         .values("created_at")[:1]
     )
-    # The queue's rule (selectors.queue_items): new reports, and reports whose reporter wrote last.
+    # The queue's rule (queue._waiting): new reports, and reports whose reporter wrote last.
     rows = (
         intake_selectors.reports_waiting(acting=acting)
         .annotate(last_reporter_at=last_from_reporter)
@@ -67,8 +67,7 @@ def queue_overview(*, acting: Membership) -> QueueOverview:
         since = (last_reporter_at if last_sender == Sender.REPORTER else None) or created_at
         waits.append(_minutes(now - since))
         unclaimed += claim_id is None
-    urgent = [item for item in selectors.queue_items(acting=acting) if item.is_urgent]
-    urgent.sort(key=lambda item: item.waiting_since)
+    urgent = queue.queue_urgent_items(acting=acting)
     return QueueOverview(
         waiting=len(waits),
         unclaimed=unclaimed,

@@ -1,6 +1,9 @@
 """The helpline console in a browser: accessible in each language, and the queue updates by itself."""
 
+from datetime import datetime, timedelta
+
 import pytest
+from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.helpline.caller_identity import caller_key_for
@@ -10,6 +13,7 @@ from childshield.helpline.services.contacts import ContactDetails, contact_log
 from childshield.helpline.services.queue import queue_claim
 from childshield.helpline.services.replies import ReplyTemplateInput, reply_template_create
 from childshield.helpline.services.rules import TriageRuleInput, triage_rule_create
+from childshield.intake.models import Report
 from childshield.intake.services import ReportContent, report_submit
 from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible, write_while_a_page_polls
@@ -86,6 +90,31 @@ def test_a_new_report_appears_in_the_queue_without_reloading_and_is_claimed(
     page.click(f'[data-queue-item="{report.reference}"] button[type=submit]')
     page.wait_for_url(f"{live_server.url}/en/helpline/queue/{report.reference}/reply/")
     assert "is yours now" in page.content()
+
+
+def test_the_minutes_count_on_while_polls_find_nothing_new(live_server, page, make_member, settings):
+    """A poll that finds nothing changed is answered 204 and leaves the rows: the page counts each
+    item's waiting minutes on by itself, by the server's clock."""
+    settings.HELPLINE_QUEUE_POLL_SECONDS = 5
+    agency = Agency.objects.create(country="VN", name="Helpline (test)", kind=AgencyKind.HELPLINE)
+    counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
+    report = _report("calm")
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=3))
+    sign_in(page, live_server.url, counsellor.user.email)
+    # This computer's clock is an hour fast: the minutes follow the server's all the same.
+    page.clock.install(time=datetime.now() + timedelta(hours=1))
+    page.goto(f"{live_server.url}/en/helpline/")
+    cell = page.locator(f'[data-queue-item="{report.reference}"] [data-waiting-minutes]')
+    assert cell.get_attribute("data-waiting-minutes") == "3"
+
+    polls: list[int] = []
+    page.on("response", lambda response: "/queue/rows/" in response.url and polls.append(response.status))
+    page.clock.run_for("02:05")
+    page.wait_for_function(
+        "document.querySelector('[data-waiting-minutes]').getAttribute('data-waiting-minutes') === '5'"
+    )
+    assert "5 minutes" in cell.inner_text()
+    assert polls and set(polls) == {204}
 
 
 def test_one_click_contacts_from_the_keyboard(live_server, page, make_member):

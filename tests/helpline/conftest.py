@@ -1,14 +1,18 @@
-"""A helpline's second counsellor and reports sent like a child would; the helpline, its `counsellor` and
-its `supervisor` are the suite's (tests/conftest.py)."""
+"""A helpline's second counsellor, reports sent like a child would, and many older ones stored at once;
+the helpline, its `counsellor` and its `supervisor` are the suite's (tests/conftest.py)."""
 
+import itertools
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership, Role
-from childshield.intake.models import Report, Screening
+from childshield.helpline import selectors
+from childshield.helpline.models import ReportTriage
+from childshield.intake.models import Channel, Report, Screening
 from childshield.intake.services import ReportContent, report_submit
 
 
@@ -43,3 +47,39 @@ def age_report(report: Report, minutes: int) -> Report:
     Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
     report.refresh_from_db()
     return report
+
+
+# Codes for reports stored in bulk, numbered so that they never repeat in a run.
+_REFERENCES = itertools.count()
+
+
+def older_reports(count: int, *, oldest_minutes: int, urgent: bool = False) -> list[Report]:
+    """`count` waiting reports, the oldest sent `oldest_minutes` ago and each a minute newer than
+    the one before, stored at once (a thousand through the real form would take seconds).
+
+    Each row is what `report_submit` stores for a child who said they are safe (or, `urgent`, not
+    safe) and whose words raise no signal: the report, and its triage row as triage at saving
+    writes it. The audit events of their receipt are left out: the queue does not read them.
+    """
+    version, _rules = selectors.triage_rules_current()
+    now = timezone.now()
+    reports = Report.objects.bulk_create(
+        Report(
+            channel=Channel.WEB,
+            country=settings.CHILDSHIELD_COUNTRY,
+            reference=f"Q{next(_REFERENCES):07d}",
+            about="me",
+            harms=["grooming"],
+            description="Someone keeps messaging me.",
+            safe_now="no" if urgent else "yes",
+            is_urgent=urgent,
+            screening=Screening.CLEAR,
+            created_at=now - timedelta(minutes=oldest_minutes - index),
+        )
+        for index in range(count)
+    )
+    ReportTriage.objects.bulk_create(
+        ReportTriage(report=report, signals=[], is_urgent=False, words={}, rules_version=version)
+        for report in reports
+    )
+    return reports

@@ -4,7 +4,7 @@ import pytest
 
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.core.errors import ApplicationError
-from childshield.helpline import selectors
+from childshield.helpline import queue, selectors
 from childshield.helpline.models import ReplyTemplate, ReportTriage, TriageRule, TriageRuleVersion
 from childshield.helpline.reply_templates import LANGUAGES
 from childshield.helpline.services.queue import queue_claim
@@ -78,7 +78,7 @@ def test_a_new_rule_flags_a_waiting_report_at_once(supervisor, send_report):
     )
     triage = ReportTriage.objects.get(report=report)
     assert triage.signals == ["danger_now"] and triage.is_urgent
-    assert [item.is_urgent for item in selectors.queue_items(acting=supervisor)] == [True]
+    assert [item.is_urgent for item in queue.queue_page(acting=supervisor).items] == [True]
 
 
 def test_every_change_keeps_the_version_before(supervisor):

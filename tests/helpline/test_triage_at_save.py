@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError
 
 from childshield.audit.models import AuditAction, AuditEvent
-from childshield.helpline import selectors, tasks
+from childshield.helpline import queue, tasks
 from childshield.helpline.models import ReportTriage
 from childshield.helpline.services.queue import queue_claim
 from childshield.helpline.services.triage import reports_triage_catch_up
@@ -51,7 +51,7 @@ def test_an_urgent_report_is_flagged_at_once_with_no_queue_open_and_the_broker_d
 
     triage = ReportTriage.objects.get(report=report)
     assert triage.is_urgent and triage.signals == ["self_harm"]
-    [item] = selectors.queue_items(acting=counsellor)
+    [item] = queue.queue_page(acting=counsellor).items
     assert item.triaged and item.is_urgent
 
 
@@ -64,7 +64,7 @@ def test_the_queue_does_not_decrypt_descriptions(counsellor, send_report, monkey
     calls: list[str] = []
     real = crypto.decrypt
     monkeypatch.setattr(crypto, "decrypt", lambda token: calls.append(token) or real(token))
-    items = selectors.queue_items(acting=counsellor)
+    items = queue.queue_page(acting=counsellor).items
     assert [flag.signal for item in items for flag in item.flags] == ["sextortion"] * 3
     assert calls == []
 
@@ -78,7 +78,7 @@ def test_a_reporters_new_message_is_triaged_when_it_is_saved(counsellor, send_re
     )
     triage = ReportTriage.objects.get(report=report)
     assert triage.signals == ["self_harm"] and triage.last_message_id == message.pk
-    [item] = selectors.queue_items(acting=counsellor)
+    [item] = queue.queue_page(acting=counsellor).items
     assert item.is_urgent
 
 
@@ -92,12 +92,12 @@ def test_a_failing_triage_never_loses_the_report_and_the_minute_task_catches_it_
     report = send_report(description="I want to die")
     assert Report.objects.filter(pk=report.pk).exists()
     assert not ReportTriage.objects.filter(report=report).exists()
-    [item] = selectors.queue_items(acting=counsellor)
+    [item] = queue.queue_page(acting=counsellor).items
     assert not item.triaged
 
     tasks.urgent_alerts()
     assert ReportTriage.objects.get(report=report).signals == ["self_harm"]
-    [item] = selectors.queue_items(acting=counsellor)
+    [item] = queue.queue_page(acting=counsellor).items
     assert item.triaged and item.is_urgent
 
 
@@ -111,7 +111,7 @@ def test_the_catch_up_reads_reports_saved_before_triage_ran_at_saving_a_batch_at
     assert reports_triage_catch_up() == 2
     assert reports_triage_catch_up() == 1
     assert reports_triage_catch_up() == 0
-    items = selectors.queue_items(acting=counsellor)
+    items = queue.queue_page(acting=counsellor).items
     assert all(item.triaged for item in items)
     system_events = AuditEvent.objects.filter(reason__startswith="triage read", actor_id="")
     assert system_events.count() == 6  # three at saving, three caught up

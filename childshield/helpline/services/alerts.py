@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from childshield.helpline import selectors
+from childshield.helpline import queue, selectors
 from childshield.helpline.models import UrgentAlert
 from childshield.helpline.services.triage import reports_triage_catch_up
 from childshield.outbox.services import email_enqueue
@@ -27,11 +27,16 @@ def urgent_alerts_send() -> int:
     for _agency_id, members in groupby(selectors.supervisors_alerted(), key=lambda member: member.agency_id):
         supervisors = list(members)
         acting = supervisors[0]
-        overdue = [item for item in selectors.queue_items(acting=acting) if item.is_overdue]
+        # Read directly (urgent, past the alert time, not alerted for this wait), never through the
+        # queue's pages: however many reports wait, an urgent one is never left out.
+        due = queue.urgent_items_to_alert(acting=acting)
+        if not due:
+            continue
         with transaction.atomic():
             new = [
                 item
-                for item in overdue
+                for item in due
+                # Two tasks running at once: the row decides which one alerts.
                 if UrgentAlert.objects.get_or_create(
                     agency=acting.agency, report=item.report, waiting_since=item.waiting_since
                 )[1]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,39 +16,55 @@ from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may
 from childshield.cases.permissions import CasePerm
 from childshield.core.errors import ApplicationError
+from childshield.helpline import queue as queue_reads
 from childshield.helpline import selectors
 from childshield.helpline.forms import HandOverForm, ReplyForm
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.services import queue as queue_services
 
 
-def _queue_context(acting: Membership) -> dict[str, object]:
-    items = selectors.queue_items(acting=acting)
+def _page_asked(request: StaffRequest) -> int:
+    try:
+        return int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+def _queue_context(acting: Membership, *, page: int) -> dict[str, object]:
     return {
-        "items": items,
-        "overdue": [item for item in items if item.is_overdue]
-        if may(acting, HelplinePerm.QUEUE_ALERTS)
-        else [],
+        "page": queue_reads.queue_page(acting=acting, page=page),
         "alert_minutes": settings.HELPLINE_URGENT_ALERT_MINUTES,
         "acting": acting,
         "poll_seconds": settings.HELPLINE_QUEUE_POLL_SECONDS,
         "colleagues": list(selectors.colleagues_on_queue(acting=acting)),
         "may_reassign": may(acting, HelplinePerm.QUEUE_REASSIGN),
         "may_manage_rules": may(acting, HelplinePerm.RULES_MANAGE),
+        "now": timezone.now(),
     }
 
 
 @staff_view(HelplinePerm.QUEUE_VIEW)
 @require_GET
 def queue(request: StaffRequest) -> HttpResponse:
-    return render(request, "helpline/queue.html", _queue_context(request.membership))
+    return render(
+        request, "helpline/queue.html", _queue_context(request.membership, page=_page_asked(request))
+    )
 
 
 @staff_view(HelplinePerm.QUEUE_VIEW)
 @require_GET
 def queue_rows(request: StaffRequest) -> HttpResponse:
-    """The queue's body alone, fetched by HTMX every few seconds."""
-    return render(request, "helpline/_queue_rows.html", _queue_context(request.membership))
+    """The queue's body alone, asked for by HTMX every few seconds with the version it shows.
+
+    Nothing changed answers 204 No Content, which HTMX leaves in place, so a steady queue costs a
+    few small reads and no page (the rows count their waiting minutes on by themselves).
+    """
+    acting = request.membership
+    page = _page_asked(request)
+    seen = request.GET.get("seen")
+    if seen and seen == queue_reads.queue_page_version(acting=acting, page=page):
+        return HttpResponse(status=204)
+    return render(request, "helpline/_queue_rows.html", _queue_context(acting, page=page))
 
 
 @staff_view(HelplinePerm.QUEUE_CLAIM)
