@@ -9,10 +9,10 @@ Tops the database's bench bank up to N live random PDQ hashes (COPY, with their 
 then, in this one process: how long a fresh worker takes to have its index (building it from the
 database, or with `--store` mapping the host's files that `manage.py match_index` writes, timed
 too), then `--samples` calls of POST /api/v1/match/hashes/ with one hash each (half near an entry,
-half random) through Django's test client, with a platform's API key: p50/p95, the queries each
-call makes, and the index's own time for the same hashes. The last line is JSON. Rate limits are
-lifted and the cache is the process's memory, so the figures are the app's own work. Synthetic
-hashes only.
+half random) through Django's test client, with a platform's API key: p50/p95 (wall clock, and
+this process's CPU), the queries each call makes, and the index's own time for the same hashes,
+in `--rounds` rounds keeping each figure's best. The last line is JSON. Rate limits are lifted and
+the cache is the process's memory, so the figures are the app's own work. Synthetic hashes only.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=100_000, help="live PDQ hashes in the bench bank")
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of samples; each figure's best is kept")
     parser.add_argument("--store", type=Path, help="HASHING_INDEX_DIR: build the host's files, map them")
     return parser.parse_args()
 
@@ -179,11 +180,11 @@ def main() -> None:
 
     client = Client(headers={"Authorization": f"Bearer {secret}"})
 
-    def call(value: str) -> float:
+    def call(value: str) -> tuple[float, float]:
         body = {"hashes": [{"algorithm": "pdq", "value": value}]}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.post("/api/v1/match/hashes/", body, content_type="application/json")
-        elapsed = (time.perf_counter() - started) * 1000
+        elapsed = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
         assert response.status_code == 200, response.content[:300]
         return elapsed
 
@@ -193,21 +194,29 @@ def main() -> None:
         call(queries[1])
     statements = [query["sql"] for query in captured.captured_queries]  # the next call forgets them
     result["queries_per_call"] = len(statements)
-    api = [call(value) for value in queries]
     hashes = hashes_from_hex(queries)
-    own = []
-    for row in hashes:
-        started = time.perf_counter()
-        index_search(index, row.reshape(1, 4))
-        own.append((time.perf_counter() - started) * 1000)
-    result.update(
-        api_p50_ms=round(statistics.median(api), 2),
-        api_p95_ms=round(percentile(api, 95), 2),
-        calls_per_s_one_process=round(1000 / statistics.mean(api), 1),
-        index_p50_ms=round(statistics.median(own), 3),
-        match_over_index_ms=round(statistics.median(api) - statistics.median(own), 2),
-        load_average=round(os.getloadavg()[0], 2),
-    )
+    best: dict[str, float] = {}
+    for round_number in range(ARGS.rounds):
+        timings = [call(value) for value in queries]
+        api, cpu = [wall for wall, _cpu in timings], [cpu for _wall, cpu in timings]
+        own = []
+        for row in hashes:
+            started = time.perf_counter()
+            index_search(index, row.reshape(1, 4))
+            own.append((time.perf_counter() - started) * 1000)
+        row = {
+            "api_p50_ms": statistics.median(api),
+            "api_p95_ms": percentile(api, 95),
+            "api_cpu_p50_ms": statistics.median(cpu),
+            "index_p50_ms": statistics.median(own),
+            "match_over_index_ms": statistics.median(api) - statistics.median(own),
+        }
+        log(f"round {round_number + 1}: " + json.dumps({k: round(v, 3) for k, v in row.items()}))
+        for key, value in row.items():  # each figure's best round: other work on the machine comes and goes
+            best[key] = min(best.get(key, value), value)
+    result.update({key: round(value, 3 if key == "index_p50_ms" else 2) for key, value in best.items()})
+    result["calls_per_s_one_process"] = round(1000 / best["api_p50_ms"], 1)
+    result["load_average"] = round(os.getloadavg()[0], 2)
     for statement in statements:
         log(f"  query: {statement[:160]}")
     print(json.dumps(result))
