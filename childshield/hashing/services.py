@@ -425,7 +425,7 @@ def hashes_match(
     if perceptual and bank_ids:
         query_hashes = hashes_from_hex([q.value for _n, q in perceptual])
         index = match_index()
-        answer = index.index.search(query_hashes)
+        answer = index.search(query_hashes)
         candidates = set(answer.ids.tolist())
         rows = {
             pk: (bank_id, bank_name, value)
