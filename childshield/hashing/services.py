@@ -427,11 +427,16 @@ def hashes_match(
         index = match_index()
         answer = index.search(query_hashes)
         candidates = set(answer.ids.tolist())
+        # most lookups find nothing near: then there is nothing to read back
         rows = {
             pk: (bank_id, bank_name, value)
-            for pk, bank_id, bank_name, value in live.filter(
-                algorithm=Algorithm.PDQ, pk__in=candidates
-            ).values_list("pk", "bank_id", "bank__name", "value")
+            for pk, bank_id, bank_name, value in (
+                live.filter(algorithm=Algorithm.PDQ, pk__in=candidates).values_list(
+                    "pk", "bank_id", "bank__name", "value"
+                )
+                if candidates
+                else []
+            )
         }
         for slot, (number, _query) in enumerate(perceptual):
             for entry_id, _distance in answer.for_query(slot):
