@@ -7,6 +7,9 @@ rename, so a process reads either the old generation or the new one, never half 
 generations are deleted then: a process that still maps one keeps its pages until it lets go
 (an unlinked file lives on while it is mapped). One build at a time: `build.lock`, held with
 flock(2), which the kernel releases however the builder ends.
+
+The files hold the banks' hashes, which are shared only with vetted platforms: they are readable
+by their owner and group only, like the database's own files.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ FORMAT = 1
 CURRENT = "current"
 LOCK = "build.lock"
 _PREFIX = "gen-"
+_DIRECTORY_MODE = 0o750
+_FILE_MODE = 0o640
 
 
 @dataclass(frozen=True)
@@ -95,16 +100,20 @@ def write_generation(
     fingerprint: str,
 ) -> Generation:
     """Write the index as a new generation, make it the current one and delete the others."""
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=_DIRECTORY_MODE, parents=True, exist_ok=True)
     name = f"{_PREFIX}{through}-{time.time_ns()}"
     scratch = directory / f".tmp-{uuid.uuid4().hex}"
     try:
+        scratch.mkdir(mode=_DIRECTORY_MODE)
+        (scratch / "index").mkdir(mode=_DIRECTORY_MODE)
         index.save(scratch / "index")
         generation = Generation(name, through, gaps, fingerprint, index.radius, len(index), time.time())
         with open(scratch / "meta.json", "w") as out:
             json.dump(generation.as_dict(), out)
             out.flush()
             os.fsync(out.fileno())
+        for path in [scratch, scratch / "index", *scratch.rglob("*")]:  # whatever the umask said
+            path.chmod(_DIRECTORY_MODE if path.is_dir() else _FILE_MODE)
         os.rename(scratch, directory / name)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -130,7 +139,7 @@ def _sync_directory(directory: Path) -> None:
 @contextmanager
 def build_lock(directory: Path) -> Iterator[bool]:
     """Holds the host's build lock for the block if no other process holds it; yields whether it does."""
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=_DIRECTORY_MODE, parents=True, exist_ok=True)
     descriptor = os.open(directory / LOCK, os.O_RDWR | os.O_CREAT, 0o660)
     try:
         try:

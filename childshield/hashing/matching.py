@@ -253,11 +253,7 @@ class MatchIndex:
         if view is not None and latest < view.cursor.through:
             view = None  # the history is shorter than what was seen: another database (tests)
         if self.directory is not None:
-            name = index_files.current_name(self.directory)
-            if name is None and view is None:
-                log.warning("HASHING_INDEX_DIR holds no match index yet: this process builds its own")
-            elif name is not None and name != self._refused and (view is None or name != view.generation):
-                view = self._open(name, latest) or view
+            view = self._newer_generation(view, latest)
         applied = 0
         if view is None:
             base, cursor = load_base(self.radius)
@@ -267,6 +263,22 @@ class MatchIndex:
             applied += self._replay(view, latest)
         self._view = view  # a new base is searched only once its overlay has caught up
         return applied
+
+    def _newer_generation(self, view: _View | None, latest: int) -> _View | None:
+        """The host's current generation if it is not the one searched now, else `view`."""
+        assert self.directory is not None
+        for _attempt in range(3):  # an indexer may swap generations while this one is opened
+            name = index_files.current_name(self.directory)
+            if name is None:
+                if view is None:
+                    log.warning("HASHING_INDEX_DIR holds no match index yet: this process builds its own")
+                return view
+            if name == self._refused or (view is not None and name == view.generation):
+                return view
+            opened = self._open(name, latest)
+            if opened is not None:
+                return opened
+        return view
 
     def _open(self, name: str, latest: int) -> _View | None:
         """The host's generation `name`, mapped, with an empty overlay; None if it cannot serve here."""

@@ -146,3 +146,11 @@ def test_a_mapped_index_answers_as_the_index_it_was_saved_from_and_refuses_chang
         mapped.add([10**7], hashes_from_hex(values[:1]))
     with pytest.raises(ValueError, match="read-only"):
         mapped.remove([int(found.ids[0])])
+
+
+def test_the_hosts_index_files_are_not_readable_by_other_users(analyst, bank, host_dir):
+    add(analyst, bank, random_pdq(np.random.default_rng(37)))
+    call_command("match_index", verbosity=0)
+    generation = host_dir / index_files.current_name(host_dir)
+    for path in [generation, *generation.rglob("*")]:
+        assert path.stat().st_mode & 0o007 == 0, path

@@ -41,23 +41,23 @@ class Command(BaseCommand):
             raise CommandError("HASHING_INDEX_DIR is not set: each process builds its own index.")
         directory = Path(settings.HASHING_INDEX_DIR)
         if not follow:
-            self.build(directory, only_if_behind=if_behind)
+            self.build(directory, only_if_behind=if_behind, read_ahead=True)
             return
         while True:
             try:
-                self.build(directory, only_if_behind=True)
+                self.build(directory, only_if_behind=True, read_ahead=False)
             except Exception as error:  # the database may be away for a while; try again later
                 self.stderr.write(f"match index: {type(error).__name__}, trying again in {every:.0f} s")
             finally:
                 connections.close_all()
             time.sleep(every)
 
-    def build(self, directory: Path, *, only_if_behind: bool) -> None:
+    def build(self, directory: Path, *, only_if_behind: bool, read_ahead: bool) -> None:
         behind = host_index_behind(directory)
         if only_if_behind and behind is not None and behind < settings.HASHING_INDEX_REBUILD_AFTER:
             name = index_files.current_name(directory)
             generation = index_files.read_generation(directory, name) if name else None
-            if generation is not None:
+            if generation is not None and read_ahead:  # after a reboot the page cache is cold
                 index_files.read_ahead(directory, generation)
             if self.verbosity > 1:
                 self.stdout.write(f"match index {name}: {behind} changes behind, kept")
