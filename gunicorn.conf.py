@@ -73,10 +73,11 @@ def post_worker_init(worker: Any) -> None:
         worker.log.exception("The match index could not be loaded before the first request.")
     else:
         worker.log.info(
-            "Ready in %.2f s: views imported, match index %s with %d changes in this worker's overlay",
+            "Ready in %.2f s: views imported, %s",
             time.monotonic() - started,
-            index.generation or "built by this worker",
-            index.overlay_size,
+            f"match index {index.generation} mapped, {index.overlay_size} changes in this worker's overlay"
+            if index is not None
+            else "no match index in HASHING_INDEX_DIR: the first match builds this worker's own",
         )
     finally:
         connections.close_all()

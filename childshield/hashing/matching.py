@@ -233,21 +233,26 @@ class MatchIndex:
             query, ids, dist = query[order], ids[order], dist[order]
         return Matches(query, ids, dist)
 
-    def sync(self) -> int:
+    @property
+    def loaded(self) -> bool:
+        return self._view is not None
+
+    def sync(self, *, may_build: bool = True) -> int:
         """Apply the changes made since the last sync; returns how many were applied.
 
         Once the index is loaded, a match that finds another thread syncing (perhaps mapping a new
         generation, or reading an import of a million hashes) does not wait: it answers from the
-        index as it is, and the next sync applies what it missed.
+        index as it is, and the next sync applies what it missed. With `may_build` false, a process
+        without the host's files stays without an index rather than building its own.
         """
         if not self._lock.acquire(blocking=self._view is None):
             return 0
         try:
-            return self._sync()
+            return self._sync(may_build=may_build)
         finally:
             self._lock.release()
 
-    def _sync(self) -> int:
+    def _sync(self, *, may_build: bool) -> int:
         latest = _latest()
         view = self._view
         if view is not None and latest < view.cursor.through:
@@ -256,6 +261,8 @@ class MatchIndex:
             view = self._newer_generation(view, latest)
         applied = 0
         if view is None:
+            if not may_build:
+                return 0
             base, cursor = load_base(self.radius)
             view = _View(base, None, PdqIndex(radius=self.radius), cursor)
             applied, latest = len(base), _latest()
@@ -376,21 +383,32 @@ _index: MatchIndex | None = None
 _index_lock = threading.Lock()
 
 
-def match_index() -> MatchIndex:
-    """This process's index, brought up to date with the database."""
+def _process_index() -> MatchIndex:
     global _index
     with _index_lock:
         if _index is None:
             directory = settings.HASHING_INDEX_DIR
             _index = MatchIndex(directory=Path(directory) if directory else None)
-    _index.sync()
-    return _index
+        return _index
 
 
-def warm() -> MatchIndex:
-    """Have this process's indexes ready before its first request (gunicorn's post_worker_init)."""
-    video_index()
-    return match_index()
+def match_index() -> MatchIndex:
+    """This process's index, brought up to date with the database."""
+    index = _process_index()
+    index.sync()
+    return index
+
+
+def warm() -> MatchIndex | None:
+    """Map the host's index and catch up, before the first request (gunicorn's post_worker_init).
+
+    None when the host has no usable index files: building one here could outlast the worker's
+    boot time-out at ten million hashes, so the first match builds it instead. The video index,
+    built from every video's frames, is left to the first video match.
+    """
+    index = _process_index()
+    index.sync(may_build=False)
+    return index if index.loaded else None
 
 
 def sync_loaded() -> int:

@@ -154,3 +154,13 @@ def test_the_hosts_index_files_are_not_readable_by_other_users(analyst, bank, ho
     generation = host_dir / index_files.current_name(host_dir)
     for path in [generation, *generation.rglob("*")]:
         assert path.stat().st_mode & 0o007 == 0, path
+
+
+def test_a_worker_warms_up_by_mapping_the_files_and_never_by_building_an_index(analyst, bank, host_dir):
+    entry = add(analyst, bank, random_pdq(np.random.default_rng(38)))
+    assert matching.warm() is None  # no files yet: the first match will build, not the worker's boot
+    call_command("match_index", verbosity=0)
+    matching.forget_index()
+    warmed = matching.warm()
+    assert warmed is not None and warmed.generation == index_files.current_name(host_dir)
+    assert warmed.present([entry.pk]) == {entry.pk}
