@@ -1,6 +1,7 @@
 """Benchmark of the match API around the index: one hash per call, through Django's whole stack.
 
     createdb -h 127.0.0.1 -U postgres childshield_match
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/childshield_match .venv/bin/python manage.py migrate
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/childshield_match \
         .venv/bin/python bench/match_api.py --n 1000000 --samples 300 [--store var/bench-match-index]
     dropdb -h 127.0.0.1 -U postgres childshield_match
