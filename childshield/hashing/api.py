@@ -204,7 +204,7 @@ class HashingApiView(APIView):
     def caller(self, request: Request) -> tuple[list[int], Any, str]:
         """The banks the caller matches against, the agency to record, and the channel."""
         if isinstance(request.auth, ApiKey):
-            banks = list(selectors.banks_for_api_key(key=request.auth).values_list("pk", flat=True))
+            banks = selectors.matchable_bank_ids_for_api_key(key=request.auth)
             return banks, request.auth.agency, MatchChannel.API
         membership = acting_membership(request)
         banks = selectors.matchable_bank_ids_for_member(membership=membership)

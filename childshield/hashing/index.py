@@ -15,15 +15,21 @@ one gather for all probes of a batch, one for the candidates, one popcount.
 
 Changes are incremental: new entries go to a small delta that is searched by brute force and
 folded into the tables once it passes `merge_threshold`; removed entries are tombstoned in place.
+
+The tables can be written to a directory (`save`) and mapped back read-only (`open_mapped`), so
+that every process on a host shares one copy in the page cache; a mapped index refuses changes.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -178,6 +184,7 @@ class PdqIndex:
         self._merging = threading.Lock()
         self._added_while_merging: set[int] | None = None
         self._removed_while_merging: set[int] | None = None
+        self._read_only = False
 
     # building -----------------------------------------------------------------------------------
 
@@ -232,21 +239,48 @@ class PdqIndex:
             offsets[slot * span + 1 : (slot + 1) * span + 1] = base + np.cumsum(counts)
             positions[base : base + size] = order
             del keys, order, counts
-        mask_parts = [_ball_masks(bits, layout.radii[table]) for table in used]
-        probe_table = np.repeat(np.arange(len(used), dtype=np.intp), [len(m) for m in mask_parts])
-        probe_masks = np.concatenate(mask_parts).astype(np.intp) if mask_parts else np.zeros(0, np.intp)
-        probe_masks |= probe_table << bits
-        return _Tables(
-            hashes=hashes,
-            ids=ids,
-            alive=np.ones(size, dtype=np.bool_),
-            layout=layout,
-            starts=tuple(table * bits for table in used),
-            offsets=offsets,
-            positions=positions,
-            probe_masks=probe_masks,
-            probe_table=probe_table,
+        return _assemble(hashes, ids, np.ones(size, dtype=np.bool_), layout, offsets, positions)
+
+    # files --------------------------------------------------------------------------------------
+
+    _ARRAYS = ("hashes", "ids", "alive", "offsets", "positions")
+
+    def save(self, directory: Path) -> None:
+        """Write the tables, the delta folded in, as .npy files and a layout.json, each synced to disk."""
+        if self._delta_ids or not bool(self._tables.alive.all()):
+            self.merge()
+        tables = self._tables
+        directory.mkdir(parents=True, exist_ok=True)
+        ids = tables.ids if tables.ids is not None else np.arange(len(tables.hashes), dtype=np.int64)
+        arrays = (tables.hashes, ids, tables.alive, tables.offsets, tables.positions)
+        for name, array in zip(self._ARRAYS, arrays, strict=True):
+            with open(directory / f"{name}.npy", "wb") as out:
+                np.save(out, np.ascontiguousarray(array))
+                out.flush()
+                os.fsync(out.fileno())
+        layout = {"radius": self.radius, "bits": tables.layout.bits, "radii": list(tables.layout.radii)}
+        with open(directory / "layout.json", "w") as out:
+            json.dump({**layout, "size": len(tables.hashes)}, out)
+            out.flush()
+            os.fsync(out.fileno())
+
+    @classmethod
+    def open_mapped(cls, directory: Path) -> PdqIndex:
+        """The index `save` wrote, its arrays mapped read-only: searches only, changes raise ValueError."""
+        layout_data = json.loads((directory / "layout.json").read_text())
+        layout = Layout(bits=int(layout_data["bits"]), radii=tuple(int(t) for t in layout_data["radii"]))
+        # memmap's own subclass costs time on every operation; a plain view of the mapping does not
+        arrays = {
+            name: np.load(directory / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in cls._ARRAYS
+        }
+        if not all(len(arrays[name]) == int(layout_data["size"]) for name in ("hashes", "ids", "alive")):
+            raise ValueError(f"{directory}: arrays of different lengths")
+        index = cls(radius=int(layout_data["radius"]), bits=layout.bits)
+        index._tables = _assemble(
+            arrays["hashes"], arrays["ids"], arrays["alive"], layout, arrays["offsets"], arrays["positions"]
         )
+        index._read_only = True
+        return index
 
     # changes ------------------------------------------------------------------------------------
 
@@ -255,6 +289,8 @@ class PdqIndex:
         hashes = np.ascontiguousarray(hashes, dtype=np.uint64).reshape(-1, WORDS)
         if len(ids) != len(hashes):
             raise ValueError("one id per hash")
+        if self._read_only:
+            raise ValueError("a mapped index is read-only")
         with self._lock:
             present = self._find_live(ids)
             if present:
@@ -275,6 +311,8 @@ class PdqIndex:
 
     def remove(self, ids: Iterable[int]) -> int:
         """Remove entries by id (unknown ids are ignored); returns how many were removed."""
+        if self._read_only:
+            raise ValueError("a mapped index is read-only")
         removed = 0
         with self._lock:
             tables = self._tables
@@ -448,6 +486,29 @@ class PdqIndex:
         dist = hamming(hashes[None, :, :], block[:, None, :])  # (queries, entries)
         query, entry = np.nonzero(dist <= self.radius)
         return query.astype(np.intp), ids[entry], dist[query, entry]
+
+
+def _assemble(
+    hashes: U64, ids: I64 | None, alive: npt.NDArray[np.bool_], layout: Layout, offsets: U32, positions: U32
+) -> _Tables:
+    """The tables around their arrays, with each query's probes worked out from the layout."""
+    bits = layout.bits
+    used = [i for i, t in enumerate(layout.radii) if t >= 0]
+    mask_parts = [_ball_masks(bits, layout.radii[table]) for table in used]
+    probe_table = np.repeat(np.arange(len(used), dtype=np.intp), [len(m) for m in mask_parts])
+    probe_masks = np.concatenate(mask_parts).astype(np.intp) if mask_parts else np.zeros(0, np.intp)
+    probe_masks |= probe_table << bits
+    return _Tables(
+        hashes=hashes,
+        ids=ids,
+        alive=alive,
+        layout=layout,
+        starts=tuple(table * bits for table in used),
+        offsets=offsets,
+        positions=positions,
+        probe_masks=probe_masks,
+        probe_table=probe_table,
+    )
 
 
 def brute_force(hashes: U64, ids: I64, queries: U64, radius: int = DEFAULT_RADIUS) -> Matches:

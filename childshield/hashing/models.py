@@ -43,6 +43,9 @@ class HashBank(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_enabled = models.BooleanField(_("used for matching"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Kept by the services that add and remove entries, in their transaction, so that listing
+    # banks never counts their entries (millions) again.
+    live_entries = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("hash bank")
@@ -138,6 +141,21 @@ class HashChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.entry_id}"
+
+
+class MatchScopeVersion(models.Model):
+    """One row whose number changes whenever the banks some caller matches against may change.
+
+    Processes remember each caller's bank ids while this number stays the same (hashing/scope.py);
+    the services that create a bank, change its sharing, switch it on or off, or revoke a key set
+    it in their own transaction. A new random number each time rather than a count, so that a
+    restored database or a test's rolled-back one never shows a number a process has seen before.
+    """
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"match scope {self.version}"
 
 
 class ImportFormat(models.TextChoices):

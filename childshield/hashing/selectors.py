@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from childshield.accounts.models import Agency, Membership
@@ -11,6 +11,7 @@ from childshield.accounts.permissions import Scope, require
 from childshield.hashing.api_keys import key_digest
 from childshield.hashing.models import ApiKey, HashBank, HashEntry, HashImport, MatchRecord, SharingPolicy
 from childshield.hashing.permissions import HashPerm
+from childshield.hashing.scope import remembered_bank_ids
 
 SHARED_WITH_PLATFORMS = [SharingPolicy.TRUSTED_PLATFORMS, SharingPolicy.ALL_PLATFORMS]
 
@@ -25,7 +26,6 @@ def bank_list(*, membership: Membership | None) -> QuerySet[HashBank]:
     return (
         HashBank.objects.filter(_agency_scoped(membership, HashPerm.BANKS_VIEW, "owner_id"))
         .select_related("owner")
-        .annotate(live_entries=Count("entries", filter=Q(entries__removed_at__isnull=True)))
         .order_by("owner__name", "name")
     )
 
@@ -80,13 +80,17 @@ def match_record_list(*, membership: Membership | None) -> QuerySet[MatchRecord]
 
 
 def matchable_bank_ids_for_member(*, membership: Membership | None) -> list[int]:
-    """A hotline matches against its own banks and every bank others share."""
+    """A hotline matches against its own banks and every bank others share (remembered: scope.py)."""
     require(membership, HashPerm.MATCH)
     assert membership is not None
-    return list(
-        HashBank.objects.filter(
-            Q(owner_id=membership.agency_id) | Q(sharing__in=SHARED_WITH_PLATFORMS)
-        ).values_list("pk", flat=True)
+    agency_id = membership.agency_id
+    return remembered_bank_ids(
+        f"member:{membership.pk}:{agency_id}",
+        lambda: list(
+            HashBank.objects.filter(Q(owner_id=agency_id) | Q(sharing__in=SHARED_WITH_PLATFORMS))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
     )
 
 
@@ -103,8 +107,14 @@ def banks_for_api_key(*, key: ApiKey) -> QuerySet[HashBank]:
     return (
         HashBank.objects.filter(sharing__in=SHARED_WITH_PLATFORMS, is_enabled=True)
         .select_related("owner")
-        .annotate(live_entries=Count("entries", filter=Q(entries__removed_at__isnull=True)))
         .order_by("pk")
+    )
+
+
+def matchable_bank_ids_for_api_key(*, key: ApiKey) -> list[int]:
+    """The ids of `banks_for_api_key`, remembered per key while the match scope stays the same."""
+    return remembered_bank_ids(
+        f"key:{key.pk}", lambda: list(banks_for_api_key(key=key).values_list("pk", flat=True))
     )
 
 

@@ -3,7 +3,8 @@
 A child is not a member of any agency, so `services.entry_add` (which checks a member's
 permissions) cannot add their hashes. Intake decides whether a hash may go in (the hotline's
 policy, or an analyst's review) and then calls these functions, which write the same rows that
-`services._add_entries` writes: the entry, its history line, and a message to the match workers.
+`services._add_entries` writes: the entry, its history line, the bank's count, and a message to
+the match workers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, User
@@ -20,6 +22,7 @@ from childshield.audit.models import AuditAction
 from childshield.hashing import tasks
 from childshield.hashing.formats import check_quality, normalise_value
 from childshield.hashing.models import BankSource, ChangeKind, HashBank, HashChange, HashEntry, SharingPolicy
+from childshield.hashing.scope import match_scope_changed
 from childshield.outbox.kicks import kick_on_commit
 
 # The bank's name is data, not interface text: it is the same in every language.
@@ -57,6 +60,7 @@ def self_submitted_bank_ensure(*, agency: Agency) -> HashBank:
         },
     )
     if created:
+        match_scope_changed()
         audit.record(action=AuditAction.CREATE, agency=agency, obj=bank, reason="self-submitted bank")
     return bank
 
@@ -102,6 +106,7 @@ def self_submitted_hashes_add(
         live[key] = entry
         added.append(entry)
     if added:
+        HashBank.objects.filter(pk=bank.pk).update(live_entries=F("live_entries") + len(added))
         audit.record(
             action=AuditAction.CREATE,
             actor=by,

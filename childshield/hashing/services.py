@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,7 @@ from childshield.hashing.models import (
     VideoHash,
 )
 from childshield.hashing.permissions import HashPerm
+from childshield.hashing.scope import match_scope_changed
 from childshield.hashing.video import VideoFrameHash, canonical_frames, frame_words, is_video_match
 from childshield.outbox.kicks import kick_on_commit
 
@@ -72,6 +73,7 @@ def bank_create(
     bank = HashBank.objects.create(
         name=name, owner=actor.agency, source=source, sharing=sharing, description=description
     )
+    match_scope_changed()
     audit.record(action=AuditAction.CREATE, actor=actor.user, agency=actor.agency, obj=bank)
     return bank
 
@@ -81,12 +83,34 @@ def bank_set_enabled(*, actor: Membership, bank: HashBank, enabled: bool) -> Has
     _require_bank(actor, bank, HashPerm.BANKS_CONFIGURE)
     bank.is_enabled = enabled
     bank.save(update_fields=["is_enabled"])
+    match_scope_changed()
     audit.record(
         action=AuditAction.UPDATE,
         actor=actor.user,
         agency=actor.agency,
         obj=bank,
         reason="enabled" if enabled else "disabled",
+    )
+    return bank
+
+
+@transaction.atomic
+def bank_set_sharing(*, actor: Membership, bank: HashBank, sharing: SharingPolicy | str) -> HashBank:
+    """Who may match against the bank: the hotline only, or also vetted platforms, or every platform.
+
+    Every process's remembered bank ids are dropped with the change, so the next call sees it.
+    """
+    _require_bank(actor, bank, HashPerm.BANKS_CONFIGURE)
+    sharing = SharingPolicy(sharing)
+    bank.sharing = sharing
+    bank.save(update_fields=["sharing"])
+    match_scope_changed()
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor.user,
+        agency=actor.agency,
+        obj=bank,
+        reason=f"sharing: {sharing}",
     )
     return bank
 
@@ -147,6 +171,7 @@ def _add_entries(
         batch_size=2000,
     )
     if entries:
+        HashBank.objects.filter(pk=bank.pk).update(live_entries=F("live_entries") + len(entries))
         _tell_match_workers()
     return len(entries), len(hashes) - len(entries)
 
@@ -215,6 +240,7 @@ def entry_remove(*, actor: Membership, entry: HashEntry, reason: str) -> HashEnt
     HashChange.objects.create(
         bank=entry.bank, entry=entry, kind=ChangeKind.REMOVED, at=entry.removed_at, by=actor.user
     )
+    HashBank.objects.filter(pk=entry.bank_id).update(live_entries=F("live_entries") - 1)
     audit.record(action=AuditAction.DELETE, actor=actor.user, agency=actor.agency, obj=entry, reason=reason)
     _tell_match_workers()
     return entry
@@ -299,6 +325,7 @@ def api_key_revoke(*, actor: Membership, key: ApiKey) -> ApiKey:
         raise ApplicationError(_("This key has already been revoked."), code="already_revoked")
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
+    match_scope_changed()  # its authentication refuses it already; what was remembered for it goes too
     audit.record(action=AuditAction.DELETE, actor=actor.user, agency=actor.agency, obj=key)
     return key
 
@@ -398,13 +425,18 @@ def hashes_match(
     if perceptual and bank_ids:
         query_hashes = hashes_from_hex([q.value for _n, q in perceptual])
         index = match_index()
-        answer = index.index.search(query_hashes)
+        answer = index.search(query_hashes)
         candidates = set(answer.ids.tolist())
+        # most lookups find nothing near: then there is nothing to read back
         rows = {
             pk: (bank_id, bank_name, value)
-            for pk, bank_id, bank_name, value in live.filter(
-                algorithm=Algorithm.PDQ, pk__in=candidates
-            ).values_list("pk", "bank_id", "bank__name", "value")
+            for pk, bank_id, bank_name, value in (
+                live.filter(algorithm=Algorithm.PDQ, pk__in=candidates).values_list(
+                    "pk", "bank_id", "bank__name", "value"
+                )
+                if candidates
+                else []
+            )
         }
         for slot, (number, _query) in enumerate(perceptual):
             for entry_id, _distance in answer.for_query(slot):

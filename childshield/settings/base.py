@@ -314,6 +314,12 @@ HASHING_API_UPLOADS_PER_MINUTE = env_int("HASHING_API_UPLOADS_PER_MINUTE", 30)
 HASHING_CONCURRENCY = env_int("HASHING_CONCURRENCY", 2)
 HASHING_SLOT_DIR = env_str("HASHING_SLOT_DIR", str(VAR_DIR / "hashing-slots"))
 HASHING_WAIT_SECONDS = env_float("HASHING_WAIT_SECONDS", 10.0)
+# The host's PDQ match index (decision 0006): the directory where `manage.py match_index` writes it
+# for every process on the host to map (empty: each process builds its own, as the demo does;
+# gunicorn.conf.py sets var/match-index), and how many changes to the banks' history past it make
+# the indexer write a new one.
+HASHING_INDEX_DIR = env_str("HASHING_INDEX_DIR", "")
+HASHING_INDEX_REBUILD_AFTER = env_int("HASHING_INDEX_REBUILD_AFTER", 50_000)
 
 # Hotline (docs/hotline-tracing.md): local MaxMind-format databases for the hosting trace, the key
 # that signs referral packages, and the egress proxy removal checks should go through.

@@ -71,7 +71,7 @@ def test_a_removed_hash_stops_matching_and_stays_as_a_tombstone(
     entry.refresh_from_db()
     assert entry.removed_at is not None
     assert entry.removal_reason == "false positive"
-    assert len(matching.match_index().index) == 0
+    assert len(matching.match_index()) == 0
 
 
 def test_a_switched_off_bank_does_not_match(analyst, lead, bank):
@@ -120,12 +120,12 @@ def test_the_sync_task_brings_a_running_index_up_to_date(analyst, bank, django_c
     first = random_pdq(rng)
     add(analyst, bank, Algorithm.PDQ, first, quality=90)
     index = matching.match_index()  # a worker's index, loaded now
-    assert len(index.index) == 1
+    assert len(index) == 1
     second = random_pdq(rng)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         add(analyst, bank, Algorithm.PDQ, second, quality=90)
     assert len(callbacks) == 1  # the task was sent, after the commit
-    assert matching.match_index() is index and len(index.index) == 2
+    assert matching.match_index() is index and len(index) == 2
     assert tasks.index_sync() == 0  # nothing left to apply
 
 
