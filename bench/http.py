@@ -104,10 +104,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--rounds", type=int, default=2, help="interleaved rounds; each figure's best is kept"
     )
-    parser.add_argument("--phase-seconds", type=float, default=5.0, help="length of a latency phase")
-    parser.add_argument("--step-seconds", type=float, default=3.0, help="length of a saturation step")
+    parser.add_argument("--phase-seconds", type=float, default=4.0, help="length of a latency phase")
+    parser.add_argument("--step-seconds", type=float, default=2.5, help="length of a saturation step")
     parser.add_argument("--growth", type=float, default=1.4, help="rate factor between saturation steps")
-    parser.add_argument("--max-steps", type=int, default=12, help="saturation steps at most, per search")
+    parser.add_argument("--max-steps", type=int, default=10, help="saturation steps at most, per search")
     parser.add_argument("--max-rate", type=float, default=1500.0, help="requests/s never exceeded")
     parser.add_argument(
         "--sat-p95-ms",
@@ -115,7 +115,7 @@ def parse_args() -> argparse.Namespace:
         default=250.0,
         help="a saturation step is kept up with at p95 <= max(this, 4x one request alone), <= 1%% errors",
     )
-    parser.add_argument("--alone", type=int, default=8, help="requests sent one by one to time one alone")
+    parser.add_argument("--alone", type=int, default=6, help="requests sent one by one to time one alone")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds a request may take")
     parser.add_argument(
         "--rate", action="append", default=[], metavar="NAME=RATE", help="a latency phase's rate"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import random
 import secrets
 import time
@@ -124,7 +125,7 @@ def fill_cases(*, cases: int, seed: int) -> None:
 
 def seed_demo() -> None:
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
 
 
 def demo_membership(email: str, role: Role, agency_kind: str = "") -> Membership:
