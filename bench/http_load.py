@@ -284,6 +284,10 @@ async def alone(target: Target, endpoint: Endpoint, *, count: int) -> list[float
     return timings
 
 
+MIN_STEP_REQUESTS = 15
+MAX_STEP_SECONDS = 12.0
+
+
 @dataclass
 class Saturation:
     best: Phase | None  # the fastest rate sustained
@@ -311,17 +315,26 @@ async def saturate(
     report: Callable[[Phase], None],
 ) -> Saturation:
     """Raise the rate by `growth` until p95 or errors blow up, then try once between the last rate
-    kept up with and the first that was not; every step is bounded in count and time."""
+    kept up with and the first that was not; every step is bounded in count and time.
+
+    A step lasts `seconds`, or longer at slow rates so that it sends at least MIN_STEP_REQUESTS (a
+    queue growing at a rate just past what the server does shows only after some requests)."""
+
+    async def step(rate: float) -> Phase:
+        length = min(max(seconds, MIN_STEP_REQUESTS / rate), MAX_STEP_SECONDS)
+        phase = await run_phase(
+            target, endpoint, rate=rate, seconds=length, server_pid=server_pid, timeout=timeout
+        )
+        steps.append(phase)
+        report(phase)
+        return phase
+
     steps: list[Phase] = []
     best: Phase | None = None
     rate = start_rate
     failed_at = 0.0
     for _ in range(max_steps):
-        phase = await run_phase(
-            target, endpoint, rate=rate, seconds=seconds, server_pid=server_pid, timeout=timeout
-        )
-        steps.append(phase)
-        report(phase)
+        phase = await step(rate)
         if not sustained(phase, p95_limit_ms):
             failed_at = rate
             break
@@ -332,23 +345,14 @@ async def saturate(
     for _ in range(3 if best is None else 0):
         # Even the first rate was too much: go down until one is kept up with.
         rate /= growth * growth
-        phase = await run_phase(
-            target, endpoint, rate=rate, seconds=seconds, server_pid=server_pid, timeout=timeout
-        )
-        steps.append(phase)
-        report(phase)
+        phase = await step(rate)
         if sustained(phase, p95_limit_ms):
             best = phase
+            failed_at = min(failed_at, rate * growth)
             break
-    if best is not None and failed_at > best.rate * growth * 1.01:
-        failed_at = best.rate * growth
     if best is not None and failed_at:
-        middle = math.sqrt(best.rate * failed_at)
-        phase = await run_phase(
-            target, endpoint, rate=middle, seconds=seconds, server_pid=server_pid, timeout=timeout
-        )
-        steps.append(phase)
-        report(phase)
+        # Once between the last rate kept up with and the first that was not.
+        phase = await step(math.sqrt(best.rate * failed_at))
         if sustained(phase, p95_limit_ms):
             best = phase
     return Saturation(best=best, steps=steps, p95_limit_ms=p95_limit_ms)
