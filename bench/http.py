@@ -15,7 +15,9 @@ the app lifted (API calls and uploads per key), and signs in a counsellor and a 
 browser does (password, two-factor code, agency).
 
 Then, for each endpoint, in `--rounds` interleaved rounds: a latency phase at a low fixed rate, and
-a saturation search (the rate raised by `--growth` until p95 or errors blow up). Requests are sent
+a saturation search: the rate raised by `--growth` while a step is kept up with (at most 1 % wrong
+answers, p95 <= max(--sat-p95-ms, 4x one request alone), answers coming at >= 90 % of the rate
+sent), then once between the last rate kept up with and the first that was not. Requests are sent
 on a schedule whatever the answers do (open loop), timed from when each was due. It counts its own
 CPU and gunicorn's per request, records the load average, keeps each figure's best round, and prints
 as its last line JSON: requests/s and p50/p95 for /healthz, the public home, a report POST, a
@@ -160,6 +162,7 @@ def secrets_env() -> dict[str, str]:
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "BLIND_INDEX_KEY": secrets.token_urlsafe(40),
         "HOTLINE_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "PASSPHRASE_KEYS": secrets.token_urlsafe(40),  # the keyed passphrase hash, once it is in
     }
 
 
