@@ -12,7 +12,6 @@ the URLconf must be reached by some role, or be listed in NOT_REACHED with the r
 
 import uuid
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from io import StringIO
@@ -34,6 +33,7 @@ from childshield.demo.services import demo_seed
 from childshield.intake.models import Report
 from childshield.places.models import AgencyArea, Area
 from childshield.settings.demo_secrets import DEMO_PASSWORD
+from tests.access_matrix.urlconf import allowed_methods
 from tests.read_only import domain_writes
 
 # The crawl runs once for the module (in its own transaction); the tests only read what it found.
@@ -258,23 +258,6 @@ def test_no_page_a_signed_in_member_opens_may_be_stored_by_a_browser_or_proxy(cr
 # The staff side of the URLconf -------------------------------------------------------------------------
 
 
-def _allowed_methods(callback: Callable[..., object]) -> set[str] | None:
-    """The methods a view answers (None: any), read from require_http_methods or the view class."""
-    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-    if view_class is not None:
-        return {name.upper() for name in view_class.http_method_names if hasattr(view_class, name)}
-    # Function views: the closure of require_http_methods (require_GET, require_POST), at any depth.
-    function: object = callback
-    while function is not None:
-        code = getattr(function, "__code__", None)
-        cells = getattr(function, "__closure__", None) or ()
-        closure = dict(zip(code.co_freevars, cells, strict=True)) if code else {}
-        if "request_method_list" in closure:
-            return {method.upper() for method in closure["request_method_list"].cell_contents}
-        function = getattr(function, "__wrapped__", None)
-    return None
-
-
 _PLACEHOLDERS = {"int": 2_147_483_000, "str": "x", "slug": "x", "path": "x", "uuid": uuid.UUID(int=0)}
 
 
@@ -298,7 +281,7 @@ def _get_patterns() -> dict[str, URLPattern]:
                 prefixed = localised or type(pattern.pattern).__name__ == "LocalePrefixPattern"
                 walk(pattern.url_patterns, inner, prefixed)
             elif isinstance(pattern, URLPattern) and pattern.name and localised:
-                methods = _allowed_methods(pattern.callback)
+                methods = allowed_methods(pattern.callback)
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
                 if (methods is None or "GET" in methods) and namespace not in SKIPPED_NAMESPACES:
                     found[name] = pattern

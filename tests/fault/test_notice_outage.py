@@ -13,23 +13,14 @@ from django.utils import timezone
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.celery import app as celery_app
 from childshield.hotline.models import HostingProvider, NoticeState
-from childshield.hotline.services.assessment import AssessmentInput, assessment_confirm, assessment_record
+from childshield.hotline.services.assessment import assessment_confirm, assessment_record
 from childshield.hotline.services.items import content_item_report
 from childshield.hotline.tasks import notices_due
 from tests.fault.actions import message_ids
 from tests.fault.servers import CeleryWorker, RedisServer, wait_for
+from tests.hotline.conftest import abuse
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
-
-ABUSE = AssessmentInput(
-    classification="abuse_material",
-    illegal_national=True,
-    interpol_baseline=True,
-    category="B",
-    content_type="image",
-    apparent_age="7_10",
-    commercial=False,
-)
 
 
 @contextmanager
@@ -66,7 +57,7 @@ def test_a_notice_for_an_item_confirmed_while_the_broker_is_down_goes_out_once_i
     redis_server.kill()
     with tasks_sent_to(redis_server.url(0)):
         item = content_item_report(acting=analyst, url="http://192.0.2.10/a", source="analyst")
-        assessment = assessment_record(acting=analyst, item=item, data=ABUSE, now=confirmed_at)
+        assessment = assessment_record(acting=analyst, item=item, data=abuse(), now=confirmed_at)
         assessment_confirm(acting=second, assessment=assessment, now=confirmed_at)
     assert not item.notices.exists()
 
