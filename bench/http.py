@@ -44,6 +44,7 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
+import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -369,14 +370,20 @@ def main() -> None:
         log("a counsellor and a case worker signed in")
         figures = asyncio.run(run(args, site, bank.api_key, queries, counsellor, worker, server.popen.pid))
     finally:
-        if server is not None:
-            server.stop()
-        redis.stop()
-        from django.db import connections
+        for process in (server, redis):
+            if process is not None:
+                process.stop()
+        from django.conf import settings
 
-        connections.close_all()
+        if settings.configured:
+            from django.db import connections
+
+            connections.close_all()
         if created and not args.keep_database:
             admin_sql(args.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(scratch, ignore_errors=True)
+    for process in (server, redis):  # their output, kept only when something failed
+        process.log.unlink(missing_ok=True)
     report(args, figures, index_ms, load_before, started)
 
 
