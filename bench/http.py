@@ -238,7 +238,7 @@ async def warm(target: Target, figures: Figures, *, workers: int, alone_count: i
     for batch in range(2):
         specs = await endpoint.specs(2 * workers)
         started = time.perf_counter()
-        answers = await asyncio.gather(*(asyncio.wait_for(target.send(spec), 300) for spec in specs))
+        answers = await asyncio.gather(*(target.send(spec, 300) for spec in specs))
         if batch == 0 and endpoint.name.startswith("match"):
             figures.cold_ms = (time.perf_counter() - started) * 1000
         for spec, answer in zip(specs, answers, strict=True):
