@@ -477,8 +477,18 @@ def report(
             f"{name:<12} {one['rps']:>7} {one['p50_ms']:>8} {one['p95_ms']:>8} {one['at_rps']:>7} "
             f"{one['alone_ms']:>9} {one['server_cpu_ms']:>7}  {AIMS.get(name, '')}"
         )
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
     summary: dict[str, Any] = {
         "harness": "bench/http.py",
+        "commit": commit or None,  # of the code measured (None outside a git checkout)
         "argv": sys.argv[1:],
         "settings": args.settings,
         "workers": args.workers,
