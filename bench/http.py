@@ -44,6 +44,7 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
+import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -237,7 +238,7 @@ async def warm(target: Target, figures: Figures, *, workers: int, alone_count: i
     for batch in range(2):
         specs = await endpoint.specs(2 * workers)
         started = time.perf_counter()
-        answers = await asyncio.gather(*(asyncio.wait_for(target.send(spec), 300) for spec in specs))
+        answers = await asyncio.gather(*(target.send(spec, 300) for spec in specs))
         if batch == 0 and endpoint.name.startswith("match"):
             figures.cold_ms = (time.perf_counter() - started) * 1000
         for spec, answer in zip(specs, answers, strict=True):
@@ -369,14 +370,20 @@ def main() -> None:
         log("a counsellor and a case worker signed in")
         figures = asyncio.run(run(args, site, bank.api_key, queries, counsellor, worker, server.popen.pid))
     finally:
-        if server is not None:
-            server.stop()
-        redis.stop()
-        from django.db import connections
+        for process in (server, redis):
+            if process is not None:
+                process.stop()
+        from django.conf import settings
 
-        connections.close_all()
+        if settings.configured:
+            from django.db import connections
+
+            connections.close_all()
         if created and not args.keep_database:
             admin_sql(args.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(scratch, ignore_errors=True)
+    for process in (server, redis):  # their output, kept only when something failed
+        process.log.unlink(missing_ok=True)
     report(args, figures, index_ms, load_before, started)
 
 
@@ -470,8 +477,18 @@ def report(
             f"{name:<12} {one['rps']:>7} {one['p50_ms']:>8} {one['p95_ms']:>8} {one['at_rps']:>7} "
             f"{one['alone_ms']:>9} {one['server_cpu_ms']:>7}  {AIMS.get(name, '')}"
         )
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
     summary: dict[str, Any] = {
         "harness": "bench/http.py",
+        "commit": commit or None,  # of the code measured (None outside a git checkout)
         "argv": sys.argv[1:],
         "settings": args.settings,
         "workers": args.workers,

@@ -84,19 +84,21 @@ class Target:
             lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
         return Spec(method, url, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
-    async def send(self, spec: Spec) -> Answer:
-        try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-        except OSError as error:
-            raise TransportError(type(error).__name__) from error
-        try:
-            writer.write(spec.raw)
-            await writer.drain()
-            data = await reader.read(-1)
-        except OSError as error:
-            raise TransportError(type(error).__name__) from error
-        finally:
-            writer.close()
+    async def send(self, spec: Spec, timeout: float = 120.0) -> Answer:
+        """The answer, or TimeoutError after `timeout` seconds, or TransportError."""
+        async with asyncio.timeout(timeout):
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+            except OSError as error:
+                raise TransportError(type(error).__name__) from error
+            try:
+                writer.write(spec.raw)
+                await writer.drain()
+                data = await reader.read(-1)
+            except OSError as error:
+                raise TransportError(type(error).__name__) from error
+            finally:
+                writer.close()
         head, _, body = data.partition(b"\r\n\r\n")
         try:
             status = int(head.split(b" ", 2)[1])
@@ -220,7 +222,7 @@ async def run_phase(
         nonlocal ok, first_done, last_done
         lags.append((loop.time() - due) * 1000)
         try:
-            answer = await asyncio.wait_for(target.send(spec), timeout)
+            answer = await target.send(spec, timeout)
             code = str(answer.status)
             right = answer.status == 200 and endpoint.check(answer)
         except TimeoutError:
@@ -281,7 +283,7 @@ async def alone(target: Target, endpoint: Endpoint, *, count: int) -> list[float
     timings = []
     for spec in await endpoint.specs(count):
         started = time.perf_counter()
-        answer = await asyncio.wait_for(target.send(spec), 120)
+        answer = await target.send(spec)
         timings.append((time.perf_counter() - started) * 1000)
         require_right(endpoint, spec, answer)
     return timings
