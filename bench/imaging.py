@@ -32,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/http.py shares its name with the standard library's `http` package: this folder must not be
+# on the path, or every `import http.client` would find that script.
+sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
 SIZES = {1: (1155, 866), 12: (4000, 3000), 25: (5774, 4330), 49: (7000, 7000)}

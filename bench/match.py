@@ -26,6 +26,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+# bench/http.py shares its name with the standard library's `http` package: this folder must not be
+# on the path, or every `import http.client` would find that script.
+sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from childshield.hashing.index import PdqIndex, hashes_to_hex

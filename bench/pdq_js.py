@@ -30,9 +30,13 @@ import sys
 import tempfile
 import threading
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+# bench/http.py shares its name with the standard library's `http` package: this folder must not be
+# on the path, or every `import http.client` would find that script.
+sys.path.remove(str(Path(__file__).resolve().parent))
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 from PIL import Image
