@@ -19,8 +19,10 @@ the cache is the process's memory, so the figures are the app's own work. Synthe
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -54,6 +56,11 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of samples; each figure's best is kept")
     parser.add_argument("--store", type=Path, help="HASHING_INDEX_DIR: build the host's files, map them")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="also profile one more round of calls (cProfile) into this file, and print its top",
+    )
     return parser.parse_args()
 
 
@@ -220,6 +227,11 @@ def main() -> None:
             best[key] = min(best.get(key, value), value)
     result.update({key: round(value, 3 if key == "index_p50_ms" else 2) for key, value in best.items()})
     result["calls_per_s_one_process"] = round(1000 / best["api_p50_ms"], 1)
+    if ARGS.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [call(value) for value in queries])
+        profiler.dump_stats(ARGS.profile)
+        pstats.Stats(str(ARGS.profile)).sort_stats("cumulative").print_stats(40)
     result["load_average"] = round(os.getloadavg()[0], 2)
     for statement in statements:
         log(f"  query: {statement[:160]}")

@@ -201,15 +201,17 @@ class HashingApiView(APIView):
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
         return problem_handler
 
-    def caller(self, request: Request) -> tuple[list[int], Any, str]:
-        """The banks the caller matches against, the agency to record, and the channel."""
+    def caller(self, request: Request) -> tuple[list[int], Any, str, int | None]:
+        """The banks the caller matches against, the agency to record, the channel, and the history's
+        newest id when it was read with the caller's API key (None: the match reads it)."""
         if isinstance(request.auth, ApiKey):
             banks = selectors.matchable_bank_ids_for_api_key(key=request.auth)
-            return banks, request.auth.agency, MatchChannel.API
+            latest = getattr(request.auth, "match_history_latest", None)
+            return banks, request.auth.agency, MatchChannel.API, latest
         membership = acting_membership(request)
         banks = selectors.matchable_bank_ids_for_member(membership=membership)
         assert membership is not None  # the selector refused anyone else
-        return banks, membership.agency, MatchChannel.API
+        return banks, membership.agency, MatchChannel.API, None
 
 
 class MatchHashesApi(HashingApiView):
@@ -224,7 +226,7 @@ class MatchHashesApi(HashingApiView):
     def post(self, request: Request) -> Response:
         data = MatchHashesInput(data=request.data)
         data.is_valid(raise_exception=True)
-        banks, agency, channel = self.caller(request)
+        banks, agency, channel, latest = self.caller(request)
         results = services.hashes_match(
             queries=[
                 services.HashQuery(h["algorithm"], h["value"], h.get("quality"))
@@ -233,6 +235,7 @@ class MatchHashesApi(HashingApiView):
             bank_ids=banks,
             channel=channel,
             agency=agency,
+            history_latest=latest,
         )
         return Response(MatchHashesOutput({"results": results}).data)
 
@@ -307,12 +310,13 @@ class MatchImageApi(UploadApiView):
         upload.close()
         hashed = pdq_from_bytes(content)
         del content
-        banks, agency, channel = self.caller(request)
+        banks, agency, channel, latest = self.caller(request)
         [result] = services.hashes_match(
             queries=[services.HashQuery(Algorithm.PDQ, hashed.value, hashed.quality)],
             bank_ids=banks,
             channel=channel,
             agency=agency,
+            history_latest=latest,
         )
         return Response(
             MatchImageOutput({"pdq": hashed.value, "quality": hashed.quality, "result": result}).data
@@ -354,9 +358,13 @@ class MatchVideoApi(UploadApiView):
         upload.close()
         frames = video_hash(content, seconds_per_hash=data.validated_data["seconds_per_hash"])
         del content
-        banks, agency, channel = self.caller(request)
+        banks, agency, channel, latest = self.caller(request)
         [result] = services.hashes_match(
-            queries=[services.HashQuery.of_video(frames)], bank_ids=banks, channel=channel, agency=agency
+            queries=[services.HashQuery.of_video(frames)],
+            bank_ids=banks,
+            channel=channel,
+            agency=agency,
+            history_latest=latest,
         )
         return Response(MatchVideoOutput({"vpdq": result.value, "frames": frames, "result": result}).data)
 
@@ -377,12 +385,13 @@ class MatchVpdqApi(HashingApiView):
     def post(self, request: Request) -> Response:
         data = MatchVpdqInput(data=request.data)
         data.is_valid(raise_exception=True)
-        banks, agency, channel = self.caller(request)
+        banks, agency, channel, latest = self.caller(request)
         results = services.hashes_match(
             queries=[services.HashQuery.of_video(video["frames"]) for video in data.validated_data["videos"]],
             bank_ids=banks,
             channel=channel,
             agency=agency,
+            history_latest=latest,
         )
         return Response(MatchVpdqOutput({"results": results}).data)
 

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from childshield.hashing import index_files
 from childshield.hashing.index import DEFAULT_RADIUS, I64, Matches, PdqIndex, hashes_from_hex
@@ -127,6 +128,11 @@ def _history_ids(since: int, latest: int) -> set[int]:
 
 def _latest() -> int:
     return HashChange.objects.aggregate(latest=Max("pk"))["latest"] or 0
+
+
+def history_latest_expression() -> Coalesce:
+    """`_latest()` as a column of another query (the API key's), saving a round trip."""
+    return Coalesce(Subquery(HashChange.objects.order_by("-pk").values("pk")[:1]), Value(0))
 
 
 def _fingerprint(through: int) -> str:
@@ -237,23 +243,25 @@ class MatchIndex:
     def loaded(self) -> bool:
         return self._view is not None
 
-    def sync(self, *, may_build: bool = True) -> int:
+    def sync(self, *, may_build: bool = True, latest: int | None = None) -> int:
         """Apply the changes made since the last sync; returns how many were applied.
 
         Once the index is loaded, a match that finds another thread syncing (perhaps mapping a new
         generation, or reading an import of a million hashes) does not wait: it answers from the
         index as it is, and the next sync applies what it missed. With `may_build` false, a process
-        without the host's files stays without an index rather than building its own.
+        without the host's files stays without an index rather than building its own. `latest`: the
+        history's newest id, when the caller has just read it.
         """
         if not self._lock.acquire(blocking=self._view is None):
             return 0
         try:
-            return self._sync(may_build=may_build)
+            return self._sync(may_build=may_build, latest=latest)
         finally:
             self._lock.release()
 
-    def _sync(self, *, may_build: bool) -> int:
-        latest = _latest()
+    def _sync(self, *, may_build: bool, latest: int | None) -> int:
+        if latest is None:
+            latest = _latest()
         view = self._view
         if view is not None and latest < view.cursor.through:
             view = None  # the history is shorter than what was seen: another database (tests)
@@ -392,10 +400,11 @@ def _process_index() -> MatchIndex:
         return _index
 
 
-def match_index() -> MatchIndex:
-    """This process's index, brought up to date with the database."""
+def match_index(*, latest: int | None = None) -> MatchIndex:
+    """This process's index, brought up to date with the database (through history id `latest`,
+    when the caller has just read it: `history_latest_expression`)."""
     index = _process_index()
-    index.sync()
+    index.sync(latest=latest)
     return index
 
 

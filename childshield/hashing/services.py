@@ -372,6 +372,7 @@ def hashes_match(
     bank_ids: Sequence[int],
     channel: MatchChannel | str,
     agency: Agency | None,
+    history_latest: int | None = None,
 ) -> list[QueryResult]:
     """Look hashes up in the given banks (those switched off are skipped) and record each lookup.
 
@@ -424,7 +425,7 @@ def hashes_match(
     ]
     if perceptual and bank_ids:
         query_hashes = hashes_from_hex([q.value for _n, q in perceptual])
-        index = match_index()
+        index = match_index(latest=history_latest)
         answer = index.search(query_hashes)
         candidates = set(answer.ids.tolist())
         # most lookups find nothing near: then there is nothing to read back

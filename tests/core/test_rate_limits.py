@@ -70,3 +70,53 @@ def test_parallel_hits_in_the_database_each_get_their_own_count(cache_down):
     for thread in threads:
         thread.join(timeout=20)
     assert sorted(counts) == list(range(1, 13))
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The cache on a redis-server of this test's own, as in production."""
+    import shutil
+
+    from django.core.cache import caches
+
+    from tests.fault.servers import RedisServer
+
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is missing: `make test` installs Debian's")
+    server = RedisServer()
+    server.start()
+    try:
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url(1)}
+        }
+        backend = caches["default"]
+        yield backend, backend._cache.get_client(write=True)
+    finally:
+        server.stop()
+
+
+@pytest.mark.django_db
+def test_redis_counts_each_event_once_in_a_window_that_expires(redis_cache):
+    backend, client = redis_cache
+    assert [rate_limits.hit(LIMIT, "client") for _ in range(4)] == [1, 2, 3, 4]
+    key = backend.make_and_validate_key("rate:test:client")
+    assert 0 < client.ttl(key) <= 60
+    # A count whose expiry was lost (a process stopped between counting and setting it) gets one.
+    client.persist(key)
+    assert rate_limits.hit(LIMIT, "client") == 5
+    assert 0 < client.ttl(key) <= 60
+    # Once the window has gone, counting starts again.
+    client.delete(key)
+    assert rate_limits.hit(LIMIT, "client") == 1
+    assert rate_limits.hit(LIMIT, "another-client") == 1
+    assert not RateCount.objects.exists()
+
+
+@pytest.mark.django_db
+def test_redis_takes_a_forgiven_try_off_its_count(redis_cache):
+    backend, _client = redis_cache
+    for _ in range(3):
+        rate_limits.hit(LIMIT, "client")
+    rate_limits.forgive(LIMIT, "client")
+    assert backend.get("rate:test:client") == 2
+    assert rate_limits.hit(LIMIT, "client") == 3
