@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 # bench/http.py shares its name with the standard library's `http` package: this folder must not be
-# on the path, or every `import http.client` would find that script.
-sys.path.remove(str(Path(__file__).resolve().parent))
+# on the path, or every `import http.client` would find that script. (bench/http.py also loads this
+# file as a module, when the folder may already be gone.)
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "childshield.settings.dev")
 os.environ.setdefault("DEBUG", "0")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
