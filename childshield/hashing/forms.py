@@ -22,6 +22,17 @@ class BankCreateForm(forms.Form):
     )
 
 
+class BankSharingForm(forms.Form):
+    sharing = forms.ChoiceField(
+        label=_("Who may match against this bank"),
+        choices=SharingPolicy.choices,
+        error_messages={
+            "required": _("Choose who may match against this bank."),
+            "invalid_choice": _("Choose who may match against this bank."),
+        },
+    )
+
+
 class EntryAddForm(forms.Form):
     algorithm = forms.ChoiceField(
         label=_("Algorithm"), choices=[(a, label) for a, label in Algorithm.choices if a != Algorithm.VPDQ]

@@ -13,7 +13,7 @@ from childshield.accounts.permissions import PermissionSet, Scope, declare
 class HashPerm(StrEnum):
     BANKS_VIEW = "hashing.view_banks"
     BANKS_MANAGE = "hashing.manage_banks"  # create banks, add and remove hashes, import and export
-    BANKS_CONFIGURE = "hashing.configure_banks"  # switch a bank on or off
+    BANKS_CONFIGURE = "hashing.configure_banks"  # switch a bank on or off, change who it is shared with
     MATCH = "hashing.match"
     MATCHES_VIEW = "hashing.view_matches"
     API_KEYS_MANAGE = "hashing.manage_api_keys"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("banks/", views.bank_list, name="bank_list"),
     path("banks/<int:bank_id>/", views.bank_detail, name="bank_detail"),
     path("banks/<int:bank_id>/switch/", views.bank_toggle, name="bank_toggle"),
+    path("banks/<int:bank_id>/sharing/", views.bank_sharing, name="bank_sharing"),
     path("banks/<int:bank_id>/import/", views.bank_import, name="bank_import"),
     path("banks/<int:bank_id>/export/", views.bank_export, name="bank_export"),
     path("banks/<int:bank_id>/videos/", views.bank_video_add, name="bank_video_add"),

@@ -20,6 +20,7 @@ from childshield.hashing import selectors, services
 from childshield.hashing.forms import (
     ApiKeyForm,
     BankCreateForm,
+    BankSharingForm,
     EntryAddForm,
     EntryRemoveForm,
     HashCheckForm,
@@ -88,6 +89,7 @@ def bank_detail(request: StaffRequest, bank_id: int) -> HttpResponse:
         "may_manage": may_manage,
         "may_configure": may(acting, HashPerm.BANKS_CONFIGURE) and bank.owner_id == acting.agency_id,
         "add_form": add_form,
+        "sharing_form": BankSharingForm(initial={"sharing": bank.sharing}, prefix="sharing"),
         "remove_form": EntryRemoveForm(prefix="remove"),
         "import_form": ImportForm(prefix="import"),
         "video_form": VideoForm(prefix="video"),
@@ -109,6 +111,27 @@ def bank_toggle(request: StaffRequest, bank_id: int) -> HttpResponse:
         messages.success(
             request,
             _("The bank is used for matching.") if bank.is_enabled else _("The bank is switched off."),
+        )
+    return redirect("hashing:bank_detail", bank.pk)
+
+
+@staff_view(HashPerm.BANKS_CONFIGURE)
+@require_POST
+def bank_sharing(request: StaffRequest, bank_id: int) -> HttpResponse:
+    """Who may match against the bank: platforms' next calls follow the change at once."""
+    acting = request.membership
+    bank = selectors.bank_get(membership=acting, pk=bank_id)
+    form = BankSharingForm(request.POST, prefix="sharing")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors.get("sharing", [])))
+        return redirect("hashing:bank_detail", bank.pk)
+    try:
+        services.bank_set_sharing(actor=acting, bank=bank, sharing=form.cleaned_data["sharing"])
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("Sharing changed: %(sharing)s.") % {"sharing": bank.get_sharing_display()}
         )
     return redirect("hashing:bank_detail", bank.pk)
 

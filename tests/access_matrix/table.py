@@ -525,6 +525,12 @@ ROWS: dict[str, Row] = {
         targets=fill.records("banks", "bank_id", "bank"),
         rule=rules.owned_by_agency(HashPerm.BANKS_VIEW, lambda bank: bank.owner_id),
     ),
+    "hashing:bank_sharing": Row(
+        Kind.STAFF,
+        HashPerm.BANKS_CONFIGURE,
+        targets=fill.records("banks", "bank_id", "bank"),
+        rule=rules.owned_by_agency(HashPerm.BANKS_VIEW, lambda bank: bank.owner_id),
+    ),
     "hashing:bank_import": Row(
         Kind.STAFF,
         HashPerm.BANKS_MANAGE,

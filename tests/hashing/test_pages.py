@@ -6,8 +6,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from childshield.audit.models import AuditEvent
 from childshield.hashing import services
-from childshield.hashing.models import ApiKey, HashBank, HashEntry, HashImport, MatchChannel, MatchRecord
+from childshield.hashing.models import (
+    ApiKey,
+    HashBank,
+    HashEntry,
+    HashImport,
+    MatchChannel,
+    MatchRecord,
+    SharingPolicy,
+)
 
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 
@@ -93,6 +102,49 @@ def test_a_lead_switches_a_bank_off(sign_in, lead, bank):
     sign_in(lead).post(f"/en/hashing/banks/{bank.pk}/switch/")
     bank.refresh_from_db()
     assert not bank.is_enabled
+
+
+def test_a_lead_shares_a_bank_with_platforms_and_their_next_match_uses_it(
+    sign_in, lead, analyst, bank, platform
+):
+    bank.sharing = SharingPolicy.NOT_SHARED
+    bank.save()
+    services.entry_add(actor=analyst, bank=bank, algorithm="md5", value=MD5)
+
+    def platform_match():
+        body = {"hashes": [{"algorithm": "md5", "value": MD5}]}
+        return platform.post("/api/v1/match/hashes/", body, content_type="application/json").json()
+
+    assert platform_match()["results"][0]["status"] == "no_match"
+    client = sign_in(lead)
+    page = client.get(f"/en/hashing/banks/{bank.pk}/")
+    assert "Who may match against this bank" in page.content.decode()
+    response = client.post(
+        f"/en/hashing/banks/{bank.pk}/sharing/", {"sharing-sharing": "trusted_platforms"}, follow=True
+    )
+    assert "Sharing changed: Shared with vetted platforms." in response.content.decode()
+    assert platform_match()["results"][0]["status"] == "matched"
+    assert AuditEvent.objects.filter(object_id=str(bank.pk), reason="sharing: trusted_platforms").exists()
+
+
+def test_a_sharing_that_does_not_exist_is_explained_and_changes_nothing(sign_in, lead, bank):
+    before = bank.sharing
+    response = sign_in(lead).post(
+        f"/en/hashing/banks/{bank.pk}/sharing/", {"sharing-sharing": "everyone"}, follow=True
+    )
+    assert "Choose who may match against this bank." in response.content.decode()
+    bank.refresh_from_db()
+    assert bank.sharing == before
+
+
+def test_an_analyst_cannot_change_a_banks_sharing(sign_in, analyst, bank):
+    before = bank.sharing
+    response = sign_in(analyst).post(
+        f"/en/hashing/banks/{bank.pk}/sharing/", {"sharing-sharing": "all_platforms"}
+    )
+    assert response.status_code == 403
+    bank.refresh_from_db()
+    assert bank.sharing == before
 
 
 def test_match_history_shows_hash_and_result_with_few_queries(sign_in, analyst, bank):
