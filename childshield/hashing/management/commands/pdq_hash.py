@@ -11,6 +11,8 @@ from childshield.hashing.imaging import ImageRejected, pdq_from_bytes
 
 class Command(BaseCommand):
     help = "Print the PDQ hash and quality of each image file, one line per file."
+    # It reads files and no database: the project's checks (half its start-up) are for the server.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("files", nargs="+", type=Path)

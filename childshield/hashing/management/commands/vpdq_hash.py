@@ -16,6 +16,8 @@ class Command(BaseCommand):
         "frame. With several files, each video starts with a '# video PATH' line (childshield's vPDQ "
         "list format); with --output-dir, one file per video, exactly as vPDQ's vpdq-hash-video writes."
     )
+    # It reads files and no database: the project's checks (half its start-up) are for the server.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("files", nargs="+", type=Path)
