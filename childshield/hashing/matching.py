@@ -30,8 +30,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Max, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Q
 
 from childshield.hashing import index_files
 from childshield.hashing.index import DEFAULT_RADIUS, I64, Matches, PdqIndex, hashes_from_hex
@@ -128,11 +127,6 @@ def _history_ids(since: int, latest: int) -> set[int]:
 
 def _latest() -> int:
     return HashChange.objects.aggregate(latest=Max("pk"))["latest"] or 0
-
-
-def history_latest_expression() -> Coalesce:
-    """`_latest()` as a column of another query (the API key's), saving a round trip."""
-    return Coalesce(Subquery(HashChange.objects.order_by("-pk").values("pk")[:1]), Value(0))
 
 
 def _fingerprint(through: int) -> str:

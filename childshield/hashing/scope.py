@@ -18,9 +18,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Subquery, Value
-from django.db.models.functions import Coalesce
-
 from childshield.hashing.models import MatchScopeVersion
 
 SCOPE_TTL_SECONDS = 30.0
@@ -39,11 +36,6 @@ _remembered: dict[str, _Remembered] = {}
 
 def scope_version() -> int:
     return MatchScopeVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-
-
-def scope_version_expression() -> Coalesce:
-    """The scope's version as a column of another query (the API key's), saving a round trip."""
-    return Coalesce(Subquery(MatchScopeVersion.objects.filter(pk=1).values("version")[:1]), Value(0))
 
 
 def match_scope_changed() -> None:

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Field, Model, Q, QuerySet
 from django.http import Http404
 
 from childshield.accounts.models import Agency, Membership
 from childshield.accounts.permissions import Scope, require
 from childshield.hashing.api_keys import key_digest
-from childshield.hashing.matching import history_latest_expression
-from childshield.hashing.models import ApiKey, HashBank, HashEntry, HashImport, MatchRecord, SharingPolicy
+from childshield.hashing.models import (
+    ApiKey,
+    HashBank,
+    HashChange,
+    HashEntry,
+    HashImport,
+    MatchRecord,
+    MatchScopeVersion,
+    SharingPolicy,
+)
 from childshield.hashing.permissions import HashPerm
-from childshield.hashing.scope import remembered_bank_ids, scope_version_expression
+from childshield.hashing.scope import remembered_bank_ids
 
 SHARED_WITH_PLATFORMS = [SharingPolicy.TRUSTED_PLATFORMS, SharingPolicy.ALL_PLATFORMS]
 
@@ -95,21 +106,58 @@ def matchable_bank_ids_for_member(*, membership: Membership | None) -> list[int]
     )
 
 
+_KEY_AGENCY_FIELDS = ("id", "name", "kind", "country")
+
+
+@cache
+def _api_key_sql(vendor: str) -> str:
+    """The key, its agency's few fields and the match's state, in one statement written once.
+
+    Hand-written because it runs on every platform call: the same query through the ORM (filter,
+    select_related, two subquery annotations) took 1.2 ms of CPU to build and read, this 0.3.
+    Names come from the models' metadata, quoted, so a renamed column cannot go unnoticed; the
+    only value, the secret's digest, is a parameter (hence the `noqa: S608`s).
+    """
+    q = connection.ops.quote_name
+
+    def column(model: type[Model], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field) and field.column
+        return q(field.column)
+
+    key_table, agency_table = q(ApiKey._meta.db_table), q(Agency._meta.db_table)
+    scope_table, history_table = q(MatchScopeVersion._meta.db_table), q(HashChange._meta.db_table)
+    scope_id, history_id = column(MatchScopeVersion, "id"), column(HashChange, "id")
+    columns = [f"k.{q(field.column)}" for field in ApiKey._meta.concrete_fields]
+    columns += [f"a.{column(Agency, name)} AS {q('agency__' + name)}" for name in _KEY_AGENCY_FIELDS]
+    columns += [
+        f"COALESCE((SELECT s.{column(MatchScopeVersion, 'version')} FROM {scope_table} s"  # noqa: S608
+        f" WHERE s.{scope_id} = 1), 0) AS {q('match_scope_version')}",
+        f"COALESCE((SELECT h.{history_id} FROM {history_table} h"  # noqa: S608
+        f" ORDER BY h.{history_id} DESC LIMIT 1), 0) AS {q('match_history_latest')}",
+    ]
+    return (
+        f"SELECT {', '.join(columns)} FROM {key_table} k"  # noqa: S608
+        f" JOIN {agency_table} a ON a.{column(Agency, 'id')} = k.{column(ApiKey, 'agency')}"
+        f" WHERE k.{column(ApiKey, 'key_digest')} = %s AND k.{column(ApiKey, 'revoked_at')} IS NULL"
+        f" AND a.{column(Agency, 'is_active')}"
+    )
+
+
 def api_key_authenticate(*, secret: str) -> ApiKey | None:
-    """The live key with this secret, never remembered (a revoked key is refused at once).
+    """The live key with this secret (not revoked, its agency active), never remembered: a revoked
+    key is refused at once.
 
     The same statement reads what every match then needs to know (`match_scope_version` and
     `match_history_latest` on the key): a platform's call to the match API makes one round trip
-    before the index, not three.
+    before the index. The key's agency carries its id, name, kind and country.
     """
-    return (
-        ApiKey.objects.filter(key_digest=key_digest(secret), revoked_at__isnull=True, agency__is_active=True)
-        .select_related("agency")
-        .annotate(
-            match_scope_version=scope_version_expression(), match_history_latest=history_latest_expression()
-        )
-        .first()
-    )
+    found = ApiKey.objects.raw(_api_key_sql(connection.vendor), [key_digest(secret)])
+    key = next(iter(found), None)
+    if key is not None:
+        values = [getattr(key, "agency__" + name) for name in _KEY_AGENCY_FIELDS]
+        key.agency = Agency.from_db(connection.alias, list(_KEY_AGENCY_FIELDS), values)
+    return key
 
 
 def banks_for_api_key(*, key: ApiKey) -> QuerySet[HashBank]:

@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from childshield.accounts.models import Agency
+from childshield.audit.models import AuditEvent
 from childshield.hashing import services
 from childshield.hashing.imaging import pdq_from_bytes
 from childshield.hashing.models import Algorithm, BankSource, MatchRecord, SharingPolicy
@@ -69,6 +71,29 @@ def test_a_revoked_key_is_refused(platform, platform_key, openapi):
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
     assert_matches_schema(openapi, response, "/api/v1/match/hashes/")
+
+
+def test_a_key_of_an_agency_switched_off_is_refused_and_a_wrong_key_too(platform, platform_key):
+    key, secret = platform_key
+    assert post_hashes(platform, [{"algorithm": "md5", "value": "a" * 32}]).status_code == 200
+    Agency.objects.filter(pk=key.agency_id).update(is_active=False)
+    assert post_hashes(platform, [{"algorithm": "md5", "value": "a" * 32}]).status_code == 401
+    Agency.objects.filter(pk=key.agency_id).update(is_active=True)
+    stranger = Client(headers={"Authorization": f"Bearer {secret[:-1]}x"})
+    assert post_hashes(stranger, [{"algorithm": "md5", "value": "a" * 32}]).status_code == 401
+
+
+def test_a_match_records_the_key_agency_by_name(platform, platform_key, bank, analyst):
+    key, _secret = platform_key
+    services.entry_add(actor=analyst, bank=bank, algorithm="md5", value="b" * 32)
+    assert (
+        post_hashes(platform, [{"algorithm": "md5", "value": "b" * 32}]).json()["results"][0]["status"]
+        == "matched"
+    )
+    record = MatchRecord.objects.get()
+    assert (record.agency_id, record.matched) == (key.agency_id, True)
+    event = AuditEvent.objects.filter(object_type="hashing.MatchRecord").get()
+    assert event.agency_label == "Photo Platform (test)"
 
 
 @pytest.mark.parametrize(
