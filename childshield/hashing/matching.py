@@ -395,8 +395,8 @@ def _process_index() -> MatchIndex:
 
 
 def match_index(*, latest: int | None = None) -> MatchIndex:
-    """This process's index, brought up to date with the database (through history id `latest`,
-    when the caller has just read it: `history_latest_expression`)."""
+    """This process's index, brought up to date with the database (through history id `latest`
+    when the caller has just read it, as a platform's key is read: `selectors.api_key_authenticate`)."""
     index = _process_index()
     index.sync(latest=latest)
     return index
