@@ -42,7 +42,8 @@ def test_report_reply_and_answer(live_server, browser, counsellor, language, jav
     sign_in(staff_page, base, counsellor.user.email, language)
     staff_page.goto(f"{base}/{language}/reports/")
     staff_page.click(f"a:has-text('{code}')")
-    staff_page.wait_for_url(f"{base}/{language}/reports/{code}/")
+    # the report's page names it by its code without the dash
+    staff_page.wait_for_url(f"{base}/{language}/reports/{code.replace('-', '')}/")
     assert STORY in staff_page.content()
     staff_page.fill("textarea[name=body]", "Thank you for telling us. Do not pay him. We will help you.")
     staff_page.click("form.card button[type=submit]")
