@@ -1,15 +1,18 @@
 """Rate limits count atomically, in the cache and in the database that stands in while it is down."""
 
+import shutil
 import threading
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, connections
 from django.utils import timezone
 
 from childshield.core import rate_limits
 from childshield.core.models import RateCount
 from childshield.core.rate_limits import Limit
+from tests.fault.servers import RedisServer
 
 LIMIT = Limit("test", allowed=3, window_seconds=60)
 
@@ -75,12 +78,6 @@ def test_parallel_hits_in_the_database_each_get_their_own_count(cache_down):
 @pytest.fixture
 def redis_cache(settings):
     """The cache on a redis-server of this test's own, as in production."""
-    import shutil
-
-    from django.core.cache import caches
-
-    from tests.fault.servers import RedisServer
-
     if not shutil.which("redis-server"):
         pytest.fail("redis-server is missing: `make test` installs Debian's")
     server = RedisServer()
