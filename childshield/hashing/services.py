@@ -17,6 +17,7 @@ from childshield.accounts.permissions import Scope, require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
+from childshield.core.inserts import insert_together
 from childshield.hashing import tasks
 from childshield.hashing.api_keys import KEY_PREFIX_LENGTH, key_digest
 from childshield.hashing.formats import InvalidHash, check_quality, normalise_value, parse_list
@@ -365,7 +366,6 @@ class QueryResult:
     matches: list[EntryMatch] = field(default_factory=list)
 
 
-@transaction.atomic
 def hashes_match(
     *,
     queries: Sequence[HashQuery],
@@ -463,7 +463,8 @@ def hashes_match(
         matches = sorted(found[number], key=lambda m: (m.distance, m.entry_id))
         status = "low_quality" if number in low else ("matched" if matches else "no_match")
         results.append(QueryResult(query.algorithm, query.value, status, matches))
-    MatchRecord.objects.bulk_create(
+    # the lookups' records and their audit event in one statement (one round trip on PostgreSQL)
+    insert_together(
         [
             MatchRecord(
                 channel=channel,
@@ -474,13 +475,15 @@ def hashes_match(
                 result=[_match_summary(m) for m in result.matches],
             )
             for result in results
-        ]
-    )
-    audit.record(
-        action=AuditAction.VIEW,
-        agency=agency,
-        object_type="hashing.MatchRecord",
-        reason=f"{channel}: {len(results)} hashes, {sum(bool(r.matches) for r in results)} matched",
+        ],
+        [
+            audit.event(
+                action=AuditAction.VIEW,
+                agency=agency,
+                object_type="hashing.MatchRecord",
+                reason=f"{channel}: {len(results)} hashes, {sum(bool(r.matches) for r in results)} matched",
+            )
+        ],
     )
     return results
 
