@@ -44,6 +44,8 @@ from childshield.hashing.serializers import (
     MatchVpdqOutput,
     ProblemOutput,
     QueryResultOutput,
+    plain_hashes,
+    results_output,
 )
 from childshield.hashing.slots import RETRY_AFTER_SECONDS
 from childshield.hashing.uploads import MemoryOnlyUpload
@@ -224,20 +226,20 @@ class MatchHashesApi(HashingApiView):
         responses={200: MatchHashesOutput, **PROBLEMS},
     )
     def post(self, request: Request) -> Response:
-        data = MatchHashesInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        hashes = plain_hashes(request.data)
+        if hashes is None:  # anything but the plain body: the serializer reads it, and says what is wrong
+            data = MatchHashesInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            hashes = data.validated_data["hashes"]
         banks, agency, channel, latest = self.caller(request)
         results = services.hashes_match(
-            queries=[
-                services.HashQuery(h["algorithm"], h["value"], h.get("quality"))
-                for h in data.validated_data["hashes"]
-            ],
+            queries=[services.HashQuery(h["algorithm"], h["value"], h.get("quality")) for h in hashes],
             bank_ids=banks,
             channel=channel,
             agency=agency,
             history_latest=latest,
         )
-        return Response(MatchHashesOutput({"results": results}).data)
+        return Response({"results": results_output(results)})  # MatchHashesOutput's shape
 
 
 class _TooLarge(exceptions.APIException):
