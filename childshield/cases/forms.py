@@ -107,6 +107,17 @@ class ConsentFieldsMixin(forms.Form):
         )
 
 
+def link_note_field() -> forms.CharField:
+    """What a worker may tell the agency asked to link a child's records."""
+    return forms.CharField(
+        label=_("For the agency: why you think it may be the same child (optional)"),
+        help_text=_("Only what they need to check, such as a caregiver's name or a school."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
+
+
 class CaseOpenForm(ConsentFieldsMixin):
     full_name = forms.CharField(label=_("Child's name"), max_length=200)
     aliases = forms.CharField(
@@ -161,9 +172,14 @@ class CaseOpenForm(ConsentFieldsMixin):
     )
     record_consent = forms.BooleanField(label=_("Record consent to share now"), required=False, initial=True)
     duplicates_acknowledged = forms.BooleanField(
-        label=_("I checked: this is another child with the same name"), required=False
+        label=_("I checked: open the case now, for a child recorded anew"), required=False
     )
     same_child = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    ask_link = forms.BooleanField(
+        label=_("I think it may be the same child: ask the agency that knows this child to check"),
+        required=False,
+    )
+    link_note = link_note_field()
 
     field_order = [
         "full_name",
@@ -559,3 +575,24 @@ class FeedbackPaperForm(FeedbackForm):
 
 class FeedbackInviteForm(forms.Form):
     respondent = forms.ChoiceField(label=_("Who will answer"), choices=Respondent.choices)
+
+
+class LinkAskForm(forms.Form):
+    note = link_note_field()
+
+
+class LinkAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            ("accept", _("It is the same child: link the records")),
+            ("decline", _("It is not the same child, or we cannot tell: decline")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why you decline (the worker who asked sees it)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )

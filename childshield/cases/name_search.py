@@ -67,3 +67,37 @@ def query_part_indexes(term: str) -> list[str]:
     """The indexes a search for `term` must all find; empty when `term` has no word to look for."""
     words = list(dict.fromkeys(name_words(term)))[:MOST_QUERY_WORDS]
     return [part_index(word) for word in words]
+
+
+DUPLICATE_KEY_PURPOSE = "cases.child.duplicate_key"
+# A year either side: an estimated age, or a date of birth remembered differently.
+BIRTH_YEAR_SLACK = 1
+
+
+def duplicate_key(*, name: str, birth_year: int | None, area_id: int) -> str:
+    """The keyed hash of the name's words in alphabetical order, the birth year and the area: "Hoà
+    Nguyễn Thị" and "nguyen thi hoa" give the same key; the words themselves are not kept."""
+    words = " ".join(sorted(name_words(name)))
+    return blind_index(f"{words}|{birth_year or ''}|{area_id}", purpose=DUPLICATE_KEY_PURPOSE)[
+        :PART_INDEX_LENGTH
+    ]
+
+
+def stored_duplicate_keys(*, names: Iterable[str], birth_year: int | None, area_id: int) -> set[str]:
+    """What is kept for a child: one key for the full name and one for each other name."""
+    return {
+        duplicate_key(name=name, birth_year=birth_year, area_id=area_id) for name in names if name_words(name)
+    }
+
+
+def searched_duplicate_keys(*, name: str, birth_year: int | None, area_ids: Iterable[int]) -> set[str]:
+    """The keys a child being recorded is looked up by: its birth year and a year either side (or
+    an unknown year), in its area and the areas that area replaced or was replaced by."""
+    years: list[int | None] = (
+        [None]
+        if birth_year is None
+        else [birth_year + delta for delta in range(-BIRTH_YEAR_SLACK, BIRTH_YEAR_SLACK + 1)]
+    )
+    return {
+        duplicate_key(name=name, birth_year=year, area_id=area_id) for year in years for area_id in area_ids
+    }

@@ -11,6 +11,7 @@ from childshield.cases.views import (
     details,
     feedback,
     home,
+    links,
     notes,
     opening,
     plan,
@@ -27,6 +28,8 @@ urlpatterns = [
     path("referrals/", referrals.referral_inbox, name="referral_inbox"),
     path("referrals/<int:referral_id>/", referrals.referral_detail, name="referral_detail"),
     path("updates/read/", referrals.updates_read, name="updates_read"),
+    path("links/", links.link_requests, name="link_requests"),
+    path("links/<int:request_id>/", links.link_request_detail, name="link_request"),
     path("feedback/<str:token>/", feedback.feedback_public, name="feedback_public"),
     path("forms/", assessments.assessment_forms, name="assessment_forms"),
     path("forms/<slug:kind>/edit/", assessments.assessment_form_edit, name="assessment_form_edit"),
@@ -70,4 +73,5 @@ urlpatterns = [
     path("<int:case_id>/feedback/paper/", feedback.feedback_paper, name="feedback_paper"),
     path("<int:case_id>/close/approve/", closure.case_close_approve, name="case_close_approve"),
     path("<int:case_id>/reopen/", closure.case_reopen_view, name="case_reopen"),
+    path("<int:case_id>/link/", links.case_link_ask, name="case_link_ask"),
 ]

@@ -5,7 +5,7 @@ afterwards so the lists look lived-in. Names are invented. Running it again crea
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -249,11 +249,14 @@ def demo_cases_seed() -> int:
         return rng.sample(DEMO_HARMS, 2)
 
     # The commune social worker's own cases, one or more at every stage.
+    first_child: ChildInput | None = None
     for index in range(21):
         area = areas[QUANG_BINH[index % len(QUANG_BINH)]]
+        child = _child(rng, area, today, used)
+        first_child = first_child or child
         case = case_open(
             acting=cast.worker,
-            child=_child(rng, area, today, used),
+            child=child,
             risk_level=rng.choice(["low", "medium", "medium", "high"]),
             harm_types=harms(),
             risk_reasons="Threats continue; the child is frightened",
@@ -378,4 +381,22 @@ def demo_cases_seed() -> int:
             )
             _backdate(case, days=3 + index * 11)
             made += 1
+
+    # The NGO's outreach worker meets a child the commune already knows (her names said in
+    # another order), records her anew and asks the commune to check: a request waiting for the
+    # commune's case supervisor. The NGO sees nothing of the commune's case until it is accepted.
+    if cast.ngo_worker is not None and first_child is not None:
+        words = first_child.full_name.split()
+        case_open(
+            acting=cast.ngo_worker,
+            child=replace(first_child, full_name=" ".join([*words[1:], words[0]]), caregivers=[]),
+            risk_level="medium",
+            harm_types=[HarmType.GROOMING],
+            summary="Met at the youth club; says an online friend asks for photos.",
+            consent=_consent(health),
+            duplicates_acknowledged=True,
+            ask_link=True,
+            link_note="She says a commune social worker visited her family last year.",
+        )
+        made += 1
     return made

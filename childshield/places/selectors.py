@@ -161,3 +161,18 @@ def _descendants(root: AreaNode) -> list[AreaNode]:
 def helplines_for_country(*, country: str) -> QuerySet[HelplineNumber]:
     """The helpline numbers to show for `country`, in the order they should appear."""
     return HelplineNumber.objects.filter(country=country).order_by("order", "number")
+
+
+def area_lineage_ids(*, area: Area, most: int = 50) -> set[int]:
+    """The area, the areas merged into it (and into those, before), and the areas it was merged into:
+    one place under the names it had before and after each merger. At most `most` areas."""
+    found = {area.pk}
+    successor = area.replaced_by_id
+    while successor is not None and successor not in found and len(found) < most:
+        found.add(successor)
+        successor = Area.objects.filter(pk=successor).values_list("replaced_by_id", flat=True).first()
+    frontier = set(found)
+    while frontier and len(found) < most:
+        frontier = set(Area.objects.filter(replaced_by_id__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    return found

@@ -292,11 +292,12 @@ HELPLINE_URGENT_ALERT_MINUTES = env_int("HELPLINE_URGENT_ALERT_MINUTES", 5)
 HELPLINE_SHIFT_HOURS = env_int("HELPLINE_SHIFT_HOURS", 8)
 HELPLINE_TRIAGE_BATCH = env_int("HELPLINE_TRIAGE_BATCH", 50)
 
-# Cases: when the safety assessment is due, below which age a caregiver consents too, and the
-# largest attachment.
+# Cases: when the safety assessment is due, below which age a caregiver consents too, the
+# largest attachment, and how often one member may check for children already recorded.
 CASES_SAFETY_ASSESSMENT_HOURS = env_int("CASES_SAFETY_ASSESSMENT_HOURS", 24)
 CASES_CAREGIVER_CONSENT_UNDER_AGE = env_int("CASES_CAREGIVER_CONSENT_UNDER_AGE", 16)
 CASES_ATTACHMENT_MAX_BYTES = env_int("CASES_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+CASES_DUPLICATE_CHECKS_PER_HOUR = env_int("CASES_DUPLICATE_CHECKS_PER_HOUR", 30)
 
 # Hashing: the largest video the match API and pages hash, and the share of frames that must
 # match for a vPDQ match (decision 0004; the defaults are HMA's).

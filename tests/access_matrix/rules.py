@@ -203,6 +203,14 @@ def case_write(member: Membership, case: Case) -> Verdict:
     return OK if right is CaseRight.RESPONSIBLE else REFUSED
 
 
+def link_request_rule(member: Membership, request: Any) -> Verdict:
+    """cases/selectors/links.py: a request to link a child's records is read and answered by the
+    supervisors of the agency asked, and by nobody else."""
+    if not may(member, CasePerm.CASE_SUPERVISE):
+        return REFUSED
+    return OK if request.holding_agency_id == member.agency_id else HIDDEN
+
+
 # The helpline's queue ------------------------------------------------------------------------------------
 
 

@@ -296,6 +296,14 @@ ROWS: dict[str, Row] = {
         post=fill.const(answer="decline", reason="Must not be recorded."),
     ),
     "cases:updates_read": Row(Kind.STAFF, CasePerm.CASE_WORK),
+    "cases:link_requests": Row(Kind.STAFF, CasePerm.CASE_SUPERVISE),
+    "cases:link_request": Row(
+        Kind.STAFF,
+        CasePerm.CASE_SUPERVISE,
+        targets=fill.records("link_requests", "request_id", "link request"),
+        rule=rules.link_request_rule,
+        post=fill.const(answer="decline", reason="Must not be recorded."),
+    ),
     "cases:assessment_forms": Row(Kind.STAFF, CasePerm.FORMS_MANAGE),
     "cases:assessment_form_edit": Row(
         Kind.STAFF, CasePerm.FORMS_MANAGE, targets=fill.fixed("the safety form", kind="safety")
@@ -392,6 +400,9 @@ ROWS: dict[str, Row] = {
         ),
     ),
     "cases:case_close": Row(Kind.CASE, targets=fill.cases(), rule=CASE_WRITE),
+    "cases:case_link_ask": Row(
+        Kind.CASE, targets=fill.cases(), rule=CASE_WRITE, post=fill.const(**{"link-note": ""})
+    ),
     "cases:feedback_invite": Row(
         Kind.CASE, targets=fill.cases(), rule=CASE_WRITE, post=fill.const(respondent="child")
     ),

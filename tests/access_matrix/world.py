@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User
-from childshield.cases.models import Attachment, Case, Consent, FollowUp, Referral, Service
+from childshield.cases.models import Attachment, Case, ChildLinkRequest, Consent, FollowUp, Referral, Service
 from childshield.cases.models.assessments import AssessmentForm
 from childshield.cases.models.cases import HarmType
 from childshield.cases.models.consent import ShareSection
@@ -82,6 +82,7 @@ class World:
     follow_ups: dict[str, FollowUp] = field(default_factory=dict)
     attachments: dict[str, Attachment] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
+    link_requests: dict[str, ChildLinkRequest] = field(default_factory=dict)
     forms: dict[str, AssessmentForm] = field(default_factory=dict)
     feedback_token: str = ""
     items: dict[str, ContentItem] = field(default_factory=dict)
@@ -304,6 +305,14 @@ def _cases(world: World) -> None:
         sections=[ShareSection.PROFILE],
         urgency=Urgency.ROUTINE,
     )
+    # Each social office asks the other whether the child of its case is one the other knows.
+    for key, case, known, asker in (
+        ("to social", other_case, social_case, "case worker (social 2)"),
+        ("to social 2", social_case, other_case, "case worker"),
+    ):
+        world.link_requests[key] = ChildLinkRequest.objects.create(
+            case=case, child=known.child, holding_agency=known.agency, requested_by=members[asker]
+        )
     # Social office 2's administrator broke the glass on their own agency's case, the system
     # administrator on the social office's.
     break_glass_open(

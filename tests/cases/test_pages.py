@@ -123,30 +123,55 @@ def test_the_case_list_filters_by_risk_status_and_overdue(worker, open_case, com
     assert by_number.count("data-case=") == 1
 
 
-def test_opening_a_case_through_the_form_warns_of_a_possible_duplicate(
+def open_form(area, **fields):
+    """The case-opening form as a worker fills it in for a girl of the commune."""
+    return {
+        "sex": "female",
+        "gender": "girl",
+        "area": area.pk,
+        "harm_types": ["grooming"],
+        "risk_level": "medium",
+        "wg_seeing": "none",
+        **fields,
+    }
+
+
+def test_opening_a_case_through_the_form_warns_of_a_possible_duplicate_without_naming_it(
     worker, focal_point, open_case, commune, sign_in
 ):
     existing = open_case(focal_point)
     client = sign_in(worker)
-    form = {
-        "full_name": "Nguyen Thi Hoa",
-        "date_of_birth": "2012-03-14",
-        "sex": "female",
-        "gender": "girl",
-        "area": commune.pk,
-        "harm_types": ["grooming"],
-        "risk_level": "medium",
-        "wg_seeing": "none",
-    }
+    form = open_form(commune, full_name="Nguyen Thi Hoa", date_of_birth="2012-03-14")
     response = client.post("/en/cases/open/", form)
     assert response.status_code == 400
     page = response.content.decode()
-    assert existing.number in page and "Kim Thuy School" in page
+    hint = page[page.index("data-duplicates") : page.index("</section>", page.index("data-duplicates"))]
+    assert "may be known to another agency" in hint and "data-known-elsewhere" in hint
+    # Nothing of the other agency's case: not its number, its agency, its status or its child's id
+    # (the agency is on the page only as one of every agency consent may name).
+    assert existing.number not in page and "Kim Thuy School" not in hint and "(Open)" not in hint
+    assert f'value="{existing.child_id}"' not in page and "data-known-child" not in page
     assert Case.objects.count() == 1
+    # Naming that child anyway (its id guessed) is refused, and nothing is opened.
+    response = client.post("/en/cases/open/", {**form, "same_child": existing.child_id})
+    assert response.status_code == 400
+    assert "only when you can open one of their cases" in response.content.decode()
+    assert Case.objects.count() == 1 and Child.objects.count() == 1
+
+
+def test_a_child_whose_case_the_opener_can_open_is_shown_and_can_be_chosen(
+    worker, open_case, commune, sign_in
+):
+    existing = open_case(worker)
+    client = sign_in(worker)
+    # the same names in another order, born a year later
+    form = open_form(commune, full_name="Hoa Nguyen Thi", date_of_birth="2013-01-02")
+    page = client.post("/en/cases/open/", form).content.decode()
+    assert existing.number in page and "data-known-child" in page
     response = client.post("/en/cases/open/", {**form, "same_child": existing.child_id})
     assert response.status_code == 302
     assert Child.objects.count() == 1
-    assert Case.objects.filter(lead_worker=worker, child=existing.child).exists()
+    assert Case.objects.filter(lead_worker=worker, child=existing.child).count() == 2
 
 
 def test_opening_a_case_without_the_childs_assent_keeps_what_was_typed(

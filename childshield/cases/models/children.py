@@ -44,6 +44,11 @@ class Child(models.Model):
     name_index = models.CharField(max_length=64, db_index=True, editable=False)
     duplicate_index = models.CharField(max_length=64, db_index=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when a link request made this record's case concern a child another agency already knew:
+    # the record is kept (nothing a worker wrote is lost) and no longer found as a possible duplicate.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("child")
@@ -77,3 +82,63 @@ class ChildNamePart(models.Model):
 
     def __str__(self) -> str:
         return f"name part of child #{self.child_id}"
+
+
+class ChildDuplicateKey(models.Model):
+    """A keyed hash of a child's name words (in any order), birth year and area, so that opening a
+    case finds a child already recorded whatever the order of the names, with or without diacritics,
+    born a year either side, or recorded under the area's name before a merger (cases/name_search.py).
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="duplicate_keys")
+    key = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "child"], name="child_duplicate_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"duplicate key of child #{self.child_id}"
+
+
+class LinkRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted: the records are linked")
+    DECLINED = "declined", _("Declined")
+
+
+class ChildLinkRequest(models.Model):
+    """A worker who opened a case for a child that may already be known to another agency asks that
+    agency to link the two records. Until a supervisor there accepts, the worker learns nothing of
+    the other agency's cases; once accepted, the worker's case concerns the child that agency knows.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="link_requests")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="link_requests")
+    holding_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    note = EncryptedTextField(_("why you think it is the same child"), blank=True, default="")
+    status = models.CharField(
+        max_length=10, choices=LinkRequestStatus.choices, default=LinkRequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "accounts.Membership", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = EncryptedTextField(_("reason"), blank=True, default="")
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["holding_agency", "status"], name="link_request_inbox_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "child"],
+                condition=models.Q(status="pending"),
+                name="link_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"link request #{self.pk}"

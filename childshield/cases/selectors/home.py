@@ -16,6 +16,7 @@ from childshield.cases.models.cases import CaseStatus, RiskLevel
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.permissions import CasePerm
 from childshield.cases.selectors.case_list import CASE_TEXT_FIELDS, cases_by_ids, overdue_case_ids
+from childshield.cases.selectors.links import link_requests_waiting
 from childshield.cases.selectors.referrals import referrals_incoming
 
 
@@ -28,6 +29,7 @@ class WorkerHome:
     overdue_case_ids: frozenset[int]  # of my_cases and high_risk: those with a follow-up overdue
     referrals_waiting: int
     updates: list[ReferralUpdate]
+    link_requests_waiting: int = 0
 
 
 def worker_home(*, acting: Membership) -> WorkerHome:
@@ -76,6 +78,7 @@ def worker_home(*, acting: Membership) -> WorkerHome:
         referrals_waiting=referrals_incoming(acting=acting).filter(status=ReferralStatus.SENT).count()
         if may(acting, CasePerm.REFERRAL_RESPOND)
         else 0,
+        link_requests_waiting=link_requests_waiting(acting=acting).count(),
         updates=list(
             ReferralUpdate.objects.filter(recipient=acting, read_at__isnull=True)
             .select_related("referral", "referral__to_agency", "referral__case")

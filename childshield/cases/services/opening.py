@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from childshield.accounts.models import Agency, Membership
 from childshield.accounts.permissions import require
@@ -21,13 +22,20 @@ from childshield.cases.models.cases import CaseStatus, HarmType, RiskLevel
 from childshield.cases.name_search import child_duplicate_index, child_name_index
 from childshield.cases.permissions import CasePerm
 from childshield.cases.reference import has_disability
-from childshield.cases.selectors.opening import possible_duplicates
+from childshield.cases.selectors.cases import cases_visible_to
+from childshield.cases.selectors.opening import duplicate_check
 from childshield.cases.services.case_writes import audit_record, choices_clean, supervisor_check
 from childshield.cases.services.children import child_name_parts_index
 from childshield.cases.services.consent import ConsentInput, consent_record
+from childshield.cases.services.links import link_request_send
 from childshield.core.errors import ApplicationError
 from childshield.intake.models import Report
 from childshield.places.models import Area
+
+CHILD_NOT_OPENABLE = gettext_lazy(
+    "You can open a case for a child already recorded only when you can open one of their cases. "
+    "Ask the agency that knows the child to link the records."
+)
 
 
 @dataclass
@@ -74,12 +82,17 @@ def case_open(
     consent: ConsentInput | None = None,
     existing_child: Child | None = None,
     duplicates_acknowledged: bool = False,
+    ask_link: bool = False,
+    link_note: str = "",
     source_report: Report | None = None,
 ) -> Case:
     """Open a case with the acting person as lead worker, and record the consent given at opening.
 
-    A child already recorded with the same name, birth year and area is never merged silently:
-    the person is told, and either names that child (`existing_child`) or confirms it is another.
+    A child already recorded with similar details (`selectors.opening.duplicate_check`) is never
+    merged silently: the person is told, and either names that child (`existing_child`, only one
+    whose case they may open) or confirms it is another. A child known only to other agencies is
+    never named: with `ask_link`, the new case's child is recorded and the agency that knows the
+    other is asked to link the two (`services.links`).
     """
     require(acting, CasePerm.CASE_OPEN)
     if not child.full_name.strip():
@@ -93,17 +106,25 @@ def case_open(
     now = timezone.now()
     today = timezone.localdate()
     birth_year = child.birth_year(today)
+    elsewhere: list[tuple[int, int]] = []
     if existing_child is None:
-        duplicates = possible_duplicates(name=child.full_name, birth_year=birth_year, area_id=child.area.pk)
-        if duplicates and not duplicates_acknowledged:
+        check = duplicate_check(acting=acting, name=child.full_name, birth_year=birth_year, area=child.area)
+        if check and not duplicates_acknowledged:
             raise ApplicationError(
                 _(
-                    "A child with the same name, year of birth and area is already recorded. Check the "
-                    "cases listed, then either open this case for that child or confirm it is another child."
+                    "A child with similar details is already recorded. Check what is shown, then either "
+                    "open this case for that child or confirm it is another child."
                 ),
                 code="possible_duplicate",
-                extra={"duplicates": duplicates},
+                extra={"duplicates": check},
             )
+        if ask_link:
+            if not check.elsewhere:
+                raise ApplicationError(
+                    _("No other agency knows a child with these details: there is nothing to ask."),
+                    code="nothing_to_link",
+                )
+            elsewhere = check.elsewhere
         record = Child.objects.create(
             full_name=child.full_name.strip(),
             aliases=[alias.strip() for alias in child.aliases if alias.strip()],
@@ -128,6 +149,8 @@ def case_open(
         child_name_parts_index(child=record)
         audit_record(acting=acting, action=AuditAction.CREATE, obj=record, reason="child recorded")
     else:
+        if not cases_visible_to(acting=acting).filter(child=existing_child).exists():
+            raise ApplicationError(CHILD_NOT_OPENABLE, code="forbidden")
         record = existing_child
     sequence, number = _next_number(acting.agency, now.year)
     case = Case.objects.create(
@@ -157,4 +180,6 @@ def case_open(
     )
     if consent is not None:
         consent_record(acting=acting, case=case, consent=consent)
+    for child_id, agency_id in elsewhere:
+        link_request_send(acting=acting, case=case, child_id=child_id, agency_id=agency_id, note=link_note)
     return case

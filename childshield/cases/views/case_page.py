@@ -20,6 +20,7 @@ from childshield.cases.forms import (
     AttachmentForm,
     FeedbackInviteForm,
     FollowUpForm,
+    LinkAskForm,
     NoteForm,
     PersonWhoHarmedForm,
     ReopenForm,
@@ -32,6 +33,7 @@ from childshield.cases.models.consent import ConsentKind, ShareSection
 from childshield.cases.permissions import may_supervise
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.cases.selectors.cases import CaseView, case_detail, case_get_for_print, case_get_for_user
+from childshield.cases.selectors.links import link_requests_of_case
 from childshield.cases.selectors.options import agencies_active, case_assignees, directory_services
 from childshield.cases.workflow import legal_next_statuses
 from childshield.core.errors import ApplicationError
@@ -85,6 +87,7 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
         "emergency_kind": ConsentKind.EMERGENCY_OVERRIDE,
         # Each app's provider returns only what this member may see (accounts/related.py).
         "related_links": related_for(case, acting),
+        "link_requests": link_requests_of_case(case=case) if access.full else [],
     }
     if access.may_edit and not case.is_closed:
         assignees = case_assignees(case=case)
@@ -103,6 +106,8 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
             attachment_form=forms.get("attachment_form") or AttachmentForm(),
             harmer_form=forms.get("harmer_form") or PersonWhoHarmedForm(prefix="harmer"),
         )
+        if case.lead_worker_id == acting.pk:
+            context["link_form"] = forms.get("link_form") or LinkAskForm(prefix="link")
     if access.may_edit:
         context["feedback_form"] = forms.get("feedback_form") or FeedbackInviteForm()
     if access.may_edit and case.is_closed:

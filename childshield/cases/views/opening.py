@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.cases.forms import CaseOpenForm
+from childshield.cases.models import Child
 from childshield.cases.permissions import CasePerm
-from childshield.cases.selectors.opening import REPORT_HARMS, possible_duplicates, report_for_case_opening
+from childshield.cases.selectors.opening import REPORT_HARMS, DuplicateCheck, report_for_case_opening
 from childshield.cases.selectors.options import agencies_for_referral, areas_for_cases, supervisors_in_agency
-from childshield.cases.services.opening import ChildInput, case_open
+from childshield.cases.services.opening import CHILD_NOT_OPENABLE, ChildInput, case_open
 from childshield.cases.views.case_page import case_url
 from childshield.core.errors import ApplicationError
 
@@ -33,7 +31,7 @@ def case_open_view(request: StaffRequest) -> HttpResponse:
         agencies=agencies_for_referral(acting=acting),
         supervisors=supervisors_in_agency(agency_id=acting.agency_id),
     )
-    duplicates: list[Any] = []
+    duplicates: DuplicateCheck | None = None
     reference = (request.POST.get("report") or request.GET.get("report") or "").strip()
     report = report_for_case_opening(acting=acting, reference=reference) if reference else None
     if report is not None and request.method == "GET":
@@ -69,12 +67,12 @@ def case_open_view(request: StaffRequest) -> HttpResponse:
             safe_contact=data["safe_contact"],
         )
         consent = form.consent_input() if data["record_consent"] else None
-        existing_child = None
-        if data["same_child"]:
-            birth_year = child.birth_year(timezone.localdate())
-            matches = possible_duplicates(name=child.full_name, birth_year=birth_year, area_id=child.area.pk)
-            existing_child = next((match for match in matches if match.pk == data["same_child"]), None)
+        # The service opens a case for a child already recorded only if the member may open one
+        # of that child's cases; an unknown id is refused with the same words.
+        existing_child = Child.objects.filter(pk=data["same_child"]).first() if data["same_child"] else None
         try:
+            if data["same_child"] and existing_child is None:
+                raise ApplicationError(CHILD_NOT_OPENABLE, code="forbidden")
             case = case_open(
                 acting=acting,
                 child=child,
@@ -85,13 +83,15 @@ def case_open_view(request: StaffRequest) -> HttpResponse:
                 supervisor=data["supervisor"],
                 consent=consent,
                 existing_child=existing_child,
-                duplicates_acknowledged=data["duplicates_acknowledged"],
+                duplicates_acknowledged=data["duplicates_acknowledged"] or data["ask_link"],
+                ask_link=data["ask_link"],
+                link_note=data["link_note"],
                 source_report=report,
             )
         except ApplicationError as error:
             form.add_error(None, str(error.message))
             found = error.extra.get("duplicates")
-            duplicates = list(found) if isinstance(found, list) else []
+            duplicates = found if isinstance(found, DuplicateCheck) else None
         else:
             messages.success(request, _("Case %(number)s is open.") % {"number": case.number})
             return redirect(case_url(case.pk))

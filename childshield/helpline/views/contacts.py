@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.accounts.permissions import may
 from childshield.cases.permissions import CasePerm, case_access
+from childshield.cases.selectors.opening import DuplicateCheck
 from childshield.cases.selectors.options import areas_for_cases
 from childshield.core.errors import ApplicationError
 from childshield.helpline import selectors
@@ -220,7 +221,7 @@ def contact_case_open(request: StaffRequest, pk: int) -> HttpResponse:
         return redirect("helpline:contact_detail", pk=contact.pk)
     areas = areas_for_cases(country=acting.agency.country)
     form = CaseFromContactForm(request.POST or None, areas=areas, initial=case_initial_from_contact(contact))
-    duplicates: list[object] = []
+    duplicates: DuplicateCheck | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -240,8 +241,8 @@ def contact_case_open(request: StaffRequest, pk: int) -> HttpResponse:
             )
         except ApplicationError as error:
             form.add_error(None, str(error.message))
-            found = error.extra.get("duplicates", [])
-            duplicates = list(found) if isinstance(found, list | tuple) else []
+            found = error.extra.get("duplicates")
+            duplicates = found if isinstance(found, DuplicateCheck) else None
         else:
             messages.success(
                 request,
