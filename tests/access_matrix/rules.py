@@ -203,6 +203,22 @@ def case_write(member: Membership, case: Case) -> Verdict:
     return OK if right is CaseRight.RESPONSIBLE else REFUSED
 
 
+@_on_the_case
+def case_closure_decide(member: Membership, case: Case) -> Verdict:
+    """Deciding a closure (cases/permissions.py, may_decide_closure): the case's own supervisor,
+    holding CASE_SUPERVISE, and never the person who leads it. Others who may read the case are
+    refused (403), its lead worker among them."""
+    right = case_right(member, case)
+    if right is CaseRight.NONE:
+        return HIDDEN
+    decides = (
+        case.supervisor_id == member.pk
+        and may(member, CasePerm.CASE_SUPERVISE)
+        and member.user_id != case.lead_worker.user_id
+    )
+    return OK if decides else REFUSED
+
+
 # The helpline's queue ------------------------------------------------------------------------------------
 
 
