@@ -144,7 +144,7 @@ def case_close_approve(request: StaffRequest, case_id: int) -> HttpResponse:
     form = ClosureApproveForm(request.POST)
     try:
         if not form.is_valid():
-            raise ApplicationError(_("Reload the page and try again."))
+            raise ApplicationError(_("Reload the case and try again."))
         case_closure_approve(
             acting=view.acting,
             case=view.case,
