@@ -3,6 +3,7 @@ with its warnings and the child's wishes, approval acknowledged or a send-back w
 worker reads; nobody approves the closure of a case they lead; stale and repeated decisions refused."""
 
 import importlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -136,8 +137,20 @@ def test_a_warning_that_appeared_after_the_page_was_read_is_not_acknowledged_by_
         {"version": case.version, "warnings": "high_risk", "acknowledge": "on"},
     )
     assert response.status_code == 400
-    assert "Follow-ups are still open" in response.content.decode()
+    page = response.content.decode()
+    assert "Follow-ups are still open" in page
     assert Case.objects.get(pk=case.pk).status != CaseStatus.CLOSED
+    # The page shown again lists the new warning: ticking now acknowledges what the page shows.
+    assert 'name="warnings" value="high_risk,open_follow_ups"' in page
+    assert re.search(r'name="acknowledge"[^>]*>', page) and not re.search(
+        r'name="acknowledge"[^>]*checked', page
+    )
+    response = client.post(
+        f"/en/cases/{case.pk}/close/approve/",
+        {"version": case.version, "warnings": "high_risk,open_follow_ups", "acknowledge": "on"},
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
 
 
 def test_the_approval_page_asks_for_the_tick_and_keeps_the_case_open_without_it(asked, supervisor, signed_in):
@@ -329,10 +342,14 @@ def test_approving_a_case_changed_since_the_page_was_opened_is_refused_and_nothi
     typed = "Call me before you ask again."
     response = client.post(f"/en/cases/{asked.pk}/close/send-back/", {"version": seen, "reason": typed})
     assert response.status_code == 409
-    assert typed in response.content.decode()  # what the supervisor typed is kept
+    page = response.content.decode()
+    assert typed in page  # what the supervisor typed is kept
     case = Case.objects.get(pk=asked.pk)
     assert case.status != CaseStatus.CLOSED and case.closure_requested_at is not None
     assert case.closure_requests.get().decision == ClosureDecision.WAITING
+    # The page shown again is the case as it is now (no longer high risk), to be read before deciding.
+    assert 'data-warning="high_risk"' not in page
+    assert f'name="version" value="{case.version}"' in page
 
 
 def test_a_second_decision_is_refused_with_what_was_decided(asked, worker, supervisor, signed_in):

@@ -83,26 +83,30 @@ def _review_page(
     request: StaffRequest,
     review: ClosureReview,
     *,
-    approve_form: ClosureApproveForm | None = None,
-    send_back_form: ClosureSendBackForm | None = None,
-    error: str = "",
+    refused: str = "",
+    refused_form: str = "",
+    reason: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The review as it stands now. After a refusal the forms carry the case's current version and
+    warnings (the page shows them again, to be read before deciding), what was typed, and the error
+    by the form it came from (`refused_form`: "approve" or "send_back")."""
     case = review.view.case
     language = get_language()
     warning_labels = dict(ClosureWarning.choices)
-    initial = {"version": case.version}
     context: dict[str, Any] = {
         "case": case,
         "child": case.child,
         "review": review,
-        "error": error,
+        "refused": refused,
+        "refused_form": refused_form,
         "now": timezone.now(),
         "today": timezone.localdate(),
         "warnings": [(code, warning_labels[code]) for code in review.warnings],
-        "approve_form": approve_form
-        or ClosureApproveForm(initial={**initial, "warnings": ",".join(review.warnings)}),
-        "send_back_form": send_back_form or ClosureSendBackForm(initial=initial),
+        "approve_form": ClosureApproveForm(
+            initial={"version": case.version, "warnings": ",".join(review.warnings)}
+        ),
+        "send_back_form": ClosureSendBackForm(initial={"version": case.version, "reason": reason}),
         "assessment_rows": [
             (assessment, assessment_answer_rows(assessment.form.questions, assessment.answers))
             for assessment in review.latest_assessments
@@ -116,8 +120,8 @@ def _review_page(
         question = next(
             (q for q in review.child_wishes.assessment.form.questions if q["key"] == CHILD_WISHES), None
         )
-        context["wishes_question"] = (
-            localised(values=question["label"], language=language) if question else ""
+        context["wishes_question"] = localised(
+            values=question["label"] if question else {}, language=language
         )
     return render(request, "cases/closure_review.html", context, status=status)
 
@@ -128,13 +132,15 @@ def closure_review(request: StaffRequest, case_id: int) -> HttpResponse:
     return _review_page(request, closure_review_get(acting=request.membership, case_id=case_id))
 
 
-def _refused(request: StaffRequest, case_id: int, error: ApplicationError, **forms: Any) -> HttpResponse:
-    """The review again with the error, and with what the supervisor typed kept."""
-    for form in forms.values():
-        form.add_error(None, str(error.message))
+def _refused(
+    request: StaffRequest, case_id: int, error: ApplicationError, *, form: str, reason: str = ""
+) -> HttpResponse:
+    """The review again, as it stands now, with the error and what the supervisor typed."""
     review = closure_review_get(acting=request.membership, case_id=case_id)
     status = 409 if error.code in _CONFLICTS else 400
-    return _review_page(request, review, status=status, error=str(error.message), **forms)
+    return _review_page(
+        request, review, refused=str(error.message), refused_form=form, reason=reason, status=status
+    )
 
 
 @staff_view()
@@ -152,7 +158,7 @@ def case_close_approve(request: StaffRequest, case_id: int) -> HttpResponse:
             acknowledged=form.acknowledged(),
         )
     except ApplicationError as error:
-        return _refused(request, case_id, error, approve_form=form)
+        return _refused(request, case_id, error, form="approve")
     messages.success(request, _("You approved the closure. The case is closed."))
     return redirect(case_url(case_id))
 
@@ -172,7 +178,7 @@ def closure_send_back(request: StaffRequest, case_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ApplicationError as error:
-        return _refused(request, case_id, error, send_back_form=form)
+        return _refused(request, case_id, error, form="send_back", reason=request.POST.get("reason", ""))
     messages.success(request, _("You sent the closure back. The lead worker sees your reason."))
     return redirect("cases:closures_waiting")
 
