@@ -9,6 +9,10 @@ every `migrate`, and by the demo seed); assessments already recorded keep the ve
 
 from typing import Any
 
+# The question of the comprehensive assessment that keeps the child's own words about what they want
+# (read again before a closure is approved). An agency's own version of the form may drop it.
+CHILD_WISHES = "child_wishes"
+
 YES_NO_UNKNOWN: list[dict[str, Any]] = [
     {"value": "yes", "label": {"en": "Yes", "vi": "Có", "km": "បាទ/ចាស"}},
     {"value": "no", "label": {"en": "No", "vi": "Không", "km": "ទេ"}},
@@ -81,7 +85,7 @@ DEFAULT_FORMS: dict[str, dict[str, Any]] = {
              "label": {"en": "Does the child or family want to report to the police?",
                        "vi": "Trẻ hoặc gia đình có muốn báo công an không?",
                        "km": "តើកុមារ ឬគ្រួសារចង់រាយការណ៍ទៅប៉ូលិសទេ?"}},
-            {"key": "child_wishes", "type": "text", "required": False,
+            {"key": CHILD_WISHES, "type": "text", "required": False,
              "label": {"en": "What the child wants, in their own words",
                        "vi": "Điều trẻ mong muốn, theo lời của chính trẻ",
                        "km": "អ្វីដែលកុមារចង់បាន តាមពាក្យសម្ដីរបស់កុមារផ្ទាល់"}},

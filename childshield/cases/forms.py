@@ -470,6 +470,30 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class ClosureApproveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    # The warnings the page showed: ticking acknowledges those, and only those.
+    warnings = forms.CharField(widget=forms.HiddenInput, required=False)
+    acknowledge = forms.BooleanField(
+        label=_("I have read the warnings above and approve the closure despite them"), required=False
+    )
+
+    def acknowledged(self) -> list[str]:
+        if not self.cleaned_data.get("acknowledge"):
+            return []
+        return [code for code in self.cleaned_data.get("warnings", "").split(",") if code]
+
+
+class ClosureSendBackForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why you send it back"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The lead worker reads this on their home page. Say what to do before asking again."),
+    )
+
+
 class ReopenForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why the case is reopened"), max_length=2000)

@@ -140,6 +140,16 @@ def may_supervise(membership: Membership | None, case: Case) -> bool:
     )
 
 
+def may_decide_closure(membership: Membership | None, case: Case) -> bool:
+    """Approving a closure or sending it back: the case's supervisor, and never as its lead worker
+    (compared by person, since one person may hold two memberships of an agency)."""
+    return (
+        membership is not None
+        and may_supervise(membership, case)
+        and membership.user_id != case.lead_worker.user_id
+    )
+
+
 def may_break_glass(membership: Membership | None, case: Case) -> bool:
     scope = perm_scope(membership, CasePerm.BREAK_GLASS)
     if scope is None or membership is None:

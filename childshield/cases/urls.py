@@ -30,6 +30,7 @@ urlpatterns = [
     path("updates/read/", referrals.updates_read, name="updates_read"),
     path("links/", links.link_requests, name="link_requests"),
     path("links/<int:request_id>/", links.link_request_detail, name="link_request"),
+    path("closures/", closure.closures_waiting, name="closures_waiting"),
     path("feedback/<str:token>/", feedback.feedback_public, name="feedback_public"),
     path("forms/", assessments.assessment_forms, name="assessment_forms"),
     path("forms/<slug:kind>/edit/", assessments.assessment_form_edit, name="assessment_form_edit"),
@@ -71,7 +72,12 @@ urlpatterns = [
     path("<int:case_id>/close/", closure.case_close_view, name="case_close"),
     path("<int:case_id>/feedback/link/", feedback.feedback_invite_view, name="feedback_invite"),
     path("<int:case_id>/feedback/paper/", feedback.feedback_paper, name="feedback_paper"),
+    path("<int:case_id>/close/review/", closure.closure_review, name="closure_review"),
     path("<int:case_id>/close/approve/", closure.case_close_approve, name="case_close_approve"),
+    path("<int:case_id>/close/send-back/", closure.closure_send_back, name="closure_send_back"),
+    path(
+        "<int:case_id>/close/sent-back/read/", closure.closure_sent_back_read, name="closure_sent_back_read"
+    ),
     path("<int:case_id>/reopen/", closure.case_reopen_view, name="case_reopen"),
     path("<int:case_id>/link/", links.case_link_ask, name="case_link_ask"),
 ]

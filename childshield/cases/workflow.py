@@ -1,5 +1,5 @@
 """The case workflow as rules: its steps in order, which step may follow which, what a step needs
-first, and the checklist a case closes with."""
+first, the checklist a case closes with, and what warns a supervisor approving a closure."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from childshield.cases.models.assessments import AssessmentKind
-from childshield.cases.models.cases import CaseStatus
+from childshield.cases.models.cases import CaseStatus, RiskLevel
 
 # The workflow, step by step; a step may also go back one (a plan that must be redone).
 WORKFLOW: tuple[str, ...] = tuple(status for status in CaseStatus.values if status != CaseStatus.CLOSED)
@@ -24,6 +24,10 @@ CLOSURE_CHECKLIST: tuple[tuple[str, Any], ...] = (
     ("services_done", gettext_lazy("Every service is completed or was refused")),
     ("caregiver_informed", gettext_lazy("The caregiver is informed")),
 )
+
+# A closure approved while the case's risk level is one of these needs the warning acknowledged.
+# The levels are low, medium and high: only high is "still at risk" enough to stop a supervisor.
+CLOSURE_WARNING_RISKS: frozenset[str] = frozenset({RiskLevel.HIGH})
 
 
 def legal_next_statuses(status: str) -> list[str]:

@@ -13,14 +13,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership
-from childshield.cases.models import Case
+from childshield.cases.assessment_forms import CHILD_WISHES
+from childshield.cases.models import Case, ClosureRequest
 from childshield.cases.models.cases import CaseStatus, ClosureReason, HarmType
+from childshield.cases.models.closure import ClosureDecision, ClosureWarning
 from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.plan import ServiceStatus
 from childshield.cases.models.referrals import Urgency
 from childshield.cases.selectors.assessments import assessment_form_current
 from childshield.cases.services.assessments import assessment_forms_default_install, assessment_record
-from childshield.cases.services.closure import case_close, case_closure_request
+from childshield.cases.services.closure import (
+    case_closure_approve,
+    case_closure_request,
+    case_closure_send_back,
+)
 from childshield.cases.services.consent import ConsentInput
 from childshield.cases.services.feedback import FEEDBACK_QUESTIONS, feedback_record_paper
 from childshield.cases.services.follow_ups import followup_add, followup_complete
@@ -183,13 +189,16 @@ def _advance(
     return case
 
 
+TEXT_ANSWERS = {CHILD_WISHES: "To stay in her class, and that nobody at school hears about the photos."}
+
+
 def _assess(case: Case, *, kind: str, acting: Membership, rng: random.Random) -> None:
     form = assessment_form_current(kind=kind, agency_id=case.agency_id)
     assert form is not None
     answers = {
         question["key"]: rng.choice(question["choices"])["value"]
         if question["type"] == "choice"
-        else "Talked with the child and the caregiver at school."
+        else TEXT_ANSWERS.get(question["key"], "Talked with the child and the caregiver at school.")
         for question in form.questions
     }
     assessment_record(acting=acting, case=case, form=form, answers=answers)
@@ -216,7 +225,27 @@ def _close(case: Case, *, worker: Membership, supervisor: Membership, today: dat
         reason=ClosureReason.GOALS_MET,
         checklist={"child_safe": True, "services_done": True, "caregiver_informed": True},
     )
-    return case_close(acting=supervisor, case=case, version=case.version)
+    return case_closure_approve(
+        acting=supervisor, case=case, version=case.version, acknowledged=ClosureWarning.values
+    )
+
+
+def _ask_to_close(case: Case, *, worker: Membership, days_ago: int) -> Case:
+    """The worker asks to close while a service still runs, saying why in the note."""
+    case.refresh_from_db()
+    case = case_closure_request(
+        acting=worker,
+        case=case,
+        version=case.version,
+        reason=ClosureReason.MOVED,
+        checklist={"child_safe": True, "services_done": False, "caregiver_informed": True},
+        note="The family moves to Đồng Hới next month; the health centre there takes over the check-ups.",
+    )
+    asked = timezone.now() - timedelta(days=days_ago, hours=3)
+    Case.objects.filter(pk=case.pk).update(closure_requested_at=asked)
+    ClosureRequest.objects.filter(case=case, decision=ClosureDecision.WAITING).update(requested_at=asked)
+    case.refresh_from_db()
+    return case
 
 
 def _backdate(case: Case, days: int) -> None:
@@ -279,6 +308,16 @@ def demo_cases_seed() -> int:
                 )
         if stage == CaseStatus.CLOSED:
             _close(case, worker=cast.worker, supervisor=cast.supervisor, today=today)
+        if stage == CaseStatus.FOLLOW_UP:
+            # Closures waiting for the supervisor, and one the supervisor sent back to the worker.
+            case = _ask_to_close(case, worker=cast.worker, days_ago=index // 2)
+            if index == 12:
+                case = case_closure_send_back(
+                    acting=cast.supervisor,
+                    case=case,
+                    version=case.version,
+                    reason="The threats stopped only last week: visit the family at home, then ask again.",
+                )
         if index % 5 == 2 and stage != CaseStatus.CLOSED:
             referral_send(
                 acting=cast.worker,

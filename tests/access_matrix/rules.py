@@ -211,6 +211,22 @@ def link_request_rule(member: Membership, request: Any) -> Verdict:
     return OK if request.holding_agency_id == member.agency_id else HIDDEN
 
 
+@_on_the_case
+def case_closure_decide(member: Membership, case: Case) -> Verdict:
+    """Deciding a closure (cases/permissions.py, may_decide_closure): the case's own supervisor,
+    holding CASE_SUPERVISE, and never the person who leads it. Others who may read the case are
+    refused (403), its lead worker among them."""
+    right = case_right(member, case)
+    if right is CaseRight.NONE:
+        return HIDDEN
+    decides = (
+        case.supervisor_id == member.pk
+        and may(member, CasePerm.CASE_SUPERVISE)
+        and member.user_id != case.lead_worker.user_id
+    )
+    return OK if decides else REFUSED
+
+
 # The helpline's queue ------------------------------------------------------------------------------------
 
 

@@ -304,6 +304,7 @@ ROWS: dict[str, Row] = {
         rule=rules.link_request_rule,
         post=fill.const(answer="decline", reason="Must not be recorded."),
     ),
+    "cases:closures_waiting": Row(Kind.STAFF, CasePerm.CASE_SUPERVISE),
     "cases:assessment_forms": Row(Kind.STAFF, CasePerm.FORMS_MANAGE),
     "cases:assessment_form_edit": Row(
         Kind.STAFF, CasePerm.FORMS_MANAGE, targets=fill.fixed("the safety form", kind="safety")
@@ -407,7 +408,29 @@ ROWS: dict[str, Row] = {
         Kind.CASE, targets=fill.cases(), rule=CASE_WRITE, post=fill.const(respondent="child")
     ),
     "cases:feedback_paper": Row(Kind.CASE, targets=fill.cases(), rule=CASE_WRITE),
-    "cases:case_close_approve": Row(Kind.CASE, targets=fill.cases(), rule=CASE_WRITE, post=fill.case_version),
+    "cases:closure_review": Row(
+        Kind.CASE,
+        targets=fill.cases(),
+        rule=rules.case_closure_decide,
+        reason="issue 16: the case's supervisor decides its closure; its lead worker never does",
+    ),
+    "cases:case_close_approve": Row(
+        Kind.CASE,
+        targets=fill.cases(),
+        rule=rules.case_closure_decide,
+        post=lambda world, actor, target: {
+            "version": target.record.version,
+            "warnings": "high_risk,open_follow_ups,services_pending",
+            "acknowledge": "on",
+        },
+    ),
+    "cases:closure_send_back": Row(
+        Kind.CASE,
+        targets=fill.cases(),
+        rule=rules.case_closure_decide,
+        post=lambda world, actor, target: {"version": target.record.version, "reason": "Must not be saved."},
+    ),
+    "cases:closure_sent_back_read": Row(Kind.CASE, targets=fill.cases(), rule=CASE_WRITE),
     "cases:case_reopen": Row(
         Kind.CASE,
         targets=fill.cases(),

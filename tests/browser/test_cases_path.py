@@ -1,7 +1,7 @@
 """The issue's "Done when": a school focal point opens a case with consent and refers it to the
 commune social worker, who accepts, plans services, records follow-ups and closes it with the
-supervisor's approval; an outsider agency's user gets 404 for the case URL; the audit log shows
-every view of the case."""
+supervisor's approval (the risk still high, acknowledged); an outsider agency's user gets 404 for
+the case URL; the audit log shows every view of the case."""
 
 import re
 
@@ -175,9 +175,15 @@ def test_a_case_travels_from_the_school_to_the_commune_and_closes(live_server, b
     expect(page.locator("[data-closure-requested]")).to_contain_text("Waiting for the supervisor")
     page.context.close()
 
-    # The supervisor approves the closure.
+    # The supervisor reads the request (the risk is still high, the child's wishes are there) and
+    # approves the closure, acknowledging the warning.
     page = _signed_in(browser, base, supervisor)
     page.goto(case_url)
+    page.get_by_role("link", name="Review the request to close").click()
+    expect(page.locator("[data-warning=high_risk]")).to_be_visible()
+    expect(page.locator("[data-child-wishes]")).to_contain_text("To go back to school without anyone knowing")
+    assert_accessible(axe, page)
+    page.check("input[name=acknowledge]")
     page.get_by_role("button", name="Approve the closure").click()
     expect(page.locator("[data-status]")).to_have_text("Closed")
     case.refresh_from_db()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from childshield.cases.models.cases import CaseStatus
 from childshield.cases.models.plan import ServiceStatus
 from childshield.cases.selectors.home import worker_home
-from childshield.cases.services.closure import case_close, case_closure_request, case_reopen
+from childshield.cases.services.closure import case_closure_approve, case_closure_request, case_reopen
 from childshield.cases.services.follow_ups import followup_add, followup_complete
 from childshield.cases.services.plan import service_add, service_update
 from childshield.core.errors import ApplicationError
@@ -44,8 +44,8 @@ def test_closing_needs_done_services_and_the_supervisors_approval(
     )
     assert case.status != CaseStatus.CLOSED
     with pytest.raises(ApplicationError):
-        case_close(acting=worker, case=case, version=case.version)
-    case = case_close(acting=supervisor, case=case, version=case.version)
+        case_closure_approve(acting=worker, case=case, version=case.version)
+    case = case_closure_approve(acting=supervisor, case=case, version=case.version)
     assert case.status == CaseStatus.CLOSED
     assert case.closure_approved_by == supervisor
     with pytest.raises(ApplicationError) as refused:
@@ -81,8 +81,9 @@ def test_a_case_without_supervisor_cannot_close(worker, open_case):
 def test_reopening_needs_a_reason_and_is_kept_in_the_history(worker, supervisor, open_case):
     case = open_case(worker, supervisor=supervisor)
     case = case_closure_request(
-        acting=supervisor, case=case, version=case.version, reason="goals_met", checklist=ALL_TICKED
+        acting=worker, case=case, version=case.version, reason="goals_met", checklist=ALL_TICKED
     )
+    case = case_closure_approve(acting=supervisor, case=case, version=case.version)
     assert case.status == CaseStatus.CLOSED
     with pytest.raises(ApplicationError):
         case_reopen(acting=worker, case=case, version=case.version, reason="")

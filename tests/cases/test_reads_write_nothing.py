@@ -10,6 +10,7 @@ from django.utils import timezone
 from childshield.cases.models import AssessmentForm
 from childshield.cases.models.consent import ShareSection
 from childshield.cases.services.attachments import attachment_add
+from childshield.cases.services.closure import case_closure_request
 from childshield.cases.services.feedback import feedback_invite
 from childshield.cases.services.follow_ups import followup_add
 from childshield.cases.services.plan import service_add
@@ -102,3 +103,25 @@ def test_no_case_page_writes_on_a_get_but_the_audit_of_what_it_read(
     client.logout()
     assert _read(sign_in(supervisor), "/en/cases/break-glass/") == []
     assert _read(Client(), f"/en/cases/feedback/{token}/") == []
+
+
+def test_the_closure_pages_write_nothing_on_a_get_but_the_audit_of_what_they_read(
+    worker, supervisor, open_case, client, sign_in
+):
+    case = open_case(worker, supervisor=supervisor, risk_level="high")
+    followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=worker, purpose="Visit")
+    case_closure_request(
+        acting=worker,
+        case=case,
+        version=case.version,
+        reason="goals_met",
+        checklist={"child_safe": True, "services_done": True, "caregiver_informed": True},
+    )
+    supervisor_client = sign_in(supervisor)
+    for path in (
+        "/en/cases/",
+        "/en/cases/closures/",
+        f"/en/cases/{case.pk}/",
+        f"/en/cases/{case.pk}/close/review/",
+    ):
+        assert _read(supervisor_client, path) == [], path

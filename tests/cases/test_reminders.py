@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from childshield.cases.services.closure import case_closure_request
+from childshield.cases.services.closure import case_closure_approve, case_closure_request
 from childshield.cases.services.follow_ups import followup_add, followup_complete
 from childshield.cases.tasks import follow_up_reminders
 
@@ -35,14 +35,15 @@ def test_each_person_gets_one_reminder_with_counts_only(
 def test_closed_cases_send_no_reminder(worker, supervisor, open_case, django_capture_on_commit_callbacks):
     case = open_case(worker, supervisor=supervisor)
     followup_add(acting=worker, case=case, due_on=timezone.localdate(), assignee=worker)
-    case_closure_request(
-        acting=supervisor,
+    case = case_closure_request(
+        acting=worker,
         case=case,
         version=case.version,
         reason="other",
         checklist={},
         note="Family moved abroad",
     )
+    case_closure_approve(acting=supervisor, case=case, version=case.version, acknowledged=["open_follow_ups"])
     with django_capture_on_commit_callbacks(execute=True):
         assert follow_up_reminders() == 0
     assert mail.outbox == []

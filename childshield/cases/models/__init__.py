@@ -4,6 +4,7 @@ from childshield.cases.models.assessments import Assessment, AssessmentForm
 from childshield.cases.models.break_glass import BreakGlassAccess
 from childshield.cases.models.cases import Case, CaseNumberCounter, CaseStatusChange
 from childshield.cases.models.children import Child, ChildDuplicateKey, ChildLinkRequest, ChildNamePart
+from childshield.cases.models.closure import ClosureRequest
 from childshield.cases.models.consent import Consent
 from childshield.cases.models.feedback import FeedbackInvitation, FeedbackResponse
 from childshield.cases.models.notes import Attachment, CaseNote
@@ -24,6 +25,7 @@ __all__ = [
     "ChildDuplicateKey",
     "ChildLinkRequest",
     "ChildNamePart",
+    "ClosureRequest",
     "Consent",
     "FeedbackInvitation",
     "FeedbackResponse",

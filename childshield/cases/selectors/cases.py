@@ -21,6 +21,7 @@ from childshield.cases.models import (
     Case,
     CaseNote,
     CaseStatusChange,
+    ClosureRequest,
     Consent,
     FollowUp,
     PersonWhoHarmed,
@@ -144,6 +145,7 @@ class CaseDetail:
     audit_trail: list[AuditEvent]
     assessments: list[Assessment]
     attachments: list[Attachment]
+    closure_requests: list[ClosureRequest]  # every request to close and its decision, oldest first
 
 
 def case_detail(*, view: CaseView) -> CaseDetail:
@@ -168,6 +170,11 @@ def case_detail(*, view: CaseView) -> CaseDetail:
         if access.full
         else [],
         attachments=list(case.attachments.select_related("uploaded_by__user")) if access.full else [],
+        closure_requests=list(
+            case.closure_requests.select_related("requested_by__user", "decided_by__user").defer("note")
+        )
+        if access.full
+        else [],
         # The people responsible for the case see who read it, break-glass included.
         audit_trail=list(
             AuditEvent.objects.filter(object_type="cases.Case", object_id=str(case.pk)).order_by(

@@ -1,4 +1,5 @@
-"""The worker's home: their open cases, follow-ups due, high-risk cases and news of their referrals."""
+"""The worker's home: their open cases, follow-ups due, high-risk cases, news of their referrals,
+closures sent back to them, and (for a supervisor) the closures waiting for their decision."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.cases.models import Case, FollowUp, ReferralUpdate
+from childshield.cases.models import Case, ClosureRequest, FollowUp, ReferralUpdate
 from childshield.cases.models.cases import CaseStatus, RiskLevel
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.permissions import CasePerm
 from childshield.cases.selectors.case_list import CASE_TEXT_FIELDS, cases_by_ids, overdue_case_ids
+from childshield.cases.selectors.closure import ClosuresWaiting, closures_sent_back, closures_waiting
 from childshield.cases.selectors.links import link_requests_waiting
 from childshield.cases.selectors.referrals import referrals_incoming
 
@@ -29,7 +31,13 @@ class WorkerHome:
     overdue_case_ids: frozenset[int]  # of my_cases and high_risk: those with a follow-up overdue
     referrals_waiting: int
     updates: list[ReferralUpdate]
+    closures_sent_back: list[ClosureRequest]
+    closures_waiting: ClosuresWaiting | None  # None for someone who supervises no case
     link_requests_waiting: int = 0
+
+
+# How many closures waiting the home page lists (the oldest); the supervisor's list has them all.
+HOME_CLOSURES_WAITING = 5
 
 
 def worker_home(*, acting: Membership) -> WorkerHome:
@@ -86,6 +94,10 @@ def worker_home(*, acting: Membership) -> WorkerHome:
                 "referral__message", "referral__decline_reason", *(f"referral__{f}" for f in CASE_TEXT_FIELDS)
             )[:20]
         ),
+        closures_sent_back=closures_sent_back(acting=acting),
+        closures_waiting=closures_waiting(acting=acting, limit=HOME_CLOSURES_WAITING)
+        if may(acting, CasePerm.CASE_SUPERVISE)
+        else None,
     )
 
 

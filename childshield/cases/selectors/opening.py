@@ -61,6 +61,11 @@ class DuplicateCheck:
         return next((known.child for known in self.known if known.child.pk == child_id), None)
 
 
+def child_named(*, child_id: int) -> Child | None:
+    """The child a person opening a case says it is (the service decides whether they may)."""
+    return Child.objects.filter(pk=child_id).first()
+
+
 def duplicate_check(*, acting: Membership, name: str, birth_year: int | None, area: Area) -> DuplicateCheck:
     """Children already recorded who may be this one, as the acting member may learn of them.
 

@@ -29,8 +29,9 @@ from childshield.cases.forms import (
     StatusChangeForm,
 )
 from childshield.cases.models.assessments import AssessmentKind
+from childshield.cases.models.closure import ClosureDecision
 from childshield.cases.models.consent import ConsentKind, ShareSection
-from childshield.cases.permissions import may_supervise
+from childshield.cases.permissions import may_decide_closure, may_supervise
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.cases.selectors.cases import CaseView, case_detail, case_get_for_print, case_get_for_user
 from childshield.cases.selectors.links import link_requests_of_case
@@ -45,7 +46,7 @@ def case_url(case_id: int, anchor: str = "") -> str:
     return reverse("cases:case_detail", args=[case_id]) + (f"#{anchor}" if anchor else "")
 
 
-def _answer_rows(questions: list[dict[str, Any]], answers: dict[str, str]) -> list[tuple[str, str]]:
+def assessment_answer_rows(questions: list[dict[str, Any]], answers: dict[str, str]) -> list[tuple[str, str]]:
     language = get_language()
     rows = []
     for question in questions:
@@ -61,6 +62,7 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
     """What the case page shows, with the forms the person filled in `forms` (the others blank)."""
     case, access, acting = view.case, view.access, view.acting
     detail = case_detail(view=view)
+    last_request = detail.closure_requests[-1] if detail.closure_requests else None
     context: dict[str, Any] = {
         "case": case,
         "child": case.child,
@@ -77,9 +79,14 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
             if case.child.disability
         ],
         "may_supervise": may_supervise(acting, case),
+        "may_decide_closure": may_decide_closure(acting, case),
+        # The last request to close, when the supervisor sent it back (nobody has asked again since).
+        "closure_sent_back": last_request
+        if last_request is not None and last_request.decision == ClosureDecision.SENT_BACK
+        else None,
         "may_read_report": may(acting, IntakePerm.REPORT_VIEW),
         "assessment_rows": [
-            (assessment, _answer_rows(assessment.form.questions, assessment.answers))
+            (assessment, assessment_answer_rows(assessment.form.questions, assessment.answers))
             for assessment in detail.assessments
         ],
         "safety_done": any(a.kind == AssessmentKind.SAFETY for a in detail.assessments),

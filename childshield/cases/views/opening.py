@@ -10,9 +10,13 @@ from django.views.decorators.http import require_http_methods
 
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.cases.forms import CaseOpenForm
-from childshield.cases.models import Child
 from childshield.cases.permissions import CasePerm
-from childshield.cases.selectors.opening import REPORT_HARMS, DuplicateCheck, report_for_case_opening
+from childshield.cases.selectors.opening import (
+    REPORT_HARMS,
+    DuplicateCheck,
+    child_named,
+    report_for_case_opening,
+)
 from childshield.cases.selectors.options import agencies_for_referral, areas_for_cases, supervisors_in_agency
 from childshield.cases.services.opening import CHILD_NOT_OPENABLE, ChildInput, case_open
 from childshield.cases.views.case_page import case_url
@@ -69,7 +73,7 @@ def case_open_view(request: StaffRequest) -> HttpResponse:
         consent = form.consent_input() if data["record_consent"] else None
         # The service opens a case for a child already recorded only if the member may open one
         # of that child's cases; an unknown id is refused with the same words.
-        existing_child = Child.objects.filter(pk=data["same_child"]).first() if data["same_child"] else None
+        existing_child = child_named(child_id=data["same_child"]) if data["same_child"] else None
         try:
             if data["same_child"] and existing_child is None:
                 raise ApplicationError(CHILD_NOT_OPENABLE, code="forbidden")
