@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership
-from childshield.cases.models import Case
+from childshield.cases.models import Case, Referral
 from childshield.cases.models.cases import CaseStatus, ClosureReason, HarmType
 from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.plan import ServiceStatus
@@ -227,6 +227,14 @@ def _backdate(case: Case, days: int) -> None:
     )
 
 
+def _backdate_referral(referral: Referral, hours: int) -> None:
+    """Move a referral's sending back, its deadline with it (as if it was sent then)."""
+    sent_at = timezone.now() - timedelta(hours=hours)
+    Referral.objects.filter(pk=referral.pk).update(
+        sent_at=sent_at, respond_by=sent_at + (referral.respond_by - referral.sent_at)
+    )
+
+
 @transaction.atomic
 def demo_cases_seed() -> int:
     """Create the demo cases unless they exist; returns how many cases were made."""
@@ -340,7 +348,7 @@ def demo_cases_seed() -> int:
                 consent=_consent(social),
                 duplicates_acknowledged=True,
             )
-            referral_send(
+            referral = referral_send(
                 acting=cast.counsellor,
                 case=case,
                 to_agency=social,
@@ -350,6 +358,9 @@ def demo_cases_seed() -> int:
                 urgency=Urgency.EMERGENCY,
             )
             _backdate(case, days=index)
+            # Two of them are past their deadline already: the inbox and the counsellor's pages show it.
+            if index:
+                _backdate_referral(referral, hours=3 * index)
             made += 1
 
     # The NGO's cases in Kon Rẫy, referred to the health centre.

@@ -16,7 +16,12 @@ from childshield.cases.models.cases import CaseStatus, RiskLevel
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.permissions import CasePerm
 from childshield.cases.selectors.case_list import CASE_TEXT_FIELDS, cases_by_ids, overdue_case_ids
-from childshield.cases.selectors.referrals import referrals_incoming
+from childshield.cases.selectors.referral_rows import ReferralRow
+from childshield.cases.selectors.referrals import (
+    referrals_incoming,
+    referrals_overdue_alerted,
+    referrals_overdue_sent,
+)
 
 
 @dataclass(frozen=True)
@@ -28,12 +33,17 @@ class WorkerHome:
     overdue_case_ids: frozenset[int]  # of my_cases and high_risk: those with a follow-up overdue
     referrals_waiting: int
     updates: list[ReferralUpdate]
+    # Referrals the member sent, past their deadline without an answer, with whom to call.
+    referrals_overdue: list[ReferralRow]
+    # The member's in-app alerts: referrals to their agency past their deadline, still unanswered.
+    referral_alerts: list[ReferralRow]
 
 
 def worker_home(*, acting: Membership) -> WorkerHome:
     """The worker's home: their open cases, follow-ups due, high risk, referral news. It lists
     children's names, so reading it is audited like the case list."""
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     audit.record(
         action=AuditAction.VIEW,
         actor=acting.user,
@@ -83,6 +93,8 @@ def worker_home(*, acting: Membership) -> WorkerHome:
                 "referral__message", "referral__decline_reason", *(f"referral__{f}" for f in CASE_TEXT_FIELDS)
             )[:20]
         ),
+        referrals_overdue=referrals_overdue_sent(acting=acting, now=now),
+        referral_alerts=referrals_overdue_alerted(acting=acting, now=now),
     )
 
 
