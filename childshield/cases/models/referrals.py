@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from childshield.accounts.models import Agency, Membership
 from childshield.cases.models.cases import Case
@@ -26,9 +27,10 @@ class ReferralStatus(models.TextChoices):
 class Urgency(models.TextChoices):
     # How long each may wait for an answer is a setting (cases/deadlines.py), so labels that people
     # choose from say it there: "Emergency — answer within 1 hour".
-    ROUTINE = "routine", _("Routine")
-    URGENT = "urgent", _("Urgent")
-    EMERGENCY = "emergency", _("Emergency")
+    # A context of their own: the helpline's "Urgent" is translated for a queue, not for this scale.
+    ROUTINE = "routine", pgettext_lazy("referral urgency", "Routine")
+    URGENT = "urgent", pgettext_lazy("referral urgency", "Urgent")
+    EMERGENCY = "emergency", pgettext_lazy("referral urgency", "Emergency")
 
 
 # A referral in these was answered (accepted or declined; a completed one was accepted first), at
