@@ -150,8 +150,7 @@ def test_the_e_mail_names_the_case_number_and_agencies_and_links_to_the_referral
     assert message.subject == f"Referral of case {referral.case.number}: no answer by its deadline"
     assert f"https://childshield.example.org/en/cases/referrals/{referral.pk}/" in message.body
     assert "Kim Thuy School (test)" in message.body and "Commune Social Work Office" in message.body
-    assert "Urgent — answer within 24 hours" in message.body
-    assert "waited 1 day 1 hour" in message.body
+    assert "(Urgent) has waited 1 day 1 hour without an answer; it was due within 24 hours" in message.body
     for identifying in ("Hoa", "Nguyễn", "photos", "0912"):
         assert identifying not in message.body and identifying not in message.subject
 
@@ -248,3 +247,29 @@ def test_two_runs_at_the_same_instant_alert_each_supervisor_once(
     for referral in referrals:
         assert alerts_of(referral)[0] == [(supervisor.user.email, DeadlineLevel.PASSED)]
     assert OutboxItem.objects.filter(kind=EMAIL, idempotency_key__contains="referral-deadline-").count() == 3
+
+
+@pytest.mark.django_db
+def test_the_in_app_alert_shows_on_the_supervisors_home_while_the_referral_waits(
+    clock,
+    focal_point,
+    worker,
+    supervisor,
+    social_agency,
+    open_case,
+    sign_in,
+    django_capture_on_commit_callbacks,
+):
+    referral = refer(open_case(focal_point), focal_point, social_agency, Urgency.EMERGENCY)
+    clock.now += timedelta(minutes=61)
+    run_as_beat(django_capture_on_commit_callbacks)
+    client = sign_in(supervisor)
+    home = client.get("/en/cases/").content.decode()
+    alerts = home[home.index("data-referral-alerts") :].split("</section>", 1)[0]
+    assert f'data-referral="{referral.pk}"' in alerts
+    assert referral.case.number in alerts and "Overdue by 1 minute" in alerts
+    # The worker was not alerted: no such section on their home.
+    assert "data-referral-alerts" not in sign_in(worker).get("/en/cases/").content.decode()
+
+    referral_accept(acting=worker, referral=referral, supervisor=supervisor)
+    assert "data-referral-alerts" not in sign_in(supervisor).get("/en/cases/").content.decode()

@@ -104,7 +104,9 @@ def referrals_overdue_alerted(*, acting: Membership, now: datetime) -> list[Refe
     (past the deadline, or twice it) that still wait for an answer, the most urgent first."""
     alerted = ReferralDeadlineAlert.objects.filter(recipient=acting).values("referral_id")
     waiting = (
-        Referral.objects.filter(pk__in=alerted, to_agency_id=acting.agency_id, status=ReferralStatus.SENT)
+        Referral.objects.filter(
+            pk__in=alerted, to_agency_id=acting.agency_id, status=ReferralStatus.SENT, respond_by__lte=now
+        )
         .select_related("case", "from_agency")
         .defer(*_LIST_DEFERRED)
         .alias(urgency_rank=URGENCY_RANK)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.cases.deadlines import alert_level_due, deadline_text, duration_text, urgency_label
+from childshield.cases.deadlines import alert_level_due, deadline_text, duration_text
 from childshield.cases.models import Referral, ReferralDeadlineAlert
-from childshield.cases.models.referrals import DeadlineLevel, ReferralStatus
+from childshield.cases.models.referrals import DeadlineLevel, ReferralStatus, Urgency
 from childshield.cases.selectors.referrals import referral_deadline_recipients
 from childshield.outbox.services import email_enqueue
 
@@ -100,7 +100,7 @@ def _email(referral: Referral, *, level: int, now: datetime) -> tuple[str, str]:
         "number": referral.case.number,
         "from_agency": referral.from_agency.name,
         "agency": referral.to_agency.name,
-        "urgency": urgency_label(referral.urgency, deadline=deadline),
+        "urgency": Urgency(referral.urgency).label,
         "waited": duration_text(now - referral.sent_at),
         "deadline": deadline_text(deadline),
     }
