@@ -177,6 +177,9 @@ def test_the_referral_page_offers_the_urgencies_with_their_deadlines_in_each_lan
     settings.CASES_REFERRAL_EMERGENCY_MINUTES = 120
     case = open_case(focal_point)
     client = sign_in(focal_point)
+    vietnamese = client.get(f"/vi/cases/{case.pk}/refer/").content.decode()
+    assert "Khẩn cấp — trả lời trong vòng 2 giờ" in vietnamese
+    khmer = client.get(f"/km/cases/{case.pk}/refer/").content.decode()
+    assert "អាសន្ន — ឆ្លើយតបក្នុងរយៈពេល 2 ម៉ោង" in khmer
+    # English last: a request leaves its language active for the tests that follow in this thread.
     assert "Emergency — answer within 2 hours" in client.get(f"/en/cases/{case.pk}/refer/").content.decode()
-    assert "2 giờ" in client.get(f"/vi/cases/{case.pk}/refer/").content.decode()
-    assert "2 ម៉ោង" in client.get(f"/km/cases/{case.pk}/refer/").content.decode()
