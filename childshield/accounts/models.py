@@ -89,6 +89,15 @@ class Agency(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. VN"))
     is_active = models.BooleanField(_("active"), default=True)
+    # A number a person answers at any hour: shown to whoever sent the agency a referral that is
+    # past its deadline, so that an emergency at night reaches someone (not the public line).
+    on_call_phone = models.CharField(
+        _("on-call phone"),
+        max_length=60,
+        blank=True,
+        default="",
+        help_text=_("Answered at any hour. Shown to agencies whose referral to this one is overdue."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

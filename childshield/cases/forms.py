@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from childshield.accounts.models import Agency, Membership
+from childshield.cases.deadlines import urgency_choices
 from childshield.cases.models import Consent
 from childshield.cases.models.cases import CaseStatus, ClosureReason, HarmType, RiskLevel
 from childshield.cases.models.children import Sex
@@ -19,7 +20,6 @@ from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.feedback import FeedbackAnswer, Respondent
 from childshield.cases.models.people_who_harmed import HarmerAge, HarmerContact, HarmerRelationship
 from childshield.cases.models.plan import ServiceStatus
-from childshield.cases.models.referrals import Urgency
 from childshield.cases.reference import LANGUAGES, WG_ANSWERS, WG_DOMAINS, ethnicity_choices
 from childshield.cases.services.consent import ConsentInput
 from childshield.cases.workflow import CLOSURE_CHECKLIST
@@ -330,7 +330,8 @@ class ReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Ask for case management to hand the case over: their worker becomes the lead."),
     )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    # Each choice says its deadline, from the settings: "Emergency — answer within 1 hour".
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=urgency_choices)
     consent = ConsentChoiceField(label=_("The consent it rests on"), queryset=Consent.objects.none())
     sections = forms.MultipleChoiceField(
         label=_("What is shared"),

@@ -11,6 +11,7 @@ class DemoAgency:
     name: str
     kind: AgencyKind
     area_codes: tuple[str, ...]
+    on_call_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ AGENCIES: tuple[DemoAgency, ...] = (
         "Lệ Thủy Social Work Office (demo)",
         AgencyKind.SOCIAL_SERVICES,
         ("VN44-LT-KIMTHUY", "VN44-QN-TRUONGSON", "VN44-MH-THUONGHOA"),
+        on_call_phone="0232 000 0199",
     ),
     DemoAgency("helpline", "National Child Helpline 111 (demo)", AgencyKind.HELPLINE, ("VN",)),
     DemoAgency("hotline", "Child Online Hotline (demo)", AgencyKind.HOTLINE, ("VN",)),

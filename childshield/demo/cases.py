@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership
 from childshield.cases.assessment_forms import CHILD_WISHES
-from childshield.cases.models import Case, ClosureRequest
+from childshield.cases.models import Case, ClosureRequest, Referral
 from childshield.cases.models.cases import CaseStatus, ClosureReason, HarmType
 from childshield.cases.models.closure import ClosureDecision, ClosureWarning
 from childshield.cases.models.consent import ShareSection
@@ -256,6 +256,14 @@ def _backdate(case: Case, days: int) -> None:
     )
 
 
+def _backdate_referral(referral: Referral, hours: int) -> None:
+    """Move a referral's sending back, its deadline with it (as if it was sent then)."""
+    sent_at = timezone.now() - timedelta(hours=hours)
+    Referral.objects.filter(pk=referral.pk).update(
+        sent_at=sent_at, respond_by=sent_at + (referral.respond_by - referral.sent_at)
+    )
+
+
 @transaction.atomic
 def demo_cases_seed() -> int:
     """Create the demo cases unless they exist; returns how many cases were made."""
@@ -382,7 +390,7 @@ def demo_cases_seed() -> int:
                 consent=_consent(social),
                 duplicates_acknowledged=True,
             )
-            referral_send(
+            referral = referral_send(
                 acting=cast.counsellor,
                 case=case,
                 to_agency=social,
@@ -392,6 +400,9 @@ def demo_cases_seed() -> int:
                 urgency=Urgency.EMERGENCY,
             )
             _backdate(case, days=index)
+            # Two of them are past their deadline already: the inbox and the counsellor's pages show it.
+            if index:
+                _backdate_referral(referral, hours=3 * index)
             made += 1
 
     # The NGO's cases in Kon Rẫy, referred to the health centre.

@@ -36,7 +36,7 @@ def demo_seed(*, country: str = "VN") -> SeedReport:
     agencies: dict[str, Agency] = {}
     for spec in AGENCIES:
         agency, created = Agency.objects.get_or_create(
-            country=country, name=spec.name, defaults={"kind": spec.kind}
+            country=country, name=spec.name, defaults={"kind": spec.kind, "on_call_phone": spec.on_call_phone}
         )
         agencies[spec.key] = agency
         agency_areas_add(agency=agency, area_codes=spec.area_codes)

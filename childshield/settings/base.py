@@ -7,6 +7,7 @@ import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from childshield.settings.demo_secrets import (
@@ -219,6 +220,10 @@ CACHES = {"default": redis_cache(CACHE_URL) if CACHE_URL else LOCAL_MEMORY_CACHE
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "childshield <no-reply@localhost>")
+# The address staff reach childshield at (scheme and host, e.g. https://childshield.example.org),
+# for links in the e-mails scheduled work sends, which have no request to take it from. Empty: those
+# e-mails give the page's path alone.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 # Seconds a mail server may take to answer; a send must end well within OUTBOX_LEASE_SECONDS, after
 # which another worker may take the same outbox item.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
@@ -251,6 +256,12 @@ CELERY_BEAT_SCHEDULE = {
     "cases-follow-up-reminders": {
         "task": "childshield.cases.tasks.follow_up_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Referrals left unanswered past their deadline, and past twice it: the receiving agency's
+    # supervisors are alerted. Every minute, so an emergency's one hour is not stretched much.
+    "cases-referral-deadlines": {
+        "task": "childshield.cases.tasks.referral_deadline_alerts",
+        "schedule": 60.0,
     },
     # Urgent helpline items left waiting: supervisors are e-mailed.
     "helpline-urgent-alerts": {"task": "childshield.helpline.tasks.urgent_alerts", "schedule": 60.0},
@@ -298,6 +309,14 @@ CASES_SAFETY_ASSESSMENT_HOURS = env_int("CASES_SAFETY_ASSESSMENT_HOURS", 24)
 CASES_CAREGIVER_CONSENT_UNDER_AGE = env_int("CASES_CAREGIVER_CONSENT_UNDER_AGE", 16)
 CASES_ATTACHMENT_MAX_BYTES = env_int("CASES_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 CASES_DUPLICATE_CHECKS_PER_HOUR = env_int("CASES_DUPLICATE_CHECKS_PER_HOUR", 30)
+# Referrals: how long the receiving agency has to answer (accept or decline), by urgency. Each
+# referral keeps the deadline it was sent with; past it, and again past twice it, the receiving
+# agency's supervisors are alerted and the sender sees the referral overdue.
+CASES_REFERRAL_EMERGENCY_MINUTES = env_int("CASES_REFERRAL_EMERGENCY_MINUTES", 60)
+CASES_REFERRAL_URGENT_MINUTES = env_int("CASES_REFERRAL_URGENT_MINUTES", 24 * 60)
+CASES_REFERRAL_ROUTINE_MINUTES = env_int("CASES_REFERRAL_ROUTINE_MINUTES", 7 * 24 * 60)
+if min(CASES_REFERRAL_EMERGENCY_MINUTES, CASES_REFERRAL_URGENT_MINUTES, CASES_REFERRAL_ROUTINE_MINUTES) < 1:
+    raise ImproperlyConfigured("CASES_REFERRAL_EMERGENCY/URGENT/ROUTINE_MINUTES must each be at least 1.")
 
 # Hashing: the largest video the match API and pages hash, and the share of frames that must
 # match for a vPDQ match (decision 0004; the defaults are HMA's).

@@ -1,10 +1,12 @@
 """Cases' standing cast: a school focal point who opens, the commune social worker (the `worker`)
-who receives, their supervisor, an unassigned colleague, an outsider agency; areas; a case opener."""
+who receives, their supervisor, an unassigned colleague, an outsider agency; areas; a case opener;
+a clock the test moves."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role
 from childshield.cases.models import Case
@@ -112,3 +114,20 @@ def open_case(commune: Area, social_agency: Agency) -> Callable[..., Case]:
         )
 
     return make
+
+
+class Clock:
+    """timezone.now, frozen at a moment the test moves (`clock.now += timedelta(hours=1)`)."""
+
+    def __init__(self) -> None:
+        self.now = timezone.now().replace(second=0, microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    frozen = Clock()
+    monkeypatch.setattr(timezone, "now", frozen)
+    return frozen

@@ -213,3 +213,45 @@ def test_a_young_childs_consent_needs_a_caregiver_or_a_reason_why_not(
     )
     alone.caregiver_not_asked_reason = ""
     assert consent_record(acting=focal_point, case=older, consent=alone).is_in_force
+
+
+def test_a_referral_answered_twice_is_refused_and_the_first_answer_is_kept(
+    focal_point, worker, colleague, supervisor, open_case, social_agency
+):
+    case = open_case(focal_point)
+    referral = _send(case, focal_point, social_agency)
+    referral_accept(acting=worker, referral=referral, supervisor=supervisor)
+    referral.refresh_from_db()
+    first_answer = (referral.status, referral.responded_at, referral.responded_by)
+    services = sorted(case.services.values_list("pk", flat=True))
+
+    for answer_again in (
+        lambda: referral_accept(acting=colleague, referral=referral, supervisor=supervisor),
+        lambda: referral_decline(acting=colleague, referral=referral, reason="We have no room"),
+    ):
+        with pytest.raises(ApplicationError) as refused:
+            answer_again()
+        assert refused.value.code == "already_answered"
+        assert str(refused.value.message) == "This referral was already answered (Accepted)."
+
+    referral.refresh_from_db()
+    assert (referral.status, referral.responded_at, referral.responded_by) == first_answer
+    assert referral.decline_reason == ""
+    assert sorted(case.services.values_list("pk", flat=True)) == services
+    assert ReferralUpdate.objects.filter(referral=referral).count() == 1
+
+
+def test_answering_again_from_the_page_says_it_was_already_answered(
+    focal_point, worker, colleague, supervisor, open_case, social_agency, sign_in
+):
+    case = open_case(focal_point)
+    referral = _send(case, focal_point, social_agency)
+    referral_accept(acting=worker, referral=referral, supervisor=supervisor)
+    # A colleague had the page open before the answer and declines from it.
+    response = sign_in(colleague).post(
+        f"/en/cases/referrals/{referral.pk}/", {"answer": "decline", "reason": "No room this month"}
+    )
+    assert response.status_code == 400
+    assert "This referral was already answered (Accepted)." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED and referral.decline_reason == ""

@@ -10,7 +10,7 @@ from childshield.cases.models.feedback import FeedbackInvitation, FeedbackRespon
 from childshield.cases.models.notes import Attachment, CaseNote
 from childshield.cases.models.people_who_harmed import PersonWhoHarmed
 from childshield.cases.models.plan import FollowUp, Service
-from childshield.cases.models.referrals import Referral, ReferralUpdate
+from childshield.cases.models.referrals import Referral, ReferralDeadlineAlert, ReferralUpdate
 
 __all__ = [
     "Assessment",
@@ -32,6 +32,7 @@ __all__ = [
     "FollowUp",
     "PersonWhoHarmed",
     "Referral",
+    "ReferralDeadlineAlert",
     "ReferralUpdate",
     "Service",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from childshield.accounts.models import Agency, Membership
 from childshield.cases.models.cases import Case
@@ -24,9 +25,24 @@ class ReferralStatus(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
-    ROUTINE = "routine", _("Routine (within a week)")
-    URGENT = "urgent", _("Urgent (within 24 hours)")
-    EMERGENCY = "emergency", _("Emergency (now)")
+    # How long each may wait for an answer is a setting (cases/deadlines.py), so labels that people
+    # choose from say it there: "Emergency — answer within 1 hour".
+    # A context of their own: the helpline's "Urgent" is translated for a queue, not for this scale.
+    ROUTINE = "routine", pgettext_lazy("referral urgency", "Routine")
+    URGENT = "urgent", pgettext_lazy("referral urgency", "Urgent")
+    EMERGENCY = "emergency", pgettext_lazy("referral urgency", "Emergency")
+
+
+# A referral in these was answered (accepted or declined; a completed one was accepted first), at
+# `responded_at`. A cancelled one never was: its `responded_at` is when the consent was withdrawn.
+ANSWERED_STATUSES = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED})
+
+
+class DeadlineLevel(models.IntegerChoices):
+    """How far past its deadline an unanswered referral was when the supervisors were alerted."""
+
+    PASSED = 1, _("Deadline passed")
+    TWICE = 2, _("Twice the deadline passed")
 
 
 class Referral(models.Model):
@@ -47,6 +63,13 @@ class Referral(models.Model):
     message = EncryptedTextField(_("message to the receiving agency"), blank=True, default="")
     status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
     sent_at = models.DateTimeField(default=timezone.now)
+    # The answer is due by then: sent_at plus the urgency's deadline at sending, kept so that a later
+    # change of the settings does not move the deadlines of referrals already sent.
+    respond_by = models.DateTimeField(_("answer due by"))
+    # The highest DeadlineLevel the receiving supervisors were alerted to (0: none yet). Raised in the
+    # transaction that writes the alerts, by a conditional update, so each level alerts once.
+    deadline_alerts_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    # When it was accepted or declined (its response time is responded_at - sent_at), or cancelled.
     responded_at = models.DateTimeField(null=True, blank=True)
     responded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", null=True)
     decline_reason = EncryptedTextField(_("reason for declining"), blank=True, default="")
@@ -56,7 +79,14 @@ class Referral(models.Model):
         ordering = ["-sent_at", "-id"]
         # Ending in the case, so the cases referred to an agency are read from the index alone.
         indexes = [
-            models.Index(fields=["to_agency", "status", "case"], name="referral_to_agency_status_case")
+            models.Index(fields=["to_agency", "status", "case"], name="referral_to_agency_status_case"),
+            # What the deadline task reads every minute: only the referrals still waiting and not yet
+            # alerted at every level, so the index stays as small as the inboxes.
+            models.Index(
+                fields=["respond_by"],
+                condition=models.Q(status="sent", deadline_alerts_sent__lt=2),
+                name="referral_deadline_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,3 +123,27 @@ class ReferralUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"referral #{self.referral_id}: {self.status}"
+
+
+class ReferralDeadlineAlert(models.Model):
+    """An in-app alert to a supervisor of the receiving agency that a referral is still unanswered
+    past its deadline (or twice it); shown on their home page while the referral waits. The e-mail
+    that goes with it is an outbox item written in the same transaction."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="deadline_alerts")
+    recipient = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="referral_deadline_alerts"
+    )
+    level = models.PositiveSmallIntegerField(choices=DeadlineLevel.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "recipient", "level"], name="referral_deadline_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"referral #{self.referral_id}: level {self.level}"

@@ -31,6 +31,7 @@ from childshield.cases.models import (
 from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.permissions import AccessKind, CaseAccess, CasePerm, case_access
+from childshield.cases.selectors.referral_rows import ReferralRow, referral_rows
 
 
 def _visible_case_ids(acting: Membership, *, works: bool) -> QuerySet[Any]:
@@ -136,7 +137,7 @@ def case_get_for_print(*, acting: Membership, case_id: int) -> CaseView:
 @dataclass(frozen=True)
 class CaseDetail:
     consents: list[Consent]
-    referrals: list[Referral]
+    referrals: list[ReferralRow]
     services: list[Service]
     follow_ups: list[FollowUp]
     notes: list[CaseNote]
@@ -158,7 +159,8 @@ def case_detail(*, view: CaseView) -> CaseDetail:
         consents=list(case.consents.prefetch_related("agencies").select_related("recorded_by__user"))
         if access.full
         else [],
-        referrals=list(referrals),
+        # The people responsible for the case are the senders: an overdue referral shows them whom to call.
+        referrals=referral_rows(referrals, now=timezone.now(), with_contacts=access.full),
         services=list(case.services.select_related("provider", "resource"))
         if access.shows("services")
         else [],

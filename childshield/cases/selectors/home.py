@@ -19,7 +19,12 @@ from childshield.cases.permissions import CasePerm
 from childshield.cases.selectors.case_list import CASE_TEXT_FIELDS, cases_by_ids, overdue_case_ids
 from childshield.cases.selectors.closure import ClosuresWaiting, closures_sent_back, closures_waiting
 from childshield.cases.selectors.links import link_requests_waiting
-from childshield.cases.selectors.referrals import referrals_incoming
+from childshield.cases.selectors.referral_rows import ReferralRow
+from childshield.cases.selectors.referrals import (
+    referrals_incoming,
+    referrals_overdue_alerted,
+    referrals_overdue_sent,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,10 @@ class WorkerHome:
     updates: list[ReferralUpdate]
     closures_sent_back: list[ClosureRequest]
     closures_waiting: ClosuresWaiting | None  # None for someone who supervises no case
+    # Referrals the member sent, past their deadline without an answer, with whom to call.
+    referrals_overdue: list[ReferralRow]
+    # The member's in-app alerts: referrals to their agency past their deadline, still unanswered.
+    referral_alerts: list[ReferralRow]
     link_requests_waiting: int = 0
 
 
@@ -43,7 +52,8 @@ HOME_CLOSURES_WAITING = 5
 def worker_home(*, acting: Membership) -> WorkerHome:
     """The worker's home: their open cases, follow-ups due, high risk, referral news. It lists
     children's names, so reading it is audited like the case list."""
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     audit.record(
         action=AuditAction.VIEW,
         actor=acting.user,
@@ -98,6 +108,8 @@ def worker_home(*, acting: Membership) -> WorkerHome:
         closures_waiting=closures_waiting(acting=acting, limit=HOME_CLOSURES_WAITING)
         if may(acting, CasePerm.CASE_SUPERVISE)
         else None,
+        referrals_overdue=referrals_overdue_sent(acting=acting, now=now),
+        referral_alerts=referrals_overdue_alerted(acting=acting, now=now),
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Agency, Membership
 from childshield.audit.models import AuditAction
+from childshield.cases.deadlines import response_time
 from childshield.cases.models import Case, Consent, Referral, ReferralUpdate, Service
 from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.plan import ServiceStatus
@@ -94,6 +95,7 @@ def referral_send(
             % {"sections": "; ".join(str(labels[section]) for section in beyond)},
             code="no_consent",
         )
+    sent_at = timezone.now()
     referral = Referral.objects.create(
         case=case,
         from_agency=acting.agency,
@@ -105,6 +107,9 @@ def referral_send(
         sections=shared,
         section_flags=section_flags(shared),
         message=message.strip(),
+        sent_at=sent_at,
+        # Kept with the referral: a later change of the settings does not move it.
+        respond_by=sent_at + response_time(urgency),
     )
     audit_record(
         acting=acting,

@@ -14,13 +14,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.accounts.models import Membership
+from childshield.cases.deadlines import deadline_of
 from childshield.cases.forms import ReferralAcceptForm, ReferralDeclineForm, ReferralForm
 from childshield.cases.models import Referral
 from childshield.cases.models.consent import ShareSection
-from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.permissions import CasePerm
 from childshield.cases.selectors.options import agencies_for_referral, consents_usable, supervisors_in_agency
-from childshield.cases.selectors.referrals import referral_get_incoming, referral_read, referrals_incoming
+from childshield.cases.selectors.referral_rows import referral_rows
+from childshield.cases.selectors.referrals import (
+    referral_get_incoming,
+    referral_read,
+    referrals_answered,
+    referrals_waiting,
+)
 from childshield.cases.services.referrals import (
     referral_accept,
     referral_complete,
@@ -72,13 +78,13 @@ def referral_send_view(request: StaffRequest, case_id: int) -> HttpResponse:
 @staff_view(CasePerm.REFERRAL_RESPOND)
 def referral_inbox(request: StaffRequest) -> HttpResponse:
     acting = request.membership
-    referrals = referrals_incoming(acting=acting)
+    now = timezone.now()
     return render(
         request,
         "cases/referral_inbox.html",
         {
-            "waiting": [r for r in referrals if r.status == ReferralStatus.SENT],
-            "answered": [r for r in referrals[:200] if r.status != ReferralStatus.SENT],
+            "waiting": referral_rows(referrals_waiting(acting=acting), now=now),
+            "answered": referral_rows(referrals_answered(acting=acting), now=now),
         },
     )
 
@@ -87,6 +93,7 @@ def _referral_context(acting: Membership, referral: Referral, **forms: Any) -> d
     shares_profile = ShareSection.PROFILE in referral.sections
     return {
         "referral": referral,
+        "deadline": deadline_of(referral, now=timezone.now()),
         "shares_profile": shares_profile,
         "age": referral.case.child.age_on(timezone.localdate()) if shares_profile else None,
         "accept_form": forms.get("accept_form")
