@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Membership
@@ -12,6 +13,7 @@ from childshield.audit.models import AuditAction
 from childshield.cases.models import Case
 from childshield.cases.models.cases import HarmType, RiskLevel
 from childshield.cases.permissions import require_edit
+from childshield.cases.services.assignments import assignment_begin
 from childshield.cases.services.case_writes import (
     audit_record,
     case_lock,
@@ -63,6 +65,7 @@ def case_supervisor_assign(
         raise ApplicationError(_("A closure waits for the supervisor's approval: keep a supervisor."))
     case.supervisor = supervisor
     case_save(case=case, fields=["supervisor"])
+    assignment_begin(case=case, now=timezone.now())
     audit_record(
         acting=acting,
         action=AuditAction.UPDATE,
