@@ -43,7 +43,7 @@ from childshield.cases.selectors.options import (
     directory_services,
     supervisors_in_agency,
 )
-from childshield.cases.workflow import legal_next_statuses
+from childshield.cases.workflow import CaseFacts, case_guidance, legal_next_statuses
 from childshield.core.errors import ApplicationError
 from childshield.intake.permissions import IntakePerm
 from childshield.places.models import localised
@@ -105,6 +105,14 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
     }
     if access.may_edit and not case.is_closed:
         assignees = case_assignees(case=case)
+        # The facts the workflow's rules look at, from what the page loaded already.
+        context["guidance"] = case_guidance(
+            status=case.status,
+            facts=CaseFacts(
+                assessments=frozenset(assessment.kind for assessment in detail.assessments),
+                has_services=bool(detail.services),
+            ),
+        )
         context.update(
             status_form=forms.get("status_form")
             or StatusChangeForm(initial={"version": case.version}, allowed=legal_next_statuses(case.status)),
