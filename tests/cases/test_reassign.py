@@ -9,6 +9,7 @@ from childshield.accounts.models import Role
 from childshield.cases.models import Case, CaseAssignment, FollowUp
 from childshield.cases.selectors.home import worker_home
 from childshield.cases.services.assignments import case_handover_read, case_reassign
+from childshield.cases.services.details import case_supervisor_assign
 from childshield.core.errors import ApplicationError
 from childshield.outbox.models import OutboxItem
 from tests.cases.conftest import child_input
@@ -198,3 +199,15 @@ def test_a_stale_form_answers_409(worker, supervisor, new_worker, open_case, sig
     )
     assert answer.status_code == 409
     assert NOTE in answer.content.decode()
+
+
+def test_naming_another_supervisor_begins_a_new_holding_and_the_same_one_does_not(
+    worker, supervisor, colleague, open_case
+):
+    case = open_case(worker, supervisor=supervisor)
+    case = case_supervisor_assign(acting=worker, case=case, version=case.version, supervisor=supervisor)
+    assert case.assignments.count() == 1
+    case_supervisor_assign(acting=worker, case=case, version=case.version, supervisor=colleague)
+    first, second = case.assignments.all()
+    assert (first.supervisor, second.supervisor, second.lead_worker) == (supervisor, colleague, worker)
+    assert first.ended_at == second.started_at and second.ended_at is None

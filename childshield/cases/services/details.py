@@ -63,9 +63,11 @@ def case_supervisor_assign(
         raise ApplicationError(_("The lead worker cannot supervise their own case."))
     if supervisor is None and case.closure_requested_at is not None and not case.is_closed:
         raise ApplicationError(_("A closure waits for the supervisor's approval: keep a supervisor."))
+    changed = case.supervisor_id != (supervisor.pk if supervisor is not None else None)
     case.supervisor = supervisor
     case_save(case=case, fields=["supervisor"])
-    assignment_begin(case=case, now=timezone.now())
+    if changed:
+        assignment_begin(case=case, now=timezone.now())
     audit_record(
         acting=acting,
         action=AuditAction.UPDATE,

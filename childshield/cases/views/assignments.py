@@ -23,14 +23,14 @@ from childshield.core.errors import ApplicationError
 def case_reassign_view(request: StaffRequest, case_id: int) -> HttpResponse:
     view = case_for_write(request, case_id)
     case = view.case
+    if not may_supervise(view.acting, case):
+        raise PermissionDenied(CasePerm.CASE_SUPERVISE)
     form = ReassignForm(
         request.POST,
         workers=case_workers_in_agency(agency_id=case.agency_id).exclude(pk=case.lead_worker_id),
         supervisors=supervisors_in_agency(agency_id=case.agency_id),
         prefix="reassign",
     )
-    if not may_supervise(view.acting, case):
-        raise PermissionDenied(CasePerm.CASE_SUPERVISE)
     if not form.is_valid():
         return case_refused(request, view, ApplicationError(_("Check the handover.")), reassign_form=form)
     try:
