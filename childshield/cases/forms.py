@@ -495,6 +495,30 @@ class ClosureSendBackForm(forms.Form):
     )
 
 
+class ReassignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    new_lead = MembershipChoiceField(label=_("New lead worker"), queryset=Membership.objects.none())
+    new_supervisor = MembershipChoiceField(
+        label=_("New supervisor (optional)"),
+        queryset=Membership.objects.none(),
+        required=False,
+        help_text=_("Leave empty to keep the supervisor."),
+    )
+    note = forms.CharField(
+        label=_("Handover note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("What the new worker must know first. The child's name is not needed here."),
+    )
+
+    def __init__(
+        self, *args: Any, workers: QuerySet[Membership], supervisors: QuerySet[Membership], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self, "new_lead", workers)
+        _offer(self, "new_supervisor", supervisors)
+
+
 class ReopenForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why the case is reopened"), max_length=2000)

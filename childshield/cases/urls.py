@@ -4,6 +4,7 @@ from django.urls import path
 
 from childshield.cases.views import (
     assessments,
+    assignments,
     break_glass,
     case_page,
     closure,
@@ -80,4 +81,6 @@ urlpatterns = [
     ),
     path("<int:case_id>/reopen/", closure.case_reopen_view, name="case_reopen"),
     path("<int:case_id>/link/", links.case_link_ask, name="case_link_ask"),
+    path("<int:case_id>/hand-over/", assignments.case_reassign_view, name="case_reassign"),
+    path("<int:case_id>/hand-over/read/", assignments.handover_read, name="handover_read"),
 ]

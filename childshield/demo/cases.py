@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from childshield.accounts.models import Agency, Membership
+from childshield.accounts.models import Agency, Membership, Role, User
 from childshield.cases.assessment_forms import CHILD_WISHES
-from childshield.cases.models import Case, ClosureRequest, Referral
+from childshield.cases.models import Case, CaseAssignment, ClosureRequest, Referral
 from childshield.cases.models.cases import CaseStatus, ClosureReason, HarmType
 from childshield.cases.models.closure import ClosureDecision, ClosureWarning
 from childshield.cases.models.consent import ShareSection
@@ -22,6 +22,7 @@ from childshield.cases.models.plan import ServiceStatus
 from childshield.cases.models.referrals import Urgency
 from childshield.cases.selectors.assessments import assessment_form_current
 from childshield.cases.services.assessments import assessment_forms_default_install, assessment_record
+from childshield.cases.services.assignments import case_reassign
 from childshield.cases.services.closure import (
     case_closure_approve,
     case_closure_request,
@@ -50,6 +51,8 @@ QUANG_BINH = ("VN44-LT-KIMTHUY", "VN44-QN-TRUONGSON", "VN44-MH-THUONGHOA")
 KON_TUM = ("VN62-KR-DAKKOI", "VN62-KR-DAKPNE", "VN62-KR-DAKTORE")
 # Kinh, Bru-Vân Kiều and Chứt live around the Quảng Bình communes; Xơ-Đăng, Ba Na and Gié-Triêng in Kon Rẫy.
 ETHNIC_GROUPS = {"VN44": ("VN-01", "VN-01", "VN-23", "VN-44"), "VN62": ("VN-14", "VN-13", "VN-27", "VN-01")}
+
+FORMER_WORKER = "former.worker@demo.childshield.test"
 
 SUMMARIES = (
     "Someone met in an online game asks for photos and threatens to send earlier ones to classmates.",
@@ -248,12 +251,47 @@ def _ask_to_close(case: Case, *, worker: Membership, days_ago: int) -> Case:
     return case
 
 
+def _handed_over(
+    cast: Cast, *, rng: random.Random, area: Area, today: date, used: set[str], social: Agency
+) -> int:
+    user = User.objects.filter(email=FORMER_WORKER).first() or User.objects.create_user(
+        email=FORMER_WORKER, password=None, full_name="Bình Demo"
+    )
+    former, _ = Membership.objects.get_or_create(user=user, agency=social, role=Role.CASE_WORKER)
+    case = case_open(
+        acting=former,
+        child=_child(rng, area, today, used),
+        risk_level="medium",
+        harm_types=[HarmType.GROOMING],
+        summary=rng.choice(SUMMARIES),
+        supervisor=cast.supervisor,
+        consent=_consent(cast.agencies["health"]),
+        duplicates_acknowledged=True,
+    )
+    case = _advance(case, to=CaseStatus.SAFETY_ASSESSMENT, acting=former, agency=social, today=today, rng=rng)
+    _backdate(case, days=40)
+    case_reassign(
+        acting=cast.supervisor,
+        case=case,
+        version=case.version,
+        new_lead=cast.worker,
+        note="Bình moved to the district office. The child trusts the class teacher; call the aunt first.",
+    )
+    # She left: her account stays for the history, and signs in no more.
+    Membership.objects.filter(pk=former.pk).update(is_active=False)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    return 1
+
+
 def _backdate(case: Case, days: int) -> None:
     opened = timezone.now() - timedelta(days=days)
     Case.objects.filter(pk=case.pk).update(
         opened_at=opened,
         safety_assessment_due_at=opened + timedelta(hours=settings.CASES_SAFETY_ASSESSMENT_HOURS),
     )
+    first = CaseAssignment.objects.filter(case_id=case.pk).order_by("started_at", "id").first()
+    if first is not None:
+        CaseAssignment.objects.filter(pk=first.pk).update(started_at=opened)
 
 
 def _backdate_referral(referral: Referral, hours: int) -> None:
@@ -339,6 +377,10 @@ def demo_cases_seed() -> int:
             )
         _backdate(case, days=10 + index * 6)
         made += 1
+
+    # A worker who left the office: the supervisor handed her case to the commune social worker,
+    # whose home page shows the handover with its note until she marks it read.
+    made += _handed_over(cast, rng=rng, area=areas[QUANG_BINH[0]], today=today, used=used, social=social)
 
     # The school focal point's cases, handed to the commune social worker: most accepted, one
     # still waiting in the inbox, one declined.

@@ -212,6 +212,18 @@ def link_request_rule(member: Membership, request: Any) -> Verdict:
 
 
 @_on_the_case
+def case_supervise(member: Membership, case: Case) -> Verdict:
+    """Handing a case to another worker (cases/permissions.py, may_supervise): the case's own
+    supervisor, holding CASE_SUPERVISE. Others who may read the case are refused (403), its lead
+    worker among them."""
+    right = case_right(member, case)
+    if right is CaseRight.NONE:
+        return HIDDEN
+    supervises = case.supervisor_id == member.pk and may(member, CasePerm.CASE_SUPERVISE)
+    return OK if supervises else REFUSED
+
+
+@_on_the_case
 def case_closure_decide(member: Membership, case: Case) -> Verdict:
     """Deciding a closure (cases/permissions.py, may_decide_closure): the case's own supervisor,
     holding CASE_SUPERVISE, and never the person who leads it. Others who may read the case are

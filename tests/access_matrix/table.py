@@ -437,6 +437,17 @@ ROWS: dict[str, Row] = {
         rule=CASE_WRITE,
         post=lambda world, actor, target: {"version": target.record.version, "reason": "Must not be saved."},
     ),
+    "cases:case_reassign": Row(
+        Kind.CASE,
+        targets=fill.cases(),
+        rule=rules.case_supervise,
+        post=lambda world, actor, target: {
+            "reassign-version": target.record.version,
+            "reassign-note": "Must not be saved.",
+        },
+        reason="issue 16: the case's supervisor hands it to another worker of the agency",
+    ),
+    "cases:handover_read": Row(Kind.CASE, targets=fill.cases(), rule=CASE_WRITE),
     # The hotline ---------------------------------------------------------------------------------
     "hotline:item_list": Row(Kind.STAFF, HotlinePerm.ITEM_VIEW),
     "hotline:items_add": Row(

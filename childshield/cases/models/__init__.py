@@ -1,6 +1,7 @@
 """Survivor case management's data: every model, imported here so Django registers them."""
 
 from childshield.cases.models.assessments import Assessment, AssessmentForm
+from childshield.cases.models.assignments import CaseAssignment
 from childshield.cases.models.break_glass import BreakGlassAccess
 from childshield.cases.models.cases import Case, CaseNumberCounter, CaseStatusChange
 from childshield.cases.models.children import Child, ChildDuplicateKey, ChildLinkRequest, ChildNamePart
@@ -18,6 +19,7 @@ __all__ = [
     "Attachment",
     "BreakGlassAccess",
     "Case",
+    "CaseAssignment",
     "CaseNote",
     "CaseNumberCounter",
     "CaseStatusChange",

@@ -19,6 +19,7 @@ from childshield.cases.models import (
     Attachment,
     BreakGlassAccess,
     Case,
+    CaseAssignment,
     CaseNote,
     CaseStatusChange,
     ClosureRequest,
@@ -147,6 +148,7 @@ class CaseDetail:
     assessments: list[Assessment]
     attachments: list[Attachment]
     closure_requests: list[ClosureRequest]  # every request to close and its decision, oldest first
+    assignments: list[CaseAssignment]  # who held the case when, oldest first
 
 
 def case_detail(*, view: CaseView) -> CaseDetail:
@@ -167,6 +169,11 @@ def case_detail(*, view: CaseView) -> CaseDetail:
         follow_ups=list(case.follow_ups.select_related("assignee__user")) if access.full else [],
         notes=list(case.notes.select_related("author__user")) if access.full else [],
         history=list(case.status_changes.select_related("changed_by__user")) if access.full else [],
+        assignments=list(
+            case.assignments.select_related("lead_worker__user", "supervisor__user", "assigned_by__user")
+        )
+        if access.full
+        else [],
         people_who_harmed=list(case.people_who_harmed.all()) if access.shows(ShareSection.HARM) else [],
         assessments=list(case.assessments.select_related("form", "completed_by__user"))
         if access.full

@@ -1,5 +1,6 @@
 """The worker's home: their open cases, follow-ups due, high-risk cases, news of their referrals,
-closures sent back to them, and (for a supervisor) the closures waiting for their decision."""
+closures sent back to them, cases handed to them, and (for a supervisor) the closures waiting for
+their decision."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.cases.models import Case, ClosureRequest, FollowUp, ReferralUpdate
+from childshield.cases.models import Case, CaseAssignment, ClosureRequest, FollowUp, ReferralUpdate
 from childshield.cases.models.cases import CaseStatus, RiskLevel
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.permissions import CasePerm
@@ -43,6 +44,8 @@ class WorkerHome:
     # The member's in-app alerts: referrals to their agency past their deadline, still unanswered.
     referral_alerts: list[ReferralRow]
     link_requests_waiting: int = 0
+    # Cases handed to the member by a supervisor, until they mark the notice read.
+    handovers: tuple[CaseAssignment, ...] = ()
 
 
 # How many closures waiting the home page lists (the oldest); the supervisor's list has them all.
@@ -110,6 +113,20 @@ def worker_home(*, acting: Membership) -> WorkerHome:
         else None,
         referrals_overdue=referrals_overdue_sent(acting=acting, now=now),
         referral_alerts=referrals_overdue_alerted(acting=acting, now=now),
+        handovers=handovers_unread(acting=acting),
+    )
+
+
+def handovers_unread(*, acting: Membership) -> tuple[CaseAssignment, ...]:
+    """The cases handed to the member that they still hold and have not marked read, newest first."""
+    return tuple(
+        CaseAssignment.objects.filter(
+            lead_worker=acting, assigned_by__isnull=False, ended_at__isnull=True, notice_read_at__isnull=True
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case", "assigned_by__user")
+        .defer(*CASE_TEXT_FIELDS)
+        .order_by("-started_at", "-id")[:20]
     )
 
 

@@ -1,4 +1,4 @@
-"""What the case forms offer to choose from: areas, agencies, supervisors, assignees, the consents a
+"""What the case forms offer to choose from: areas, agencies, supervisors, workers, assignees, the consents a
 referral can rest on, and services of the directory."""
 
 from __future__ import annotations
@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from childshield.accounts.models import Agency, Membership, Role
+from childshield.accounts.permissions import roles_holding
 from childshield.cases.models import Case, Consent
+from childshield.cases.permissions import CasePerm
 from childshield.directory.models import Resource
 from childshield.directory.selectors import resource_search
 from childshield.places.models import Area
@@ -39,6 +41,20 @@ def supervisors_in_agency(*, agency_id: int) -> QuerySet[Membership]:
         user__is_active=True,
         role__in=[Role.CASE_SUPERVISOR, Role.HELPLINE_SUPERVISOR],
     ).select_related("user", "agency")
+
+
+def case_workers_in_agency(*, agency_id: int) -> QuerySet[Membership]:
+    """Who a case of the agency can be handed to: its active members who work on cases."""
+    return (
+        Membership.objects.filter(
+            agency_id=agency_id,
+            is_active=True,
+            user__is_active=True,
+            role__in=roles_holding(CasePerm.CASE_WORK),
+        )
+        .select_related("user", "agency")
+        .order_by("user__full_name", "id")
+    )
 
 
 def case_assignees(*, case: Case) -> QuerySet[Membership]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Membership
@@ -12,6 +13,7 @@ from childshield.audit.models import AuditAction
 from childshield.cases.models import Case
 from childshield.cases.models.cases import HarmType, RiskLevel
 from childshield.cases.permissions import require_edit
+from childshield.cases.services.assignments import assignment_begin
 from childshield.cases.services.case_writes import (
     audit_record,
     case_lock,
@@ -61,8 +63,11 @@ def case_supervisor_assign(
         raise ApplicationError(_("The lead worker cannot supervise their own case."))
     if supervisor is None and case.closure_requested_at is not None and not case.is_closed:
         raise ApplicationError(_("A closure waits for the supervisor's approval: keep a supervisor."))
+    changed = case.supervisor_id != (supervisor.pk if supervisor is not None else None)
     case.supervisor = supervisor
     case_save(case=case, fields=["supervisor"])
+    if changed:
+        assignment_begin(case=case, now=timezone.now())
     audit_record(
         acting=acting,
         action=AuditAction.UPDATE,

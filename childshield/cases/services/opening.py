@@ -24,6 +24,7 @@ from childshield.cases.permissions import CasePerm
 from childshield.cases.reference import has_disability
 from childshield.cases.selectors.cases import cases_visible_to
 from childshield.cases.selectors.opening import duplicate_check
+from childshield.cases.services.assignments import assignment_begin
 from childshield.cases.services.case_writes import audit_record, choices_clean, supervisor_check
 from childshield.cases.services.children import child_name_parts_index
 from childshield.cases.services.consent import ConsentInput, consent_record
@@ -172,6 +173,7 @@ def case_open(
         safety_assessment_due_at=now + timedelta(hours=settings.CASES_SAFETY_ASSESSMENT_HOURS),
     )
     CaseStatusChange.objects.create(case=case, to_status=CaseStatus.OPEN, changed_by=acting, changed_at=now)
+    assignment_begin(case=case, now=now)
     audit_record(
         acting=acting,
         action=AuditAction.CREATE,

@@ -17,6 +17,7 @@ from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.plan import ServiceStatus
 from childshield.cases.models.referrals import ReferralStatus, Urgency, section_flags
 from childshield.cases.permissions import require_edit, require_respond
+from childshield.cases.services.assignments import assignment_begin
 from childshield.cases.services.case_writes import (
     audit_record,
     case_save,
@@ -153,6 +154,7 @@ def referral_accept(
         case.supervisor = supervisor
         case.agency = acting.agency
         case_save(case=case, fields=["lead_worker", "supervisor", "agency"])
+        assignment_begin(case=case, now=now)
         audit_record(
             acting=acting,
             action=AuditAction.UPDATE,

@@ -13,7 +13,7 @@ from childshield.cases.models.assessments import AssessmentKind
 from childshield.cases.models.cases import CaseStatus
 from childshield.cases.permissions import require_edit
 from childshield.cases.services.case_writes import audit_record, case_lock, case_save
-from childshield.cases.workflow import ASSESSMENT_BEFORE, WORKFLOW, legal_next_statuses
+from childshield.cases.workflow import CaseFacts, legal_next_statuses, step_missing
 from childshield.core.errors import ApplicationError
 
 
@@ -40,13 +40,24 @@ def case_status_change(
             },
             code="illegal_transition",
         )
-    needed = ASSESSMENT_BEFORE.get(to_status)
-    moving_on = WORKFLOW.index(to_status) > WORKFLOW.index(case.status)
-    if needed and moving_on and not case.assessments.filter(kind=needed).exists():
+    facts = CaseFacts(
+        assessments=frozenset(case.assessments.values_list("kind", flat=True)),
+        has_services=case.services.exists(),
+    )
+    for missing in step_missing(status=case.status, to_status=to_status, facts=facts):
+        if missing.is_assessment:
+            raise ApplicationError(
+                _("Record the %(assessment)s before the case moves to “%(target)s”.")
+                % {
+                    "assessment": str(dict(AssessmentKind.choices)[missing.what]).lower(),
+                    "target": labels[to_status],
+                },
+                code="assessment_missing",
+            )
         raise ApplicationError(
-            _("Record the %(assessment)s before the case moves to “%(target)s”.")
-            % {"assessment": str(dict(AssessmentKind.choices)[needed]).lower(), "target": labels[to_status]},
-            code="assessment_missing",
+            _("Add a service to the plan before the case moves to “%(target)s”.")
+            % {"target": labels[to_status]},
+            code="service_missing",
         )
     now = timezone.now()
     CaseStatusChange.objects.create(

@@ -23,6 +23,7 @@ from childshield.cases.forms import (
     LinkAskForm,
     NoteForm,
     PersonWhoHarmedForm,
+    ReassignForm,
     ReopenForm,
     ServiceAddForm,
     ServiceUpdateForm,
@@ -35,8 +36,14 @@ from childshield.cases.permissions import may_decide_closure, may_supervise
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.cases.selectors.cases import CaseView, case_detail, case_get_for_print, case_get_for_user
 from childshield.cases.selectors.links import link_requests_of_case
-from childshield.cases.selectors.options import agencies_active, case_assignees, directory_services
-from childshield.cases.workflow import legal_next_statuses
+from childshield.cases.selectors.options import (
+    agencies_active,
+    case_assignees,
+    case_workers_in_agency,
+    directory_services,
+    supervisors_in_agency,
+)
+from childshield.cases.workflow import CaseFacts, case_guidance, legal_next_statuses
 from childshield.core.errors import ApplicationError
 from childshield.intake.permissions import IntakePerm
 from childshield.places.models import localised
@@ -98,6 +105,14 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
     }
     if access.may_edit and not case.is_closed:
         assignees = case_assignees(case=case)
+        # The facts the workflow's rules look at, from what the page loaded already.
+        context["guidance"] = case_guidance(
+            status=case.status,
+            facts=CaseFacts(
+                assessments=frozenset(assessment.kind for assessment in detail.assessments),
+                has_services=bool(detail.services),
+            ),
+        )
         context.update(
             status_form=forms.get("status_form")
             or StatusChangeForm(initial={"version": case.version}, allowed=legal_next_statuses(case.status)),
@@ -113,6 +128,13 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
             attachment_form=forms.get("attachment_form") or AttachmentForm(),
             harmer_form=forms.get("harmer_form") or PersonWhoHarmedForm(prefix="harmer"),
         )
+        if context["may_supervise"]:
+            context["reassign_form"] = forms.get("reassign_form") or ReassignForm(
+                initial={"version": case.version},
+                workers=case_workers_in_agency(agency_id=case.agency_id).exclude(pk=case.lead_worker_id),
+                supervisors=supervisors_in_agency(agency_id=case.agency_id),
+                prefix="reassign",
+            )
         if case.lead_worker_id == acting.pk:
             context["link_form"] = forms.get("link_form") or LinkAskForm(prefix="link")
     if access.may_edit:
