@@ -17,6 +17,8 @@ from childshield.directory.models import Resource, ServiceKind
 
 
 class ServiceStatus(models.TextChoices):
+    # Asked for (by a referral accepted, or a provider not yet found): nobody is named to provide it yet.
+    REQUESTED = "requested", _("Requested, not yet arranged")
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
@@ -63,7 +65,9 @@ class Service(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(provider__isnull=False) | Q(resource__isnull=False), name="service_has_a_provider"
+                # Only a service still requested may wait without a provider.
+                condition=Q(status="requested") | Q(provider__isnull=False) | Q(resource__isnull=False),
+                name="service_has_a_provider",
             ),
         ]
 
