@@ -192,7 +192,9 @@ def referral_accept(
     return referral
 
 
-def _service_request_accept(*, acting: Membership, referral: Referral, case: Case, now: datetime) -> Referral:
+def _service_request_accept(
+    *, acting: Membership, referral: Referral, case: Case, service_id: int, now: datetime
+) -> Referral:
     """The agency agrees to provide the one service it was asked for: it becomes its provider."""
     if case.is_closed:
         raise ApplicationError(_("The case was closed in the meantime."))
