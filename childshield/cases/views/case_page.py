@@ -25,6 +25,7 @@ from childshield.cases.forms import (
     PersonWhoHarmedForm,
     ReopenForm,
     ServiceAddForm,
+    ServiceProviderForm,
     ServiceUpdateForm,
     StatusChangeForm,
 )
@@ -35,7 +36,12 @@ from childshield.cases.permissions import may_decide_closure, may_supervise
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
 from childshield.cases.selectors.cases import CaseView, case_detail, case_get_for_print, case_get_for_user
 from childshield.cases.selectors.links import link_requests_of_case
-from childshield.cases.selectors.options import agencies_active, case_assignees, directory_services
+from childshield.cases.selectors.options import (
+    agencies_active,
+    case_assignees,
+    consents_usable,
+    directory_services,
+)
 from childshield.cases.workflow import legal_next_statuses
 from childshield.core.errors import ApplicationError
 from childshield.intake.permissions import IntakePerm
@@ -135,8 +141,36 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
     bound_service = forms.get("service_update_form")
     if bound_service is not None:
         context["service_update_forms"][forms["service_id"]] = bound_service
+    provider_forms: dict[int, ServiceProviderForm] = {}
+    if access.may_edit and not case.is_closed and detail.services:
+        agencies = agencies_active(country=case.agency.country)
+        resources = directory_services(acting=acting, case=case)
+        consents = consents_usable(case=case)
+        provider_forms = {
+            service.pk: ServiceProviderForm(
+                initial={
+                    "version": service.version,
+                    "provider": service.provider_id,
+                    "resource": service.resource_id,
+                },
+                prefix=f"provider-{service.pk}",
+                agencies=agencies,
+                resources=resources,
+                consents=consents,
+            )
+            for service in detail.services
+        }
+        bound_provider = forms.get("service_provider_form")
+        if bound_provider is not None:
+            provider_forms[forms["service_id"]] = bound_provider
     context["services_with_forms"] = [
-        (service, context["service_update_forms"][service.pk]) for service in detail.services
+        (
+            service,
+            context["service_update_forms"][service.pk],
+            provider_forms.get(service.pk),
+            detail.provider_requests.get(service.pk),
+        )
+        for service in detail.services
     ]
     return context
 
