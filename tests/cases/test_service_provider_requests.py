@@ -6,6 +6,8 @@ on the case."""
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.cases.models import Referral, ReferralUpdate, Service
@@ -261,3 +263,16 @@ def test_a_service_planned_without_a_provider_is_refused(worker, case):
             outcome="",
         )
     assert refused.value.code == "no_provider"
+
+
+def test_the_case_page_reads_the_provider_options_once_however_many_services(worker, case, sign_in):
+    client = sign_in(worker)
+    service_add(acting=worker, case=case, kind=ServiceKind.MHPSS, provider=worker.agency)
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/en/cases/{case.pk}/")
+    for kind in (ServiceKind.HEALTH, ServiceKind.EDUCATION, ServiceKind.JUSTICE):
+        service_add(acting=worker, case=case, kind=kind, provider=worker.agency)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(f"/en/cases/{case.pk}/").content.decode()
+    assert page.count("data-service-provider-form") == 4
+    assert len(four.captured_queries) == len(one.captured_queries)

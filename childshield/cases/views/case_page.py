@@ -163,6 +163,14 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
         bound_provider = forms.get("service_provider_form")
         if bound_provider is not None:
             provider_forms[forms["service_id"]] = bound_provider
+        # The options are read once for the page, not once per service.
+        options: dict[str, list[Any]] = {}
+        for provider_form in provider_forms.values():
+            for name in ("provider", "resource", "consent"):
+                field = provider_form.fields[name]
+                if name not in options:
+                    options[name] = list(field.choices)  # type: ignore[attr-defined]
+                field.widget.choices = options[name]
     context["services_with_forms"] = [
         (
             service,
