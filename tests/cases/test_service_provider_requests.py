@@ -276,3 +276,10 @@ def test_the_case_page_reads_the_provider_options_once_however_many_services(wor
         page = client.get(f"/en/cases/{case.pk}/").content.decode()
     assert page.count("data-service-provider-form") == 4
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_a_service_is_not_added_with_another_agency_as_provider_without_asking_it(worker, case, nurse):
+    with pytest.raises(ApplicationError) as refused:
+        service_add(acting=worker, case=case, kind=ServiceKind.MHPSS, provider=nurse.agency)
+    assert refused.value.code == "ask_first"
+    assert not Service.objects.exists()

@@ -52,6 +52,13 @@ def service_add(
         _resource_check(resource=resource, case=case, kind=kind)
         if provider is None and resource.agency_id is not None:
             provider = resource.agency
+    if provider is not None and provider.pk != case.agency_id:
+        # Another agency provides only once it agreed, on the case's consent: it is asked by a request.
+        raise ApplicationError(
+            _("Add the service first, then choose %(agency)s as its provider: that agency is asked first.")
+            % {"agency": provider.name},
+            code="ask_first",
+        )
     service = Service.objects.create(
         case=case,
         kind=kind,
