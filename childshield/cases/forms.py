@@ -406,6 +406,59 @@ class ServiceUpdateForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), required=False, max_length=2000)
 
 
+class ServiceProviderForm(forms.Form):
+    """Who provides a service; another agency is asked first, on the consent chosen here."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    provider = forms.ModelChoiceField(
+        label=_("Provided by (agency)"),
+        queryset=Agency.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("That agency is no longer active: choose another provider.")},
+    )
+    resource = ResourceChoiceField(
+        label=_("Or a service from the directory"),
+        queryset=Resource.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": _("That service is not in the directory any more: choose another.")
+        },
+    )
+    consent = ConsentChoiceField(
+        label=_("The consent it rests on"),
+        queryset=Consent.objects.none(),
+        required=False,
+        help_text=_("Needed when another agency is asked to provide the service."),
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("What is shared"),
+        choices=ShareSection.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The agency asked sees only these parts of the case."),
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=urgency_choices)
+    message = forms.CharField(
+        label=_("Message to the receiving agency"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=3000,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: QuerySet[Agency],
+        resources: QuerySet[Resource],
+        consents: QuerySet[Consent],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self, "provider", agencies)
+        _offer(self, "resource", resources)
+        _offer(self, "consent", consents)
+
+
 class FollowUpForm(forms.Form):
     due_on = forms.DateField(label=_("Due"), widget=DateInput)
     assignee = MembershipChoiceField(label=_("Who"), queryset=Membership.objects.none())

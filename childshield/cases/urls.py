@@ -53,6 +53,11 @@ urlpatterns = [
     path("<int:case_id>/refer/", referrals.referral_send_view, name="referral_send"),
     path("<int:case_id>/services/", plan.service_add_view, name="service_add"),
     path("<int:case_id>/services/<int:service_id>/", plan.service_update_view, name="service_update"),
+    path(
+        "<int:case_id>/services/<int:service_id>/provider/",
+        plan.service_provider_view,
+        name="service_provider",
+    ),
     path("<int:case_id>/follow-ups/", plan.follow_up_add, name="follow_up_add"),
     path("<int:case_id>/follow-ups/<int:follow_up_id>/done/", plan.follow_up_done, name="follow_up_done"),
     path("<int:case_id>/notes/", notes.note_add_view, name="note_add"),

@@ -32,7 +32,7 @@ from childshield.cases.services.consent import ConsentInput
 from childshield.cases.services.feedback import FEEDBACK_QUESTIONS, feedback_record_paper
 from childshield.cases.services.follow_ups import followup_add, followup_complete
 from childshield.cases.services.opening import ChildInput, case_open
-from childshield.cases.services.plan import service_add, service_update
+from childshield.cases.services.plan import service_add, service_provider_set, service_update
 from childshield.cases.services.referrals import referral_accept, referral_decline, referral_send
 from childshield.cases.services.status import case_status_change
 from childshield.cases.workflow import ASSESSMENT_BEFORE
@@ -342,6 +342,20 @@ def demo_cases_seed() -> int:
         )
         stage = stages[index % len(stages)]
         case = _advance(case, to=stage, acting=cast.worker, agency=social, today=today, rng=rng)
+        if stage == CaseStatus.SERVICE_PLAN and index == 3:
+            # The worker asks the health centre to provide one service of the plan: it waits in the
+            # health centre's inbox, the service provided by the commune until the centre accepts.
+            service = case.services.order_by("id").first()
+            assert service is not None
+            service_provider_set(
+                acting=cast.worker,
+                service=service,
+                version=service.version,
+                provider=health,
+                consent=case.consents.get(),
+                sections=[ShareSection.PROFILE, ShareSection.HARM, ShareSection.SERVICES],
+                message="Could your counsellor take this part of the plan?",
+            )
         if stage in FEEDBACK_STAGES:
             # The child and a caregiver answer the survey on paper once services are under way.
             for respondent in ("child", "caregiver"):
@@ -414,6 +428,12 @@ def demo_cases_seed() -> int:
         elif index < 6:
             referral_accept(acting=cast.worker, referral=referral, supervisor=cast.supervisor)
             case.refresh_from_db()
+            if index == 0:
+                # The counselling the school asked for, provided by the commune itself once accepted.
+                requested = case.services.get(kind=ServiceKind.MHPSS)
+                service_provider_set(
+                    acting=cast.worker, service=requested, version=requested.version, provider=social
+                )
             _advance(
                 case, to=WORKFLOW[1 + index % 5], acting=cast.worker, agency=social, today=today, rng=rng
             )

@@ -372,6 +372,21 @@ ROWS: dict[str, Row] = {
             f"service-{target.kwargs['service_id']}-status": "done",
         },
     ),
+    "cases:service_provider": Row(
+        Kind.CASE,
+        targets=fill.cases(service_id="services"),
+        rule=CASE_WRITE,
+        post=lambda world, actor, target: next(
+            {
+                f"provider-{service.pk}-version": service.version,
+                # The case's own agency: named at once, no request to another agency.
+                f"provider-{service.pk}-provider": service.case.agency_id,
+                f"provider-{service.pk}-urgency": "routine",
+            }
+            for service in world.services.values()
+            if service.pk == target.kwargs["service_id"]
+        ),
+    ),
     "cases:follow_up_add": Row(
         Kind.CASE,
         targets=fill.cases(),

@@ -157,6 +157,14 @@ def test_a_case_travels_from_the_school_to_the_commune_and_closes(live_server, b
     page.reload()
     assert_accessible(axe, page)
 
+    # The counselling the school asked for waits without a provider: the commune provides it itself.
+    mhpss = page.locator("[data-service=mhpss]")
+    expect(mhpss.locator("[data-service-provider]")).to_have_text("No provider yet")
+    mhpss.locator("summary").filter(has_text="Choose or change who provides it").click()
+    mhpss.locator("[data-service-provider-form] select[name$=provider]").select_option(str(commune_office.pk))
+    mhpss.get_by_role("button", name="Save the provider").click()
+    expect(page.locator("[data-service=mhpss] [data-service-provider]")).not_to_have_text("No provider yet")
+
     # Every service ends before closing.
     for kind in ("case_management", "mhpss", "health"):
         block = page.locator(f"[data-service={kind}]")

@@ -127,9 +127,10 @@ def test_accepting_a_case_management_referral_hands_the_case_over(
     case.refresh_from_db()
     assert (case.lead_worker, case.supervisor, case.agency) == (worker, supervisor, social_agency)
     assert case.opened_by_agency == focal_point.agency
-    assert sorted(case.services.values_list("kind", "status")) == [
-        (ServiceKind.CASE_MANAGEMENT, ServiceStatus.IN_PROGRESS),
-        (ServiceKind.MHPSS, ServiceStatus.PLANNED),
+    # The case's management is handed over; the other service waits for its provider to be chosen.
+    assert sorted(case.services.values_list("kind", "status", "provider")) == [
+        (ServiceKind.CASE_MANAGEMENT, ServiceStatus.IN_PROGRESS, social_agency.pk),
+        (ServiceKind.MHPSS, ServiceStatus.REQUESTED, None),
     ]
     assert ReferralUpdate.objects.get(recipient=focal_point).status == ReferralStatus.ACCEPTED
     assert len(mail.outbox) == 1

@@ -17,6 +17,8 @@ from childshield.directory.models import Resource, ServiceKind
 
 
 class ServiceStatus(models.TextChoices):
+    # Asked for (by a referral accepted, or a provider not yet found): nobody is named to provide it yet.
+    REQUESTED = "requested", _("Requested, not yet arranged")
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
@@ -63,7 +65,12 @@ class Service(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(provider__isnull=False) | Q(resource__isnull=False), name="service_has_a_provider"
+                # A service still requested may wait without a provider, and one refused or cancelled
+                # before anybody was chosen ends without one; every other was, or is, provided.
+                condition=Q(status__in=["requested", "refused", "cancelled"])
+                | Q(provider__isnull=False)
+                | Q(resource__isnull=False),
+                name="service_has_a_provider",
             ),
         ]
 

@@ -74,6 +74,15 @@ class Referral(models.Model):
     responded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", null=True)
     decline_reason = EncryptedTextField(_("reason for declining"), blank=True, default="")
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Set on a service request: the referral asks the agency to provide this one service of the plan
+    # (`services_requested` holds its kind); accepting it names the agency as the service's provider.
+    service = models.ForeignKey(
+        "cases.Service", on_delete=models.CASCADE, null=True, blank=True, related_name="provider_requests"
+    )
+    # The directory entry, run by that agency, the service will be provided through, when one was chosen.
+    resource = models.ForeignKey(
+        "directory.Resource", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -94,7 +103,12 @@ class Referral(models.Model):
 
     @property
     def is_transfer(self) -> bool:
-        return ServiceKind.CASE_MANAGEMENT in self.services_requested
+        return self.service_id is None and ServiceKind.CASE_MANAGEMENT in self.services_requested
+
+    @property
+    def is_service_request(self) -> bool:
+        """A referral limited to one service of the plan: its provider is asked for."""
+        return self.service_id is not None
 
     def service_labels(self) -> list[str]:
         labels = dict(ServiceKind.choices)

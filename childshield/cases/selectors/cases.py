@@ -149,6 +149,8 @@ class CaseDetail:
     attachments: list[Attachment]
     closure_requests: list[ClosureRequest]  # every request to close and its decision, oldest first
     assignments: list[CaseAssignment]  # who held the case when, oldest first
+    # The latest request to provide each service (service id: its referral), with its answer.
+    provider_requests: dict[int, Referral]
 
 
 def case_detail(*, view: CaseView) -> CaseDetail:
@@ -157,15 +159,21 @@ def case_detail(*, view: CaseView) -> CaseDetail:
     referrals = Referral.objects.filter(case=case).select_related("from_agency", "to_agency", "sent_by__user")
     if not access.full:
         referrals = referrals.filter(to_agency_id=view.acting.agency_id)
+    shows_services = access.shows(ShareSection.SERVICES)
+    provider_requests: dict[int, Referral] = {}
+    if shows_services:
+        # Oldest first, so the latest request of each service is the one kept.
+        for request in referrals.filter(service__isnull=False).order_by("sent_at", "id"):
+            assert request.service_id is not None
+            provider_requests[request.service_id] = request
     return CaseDetail(
         consents=list(case.consents.prefetch_related("agencies").select_related("recorded_by__user"))
         if access.full
         else [],
         # The people responsible for the case are the senders: an overdue referral shows them whom to call.
         referrals=referral_rows(referrals, now=timezone.now(), with_contacts=access.full),
-        services=list(case.services.select_related("provider", "resource"))
-        if access.shows("services")
-        else [],
+        services=list(case.services.select_related("provider", "resource")) if shows_services else [],
+        provider_requests=provider_requests,
         follow_ups=list(case.follow_ups.select_related("assignee__user")) if access.full else [],
         notes=list(case.notes.select_related("author__user")) if access.full else [],
         history=list(case.status_changes.select_related("changed_by__user")) if access.full else [],

@@ -1,19 +1,26 @@
-"""The service plan: services of the ASEAN package added to a case, and their progress."""
+"""The service plan: services of the ASEAN package added to a case, who provides them (another agency
+asked first, by a service request), and their progress."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Agency, Membership
 from childshield.audit.models import AuditAction
-from childshield.cases.models import Case, Service
-from childshield.cases.models.plan import ServiceStatus
+from childshield.cases.deadlines import response_time
+from childshield.cases.models import Case, Consent, Referral, Service
+from childshield.cases.models.consent import ShareSection
+from childshield.cases.models.plan import SERVICE_DONE_STATUSES, ServiceStatus
+from childshield.cases.models.referrals import ReferralStatus, Urgency, section_flags
 from childshield.cases.permissions import require_edit
-from childshield.cases.services.case_writes import audit_record, case_check_open
+from childshield.cases.services.case_writes import audit_record, case_check_open, choices_clean
+from childshield.cases.services.referrals import consent_check
 from childshield.core.errors import ApplicationError
 from childshield.directory.models import Resource, ServiceKind
 
@@ -42,17 +49,16 @@ def service_add(
             code="no_provider",
         )
     if resource is not None:
-        if not resource.is_active or resource.country != case.agency.country:
-            raise ApplicationError(_("That service is not in the directory any more: choose another."))
-        offered = set(resource.kinds.values_list("kind", flat=True))
-        if offered and kind not in offered:
-            raise ApplicationError(
-                _("%(name)s does not offer this kind of service: choose another, or another kind.")
-                % {"name": resource.name},
-                code="not_offered",
-            )
+        _resource_check(resource=resource, case=case, kind=kind)
         if provider is None and resource.agency_id is not None:
             provider = resource.agency
+    if provider is not None and provider.pk != case.agency_id:
+        # Another agency provides only once it agreed, on the case's consent: it is asked by a request.
+        raise ApplicationError(
+            _("Add the service first, then choose %(agency)s as its provider: that agency is asked first.")
+            % {"agency": provider.name},
+            code="ask_first",
+        )
     service = Service.objects.create(
         case=case,
         kind=kind,
@@ -68,6 +74,160 @@ def service_add(
     return service
 
 
+def _resource_check(*, resource: Resource, case: Case, kind: str) -> None:
+    if not resource.is_active or resource.country != case.agency.country:
+        raise ApplicationError(
+            _("That service is not in the directory any more: choose another."), code="provider_gone"
+        )
+    offered = set(resource.kinds.values_list("kind", flat=True))
+    if offered and kind not in offered:
+        raise ApplicationError(
+            _("%(name)s does not offer this kind of service: choose another, or another kind.")
+            % {"name": resource.name},
+            code="not_offered",
+        )
+
+
+def _service_locked(*, service: Service, version: int) -> Service:
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    if locked.version != version:
+        raise ApplicationError(
+            _(
+                "Someone else changed this service after you opened it. Reload the case, check their "
+                "change, then make yours again (what you typed is kept below)."
+            ),
+            code="stale",
+        )
+    return locked
+
+
+@transaction.atomic
+def service_provider_set(
+    *,
+    acting: Membership,
+    service: Service,
+    version: int,
+    provider: Agency | None = None,
+    resource: Resource | None = None,
+    consent: Consent | None = None,
+    sections: Sequence[str] = (),
+    urgency: str = Urgency.ROUTINE,
+    message: str = "",
+) -> Referral | None:
+    """Choose or change who provides a service: an agency, a service from the directory, or both.
+
+    The case's own agency, the agency already providing it, or a directory service run by neither, is
+    named at once (a service still requested becomes planned). Any other agency is asked first: it
+    receives a service request (a referral limited to this service, on the case's consent, sharing
+    only what the consent allows), returned here, and becomes the provider when it accepts.
+    """
+    case = service.case
+    require_edit(acting, case)
+    case_check_open(case=case)
+    locked = _service_locked(service=service, version=version)
+    if locked.status in SERVICE_DONE_STATUSES:
+        raise ApplicationError(_("This service has ended: add a new one to the plan instead."))
+    if provider is None and resource is None:
+        raise ApplicationError(
+            _("Choose who provides the service: an agency, or a service from the directory."),
+            code="no_provider",
+        )
+    if resource is not None:
+        _resource_check(resource=resource, case=case, kind=locked.kind)
+        if provider is None and resource.agency_id is not None:
+            provider = resource.agency
+        elif provider is not None and resource.agency_id not in (None, provider.pk):
+            raise ApplicationError(
+                _("%(name)s is run by another agency: choose that agency, or no agency.")
+                % {"name": resource.name},
+                code="invalid",
+            )
+    if provider is not None and (not provider.is_active or provider.country != case.agency.country):
+        raise ApplicationError(
+            _("%(agency)s is no longer an active agency: choose another provider.")
+            % {"agency": provider.name},
+            code="provider_gone",
+        )
+    if locked.provider_requests.filter(status=ReferralStatus.SENT).exists():
+        raise ApplicationError(
+            _("A request to provide this service waits for an answer: wait for it before you choose again."),
+            code="request_waiting",
+        )
+    if provider is not None and provider.pk not in (case.agency_id, locked.provider_id):
+        return _service_request_send(
+            acting=acting,
+            service=locked,
+            to_agency=provider,
+            resource=resource,
+            consent=consent,
+            sections=sections,
+            urgency=urgency,
+            message=message,
+        )
+    locked.provider = provider
+    locked.resource = resource
+    if locked.status == ServiceStatus.REQUESTED:
+        locked.status = ServiceStatus.PLANNED
+    locked.version = F("version") + 1
+    locked.save(update_fields=["provider", "resource", "status", "version"])
+    locked.refresh_from_db(fields=["version"])
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=locked, reason="service provider chosen")
+    return None
+
+
+def _service_request_send(
+    *,
+    acting: Membership,
+    service: Service,
+    to_agency: Agency,
+    resource: Resource | None,
+    consent: Consent | None,
+    sections: Sequence[str],
+    urgency: str,
+    message: str,
+) -> Referral:
+    if service.kind == ServiceKind.CASE_MANAGEMENT:
+        raise ApplicationError(
+            _("To hand the case's management to another agency, refer the case to it."), code="invalid"
+        )
+    if consent is None:
+        raise ApplicationError(
+            _("Choose the consent that lets you share the case with %(agency)s.")
+            % {"agency": to_agency.name},
+            code="no_consent",
+        )
+    if consent.case_id != service.case_id:
+        raise ApplicationError(_("That consent belongs to another case."))
+    shared = choices_clean(values=sections, allowed=ShareSection.values, what=_("section"))
+    if urgency not in Urgency.values:
+        raise ApplicationError(_("Choose how urgent the referral is."))
+    consent_check(consent=consent, to_agency=to_agency, sections=shared)
+    sent_at = timezone.now()
+    referral = Referral.objects.create(
+        case=service.case,
+        from_agency=acting.agency,
+        to_agency=to_agency,
+        sent_by=acting,
+        services_requested=[service.kind],
+        service=service,
+        resource=resource,
+        urgency=urgency,
+        consent=consent,
+        sections=shared,
+        section_flags=section_flags(shared),
+        message=message.strip(),
+        sent_at=sent_at,
+        respond_by=sent_at + response_time(urgency),
+    )
+    audit_record(
+        acting=acting,
+        action=AuditAction.CREATE,
+        obj=referral,
+        reason=f"service {service.pk} of case {service.case_id} requested from agency {to_agency.pk}",
+    )
+    return referral
+
+
 @transaction.atomic
 def service_update(
     *,
@@ -81,17 +241,20 @@ def service_update(
 ) -> Service:
     require_edit(acting, service.case)
     case_check_open(case=service.case)
-    locked = Service.objects.select_for_update().get(pk=service.pk)
-    if locked.version != version:
-        raise ApplicationError(
-            _(
-                "Someone else changed this service after you opened it. Reload the case, check their "
-                "change, then make yours again (what you typed is kept below)."
-            ),
-            code="stale",
-        )
+    locked = _service_locked(service=service, version=version)
     if status not in ServiceStatus.values:
         raise ApplicationError(_("Choose the service's status."))
+    if (
+        status not in (ServiceStatus.REQUESTED, ServiceStatus.REFUSED, ServiceStatus.CANCELLED)
+        and locked.provider_id is None
+        and locked.resource_id is None
+    ):
+        raise ApplicationError(
+            _("Choose who provides the service before you plan it.")
+            if status != ServiceStatus.COMPLETED
+            else _("Choose who provided the service before you mark it completed."),
+            code="no_provider",
+        )
     if starts_on and ends_on and ends_on < starts_on:
         raise ApplicationError(_("The end date is before the start date."))
     locked.status = status

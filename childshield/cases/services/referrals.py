@@ -4,8 +4,10 @@ over), declined or completed, with the sender told each time."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +16,7 @@ from childshield.audit.models import AuditAction
 from childshield.cases.deadlines import response_time
 from childshield.cases.models import Case, Consent, Referral, ReferralUpdate, Service
 from childshield.cases.models.consent import ShareSection
-from childshield.cases.models.plan import ServiceStatus
+from childshield.cases.models.plan import SERVICE_DONE_STATUSES, ServiceStatus
 from childshield.cases.models.referrals import ReferralStatus, Urgency, section_flags
 from childshield.cases.permissions import require_edit, require_respond
 from childshield.cases.services.assignments import assignment_begin
@@ -47,6 +49,32 @@ def _notify_sender(referral: Referral) -> None:
     email_enqueue(subject=subject, body=body, to=[email], idempotency_key=f"referral-update-{update.pk}")
 
 
+def consent_check(*, consent: Consent, to_agency: Agency, sections: Sequence[str]) -> None:
+    """Sharing with an agency rests on consent in force that names it and allows every section shared."""
+    if not consent.is_in_force:
+        if consent.withdrawn_at is not None:
+            message_text = _("The consent was withdrawn: the case cannot be shared on it any more.")
+        elif consent.is_emergency:
+            message_text = _("The emergency override waits for the supervisor's confirmation.")
+        else:
+            message_text = _("The child has not agreed to this sharing.")
+        raise ApplicationError(message_text, code="no_consent")
+    if not consent.agencies.filter(pk=to_agency.pk).exists():
+        raise ApplicationError(
+            _("The consent does not cover %(agency)s. Record a consent that names it first.")
+            % {"agency": to_agency.name},
+            code="no_consent",
+        )
+    beyond = [section for section in sections if section not in consent.sections]
+    if beyond:
+        labels = dict(ShareSection.choices)
+        raise ApplicationError(
+            _("The consent does not allow sharing: %(sections)s.")
+            % {"sections": "; ".join(str(labels[section]) for section in beyond)},
+            code="no_consent",
+        )
+
+
 @transaction.atomic
 def referral_send(
     *,
@@ -74,28 +102,7 @@ def referral_send(
     shared = choices_clean(values=sections, allowed=ShareSection.values, what=_("section"))
     if urgency not in Urgency.values:
         raise ApplicationError(_("Choose how urgent the referral is."))
-    if not consent.is_in_force:
-        if consent.withdrawn_at is not None:
-            message_text = _("The consent was withdrawn: the case cannot be shared on it any more.")
-        elif consent.is_emergency:
-            message_text = _("The emergency override waits for the supervisor's confirmation.")
-        else:
-            message_text = _("The child has not agreed to this sharing.")
-        raise ApplicationError(message_text, code="no_consent")
-    if not consent.agencies.filter(pk=to_agency.pk).exists():
-        raise ApplicationError(
-            _("The consent does not cover %(agency)s. Record a consent that names it first.")
-            % {"agency": to_agency.name},
-            code="no_consent",
-        )
-    beyond = [section for section in shared if section not in consent.sections]
-    if beyond:
-        labels = dict(ShareSection.choices)
-        raise ApplicationError(
-            _("The consent does not allow sharing: %(sections)s.")
-            % {"sections": "; ".join(str(labels[section]) for section in beyond)},
-            code="no_consent",
-        )
+    consent_check(consent=consent, to_agency=to_agency, sections=shared)
     sent_at = timezone.now()
     referral = Referral.objects.create(
         case=case,
@@ -146,6 +153,10 @@ def referral_accept(
         raise ApplicationError(_("The consent this referral rested on was withdrawn."), code="no_consent")
     case = Case.objects.select_for_update().get(pk=referral.case_id)
     now = timezone.now()
+    if referral.service_id is not None:
+        return _service_request_accept(
+            acting=acting, referral=referral, case=case, service_id=referral.service_id, now=now
+        )
     if referral.is_transfer:
         if case.is_closed:
             raise ApplicationError(_("The case was closed in the meantime."))
@@ -166,18 +177,48 @@ def referral_accept(
     referral.responded_by = acting
     referral.save(update_fields=["status", "responded_at", "responded_by"])
     for kind in referral.services_requested:
+        # The case's management is handed over and under way; every other service waits as requested,
+        # its provider chosen afterwards (the accepting agency is not named for what it may not provide).
+        handed_over = kind == ServiceKind.CASE_MANAGEMENT and referral.is_transfer
         Service.objects.create(
             case=case,
             kind=kind,
-            provider=acting.agency,
-            status=ServiceStatus.IN_PROGRESS
-            if kind == ServiceKind.CASE_MANAGEMENT
-            else ServiceStatus.PLANNED,
-            starts_on=timezone.localdate(),
+            provider=acting.agency if handed_over else None,
+            status=ServiceStatus.IN_PROGRESS if handed_over else ServiceStatus.REQUESTED,
+            starts_on=timezone.localdate() if handed_over else None,
             referral=referral,
             created_by=acting,
         )
     audit_record(acting=acting, action=AuditAction.UPDATE, obj=referral, reason="referral accepted")
+    _notify_sender(referral)
+    return referral
+
+
+def _service_request_accept(
+    *, acting: Membership, referral: Referral, case: Case, service_id: int, now: datetime
+) -> Referral:
+    """The agency agrees to provide the one service it was asked for: it becomes its provider."""
+    if case.is_closed:
+        raise ApplicationError(_("The case was closed in the meantime."))
+    service = Service.objects.select_for_update().get(pk=service_id)
+    if service.status in SERVICE_DONE_STATUSES:
+        raise ApplicationError(
+            _("This service was ended in the meantime (%(status)s).")
+            % {"status": service.get_status_display()},
+            code="already_answered",
+        )
+    service.provider = acting.agency
+    service.resource = referral.resource
+    if service.status == ServiceStatus.REQUESTED:
+        service.status = ServiceStatus.PLANNED
+    service.version = F("version") + 1
+    service.save(update_fields=["provider", "resource", "status", "version"])
+    referral.status = ReferralStatus.ACCEPTED
+    referral.responded_at = now
+    referral.responded_by = acting
+    referral.save(update_fields=["status", "responded_at", "responded_by"])
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=service, reason="service provider accepted")
+    audit_record(acting=acting, action=AuditAction.UPDATE, obj=referral, reason="service request accepted")
     _notify_sender(referral)
     return referral
 

@@ -26,6 +26,7 @@ from childshield.cases.forms import (
     ReassignForm,
     ReopenForm,
     ServiceAddForm,
+    ServiceProviderForm,
     ServiceUpdateForm,
     StatusChangeForm,
 )
@@ -40,6 +41,7 @@ from childshield.cases.selectors.options import (
     agencies_active,
     case_assignees,
     case_workers_in_agency,
+    consents_usable,
     directory_services,
     supervisors_in_agency,
 )
@@ -157,8 +159,44 @@ def case_page_context(view: CaseView, **forms: Any) -> dict[str, Any]:
     bound_service = forms.get("service_update_form")
     if bound_service is not None:
         context["service_update_forms"][forms["service_id"]] = bound_service
+    provider_forms: dict[int, ServiceProviderForm] = {}
+    if access.may_edit and not case.is_closed and detail.services:
+        agencies = agencies_active(country=case.agency.country)
+        resources = directory_services(acting=acting, case=case)
+        consents = consents_usable(case=case)
+        provider_forms = {
+            service.pk: ServiceProviderForm(
+                initial={
+                    "version": service.version,
+                    "provider": service.provider_id,
+                    "resource": service.resource_id,
+                },
+                prefix=f"provider-{service.pk}",
+                agencies=agencies,
+                resources=resources,
+                consents=consents,
+            )
+            for service in detail.services
+        }
+        bound_provider = forms.get("service_provider_form")
+        if bound_provider is not None:
+            provider_forms[forms["service_id"]] = bound_provider
+        # The options are read once for the page, not once per service.
+        options: dict[str, list[Any]] = {}
+        for provider_form in provider_forms.values():
+            for name in ("provider", "resource", "consent"):
+                field = provider_form.fields[name]
+                if name not in options:
+                    options[name] = list(field.choices)  # type: ignore[attr-defined]
+                field.widget.choices = options[name]
     context["services_with_forms"] = [
-        (service, context["service_update_forms"][service.pk]) for service in detail.services
+        (
+            service,
+            context["service_update_forms"][service.pk],
+            provider_forms.get(service.pk),
+            detail.provider_requests.get(service.pk),
+        )
+        for service in detail.services
     ]
     return context
 
