@@ -74,8 +74,12 @@ class MembershipCreateForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: Any, roles: list[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices_limit(self, "agency", agencies)
+        # Only the roles the acting administrator may give; the service refuses the others too.
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role.value, role.label) for role in roles]
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()

@@ -136,3 +136,12 @@ ACCOUNTS = declare(
         },
     )
 )
+
+
+def roles_grantable(membership: Membership | None) -> list[Role]:
+    """The roles `membership` may give people: every role for those who manage members across the
+    system, every role but the system administrator's for an agency's administrator, none otherwise."""
+    scope = perm_scope(membership, Perm.MEMBERS_MANAGE)
+    if scope is None:
+        return []
+    return [role for role in Role if scope == Scope.ALL or role != Role.SYSTEM_ADMIN]

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from childshield.accounts.forms import QueuedPasswordResetForm
 from childshield.accounts.models import Agency, Membership, Role, User, normalise_email
-from childshield.accounts.permissions import Perm, Scope, require
+from childshield.accounts.permissions import Perm, Scope, require, roles_grantable
 from childshield.accounts.selectors import SESSION_MEMBERSHIP_KEY
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
@@ -170,7 +170,7 @@ def membership_create(
     scope = require(acting, Perm.MEMBERS_MANAGE)
     if scope == Scope.AGENCY and agency.pk != acting.agency_id:
         raise ApplicationError(_("You can only add members to your own agency."), code="forbidden")
-    if role == Role.SYSTEM_ADMIN and scope != Scope.ALL:
+    if role not in roles_grantable(acting):
         raise ApplicationError(_("Only a system administrator can make another."), code="forbidden")
     email = normalise_email(email)
     user = User.objects.filter(email=email).first()

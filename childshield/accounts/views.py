@@ -23,7 +23,7 @@ from childshield.accounts import selectors, services
 from childshield.accounts.acting import StaffRequest, acting_membership, staff_view
 from childshield.accounts.forms import MembershipCreateForm, QueuedPasswordResetForm, SignInForm, TokenForm
 from childshield.accounts.models import Role, User
-from childshield.accounts.permissions import Perm, Scope, may, perm_scope
+from childshield.accounts.permissions import Perm, Scope, may, perm_scope, roles_grantable
 from childshield.accounts.roles import ROLE_DESCRIPTIONS
 from childshield.audit.models import AuditAction
 from childshield.audit.selectors import audit_events_visible
@@ -151,7 +151,7 @@ def security(request: HttpRequest) -> HttpResponse:
 def members(request: StaffRequest) -> HttpResponse:
     acting = request.membership
     agencies = selectors.agencies_for_member_management(acting=acting)
-    form = MembershipCreateForm(request.POST or None, agencies=agencies)
+    form = MembershipCreateForm(request.POST or None, agencies=agencies, roles=roles_grantable(acting))
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_create(acting=acting, request=request, **form.cleaned_data)

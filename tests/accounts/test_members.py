@@ -3,7 +3,10 @@ import re
 import pytest
 
 from childshield.accounts.models import Membership, Role, User
+from childshield.accounts.permissions import roles_grantable
+from childshield.accounts.services import membership_create
 from childshield.audit.models import AuditAction, AuditEvent
+from childshield.core.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +87,42 @@ def test_password_reset_mail_is_sent_and_says_nothing_about_unknown_addresses(
     assert unknown["Location"] == response["Location"]
     assert [message.to for message in mailoutbox] == [[worker.user.email]]
     assert "/en/account/password-reset/" in mailoutbox[0].body
+
+
+def test_an_agency_admin_is_offered_only_the_roles_they_may_grant(client, agency_admin, sign_in):
+    sign_in(agency_admin)
+    page = client.get("/en/account/members/").content.decode()
+    offered = re.findall(
+        r'<option value="([a-z_]+)"', page.split('name="role"', 1)[1].split("</select>", 1)[0]
+    )
+    assert Role.SYSTEM_ADMIN.value not in offered
+    assert set(offered) == {role.value for role in Role} - {Role.SYSTEM_ADMIN.value}
+    response = client.post(
+        "/en/account/members/",
+        {
+            "email": "x@example.org",
+            "full_name": "X",
+            "role": Role.SYSTEM_ADMIN,
+            "agency": agency_admin.agency_id,
+        },
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_the_service_refuses_a_role_the_admin_may_not_grant(agency_admin, rf):
+    with pytest.raises(ApplicationError):
+        membership_create(
+            acting=agency_admin,
+            agency=agency_admin.agency,
+            email="y@example.org",
+            full_name="Y",
+            role=Role.SYSTEM_ADMIN,
+            request=rf.get("/"),
+        )
+    assert not Membership.objects.filter(role=Role.SYSTEM_ADMIN).exists()
+
+
+def test_a_system_admin_may_grant_every_role(make_member, outsider_agency):
+    system_admin = make_member(email="sys@example.org", role=Role.SYSTEM_ADMIN, agency=outsider_agency)
+    assert roles_grantable(system_admin) == list(Role)

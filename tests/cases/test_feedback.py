@@ -9,14 +9,17 @@ from django.test import Client
 from childshield.audit.models import AuditEvent
 from childshield.cases.models import FeedbackResponse
 from childshield.cases.services.feedback import feedback_invite, feedback_record_paper
+from tests.cases.conftest import child_input
 
 pytestmark = pytest.mark.django_db
 
 ANSWERS = {"listened": "yes", "safe": "a_little", "not_blamed": "yes", "helped": "not_said"}
 
 
-def test_the_child_answers_alone_through_a_link_that_works_once(worker, supervisor, open_case, sign_in):
-    case = open_case(worker, supervisor=supervisor)
+def test_the_child_answers_alone_through_a_link_that_works_once(
+    worker, supervisor, open_case, sign_in, commune
+):
+    case = open_case(worker, supervisor=supervisor, child=child_input(commune, languages=["en"]))
     page = (
         sign_in(worker).post(f"/en/cases/{case.pk}/feedback/link/", {"respondent": "child"}).content.decode()
     )
@@ -77,3 +80,22 @@ def test_the_survey_sets_no_cookie_and_refuses_posts_from_another_site(worker, o
     assert not FeedbackResponse.objects.exists()
     sent = child.post(f"/en/cases/feedback/{token}/", ANSWERS, HTTP_ORIGIN="http://testserver")
     assert sent.status_code == 200 and FeedbackResponse.objects.count() == 1
+
+
+def _link_language(client, case):
+    page = client.post(f"/en/cases/{case.pk}/feedback/link/", {"respondent": "child"}).content.decode()
+    return re.search(r'value="http[^"]+?/(\w+)/cases/feedback/[^"]+/"', page).group(1)
+
+
+def test_the_feedback_link_opens_in_the_childs_language_not_the_workers(worker, open_case, sign_in, commune):
+    client = sign_in(worker)  # the worker reads the pages in English
+    case = open_case(worker, child=child_input(commune, languages=["other", "km"]))
+    assert _link_language(client, case) == "km"
+
+
+def test_without_a_language_the_pages_speak_the_link_opens_in_the_countrys(
+    worker, open_case, sign_in, commune
+):
+    client = sign_in(worker)
+    case = open_case(worker, child=child_input(commune, languages=["other"]))
+    assert _link_language(client, case) == "vi"

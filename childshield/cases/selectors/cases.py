@@ -122,19 +122,6 @@ def case_get_for_user(*, acting: Membership, case_id: int, record_view: bool = T
     return CaseView(case=case, access=access, acting=acting)
 
 
-def case_get_for_print(*, acting: Membership, case_id: int) -> CaseView:
-    """The case for its printable summary; printing is recorded as an export, not a view."""
-    view = case_get_for_user(acting=acting, case_id=case_id, record_view=False)
-    audit.record(
-        action=AuditAction.EXPORT,
-        actor=view.acting.user,
-        agency=view.acting.agency,
-        obj=view.case,
-        reason="printable case summary",
-    )
-    return view
-
-
 @dataclass(frozen=True)
 class CaseDetail:
     consents: list[Consent]

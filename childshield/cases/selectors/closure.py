@@ -151,6 +151,19 @@ class ChildWishes:
     answer: str
 
 
+def child_wishes_latest(assessments: list[Assessment]) -> ChildWishes | None:
+    """The newest answer to the comprehensive assessment's question on the child's wishes."""
+    newest_first = sorted(assessments, key=lambda a: (a.completed_at, a.pk), reverse=True)
+    return next(
+        (
+            ChildWishes(assessment=assessment, answer=str(assessment.answers.get(CHILD_WISHES, "")).strip())
+            for assessment in newest_first
+            if str(assessment.answers.get(CHILD_WISHES, "")).strip()
+        ),
+        None,
+    )
+
+
 @dataclass(frozen=True)
 class ClosureReview:
     view: CaseView
@@ -197,14 +210,6 @@ def closure_review_get(*, acting: Membership, case_id: int) -> ClosureReview:
     latest: dict[str, Assessment] = {}
     for assessment in assessments:
         latest.setdefault(assessment.kind, assessment)
-    wishes = next(
-        (
-            ChildWishes(assessment=assessment, answer=str(assessment.answers.get(CHILD_WISHES, "")).strip())
-            for assessment in assessments
-            if str(assessment.answers.get(CHILD_WISHES, "")).strip()
-        ),
-        None,
-    )
     return ClosureReview(
         view=view,
         waiting=waiting,
@@ -216,7 +221,7 @@ def closure_review_get(*, acting: Membership, case_id: int) -> ClosureReview:
         open_follow_ups=open_follow_ups,
         services_not_done=services,
         latest_assessments=[latest[kind] for kind in AssessmentKind.values if kind in latest],
-        child_wishes=wishes,
+        child_wishes=child_wishes_latest(assessments),
         history=[request for request in requests if not request.is_waiting],
     )
 

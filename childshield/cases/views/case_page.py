@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.accounts.permissions import may
 from childshield.accounts.related import related_for
+from childshield.cases.assessment_forms import CHILD_WISHES
 from childshield.cases.forms import (
     AttachmentForm,
     FeedbackInviteForm,
@@ -35,7 +36,7 @@ from childshield.cases.models.closure import ClosureDecision
 from childshield.cases.models.consent import ConsentKind, ShareSection
 from childshield.cases.permissions import may_decide_closure, may_supervise
 from childshield.cases.reference import WG_DOMAINS, ethnicity_label
-from childshield.cases.selectors.cases import CaseView, case_detail, case_get_for_print, case_get_for_user
+from childshield.cases.selectors.cases import CaseView, case_detail, case_get_for_user
 from childshield.cases.selectors.links import link_requests_of_case
 from childshield.cases.selectors.options import (
     agencies_active,
@@ -45,6 +46,7 @@ from childshield.cases.selectors.options import (
     directory_services,
     supervisors_in_agency,
 )
+from childshield.cases.selectors.summary import SUMMARY_SECTIONS, case_summary_get
 from childshield.cases.workflow import CaseFacts, case_guidance, legal_next_statuses
 from childshield.core.errors import ApplicationError
 from childshield.intake.permissions import IntakePerm
@@ -209,10 +211,35 @@ def case_detail_view(request: StaffRequest, case_id: int) -> HttpResponse:
 
 @staff_view()
 def case_summary(request: StaffRequest, case_id: int) -> HttpResponse:
-    """A printable summary for a referral meeting or a court, watermarked with the reader's name."""
-    view = case_get_for_print(acting=request.membership, case_id=case_id)
-    context = case_page_context(view)
-    context["printed_at"] = timezone.now()
+    """A printable summary for a referral meeting or a court, of the sections the reader chose among
+    those they may see, watermarked with the reader's name and the time."""
+    summary = case_summary_get(
+        acting=request.membership, case_id=case_id, asked=request.GET.getlist("section")
+    )
+    case, detail = summary.view.case, summary.detail
+    wishes = summary.child_wishes
+    wishes_question = ""
+    if wishes is not None:
+        question = next((q for q in wishes.assessment.form.questions if q["key"] == CHILD_WISHES), None)
+        wishes_question = localised(values=question["label"] if question else {}, language=get_language())
+    context = {
+        "case": case,
+        "child": case.child,
+        "access": summary.view.access,
+        "detail": detail,
+        "chosen": summary.chosen,
+        "offered": [(code, SUMMARY_SECTIONS[code], code in summary.chosen) for code in summary.offered],
+        "printed_at": timezone.now(),
+        "age": case.child.age_on(timezone.localdate()),
+        "ethnicity": ethnicity_label(case.child.ethnicity) if case.child.ethnicity else "",
+        "assessment_rows": [
+            (assessment, assessment_answer_rows(assessment.form.questions, assessment.answers))
+            for assessment in detail.assessments
+        ],
+        "wishes": wishes,
+        "wishes_question": wishes_question,
+        "emergency_kind": ConsentKind.EMERGENCY_OVERRIDE,
+    }
     return render(request, "cases/case_summary.html", context)
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.cases.forms import FeedbackForm, FeedbackInviteForm, FeedbackPaperForm
 from childshield.cases.models.feedback import Respondent
-from childshield.cases.selectors.feedback import feedback_invitation_open
+from childshield.cases.selectors.feedback import feedback_invitation_open, feedback_link_language
 from childshield.cases.services.feedback import feedback_invite, feedback_record_paper, feedback_submit
 from childshield.cases.views.case_page import case_for_write, case_refused, case_url
 from childshield.core.errors import ApplicationError
@@ -33,7 +34,9 @@ def feedback_invite_view(request: StaffRequest, case_id: int) -> HttpResponse:
     invitation, token = feedback_invite(
         acting=view.acting, case=view.case, respondent=form.cleaned_data["respondent"]
     )
-    link = request.build_absolute_uri(reverse("cases:feedback_public", args=[token]))
+    # In the child's language: the worker's would greet the child in a language they may not read.
+    with translation.override(feedback_link_language(case=view.case)):
+        link = request.build_absolute_uri(reverse("cases:feedback_public", args=[token]))
     # Shown once, not redirected to: the secret is never stored, so it cannot be shown again.
     return render(
         request, "cases/feedback_link.html", {"case": view.case, "invitation": invitation, "link": link}

@@ -1,0 +1,141 @@
+"""The printed summary (issue 16): chromium prints a case with something in every section to PDF on
+A4, with each section and the watermark naming the reader; a referred agency's print lacks what its
+referral did not share.
+
+No PDF text extractor is installed (neither pypdf nor pdfminer), so the text is read from the page
+with print media emulated, as chromium lays it out for the PDF: what `display: none` hides in print
+is not visible there, and what is visible is what the PDF holds."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.places.models import Area
+from tests.cases.summary_case import CLOSING_NOTE, FOLLOW_UP, WISHES, case_with_every_section
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EVERY_HEADING = [
+    "The child",
+    "What happened",
+    "Consent",
+    "Assessments",
+    "What the child wants",
+    "Service plan",
+    "Referrals",
+    "Follow-ups",
+    "Closure",
+]
+
+
+def _signed_in(browser: Browser, base: str, member: Membership) -> Page:
+    page = browser.new_context(viewport={"width": 1024, "height": 900}, locale="en-US").new_page()
+    page.goto(f"{base}/en/account/sign-in/")
+    page.fill("input[name=username]", member.user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/en/account/")
+    return page
+
+
+@pytest.fixture
+def cast(make_member):
+    country = Area.objects.create(code="VN", country="VN", level=Area.Level.COUNTRY, name_en="Viet Nam")
+    commune = Area.objects.create(
+        code="VN44-LT-KIMTHUY", country="VN", level=Area.Level.COMMUNE, parent=country, name_en="Kim Thuy"
+    )
+    office = Agency.objects.create(
+        country="VN", name="Kim Thuy Commune Social Work (test)", kind=AgencyKind.SOCIAL_SERVICES
+    )
+    hospital = Agency.objects.create(country="VN", name="Provincial Hospital (test)", kind=AgencyKind.HEALTH)
+    worker = make_member(email="worker@example.org", role=Role.CASE_WORKER, agency=office)
+    supervisor = make_member(email="supervisor@example.org", role=Role.CASE_SUPERVISOR, agency=office)
+    nurse = make_member(email="nurse@example.org", role=Role.CASE_WORKER, agency=hospital)
+    full = case_with_every_section(worker=worker, supervisor=supervisor, hospital_worker=nurse, area=commune)
+    return full.case, worker, nurse
+
+
+def _print(page: Page, tmp_path: Path) -> bytes:
+    """The page as chromium prints it: the PDF (A4, from the page's own CSS), with print media
+    emulated on the page so that what it shows can be read."""
+    page.emulate_media(media="print")
+    path = tmp_path / "summary.pdf"
+    page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
+    pdf = path.read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert b"/Type /Page" in pdf
+    # A4 is 595 by 842 points (chromium rounds it down a little).
+    assert re.search(rb"/MediaBox \[0 0 59[45](\.\d+)? 84[12](\.\d+)?\]", pdf), "not laid out on A4"
+    # The one text stored plainly in the file: its title, in UTF-16.
+    title = re.search(rb"/Title <FEFF([0-9A-F]+)>", pdf)
+    assert title is not None
+    assert bytes.fromhex(title.group(1).decode()).decode("utf-16-be").startswith("Summary of case ")
+    return pdf
+
+
+def _printed_headings(page: Page) -> list[str]:
+    return [text.strip() for text in page.locator("main h2:visible").all_inner_texts()]
+
+
+def test_the_summary_prints_every_section_and_the_watermark_with_the_reader_and_time(
+    live_server, browser, cast, tmp_path
+):
+    case, worker, _nurse = cast
+    page = _signed_in(browser, live_server.url, worker)
+    page.goto(f"{live_server.url}/en/cases/{case.pk}/summary/")
+    _print(page, tmp_path)
+    assert _printed_headings(page) == EVERY_HEADING
+    text = page.locator("main").inner_text()
+    for expected in ("Lò Thị Mai", WISHES, FOLLOW_UP, CLOSING_NOTE, "Provincial Hospital (test)"):
+        assert expected in text
+    # The choice of sections and the link back do not print; the watermark does, on every page.
+    expect(page.locator("[data-summary-sections]")).to_be_hidden()
+    watermark = page.locator(".watermark")
+    expect(watermark).to_be_visible()
+    assert watermark.evaluate("element => getComputedStyle(element).position") == "fixed"
+    stamp = page.locator("[data-watermark-text] strong").inner_text()
+    assert stamp.startswith("Confidential · Test Worker · Kim Thuy Commune Social Work (test) · 20")
+    assert stamp in watermark.inner_text()
+
+
+def test_the_reader_prints_only_the_sections_they_tick(live_server, browser, cast, tmp_path):
+    case, worker, _nurse = cast
+    page = _signed_in(browser, live_server.url, worker)
+    page.goto(f"{live_server.url}/en/cases/{case.pk}/summary/")
+    for label in EVERY_HEADING:
+        if label not in {"Consent", "Closure"}:
+            page.get_by_label(label, exact=True).uncheck()
+    page.click("[data-summary-sections] button[type=submit]")
+    page.wait_for_url("**/summary/?section=consent&section=closure")
+    _print(page, tmp_path)
+    assert _printed_headings(page) == ["Consent", "Closure"]
+
+
+def test_a_referred_agencys_print_lacks_the_sections_it_may_not_see(live_server, browser, cast, tmp_path):
+    case, _worker, nurse = cast
+    page = _signed_in(browser, live_server.url, nurse)
+    every = "&".join(
+        f"section={code}"
+        for code in (
+            "child",
+            "harm",
+            "consent",
+            "assessments",
+            "wishes",
+            "services",
+            "referrals",
+            "follow_ups",
+            "closure",
+        )
+    )
+    page.goto(f"{live_server.url}/en/cases/{case.pk}/summary/?{every}")
+    _print(page, tmp_path)
+    assert _printed_headings(page) == ["The child", "Service plan", "Referrals"]
+    text = page.locator("body").inner_text()
+    for hidden in ("Lò Thị Mai", "Lò Văn Sơn", WISHES, FOLLOW_UP, CLOSING_NOTE, "A man met in a game"):
+        assert hidden not in text
+    assert "Confidential · Test Nurse · Provincial Hospital (test)" in text
