@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from childshield.accounts.agency_codes import short_code_for
+
 
 class AgencyKind(models.TextChoices):
     HELPLINE = "helpline", _("Helpline")
@@ -98,6 +100,15 @@ class Agency(models.Model):
         default="",
         help_text=_("Answered at any hour. Shown to agencies whose referral to this one is overdue."),
     )
+    # In front of every case number the agency gives (accounts/agency_codes.py); made from the name
+    # when the agency is first saved without one, unique in its country.
+    short_code = models.CharField(
+        _("short code"),
+        max_length=6,
+        blank=True,
+        default="",
+        help_text=_("A few capital letters in front of the agency's case numbers, e.g. LTSW-2026-0001."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -105,11 +116,26 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["country", "name"], name="agency_unique_name_per_country")
+            models.UniqueConstraint(fields=["country", "name"], name="agency_unique_name_per_country"),
+            models.UniqueConstraint(
+                fields=["country", "short_code"],
+                condition=~models.Q(short_code=""),
+                name="agency_unique_short_code_per_country",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.short_code:
+            taken = (
+                Agency.objects.filter(country=self.country)
+                .exclude(pk=self.pk)
+                .values_list("short_code", flat=True)
+            )
+            self.short_code = short_code_for(self.name, set(taken))
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

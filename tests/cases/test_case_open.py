@@ -21,8 +21,11 @@ def test_cases_are_numbered_per_agency_and_year(worker, focal_point, open_case, 
     first = open_case(worker)
     second = open_case(worker, child=child_input(commune, full_name="Trần Văn Bình"))
     other_agency = open_case(focal_point, child=child_input(commune, full_name="Lê Thị Cúc"))
-    assert (first.number, second.number) == (f"{year}-0001", f"{year}-0002")
-    assert other_agency.number == f"{year}-0001"
+    # Each agency counts its own, behind its short code: the same sequence reads as two cases.
+    social, school = worker.agency.short_code, focal_point.agency.short_code
+    assert (social, school) == ("CSWO", "KTS")  # "Commune Social Work Office", "Kim Thuy School (test)"
+    assert (first.number, second.number) == (f"CSWO-{year}-0001", f"CSWO-{year}-0002")
+    assert other_agency.number == f"KTS-{year}-0001"
     assert first.status == CaseStatus.OPEN
     assert first.lead_worker == worker
     assert first.safety_assessment_due_at == first.opened_at + timezone.timedelta(hours=24)

@@ -19,6 +19,7 @@ from childshield.cases.models.cases import CaseStatus
 from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.name_search import query_part_indexes
+from childshield.cases.numbers import number_matches
 from childshield.cases.permissions import ALL_SECTIONS, AccessKind, CaseAccess
 from childshield.cases.selectors.cases import cases_visible_to
 
@@ -106,7 +107,7 @@ def case_list(*, acting: Membership, filters: CaseFilters) -> QuerySet[Case]:
     today = timezone.localdate()
     cases = cases_visible_to(acting=acting)
     if filters.number:
-        cases = cases.filter(number=filters.number.strip())
+        cases = cases.filter(number_matches(filters.number))
     if filters.child_name:
         cases = cases.filter(_name_matches(filters.child_name)).filter(
             _full_or_shared(acting, ShareSection.IDENTITY)

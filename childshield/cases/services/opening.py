@@ -20,6 +20,7 @@ from childshield.audit.models import AuditAction
 from childshield.cases.models import Case, CaseNumberCounter, CaseStatusChange, Child
 from childshield.cases.models.cases import CaseStatus, HarmType, RiskLevel
 from childshield.cases.name_search import child_duplicate_index, child_name_index
+from childshield.cases.numbers import case_number
 from childshield.cases.permissions import CasePerm
 from childshield.cases.reference import has_disability
 from childshield.cases.selectors.cases import cases_visible_to
@@ -64,10 +65,12 @@ class ChildInput:
 
 
 def _next_number(agency: Agency, year: int) -> tuple[int, str]:
+    """The agency's next sequence this year, and the number shown: "LTSW-2026-0001" (the agency's
+    short code first, so that the same sequence at two agencies reads as two cases)."""
     counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(agency=agency, year=year)
     CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
-    return counter.last, f"{year}-{counter.last:04d}"
+    return counter.last, case_number(agency.short_code, year, counter.last)
 
 
 @transaction.atomic
