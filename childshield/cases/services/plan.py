@@ -8,19 +8,16 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Agency, Membership
 from childshield.audit.models import AuditAction
-from childshield.cases.deadlines import response_time
 from childshield.cases.models import Case, Consent, Referral, Service
-from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.plan import SERVICE_DONE_STATUSES, ServiceStatus
-from childshield.cases.models.referrals import ReferralStatus, Urgency, section_flags
+from childshield.cases.models.referrals import ReferralStatus, Urgency
 from childshield.cases.permissions import require_edit
-from childshield.cases.services.case_writes import audit_record, case_check_open, choices_clean
-from childshield.cases.services.referrals import consent_check
+from childshield.cases.services.case_writes import audit_record, case_check_open
+from childshield.cases.services.referrals import referral_create
 from childshield.core.errors import ApplicationError
 from childshield.directory.models import Resource, ServiceKind
 
@@ -198,34 +195,19 @@ def _service_request_send(
         )
     if consent.case_id != service.case_id:
         raise ApplicationError(_("That consent belongs to another case."))
-    shared = choices_clean(values=sections, allowed=ShareSection.values, what=_("section"))
-    if urgency not in Urgency.values:
-        raise ApplicationError(_("Choose how urgent the referral is."))
-    consent_check(consent=consent, to_agency=to_agency, sections=shared)
-    sent_at = timezone.now()
-    referral = Referral.objects.create(
+    return referral_create(
+        acting=acting,
         case=service.case,
-        from_agency=acting.agency,
         to_agency=to_agency,
-        sent_by=acting,
-        services_requested=[service.kind],
+        services=[service.kind],
+        consent=consent,
+        sections=sections,
+        urgency=urgency,
+        message=message,
+        reason=f"service {service.pk} of case {service.case_id} requested from agency {to_agency.pk}",
         service=service,
         resource=resource,
-        urgency=urgency,
-        consent=consent,
-        sections=shared,
-        section_flags=section_flags(shared),
-        message=message.strip(),
-        sent_at=sent_at,
-        respond_by=sent_at + response_time(urgency),
     )
-    audit_record(
-        acting=acting,
-        action=AuditAction.CREATE,
-        obj=referral,
-        reason=f"service {service.pk} of case {service.case_id} requested from agency {to_agency.pk}",
-    )
-    return referral
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from childshield.cases.services.case_writes import (
     supervisor_check,
 )
 from childshield.core.errors import ApplicationError
-from childshield.directory.models import ServiceKind
+from childshield.directory.models import Resource, ServiceKind
 from childshield.outbox.services import email_enqueue
 
 
@@ -99,6 +99,36 @@ def referral_send(
     requested = choices_clean(values=services, allowed=ServiceKind.values, what=_("service"))
     if not requested:
         raise ApplicationError(_("Choose at least one service you ask for."))
+    return referral_create(
+        acting=acting,
+        case=case,
+        to_agency=to_agency,
+        services=requested,
+        consent=consent,
+        sections=sections,
+        urgency=urgency,
+        message=message,
+        reason=f"referral of case {case.pk} to agency {to_agency.pk}",
+    )
+
+
+def referral_create(
+    *,
+    acting: Membership,
+    case: Case,
+    to_agency: Agency,
+    services: list[str],
+    consent: Consent,
+    sections: Sequence[str],
+    urgency: str,
+    message: str,
+    reason: str,
+    service: Service | None = None,
+    resource: Resource | None = None,
+) -> Referral:
+    """What every referral shares once its sender's own checks passed (a whole case's, or a request
+    for one service): the sections and the urgency checked, the consent checked, the referral with
+    its deadline, and its audit."""
     shared = choices_clean(values=sections, allowed=ShareSection.values, what=_("section"))
     if urgency not in Urgency.values:
         raise ApplicationError(_("Choose how urgent the referral is."))
@@ -109,7 +139,9 @@ def referral_send(
         from_agency=acting.agency,
         to_agency=to_agency,
         sent_by=acting,
-        services_requested=requested,
+        services_requested=services,
+        service=service,
+        resource=resource,
         urgency=urgency,
         consent=consent,
         sections=shared,
@@ -119,12 +151,7 @@ def referral_send(
         # Kept with the referral: a later change of the settings does not move it.
         respond_by=sent_at + response_time(urgency),
     )
-    audit_record(
-        acting=acting,
-        action=AuditAction.CREATE,
-        obj=referral,
-        reason=f"referral of case {case.pk} to agency {to_agency.pk}",
-    )
+    audit_record(acting=acting, action=AuditAction.CREATE, obj=referral, reason=reason)
     return referral
 
 
