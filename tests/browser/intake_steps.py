@@ -2,7 +2,7 @@
 
 import re
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from tests.conftest import PASSWORD
 
@@ -25,6 +25,15 @@ def read_receipt(page: Page) -> tuple[str, str]:
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
     assert re.fullmatch(r"\d{4} \d{4} \d{4}", passphrase), passphrase
     return code, passphrase
+
+
+def signed_in_page(
+    browser: Browser, base_url: str, email: str, language: str = "en", *, width: int = 390, height: int = 844
+) -> Page:
+    """A new browser context of the given size, signed in as `email`."""
+    page = browser.new_context(viewport={"width": width, "height": height}, locale="en-US").new_page()
+    sign_in(page, base_url, email, language)
+    return page
 
 
 def sign_in(page: Page, base_url: str, email: str, language: str = "en") -> None:

@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.places.models import Area
+from tests.browser.intake_steps import signed_in_page
 from tests.cases.summary_case import CLOSING_NOTE, FOLLOW_UP, WISHES, case_with_every_section
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,16 +28,6 @@ EVERY_HEADING = [
     "Follow-ups",
     "Closure",
 ]
-
-
-def _signed_in(browser: Browser, base: str, member: Membership) -> Page:
-    page = browser.new_context(viewport={"width": 1024, "height": 900}, locale="en-US").new_page()
-    page.goto(f"{base}/en/account/sign-in/")
-    page.fill("input[name=username]", member.user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/en/account/")
-    return page
 
 
 @pytest.fixture
@@ -90,7 +80,7 @@ def test_the_summary_prints_every_section_and_the_watermark_with_the_reader_and_
     live_server, browser, cast, tmp_path
 ):
     case, worker, _nurse = cast
-    page = _signed_in(browser, live_server.url, worker)
+    page = signed_in_page(browser, live_server.url, worker.user.email, width=1024, height=900)
     page.goto(f"{live_server.url}/en/cases/{case.pk}/summary/")
     sheets = _print(page, tmp_path)
     printed = " ".join(sheets)
@@ -113,7 +103,7 @@ def test_the_summary_prints_every_section_and_the_watermark_with_the_reader_and_
 
 def test_the_reader_prints_only_the_sections_they_tick(live_server, browser, cast, tmp_path):
     case, worker, _nurse = cast
-    page = _signed_in(browser, live_server.url, worker)
+    page = signed_in_page(browser, live_server.url, worker.user.email, width=1024, height=900)
     page.goto(f"{live_server.url}/en/cases/{case.pk}/summary/")
     for label in EVERY_HEADING:
         if label not in {"Consent", "Closure"}:
@@ -128,7 +118,7 @@ def test_the_reader_prints_only_the_sections_they_tick(live_server, browser, cas
 
 def test_a_referred_agencys_print_lacks_the_sections_it_may_not_see(live_server, browser, cast, tmp_path):
     case, _worker, nurse = cast
-    page = _signed_in(browser, live_server.url, nurse)
+    page = signed_in_page(browser, live_server.url, nurse.user.email, width=1024, height=900)
     every = "&".join(
         f"section={code}"
         for code in (

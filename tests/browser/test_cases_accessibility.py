@@ -17,17 +17,9 @@ from childshield.cases.services.referrals import referral_accept, referral_send
 from childshield.directory.models import ServiceKind
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.intake_steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page, base_url, email):
-    page.goto(f"{base_url}/en/account/sign-in/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/en/account/")
 
 
 @pytest.fixture
@@ -102,7 +94,7 @@ def cast(make_member):
 
 def test_the_case_workers_pages_are_accessible(live_server, page, axe, cast):
     case = cast["case"]
-    _sign_in(page, live_server.url, "worker@example.org")
+    sign_in(page, live_server.url, "worker@example.org")
     for path in (
         "cases/",
         "cases/list/",
@@ -126,7 +118,7 @@ def test_the_case_workers_pages_are_accessible(live_server, page, axe, cast):
 
 
 def test_a_refused_form_is_accessible(live_server, page, axe, cast):
-    _sign_in(page, live_server.url, "worker@example.org")
+    sign_in(page, live_server.url, "worker@example.org")
     page.goto(f"{live_server.url}/en/cases/open/")
     page.fill("input[name=full_name]", "Y Bơ")
     page.fill("input[name=estimated_age]", "15")
@@ -141,7 +133,7 @@ def test_a_refused_form_is_accessible(live_server, page, axe, cast):
 
 def test_the_receiving_agencys_pages_are_accessible(live_server, page, axe, cast):
     referral = cast["referral"]
-    _sign_in(page, live_server.url, "nurse@example.org")
+    sign_in(page, live_server.url, "nurse@example.org")
     for path in ("cases/referrals/", f"cases/referrals/{referral.pk}/"):
         page.goto(f"{live_server.url}/en/{path}")
         assert_accessible(axe, page)
@@ -154,7 +146,7 @@ def test_the_receiving_agencys_pages_are_accessible(live_server, page, axe, cast
 
 def test_the_break_glass_pages_are_accessible(live_server, page, axe, cast):
     case = cast["case"]
-    _sign_in(page, live_server.url, "admin@example.org")
+    sign_in(page, live_server.url, "admin@example.org")
     page.goto(f"{live_server.url}/en/cases/break-glass/")
     assert_accessible(axe, page)
     page.fill("input[name=number]", case.number)
@@ -168,7 +160,7 @@ def test_the_break_glass_pages_are_accessible(live_server, page, axe, cast):
 
 @pytest.mark.parametrize("language", ["vi", "km", "en"])
 def test_the_childs_feedback_survey_is_accessible(live_server, page, axe, cast, language):
-    _sign_in(page, live_server.url, "worker@example.org")
+    sign_in(page, live_server.url, "worker@example.org")
     page.goto(f"{live_server.url}/en/cases/{cast['case'].pk}/")
     page.select_option("[data-feedback-invite] select[name=respondent]", "child")
     page.click("[data-feedback-invite] button[type=submit]")
@@ -190,7 +182,7 @@ def test_the_childs_feedback_survey_is_accessible(live_server, page, axe, cast, 
 def test_the_supervisors_home_with_follow_ups_of_the_worker_is_accessible(
     live_server, page, axe, cast, language
 ):
-    _sign_in(page, live_server.url, "supervisor@example.org")
+    sign_in(page, live_server.url, "supervisor@example.org")
     page.goto(f"{live_server.url}/{language}/cases/")
     # The worker's follow-ups in the supervised case, due today and overdue, each saying who does it.
     assert page.locator("[data-due-today] [data-assignee]").count() == 1

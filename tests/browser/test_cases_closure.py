@@ -5,9 +5,9 @@ approves, acknowledging the risk that is still high."""
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.cases.models import Case
 from childshield.cases.models.cases import CaseStatus, HarmType
 from childshield.cases.models.closure import ClosureDecision
@@ -17,21 +17,11 @@ from childshield.cases.services.follow_ups import followup_add
 from childshield.cases.services.opening import ChildInput, case_open
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.intake_steps import signed_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SENT_BACK_REASON = "The threats stopped only last week: visit the family at home first, then ask again."
-
-
-def _signed_in(browser: Browser, base: str, member: Membership, language: str) -> Page:
-    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US").new_page()
-    page.goto(f"{base}/{language}/account/sign-in/")
-    page.fill("input[name=username]", member.user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/{language}/account/")
-    return page
 
 
 def _ask_to_close(page: Page, base: str, language: str, case: Case) -> None:
@@ -84,11 +74,11 @@ def test_a_closure_is_sent_back_with_a_reason_then_approved_with_the_risk_acknow
     )
 
     # The worker asks to close.
-    worker_page = _signed_in(browser, base, worker, language)
+    worker_page = signed_in_page(browser, base, worker.user.email, language)
     _ask_to_close(worker_page, base, language, case)
 
     # The supervisor finds it on their home page, with how long it has waited, and reads the warnings.
-    supervisor_page = _signed_in(browser, base, supervisor, language)
+    supervisor_page = signed_in_page(browser, base, supervisor.user.email, language)
     supervisor_page.goto(f"{base}/{language}/cases/")
     waiting = supervisor_page.locator(f"[data-home-closures-waiting] [data-case='{case.number}']")
     expect(waiting.locator("[data-waiting-days]")).to_be_visible()

@@ -2,9 +2,9 @@
 links to where to do it, and the button comes back when nothing is missing."""
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
-from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.cases.models import Case
 from childshield.cases.models.cases import CaseStatus, HarmType
 from childshield.cases.models.consent import ShareSection
@@ -12,19 +12,9 @@ from childshield.cases.services.consent import ConsentInput
 from childshield.cases.services.opening import ChildInput, case_open
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.intake_steps import signed_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _signed_in(browser: Browser, base: str, member: Membership) -> Page:
-    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US").new_page()
-    page.goto(f"{base}/en/account/sign-in/")
-    page.fill("input[name=username]", member.user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/en/account/")
-    return page
 
 
 def test_the_worker_follows_the_next_step_and_is_shown_what_is_missing(
@@ -56,7 +46,7 @@ def test_the_worker_follows_the_next_step_and_is_shown_what_is_missing(
             caregiver_name="Đinh Văn Hùng",
         ),
     )
-    page = _signed_in(browser, base, worker)
+    page = signed_in_page(browser, base, worker.user.email)
     page.goto(f"{base}/en/cases/{case.pk}/")
     step = page.locator("[data-next-step]")
     expect(step).to_contain_text("Next step: Safety assessment")

@@ -3,9 +3,9 @@ another worker with a note from the case page; the new worker finds it on their 
 note, opens it and reads who held it when; the worker who held it no longer lists it."""
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
-from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.cases.models import Case
 from childshield.cases.models.cases import HarmType
 from childshield.cases.models.consent import ShareSection
@@ -13,21 +13,11 @@ from childshield.cases.services.consent import ConsentInput
 from childshield.cases.services.opening import ChildInput, case_open
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.intake_steps import signed_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOTE = "The aunt is the safe contact; the school visit is booked for Friday."
-
-
-def _signed_in(browser: Browser, base: str, member: Membership, language: str) -> Page:
-    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US").new_page()
-    page.goto(f"{base}/{language}/account/sign-in/")
-    page.fill("input[name=username]", member.user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/{language}/account/")
-    return page
 
 
 @pytest.mark.parametrize("language", ["vi", "km", "en"])
@@ -73,7 +63,7 @@ def test_the_supervisor_hands_a_case_over_and_the_new_worker_finds_it_with_the_n
     )
 
     # The supervisor hands the case over from its page.
-    supervisor_page = _signed_in(browser, base, supervisor, language)
+    supervisor_page = signed_in_page(browser, base, supervisor.user.email, language)
     supervisor_page.goto(f"{base}/{language}/cases/{case.pk}/")
     supervisor_page.click("[data-reassign] summary")
     assert_accessible(axe, supervisor_page)
@@ -86,7 +76,7 @@ def test_the_supervisor_hands_a_case_over_and_the_new_worker_finds_it_with_the_n
     supervisor_page.context.close()
 
     # The new worker finds it on their home page with the note, and a follow-up to tell the child.
-    new_page = _signed_in(browser, base, new_worker, language)
+    new_page = signed_in_page(browser, base, new_worker.user.email, language)
     new_page.goto(f"{base}/{language}/cases/")
     handover = new_page.locator(f"[data-handover='{case.number}']")
     expect(handover.locator("[data-handover-note]")).to_have_text(NOTE)
@@ -103,7 +93,7 @@ def test_the_supervisor_hands_a_case_over_and_the_new_worker_finds_it_with_the_n
     new_page.context.close()
 
     # The worker who held it no longer lists it.
-    old_page = _signed_in(browser, base, worker, language)
+    old_page = signed_in_page(browser, base, worker.user.email, language)
     old_page.goto(f"{base}/{language}/cases/")
     expect(old_page.locator("[data-my-cases]")).not_to_contain_text(case.number)
     old_page.context.close()

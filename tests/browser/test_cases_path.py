@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User
 from childshield.audit.models import AuditAction, AuditEvent
@@ -16,6 +16,7 @@ from childshield.cases.models.cases import CaseStatus
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
+from tests.browser.intake_steps import signed_in_page
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,17 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _member(email: str, name: str, role: Role, agency: Agency) -> Membership:
     user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
     return Membership.objects.create(user=user, agency=agency, role=role)
-
-
-def _signed_in(browser: Browser, base_url: str, member: Membership) -> Page:
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
-    page = context.new_page()
-    page.goto(f"{base_url}/en/account/sign-in/")
-    page.fill("input[name=username]", member.user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/en/account/")
-    return page
 
 
 def test_a_case_travels_from_the_school_to_the_commune_and_closes(live_server, browser, axe):
@@ -59,7 +49,7 @@ def test_a_case_travels_from_the_school_to_the_commune_and_closes(live_server, b
     outsider = _member("officer@police.test", "An Officer", Role.CASE_WORKER, police)
 
     # The focal point opens the case with the child's assent and the caregiver's consent.
-    page = _signed_in(browser, base, teacher)
+    page = signed_in_page(browser, base, teacher.user.email, width=1200, height=900)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My cases").click()
     page.get_by_role("link", name="Open a case").click()
     page.fill("input[name=full_name]", "Nguyễn Thị Lan")
@@ -101,7 +91,7 @@ def test_a_case_travels_from_the_school_to_the_commune_and_closes(live_server, b
     page.context.close()
 
     # The commune social worker accepts from the inbox and becomes the lead worker.
-    page = _signed_in(browser, base, social_worker)
+    page = signed_in_page(browser, base, social_worker.user.email, width=1200, height=900)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Referrals received").click()
     assert_accessible(axe, page)
     page.get_by_role("link", name=case.number).click()
@@ -185,7 +175,7 @@ def test_a_case_travels_from_the_school_to_the_commune_and_closes(live_server, b
 
     # The supervisor reads the request (the risk is still high, the child's wishes are there) and
     # approves the closure, acknowledging the warning.
-    page = _signed_in(browser, base, supervisor)
+    page = signed_in_page(browser, base, supervisor.user.email, width=1200, height=900)
     page.goto(case_url)
     page.get_by_role("link", name="Review the request to close").click()
     expect(page.locator("[data-warning=high_risk]")).to_be_visible()
@@ -199,7 +189,7 @@ def test_a_case_travels_from_the_school_to_the_commune_and_closes(live_server, b
     assert case.referrals.get().status == ReferralStatus.ACCEPTED
 
     # An outsider agency's user cannot even tell the case exists.
-    outsider_page = _signed_in(browser, base, outsider)
+    outsider_page = signed_in_page(browser, base, outsider.user.email, width=1200, height=900)
     response = outsider_page.goto(case_url)
     assert response is not None and response.status == 404
     assert "Lan" not in outsider_page.content()

@@ -9,18 +9,9 @@ from childshield.cases.models.cases import HarmType
 from childshield.cases.services.opening import ChildInput, case_open
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.intake_steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page, base_url, email, language):
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/{language}/account/sign-in/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/{language}/account/")
 
 
 @pytest.fixture
@@ -51,7 +42,8 @@ def cast(make_member):
 @pytest.mark.parametrize("language", ["vi", "km", "en"])
 def test_an_outreach_worker_asks_and_the_supervisor_links(live_server, page, axe, cast, language):
     known, base = cast["known"], live_server.url
-    _sign_in(page, base, "outreach@example.org", language)
+    page.context.clear_cookies()
+    sign_in(page, base, "outreach@example.org", language)
     page.goto(f"{base}/{language}/cases/open/")
     page.fill("input[name=full_name]", "Hơ Y Bơ")  # the names in another order
     page.fill("input[name=estimated_age]", "15")
@@ -72,7 +64,8 @@ def test_an_outreach_worker_asks_and_the_supervisor_links(live_server, page, axe
     assert page.locator('[data-link-request="pending"]').is_visible()
     assert_accessible(axe, page)
 
-    _sign_in(page, base, "supervisor@example.org", language)
+    page.context.clear_cookies()
+    sign_in(page, base, "supervisor@example.org", language)
     page.goto(f"{base}/{language}/cases/")
     page.click("[data-link-requests-waiting]")
     assert_accessible(axe, page)
@@ -84,7 +77,8 @@ def test_an_outreach_worker_asks_and_the_supervisor_links(live_server, page, axe
     page.wait_for_url(f"{base}/{language}/cases/links/")
     assert ChildLinkRequest.objects.get().status == "accepted"
 
-    _sign_in(page, base, "outreach@example.org", language)
+    page.context.clear_cookies()
+    sign_in(page, base, "outreach@example.org", language)
     page.goto(f"{base}/{language}/cases/{asked.pk}/")
     assert page.locator('[data-link-request="accepted"]').is_visible()
     asked.refresh_from_db()
