@@ -10,7 +10,7 @@ from childshield.cases.models.cases import HarmType
 from childshield.cases.services.opening import ChildInput, case_open
 from childshield.places.models import Area
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_cases_accessibility import _sign_in
+from tests.browser.intake_steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +42,7 @@ def cast(make_member):
 
 
 def test_a_supervisor_copies_edits_previews_and_publishes_the_safety_form(live_server, page, axe, cast):
-    _sign_in(page, live_server.url, "supervisor@example.org")
+    sign_in(page, live_server.url, "supervisor@example.org")
     page.goto(f"{live_server.url}/en/cases/forms/")
     assert_accessible(axe, page)
     page.click("[data-form-kind=safety] >> text=Copy the default and edit it")
@@ -69,7 +69,7 @@ def test_a_supervisor_copies_edits_previews_and_publishes_the_safety_form(live_s
 
 
 def test_a_worker_finds_a_case_by_part_of_the_name_without_it_in_the_address(live_server, page, axe, cast):
-    _sign_in(page, live_server.url, "worker@example.org")
+    sign_in(page, live_server.url, "worker@example.org")
     page.goto(f"{live_server.url}/en/cases/list/")
     page.fill("input[name=child_name]", "thu ha")
     page.click("#case-search button[type=submit]")
