@@ -13,21 +13,9 @@ from pypdf import PdfReader
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.places.models import Area
 from tests.browser.intake_steps import signed_in_page
-from tests.cases.summary_case import CLOSING_NOTE, FOLLOW_UP, WISHES, case_with_every_section
+from tests.cases.summary_case import CLOSING_NOTE, EVERY_HEADING, FOLLOW_UP, WISHES, case_with_every_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-EVERY_HEADING = [
-    "The child",
-    "What happened",
-    "Consent",
-    "Assessments",
-    "What the child wants",
-    "Service plan",
-    "Referrals",
-    "Follow-ups",
-    "Closure",
-]
 
 
 @pytest.fixture

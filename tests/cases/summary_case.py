@@ -25,6 +25,18 @@ from childshield.places.models import Area
 WISHES = "To stay in her class, and that nobody at school hears about the photos."
 CLOSING_NOTE = "Counselling goes on at the new school."
 FOLLOW_UP = "Home visit with the caregiver"
+# The printed summary's sections, in their order, as headed in English.
+EVERY_HEADING = [
+    "The child",
+    "What happened",
+    "Consent",
+    "Assessments",
+    "What the child wants",
+    "Service plan",
+    "Referrals",
+    "Follow-ups",
+    "Closure",
+]
 SHARED_WITH_HOSPITAL = [ShareSection.PROFILE, ShareSection.SERVICES]
 
 

@@ -62,9 +62,9 @@ def _ask(worker, service, agency, **overrides):
     )
 
 
-def test_accepting_a_referral_creates_its_services_as_requested_without_a_provider(
-    focal_point, worker, open_case, social_agency
-):
+@pytest.fixture
+def school_case_referred(focal_point, worker, open_case, social_agency):
+    """The school's case, referred to the social office for two services, which it accepted."""
     case = open_case(focal_point)
     referral = referral_send(
         acting=focal_point,
@@ -75,6 +75,11 @@ def test_accepting_a_referral_creates_its_services_as_requested_without_a_provid
         sections=[ShareSection.HARM],
     )
     referral_accept(acting=worker, referral=referral)
+    return case
+
+
+def test_accepting_a_referral_creates_its_services_as_requested_without_a_provider(school_case_referred):
+    case = school_case_referred
     assert sorted(case.services.values_list("kind", "status", "provider", "resource")) == [
         (ServiceKind.HEALTH, ServiceStatus.REQUESTED, None, None),
         (ServiceKind.MHPSS, ServiceStatus.REQUESTED, None, None),
@@ -286,18 +291,9 @@ def test_a_service_is_not_added_with_another_agency_as_provider_without_asking_i
 
 
 def test_a_service_without_a_provider_ends_refused_or_cancelled_never_completed(
-    focal_point, worker, open_case, social_agency
+    focal_point, school_case_referred
 ):
-    case = open_case(focal_point)
-    referral = referral_send(
-        acting=focal_point,
-        case=case,
-        to_agency=social_agency,
-        services=[ServiceKind.MHPSS, ServiceKind.HEALTH],
-        consent=case.consents.get(),
-        sections=[ShareSection.HARM],
-    )
-    referral_accept(acting=worker, referral=referral)
+    case = school_case_referred
     mhpss, health = case.services.get(kind=ServiceKind.MHPSS), case.services.get(kind=ServiceKind.HEALTH)
     lead = focal_point  # the referral asked for services only: the school still leads the case
     with pytest.raises(ApplicationError, match="Choose who provided the service"):

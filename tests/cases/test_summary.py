@@ -5,7 +5,7 @@ import pytest
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.cases.services.break_glass import break_glass_open
-from tests.cases.summary_case import CLOSING_NOTE, FOLLOW_UP, WISHES, case_with_every_section
+from tests.cases.summary_case import CLOSING_NOTE, EVERY_HEADING, FOLLOW_UP, WISHES, case_with_every_section
 
 pytestmark = pytest.mark.django_db
 
@@ -38,19 +38,6 @@ def test_the_lead_worker_sees_who_read_the_case_break_glass_included(
     trail = page[page.index("data-audit-trail") :]
     assert "sysadmin@example.org" in trail and "Court order 7/2026" in trail
     assert "worker@example.org" in trail
-
-
-EVERY_HEADING = [
-    "The child",
-    "What happened",
-    "Consent",
-    "Assessments",
-    "What the child wants",
-    "Service plan",
-    "Referrals",
-    "Follow-ups",
-    "Closure",
-]
 
 
 @pytest.fixture
