@@ -195,11 +195,18 @@ class TriageRuleForm(forms.Form):
         label=_("Words and phrases"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
-            "One a line. Capitals and Vietnamese accents do not matter: “muon chet” also finds “muốn chết”."
+            "One a line. Capitals and Vietnamese accents do not matter: “muon chet” also finds “muốn chết”. "
+            "A * at a word's end finds longer words (threat* finds threatened). Words separated by | are "
+            "alternatives. Two sets joined by ~ are found within 5 words of each other, in either order "
+            "(post*|share* ~ pic*|photo*); ~3 says 3 words."
         ),
         error_messages={"required": _("Write at least one word or phrase, one a line.")},
     )
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    save_broad = forms.BooleanField(
+        label=_("Save anyway: I have checked that these words do not raise the signal too often"),
+        required=False,
+    )
     note = forms.CharField(label=_("Why this change"), required=False, max_length=300)
     sample = forms.CharField(
         label=_("Test on a sample text"),

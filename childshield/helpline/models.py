@@ -239,6 +239,8 @@ class ReportTriage(models.Model):
     signals = models.JSONField(_("signals"), default=list, blank=True)
     is_urgent = models.BooleanField(_("urgent by its words"), default=False)
     words = EncryptedJSONField(_("words that raised the signals"), default=dict, blank=True)
+    # The report's answers that raised them (`question:answer` codes, by signal): choices, not words.
+    answers = models.JSONField(_("answers that raised the signals"), default=dict, blank=True)
     rules_version = models.PositiveIntegerField(_("rules version"), default=0)
     # The reporter's latest message read: a newer one is triaged again.
     last_message_id = models.PositiveBigIntegerField(default=0)

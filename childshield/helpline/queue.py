@@ -28,7 +28,7 @@ from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may, require
 from childshield.helpline.models import QueueClaim, ReportTriage, UrgentAlert
 from childshield.helpline.permissions import HelplinePerm
-from childshield.helpline.triage import Flag, Signal
+from childshield.helpline.triage import Flag, flags_of
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import Report, ReportMessage, ReportStatus, Sender
 
@@ -165,7 +165,7 @@ def _item(report: Report) -> QueueItem:
         report=report,
         waiting_since=report.waiting_since,  # type: ignore[attr-defined]  # annotated by _waiting
         is_reply=report.last_sender == Sender.REPORTER,  # type: ignore[attr-defined]
-        flags=[Flag(signal=Signal(code)) for code in triage.signals] if triage else [],
+        flags=flags_of(triage.signals) if triage else [],
         claim=getattr(report, "helpline_claim", None),
         is_urgent=report.urgency == URGENT,  # type: ignore[attr-defined]
         triaged=triage is not None,

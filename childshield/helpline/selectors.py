@@ -29,7 +29,15 @@ from childshield.helpline.models import (
 )
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.reply_templates import reply_templates
-from childshield.helpline.triage import CompiledRules, Flag, RuleSpec, Signal, compile_rules, shipped_rules
+from childshield.helpline.triage import (
+    CompiledRules,
+    Flag,
+    RuleSpec,
+    Signal,
+    compile_rules,
+    flags_of,
+    shipped_rules,
+)
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import Report, ReportMessage
 
@@ -129,7 +137,7 @@ def report_triage_flags(*, acting: Membership, report: Report) -> list[Flag]:
         obj=triage,
         reason=f"triage words of report {report.display_reference} read",
     )
-    return [Flag(signal=Signal(code), words=tuple(words.get(code, []))) for code in triage.signals]
+    return flags_of(triage.signals, words, triage.answers)
 
 
 def queue_report(*, acting: Membership, reference: str) -> Report:

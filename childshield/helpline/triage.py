@@ -1,15 +1,28 @@
-"""Triage signals: words in what someone wrote that should make a counsellor look first.
+"""Triage signals: what in a report should make a counsellor look first, from its words and its answers.
 
 This module is the matcher only. The phrases are data: shipped in data/triage_rules.json, loaded
 into `TriageRule` rows that helpline supervisors edit (versioned), and compiled here. Matching
 folds case and Latin diacritics with the blind index's `normalise`, so "muon chet" matches
-"muốn chết"; Khmer is matched as written, without its invisible word separators. The age patterns
-are regular expressions and stay in the shipped file: they are code, not words staff type.
+"muốn chết"; Khmer is matched as written, whatever spaces or invisible separators sit between its
+letters. The age patterns are regular expressions and stay in the shipped file: they are code,
+not words staff type.
+
+A rule's line is one of:
+- a word or phrase: `nudes`, `tung ảnh`; a word ending in `*` also matches longer words
+  (`threat*`: threaten, threatening, threats);
+- alternatives separated by `|`: `pic*|photo*|clip`;
+- two sets of alternatives joined by `~`, found within a few words of each other, in either order:
+  `post*|share*|leak* ~ pic*|photo*|nudes` (at most `PROXIMITY_WORDS` words apart; `~3` says
+  three). Khmer has no spaces between words, so there the distance counts letters, about
+  `KHMER_LETTERS_PER_WORD` to a word.
+
+The report's answers count as much as its words (`signals_from_answers`): a child who ticks
+"someone threatens to share my pictures" has said as much as one who writes it.
 """
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -19,18 +32,34 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from childshield.core.blind_index import normalise
+from childshield.core.choices import ReporterAgeBand
+from childshield.intake.models import Harm, SafeNow
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "triage_rules.json"
 RULE_LANGUAGES = ("vi", "km", "en")
 
+# How far apart the two sides of a `~` line may be, in words, unless the line says otherwise.
+PROXIMITY_WORDS = 5
+PROXIMITY_WORDS_MAX = 12
+# Khmer is written without spaces between words: a distance in words is counted as letters.
+KHMER_LETTERS_PER_WORD = 5
+# A `*` needs this many letters before it, or it would match nearly every word.
+WILDCARD_PREFIX_MIN = 3
+
 # Khmer digits ០-៩ read as 0-9, so an age typed either way is recognised.
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+_KHMER = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]")
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+_PROXIMITY = re.compile(r"\s*~(\d*)\s*")
 
 
 class Signal(StrEnum):
     DANGER_NOW = "danger_now"
     SELF_HARM = "self_harm"
     SEXTORTION = "sextortion"
+    LIVE_STREAMING = "live_streaming"
+    GROOMING = "grooming"
+    MEETING_SOON = "meeting_soon"
     VERY_YOUNG_CHILD = "very_young_child"
 
 
@@ -38,25 +67,80 @@ SIGNAL_LABELS: dict[Signal, Promise] = {
     Signal.DANGER_NOW: _("In danger now"),
     Signal.SELF_HARM: _("Self-harm or suicide"),
     Signal.SEXTORTION: _("Sextortion threat"),
+    Signal.LIVE_STREAMING: _("Live streaming"),
+    Signal.GROOMING: _("Grooming"),
+    Signal.MEETING_SOON: _("Wants to meet in person"),
     Signal.VERY_YOUNG_CHILD: _("Very young child"),
 }
 
 # Signals that put an item at the top of the queue, whatever the reporter answered about safety.
-URGENT_SIGNALS = frozenset({Signal.DANGER_NOW, Signal.SELF_HARM})
+URGENT_SIGNALS = frozenset({Signal.DANGER_NOW, Signal.SELF_HARM, Signal.SEXTORTION, Signal.LIVE_STREAMING})
+# Grooming waits its turn, unless a meeting in person is planned: then both are urgent.
+URGENT_TOGETHER = frozenset({Signal.GROOMING, Signal.MEETING_SOON})
+
+
+def urgent_signals(signals: Iterable[str]) -> frozenset[Signal]:
+    """Which of `signals` make a report urgent, taken together."""
+    present = {Signal(code) for code in signals}
+    urgent = present & URGENT_SIGNALS
+    if present >= URGENT_TOGETHER:
+        urgent |= URGENT_TOGETHER
+    return frozenset(urgent)
+
+
+# The answers of the report form that raise a signal by themselves. Every harm but "something
+# else" is sexual, so with the youngest age band any of them raises "very young child".
+HARM_SIGNALS: dict[str, Signal] = {
+    Harm.THREATENED: Signal.SEXTORTION,
+    Harm.ASKED_FOR_PICTURES: Signal.GROOMING,
+    Harm.GROOMING: Signal.GROOMING,
+}
+SAFE_NOW_SIGNALS: dict[str, Signal] = {SafeNow.NO: Signal.DANGER_NOW}
+YOUNGEST_AGE_BAND = ReporterAgeBand.UNDER_10
+_NOT_SEXUAL_HARMS = frozenset({Harm.OTHER})
 
 
 @dataclass(frozen=True)
 class Flag:
     signal: Signal
+    # The words that raised it, as read (folded); the answers, as `question:answer` codes.
     words: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+    is_urgent: bool = False
 
     @property
     def label(self) -> str:
         return str(SIGNAL_LABELS[self.signal])
 
     @property
-    def is_urgent(self) -> bool:
-        return self.signal in URGENT_SIGNALS
+    def answer_labels(self) -> list[str]:
+        return [_answer_label(code) for code in self.answers]
+
+
+def _answer_label(code: str) -> str:
+    question, _sep, value = code.partition(":")
+    choices = {"harm": Harm.choices, "safe_now": SafeNow.choices, "age_band": ReporterAgeBand.choices}
+    return str(dict(choices.get(question, [])).get(value, value))
+
+
+def flags_of(
+    signals: Sequence[str],
+    words: dict[str, list[str]] | None = None,
+    answers: dict[str, list[str]] | None = None,
+) -> list[Flag]:
+    """The flags of stored signals (in the signals' one order), each marked urgent as its set decides."""
+    urgent = urgent_signals(signals)
+    words, answers = words or {}, answers or {}
+    return [
+        Flag(
+            signal=signal,
+            words=tuple(words.get(signal, [])),
+            answers=tuple(answers.get(signal, [])),
+            is_urgent=signal in urgent,
+        )
+        for signal in Signal
+        if signal in signals
+    ]
 
 
 @dataclass(frozen=True)
@@ -68,11 +152,16 @@ class RuleSpec:
     phrases: tuple[str, ...]
 
 
+class PhraseError(ValueError):
+    """A rule's line that cannot be read; the message says why, in words a supervisor understands."""
+
+
 @dataclass(frozen=True)
 class _Phrase:
     signal: Signal
-    folded: str
-    pattern: re.Pattern[str]
+    line: str
+    sides: tuple[re.Pattern[str], ...]  # one side: the words alone; two: near each other
+    window: int = PROXIMITY_WORDS
 
 
 @dataclass(frozen=True)
@@ -88,12 +177,90 @@ def fold(text: str) -> str:
     return normalise(text.translate(_KHMER_DIGITS))
 
 
-def _phrase_pattern(folded: str) -> re.Pattern[str]:
-    # Latin words must stand alone ("nudes" is not inside "includes"); Khmer has no spaces between
-    # words, so it is matched anywhere.
-    if folded.isascii():
-        return re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
-    return re.compile(re.escape(folded.replace(" ", "")))
+def _term_pattern(term: str) -> str:
+    folded = fold(term)
+    if _KHMER.search(folded):
+        # No spaces in Khmer: any spacing the writer used between letters still matches.
+        letters = folded.replace(" ", "").replace("*", "")
+        if len(letters) < 2:
+            raise PhraseError(_("“%(term)s” is too short to be a signal.") % {"term": term})
+        return r"\s*".join(re.escape(letter) for letter in letters)
+    words = folded.split(" ")
+    parts = []
+    for word in words:
+        if word.endswith("*"):
+            stem = word.rstrip("*")
+            if len(stem) < WILDCARD_PREFIX_MIN or "*" in stem:
+                raise PhraseError(
+                    _("“%(term)s”: a * needs at least %(count)s letters before it, and only at a word's end.")
+                    % {"term": term, "count": WILDCARD_PREFIX_MIN}
+                )
+            parts.append(re.escape(stem) + r"[a-z0-9]*")
+        elif "*" in word:
+            raise PhraseError(_("“%(term)s”: a * goes only at the end of a word.") % {"term": term})
+        else:
+            parts.append(re.escape(word))
+    if len(folded.replace(" ", "").replace("*", "")) < 2:
+        raise PhraseError(_("“%(term)s” is too short to be a signal.") % {"term": term})
+    # Latin words stand alone: "nudes" is not inside "includes".
+    return r"(?<![a-z0-9])" + r"\s+".join(parts) + r"(?![a-z0-9])"
+
+
+def _side_pattern(side: str) -> re.Pattern[str]:
+    terms = [term.strip() for term in side.split("|") if term.strip()]
+    if not terms:
+        raise PhraseError(_("Write words on both sides of ~ and between the |."))
+    return re.compile("|".join(f"(?:{_term_pattern(term)})" for term in terms))
+
+
+def phrase_compile(line: str, signal: Signal) -> _Phrase:
+    """One rule line compiled; PhraseError if it cannot be read."""
+    parts = _PROXIMITY.split(line.strip())
+    if len(parts) == 1:
+        return _Phrase(signal=signal, line=line, sides=(_side_pattern(parts[0]),))
+    if len(parts) != 3:
+        raise PhraseError(_("“%(line)s”: use one ~ a line, between two sets of words.") % {"line": line})
+    left, window, right = parts
+    words = int(window) if window else PROXIMITY_WORDS
+    if not 0 <= words <= PROXIMITY_WORDS_MAX:
+        raise PhraseError(
+            _("“%(line)s”: words may be at most %(count)s apart.")
+            % {"line": line, "count": PROXIMITY_WORDS_MAX}
+        )
+    return _Phrase(signal=signal, line=line, sides=(_side_pattern(left), _side_pattern(right)), window=words)
+
+
+def phrase_problems(lines: Iterable[str], signal: Signal) -> list[str]:
+    """Why each line that cannot be read is refused, in the lines' order (empty if all can be)."""
+    problems = []
+    for line in lines:
+        try:
+            phrase_compile(line, signal)
+        except PhraseError as error:
+            problems.append(str(error))
+    return problems
+
+
+def _words_between(gap: str) -> float:
+    return len(_LATIN_WORD.findall(gap)) + len(_KHMER.findall(gap)) / KHMER_LETTERS_PER_WORD
+
+
+def _found(phrase: _Phrase, haystack: str) -> str | None:
+    """What of `haystack` the phrase finds, as shown to the counsellor; None if nothing."""
+    if len(phrase.sides) == 1:
+        match = phrase.sides[0].search(haystack)
+        return match.group(0) if match else None
+    lefts = list(phrase.sides[0].finditer(haystack))
+    if not lefts:
+        return None
+    for right in phrase.sides[1].finditer(haystack):
+        for left in lefts:
+            first, second = (left, right) if left.start() <= right.start() else (right, left)
+            if first.end() > second.start():
+                continue  # the same letters cannot be both sides
+            if _words_between(haystack[first.end() : second.start()]) <= phrase.window:
+                return f"{first.group(0)} … {second.group(0)}"
+    return None
 
 
 @cache
@@ -114,15 +281,20 @@ def shipped_rule_specs() -> list[RuleSpec]:
 
 
 def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
+    """The rules ready to match. A line that cannot be read is skipped here (rules are checked
+    with `phrase_compile` when saved, so only a file edited by hand can hold one)."""
     phrases = []
     seen: set[tuple[Signal, str]] = set()
     for spec in specs:
-        for phrase in spec.phrases:
-            folded = fold(phrase)
-            if not folded or (spec.signal, folded) in seen:
+        for line in spec.phrases:
+            key = (spec.signal, fold(line))
+            if not key[1] or key in seen:
                 continue
-            seen.add((spec.signal, folded))
-            phrases.append(_Phrase(signal=spec.signal, folded=folded, pattern=_phrase_pattern(folded)))
+            seen.add(key)
+            try:
+                phrases.append(phrase_compile(line, spec.signal))
+            except PhraseError:
+                continue
     ages = _shipped()["ages"]
     assert isinstance(ages, dict)
     return CompiledRules(
@@ -138,18 +310,37 @@ def shipped_rules() -> CompiledRules:
     return compile_rules(shipped_rule_specs())
 
 
-def signals_in(text: str, rules: CompiledRules | None = None) -> list[Flag]:
-    """The signals `text` raises under `rules` (the shipped ones by default), each with its words."""
-    if not text.strip():
-        return []
-    rules = rules if rules is not None else shipped_rules()
-    folded = fold(text)
-    unspaced = folded.replace(" ", "")
+@dataclass(frozen=True)
+class Answers:
+    """The answers of a report that triage reads (any may be blank: a call has none)."""
+
+    harms: tuple[str, ...] = ()
+    safe_now: str = ""
+    age_band: str = ""
+
+
+def signals_from_answers(answers: Answers) -> dict[Signal, list[str]]:
+    """The signals the answers raise, each with the answers that raised it (`question:answer`)."""
     found: dict[Signal, list[str]] = {}
+    for harm in answers.harms:
+        if harm in HARM_SIGNALS:
+            found.setdefault(HARM_SIGNALS[harm], []).append(f"harm:{harm}")
+    if answers.safe_now in SAFE_NOW_SIGNALS:
+        found.setdefault(SAFE_NOW_SIGNALS[answers.safe_now], []).append(f"safe_now:{answers.safe_now}")
+    if answers.age_band == YOUNGEST_AGE_BAND and set(answers.harms) - _NOT_SEXUAL_HARMS:
+        found.setdefault(Signal.VERY_YOUNG_CHILD, []).append(f"age_band:{answers.age_band}")
+    return found
+
+
+def _signals_in_words(text: str, rules: CompiledRules) -> dict[Signal, list[str]]:
+    found: dict[Signal, list[str]] = {}
+    if not text.strip():
+        return found
+    folded = fold(text)
     for phrase in rules.phrases:
-        haystack = folded if phrase.folded.isascii() else unspaced
-        if phrase.pattern.search(haystack):
-            found.setdefault(phrase.signal, []).append(phrase.folded)
+        words = _found(phrase, folded)
+        if words is not None:
+            found.setdefault(phrase.signal, []).append(words)
     for pattern in rules.age_patterns:
         for match in pattern.finditer(folded):
             groups = match.groupdict()
@@ -159,6 +350,18 @@ def signals_in(text: str, rules: CompiledRules | None = None) -> list[Flag]:
             )
             if young:
                 found.setdefault(rules.age_signal, []).append(match.group(0))
-    return [
-        Flag(signal=signal, words=tuple(dict.fromkeys(found[signal]))) for signal in Signal if signal in found
-    ]
+    return found
+
+
+def signals_in(text: str, rules: CompiledRules | None = None, answers: Answers | None = None) -> list[Flag]:
+    """The signals `text` and `answers` raise under `rules` (the shipped ones by default), each with
+    the words and answers that raised it, in the signals' one order."""
+    rules = rules if rules is not None else shipped_rules()
+    words = _signals_in_words(text, rules)
+    by_answer = signals_from_answers(answers) if answers is not None else {}
+    raised = [signal for signal in Signal if signal in words or signal in by_answer]
+    return flags_of(
+        raised,
+        {signal: list(dict.fromkeys(found)) for signal, found in words.items()},
+        {signal: found for signal, found in by_answer.items()},
+    )

@@ -31,9 +31,10 @@ def send_report(db: None) -> Callable[..., Report]:
         description: str = "Someone keeps messaging me.",
         safe_now: str = "yes",
         screening: Screening = Screening.CLEAR,
+        harms: tuple[str, ...] = ("bullying",),  # an answer that raises no signal by itself
     ) -> Report:
         receipt = report_submit(
-            content=ReportContent(about="me", safe_now=safe_now, harms=["grooming"], description=description),
+            content=ReportContent(about="me", safe_now=safe_now, harms=list(harms), description=description),
             idempotency_key=f"test-{next(counter)}",
             screening=screening,
         )
@@ -69,7 +70,7 @@ def older_reports(count: int, *, oldest_minutes: int, urgent: bool = False) -> l
             country=settings.CHILDSHIELD_COUNTRY,
             reference=f"Q{next(_REFERENCES):07d}",
             about="me",
-            harms=["grooming"],
+            harms=["bullying"],
             description="Someone keeps messaging me.",
             safe_now="no" if urgent else "yes",
             is_urgent=urgent,

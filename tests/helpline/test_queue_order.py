@@ -121,7 +121,7 @@ def test_the_databases_urgency_is_the_rule_each_row_shows(counsellor, send_repor
         for description in (
             "Someone keeps messaging me.",
             SELF_HARM_WORDS,
-            "He will post my nudes unless I pay",
+            "He keeps sending me gifts and says keep it secret",
         ):
             send_report(safe_now=safe_now, description=description)
     untriaged = send_report(safe_now="yes", description=SELF_HARM_WORDS)

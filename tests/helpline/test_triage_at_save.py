@@ -122,7 +122,7 @@ def test_the_words_are_shown_on_the_item_page_and_reading_them_is_audited(sign_i
     queue_claim(acting=counsellor, report=report)
     html = sign_in(counsellor).get(f"/en/helpline/queue/{report.reference}/reply/").content.decode()
     assert 'data-flag="sextortion"' in html
-    assert "“tung anh”" in html
+    assert "<mark data-word>tung anh</mark>" in html
     assert AuditEvent.objects.filter(
         action=AuditAction.VIEW, object_type="helpline.ReportTriage", actor_id=str(counsellor.user.pk)
     ).exists()

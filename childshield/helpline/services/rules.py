@@ -14,7 +14,7 @@ from childshield.core.errors import ApplicationError
 from childshield.helpline.models import TriageRule, TriageRuleVersion
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.services.triage import reports_retriage
-from childshield.helpline.triage import RULE_LANGUAGES, Signal, fold
+from childshield.helpline.triage import RULE_LANGUAGES, Signal, phrase_problems
 
 PHRASE_MAX_LENGTH = 200
 PHRASES_MAX = 300
@@ -49,13 +49,10 @@ def _clean_rule(data: TriageRuleInput) -> list[str]:
         raise ApplicationError(_("Write at least one word or phrase, one a line."), code="phrases_missing")
     if len(phrases) > PHRASES_MAX or any(len(phrase) > PHRASE_MAX_LENGTH for phrase in phrases):
         raise ApplicationError(_("Too many words, or a phrase too long."), code="too_long")
-    too_short = [phrase for phrase in phrases if len(fold(phrase).replace(" ", "")) < 2]
-    if too_short:
-        # One letter would match nearly everything and flood the queue with false signals.
-        raise ApplicationError(
-            _("These are too short to be a signal: %(words)s") % {"words": ", ".join(too_short)},
-            code="too_short",
-        )
+    # One letter, or a * after two, would match nearly everything and flood the queue.
+    problems = phrase_problems(phrases, Signal(data.signal))
+    if problems:
+        raise ApplicationError(" ".join(problems), code="phrase_invalid")
     return phrases
 
 

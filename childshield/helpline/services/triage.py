@@ -21,7 +21,7 @@ from childshield.audit.models import AuditAction
 from childshield.helpline import selectors
 from childshield.helpline.models import ReportTriage
 from childshield.helpline.permissions import HelplinePerm
-from childshield.helpline.triage import URGENT_SIGNALS, CompiledRules, signals_in
+from childshield.helpline.triage import Answers, CompiledRules, signals_in
 from childshield.intake.models import Report, ReportMessage, ReportStatus, Sender
 
 
@@ -40,12 +40,17 @@ def _triage(
     stored = 0
     for report in reports:
         messages = bodies.get(report.pk, [])
-        flags = signals_in("\n".join([report.description, *(body for _id, body in messages)]), rules)
+        flags = signals_in(
+            "\n".join([report.description, *(body for _id, body in messages)]),
+            rules,
+            Answers(harms=tuple(report.harms), safe_now=report.safe_now, age_band=report.age_band),
+        )
         signals = [str(flag.signal) for flag in flags]
         defaults = {
             "signals": signals,
-            "is_urgent": any(flag.signal in URGENT_SIGNALS for flag in flags),
-            "words": {str(flag.signal): list(flag.words) for flag in flags},
+            "is_urgent": any(flag.is_urgent for flag in flags),
+            "words": {str(flag.signal): list(flag.words) for flag in flags if flag.words},
+            "answers": {str(flag.signal): list(flag.answers) for flag in flags if flag.answers},
             "rules_version": version,
             "last_message_id": messages[-1][0] if messages else 0,
             "triaged_at": timezone.now(),

@@ -16,7 +16,8 @@ from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.reply_templates import LANGUAGES
 from childshield.helpline.services import replies as reply_services
 from childshield.helpline.services import rules as rule_services
-from childshield.helpline.triage import Flag, RuleSpec, Signal, compile_rules, signals_in
+from childshield.helpline.triage import Flag, RuleSpec, Signal, compile_rules, phrase_problems, signals_in
+from childshield.helpline.triage_set import rule_reach
 
 
 @staff_view(HelplinePerm.RULES_MANAGE)
@@ -68,10 +69,25 @@ def rule_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
         is_active=form.cleaned_data["is_active"],
         note=form.cleaned_data["note"],
     )
+    signal = Signal(data.signal)
+    problems = phrase_problems(data.phrases, signal)
+    if problems:
+        for problem in problems:
+            form.add_error("phrases", problem)
+        return _rule_page(request, form, rule)
+    compiled = compile_rules([RuleSpec(signal=signal, language=data.language, phrases=tuple(data.phrases))])
+    # What these words alone raise on the team's messages: a rule that would flood the queue is
+    # shown before it is saved, and saved only when the supervisor says they checked it.
+    reach = rule_reach(compiled, signal=signal, language=data.language)
     if request.POST.get("action") == "test":
-        spec = RuleSpec(signal=Signal(data.signal), language=data.language, phrases=tuple(data.phrases))
-        flags = signals_in(form.cleaned_data["sample"], compile_rules([spec]))
-        return _rule_page(request, form, rule, flags=flags, tested=True)
+        flags = signals_in(form.cleaned_data["sample"], compiled)
+        return _rule_page(request, form, rule, flags=flags, tested=True, reach=reach)
+    if reach.too_broad and not form.cleaned_data["save_broad"]:
+        form.add_error(
+            "save_broad",
+            _("These words raise the signal on too many ordinary messages. Change them, or tick this box."),
+        )
+        return _rule_page(request, form, rule, reach=reach)
     try:
         if rule is None:
             saved = rule_services.triage_rule_create(acting=acting, data=data)
