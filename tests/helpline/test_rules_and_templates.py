@@ -1,6 +1,9 @@
 """Triage rules and saved replies are data helpline supervisors edit: tested, versioned, audited."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.core.errors import ApplicationError
@@ -14,7 +17,7 @@ from childshield.helpline.services.replies import (
     reply_template_update,
 )
 from childshield.helpline.services.rules import TriageRuleInput, triage_rule_create, triage_rule_update
-from childshield.helpline.triage import Signal, signals_in
+from childshield.helpline.triage import Signal, shipped_rule_specs, signals_in
 from childshield.intake.models import Report, ReportStatus
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +37,38 @@ def _input(rule: TriageRule, **changes) -> TriageRuleInput:
     return TriageRuleInput(**{**fields, **changes})
 
 
-def test_the_shipped_rules_and_replies_are_loaded_as_version_one():
-    assert TriageRule.objects.count() == 12
-    assert set(TriageRuleVersion.objects.values_list("version", flat=True)) == {1}
+def test_the_shipped_rules_and_replies_are_loaded_and_every_version_kept():
+    shipped = {(spec.signal, spec.language): list(spec.phrases) for spec in shipped_rule_specs()}
+    assert {(rule.signal, rule.language): rule.phrases for rule in TriageRule.objects.all()} == shipped
+    for rule in TriageRule.objects.all():
+        versions = list(rule.versions.order_by("version").values_list("version", "phrases"))
+        assert [number for number, _phrases in versions] == list(range(1, rule.version + 1))
+        assert versions[-1][1] == rule.phrases
     assert ReplyTemplate.objects.filter(code="first_reply", version=1).exists()
+
+
+def test_loading_a_release_keeps_the_words_a_supervisor_chose(supervisor):
+    """The release's loading step, run again over a database where a supervisor changed one rule and
+    another still holds an older release's words: the first stays, the second takes the new words."""
+    loading = importlib.import_module(
+        "childshield.helpline.migrations.0012_load_rules_that_read_how_children_write"
+    )
+    chosen = _rule("self_harm", "en")
+    triage_rule_update(
+        acting=supervisor, rule=chosen, data=_input(chosen, phrases=["our own words"]), version=chosen.version
+    )
+    older = _rule("danger_now", "km")
+    TriageRule.objects.filter(pk=older.pk).update(phrases=["an older release"])
+
+    loading.load(django_apps, None)
+
+    assert _rule("self_harm", "en").phrases == ["our own words"]
+    refreshed = _rule("danger_now", "km")
+    shipped = next(
+        spec for spec in shipped_rule_specs() if (spec.signal, spec.language) == ("danger_now", "km")
+    )
+    assert refreshed.phrases == list(shipped.phrases) and refreshed.version == older.version + 1
+    assert refreshed.versions.get(version=refreshed.version).note.startswith("shipped")
 
 
 def test_a_supervisor_adds_words_and_waiting_reports_are_read_again_by_the_change(supervisor, send_report):
@@ -51,7 +82,7 @@ def test_a_supervisor_adds_words_and_waiting_reports_are_read_again_by_the_chang
         acting=supervisor,
         rule=rule,
         data=_input(rule, phrases=[*rule.phrases, "chuyển khoản"], note="new slang"),
-        version=1,
+        version=rule.version,
     )
     # No queue was opened: the change itself read the waiting report again, under the new version.
     triage = ReportTriage.objects.get(report=report)
@@ -84,7 +115,7 @@ def test_a_new_rule_flags_a_waiting_report_at_once(supervisor, send_report):
 def test_every_change_keeps_the_version_before(supervisor):
     rule = _rule("self_harm", "en")
     before = list(rule.phrases)
-    triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=1)
+    triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=rule.version)
     history = selectors.triage_rule_history(acting=supervisor, rule=rule)
     assert [(old.version, old.is_active, old.phrases) for old in history] == [
         (2, False, before),
@@ -95,7 +126,7 @@ def test_every_change_keeps_the_version_before(supervisor):
 
 def test_a_disabled_rule_raises_nothing(supervisor):
     rule = _rule("self_harm", "en")
-    triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=1)
+    triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=rule.version)
     assert signals_in("I want to die", selectors.triage_rules_current()[1]) == []
     assert [flag.signal for flag in signals_in("em muon chet", selectors.triage_rules_current()[1])] == [
         Signal.SELF_HARM
@@ -104,9 +135,10 @@ def test_a_disabled_rule_raises_nothing(supervisor):
 
 def test_a_change_made_meanwhile_is_not_overwritten(supervisor):
     rule = _rule()
-    triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, phrases=["tống tiền"]), version=1)
+    opened = rule.version
+    triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, phrases=["tống tiền"]), version=opened)
     with pytest.raises(ApplicationError) as error:
-        triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, phrases=["x y"]), version=1)
+        triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, phrases=["x y"]), version=opened)
     assert error.value.code == "stale"
     assert _rule().phrases == ["tống tiền"]
 
@@ -138,7 +170,7 @@ def test_the_rule_page_tests_typed_words_on_a_sample_without_saving(sign_in, sup
             "language": "vi",
             "phrases": "chuyển khoản\nđòi tiền",
             "is_active": "on",
-            "version": "1",
+            "version": str(rule.version),
             "sample": "No bat em chuyen khoan",
             "action": "test",
         },
@@ -146,7 +178,36 @@ def test_the_rule_page_tests_typed_words_on_a_sample_without_saving(sign_in, sup
     html = response.content.decode()
     assert response.status_code == 200
     assert "<mark data-word>chuyen khoan</mark>" in html
-    assert _rule().version == 1
+    assert "data-reach" in html  # what the words raise on the team's messages
+    assert _rule().version == rule.version
+
+
+def test_a_rule_that_would_flag_ordinary_messages_is_saved_only_when_the_supervisor_confirms(
+    sign_in, supervisor
+):
+    rule = _rule("danger_now", "en")
+    client = sign_in(supervisor)
+    form = {
+        "signal": "danger_now",
+        "language": "en",
+        "phrases": "my|me|i",  # too short: refused with the reason
+        "is_active": "on",
+        "version": str(rule.version),
+        "action": "save",
+    }
+    refused = client.post(f"/en/helpline/rules/{rule.pk}/", form)
+    assert refused.status_code == 400 and "too short" in refused.content.decode()
+
+    broad = client.post(f"/en/helpline/rules/{rule.pk}/", {**form, "phrases": "the|and|you"})
+    html = broad.content.decode()
+    assert broad.status_code == 400 and "data-too-broad" in html and "Save anyway" in html
+    assert _rule("danger_now", "en").version == rule.version  # nothing saved
+
+    confirmed = client.post(
+        f"/en/helpline/rules/{rule.pk}/", {**form, "phrases": "the|and|you", "save_broad": "on"}
+    )
+    assert confirmed.status_code == 302
+    assert _rule("danger_now", "en").phrases == ["the|and|you"]
 
 
 def test_the_rules_list_tests_a_sample_against_every_rule_in_use(sign_in, supervisor):
