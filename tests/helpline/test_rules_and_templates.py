@@ -8,7 +8,7 @@ from django.apps import apps as django_apps
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.core.errors import ApplicationError
 from childshield.helpline import queue, selectors
-from childshield.helpline.models import ReplyTemplate, ReportTriage, TriageRule, TriageRuleVersion
+from childshield.helpline.models import ReplyTemplate, ReportTriage, TriageRule
 from childshield.helpline.reply_templates import LANGUAGES
 from childshield.helpline.services.queue import queue_claim
 from childshield.helpline.services.replies import (
