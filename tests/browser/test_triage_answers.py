@@ -18,7 +18,7 @@ def counsellor(make_member) -> Membership:
     return make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
 
 
-def test_a_report_of_ticked_answers_only_shows_sextortion_and_danger_in_the_queue(live_server, browser, counsellor):
+def test_ticked_answers_alone_show_an_urgent_sextortion_flag_in_the_queue(live_server, browser, counsellor):
     base = live_server.url
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN").new_page()
     phone.goto(f"{base}/vi/report/")
