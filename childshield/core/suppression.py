@@ -2,8 +2,9 @@
 
 A count under the threshold is shown as "<N"; further cells of the same table are hidden until
 the hidden ones can neither be recovered from the table's total nor add up to less than the
-threshold. Every figure published (insights, the helpline's CHI figures) takes its threshold from
-the one setting FIGURES_SUPPRESS_BELOW.
+threshold. Every figure published (insights, the helplines' CHI figures for publication) takes its
+threshold from the one setting FIGURES_SUPPRESS_BELOW; the helpline's own confidential CHI submission
+is exact (docs/decisions/0008).
 """
 
 from dataclasses import dataclass

@@ -20,7 +20,9 @@ class HelplineConfig(AppConfig):
         register(
             NavItem("helpline:contact_new", _("Log a contact"), holds(HelplinePerm.CONTACT_LOG), order=95)
         )
-        register(NavItem("helpline:figures", _("Export"), holds(HelplinePerm.FIGURES_EXPORT), order=96))
+        register(
+            NavItem("helpline:figures", _("CHI submission"), holds(HelplinePerm.FIGURES_EXPORT), order=96)
+        )
         register(NavItem("helpline:rules", _("Triage rules"), holds(HelplinePerm.RULES_MANAGE), order=97))
         register(NavItem("helpline:replies", _("Saved replies"), holds(HelplinePerm.RULES_MANAGE), order=98))
 

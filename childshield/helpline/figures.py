@@ -1,9 +1,11 @@
 """A helpline's figures for a month or a year in the shape of Child Helpline International's data framework.
 
 Tables count all contacts by type and channel, and counselling contacts by category, the child's
-gender and age band. Small cells are suppressed (docs/architecture.md): a count under FIGURES_SUPPRESS_BELOW
-is shown as "<5", and further cells of the same table are hidden ("[c]") until the hidden ones can
-neither be recovered from the table's total nor add up to less than the threshold.
+gender and age band. The same tables make two files. The helpline's own CHI submission holds exact
+counts (`below=EXACT`) and is marked confidential. The version for publication (insights) suppresses
+small cells (docs/architecture.md): a count under FIGURES_SUPPRESS_BELOW is shown as "<5", and further
+cells of the same table are hidden ("[c]") until the hidden ones can neither be recovered from the
+table's total nor add up to less than the threshold. Each file says which it is in its first row.
 """
 
 import csv
@@ -11,17 +13,22 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from childshield.core.choices import ChiAgeBand, ChiGender
 from childshield.core.suppression import Cell, suppress
 from childshield.helpline.models import Category, Contact, ContactChannel, ContactKind
 
 CSV_HEADER = ["period", "table", "item", "label", "value"]
+# No count is under zero: nothing is suppressed (the helpline's confidential CHI submission).
+EXACT = 0
+# A byte-order mark: spreadsheets then read the file as UTF-8, the marking row's words intact.
+_BOM = "\ufeff"
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
 # CHI's gender categories; the console's "another way" is CHI's non-binary.
 GENDER_ITEMS = [
@@ -58,6 +65,21 @@ class Period:
             start = datetime(self.year, self.month, 1)
             end = datetime(self.year + (self.month == 12), self.month % 12 + 1, 1)
         return timezone.make_aware(start), timezone.make_aware(end)
+
+
+def recent_periods(today: date) -> tuple[list[Period], list[Period]]:
+    """The last twelve months and the last three years up to `today`, newest first."""
+    months = []
+    year, month = today.year, today.month
+    for _step in range(12):
+        months.append(Period(year=year, month=month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months, [Period(year=today.year - back) for back in range(3)]
+
+
+def in_period(contacts: QuerySet[Contact], period: Period) -> QuerySet[Contact]:
+    start, end = period.bounds()
+    return contacts.filter(started_at__gte=start, started_at__lt=end)
 
 
 @dataclass
@@ -117,7 +139,8 @@ def _category_tables(counselling: QuerySet[Contact], main_total: Cell) -> list[t
 
 
 def figures_tables(contacts: QuerySet[Contact], *, below: int) -> list[Table]:
-    """The CHI tables of these contacts (already limited to one helpline and period), suppressed."""
+    """The CHI tables of these contacts (already limited to the helplines and period), each count under
+    `below` suppressed; `below=EXACT` for exact counts."""
     with translation.override("en"):
         by_kind = _counts(contacts, "kind")
         total = sum(by_kind.values())
@@ -149,9 +172,29 @@ def figures_tables(contacts: QuerySet[Contact], *, below: int) -> list[Table]:
         return [kinds, channels, *(table for table, _source in dependent)]
 
 
-def figures_csv(*, period: Period, tables: list[Table]) -> str:
+def confidential_marking() -> str:
+    """The first row of the helpline's own export, in the language of the person downloading it."""
+    return gettext(
+        "CONFIDENTIAL: exact counts, small ones included, for the helpline's submission to Child Helpline "
+        "International only. Do not publish this file or share it outside the submission."
+    )
+
+
+def published_marking(*, below: int) -> str:
+    """The first row of the version for publication."""
+    return gettext(
+        "For publication: small counts hidden. Counts under %(below)s are shown as “<%(below)s”; "
+        "“[c]” hides a count from which a small one could be worked out."
+    ) % {"below": below}
+
+
+def figures_csv(*, period: Period, tables: list[Table], marking: str) -> str:
+    """The tables as CSV: the marking alone in the first row (what a spreadsheet shows first), then the
+    header and one row per cell."""
     out = io.StringIO()
+    out.write(_BOM)
     writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([marking])
     writer.writerow(CSV_HEADER)
     for table in tables:
         for cell in [table.total, *table.cells]:

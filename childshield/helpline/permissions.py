@@ -20,7 +20,8 @@ class HelplinePerm(StrEnum):
     QUEUE_ALERTS = "helpline.receive_queue_alerts"
     CONTACT_LOG = "helpline.log_contact"
     CONTACT_VIEW = "helpline.view_contact"
-    # Download the helpline's figures (CHI format, small cells suppressed).
+    # Download the helpline's own CHI submission: its figures with exact counts, marked confidential
+    # (the version for publication, small cells suppressed, is insights').
     FIGURES_EXPORT = "helpline.export_figures"
     # Edit the triage rules and the saved replies (data shared by the helplines, every change kept).
     RULES_MANAGE = "helpline.manage_rules"

@@ -4,7 +4,6 @@ acting member (the queue itself is read in helpline/queue.py)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -13,7 +12,15 @@ from childshield.accounts.models import Membership, Role
 from childshield.accounts.permissions import Scope, may, require, roles_holding
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.helpline.figures import Period, figures_csv, figures_tables
+from childshield.helpline.figures import (
+    EXACT,
+    Period,
+    confidential_marking,
+    figures_csv,
+    figures_tables,
+    in_period,
+    recent_periods,
+)
 from childshield.helpline.models import (
     CallerNote,
     Category,
@@ -354,26 +361,22 @@ def contact_draft_get(*, acting: Membership, report_reference: str) -> ContactDr
 def figures_periods(*, acting: Membership) -> tuple[list[Period], list[Period]]:
     """The last twelve months and the last three years, newest first, offered for download."""
     require(acting, HelplinePerm.FIGURES_EXPORT)
-    today = timezone.localdate()
-    months = []
-    year, month = today.year, today.month
-    for _step in range(12):
-        months.append(Period(year=year, month=month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months, [Period(year=today.year - back) for back in range(3)]
+    return recent_periods(timezone.localdate())
 
 
 def figures_export(*, acting: Membership, period: Period) -> str:
-    """The helpline's CHI figures for a month or year as CSV, small cells suppressed; audited as an export."""
+    """The helpline's CHI figures for a month or year as CSV, with exact counts (nothing suppressed: this
+    is the helpline's own submission to CHI), marked confidential; audited as an export."""
     require(acting, HelplinePerm.FIGURES_EXPORT)
-    start, end = period.bounds()
-    contacts = Contact.objects.filter(agency=acting.agency, started_at__gte=start, started_at__lt=end)
-    text = figures_csv(period=period, tables=figures_tables(contacts, below=settings.FIGURES_SUPPRESS_BELOW))
+    contacts = in_period(Contact.objects.filter(agency=acting.agency), period)
+    text = figures_csv(
+        period=period, tables=figures_tables(contacts, below=EXACT), marking=confidential_marking()
+    )
     audit.record(
         action=AuditAction.EXPORT,
         actor=acting.user,
         agency=acting.agency,
         object_type="helpline.Contact",
-        reason=f"CHI figures {period}",
+        reason=f"CHI figures {period}, exact counts (confidential)",
     )
     return text

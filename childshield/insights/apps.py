@@ -16,3 +16,11 @@ class InsightsConfig(AppConfig):
                 "insights:feedback", _("Children's feedback"), holds(InsightsPerm.FEEDBACK_VIEW), order=700
             )
         )
+        register(
+            NavItem(
+                "insights:helpline_figures",
+                _("Helpline figures"),
+                holds(InsightsPerm.HELPLINE_FIGURES_VIEW),
+                order=710,
+            )
+        )

@@ -1,7 +1,7 @@
 """Who may read which figures. Figures count and never list, so no grant here opens a record.
 
 Scopes: AGENCY counts what the member's own agency recorded; ALL counts every agency of the
-member's country.
+member's country (for the helpline figures: every helpline of the country, added together).
 """
 
 from enum import StrEnum
@@ -13,14 +13,21 @@ from childshield.accounts.permissions import PermissionSet, Scope, declare
 class InsightsPerm(StrEnum):
     # How children and caregivers answered the feedback survey at the end of their case.
     FEEDBACK_VIEW = "insights.view_feedback"
+    # The helplines' CHI figures for publication, small cells suppressed (the exact counts stay with the
+    # helpline, for its own CHI submission).
+    HELPLINE_FIGURES_VIEW = "insights.view_helpline_figures"
 
 
 INSIGHTS = declare(
     PermissionSet(
         perms=InsightsPerm,
         grants={
-            Role.PROGRAMME_MANAGER: {InsightsPerm.FEEDBACK_VIEW: Scope.ALL},
+            Role.PROGRAMME_MANAGER: {
+                InsightsPerm.FEEDBACK_VIEW: Scope.ALL,
+                InsightsPerm.HELPLINE_FIGURES_VIEW: Scope.ALL,
+            },
             Role.CASE_SUPERVISOR: {InsightsPerm.FEEDBACK_VIEW: Scope.AGENCY},
+            Role.HELPLINE_SUPERVISOR: {InsightsPerm.HELPLINE_FIGURES_VIEW: Scope.AGENCY},
         },
     )
 )

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,15 @@ from childshield.audit.models import AuditAction
 from childshield.cases.models import FeedbackResponse
 from childshield.cases.models.feedback import FeedbackAnswer, Respondent
 from childshield.core.suppression import Cell, suppress
+from childshield.helpline.figures import (
+    Period,
+    figures_csv,
+    figures_tables,
+    in_period,
+    published_marking,
+    recent_periods,
+)
+from childshield.helpline.models import Contact
 from childshield.insights.permissions import InsightsPerm
 
 # The survey's questions as the child reads them (cases.forms.FeedbackForm).
@@ -96,3 +106,48 @@ def feedback_figures(*, acting: Membership, year: int) -> FeedbackFigures:
         reason=f"children's feedback figures {year}",
     )
     return FeedbackFigures(year=year, below=below, scope=scope, tables=tables, years=years)
+
+
+@dataclass
+class HelplineFiguresOffer:
+    scope: Scope
+    below: int
+    months: list[Period]
+    years: list[Period]
+
+    @property
+    def country_wide(self) -> bool:
+        return self.scope >= Scope.ALL
+
+
+def helpline_figures_offer(*, acting: Membership) -> HelplineFiguresOffer:
+    """The periods whose helpline figures for publication may be downloaded (the last twelve months and
+    three years), and how they are suppressed."""
+    scope = require(acting, InsightsPerm.HELPLINE_FIGURES_VIEW)
+    months, years = recent_periods(timezone.localdate())
+    return HelplineFiguresOffer(scope, settings.FIGURES_SUPPRESS_BELOW, months, years)
+
+
+def helpline_figures_published(*, acting: Membership, period: Period) -> str:
+    """The helplines' CHI figures for a month or year as CSV for publication: the same tables as the
+    helpline's own CHI submission, every small cell suppressed, marked so. Audited as an export."""
+    scope = require(acting, InsightsPerm.HELPLINE_FIGURES_VIEW)
+    contacts = Contact.objects.all()
+    if scope >= Scope.ALL:
+        contacts = contacts.filter(agency__country=acting.agency.country)
+    else:
+        contacts = contacts.filter(agency=acting.agency)
+    below = settings.FIGURES_SUPPRESS_BELOW
+    text = figures_csv(
+        period=period,
+        tables=figures_tables(in_period(contacts, period), below=below),
+        marking=published_marking(below=below),
+    )
+    audit.record(
+        action=AuditAction.EXPORT,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="insights.helpline_figures",
+        reason=f"CHI figures {period}, for publication (small counts hidden)",
+    )
+    return text

@@ -6,4 +6,8 @@ app_name = "insights"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("feedback/", views.feedback, name="feedback"),
+    path("helpline-figures/", views.helpline_figures, name="helpline_figures"),
+    path(
+        "helpline-figures/<str:period>.csv", views.helpline_figures_download, name="helpline_figures_download"
+    ),
 ]

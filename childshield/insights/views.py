@@ -1,12 +1,14 @@
-"""Figures for the programme: counts, small cells suppressed, nothing listed."""
+"""Figures for the programme: counts, small cells suppressed, nothing listed (children's feedback, the
+helplines' CHI figures for publication)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.cases.models.feedback import FeedbackAnswer
+from childshield.helpline.figures import Period
 from childshield.insights import selectors
 from childshield.insights.permissions import InsightsPerm
 
@@ -24,3 +26,22 @@ def _year(request: HttpRequest) -> int:
 def feedback(request: StaffRequest) -> HttpResponse:
     figures = selectors.feedback_figures(acting=request.membership, year=_year(request))
     return render(request, "insights/feedback.html", {"figures": figures, "answers": FeedbackAnswer.choices})
+
+
+@staff_view(InsightsPerm.HELPLINE_FIGURES_VIEW)
+@require_GET
+def helpline_figures(request: StaffRequest) -> HttpResponse:
+    offer = selectors.helpline_figures_offer(acting=request.membership)
+    return render(request, "insights/helpline_figures.html", {"offer": offer})
+
+
+@staff_view(InsightsPerm.HELPLINE_FIGURES_VIEW)
+@require_GET
+def helpline_figures_download(request: StaffRequest, period: str) -> HttpResponse:
+    chosen = Period.parse(period)
+    if chosen is None:
+        raise Http404
+    text = selectors.helpline_figures_published(acting=request.membership, period=chosen)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="helpline-figures-{chosen}-published.csv"'
+    return response

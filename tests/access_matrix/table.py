@@ -567,6 +567,10 @@ ROWS: dict[str, Row] = {
     ),
     # Figures ---------------------------------------------------------------------------------------
     "insights:feedback": Row(Kind.STAFF, InsightsPerm.FEEDBACK_VIEW),
+    "insights:helpline_figures": Row(Kind.STAFF, InsightsPerm.HELPLINE_FIGURES_VIEW),
+    "insights:helpline_figures_download": Row(
+        Kind.STAFF, InsightsPerm.HELPLINE_FIGURES_VIEW, targets=fill.fixed("a year", period="2025")
+    ),
     # Hash banks ------------------------------------------------------------------------------------
     "hashing:bank_list": Row(Kind.STAFF, HashPerm.BANKS_VIEW),
     "hashing:bank_detail": Row(

@@ -1,17 +1,21 @@
-"""A helpline's second counsellor, reports sent like a child would, and many older ones stored at once;
-the helpline, its `counsellor` and its `supervisor` are the suite's (tests/conftest.py)."""
+"""A helpline's second counsellor, reports sent like a child would, and many older ones stored at once, a
+month of contacts for the CHI figures; the helpline, its `counsellor` and its `supervisor` are the suite's
+(tests/conftest.py)."""
 
+import csv
+import io
 import itertools
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from childshield.accounts.models import Agency, Membership, Role
+from childshield.accounts.models import Agency, AgencyKind, Membership, Role
 from childshield.helpline import selectors
-from childshield.helpline.models import ReportTriage
+from childshield.helpline.models import Category, ReportTriage
+from childshield.helpline.services.contacts import ContactDetails, contact_log, contact_log_quick
 from childshield.intake.models import Channel, Report, Screening
 from childshield.intake.services import ReportContent, report_submit
 
@@ -84,3 +88,60 @@ def older_reports(count: int, *, oldest_minutes: int, urgent: bool = False) -> l
         for report in reports
     )
     return reports
+
+
+MARCH = timezone.make_aware(datetime(2026, 3, 10, 12, 0))
+APRIL = timezone.make_aware(datetime(2026, 4, 2, 9, 0))
+
+
+def log_contact(
+    acting: Membership,
+    channel: str,
+    gender: str,
+    age_band: str,
+    codes: list[str],
+    started_at: datetime = MARCH,
+) -> None:
+    contact_log(
+        acting=acting,
+        details=ContactDetails(
+            channel=channel,
+            gender=gender,
+            age_band=age_band,
+            categories=list(Category.objects.filter(code__in=codes)),
+            summary="Made up for a test.",
+            started_at=started_at,
+        ),
+    )
+
+
+@pytest.fixture
+def march(counsellor: Membership, make_member: Callable[..., Membership]) -> Membership:
+    """Five counselling and six one-click contacts of the helpline in March 2026, one in April, and one
+    in March of another helpline of the country; its counsellor is returned."""
+    log_contact(counsellor, "phone", "girl", "13_15", ["online.sextortion", "mental_health.anxiety"])
+    log_contact(counsellor, "phone", "girl", "13_15", ["online.sextortion"])
+    log_contact(counsellor, "chat", "boy", "16_17", ["online.grooming", "online.sextortion"])
+    log_contact(counsellor, "chat", "another", "unknown", ["bullying"])
+    log_contact(counsellor, "sms", "unknown", "10_12", ["violence.physical"])
+    for channel, kind in [("phone", "silent")] * 3 + [("phone", "hang_up")] * 2 + [("chat", "thank_you")]:
+        contact_log_quick(acting=counsellor, channel=channel, kind=kind, started_at=MARCH)
+    log_contact(counsellor, "phone", "girl", "7_9", ["family"], started_at=APRIL)
+    other = Agency.objects.create(country="VN", name="Another helpline", kind=AgencyKind.HELPLINE)
+    stranger = make_member(email="stranger@example.org", role=Role.COUNSELLOR, agency=other)
+    log_contact(stranger, "phone", "boy", "13_15", ["bullying"])
+    return stranger
+
+
+def chi_file(text: str) -> tuple[str, list[dict[str, str]]]:
+    """A CHI figures file as a spreadsheet reads it: its marking (the first row's one cell), and its rows."""
+    assert text.startswith("\ufeff"), "without a byte-order mark a spreadsheet garbles the marking"
+    marking_row, rest = text[1:].split("\n", 1)
+    [marking] = next(csv.reader([marking_row]))
+    return marking, list(csv.DictReader(io.StringIO(rest)))
+
+
+def chi_values(text: str) -> dict[tuple[str, str], str]:
+    """Each cell's value by (table, item)."""
+    _marking, rows = chi_file(text)
+    return {(row["table"], row["item"]): row["value"] for row in rows}

@@ -1,66 +1,22 @@
-"""CHI figures: counts of a hand-built month, small-cell suppression, who may download them, the audit."""
-
-import csv
-import io
-from datetime import datetime
+"""The helpline's CHI submission: exact counts of a hand-built month, marked confidential, who may download
+it, the audit; and the suppression the version for publication applies (tests/insights/)."""
 
 import pytest
 from django.utils import timezone
 
-from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.helpline import selectors
 from childshield.helpline.figures import Cell, Period, suppress
-from childshield.helpline.models import Category
-from childshield.helpline.services.contacts import ContactDetails, contact_log, contact_log_quick
+from tests.helpline.conftest import chi_file, chi_values
 
 pytestmark = pytest.mark.django_db
 
-MARCH = timezone.make_aware(datetime(2026, 3, 10, 12, 0))
-APRIL = timezone.make_aware(datetime(2026, 4, 2, 9, 0))
 
-
-def _log(acting, channel, gender, age_band, codes, started_at=MARCH):
-    contact_log(
-        acting=acting,
-        details=ContactDetails(
-            channel=channel,
-            gender=gender,
-            age_band=age_band,
-            categories=list(Category.objects.filter(code__in=codes)),
-            summary="Made up for a test.",
-            started_at=started_at,
-        ),
-    )
-
-
-@pytest.fixture
-def march(counsellor, make_member):
-    """Five counselling and six one-click contacts in March 2026, one in April, one of another helpline."""
-    _log(counsellor, "phone", "girl", "13_15", ["online.sextortion", "mental_health.anxiety"])
-    _log(counsellor, "phone", "girl", "13_15", ["online.sextortion"])
-    _log(counsellor, "chat", "boy", "16_17", ["online.grooming", "online.sextortion"])
-    _log(counsellor, "chat", "another", "unknown", ["bullying"])
-    _log(counsellor, "sms", "unknown", "10_12", ["violence.physical"])
-    for channel, kind in [("phone", "silent")] * 3 + [("phone", "hang_up")] * 2 + [("chat", "thank_you")]:
-        contact_log_quick(acting=counsellor, channel=channel, kind=kind, started_at=MARCH)
-    _log(counsellor, "phone", "girl", "7_9", ["family"], started_at=APRIL)
-    other = Agency.objects.create(country="VN", name="Another helpline", kind=AgencyKind.HELPLINE)
-    stranger = make_member(email="stranger@example.org", role=Role.COUNSELLOR, agency=other)
-    _log(stranger, "phone", "boy", "13_15", ["bullying"])
-
-
-def _table(text: str) -> dict[tuple[str, str], str]:
-    rows = list(csv.DictReader(io.StringIO(text)))
-    return {(row["table"], row["item"]): row["value"] for row in rows}
-
-
-def test_the_csv_of_a_month_matches_the_hand_counted_totals(march, supervisor, settings):
-    settings.FIGURES_SUPPRESS_BELOW = 0
+def test_the_csv_of_a_month_matches_the_hand_counted_totals(march, supervisor):
     text = selectors.figures_export(acting=supervisor, period=Period(2026, 3))
-    assert text.splitlines()[0] == "period,table,item,label,value"
-    assert text.splitlines()[1] == "2026-03,contact_type,total,Total,11"
-    values = _table(text)
+    assert text.splitlines()[1] == "period,table,item,label,value"
+    assert text.splitlines()[2] == "2026-03,contact_type,total,Total,11"
+    values = chi_values(text)
     expected = {
         ("contact_type", "counselling"): "5",
         ("contact_type", "silent"): "3",
@@ -98,23 +54,27 @@ def test_the_csv_of_a_month_matches_the_hand_counted_totals(march, supervisor, s
     assert {key: values[key] for key in expected} == expected
     assert "Non-binary" in text
 
-    year = _table(selectors.figures_export(acting=supervisor, period=Period(2026)))
+    year = chi_values(selectors.figures_export(acting=supervisor, period=Period(2026)))
     assert year["contact_type", "total"] == "12"
     assert year["category", "family"] == "1"
 
 
-def test_small_counts_are_shown_as_under_five_and_cannot_be_recovered_from_the_total(march, supervisor):
-    values = _table(selectors.figures_export(acting=supervisor, period=Period(2026, 3)))
-    # 11 contacts: counselling 5 is shown; silent 3, hang-up 2, thank-you 1 and the zeros are "<5".
-    assert values["contact_type", "total"] == "11"
+def test_the_export_keeps_every_small_count_exact_whatever_the_threshold(march, supervisor, settings):
+    settings.FIGURES_SUPPRESS_BELOW = 10
+    values = chi_values(selectors.figures_export(acting=supervisor, period=Period(2026, 3)))
+    # What the version for publication shows as "<10" or hides: CHI is sent the counts themselves.
     assert values["contact_type", "counselling"] == "5"
-    assert values["contact_type", "silent"] == "<5"
-    assert values["contact_type", "thank_you"] == "<5"
-    # Phone 7 is the only large channel: alone it would give chat + sms + the rest = 4, so it is hidden.
-    assert values["channel", "phone"] == "[c]"
-    assert values["channel", "chat"] == "<5"
-    assert values["gender", "girl"] == "<5"
-    assert "2" not in {values["gender", item] for item in ["girl", "boy", "another", "unknown"]}
+    assert values["contact_type", "thank_you"] == "1"
+    assert values["channel", "phone"] == "7"
+    assert values["gender", "girl"] == "2"
+    assert not any(value.startswith("<") or value == "[c]" for value in values.values())
+
+
+def test_the_file_says_in_its_first_row_that_it_is_confidential(march, supervisor):
+    marking, rows = chi_file(selectors.figures_export(acting=supervisor, period=Period(2026, 3)))
+    assert marking.startswith("CONFIDENTIAL: exact counts")
+    assert "Do not publish" in marking
+    assert rows[0]["table"] == "contact_type"
 
 
 def test_one_small_cell_is_always_hidden_with_another():
@@ -135,27 +95,36 @@ def test_small_cells_that_add_up_to_less_than_the_threshold_take_another_with_th
     assert [cell.shown for cell in cells] == ["<5", "<5", "40"]
 
 
-def test_the_threshold_is_a_setting(march, supervisor, settings):
-    settings.FIGURES_SUPPRESS_BELOW = 10
-    values = _table(selectors.figures_export(acting=supervisor, period=Period(2026, 3)))
-    assert values["contact_type", "counselling"] == "<10"
-    assert values["gender", "total"] == "<10"
-
-
-def test_a_supervisor_downloads_the_figures_and_the_export_is_audited(march, supervisor, sign_in):
+def test_a_supervisor_downloads_the_confidential_figures_and_the_export_is_audited(
+    march, supervisor, sign_in
+):
     client = sign_in(supervisor)
     page = client.get("/en/helpline/figures/").content.decode()
     this_month = timezone.localdate().strftime("%Y-%m")
     assert f'href="/en/helpline/figures/{this_month}.csv"' in page
     assert f'href="/en/helpline/figures/{timezone.localdate().year}.csv"' in page
+    assert "exact counts" in page and "Confidential." in page
+    assert "submission to Child Helpline International (CHI) only: do not publish them" in page
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
     response = client.get("/en/helpline/figures/2026-03.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="helpline-figures-2026-03.csv"' in response["Content-Disposition"]
-    assert response.content.decode().splitlines()[1] == "2026-03,contact_type,total,Total,11"
+    assert 'filename="helpline-figures-2026-03-confidential.csv"' in response["Content-Disposition"]
+    marking, _rows = chi_file(response.content.decode())
+    assert marking.startswith("CONFIDENTIAL")
+    assert chi_values(response.content.decode())["gender", "girl"] == "2"
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
-    assert event.actor_id == str(supervisor.user.pk) and event.reason == "CHI figures 2026-03"
+    assert event.actor_id == str(supervisor.user.pk)
+    assert event.agency_id == str(supervisor.agency.pk)
+    assert event.reason == "CHI figures 2026-03, exact counts (confidential)"
     assert client.get("/en/helpline/figures/2026-13.csv").status_code == 404
+
+
+def test_the_marking_is_in_the_language_of_the_person_downloading(march, supervisor, sign_in):
+    client = sign_in(supervisor, language="vi")
+    marking, _rows = chi_file(client.get("/vi/helpline/figures/2026-03.csv").content.decode())
+    assert marking.startswith("MẬT")
 
 
 def test_a_counsellor_cannot_download_the_figures(counsellor, sign_in):

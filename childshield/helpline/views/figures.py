@@ -1,4 +1,5 @@
-"""The helpline's figures, downloaded as CSV in the shape of Child Helpline International's data framework."""
+"""The helpline's CHI submission: its figures with exact counts, downloaded as a confidential CSV in the shape
+of Child Helpline International's data framework (the version for publication is the insights app's)."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -25,5 +26,5 @@ def figures_download(request: StaffRequest, period: str) -> HttpResponse:
         raise Http404
     text = selectors.figures_export(acting=request.membership, period=chosen)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="helpline-figures-{chosen}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="helpline-figures-{chosen}-confidential.csv"'
     return response
