@@ -33,7 +33,7 @@ from childshield.helpline.models import (
     Outcome,
 )
 from childshield.helpline.services.contacts import LONGEST_CONTACT_MINUTES, ContactDetails
-from childshield.intake.models import Report
+from childshield.intake.models import Harm, Report
 from childshield.places.models import Area
 
 
@@ -46,6 +46,26 @@ def initial_from_report(report: Report) -> dict[str, object]:
         "gender": CHI_GENDER_FROM_REPORTER.get(report.gender, ChiGender.UNKNOWN),
         "province": report.province_id,
     }
+
+
+# The CHI category (contact_categories.json) of each harm a child can tick on the report form
+# (intake's Harm), pre-selected in the contact logged from that report; the counsellor unticks what
+# the conversation does not bear out. "other" names no category, so nothing is pre-selected for it.
+CATEGORY_FROM_REPORT_HARM: dict[str, str] = {
+    Harm.THREATENED: "online.sextortion",  # threats to share pictures, or demands for money
+    Harm.ASKED_FOR_PICTURES: "online.asked_for_images",
+    Harm.PICTURES_SHARED: "online.images_shared",  # shared without consent
+    Harm.UNWANTED_IMAGES: "online.unwanted_content",
+    Harm.GROOMING: "online.grooming",
+    Harm.BULLYING: "online.cyberbullying",  # sexual comments, jokes or rumours: sexual bullying online
+    Harm.ABUSE_MATERIAL: "online.abuse_material",
+}
+
+
+def category_codes_from_report(report: Report) -> list[str]:
+    """The CHI categories matching the harms the child ticked, in the order they ticked them."""
+    codes = (CATEGORY_FROM_REPORT_HARM.get(harm) for harm in report.harms)
+    return list(dict.fromkeys(code for code in codes if code))
 
 
 # A web report is logged from the queue, not typed in here.
@@ -116,7 +136,12 @@ class ContactForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         if report is not None:
-            kwargs["initial"] = {**initial_from_report(report), **kwargs.get("initial", {})}
+            ticked = categories.filter(code__in=category_codes_from_report(report))
+            kwargs["initial"] = {
+                **initial_from_report(report),
+                "categories": [category.pk for category in ticked],
+                **kwargs.get("initial", {}),
+            }
         super().__init__(*args, **kwargs)
         self.report = report
         if report is not None:

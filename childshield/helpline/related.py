@@ -1,4 +1,5 @@
-"""Links from cases and reports to their helpline contacts (cases and intake never import helpline).
+"""Links from cases and reports to their helpline contacts, and from a held report to its reply page
+(cases and intake never import helpline).
 
 `register_related_links` is called from HelplineConfig.ready(); each provider returns only the
 contacts the acting member may open (their own, or their helpline's for a supervisor).
@@ -15,6 +16,7 @@ from childshield.accounts.models import Membership
 from childshield.accounts.related import RelatedLink
 from childshield.helpline import selectors
 from childshield.helpline.models import Contact
+from childshield.intake.models import Report
 
 
 def _links(contacts: list[Contact]) -> list[RelatedLink]:
@@ -42,7 +44,24 @@ def contacts_of_hotline_item(item: Model, acting: Membership | None) -> Iterable
     return _links(selectors.contacts_of_hotline_item(acting=acting, item_id=item.pk))
 
 
+def reply_of_report(report: Model, acting: Membership | None) -> Iterable[RelatedLink]:
+    """The queue's reply page of a report the acting counsellor holds, from the report's page."""
+    if not isinstance(report, Report):
+        return []
+    if not selectors.report_held_by_acting(acting=acting, report_id=report.pk):
+        return []
+    return [
+        RelatedLink(
+            kind=_("Reply from the queue"),
+            label=report.display_reference,
+            url=reverse("helpline:queue_reply", args=[report.reference]),
+            status=_("You hold it"),
+        )
+    ]
+
+
 def register_related_links() -> None:
     related.register("cases.Case", contacts_of_case)
+    related.register("intake.Report", reply_of_report)
     related.register("intake.Report", contacts_of_report)
     related.register("hotline.ContentItem", contacts_of_hotline_item)

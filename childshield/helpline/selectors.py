@@ -28,6 +28,7 @@ from childshield.helpline.models import (
     ContactDraft,
     ContactHotlineItem,
     ContactKind,
+    QueueClaim,
     ReplyTemplate,
     ReplyTemplateVersion,
     ReportTriage,
@@ -47,6 +48,7 @@ from childshield.helpline.triage import (
 )
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import Report, ReportMessage
+from childshield.intake.references import normalise_reference
 
 # The compiled rule set of this process, by (latest version id, its time): a change anywhere shows
 # as a new latest version, so every process recompiles at its next use.
@@ -150,7 +152,8 @@ def report_triage_flags(*, acting: Membership, report: Report) -> list[Flag]:
 def queue_report(*, acting: Membership, reference: str) -> Report:
     """A report of the acting member's helpline, for a queue action (not a reading: nothing is shown)."""
     require(acting, HelplinePerm.QUEUE_VIEW)
-    report = intake_selectors.reports_waiting(acting=acting).filter(reference=reference).first()
+    waiting = intake_selectors.reports_waiting(acting=acting)
+    report = waiting.filter(reference=normalise_reference(reference)).first()
     if report is None:
         raise Http404
     return report
@@ -167,6 +170,13 @@ def report_for_reply(*, acting: Membership, reference: str) -> tuple[Report, lis
     require(acting, HelplinePerm.QUEUE_CLAIM)
     report = intake_selectors.report_get_for_staff(acting=acting, reference=reference)
     return report, intake_selectors.report_thread(report=report)
+
+
+def report_held_by_acting(*, acting: Membership | None, report_id: int) -> bool:
+    """Whether the acting counsellor holds this report in the queue (their reply page is theirs to use)."""
+    if acting is None or not may(acting, HelplinePerm.QUEUE_CLAIM):
+        return False
+    return QueueClaim.objects.filter(report_id=report_id, holder=acting).exists()
 
 
 def roles_on_queue() -> list[Role]:
@@ -346,7 +356,9 @@ def caller_history(*, acting: Membership, caller_key: str, exclude: Contact | No
 def contact_draft_get(*, acting: Membership, report_reference: str) -> ContactDraft | None:
     """The acting counsellor's own draft of this contact form, if any; restoring it is audited."""
     require(acting, HelplinePerm.CONTACT_LOG)
-    draft = ContactDraft.objects.filter(counsellor=acting, report_reference=report_reference[:16]).first()
+    draft = ContactDraft.objects.filter(
+        counsellor=acting, report_reference=normalise_reference(report_reference)[:16]
+    ).first()
     if draft is not None:
         audit.record(
             action=AuditAction.VIEW,

@@ -1,5 +1,6 @@
 """Reports from every channel and the thread between the person who reported and the helpline."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -152,6 +153,10 @@ class Report(models.Model):
     def harm_labels(self) -> list[str]:
         labels = dict(Harm.choices)
         return [str(labels.get(harm, harm)) for harm in self.harms]
+
+    def language_label(self) -> str:
+        """The language of the page the report was written on, named in the reader's language."""
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
 
 
 class Sender(models.TextChoices):

@@ -22,6 +22,7 @@ from childshield.intake.models import (
     SelfSubmittedPolicy,
 )
 from childshield.intake.permissions import IntakePerm
+from childshield.intake.references import normalise_reference
 
 
 def _visible(*, acting: Membership, perm: IntakePerm) -> QuerySet[Report]:
@@ -53,11 +54,11 @@ def reports_waiting(*, acting: Membership) -> QuerySet[Report]:
 
 
 def report_get_for_staff(*, acting: Membership, reference: str) -> Report:
-    """One report, for a helpline worker; the reading is audited."""
+    """One report, for a helpline worker, by its code however it was written; the reading is audited."""
     report = (
         _visible(acting=acting, perm=IntakePerm.REPORT_VIEW)
         .select_related("province")
-        .filter(reference=reference)
+        .filter(reference=normalise_reference(reference))
         .first()
     )
     if report is None:
@@ -70,7 +71,7 @@ def report_get_for_staff(*, acting: Membership, reference: str) -> Report:
 
 def report_get_by_reference(*, reference: str) -> Report | None:
     """For a reporter who already proved the passphrase (a signed thread token): no other door."""
-    return Report.objects.filter(reference=reference).first()
+    return Report.objects.filter(reference=normalise_reference(reference)).first()
 
 
 def report_thread(*, report: Report) -> list[ReportMessage]:

@@ -43,6 +43,7 @@ from childshield.intake.models import (
 )
 from childshield.intake.passphrases import passphrase_check, passphrase_hash
 from childshield.intake.permissions import IntakePerm
+from childshield.intake.references import normalise_reference
 from childshield.places.models import Area
 
 # No 0/O or 1/I: a child copying the code by hand cannot confuse them.
@@ -107,12 +108,6 @@ class ReportReceipt:
     @property
     def display_passphrase(self) -> str:
         return passphrase_display(self.passphrase or "")
-
-
-def normalise_reference(value: str) -> str:
-    """The code as issued, however it was typed: lower case, spaces, dashes, full-width letters."""
-    folded = unicodedata.normalize("NFKC", value).upper()
-    return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
 
 
 def normalise_passphrase(value: str) -> str:

@@ -29,6 +29,7 @@ from childshield.helpline.models import (
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.services.queue import require_same_helpline
 from childshield.intake.models import Report
+from childshield.intake.references import normalise_reference
 from childshield.places.models import Area
 
 NOTES_MAX_LENGTH = 20000
@@ -189,7 +190,7 @@ def contact_draft_save(
     }
     draft, created = ContactDraft.objects.update_or_create(
         counsellor=acting,
-        report_reference=report_reference[:16],
+        report_reference=normalise_reference(report_reference)[:16],
         defaults={"typed": kept, "updated_at": timezone.now()},
     )
     if created:
@@ -209,7 +210,9 @@ def contact_draft_discard(*, acting: Membership, report_reference: str, token: s
     require(acting, HelplinePerm.CONTACT_LOG)
     if token:
         soft_cache.set(_draft_done_key(token[:64]), 1, DRAFT_TOKEN_SECONDS)
-    drafts = ContactDraft.objects.filter(counsellor=acting, report_reference=report_reference[:16])
+    drafts = ContactDraft.objects.filter(
+        counsellor=acting, report_reference=normalise_reference(report_reference)[:16]
+    )
     draft_ids = list(drafts.values_list("pk", flat=True))
     if not draft_ids:
         return False

@@ -96,7 +96,8 @@ def contact_new(request: StaffRequest) -> HttpResponse:
         return _contact_page(request, form, status=400, history=history)
     draft = selectors.contact_draft_get(acting=acting, report_reference=reference)
     initial = {
-        **(_draft_initial(draft.typed) if draft is not None else {}),
+        # A draft without categories had them all unticked: the report's are not ticked again.
+        **({"categories": [], **_draft_initial(draft.typed)} if draft is not None else {}),
         "draft_token": secrets.token_urlsafe(16),
     }
     form = ContactForm(initial=initial, provinces=provinces, categories=categories, report=report)

@@ -21,6 +21,7 @@ from childshield.helpline import selectors
 from childshield.helpline.forms import HandOverForm, ReplyForm
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.services import queue as queue_services
+from childshield.intake.permissions import IntakePerm
 
 
 def _page_asked(request: StaffRequest) -> int:
@@ -39,6 +40,7 @@ def _queue_context(acting: Membership, *, page: int) -> dict[str, object]:
         "colleagues": list(selectors.colleagues_on_queue(acting=acting)),
         "may_reassign": may(acting, HelplinePerm.QUEUE_REASSIGN),
         "may_manage_rules": may(acting, HelplinePerm.RULES_MANAGE),
+        "may_view_reports": may(acting, IntakePerm.REPORT_VIEW),
         "now": timezone.now(),
     }
 
