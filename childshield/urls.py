@@ -9,12 +9,15 @@ from drf_spectacular.views import SpectacularAPIView
 
 from childshield.accounts import views as account_views
 from childshield.core import views as core_views
+from childshield.intake import views as intake_views
 
 # The audit log page belongs to accounts, which checks who may see what; audit itself imports no app.
 audit_patterns = ([path("", account_views.audit_log, name="event_list")], "audit")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Quick exit, one address for every language: one hop to the neutral site, no language redirect.
+    path("leave/", intake_views.quick_exit, name="quick_exit"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/v1/", include("childshield.hashing.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

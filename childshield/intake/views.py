@@ -18,6 +18,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseRedirect,
     QueryDict,
 )
 from django.shortcuts import redirect, render
@@ -349,6 +350,36 @@ def public_home(request: HttpRequest) -> HttpResponse:
     """Where a child starts: helpline numbers, telling what happened, reading the answer, blocking a
     picture, advice."""
     return render(request, "intake/public_home.html")
+
+
+@public_page
+@require_GET
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """Leave for a neutral site, telling the browser to drop what it holds of this one first.
+
+    Every public page's "leave" control comes here, with or without JavaScript (the script only
+    replaces the page in the history on top). `no-store` on the thread is not enough: a browser
+    may still keep the thread, the answer to a POST, for its Back button. `Clear-Site-Data:
+    "cache"` makes it drop this site's HTTP cache (where chromium keeps a POST's answer for Back)
+    and the pages of this site in its back-forward cache (the status page, say, with what was
+    typed into it), so Back after leaving cannot show the conversation again. The page left from
+    enters the back-forward cache only after this answer, so it is not dropped: chromium never
+    keeps a POST's answer there, and the script replaces it in the history.
+
+    Not "cookies": a reporter's access to the thread lives in the page itself (the code and
+    passphrase typed each time, then a signed token in the form), never in a session or cookie,
+    so there is none to clear, and clearing them would sign out a counsellor using the same
+    device. Browsers honour the header only over HTTPS (or on localhost). Nothing is written and
+    nothing is read: no audit, no session, no cookie; and the address carries nothing about the
+    visitor or the page they left.
+    """
+    response = HttpResponseRedirect(settings.QUICK_EXIT_URL)
+    response.status_code = 303
+    response["Clear-Site-Data"] = '"cache"'
+    response["Cache-Control"] = "no-store"
+    # The neutral site is not told where the child came from (SecurityMiddleware keeps this one).
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @public_page

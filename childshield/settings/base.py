@@ -109,7 +109,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "childshield.core.context_processors.site",
                 "childshield.accounts.context_processors.acting_for",
                 "childshield.places.context_processors.helplines",
             ],
@@ -186,7 +185,8 @@ USE_TZ = True
 
 # The country whose helplines, places and rules the public pages show (ISO 3166-1 alpha-2).
 CHILDSHIELD_COUNTRY = env_str("CHILDSHIELD_COUNTRY", "VN")
-# Where the quick-exit control of public pages goes: a neutral, everyday site.
+# Where the quick-exit control of public pages sends the child, through /leave/ (which clears this
+# site from the browser's cache first): a neutral, everyday site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.com/")
 
 # Uploaded files (case attachments, encrypted before they are stored). Production: object storage.

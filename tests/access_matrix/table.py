@@ -88,6 +88,12 @@ ROWS: dict[str, Row] = {
         Kind.PUBLIC, reason="the API's description, no data (drf-spectacular serves it to anyone)"
     ),
     "set_language": Row(Kind.PUBLIC, visitor=REDIRECT, signed_in=REDIRECT, reason="Django's language switch"),
+    "quick_exit": Row(
+        Kind.PUBLIC,
+        visitor=REDIRECT,
+        signed_in=REDIRECT,
+        reason="quick exit: to the neutral site, clearing this site from the browser's cache",
+    ),
     "public:home": Row(Kind.PUBLIC),
     "intake:report": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:status": Row(Kind.PUBLIC, cross_site_refused=True),

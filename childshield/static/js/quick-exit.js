@@ -1,5 +1,7 @@
-// Quick exit: leave for a neutral site at once, replacing this page in the history where the
-// browser allows, on a click of any [data-quick-exit] control or on the Escape key.
+// Quick exit: leave at once, replacing this page in the history where the browser allows, on a
+// click of any [data-quick-exit] control or on the Escape key. The control's address is this
+// site's /leave/, which tells the browser to drop its cache of this site before it sends the
+// child on to the neutral site: without this script, the link alone does that much.
 (function () {
   "use strict";
   function leave(url) {
