@@ -53,7 +53,7 @@ URGENT_RULE = Q(is_urgent=True) | Q(helpline_triage__is_urgent=True)
 
 # The child's answer to "Are you safe right now?" as a counsellor reads it: "not sure" is never shown
 # as "not safe" (both are urgent all the same, by URGENT_RULE).
-SAFETY_LABELS = {SafeNow.NO: _("Not safe now"), SafeNow.NOT_SURE: _("Not sure if safe")}
+SAFETY_LABELS = {SafeNow.NO.value: _("Not safe now"), SafeNow.NOT_SURE.value: _("Not sure if safe")}
 
 
 def answered_in(languages: list[str]) -> Q:
@@ -125,7 +125,7 @@ class QueueItem:
 
     @property
     def safety_label(self) -> str:
-        label = SAFETY_LABELS.get(self.report.safe_now)  # type: ignore[call-overload]
+        label = SAFETY_LABELS.get(self.report.safe_now)
         return str(label) if label else ""
 
     @property
