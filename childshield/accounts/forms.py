@@ -1,4 +1,4 @@
-"""Forms for signing in, two-factor codes, password resets and memberships."""
+"""Forms for signing in, two-factor codes, password resets, memberships and one's own languages."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency, Role
 from childshield.accounts.selectors import users_for_password_reset
+from childshield.core.choices import WritingLanguage
 from childshield.core.forms import choices_limit
 from childshield.outbox.services import email_enqueue
 
@@ -83,3 +84,13 @@ class MembershipCreateForm(forms.Form):
         role_field.choices = [(role.value, role.label) for role in roles]
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()
+
+
+class LanguagesForm(forms.Form):
+    languages = forms.MultipleChoiceField(
+        label=_("The languages you write to children in"),
+        help_text=_("The queue offers you reports in these languages first, after the urgent ones."),
+        choices=WritingLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

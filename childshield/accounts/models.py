@@ -65,6 +65,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("can use the Django admin site"), default=False, help_text=_("For system administrators only.")
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # The languages the person writes to children in (`core.choices.WritingLanguage` codes): a
+    # person's, whichever agency they act for. The queue offers them reports in these first.
+    languages = models.JSONField(_("languages I write in"), default=list, blank=True)
 
     objects = UserManager()
 

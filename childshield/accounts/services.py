@@ -1,4 +1,4 @@
-"""Every write about accounts: signing in and out, two-factor devices, memberships."""
+"""Every write about accounts: signing in and out, two-factor devices, memberships, one's languages."""
 
 import math
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from childshield.accounts.permissions import Perm, Scope, require, roles_grantab
 from childshield.accounts.selectors import SESSION_MEMBERSHIP_KEY
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.core.choices import WritingLanguage
 from childshield.core.errors import ApplicationError
 from childshield.settings.demo_secrets import DEMO_PASSWORD
 
@@ -214,3 +215,15 @@ def membership_deactivate(*, acting: Membership, membership: Membership) -> Memb
         reason="membership deactivated",
     )
     return membership
+
+
+@transaction.atomic
+def user_languages_set(*, user: User, languages: list[str]) -> User:
+    """Say which languages a person writes to children in (their own choice, for every agency)."""
+    chosen = [code for code in WritingLanguage.values if code in set(languages)]
+    if len(chosen) != len(set(languages)):
+        raise ApplicationError(_("Choose only the languages listed."), code="invalid")
+    user.languages = chosen
+    user.save(update_fields=["languages"])
+    audit.record(action=AuditAction.UPDATE, actor=user, obj=user, reason="languages changed")
+    return user

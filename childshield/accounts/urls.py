@@ -11,6 +11,7 @@ urlpatterns = [
     path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("security/", views.security, name="security"),
+    path("languages/", views.languages, name="languages"),
     path("acting-for/", views.acting_for_switch, name="acting_for"),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/remove/", views.member_deactivate, name="member_deactivate"),

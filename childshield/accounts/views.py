@@ -1,4 +1,5 @@
-"""Pages for signing in, two-factor authentication, choosing an agency, and managing members."""
+"""Pages for signing in, two-factor authentication, one's own account, choosing an agency, and managing
+members."""
 
 import base64
 from typing import Any
@@ -21,7 +22,13 @@ from django_otp.middleware import is_verified
 
 from childshield.accounts import selectors, services
 from childshield.accounts.acting import StaffRequest, acting_membership, staff_view
-from childshield.accounts.forms import MembershipCreateForm, QueuedPasswordResetForm, SignInForm, TokenForm
+from childshield.accounts.forms import (
+    LanguagesForm,
+    MembershipCreateForm,
+    QueuedPasswordResetForm,
+    SignInForm,
+    TokenForm,
+)
 from childshield.accounts.models import Role, User
 from childshield.accounts.permissions import Perm, Scope, may, perm_scope, roles_grantable
 from childshield.accounts.roles import ROLE_DESCRIPTIONS
@@ -141,9 +148,26 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"role_description": description})
 
 
+def _security_page(request: HttpRequest, languages_form: LanguagesForm, *, status: int = 200) -> HttpResponse:
+    context = {"has_device": user_has_device(request.user), "languages_form": languages_form}
+    return render(request, "accounts/security.html", context, status=status)
+
+
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/security.html", {"has_device": user_has_device(request.user)})
+    """The person's own account: two-factor, password, and the languages they write in."""
+    return _security_page(request, LanguagesForm(initial={"languages": _signed_in(request).languages}))
+
+
+@login_required
+@require_POST
+def languages(request: HttpRequest) -> HttpResponse:
+    form = LanguagesForm(request.POST)
+    if not form.is_valid():
+        return _security_page(request, form, status=400)
+    services.user_languages_set(user=_signed_in(request), languages=form.cleaned_data["languages"])
+    messages.success(request, _("Your languages are saved."))
+    return redirect("accounts:security")
 
 
 @staff_view(Perm.MEMBERS_MANAGE)

@@ -28,6 +28,15 @@ class ReporterGender(models.TextChoices):
     ANOTHER = "another", _("Another way")
 
 
+class WritingLanguage(models.TextChoices):
+    """A language the helpline writes in: the one a child asks to be answered in, and those a
+    counsellor writes. Each is named in its own script, as a person looking for their own reads it."""
+
+    VI = "vi", "Tiếng Việt"
+    KM = "km", "ភាសាខ្មែរ"
+    EN = "en", "English"
+
+
 class ChiAgeBand(models.TextChoices):
     """The age bands of Child Helpline International's data framework (helpline contacts)."""
 

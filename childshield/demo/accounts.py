@@ -20,6 +20,8 @@ class DemoAccount:
     full_name: str
     memberships: tuple[tuple[str, Role], ...]
     is_staff: bool = False
+    # The languages the person writes to children in (their profile's "My languages").
+    languages: tuple[str, ...] = ()
 
 
 AGENCIES: tuple[DemoAgency, ...] = (
@@ -45,9 +47,19 @@ AGENCIES: tuple[DemoAgency, ...] = (
 )
 
 ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("counsellor@demo.childshield.test", "Lan Demo", (("helpline", Role.COUNSELLOR),)),
+    # The demo's helpline is Viet Nam's: its counsellor writes Vietnamese and English, its supervisor
+    # (from the Mekong Delta's Khmer community) Vietnamese and Khmer.
     DemoAccount(
-        "helpline.supervisor@demo.childshield.test", "Minh Demo", (("helpline", Role.HELPLINE_SUPERVISOR),)
+        "counsellor@demo.childshield.test",
+        "Lan Demo",
+        (("helpline", Role.COUNSELLOR),),
+        languages=("vi", "en"),
+    ),
+    DemoAccount(
+        "helpline.supervisor@demo.childshield.test",
+        "Minh Demo",
+        (("helpline", Role.HELPLINE_SUPERVISOR),),
+        languages=("vi", "km"),
     ),
     DemoAccount(
         "case.worker@demo.childshield.test",

@@ -77,6 +77,7 @@ DEMO_REPORTS: tuple[DemoReport, ...] = (
             platform="website",
             urls=["https://example.net/demo-page"],
             happened="today",
+            reply_language="km",
         ),
     ),
     DemoReport(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from childshield.accounts.models import Agency, Membership, User
+from childshield.accounts.services import user_languages_set
 from childshield.core.errors import ApplicationError
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
 from childshield.demo.cases import demo_cases_seed
@@ -50,10 +51,14 @@ def demo_seed(*, country: str = "VN") -> SeedReport:
                 full_name=account.full_name,
                 is_staff=account.is_staff,
                 is_superuser=account.is_staff,
+                languages=list(account.languages),
             )
             report.created.append(f"account {account.email}")
         else:
             report.kept.append(f"account {account.email}")
+            if account.languages and not user.languages:
+                # A demo made before people had languages gets them; a choice made since is kept.
+                user_languages_set(user=user, languages=list(account.languages))
         for agency_key, role in account.memberships:
             Membership.objects.get_or_create(user=user, agency=agencies[agency_key], role=role)
     report.kept.append(f"hash bank {demo_hash_bank_seed().name}")

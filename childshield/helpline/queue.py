@@ -1,5 +1,6 @@
-"""The queue's reads: its order (urgent first, decided in the database before any limit), its pages,
-the version a poll compares, and the urgent items read directly for alerts and supervisors."""
+"""The queue's reads: its order (urgent first, decided in the database before any limit, then the
+counsellor's languages), its filters, its pages, the version a poll compares, and the urgent items
+read directly for alerts and supervisors."""
 
 import hashlib
 from dataclasses import dataclass
@@ -23,14 +24,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may, require
+from childshield.core.choices import WritingLanguage
 from childshield.helpline.models import QueueClaim, ReportTriage, UrgentAlert
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.triage import Flag, flags_of
 from childshield.intake import selectors as intake_selectors
-from childshield.intake.models import Report, ReportMessage, ReportStatus, Sender
+from childshield.intake.models import Channel, Report, ReportMessage, ReportStatus, SafeNow, Sender
 
 # The queue shows this many items a page; every urgent item comes before every routine one, so a
 # later page never holds an urgent item while an earlier one shows a routine item.
@@ -46,6 +50,49 @@ ROUTINE = 1
 # QueueItem carries the rank the database gave it, so the order and the "Urgent" badge cannot
 # disagree (tests/helpline/test_queue_order.py checks the rule against what each row shows).
 URGENT_RULE = Q(is_urgent=True) | Q(helpline_triage__is_urgent=True)
+
+# The child's answer to "Are you safe right now?" as a counsellor reads it: "not sure" is never shown
+# as "not safe" (both are urgent all the same, by URGENT_RULE).
+SAFETY_LABELS = {SafeNow.NO.value: _("Not safe now"), SafeNow.NOT_SURE.value: _("Not sure if safe")}
+
+
+def answered_in(languages: list[str]) -> Q:
+    """Reports to be answered in one of `languages`: the one the child chose, else the page's."""
+    return Q(reply_language__in=languages) | Q(reply_language="", language__in=languages)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a counsellor chose to see: one language to answer in, one channel; empty shows all."""
+
+    language: str = ""
+    channel: str = ""
+
+    @classmethod
+    def of(cls, *, language: str, channel: str) -> "QueueFilter":
+        """The filter asked for, without any value that is not a language or channel of ours."""
+        return cls(
+            language=language if language in WritingLanguage.values else "",
+            channel=channel if channel in Channel.values else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.language or self.channel)
+
+    @property
+    def query(self) -> str:
+        """The filter as the tail of a link's query (`&language=km`), kept across pages."""
+        chosen = {"language": self.language, "channel": self.channel}
+        return "".join(f"&{urlencode({name: value})}" for name, value in chosen.items() if value)
+
+    def matching(self) -> Q:
+        chosen = Q()
+        if self.language:
+            chosen &= answered_in([self.language])
+        if self.channel:
+            chosen &= Q(channel=self.channel)
+        return chosen
 
 
 @dataclass(frozen=True)
@@ -76,6 +123,23 @@ class QueueItem:
     def held_by(self, membership: Membership) -> bool:
         return self.claim is not None and self.claim.holder_id == membership.pk
 
+    @property
+    def safety_label(self) -> str:
+        label = SAFETY_LABELS.get(self.report.safe_now)
+        return str(label) if label else ""
+
+    @property
+    def page_language_name(self) -> str:
+        return _language_name(self.report.language)
+
+    @property
+    def reply_language_name(self) -> str:
+        return _language_name(self.report.reply_language)
+
+
+def _language_name(code: str) -> str:
+    return str(dict(WritingLanguage.choices).get(code, code))
+
 
 @dataclass(frozen=True)
 class QueuePage:
@@ -86,6 +150,9 @@ class QueuePage:
     pages: int
     waiting: int
     urgent: int
+    # Urgent items the counsellor's filter leaves out: shown, so that a filter never hides them silently.
+    urgent_outside_filter: int
+    filters: QueueFilter
     # Urgent items past the alert time, on any page: for those alerted to them, else empty.
     overdue: list[QueueItem]
     # Changes whenever anything the page shows changes (but the minutes, which the page counts on).
@@ -110,12 +177,18 @@ def _alert_after() -> timedelta:
 
 
 def _language_order(*, acting: Membership) -> list[OrderBy]:
-    """Where the counsellor's languages sort the queue: after urgency, before waiting time.
+    """Where the counsellor's languages sort the queue: after urgency and lane, before waiting time.
 
-    The hook for the triage issue, which records the languages a counsellor answers in: reports
-    written in one of them will rank first here. Until then every report ranks the same.
+    Reports to be answered in a language the person writes (their profile's "My languages") rank
+    first; the others follow, never left out. Without languages set, every report ranks the same.
     """
-    return []
+    spoken = list(acting.user.languages or [])
+    if not spoken:
+        return []
+    in_their_language = Case(
+        When(answered_in(spoken), then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return [in_their_language.asc()]
 
 
 def _waiting(*, acting: Membership) -> QuerySet[Report]:
@@ -182,6 +255,10 @@ _ROW_COLUMNS = (
     "urgency",
     "last_sender",
     "waiting_since",
+    "safe_now",
+    "language",
+    "reply_language",
+    "channel",
 )
 
 
@@ -193,6 +270,10 @@ def _row_state(
     urgency: int,
     last_sender: str | None,
     waiting_since: datetime,
+    safe_now: str,
+    language: str,
+    reply_language: str,
+    channel: str,
     *,
     overdue_before: datetime,
 ) -> tuple[object, ...]:
@@ -206,6 +287,10 @@ def _row_state(
         last_sender == Sender.REPORTER,
         waiting_since.isoformat(),
         urgent and waiting_since <= overdue_before,
+        safe_now,
+        language,
+        reply_language,
+        channel,
     )
 
 
@@ -219,6 +304,10 @@ def _item_state(item: QueueItem, *, overdue_before: datetime) -> tuple[object, .
         URGENT if item.is_urgent else ROUTINE,
         Sender.REPORTER if item.is_reply else None,
         item.waiting_since,
+        item.report.safe_now,
+        item.report.language,
+        item.report.reply_language,
+        item.report.channel,
         overdue_before=overdue_before,
     )
 
@@ -227,6 +316,7 @@ def _item_state(item: QueueItem, *, overdue_before: datetime) -> tuple[object, .
 class _Totals:
     waiting: int
     urgent: int
+    urgent_outside_filter: int
     number: int
     pages: int
 
@@ -235,19 +325,39 @@ class _Totals:
         return (self.number - 1) * QUEUE_PAGE_SIZE
 
 
-def _totals(*, waiting: QuerySet[Report], page: int) -> _Totals:
-    counts = waiting.aggregate(waiting=Count("pk"), urgent=Count("pk", filter=Q(urgency=URGENT)))
-    pages = max(1, -(-counts["waiting"] // QUEUE_PAGE_SIZE))
+def _totals(*, waiting: QuerySet[Report], filters: QueueFilter, page: int) -> _Totals:
+    """What waits in the filter and the urgent items outside it, in one read of the whole queue."""
+    chosen = filters.matching()
+    counts = {
+        "waiting": Count("pk", filter=chosen),
+        "urgent": Count("pk", filter=chosen & Q(urgency=URGENT)),
+    }
+    if filters.active:  # an empty filter's negation would not mean "nothing"
+        counts["outside"] = Count("pk", filter=~chosen & Q(urgency=URGENT))
+    counted = waiting.aggregate(**counts)
+    pages = max(1, -(-counted["waiting"] // QUEUE_PAGE_SIZE))
     return _Totals(
-        waiting=counts["waiting"], urgent=counts["urgent"], number=min(max(page, 1), pages), pages=pages
+        waiting=counted["waiting"],
+        urgent=counted["urgent"],
+        urgent_outside_filter=counted.get("outside", 0),
+        number=min(max(page, 1), pages),
+        pages=pages,
     )
 
 
 def _version(
-    *, acting: Membership, totals: _Totals, rows: list[tuple[object, ...]], overdue: list[tuple[object, ...]]
+    *,
+    acting: Membership,
+    filters: QueueFilter,
+    totals: _Totals,
+    rows: list[tuple[object, ...]],
+    overdue: list[tuple[object, ...]],
 ) -> str:
-    # Whose page it is too: the same rows read as "yours" to their holder only.
-    seen = repr((acting.pk, acting.role, totals, rows, overdue)).encode()
+    # Whose page it is too: the same rows read as "yours" to their holder only; and what they chose
+    # to see (their filter, their languages, which order the rows).
+    seen = repr(
+        (acting.pk, acting.role, tuple(acting.user.languages or ()), filters, totals, rows, overdue)
+    ).encode()
     return hashlib.blake2b(seen, digest_size=12).hexdigest()
 
 
@@ -262,13 +372,16 @@ def _overdue(*, acting: Membership, waiting: QuerySet[Report], now: datetime) ->
     return waiting.filter(_past_alert_time(now)).order_by("waiting_since", "pk")
 
 
-def queue_page(*, acting: Membership, page: int = 1) -> QueuePage:
-    """One page of the queue (the last one if `page` is past it), in the queue's order (`_waiting`)."""
+def queue_page(*, acting: Membership, page: int = 1, filters: QueueFilter | None = None) -> QueuePage:
+    """One page of the queue (the last one if `page` is past it), in the queue's order (`_waiting`),
+    of the items the filter matches; the overdue alert names every overdue item, filter or not."""
     require(acting, HelplinePerm.QUEUE_VIEW)
+    filters = filters or QueueFilter()
     now = timezone.now()
     waiting = _waiting(acting=acting)
-    totals = _totals(waiting=waiting, page=page)
-    items = [_item(report) for report in _with_rows(waiting)[totals.offset : totals.offset + QUEUE_PAGE_SIZE]]
+    totals = _totals(waiting=waiting, filters=filters, page=page)
+    shown = waiting.filter(filters.matching())
+    items = [_item(report) for report in _with_rows(shown)[totals.offset : totals.offset + QUEUE_PAGE_SIZE]]
     overdue = [_item(report) for report in _with_rows(_overdue(acting=acting, waiting=waiting, now=now))]
     before = now - _alert_after()
     return QueuePage(
@@ -277,9 +390,12 @@ def queue_page(*, acting: Membership, page: int = 1) -> QueuePage:
         pages=totals.pages,
         waiting=totals.waiting,
         urgent=totals.urgent,
+        urgent_outside_filter=totals.urgent_outside_filter,
+        filters=filters,
         overdue=overdue,
         version=_version(
             acting=acting,
+            filters=filters,
             totals=totals,
             rows=[_item_state(item, overdue_before=before) for item in items],
             overdue=[(item.report.pk, item.claim.holder_id if item.claim else None) for item in overdue],
@@ -287,22 +403,26 @@ def queue_page(*, acting: Membership, page: int = 1) -> QueuePage:
     )
 
 
-def queue_page_version(*, acting: Membership, page: int = 1) -> str:
+def queue_page_version(*, acting: Membership, page: int = 1, filters: QueueFilter | None = None) -> str:
     """The version `queue_page` would give now, read without the rows' objects: what a poll asks
     first, so that a queue where nothing changed costs a few small reads and no page."""
     require(acting, HelplinePerm.QUEUE_VIEW)
+    filters = filters or QueueFilter()
     now = timezone.now()
     waiting = _waiting(acting=acting)
-    totals = _totals(waiting=waiting, page=page)
+    totals = _totals(waiting=waiting, filters=filters, page=page)
     before = now - _alert_after()
+    shown = waiting.filter(filters.matching()).values_list(*_ROW_COLUMNS)
     rows = [
         _row_state(*columns, overdue_before=before)
-        for columns in waiting.values_list(*_ROW_COLUMNS)[totals.offset : totals.offset + QUEUE_PAGE_SIZE]
+        for columns in shown[totals.offset : totals.offset + QUEUE_PAGE_SIZE]
     ]
     overdue = list(
         _overdue(acting=acting, waiting=waiting, now=now).values_list("pk", "helpline_claim__holder_id")
     )
-    return _version(acting=acting, totals=totals, rows=rows, overdue=[tuple(row) for row in overdue])
+    return _version(
+        acting=acting, filters=filters, totals=totals, rows=rows, overdue=[tuple(row) for row in overdue]
+    )
 
 
 def queue_urgent_items(*, acting: Membership) -> list[QueueItem]:

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from childshield.core.choices import ReporterAgeBand, ReporterGender
+from childshield.core.choices import ReporterAgeBand, ReporterGender, WritingLanguage
 from childshield.core.forms import choices_limit
 from childshield.intake.models import (
     About,
@@ -223,6 +223,13 @@ class ReportForm(KindForm):
     )
     contact_method = _contact_method_field()
     contact = _contact_field(_("Only if it is safe for you. We will never tell anyone you reported."))
+    reply_language = forms.ChoiceField(
+        label=_("Which language do you want us to write to you in? (you can skip this)"),
+        choices=WritingLanguage.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Please choose one of these languages, or skip this question.")},
+    )
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     form_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     # A honeypot: people never see or fill it; programs that fill every box do.
@@ -289,6 +296,7 @@ class ReportForm(KindForm):
             province=data.get("province"),
             contact_method=method,
             contact=(data.get("contact") or "").strip() if method != ContactMethod.NONE else "",
+            reply_language=data.get("reply_language", ""),
         )
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from childshield.core.choices import ReporterAgeBand, ReporterGender
+from childshield.core.choices import ReporterAgeBand, ReporterGender, WritingLanguage
 from childshield.core.fields import EncryptedJSONField, EncryptedTextField
 from childshield.hashing.models import Algorithm
 
@@ -122,7 +122,11 @@ class Report(models.Model):
         _("may we contact"), max_length=20, choices=ContactMethod.choices, default=ContactMethod.NONE
     )
     contact = EncryptedTextField(_("contact"), null=True, blank=True)
+    # The page's language when reported; the language the child asked to be answered in, if they chose.
     language = models.CharField(_("language"), max_length=10, blank=True)
+    reply_language = models.CharField(
+        _("answer in"), max_length=10, choices=WritingLanguage.choices, blank=True, default=""
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.NEW
     )

@@ -96,6 +96,8 @@ class ReportContent:
     province: Area | None = None
     contact_method: str = ContactMethod.NONE
     contact: str = ""
+    # The language the person asked us to write in (`WritingLanguage`), or blank if they did not say.
+    reply_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ def report_submit(
                 contact_method=content.contact_method,
                 contact=content.contact if content.contact_method != ContactMethod.NONE else None,
                 language=language[:10],
+                reply_language=content.reply_language,
                 screening=screening,
                 idempotency_key=idempotency_key,
             )

@@ -136,6 +136,7 @@ ROWS: dict[str, Row] = {
     "accounts:two_factor_setup": Row(Kind.SIGNED_IN),
     "accounts:home": Row(Kind.SIGNED_IN),
     "accounts:security": Row(Kind.SIGNED_IN),
+    "accounts:languages": Row(Kind.SIGNED_IN, reason="a POST only: one's own languages"),
     "accounts:acting_for": Row(Kind.SIGNED_IN),
     "accounts:members": Row(Kind.STAFF, Perm.MEMBERS_MANAGE),
     "accounts:member_deactivate": Row(

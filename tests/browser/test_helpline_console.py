@@ -17,14 +17,19 @@ from childshield.intake.models import Report
 from childshield.intake.services import ReportContent, report_submit
 from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible, write_while_a_page_polls
-from tests.browser.intake_steps import sign_in
+from tests.browser.intake_steps import fill_report, read_receipt, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _report(key: str, *, description: str = "He asks for photos.", safe_now: str = "yes"):
+def _report(key: str, *, description: str = "He asks for photos.", safe_now: str = "yes", language: str = ""):
     content = ReportContent(about="me", safe_now=safe_now, harms=["threatened"], description=description)
-    return report_submit(content=content, idempotency_key=key).report
+    return report_submit(content=content, idempotency_key=key, language=language).report
+
+
+def _aged(report: Report, minutes: int) -> Report:
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+    return report
 
 
 @pytest.mark.parametrize("language", ["vi", "km", "en"])
@@ -271,3 +276,49 @@ def test_a_counsellor_types_a_contact_loses_the_browser_gets_the_draft_back_and_
     contact.refresh_from_db()
     assert contact.case is not None and contact.case.lead_worker == counsellor
     second.context.close()
+
+
+def test_a_counsellor_who_speaks_only_khmer_is_offered_the_khmer_report_first(
+    live_server, browser, page, axe, make_member
+):
+    reference_data_load()
+    agency = Agency.objects.create(country="VN", name="Helpline (test)", kind=AgencyKind.HELPLINE)
+    counsellor = make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
+    older_vietnamese = _aged(_report("older-vi", language="vi"), 60)
+    urgent_vietnamese = _aged(_report("urgent-vi", language="vi", safe_now="no"), 1)
+    # A child reports from the Khmer page, as they would, without JavaScript.
+    child = browser.new_context(java_script_enabled=False).new_page()
+    child.goto(f"{live_server.url}/km/report/")
+    fill_report(child)
+    child.click("button.button-big")
+    khmer_code, _passphrase = read_receipt(child)
+
+    # The counsellor says on their account page that they write Khmer only.
+    sign_in(page, live_server.url, counsellor.user.email)
+    page.goto(f"{live_server.url}/en/account/security/")
+    page.check("input[name=languages][value=km]")
+    assert_accessible(axe, page)
+    page.click("[data-languages-form] button[type=submit]")
+    page.wait_for_selector("text=Your languages are saved.")
+
+    page.goto(f"{live_server.url}/en/helpline/")
+    rows = page.locator("[data-queue-item]")
+    assert [rows.nth(i).get_attribute("data-queue-item") for i in range(rows.count())] == [
+        urgent_vietnamese.reference,
+        khmer_code.replace("-", ""),
+        older_vietnamese.reference,
+    ]
+    assert "Not safe now" in rows.nth(0).inner_text()
+    assert rows.nth(1).locator("[lang=km]").inner_text() == "ភាសាខ្មែរ"
+
+    # Only the Vietnamese items, chosen without any script: the urgent one comes first and the
+    # Khmer one is gone from the list, which says nothing urgent is left out.
+    page.select_option("#filter-language", "vi")
+    page.click("[data-queue-filter] button[type=submit]")
+    page.wait_for_url("**/helpline/?language=vi&channel=")
+    assert [rows.nth(i).get_attribute("data-queue-item") for i in range(rows.count())] == [
+        urgent_vietnamese.reference,
+        older_vietnamese.reference,
+    ]
+    assert page.locator("[data-urgent-outside-filter]").count() == 0
+    assert_accessible(axe, page)

@@ -269,3 +269,23 @@ def test_provinces_are_listed_by_name_in_the_page_language(client, reference_dat
     assert len(names) >= 30
     assert "Quảng Trị" in names
     assert not any("(VN" in name for name in names)
+
+
+def test_the_child_may_say_which_language_to_be_answered_in(send_report, client):
+    page = client.get("/vi/report/").content.decode()
+    # Each language named in its own script, marked as such for screen readers.
+    assert '<span lang="km">ភាសាខ្មែរ</span>' in page and '<span lang="vi">Tiếng Việt</span>' in page
+
+    send_report(language="vi", reply_language="km")
+    send_report(language="km")
+
+    chosen, skipped = Report.objects.order_by("created_at", "id")
+    assert (chosen.language, chosen.reply_language) == ("vi", "km")
+    assert (skipped.language, skipped.reply_language) == ("km", "")
+
+
+def test_a_language_that_is_not_offered_is_refused_kindly(client):
+    token = _fresh_form(client)
+    response = client.post("/en/report/", {**GOOD_REPORT, "reply_language": "fr", "form_token": token})
+    assert "Please choose one of these languages, or skip this question." in response.content.decode()
+    assert not Report.objects.exists()

@@ -15,12 +15,14 @@ from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may
 from childshield.cases.permissions import CasePerm
+from childshield.core.choices import WritingLanguage
 from childshield.core.errors import ApplicationError
 from childshield.helpline import queue as queue_reads
 from childshield.helpline import selectors
 from childshield.helpline.forms import HandOverForm, ReplyForm
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.services import queue as queue_services
+from childshield.intake.models import Channel
 from childshield.intake.permissions import IntakePerm
 
 
@@ -31,9 +33,17 @@ def _page_asked(request: StaffRequest) -> int:
         return 1
 
 
-def _queue_context(acting: Membership, *, page: int) -> dict[str, object]:
+def _filters_asked(request: StaffRequest) -> queue_reads.QueueFilter:
+    return queue_reads.QueueFilter.of(
+        language=request.GET.get("language", ""), channel=request.GET.get("channel", "")
+    )
+
+
+def _queue_context(acting: Membership, *, page: int, filters: queue_reads.QueueFilter) -> dict[str, object]:
     return {
-        "page": queue_reads.queue_page(acting=acting, page=page),
+        "page": queue_reads.queue_page(acting=acting, page=page, filters=filters),
+        "language_choices": WritingLanguage.choices,
+        "channel_choices": Channel.choices,
         "alert_minutes": settings.HELPLINE_URGENT_ALERT_MINUTES,
         "acting": acting,
         "poll_seconds": settings.HELPLINE_QUEUE_POLL_SECONDS,
@@ -48,9 +58,8 @@ def _queue_context(acting: Membership, *, page: int) -> dict[str, object]:
 @staff_view(HelplinePerm.QUEUE_VIEW)
 @require_GET
 def queue(request: StaffRequest) -> HttpResponse:
-    return render(
-        request, "helpline/queue.html", _queue_context(request.membership, page=_page_asked(request))
-    )
+    context = _queue_context(request.membership, page=_page_asked(request), filters=_filters_asked(request))
+    return render(request, "helpline/queue.html", context)
 
 
 @staff_view(HelplinePerm.QUEUE_VIEW)
@@ -63,10 +72,11 @@ def queue_rows(request: StaffRequest) -> HttpResponse:
     """
     acting = request.membership
     page = _page_asked(request)
+    filters = _filters_asked(request)
     seen = request.GET.get("seen")
-    if seen and seen == queue_reads.queue_page_version(acting=acting, page=page):
+    if seen and seen == queue_reads.queue_page_version(acting=acting, page=page, filters=filters):
         return HttpResponse(status=204)
-    return render(request, "helpline/_queue_rows.html", _queue_context(acting, page=page))
+    return render(request, "helpline/_queue_rows.html", _queue_context(acting, page=page, filters=filters))
 
 
 @staff_view(HelplinePerm.QUEUE_CLAIM)
