@@ -51,6 +51,7 @@ _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 _KHMER = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _PROXIMITY = re.compile(r"\s*~(\d*)\s*")
+_KHMER_SPACE = re.compile(r"(?<=[\u1780-\u17ff\u19e0-\u19ff])\s+(?=[\u1780-\u17ff\u19e0-\u19ff])")
 
 
 class Signal(StrEnum):
@@ -157,10 +158,22 @@ class PhraseError(ValueError):
 
 
 @dataclass(frozen=True)
+class _Side:
+    """Alternatives of a line: one pattern, and the plain letters each alternative must contain, so
+    that a line none of whose letters are in a message costs a few substring tests, not a search."""
+
+    pattern: re.Pattern[str]
+    anchors: tuple[str, ...]
+
+    def may_be_in(self, haystack: str) -> bool:
+        return any(anchor in haystack for anchor in self.anchors)
+
+
+@dataclass(frozen=True)
 class _Phrase:
     signal: Signal
     line: str
-    sides: tuple[re.Pattern[str], ...]  # one side: the words alone; two: near each other
+    sides: tuple[_Side, ...]  # one side: the words alone; two: near each other
     window: int = PROXIMITY_WORDS
 
 
@@ -172,19 +185,25 @@ class CompiledRules:
     age_patterns: tuple[re.Pattern[str], ...]
 
 
+def _unspaced_khmer(text: str) -> str:
+    return _KHMER_SPACE.sub("", text)
+
+
 def fold(text: str) -> str:
     """`text` as the rules see it: case and Latin diacritics folded, Khmer digits read as digits."""
     return normalise(text.translate(_KHMER_DIGITS))
 
 
-def _term_pattern(term: str) -> str:
+def _term_pattern(term: str) -> tuple[str, str]:
+    """The pattern of one alternative, and the longest plain piece of it every match contains."""
     folded = fold(term)
     if _KHMER.search(folded):
-        # No spaces in Khmer: any spacing the writer used between letters still matches.
-        letters = folded.replace(" ", "").replace("*", "")
+        # Khmer is matched against the text with its spaces between Khmer letters removed
+        # (`_haystack`), so any spacing the writer used still matches.
+        letters = _unspaced_khmer(folded).replace("*", "")
         if len(letters) < 2:
             raise PhraseError(_("“%(term)s” is too short to be a signal.") % {"term": term})
-        return r"\s*".join(re.escape(letter) for letter in letters)
+        return re.escape(letters), max(letters.split(" "), key=len)
     words = folded.split(" ")
     parts = []
     for word in words:
@@ -203,14 +222,19 @@ def _term_pattern(term: str) -> str:
     if len(folded.replace(" ", "").replace("*", "")) < 2:
         raise PhraseError(_("“%(term)s” is too short to be a signal.") % {"term": term})
     # Latin words stand alone: "nudes" is not inside "includes".
-    return r"(?<![a-z0-9])" + r"\s+".join(parts) + r"(?![a-z0-9])"
+    pattern = r"(?<![a-z0-9])" + r"\s+".join(parts) + r"(?![a-z0-9])"
+    return pattern, max((word.rstrip("*") for word in words), key=len)
 
 
-def _side_pattern(side: str) -> re.Pattern[str]:
+def _side_pattern(side: str) -> _Side:
     terms = [term.strip() for term in side.split("|") if term.strip()]
     if not terms:
         raise PhraseError(_("Write words on both sides of ~ and between the |."))
-    return re.compile("|".join(f"(?:{_term_pattern(term)})" for term in terms))
+    compiled = [_term_pattern(term) for term in terms]
+    return _Side(
+        pattern=re.compile("|".join(f"(?:{pattern})" for pattern, _anchor in compiled)),
+        anchors=tuple(dict.fromkeys(anchor for _pattern, anchor in compiled)),
+    )
 
 
 def phrase_compile(line: str, signal: Signal) -> _Phrase:
@@ -247,13 +271,15 @@ def _words_between(gap: str) -> float:
 
 def _found(phrase: _Phrase, haystack: str) -> str | None:
     """What of `haystack` the phrase finds, as shown to the counsellor; None if nothing."""
+    if not all(side.may_be_in(haystack) for side in phrase.sides):
+        return None
     if len(phrase.sides) == 1:
-        match = phrase.sides[0].search(haystack)
+        match = phrase.sides[0].pattern.search(haystack)
         return match.group(0) if match else None
-    lefts = list(phrase.sides[0].finditer(haystack))
+    lefts = list(phrase.sides[0].pattern.finditer(haystack))
     if not lefts:
         return None
-    for right in phrase.sides[1].finditer(haystack):
+    for right in phrase.sides[1].pattern.finditer(haystack):
         for left in lefts:
             first, second = (left, right) if left.start() <= right.start() else (right, left)
             if first.end() > second.start():
@@ -337,8 +363,9 @@ def _signals_in_words(text: str, rules: CompiledRules) -> dict[Signal, list[str]
     if not text.strip():
         return found
     folded = fold(text)
+    haystack = _unspaced_khmer(folded)
     for phrase in rules.phrases:
-        words = _found(phrase, folded)
+        words = _found(phrase, haystack)
         if words is not None:
             found.setdefault(phrase.signal, []).append(words)
     for pattern in rules.age_patterns:
