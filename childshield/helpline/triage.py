@@ -371,8 +371,8 @@ def _signals_in_words(text: str, rules: CompiledRules) -> dict[Signal, list[str]
     for pattern in rules.age_patterns:
         for match in pattern.finditer(folded):
             groups = match.groupdict()
-            # A school grade in the rule stands for a child of primary-school age.
-            young = groups.get("grade") is not None or (
+            # A primary-school grade, or an age written as a word the pattern only lets under 10.
+            young = groups.get("grade") is not None or groups.get("young") is not None or (
                 groups.get("age") is not None and int(groups["age"]) < rules.age_under
             )
             if young:
