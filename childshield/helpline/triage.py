@@ -20,6 +20,7 @@ The report's answers count as much as its words (`signals_from_answers`): a chil
 "someone threatens to share my pictures" has said as much as one who writes it.
 """
 
+import bisect
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -159,14 +160,39 @@ class PhraseError(ValueError):
 
 @dataclass(frozen=True)
 class _Side:
-    """Alternatives of a line: one pattern, and the plain letters each alternative must contain, so
-    that a line none of whose letters are in a message costs a few substring tests, not a search."""
+    """Alternatives of a line, as two patterns (Latin words, Khmer letters) built as tries, and the
+    plain letters each alternative must contain, so that a line none of whose letters are in a
+    message costs a few substring tests, not a search."""
 
-    pattern: re.Pattern[str]
+    latin: re.Pattern[str] | None
+    khmer: re.Pattern[str] | None
     anchors: tuple[str, ...]
 
     def may_be_in(self, haystack: str) -> bool:
         return any(anchor in haystack for anchor in self.anchors)
+
+    def matches(self, haystack: str) -> list[re.Match[str]]:
+        """Every match in `haystack`, in order, none overlapping another of its script."""
+        found: list[re.Match[str]] = []
+        if self.latin is not None:
+            # A Latin word stands alone ("nudes" is not inside "includes"). The check before the
+            # word is made here, not in the pattern: a pattern that opens with an assertion loses
+            # the regular-expression engine's quick skip to the letters the words can start with.
+            position = 0
+            while (match := self.latin.search(haystack, position)) is not None:
+                if match.start() and _is_latin_letter(haystack[match.start() - 1]):
+                    position = match.start() + 1
+                    continue
+                found.append(match)
+                position = max(match.end(), match.start() + 1)
+        if self.khmer is not None:
+            found.extend(self.khmer.finditer(haystack))
+            found.sort(key=lambda match: match.start())
+        return found
+
+
+def _is_latin_letter(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 @dataclass(frozen=True)
@@ -194,19 +220,26 @@ def fold(text: str) -> str:
     return normalise(text.translate(_KHMER_DIGITS))
 
 
-def _term_pattern(term: str) -> tuple[str, str]:
-    """The pattern of one alternative, and the longest plain piece of it every match contains."""
+# A term as the tokens of its trie: a letter, a space between words (any spacing), or `*`.
+_BETWEEN_WORDS = " "
+_LONGER = "*"
+
+
+def _term_tokens(term: str) -> tuple[bool, tuple[str, ...], str]:
+    """Whether the term is Khmer, its tokens, and the longest plain piece every match contains."""
     folded = fold(term)
     if _KHMER.search(folded):
         # Khmer is matched against the text with its spaces between Khmer letters removed
-        # (`_haystack`), so any spacing the writer used still matches.
+        # (`_unspaced_khmer`), so any spacing the writer used still matches.
         letters = _unspaced_khmer(folded).replace("*", "")
         if len(letters) < 2:
             raise PhraseError(_("“%(term)s” is too short to be a signal.") % {"term": term})
-        return re.escape(letters), max(letters.split(" "), key=len)
+        return True, tuple(letters), max(letters.split(" "), key=len)
     words = folded.split(" ")
-    parts = []
+    tokens: list[str] = []
     for word in words:
+        if tokens:
+            tokens.append(_BETWEEN_WORDS)
         if word.endswith("*"):
             stem = word.rstrip("*")
             if len(stem) < WILDCARD_PREFIX_MIN or "*" in stem:
@@ -214,26 +247,63 @@ def _term_pattern(term: str) -> tuple[str, str]:
                     _("“%(term)s”: a * needs at least %(count)s letters before it, and only at a word's end.")
                     % {"term": term, "count": WILDCARD_PREFIX_MIN}
                 )
-            parts.append(re.escape(stem) + r"[a-z0-9]*")
+            tokens.extend([*stem, _LONGER])
         elif "*" in word:
             raise PhraseError(_("“%(term)s”: a * goes only at the end of a word.") % {"term": term})
         else:
-            parts.append(re.escape(word))
+            tokens.extend(word)
     if len(folded.replace(" ", "").replace("*", "")) < 2:
         raise PhraseError(_("“%(term)s” is too short to be a signal.") % {"term": term})
-    # Latin words stand alone: "nudes" is not inside "includes".
-    pattern = r"(?<![a-z0-9])" + r"\s+".join(parts) + r"(?![a-z0-9])"
-    return pattern, max((word.rstrip("*") for word in words), key=len)
+    return False, tuple(tokens), max((word.rstrip("*") for word in words), key=len)
+
+
+def _token_pattern(token: str, *, khmer: bool) -> str:
+    if not khmer and token == _BETWEEN_WORDS:
+        return r"\s+"
+    if not khmer and token == _LONGER:
+        return r"[a-z0-9]*"
+    return re.escape(token)
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(terms: list[tuple[str, ...]], *, khmer: bool) -> str:
+    """One pattern for many terms, shared beginnings written once ("post|posted|poster" as
+    "post(?:ed|er)?"): Python's engine tries alternatives one by one, a trie one letter at a time."""
+    trie: _Trie = {}
+    for tokens in terms:
+        node = trie
+        for token in tokens:
+            node = node.setdefault(token, {})
+        node[""] = {}  # a term ends here
+
+    def written(node: _Trie) -> str:
+        branches = [
+            _token_pattern(token, khmer=khmer) + written(child) for token, child in node.items() if token
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return written(trie)
 
 
 def _side_pattern(side: str) -> _Side:
     terms = [term.strip() for term in side.split("|") if term.strip()]
     if not terms:
         raise PhraseError(_("Write words on both sides of ~ and between the |."))
-    compiled = [_term_pattern(term) for term in terms]
+    read = [_term_tokens(term) for term in terms]
+    latin = [tokens for is_khmer, tokens, _anchor in read if not is_khmer]
+    khmer = [tokens for is_khmer, tokens, _anchor in read if is_khmer]
     return _Side(
-        pattern=re.compile("|".join(f"(?:{pattern})" for pattern, _anchor in compiled)),
-        anchors=tuple(dict.fromkeys(anchor for _pattern, anchor in compiled)),
+        # The word must end where the term ends, checked after the trie's longest try.
+        latin=re.compile(_trie_pattern(latin, khmer=False) + r"(?![a-z0-9])") if latin else None,
+        khmer=re.compile(_trie_pattern(khmer, khmer=True)) if khmer else None,
+        anchors=tuple(dict.fromkeys(anchor for _is_khmer, _tokens, anchor in read)),
     )
 
 
@@ -274,18 +344,23 @@ def _found(phrase: _Phrase, haystack: str) -> str | None:
     if not all(side.may_be_in(haystack) for side in phrase.sides):
         return None
     if len(phrase.sides) == 1:
-        match = phrase.sides[0].pattern.search(haystack)
-        return match.group(0) if match else None
-    lefts = list(phrase.sides[0].pattern.finditer(haystack))
+        matches = phrase.sides[0].matches(haystack)
+        return matches[0].group(0) if matches else None
+    lefts = phrase.sides[0].matches(haystack)
     if not lefts:
         return None
-    for right in phrase.sides[1].pattern.finditer(haystack):
-        for left in lefts:
-            first, second = (left, right) if left.start() <= right.start() else (right, left)
-            if first.end() > second.start():
-                continue  # the same letters cannot be both sides
-            if _words_between(haystack[first.end() : second.start()]) <= phrase.window:
-                return f"{first.group(0)} … {second.group(0)}"
+    # Matches of one pattern come in order and never overlap: their starts and ends are both sorted.
+    # For each match of the right side, only the nearest left match before it and after it can be
+    # close enough, so a long report costs a search per match, not a comparison per pair.
+    left_starts = [left.start() for left in lefts]
+    left_ends = [left.end() for left in lefts]
+    for right in phrase.sides[1].matches(haystack):
+        before = bisect.bisect_right(left_ends, right.start()) - 1
+        if before >= 0 and _words_between(haystack[left_ends[before] : right.start()]) <= phrase.window:
+            return f"{lefts[before].group(0)} … {right.group(0)}"
+        after = bisect.bisect_left(left_starts, right.end())
+        if after < len(lefts) and _words_between(haystack[right.end() : left_starts[after]]) <= phrase.window:
+            return f"{right.group(0)} … {lefts[after].group(0)}"
     return None
 
 
@@ -372,8 +447,10 @@ def _signals_in_words(text: str, rules: CompiledRules) -> dict[Signal, list[str]
         for match in pattern.finditer(folded):
             groups = match.groupdict()
             # A primary-school grade, or an age written as a word the pattern only lets under 10.
-            young = groups.get("grade") is not None or groups.get("young") is not None or (
-                groups.get("age") is not None and int(groups["age"]) < rules.age_under
+            young = (
+                groups.get("grade") is not None
+                or groups.get("young") is not None
+                or (groups.get("age") is not None and int(groups["age"]) < rules.age_under)
             )
             if young:
                 found.setdefault(rules.age_signal, []).append(match.group(0))
