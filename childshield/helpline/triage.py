@@ -339,16 +339,14 @@ def _words_between(gap: str) -> float:
     return len(_LATIN_WORD.findall(gap)) + len(_KHMER.findall(gap)) / KHMER_LETTERS_PER_WORD
 
 
-def _found(phrase: _Phrase, haystack: str) -> str | None:
-    """What of `haystack` the phrase finds, as shown to the counsellor; None if nothing."""
-    if not all(side.may_be_in(haystack) for side in phrase.sides):
-        return None
+def _found(phrase: _Phrase, haystack: str) -> list[str]:
+    """What of `haystack` the phrase finds, as shown to the counsellor (empty if nothing)."""
     if len(phrase.sides) == 1:
         matches = phrase.sides[0].matches(haystack)
-        return matches[0].group(0) if matches else None
+        return list(dict.fromkeys(match.group(0) for match in matches))
     lefts = phrase.sides[0].matches(haystack)
     if not lefts:
-        return None
+        return []
     # Matches of one pattern come in order and never overlap: their starts and ends are both sorted.
     # For each match of the right side, only the nearest left match before it and after it can be
     # close enough, so a long report costs a search per match, not a comparison per pair.
@@ -357,11 +355,11 @@ def _found(phrase: _Phrase, haystack: str) -> str | None:
     for right in phrase.sides[1].matches(haystack):
         before = bisect.bisect_right(left_ends, right.start()) - 1
         if before >= 0 and _words_between(haystack[left_ends[before] : right.start()]) <= phrase.window:
-            return f"{lefts[before].group(0)} … {right.group(0)}"
+            return [f"{lefts[before].group(0)} … {right.group(0)}"]
         after = bisect.bisect_left(left_starts, right.end())
         if after < len(lefts) and _words_between(haystack[right.end() : left_starts[after]]) <= phrase.window:
-            return f"{right.group(0)} … {lefts[after].group(0)}"
-    return None
+            return [f"{right.group(0)} … {lefts[after].group(0)}"]
+    return []
 
 
 @cache
@@ -381,10 +379,30 @@ def shipped_rule_specs() -> list[RuleSpec]:
     ]
 
 
+def _merged_lines(signal: Signal, lines: list[str]) -> list[str]:
+    """The lines of one signal, merged where that changes nothing they find: every line of words
+    alone into one, and `~` lines that share one side and their distance into one each. Hundreds of
+    lines then cost tens of searches a message."""
+    alone: list[str] = []
+    pairs: dict[tuple[str, str], list[str]] = {}  # (distance, right side) -> left sides
+    for line in lines:
+        parts = _PROXIMITY.split(line.strip())
+        if len(parts) == 1:
+            alone.append(parts[0])
+        elif len(parts) == 3:
+            pairs.setdefault((parts[1] or str(PROXIMITY_WORDS), parts[2]), []).append(parts[0])
+    by_left: dict[tuple[str, str], list[str]] = {}  # (distance, merged left side) -> right sides
+    for (window, right), lefts in pairs.items():
+        by_left.setdefault((window, "|".join(lefts)), []).append(right)
+    merged = ["|".join(alone)] if alone else []
+    merged += [f"{left} ~{window} {'|'.join(rights)}" for (window, left), rights in by_left.items()]
+    return merged
+
+
 def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
     """The rules ready to match. A line that cannot be read is skipped here (rules are checked
     with `phrase_compile` when saved, so only a file edited by hand can hold one)."""
-    phrases = []
+    by_signal: dict[Signal, list[str]] = {}
     seen: set[tuple[Signal, str]] = set()
     for spec in specs:
         for line in spec.phrases:
@@ -392,10 +410,18 @@ def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
             if not key[1] or key in seen:
                 continue
             seen.add(key)
-            try:
-                phrases.append(phrase_compile(line, spec.signal))
-            except PhraseError:
-                continue
+            by_signal.setdefault(spec.signal, []).append(line)
+    phrases = []
+    for signal, lines in by_signal.items():
+        try:
+            phrases += [phrase_compile(line, signal) for line in _merged_lines(signal, lines)]
+        except PhraseError:
+            # One line that cannot be read: every line on its own, that one left out.
+            for line in lines:
+                try:
+                    phrases.append(phrase_compile(line, signal))
+                except PhraseError:
+                    continue
     ages = _shipped()["ages"]
     assert isinstance(ages, dict)
     return CompiledRules(
@@ -441,8 +467,8 @@ def _signals_in_words(text: str, rules: CompiledRules) -> dict[Signal, list[str]
     haystack = _unspaced_khmer(folded)
     for phrase in rules.phrases:
         words = _found(phrase, haystack)
-        if words is not None:
-            found.setdefault(phrase.signal, []).append(words)
+        if words:
+            found.setdefault(phrase.signal, []).extend(words)
     for pattern in rules.age_patterns:
         for match in pattern.finditer(folded):
             groups = match.groupdict()

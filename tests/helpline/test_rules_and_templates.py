@@ -114,20 +114,21 @@ def test_a_new_rule_flags_a_waiting_report_at_once(supervisor, send_report):
 
 def test_every_change_keeps_the_version_before(supervisor):
     rule = _rule("self_harm", "en")
-    before = list(rule.phrases)
+    before, shipped_version = list(rule.phrases), rule.version
     triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=rule.version)
     history = selectors.triage_rule_history(acting=supervisor, rule=rule)
-    assert [(old.version, old.is_active, old.phrases) for old in history] == [
-        (2, False, before),
-        (1, True, before),
+    assert [(old.version, old.is_active, old.phrases) for old in history[:2]] == [
+        (shipped_version + 1, False, before),
+        (shipped_version, True, before),
     ]
     assert history[0].changed_by == supervisor and history[1].changed_by is None
+    assert [old.version for old in history] == list(range(shipped_version + 1, 0, -1))
 
 
 def test_a_disabled_rule_raises_nothing(supervisor):
     rule = _rule("self_harm", "en")
     triage_rule_update(acting=supervisor, rule=rule, data=_input(rule, is_active=False), version=rule.version)
-    assert signals_in("I want to die", selectors.triage_rules_current()[1]) == []
+    assert signals_in("i am ready to die", selectors.triage_rules_current()[1]) == []
     assert [flag.signal for flag in signals_in("em muon chet", selectors.triage_rules_current()[1])] == [
         Signal.SELF_HARM
     ]

@@ -16,7 +16,8 @@ from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.services.triage import reports_retriage
 from childshield.helpline.triage import RULE_LANGUAGES, Signal, phrase_problems
 
-PHRASE_MAX_LENGTH = 200
+# A line may hold many alternatives (`a|b|c ~ d|e`): long, but still one line a supervisor reads.
+PHRASE_MAX_LENGTH = 5000
 PHRASES_MAX = 300
 
 
