@@ -36,6 +36,7 @@ def _every_answer() -> Report:
         province=province,
         contact_method="phone",
         contact="0912 345 678",
+        reply_language="km",
     )
     return report_submit(content=content, idempotency_key="every-answer", language="vi").report
 
@@ -71,6 +72,7 @@ def test_the_reply_page_shows_every_answer_of_the_report_beside_the_thread(sign_
     assert _answer(html, "happened") == "This week"
     assert _answer(html, "contact") == "Phone call or text: 0912 345 678"
     assert _answer(html, "language") == "Vietnamese"
+    assert _answer(html, "reply_language") == "ភាសាខ្មែរ"  # the language the child chose to be answered in
     assert _answer(html, "age_band") == "13 to 15"
     assert _answer(html, "gender") == "Girl"
     assert _answer(html, "province") == "Ha Noi"
@@ -105,7 +107,7 @@ def test_a_report_without_answers_shows_dashes_not_blanks(sign_in, counsellor, s
     report = send_report()
     queue_claim(acting=counsellor, report=report)
     html = sign_in(counsellor).get(f"/en/helpline/queue/{report.reference}/reply/").content.decode()
-    for name in ("platform", "urls", "happened", "language", "age_band", "gender", "province", "source"):
+    for name in ("platform", "urls", "happened", "reply_language", "age_band", "gender", "province", "source"):
         assert _answer(html, name) == "—", name
 
 
