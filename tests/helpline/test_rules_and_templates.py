@@ -286,3 +286,22 @@ def test_a_disabled_reply_is_no_longer_offered(supervisor):
         version=1,
     )
     assert "safe_now" not in [saved.code for saved in selectors.reply_templates_active()]
+
+
+def test_testing_words_without_a_sample_measures_them_and_claims_nothing_about_a_sample(sign_in, supervisor):
+    rule = _rule("danger_now", "en")
+    response = sign_in(supervisor).post(
+        f"/en/helpline/rules/{rule.pk}/",
+        {
+            "signal": "danger_now",
+            "language": "en",
+            "phrases": "outside my house",
+            "is_active": "on",
+            "version": str(rule.version),
+            "sample": "",
+            "action": "test",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "data-reach" in html
+    assert "data-test-result" not in html

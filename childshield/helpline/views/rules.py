@@ -80,8 +80,10 @@ def rule_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     # shown before it is saved, and saved only when the supervisor says they checked it.
     reach = rule_reach(compiled, signal=signal, language=data.language)
     if request.POST.get("action") == "test":
-        flags = signals_in(form.cleaned_data["sample"], compiled)
-        return _rule_page(request, form, rule, flags=flags, tested=True, reach=reach)
+        sample = form.cleaned_data["sample"]
+        # No sample: the words are still measured on the team's messages, nothing more to show.
+        flags = signals_in(sample, compiled) if sample.strip() else None
+        return _rule_page(request, form, rule, flags=flags, tested=flags is not None, reach=reach)
     if reach.too_broad and not form.cleaned_data["save_broad"]:
         form.add_error(
             "save_broad",
