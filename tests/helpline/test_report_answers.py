@@ -107,7 +107,16 @@ def test_a_report_without_answers_shows_dashes_not_blanks(sign_in, counsellor, s
     report = send_report()
     queue_claim(acting=counsellor, report=report)
     html = sign_in(counsellor).get(f"/en/helpline/queue/{report.reference}/reply/").content.decode()
-    for name in ("platform", "urls", "happened", "reply_language", "age_band", "gender", "province", "source"):
+    for name in (
+        "platform",
+        "urls",
+        "happened",
+        "reply_language",
+        "age_band",
+        "gender",
+        "province",
+        "source",
+    ):
         assert _answer(html, name) == "—", name
 
 
