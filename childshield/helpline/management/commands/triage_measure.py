@@ -1,6 +1,7 @@
 """Prints how well the triage rules read the team's message set: recall by signal, false alarms."""
 
 from argparse import ArgumentParser
+from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -77,6 +78,13 @@ class Command(BaseCommand):
                 continue
             cells.append(f"{alarms.rate:>6.1%} ({alarms.raised:>2}/{alarms.ordinary:>3})".rjust(15))
         write(f"{'false alarms (ordinary)':<26}" + "".join(cells))
+        raised_on_ordinary = Counter(
+            signal for miss in figures.misses if not miss.message.signals for signal in miss.extra
+        )
+        write(
+            "signals raised on ordinary messages: "
+            + (", ".join(f"{signal} {count}" for signal, count in raised_on_ordinary.most_common()) or "none")
+        )
         extra = sum(1 for miss in figures.misses if miss.message.signals and miss.extra)
         write(f"marked messages that also raised a signal not marked: {extra}")
         write(f"meets the aim: {'yes' if figures.meets_aim else 'no'}")
