@@ -160,16 +160,10 @@ class PhraseError(ValueError):
 
 @dataclass(frozen=True)
 class _Side:
-    """Alternatives of a line, as two patterns (Latin words, Khmer letters) built as tries, and the
-    plain letters each alternative must contain, so that a line none of whose letters are in a
-    message costs a few substring tests, not a search."""
+    """Alternatives of a line, as two patterns (Latin words, Khmer letters) built as tries."""
 
     latin: re.Pattern[str] | None
     khmer: re.Pattern[str] | None
-    anchors: tuple[str, ...]
-
-    def may_be_in(self, haystack: str) -> bool:
-        return any(anchor in haystack for anchor in self.anchors)
 
     def matches(self, haystack: str) -> list[re.Match[str]]:
         """Every match in `haystack`, in order, none overlapping another of its script."""
@@ -225,8 +219,8 @@ _BETWEEN_WORDS = " "
 _LONGER = "*"
 
 
-def _term_tokens(term: str) -> tuple[bool, tuple[str, ...], str]:
-    """Whether the term is Khmer, its tokens, and the longest plain piece every match contains."""
+def _term_tokens(term: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether the term is Khmer, and its tokens."""
     folded = fold(term)
     if _KHMER.search(folded):
         # Khmer is matched against the text with its spaces between Khmer letters removed
@@ -234,7 +228,7 @@ def _term_tokens(term: str) -> tuple[bool, tuple[str, ...], str]:
         letters = _unspaced_khmer(folded).replace("*", "")
         if len(letters) < 2:
             raise PhraseError(_("“%(term)s” is too short to be a signal.") % {"term": term})
-        return True, tuple(letters), max(letters.split(" "), key=len)
+        return True, tuple(letters)
     words = folded.split(" ")
     tokens: list[str] = []
     for word in words:
@@ -254,7 +248,7 @@ def _term_tokens(term: str) -> tuple[bool, tuple[str, ...], str]:
             tokens.extend(word)
     if len(folded.replace(" ", "").replace("*", "")) < 2:
         raise PhraseError(_("“%(term)s” is too short to be a signal.") % {"term": term})
-    return False, tuple(tokens), max((word.rstrip("*") for word in words), key=len)
+    return False, tuple(tokens)
 
 
 def _token_pattern(token: str, *, khmer: bool) -> str:
@@ -297,13 +291,12 @@ def _side_pattern(side: str) -> _Side:
     if not terms:
         raise PhraseError(_("Write words on both sides of ~ and between the |."))
     read = [_term_tokens(term) for term in terms]
-    latin = [tokens for is_khmer, tokens, _anchor in read if not is_khmer]
-    khmer = [tokens for is_khmer, tokens, _anchor in read if is_khmer]
+    latin = [tokens for is_khmer, tokens in read if not is_khmer]
+    khmer = [tokens for is_khmer, tokens in read if is_khmer]
     return _Side(
         # The word must end where the term ends, checked after the trie's longest try.
         latin=re.compile(_trie_pattern(latin, khmer=False) + r"(?![a-z0-9])") if latin else None,
         khmer=re.compile(_trie_pattern(khmer, khmer=True)) if khmer else None,
-        anchors=tuple(dict.fromkeys(anchor for _is_khmer, _tokens, anchor in read)),
     )
 
 
