@@ -14,7 +14,9 @@ A rule's line is one of:
 - two sets of alternatives joined by `~`, found within a few words of each other, in either order:
   `post*|share*|leak* ~ pic*|photo*|nudes` (at most `PROXIMITY_WORDS` words apart; `~3` says
   three). Khmer has no spaces between words, so there the distance counts letters, about
-  `KHMER_LETTERS_PER_WORD` to a word.
+  `KHMER_LETTERS_PER_WORD` to a word;
+- words the signal's other words do not count inside, after a `-`: `-chán muốn chết|chết cười`
+  (an idiom, not a wish to die).
 
 The report's answers count as much as its words (`signals_from_answers`): a child who ticks
 "someone threatens to share my pictures" has said as much as one who writes it.
@@ -44,6 +46,8 @@ PROXIMITY_WORDS = 5
 PROXIMITY_WORDS_MAX = 12
 # Khmer is written without spaces between words: a distance in words is counted as letters.
 KHMER_LETTERS_PER_WORD = 5
+# A line starting with this lists words inside which the signal's other words do not count.
+EXCLUSION = "-"
 # A `*` needs this many letters before it, or it would match nearly every word.
 WILDCARD_PREFIX_MIN = 3
 
@@ -200,6 +204,8 @@ class _Phrase:
 @dataclass(frozen=True)
 class CompiledRules:
     phrases: tuple[_Phrase, ...]
+    # By signal: words inside which that signal's words do not count ("chán muốn chết").
+    exclusions: dict[Signal, _Side]
     age_signal: Signal
     age_under: int
     age_patterns: tuple[re.Pattern[str], ...]
@@ -301,8 +307,16 @@ def _side_pattern(side: str) -> _Side:
 
 
 def phrase_compile(line: str, signal: Signal) -> _Phrase:
-    """One rule line compiled; PhraseError if it cannot be read."""
-    parts = _PROXIMITY.split(line.strip())
+    """One rule line compiled; PhraseError if it cannot be read. An exclusion line (`-words`) is
+    compiled as its words alone."""
+    stripped = line.strip()
+    if stripped.startswith(EXCLUSION):
+        if "~" in stripped:
+            raise PhraseError(
+                _("“%(line)s”: a line of words that do not count cannot use ~.") % {"line": line}
+            )
+        return _Phrase(signal=signal, line=line, sides=(_side_pattern(stripped[len(EXCLUSION) :]),))
+    parts = _PROXIMITY.split(stripped)
     if len(parts) == 1:
         return _Phrase(signal=signal, line=line, sides=(_side_pattern(parts[0]),))
     if len(parts) != 3:
@@ -332,11 +346,20 @@ def _words_between(gap: str) -> float:
     return len(_LATIN_WORD.findall(gap)) + len(_KHMER.findall(gap)) / KHMER_LETTERS_PER_WORD
 
 
-def _found(phrase: _Phrase, haystack: str) -> list[str]:
-    """What of `haystack` the phrase finds, as shown to the counsellor (empty if nothing)."""
+def _outside(start: int, end: int, excluded: list[tuple[int, int]]) -> bool:
+    return not any(low <= start and end <= high for low, high in excluded)
+
+
+def _found(phrase: _Phrase, haystack: str, excluded: list[tuple[int, int]]) -> list[str]:
+    """What of `haystack` the phrase finds outside the `excluded` spans, as shown to the counsellor
+    (empty if nothing)."""
     if len(phrase.sides) == 1:
         matches = phrase.sides[0].matches(haystack)
-        return list(dict.fromkeys(match.group(0) for match in matches))
+        return list(
+            dict.fromkeys(
+                match.group(0) for match in matches if _outside(match.start(), match.end(), excluded)
+            )
+        )
     lefts = phrase.sides[0].matches(haystack)
     if not lefts:
         return []
@@ -347,12 +370,24 @@ def _found(phrase: _Phrase, haystack: str) -> list[str]:
     left_ends = [left.end() for left in lefts]
     for right in phrase.sides[1].matches(haystack):
         before = bisect.bisect_right(left_ends, right.start()) - 1
-        if before >= 0 and _words_between(haystack[left_ends[before] : right.start()]) <= phrase.window:
+        if (
+            before >= 0
+            and _words_between(haystack[left_ends[before] : right.start()]) <= phrase.window
+            and _outside(left_starts[before], right.end(), excluded)
+        ):
             return [f"{lefts[before].group(0)} … {right.group(0)}"]
         after = bisect.bisect_left(left_starts, right.end())
-        if after < len(lefts) and _words_between(haystack[right.end() : left_starts[after]]) <= phrase.window:
+        if (
+            after < len(lefts)
+            and _words_between(haystack[right.end() : left_starts[after]]) <= phrase.window
+            and _outside(right.start(), left_ends[after], excluded)
+        ):
             return [f"{right.group(0)} … {lefts[after].group(0)}"]
     return []
+
+
+def _spans(side: _Side | None, text: str) -> list[tuple[int, int]]:
+    return [(match.start(), match.end()) for match in side.matches(text)] if side is not None else []
 
 
 @cache
@@ -396,6 +431,7 @@ def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
     """The rules ready to match. A line that cannot be read is skipped here (rules are checked
     with `phrase_compile` when saved, so only a file edited by hand can hold one)."""
     by_signal: dict[Signal, list[str]] = {}
+    excluding: dict[Signal, list[str]] = {}
     seen: set[tuple[Signal, str]] = set()
     for spec in specs:
         for line in spec.phrases:
@@ -403,7 +439,15 @@ def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
             if not key[1] or key in seen:
                 continue
             seen.add(key)
-            by_signal.setdefault(spec.signal, []).append(line)
+            if line.strip().startswith(EXCLUSION):
+                excluding.setdefault(spec.signal, []).append(line.strip()[len(EXCLUSION) :])
+            else:
+                by_signal.setdefault(spec.signal, []).append(line)
+    exclusions = {}
+    for signal, lines in excluding.items():
+        readable = [line for line in lines if not phrase_problems([line], signal)]
+        if readable:
+            exclusions[signal] = _side_pattern("|".join(readable))
     phrases = []
     for signal, lines in by_signal.items():
         try:
@@ -419,6 +463,7 @@ def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
     assert isinstance(ages, dict)
     return CompiledRules(
         phrases=tuple(phrases),
+        exclusions=exclusions,
         age_signal=Signal(ages["signal"]),
         age_under=int(ages["under"]),
         age_patterns=tuple(re.compile(pattern) for pattern in ages["patterns"]),
@@ -458,12 +503,17 @@ def _signals_in_words(text: str, rules: CompiledRules) -> dict[Signal, list[str]
         return found
     folded = fold(text)
     haystack = _unspaced_khmer(folded)
+    excluded = {signal: _spans(side, haystack) for signal, side in rules.exclusions.items()}
     for phrase in rules.phrases:
-        words = _found(phrase, haystack)
+        words = _found(phrase, haystack, excluded.get(phrase.signal, []))
         if words:
             found.setdefault(phrase.signal, []).extend(words)
+    # Ages are read in the text as written (spaces kept): its exclusions are found there too.
+    age_excluded = _spans(rules.exclusions.get(rules.age_signal), folded)
     for pattern in rules.age_patterns:
         for match in pattern.finditer(folded):
+            if not _outside(match.start(), match.end(), age_excluded):
+                continue
             groups = match.groupdict()
             # A primary-school grade, or an age written as a word the pattern only lets under 10.
             young = (

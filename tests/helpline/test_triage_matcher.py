@@ -115,3 +115,39 @@ def test_grooming_is_urgent_only_with_a_meeting_planned():
     ]
     meeting_alone = signals_in("we meet tomorrow for football", rules)
     assert [(flag.signal, flag.is_urgent) for flag in meeting_alone] == [(Signal.MEETING_SOON, False)]
+
+
+def test_words_inside_an_exclusion_do_not_count_and_the_same_words_elsewhere_still_do():
+    rules = compile_rules(
+        [
+            RuleSpec(
+                signal=Signal.SELF_HARM,
+                language="vi",
+                phrases=("muốn chết", "-chán muốn chết|mệt muốn chết"),
+            )
+        ]
+    )
+    assert signals_in("học online chán muốn chết", rules) == []
+    assert signals_in("hom nay met muon chet luon", rules) == []
+    flags = signals_in("chán muốn chết... mà thật ra em muốn chết thật", rules)
+    assert [flag.words for flag in flags] == [("muon chet",)]
+
+
+def test_an_exclusion_also_cancels_an_age_and_a_pair_of_words():
+    rules = compile_rules(
+        [
+            RuleSpec(signal=Signal.VERY_YOUNG_CHILD, language="vi", phrases=("-hơn em 5 tuổi",)),
+            RuleSpec(
+                signal=Signal.SEXTORTION, language="en", phrases=("post* ~ pic*", "-post pics of my cat")
+            ),
+        ]
+    )
+    assert signals_in("anh hai hơn em 5 tuổi", rules) == []
+    assert [flag.signal for flag in signals_in("em gái em 5 tuổi", rules)] == [Signal.VERY_YOUNG_CHILD]
+    assert signals_in("i post pics of my cat every day", rules) == []
+    assert signals_in("he will post my pics", rules)
+
+
+def test_an_exclusion_line_cannot_pair_words():
+    with pytest.raises(PhraseError):
+        phrase_compile("-post ~ pic", Signal.SEXTORTION)
