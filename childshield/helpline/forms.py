@@ -223,8 +223,8 @@ class TriageRuleForm(forms.Form):
             "One a line. Capitals and Vietnamese accents do not matter: “muon chet” also finds “muốn chết”. "
             "A * at a word's end finds longer words (threat* finds threatened). Words separated by | are "
             "alternatives. Two sets joined by ~ are found within 5 words of each other, in either order "
-            "(post*|share* ~ pic*|photo*); ~3 says 3 words. A line starting with - lists words inside which the "
-            "signal's words do not count (-bored to death)."
+            "(post*|share* ~ pic*|photo*); ~3 says 3 words. A line starting with - lists words inside "
+            "which the signal's words do not count (-bored to death)."
         ),
         error_messages={"required": _("Write at least one word or phrase, one a line.")},
     )
