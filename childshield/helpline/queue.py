@@ -128,18 +128,6 @@ class QueueItem:
         label = SAFETY_LABELS.get(self.report.safe_now)
         return str(label) if label else ""
 
-    @property
-    def page_language_name(self) -> str:
-        return _language_name(self.report.language)
-
-    @property
-    def reply_language_name(self) -> str:
-        return _language_name(self.report.reply_language)
-
-
-def _language_name(code: str) -> str:
-    return str(dict(WritingLanguage.choices).get(code, code))
-
 
 @dataclass(frozen=True)
 class QueuePage:

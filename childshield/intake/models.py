@@ -1,6 +1,5 @@
 """Reports from every channel and the thread between the person who reported and the helpline."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -159,8 +158,9 @@ class Report(models.Model):
         return [str(labels.get(harm, harm)) for harm in self.harms]
 
     def language_label(self) -> str:
-        """The language of the page the report was written on, named in the reader's language."""
-        return str(dict(settings.LANGUAGES).get(self.language, self.language))
+        """The language of the page the report was written on, named in its own script, as the
+        language the child asked to be answered in is (`get_reply_language_display`)."""
+        return str(dict(WritingLanguage.choices).get(self.language, self.language))
 
 
 class Sender(models.TextChoices):

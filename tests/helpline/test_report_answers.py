@@ -71,7 +71,7 @@ def test_the_reply_page_shows_every_answer_of_the_report_beside_the_thread(sign_
     assert "open them only on a hotline workstation" in _answer(html, "urls")
     assert _answer(html, "happened") == "This week"
     assert _answer(html, "contact") == "Phone call or text: 0912 345 678"
-    assert _answer(html, "language") == "Vietnamese"
+    assert _answer(html, "language") == "Tiếng Việt"  # each language named in its own script
     assert _answer(html, "reply_language") == "ភាសាខ្មែរ"  # the language the child chose to be answered in
     assert _answer(html, "age_band") == "13 to 15"
     assert _answer(html, "gender") == "Girl"
