@@ -305,3 +305,18 @@ def test_testing_words_without_a_sample_measures_them_and_claims_nothing_about_a
     html = response.content.decode()
     assert response.status_code == 200 and "data-reach" in html
     assert "data-test-result" not in html
+
+
+def test_the_rules_list_shows_a_long_rule_as_its_count_with_every_line_one_click_away(sign_in, supervisor):
+    long_rule = max(TriageRule.objects.all(), key=lambda rule: len(rule.phrases))
+    assert len(long_rule.phrases) > 3
+    short = triage_rule_create(
+        acting=supervisor,
+        data=TriageRuleInput(signal="danger_now", language="en", phrases=["he found me"]),
+    )
+    html = sign_in(supervisor).get("/en/helpline/rules/").content.decode()
+    long_row = html.split(f'data-rule="{long_rule.pk}"')[1].split("</tr>")[0]
+    assert f"{len(long_rule.phrases)} lines" in long_row and "<details data-rule-lines>" in long_row
+    assert long_row.count("<li>") == len(long_rule.phrases)
+    short_row = html.split(f'data-rule="{short.pk}"')[1].split("</tr>")[0]
+    assert "he found me" in short_row and "<details" not in short_row
