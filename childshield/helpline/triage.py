@@ -196,7 +196,6 @@ def _is_latin_letter(char: str) -> bool:
 @dataclass(frozen=True)
 class _Phrase:
     signal: Signal
-    line: str
     sides: tuple[_Side, ...]  # one side: the words alone; two: near each other
     window: int = PROXIMITY_WORDS
 
@@ -315,10 +314,10 @@ def phrase_compile(line: str, signal: Signal) -> _Phrase:
             raise PhraseError(
                 _("“%(line)s”: a line of words that do not count cannot use ~.") % {"line": line}
             )
-        return _Phrase(signal=signal, line=line, sides=(_side_pattern(stripped[len(EXCLUSION) :]),))
+        return _Phrase(signal=signal, sides=(_side_pattern(stripped[len(EXCLUSION) :]),))
     parts = _PROXIMITY.split(stripped)
     if len(parts) == 1:
-        return _Phrase(signal=signal, line=line, sides=(_side_pattern(parts[0]),))
+        return _Phrase(signal=signal, sides=(_side_pattern(parts[0]),))
     if len(parts) != 3:
         raise PhraseError(_("“%(line)s”: use one ~ a line, between two sets of words.") % {"line": line})
     left, window, right = parts
@@ -328,7 +327,7 @@ def phrase_compile(line: str, signal: Signal) -> _Phrase:
             _("“%(line)s”: words may be at most %(count)s apart.")
             % {"line": line, "count": PROXIMITY_WORDS_MAX}
         )
-    return _Phrase(signal=signal, line=line, sides=(_side_pattern(left), _side_pattern(right)), window=words)
+    return _Phrase(signal=signal, sides=(_side_pattern(left), _side_pattern(right)), window=words)
 
 
 def phrase_problems(lines: Iterable[str], signal: Signal) -> list[str]:
