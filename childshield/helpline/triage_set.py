@@ -29,9 +29,13 @@ class Part(StrEnum):
 
 
 _FILES = {
-    # The first held-aside part, measured once against the first rules (docs/triage.md), then
-    # opened to the rule writers; a second part, written by others who saw none of these, replaced it.
-    Part.DEV: (*(f"dev_{language}.jsonl" for language in RULE_LANGUAGES), "dev_round_one_held_aside.jsonl"),
+    # Each held-aside part, once measured (docs/triage.md), is opened to the rule writers and joins
+    # the development part; a new part, written by others who saw none of the set, replaces it.
+    Part.DEV: (
+        *(f"dev_{language}.jsonl" for language in RULE_LANGUAGES),
+        "dev_round_one_held_aside.jsonl",
+        *(f"dev_round_two_held_aside_{language}.jsonl" for language in RULE_LANGUAGES),
+    ),
     Part.HELD_ASIDE: tuple(f"held_aside_{language}.jsonl" for language in RULE_LANGUAGES),
 }
 
