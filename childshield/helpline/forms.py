@@ -224,7 +224,8 @@ class TriageRuleForm(forms.Form):
             "A * at a word's end finds longer words (threat* finds threatened). Words separated by | are "
             "alternatives. Two sets joined by ~ are found within 5 words of each other, in either order "
             "(post*|share* ~ pic*|photo*); ~3 says 3 words. A line starting with - lists words inside "
-            "which the signal's words do not count (-bored to death)."
+            "which the signal's words do not count (-bored to death). A line starting with + lists words "
+            "the signal needs beside its other words, unless another signal is raised (+hit*|alone)."
         ),
         error_messages={"required": _("Write at least one word or phrase, one a line.")},
     )

@@ -16,7 +16,11 @@ A rule's line is one of:
   three). Khmer has no spaces between words, so there the distance counts letters, about
   `KHMER_LETTERS_PER_WORD` to a word;
 - words the signal's other words do not count inside, after a `-`: `-chán muốn chết|chết cười`
-  (an idiom, not a wish to die).
+  (an idiom, not a wish to die);
+- words without which the signal's other words do not count, after a `+`: `+hit*|bruise*|alone`.
+  A signal with such lines is raised only when one of them is found too, or when the report
+  raises another signal (by its words or its answers): a young child's age is a reason to look
+  first when something is wrong, not whenever a little brother is mentioned.
 
 The report's answers count as much as its words (`signals_from_answers`): a child who ticks
 "someone threatens to share my pictures" has said as much as one who writes it.
@@ -48,6 +52,8 @@ PROXIMITY_WORDS_MAX = 12
 KHMER_LETTERS_PER_WORD = 5
 # A line starting with this lists words inside which the signal's other words do not count.
 EXCLUSION = "-"
+# A line starting with this lists words without which the signal's other words do not count.
+CONTEXT = "+"
 # A `*` needs this many letters before it, or it would match nearly every word.
 WILDCARD_PREFIX_MIN = 3
 
@@ -205,6 +211,8 @@ class CompiledRules:
     phrases: tuple[_Phrase, ...]
     # By signal: words inside which that signal's words do not count ("chán muốn chết").
     exclusions: dict[Signal, _Side]
+    # By signal: words without which its words count only beside another signal (see CONTEXT).
+    contexts: dict[Signal, _Side]
     age_signal: Signal
     age_under: int
     age_patterns: tuple[re.Pattern[str], ...]
@@ -315,6 +323,12 @@ def phrase_compile(line: str, signal: Signal) -> _Phrase:
                 _("“%(line)s”: a line of words that do not count cannot use ~.") % {"line": line}
             )
         return _Phrase(signal=signal, sides=(_side_pattern(stripped[len(EXCLUSION) :]),))
+    if stripped.startswith(CONTEXT):
+        if "~" in stripped:
+            raise PhraseError(
+                _("“%(line)s”: a line of words the signal needs beside it cannot use ~.") % {"line": line}
+            )
+        return _Phrase(signal=signal, sides=(_side_pattern(stripped[len(CONTEXT) :]),))
     parts = _PROXIMITY.split(stripped)
     if len(parts) == 1:
         return _Phrase(signal=signal, sides=(_side_pattern(parts[0]),))
@@ -431,6 +445,7 @@ def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
     with `phrase_compile` when saved, so only a file edited by hand can hold one)."""
     by_signal: dict[Signal, list[str]] = {}
     excluding: dict[Signal, list[str]] = {}
+    needing: dict[Signal, list[str]] = {}
     seen: set[tuple[Signal, str]] = set()
     for spec in specs:
         for line in spec.phrases:
@@ -440,13 +455,17 @@ def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
             seen.add(key)
             if line.strip().startswith(EXCLUSION):
                 excluding.setdefault(spec.signal, []).append(line.strip()[len(EXCLUSION) :])
+            elif line.strip().startswith(CONTEXT):
+                needing.setdefault(spec.signal, []).append(line.strip()[len(CONTEXT) :])
             else:
                 by_signal.setdefault(spec.signal, []).append(line)
-    exclusions = {}
-    for signal, lines in excluding.items():
-        readable = [line for line in lines if not phrase_problems([line], signal)]
-        if readable:
-            exclusions[signal] = _side_pattern("|".join(readable))
+    exclusions: dict[Signal, _Side] = {}
+    contexts: dict[Signal, _Side] = {}
+    for sides, source in ((exclusions, excluding), (contexts, needing)):
+        for signal, lines in source.items():
+            readable = [line for line in lines if not phrase_problems([EXCLUSION + line], signal)]
+            if readable:
+                sides[signal] = _side_pattern("|".join(readable))
     phrases = []
     for signal, lines in by_signal.items():
         try:
@@ -463,6 +482,7 @@ def compile_rules(specs: Iterable[RuleSpec]) -> CompiledRules:
     return CompiledRules(
         phrases=tuple(phrases),
         exclusions=exclusions,
+        contexts=contexts,
         age_signal=Signal(ages["signal"]),
         age_under=int(ages["under"]),
         age_patterns=tuple(re.compile(pattern) for pattern in ages["patterns"]),
@@ -525,12 +545,30 @@ def _signals_in_words(text: str, rules: CompiledRules) -> dict[Signal, list[str]
     return found
 
 
+def _needs_context(
+    words: dict[Signal, list[str]], by_answer: dict[Signal, list[str]], text: str, rules: CompiledRules
+) -> None:
+    """Drops from `words` each signal that needs words beside it (a `+` line) and has neither them
+    nor another signal raised; where they are found, they join the words that raised it."""
+    for signal, side in rules.contexts.items():
+        if signal not in words:
+            continue
+        if any(other != signal for other in (*words, *by_answer)):
+            continue
+        found = [match.group(0) for match in side.matches(_unspaced_khmer(fold(text)))]
+        if found:
+            words[signal].extend(found)
+        else:
+            del words[signal]
+
+
 def signals_in(text: str, rules: CompiledRules | None = None, answers: Answers | None = None) -> list[Flag]:
     """The signals `text` and `answers` raise under `rules` (the shipped ones by default), each with
     the words and answers that raised it, in the signals' one order."""
     rules = rules if rules is not None else shipped_rules()
     words = _signals_in_words(text, rules)
     by_answer = signals_from_answers(answers) if answers is not None else {}
+    _needs_context(words, by_answer, text, rules)
     raised = [signal for signal in Signal if signal in words or signal in by_answer]
     return flags_of(
         raised,

@@ -32,22 +32,22 @@ def _signals(text: str) -> set[Signal]:
         ("Em muốn chết, không muốn sống nữa", {Signal.SELF_HARM}),
         ("Anh ta đòi tiền, nếu không sẽ tung ảnh nóng của em", {Signal.SEXTORTION}),
         ("Hắn đang ở ngoài cửa, em không an toàn", {Signal.DANGER_NOW}),
-        ("Em gái em 6 tuổi, học mẫu giáo", {Signal.VERY_YOUNG_CHILD}),
+        ("Em gái em 6 tuổi, học mẫu giáo, bị dượng đánh", {Signal.VERY_YOUNG_CHILD}),
         # Vietnamese typed without diacritics, as on many phones
         ("em muon chet", {Signal.SELF_HARM}),
         ("no doi tung anh nong len facebook", {Signal.SEXTORTION}),
-        ("ban em hoc lop 2", {Signal.VERY_YOUNG_CHILD}),
+        ("ban em hoc lop 2 bi bo danh", {Signal.VERY_YOUNG_CHILD}),
         ("MUON CHET", {Signal.SELF_HARM}),
         # Khmer, with and without zero-width spaces, and with Khmer digits
         ("ខ្ញុំចង់ស្លាប់", {Signal.SELF_HARM}),
         ("គាត់\u200bគំរាម\u200bបង្ហោះរូបភាព\u200bរបស់ខ្ញុំ", {Signal.SEXTORTION}),
         ("ខ្ញុំមិនមានសុវត្ថិភាពទេ", {Signal.DANGER_NOW}),
-        ("ប្អូនស្រីខ្ញុំអាយុ ៧ ឆ្នាំ", {Signal.VERY_YOUNG_CHILD}),
+        ("ប្អូនស្រីខ្ញុំអាយុ ៧ ឆ្នាំ ត្រូវគេវាយ", {Signal.VERY_YOUNG_CHILD}),
         # English
         ("I want to die", {Signal.SELF_HARM}),
         ("He says he will post my photos unless I pay", {Signal.SEXTORTION}),
         ("He is outside my house right now", {Signal.DANGER_NOW}),
-        ("my brother is 8 years old", {Signal.VERY_YOUNG_CHILD}),
+        ("my brother is 8 years old and his coach hits him", {Signal.VERY_YOUNG_CHILD}),
     ],
 )
 def test_each_language_raises_its_signal(text, expected):
@@ -62,6 +62,8 @@ def test_each_language_raises_its_signal(text, expected):
         "I am 15 years old",
         "Em 14 tuoi, hoc lop 9",
         "ខ្ញុំអាយុ ១៥ ឆ្នាំ",
+        "my little brother is 5 and keeps breaking my lego",  # a young child, nothing wrong
+        "em trai em 7 tuổi cứ đòi chơi điện thoại của em",
         "",
     ],
 )

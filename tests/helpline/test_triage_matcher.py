@@ -151,3 +151,28 @@ def test_an_exclusion_also_cancels_an_age_and_a_pair_of_words():
 def test_an_exclusion_line_cannot_pair_words():
     with pytest.raises(PhraseError):
         phrase_compile("-post ~ pic", Signal.SEXTORTION)
+
+
+def test_a_signal_with_words_it_needs_is_raised_only_beside_them_or_another_signal():
+    rules = compile_rules(
+        [
+            RuleSpec(signal=Signal.VERY_YOUNG_CHILD, language="en", phrases=("kindergarten", "+hit*|alone")),
+            RuleSpec(signal=Signal.GROOMING, language="en", phrases=("gifts ~ secret",)),
+        ]
+    )
+    # A young child mentioned in passing: nothing to look at first.
+    assert signals_in("my brother is 5 and keeps breaking my lego", rules) == []
+    assert signals_in("my sister goes to kindergarten, what apps are ok", rules) == []
+    # Beside the words it needs, which are shown with the age.
+    flags = signals_in("the boy next door is 5 and his dad hits him", rules)
+    assert [(flag.signal, flag.words) for flag in flags] == [(Signal.VERY_YOUNG_CHILD, ("is 5", "hits"))]
+    # Beside another signal, by words or by the answers.
+    beside = signals_in("she is 7, he sends her gifts and says keep it secret", rules)
+    assert [flag.signal for flag in beside] == [Signal.GROOMING, Signal.VERY_YOUNG_CHILD]
+    answered = signals_in("my daughter is 6", rules, Answers(harms=("threatened",)))
+    assert [flag.signal for flag in answered] == [Signal.SEXTORTION, Signal.VERY_YOUNG_CHILD]
+
+
+def test_a_line_of_needed_words_cannot_pair_words():
+    with pytest.raises(PhraseError):
+        phrase_compile("+hit ~ baby", Signal.VERY_YOUNG_CHILD)
