@@ -20,7 +20,7 @@ from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.feedback import FeedbackAnswer, Respondent
 from childshield.cases.models.people_who_harmed import HarmerAge, HarmerContact, HarmerRelationship
 from childshield.cases.models.plan import ServiceStatus
-from childshield.cases.reference import LANGUAGES, WG_ANSWERS, WG_DOMAINS, ethnicity_choices
+from childshield.cases.reference import LANGUAGES, WG_ANSWERS, WG_DOMAINS
 from childshield.cases.services.consent import ConsentInput
 from childshield.cases.workflow import CLOSURE_CHECKLIST
 from childshield.core.choices import ChildGender
@@ -201,14 +201,14 @@ class CaseOpenForm(ConsentFieldsMixin):
     def __init__(
         self,
         *args: Any,
-        country: str,
+        ethnic_groups: Sequence[tuple[str, StrOrPromise]],
         areas: QuerySet[Area],
         agencies: QuerySet[Agency],
         supervisors: QuerySet[Membership],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "ethnicity", ethnicity_choices(country))
+        _choices(self, "ethnicity", ethnic_groups)
         _offer(self, "area", areas)
         _offer(self, "consent_agencies", agencies)
         _offer(self, "supervisor", supervisors)

@@ -3,10 +3,11 @@
 import pytest
 
 from childshield.accounts.models import Membership
-from childshield.cases.models import Case, Referral
+from childshield.cases.models import Case, Child, Referral
 from childshield.cases.models.cases import CaseStatus
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.selectors.home import worker_home
+from childshield.core.ethnic_groups import ETHNICITY_NOT_SAID, ethnic_group_lists
 from childshield.demo.cases import KON_TUM, QUANG_BINH, demo_cases_seed
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,13 @@ def test_the_demo_has_children_s_feedback_to_count_without_any_link_to_a_case(de
     made = responses.count()
     assert demo_cases_seed() == 0
     assert FeedbackResponse.objects.count() == made
+
+
+def test_every_ethnic_group_the_demo_stores_is_in_its_country_s_list(demo):
+    demo_cases_seed()
+    listed = {
+        (country, group.code) for country, groups in ethnic_group_lists().items() for group in groups.groups
+    }
+    stored = set(Child.objects.exclude(ethnicity="").values_list("area__country", "ethnicity"))
+    assert stored
+    assert {(country, code) for country, code in stored if code != ETHNICITY_NOT_SAID} <= listed

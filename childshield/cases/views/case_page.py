@@ -35,7 +35,7 @@ from childshield.cases.models.assessments import AssessmentKind
 from childshield.cases.models.closure import ClosureDecision
 from childshield.cases.models.consent import ConsentKind, ShareSection
 from childshield.cases.permissions import may_decide_closure, may_supervise
-from childshield.cases.reference import WG_DOMAINS, ethnicity_label
+from childshield.cases.reference import WG_DOMAINS
 from childshield.cases.selectors.cases import CaseView, case_detail, case_get_for_user
 from childshield.cases.selectors.links import link_requests_of_case
 from childshield.cases.selectors.options import (
@@ -49,6 +49,7 @@ from childshield.cases.selectors.options import (
 from childshield.cases.selectors.summary import SUMMARY_SECTIONS, case_summary_get
 from childshield.cases.workflow import CaseFacts, case_guidance, legal_next_statuses
 from childshield.core.errors import ApplicationError
+from childshield.core.ethnic_groups import ethnicity_label
 from childshield.intake.permissions import IntakePerm
 from childshield.places.models import localised
 

@@ -21,6 +21,7 @@ from childshield.cases.selectors.options import agencies_for_referral, areas_for
 from childshield.cases.services.opening import CHILD_NOT_OPENABLE, ChildInput, case_open
 from childshield.cases.views.case_page import case_url
 from childshield.core.errors import ApplicationError
+from childshield.core.ethnic_groups import ethnicity_choices
 
 
 @staff_view(CasePerm.CASE_OPEN)
@@ -30,7 +31,7 @@ def case_open_view(request: StaffRequest) -> HttpResponse:
     country = acting.agency.country
     form = CaseOpenForm(
         request.POST or None,
-        country=country,
+        ethnic_groups=ethnicity_choices(country),
         areas=areas_for_cases(country=country),
         agencies=agencies_for_referral(acting=acting),
         supervisors=supervisors_in_agency(agency_id=acting.agency_id),
