@@ -1,0 +1,1 @@
+"""The programme's indicators (docs/indicators.md): tables of counts, suppressed, drawn and exported."""
