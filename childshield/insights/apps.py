@@ -12,6 +12,9 @@ class InsightsConfig(AppConfig):
         from childshield.insights.permissions import InsightsPerm
 
         register(
+            NavItem("insights:indicators", _("Indicators"), holds(InsightsPerm.INDICATORS_VIEW), order=690)
+        )
+        register(
             NavItem(
                 "insights:feedback", _("Children's feedback"), holds(InsightsPerm.FEEDBACK_VIEW), order=700
             )

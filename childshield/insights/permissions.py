@@ -16,6 +16,8 @@ class InsightsPerm(StrEnum):
     # The helplines' CHI figures for publication, small cells suppressed (the exact counts stay with the
     # helpline, for its own CHI submission).
     HELPLINE_FIGURES_VIEW = "insights.view_helpline_figures"
+    # The programme's indicators (docs/indicators.md): reports, helpline contacts, small cells suppressed.
+    INDICATORS_VIEW = "insights.view_indicators"
 
 
 INSIGHTS = declare(
@@ -25,6 +27,7 @@ INSIGHTS = declare(
             Role.PROGRAMME_MANAGER: {
                 InsightsPerm.FEEDBACK_VIEW: Scope.ALL,
                 InsightsPerm.HELPLINE_FIGURES_VIEW: Scope.ALL,
+                InsightsPerm.INDICATORS_VIEW: Scope.ALL,
             },
             Role.CASE_SUPERVISOR: {InsightsPerm.FEEDBACK_VIEW: Scope.AGENCY},
             Role.HELPLINE_SUPERVISOR: {InsightsPerm.HELPLINE_FIGURES_VIEW: Scope.AGENCY},

@@ -5,6 +5,7 @@ from childshield.insights import views
 app_name = "insights"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("indicators/", views.indicators, name="indicators"),
     path("feedback/", views.feedback, name="feedback"),
     path("helpline-figures/", views.helpline_figures, name="helpline_figures"),
     path(

@@ -10,6 +10,7 @@ from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.cases.models.feedback import FeedbackAnswer
 from childshield.helpline.figures import Period
 from childshield.insights import selectors
+from childshield.insights.figures.dashboard import indicator_figures
 from childshield.insights.permissions import InsightsPerm
 
 
@@ -45,3 +46,14 @@ def helpline_figures_download(request: StaffRequest, period: str) -> HttpRespons
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="helpline-figures-{chosen}-published.csv"'
     return response
+
+
+@staff_view(InsightsPerm.INDICATORS_VIEW)
+@require_GET
+def indicators(request: StaffRequest) -> HttpResponse:
+    """The programme's indicators for a period and a place; a period that cannot be read is this year."""
+    period = Period.parse(request.GET.get("period", "")) or Period(year=timezone.localdate().year)
+    figures = indicator_figures(
+        acting=request.membership, period=period, province_code=request.GET.get("province", "")[:20]
+    )
+    return render(request, "insights/indicators.html", {"figures": figures})

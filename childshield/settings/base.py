@@ -270,6 +270,16 @@ CELERY_BEAT_SCHEDULE = {
     "hotline-removal-checks": {"task": "childshield.hotline.tasks.removal_checks", "schedule": 900.0},
     # Rate-limit counters kept in the database while the cache was down, once their window ended.
     "core-rate-counts-purge": {"task": "childshield.core.tasks.rate_counts_purge", "schedule": 3600.0},
+    # The indicators' monthly counts (docs/indicators.md): this month and the last every ten
+    # minutes, every month each night.
+    "insights-figures-recent": {
+        "task": "childshield.insights.tasks.figures_refresh_recent",
+        "schedule": 600.0,
+    },
+    "insights-figures-all": {
+        "task": "childshield.insights.tasks.figures_refresh_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Outbox items the immediate kick missed (broker down, worker lost) and retries that are due.
     "outbox-sweep": {"task": "childshield.outbox.tasks.outbox_sweep", "schedule": 60.0},
 }

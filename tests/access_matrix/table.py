@@ -573,6 +573,7 @@ ROWS: dict[str, Row] = {
         reason="every staff role reads every service, so another agency's is refused (403), not hidden",
     ),
     # Figures ---------------------------------------------------------------------------------------
+    "insights:indicators": Row(Kind.STAFF, InsightsPerm.INDICATORS_VIEW),
     "insights:feedback": Row(Kind.STAFF, InsightsPerm.FEEDBACK_VIEW),
     "insights:helpline_figures": Row(Kind.STAFF, InsightsPerm.HELPLINE_FIGURES_VIEW),
     "insights:helpline_figures_download": Row(

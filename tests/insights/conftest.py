@@ -3,3 +3,4 @@ CHI figures."""
 
 from tests.cases.conftest import commune, open_case, supervisor  # noqa: F401
 from tests.helpline.conftest import march  # noqa: F401
+from tests.places.conftest import shipped_data  # noqa: F401

@@ -1,0 +1,143 @@
+"""The programme's indicators page: which tables, for which period and place, for whom.
+
+The member's scope decides the place: a programme manager sees the whole country (a province chosen
+from it narrows the figures); every figure is suppressed, compared with the period before, and says
+when it was computed. The reading is audited (what was read, never a record).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from childshield.accounts.models import Membership
+from childshield.accounts.permissions import require
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
+from childshield.helpline.figures import Period
+from childshield.insights.figures.indicators import INDICATORS, Place, indicator_table
+from childshield.insights.figures.sources import SOURCES, Source
+from childshield.insights.figures.table import FigureTable
+from childshield.insights.permissions import InsightsPerm
+from childshield.places.models import Area
+
+
+@dataclass
+class Section:
+    source: Source
+    title: str | Promise
+    tables: list[FigureTable] = field(default_factory=list)
+
+
+@dataclass
+class IndicatorFigures:
+    period: Period
+    previous: Period
+    place: Place
+    below: int
+    sections: list[Section]
+    provinces: list[Area]
+    periods: list[Period]
+    # Why the place asked for is not the one shown (an area that no longer exists, another country's).
+    place_note: str | Promise = ""
+
+    @property
+    def computed_at(self) -> object:
+        times = [
+            table.computed_at for section in self.sections for table in section.tables if table.computed_at
+        ]
+        return min(times) if times else None
+
+
+def months_of(period: Period) -> list[date]:
+    if period.month is not None:
+        return [date(period.year, period.month, 1)]
+    return [date(period.year, month, 1) for month in range(1, 13)]
+
+
+def previous_of(period: Period) -> Period:
+    if period.month is None:
+        return Period(year=period.year - 1)
+    if period.month == 1:
+        return Period(year=period.year - 1, month=12)
+    return Period(year=period.year, month=period.month - 1)
+
+
+def offered_periods(today: date) -> list[Period]:
+    """This year and the two before, then the last twelve months, newest first."""
+    years = [Period(year=today.year - back) for back in range(3)]
+    months, year, month = [], today.year, today.month
+    for _step in range(12):
+        months.append(Period(year=year, month=month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return years + months
+
+
+def _province(country: str, code: str, today: date) -> tuple[Area | None, str | Promise]:
+    """The province asked for by its code; a merged-away one gives its successor, said so."""
+    if not code:
+        return None, ""
+    area = Area.objects.filter(country=country, level=Area.Level.PROVINCE, code=code).first()
+    if area is None:
+        return None, _("That province is not one of your country's: the whole country is shown.")
+    if area.is_valid_on(today):
+        return area, ""
+    successor = area.replaced_by
+    while successor is not None and not successor.is_valid_on(today):
+        successor = successor.replaced_by
+    if successor is None:
+        return None, _("That province no longer exists: the whole country is shown.")
+    return successor, _("%(old)s is now part of %(new)s: the figures are %(new)s's.") % {
+        "old": area.name,
+        "new": successor.name,
+    }
+
+
+def indicator_figures(*, acting: Membership, period: Period, province_code: str = "") -> IndicatorFigures:
+    require(acting, InsightsPerm.INDICATORS_VIEW)
+    today = timezone.localdate()
+    country = acting.agency.country
+    province, note = _province(country, province_code, today)
+    place = Place(country=country, province=province)
+    below = settings.FIGURES_SUPPRESS_BELOW
+    previous = previous_of(period)
+    sections = []
+    for source in (Source.REPORTS, Source.CONTACTS, Source.COUNSELLING):
+        section = Section(source=source, title=SOURCES[source].label)
+        for indicator in INDICATORS:
+            if indicator.source == source:
+                section.tables.append(
+                    indicator_table(
+                        indicator,
+                        place=place,
+                        months=months_of(period),
+                        previous_months=months_of(previous),
+                        below=below,
+                    )
+                )
+        sections.append(section)
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="insights.indicators",
+        reason=f"indicators {period} {province.code if province else country}",
+    )
+    provinces = [
+        area
+        for area in Area.objects.filter(country=country, level=Area.Level.PROVINCE).order_by("code")
+        if area.is_valid_on(today)
+    ]
+    return IndicatorFigures(
+        period=period,
+        previous=previous,
+        place=place,
+        below=below,
+        sections=sections,
+        provinces=provinces,
+        periods=offered_periods(today),
+        place_note=note,
+    )

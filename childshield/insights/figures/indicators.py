@@ -1,0 +1,202 @@
+"""The indicators of docs/indicators.md, as tables read from the monthly counts and suppressed.
+
+An indicator counts one source, split by one dimension (or by province, or by month, or not at all).
+`indicator_table` adds up the months of a period and the provinces of a place and returns a
+`FigureTable` whose cells are already suppressed (`core.suppression`): pages, charts and exports never
+see a count below the threshold. A dimension of several values per record (a report's harms) is
+suppressed cell by cell, since its cells do not add up to the total.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Min, Q, QuerySet, Sum
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from childshield.core.suppression import Cell, suppress
+from childshield.insights.figures.sources import (
+    NOT_SAID,
+    NOT_SAID_LABEL,
+    Source,
+    category_choices,
+    dimension_of,
+)
+from childshield.insights.figures.table import FigureTable
+from childshield.insights.models import MonthlyCount
+from childshield.places.models import Area
+
+BY_PROVINCE = "province"
+BY_MONTH = "month"
+TOTAL = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    title: str | Promise
+    source: Source
+    dimension: str = TOTAL  # a dimension of the source, BY_PROVINCE, BY_MONTH, or TOTAL
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("R1", _("Reports received"), Source.REPORTS),
+    Indicator("R2", _("Reports by channel"), Source.REPORTS, "channel"),
+    Indicator("R4", _("Reports by what happened"), Source.REPORTS, "harm"),
+    Indicator("R4b", _("Reports by where it happened"), Source.REPORTS, "platform"),
+    Indicator("R5", _("Reports by age"), Source.REPORTS, "age_band"),
+    Indicator("R6", _("Reports by gender"), Source.REPORTS, "gender"),
+    Indicator("R7", _("Reports by province"), Source.REPORTS, BY_PROVINCE),
+    Indicator("R8", _("Reports by month"), Source.REPORTS, BY_MONTH),
+    Indicator("H1", _("Helpline contacts"), Source.CONTACTS),
+    Indicator("H2", _("Helpline contacts by kind"), Source.CONTACTS, "kind"),
+    Indicator("H3", _("Helpline contacts by channel"), Source.CONTACTS, "channel"),
+    Indicator("H4", _("Counselling contacts"), Source.COUNSELLING),
+    Indicator("H5", _("Counselling contacts by CHI category"), Source.COUNSELLING, "category"),
+    Indicator("H6", _("Counselling contacts by age"), Source.COUNSELLING, "age_band"),
+    Indicator("H7", _("Counselling contacts by gender"), Source.COUNSELLING, "gender"),
+    Indicator("H8", _("Counselling contacts by province"), Source.COUNSELLING, BY_PROVINCE),
+    Indicator("H9", _("Counselling contacts by ethnic group"), Source.COUNSELLING, "ethnicity"),
+    Indicator("H10", _("Counselling contacts by disability"), Source.COUNSELLING, "disability"),
+    Indicator(
+        "H11", _("Counselling contacts about online protection"), Source.COUNSELLING, "online_protection"
+    ),
+    Indicator("H12", _("Counselling contacts by who called"), Source.COUNSELLING, "caller_type"),
+    Indicator("H13", _("Counselling contacts by outcome"), Source.COUNSELLING, "outcome"),
+)
+BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the figures count: a country, or one province of it (today's; records in provinces
+    merged into it count too)."""
+
+    country: str
+    province: Area | None = None
+
+
+def _counts(indicator: Indicator, place: Place, months: list[date]) -> QuerySet[MonthlyCount]:
+    dimension = "" if indicator.dimension in (TOTAL, BY_PROVINCE, BY_MONTH) else indicator.dimension
+    rows = MonthlyCount.objects.filter(
+        source=indicator.source, country=place.country, month__in=months, dimension=dimension
+    )
+    if place.province is not None:
+        rows = rows.filter(province=place.province)
+    return rows
+
+
+def _rows_of(indicator: Indicator, place: Place, months: list[date]) -> tuple[dict[str, int], int]:
+    """Counts by row key, and the total (the records counted, whatever the dimension)."""
+    rows = _counts(indicator, place, months)
+    if indicator.dimension == BY_PROVINCE:
+        by = {
+            str(row["province"] or NOT_SAID): row["n"]
+            for row in rows.values("province").annotate(n=Sum("count")).order_by()
+        }
+    elif indicator.dimension == BY_MONTH:
+        by = {
+            f"{row['month']:%Y-%m}": row["n"]
+            for row in rows.values("month").annotate(n=Sum("count")).order_by()
+        }
+    elif indicator.dimension == TOTAL:
+        by = {}
+    else:
+        by = {row["value"]: row["n"] for row in rows.values("value").annotate(n=Sum("count")).order_by()}
+    total_rows = _counts(Indicator(indicator.code, indicator.title, indicator.source), place, months)
+    total = total_rows.aggregate(n=Sum("count"))["n"] or 0
+    return by, total
+
+
+def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[tuple[str, str | Promise]]:
+    if indicator.dimension == TOTAL:
+        return []
+    if indicator.dimension == BY_MONTH:
+        return [(f"{month:%Y-%m}", formats.date_format(month, "YEAR_MONTH_FORMAT")) for month in months]
+    if indicator.dimension == BY_PROVINCE:
+        today = date.today()
+        provinces = Area.objects.filter(country=place.country, level=Area.Level.PROVINCE)
+        if place.province is not None:
+            provinces = provinces.filter(pk=place.province.pk)
+        shown = [area for area in provinces.order_by("code") if area.is_valid_on(today)]
+        return [(str(area.pk), area.name) for area in shown] + [(NOT_SAID, NOT_SAID_LABEL)]
+    dimension = dimension_of(indicator.source, indicator.dimension)
+    if indicator.dimension == "category":
+        return list(category_choices())
+    return dimension.ordered_values()
+
+
+def indicator_table(
+    indicator: Indicator, *, place: Place, months: list[date], previous_months: list[date] | None, below: int
+) -> FigureTable:
+    """The indicator over `months` at `place`, suppressed; compared with `previous_months` when given."""
+    labels = _row_labels(indicator, place, months)
+    multi_valued = (
+        indicator.dimension not in (TOTAL, BY_PROVINCE, BY_MONTH)
+        and dimension_of(indicator.source, indicator.dimension).multi_valued
+    )
+    cells, total = _suppressed(indicator, place, months, labels, below=below, multi_valued=multi_valued)
+    previous: list[Cell] = []
+    previous_total = None
+    if previous_months:
+        previous_labels = (
+            labels if indicator.dimension != BY_MONTH else _row_labels(indicator, place, previous_months)
+        )
+        previous, previous_total = _suppressed(
+            indicator, place, previous_months, previous_labels, below=below, multi_valued=multi_valued
+        )
+    computed = _counts(indicator, place, months).aggregate(at=Min("computed_at"))["at"]
+    notes: list[str | Promise] = []
+    if multi_valued:
+        notes.append(_("A record may count in several rows: the rows add up to more than the total."))
+    return FigureTable(
+        code=indicator.code,
+        title=indicator.title,
+        dimension=_dimension_heading(indicator),
+        cells=cells,
+        total=total,
+        multi_valued=multi_valued,
+        previous=previous if indicator.dimension != BY_MONTH else [],
+        previous_total=previous_total,
+        computed_at=computed,
+        notes=notes,
+    )
+
+
+def _suppressed(
+    indicator: Indicator,
+    place: Place,
+    months: list[date],
+    labels: list[tuple[str, str | Promise]],
+    *,
+    below: int,
+    multi_valued: bool,
+) -> tuple[list[Cell], Cell]:
+    by, counted = _rows_of(indicator, place, months)
+    cells = [Cell(item=key, label=str(label), count=by.get(key, 0)) for key, label in labels]
+    # Values no longer offered (a retired choice) still count, under their code.
+    known = {key for key, _label in labels}
+    cells += [Cell(item=key, label=key, count=count) for key, count in sorted(by.items()) if key not in known]
+    total = Cell(item="total", label=str(_("Total")), count=counted)
+    if multi_valued:
+        suppress([], total, below=below)
+        for cell in cells:
+            suppress([], cell, below=below)
+    else:
+        suppress(cells, total, below=below)
+    return cells, total
+
+
+def _dimension_heading(indicator: Indicator) -> str | Promise:
+    if indicator.dimension == BY_PROVINCE:
+        return _("Province")
+    if indicator.dimension == BY_MONTH:
+        return _("Month")
+    if indicator.dimension == TOTAL:
+        return ""
+    return dimension_of(indicator.source, indicator.dimension).label
+
+
+def source_has_counts(country: str) -> bool:
+    return MonthlyCount.objects.filter(Q(country=country)).exists()

@@ -1,0 +1,130 @@
+"""Counting the records into `MonthlyCount`, in the background (Celery beat), month by month.
+
+Every run recounts the months it is given from the records and replaces their rows in one
+transaction, so a page never reads half a month. The scheduled run recounts this month and the one
+before (records of last month still arrive: a contact logged the next morning); a nightly run
+recounts every month, so nothing edited later stays counted wrong for more than a day.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from childshield.insights.figures.sources import NOT_SAID, SOURCES, Source, SourceSpec
+from childshield.insights.models import MonthlyCount
+from childshield.places.models import Area
+from childshield.places.selectors import area_roll_up
+
+_Key = tuple[str, date, int | None, str, str]  # country, month, province, dimension, value
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime(month.year, month.month, 1))
+    following = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return start, timezone.make_aware(following)
+
+
+class _Provinces:
+    """Today's province of each recorded area (a merged-away province counts in its successor)."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.known: dict[int | None, int | None] = {None: None}
+
+    def today_of(self, area_id: int | None) -> int | None:
+        if area_id not in self.known and area_id is not None:
+            area = Area.objects.filter(pk=area_id).first()
+            found = area_roll_up(area=area, level=Area.Level.PROVINCE, on=self.today) if area else None
+            self.known[area_id] = found.pk if found else None
+        return self.known[area_id]
+
+
+def _month_of(value: datetime | date) -> date:
+    return date(value.year, value.month, 1)
+
+
+def _count_source(spec: SourceSpec, start: datetime, end: datetime, provinces: _Provinces) -> Counter[_Key]:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    records = spec.records().filter(**{f"{spec.date_field}__gte": start, f"{spec.date_field}__lt": end})
+    counts: Counter[_Key] = Counter()
+    grouped_by = ["month", spec.country_field, spec.province_field]
+    in_months = records.annotate(month=TruncMonth(spec.date_field, tzinfo=zone))
+    for row in in_months.values(*grouped_by).annotate(n=Count("pk")).order_by():
+        key = (row[spec.country_field], _month_of(row["month"]), provinces.today_of(row[spec.province_field]))
+        counts[(*key, "", "")] += row["n"]
+    for dimension in spec.dimensions:
+        if dimension.values_of is not None:
+            values = dimension.values_of(records)
+            where = records.values_list("pk", spec.country_field, spec.date_field, spec.province_field)
+            for pk, country, moment, province in where.iterator(chunk_size=5000):
+                key = (country, _month_of(timezone.localtime(moment, zone)), provinces.today_of(province))
+                for value in values.get(pk, ()):
+                    counts[(*key, dimension.code, value)] += 1
+            continue
+        for row in in_months.values(*grouped_by, dimension.field).annotate(n=Count("pk")).order_by():
+            key = (
+                row[spec.country_field],
+                _month_of(row["month"]),
+                provinces.today_of(row[spec.province_field]),
+            )
+            counts[(*key, dimension.code, row[dimension.field] or NOT_SAID)] += row["n"]
+    return counts
+
+
+def refresh(months: Iterable[date] | None = None, *, sources: Iterable[Source] = tuple(Source)) -> int:
+    """Recount `months` (first days; every month that has records when None) for `sources`;
+    the number of rows written."""
+    provinces = _Provinces(timezone.localdate())
+    now = timezone.now()
+    written = 0
+    for source in sources:
+        spec = SOURCES[source]
+        chosen = sorted(set(months)) if months is not None else _months_with_records(spec)
+        for month in chosen:
+            start, end = month_bounds(month)
+            counts = _count_source(spec, start, end, provinces)
+            rows = [
+                MonthlyCount(
+                    source=source,
+                    country=country,
+                    month=month_of,
+                    province_id=province,
+                    dimension=dimension,
+                    value=value[:60],
+                    count=count,
+                    computed_at=now,
+                )
+                for (country, month_of, province, dimension, value), count in counts.items()
+                if month_of == month
+            ]
+            with transaction.atomic():
+                MonthlyCount.objects.filter(source=source, month=month).delete()
+                MonthlyCount.objects.bulk_create(rows, batch_size=2000)
+            written += len(rows)
+    return written
+
+
+def _months_with_records(spec: SourceSpec) -> list[date]:
+    span = spec.records().aggregate(first=Min(spec.date_field), last=Max(spec.date_field))
+    if span["first"] is None:
+        return []
+    first, last = timezone.localtime(span["first"]), timezone.localtime(span["last"])
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(date(year, month, 1))
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return months
+
+
+def recent_months(today: date) -> list[date]:
+    """This month and the one before: what the frequent run recounts."""
+    this = date(today.year, today.month, 1)
+    before = date(this.year - (this.month == 1), (this.month - 2) % 12 + 1, 1)
+    return [before, this]

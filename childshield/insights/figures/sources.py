@@ -1,0 +1,199 @@
+"""The records the indicators count, and the dimensions each may be split by (docs/indicators.md).
+
+A source is one kind of record, its date (which month it counts in), its country and its province;
+a dimension is one of its fields with the values it may take, in the order tables show them. The
+refresh (`figures.refresh`) counts every source by every dimension into `MonthlyCount`; the
+indicators (`figures.indicators`) read those counts. Nothing here reads a record's words or names.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from childshield.core.choices import ChiAgeBand, ChiGender, ReporterAgeBand, ReporterGender
+from childshield.helpline.models import (
+    CallerType,
+    Category,
+    Contact,
+    ContactChannel,
+    ContactKind,
+    Disability,
+    Ethnicity,
+    Outcome,
+)
+from childshield.intake.models import Channel, Harm, Platform, Report, Screening
+
+NOT_SAID = ""  # the value of a record that does not say (an empty field)
+NOT_SAID_LABEL = _("Not said")
+
+
+class Source(StrEnum):
+    REPORTS = "reports"
+    CONTACTS = "contacts"
+    COUNSELLING = "counselling"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    label: str | Promise
+    # The values in the order tables show them, with their labels; NOT_SAID is added when records may
+    # leave the field empty. Empty for a free-text dimension (values as recorded, most frequent first).
+    choices: tuple[tuple[str, str | Promise], ...]
+    # The record's value(s) for this dimension: a field name (one value), or a function (several).
+    field: str = ""
+    # For a dimension of several values per record: each record's values, by primary key.
+    values_of: Callable[[QuerySet[Model]], dict[int, list[str]]] | None = None
+    may_be_empty: bool = True
+    # The smallest area it may be shown at: "province" (never below) for ethnicity and disability,
+    # and for every dimension here (these sources hold no area below a province).
+    smallest_area: str = "province"
+
+    @property
+    def multi_valued(self) -> bool:
+        return self.values_of is not None
+
+    def ordered_values(self) -> list[tuple[str, str | Promise]]:
+        values = list(self.choices)
+        if self.may_be_empty and all(code != NOT_SAID for code, _label in values):
+            values.append((NOT_SAID, NOT_SAID_LABEL))
+        return values
+
+
+def _harms(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: [harm for harm in dict.fromkeys(harms or []) if harm in Harm.values]
+        for pk, harms in records.values_list("pk", "harms").iterator(chunk_size=5000)
+    }
+
+
+def _category_rows(records: QuerySet[Model]) -> Iterable[tuple[int, str, str | None, bool]]:
+    through = Contact.categories.through
+    return through.objects.filter(contact__in=records.values("pk")).values_list(
+        "contact_id", "category__code", "category__parent__code", "category__online_protection"
+    )
+
+
+def _main_categories(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """The CHI main categories each contact names (a sub-category counts for its main one), each once."""
+    found: dict[int, list[str]] = {}
+    for contact, code, parent, _online in _category_rows(records):
+        main = parent or code
+        if main not in found.setdefault(contact, []):
+            found[contact].append(main)
+    return found
+
+
+def _online_protection(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {contact: ["yes"] for contact, _code, _parent, online in _category_rows(records) if online}
+
+
+def _main_category_choices() -> tuple[tuple[str, str | Promise], ...]:
+    return tuple(
+        (category.code, category.name)
+        for category in Category.objects.filter(parent__isnull=True).order_by("position", "code")
+    )
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    source: Source
+    label: str | Promise
+    date_field: str
+    country_field: str
+    province_field: str
+    dimensions: tuple[Dimension, ...]
+    records: Callable[[], QuerySet[Model]]
+
+
+def _reports() -> QuerySet[Model]:
+    # Block-an-image requests count under the self-submitted hashes; bursts and automated reports are
+    # set apart by screening and not counted as reports (docs/indicators.md, "Screening").
+    return Report.objects.exclude(channel=Channel.BLOCK_IMAGE).filter(screening=Screening.CLEAR)
+
+
+def _contacts() -> QuerySet[Model]:
+    return Contact.objects.all()
+
+
+def _counselling() -> QuerySet[Model]:
+    return Contact.objects.filter(kind=ContactKind.COUNSELLING)
+
+
+SOURCES: dict[Source, SourceSpec] = {
+    Source.REPORTS: SourceSpec(
+        source=Source.REPORTS,
+        label=_("Reports"),
+        date_field="created_at",
+        country_field="country",
+        province_field="province_id",
+        records=_reports,
+        dimensions=(
+            Dimension(
+                "channel",
+                _("Channel"),
+                tuple((code, label) for code, label in Channel.choices if code != Channel.BLOCK_IMAGE),
+                field="channel",
+                may_be_empty=False,
+            ),
+            Dimension("harm", _("What happened"), tuple(Harm.choices), values_of=_harms),
+            Dimension("platform", _("Where it happened"), tuple(Platform.choices), field="platform"),
+            Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), field="age_band"),
+            Dimension("gender", _("Gender"), tuple(ReporterGender.choices), field="gender"),
+            Dimension("source", _("Came from a link by"), (), field="source"),
+        ),
+    ),
+    Source.CONTACTS: SourceSpec(
+        source=Source.CONTACTS,
+        label=_("Helpline contacts"),
+        date_field="started_at",
+        country_field="agency__country",
+        province_field="province_id",
+        records=_contacts,
+        dimensions=(
+            Dimension(
+                "kind", _("Kind of contact"), tuple(ContactKind.choices), field="kind", may_be_empty=False
+            ),
+            Dimension(
+                "channel", _("Channel"), tuple(ContactChannel.choices), field="channel", may_be_empty=False
+            ),
+        ),
+    ),
+    Source.COUNSELLING: SourceSpec(
+        source=Source.COUNSELLING,
+        label=_("Counselling contacts"),
+        date_field="started_at",
+        country_field="agency__country",
+        province_field="province_id",
+        records=_counselling,
+        dimensions=(
+            Dimension("category", _("CHI category"), (), values_of=_main_categories),
+            Dimension(
+                "online_protection",
+                _("Online protection"),
+                (("yes", _("Online protection")),),
+                values_of=_online_protection,
+                may_be_empty=False,
+            ),
+            Dimension("age_band", _("Age"), tuple(ChiAgeBand.choices), field="age_band"),
+            Dimension("gender", _("Gender"), tuple(ChiGender.choices), field="gender"),
+            Dimension("caller_type", _("Who called"), tuple(CallerType.choices), field="caller_type"),
+            Dimension("ethnicity", _("Ethnic group"), tuple(Ethnicity.choices), field="ethnicity"),
+            Dimension("disability", _("Disability"), tuple(Disability.choices), field="disability"),
+            Dimension("outcome", _("Outcome"), tuple(Outcome.choices), field="outcome"),
+        ),
+    ),
+}
+
+
+def dimension_of(source: Source, code: str) -> Dimension:
+    return next(dimension for dimension in SOURCES[source].dimensions if dimension.code == code)
+
+
+def category_choices() -> tuple[tuple[str, str | Promise], ...]:
+    """The CHI main categories in their order (data, not code: read when a table is made)."""
+    return _main_category_choices()

@@ -1,0 +1,42 @@
+"""What the indicators are read from: counts computed in the background, never records."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MonthlyCount(models.Model):
+    """How many records of one source had one value of one dimension, in one month, in one province.
+
+    Computed by `insights.figures.refresh` (Celery beat) from the records; the figures pages add months
+    up into quarters and years and provinces into the country, so a page reads a few hundred rows
+    whatever the number of records. `province` is the province that holds the record's area today
+    (areas merged in 2025 count in their successor); empty when the record names none. The total of a
+    source is the row with an empty dimension and value.
+    """
+
+    source = models.CharField(_("source"), max_length=30)
+    country = models.CharField(_("country"), max_length=2)
+    month = models.DateField(_("month"))  # its first day, in the project's time zone
+    province = models.ForeignKey(
+        "places.Area",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    dimension = models.CharField(_("dimension"), max_length=30, blank=True)
+    value = models.CharField(_("value"), max_length=60, blank=True)
+    count = models.PositiveIntegerField(_("count"))
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly count")
+        verbose_name_plural = _("monthly counts")
+        indexes = [
+            models.Index(fields=["source", "country", "dimension", "month"], name="insights_count_read"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.country} {self.month:%Y-%m} {self.dimension}={self.value}: {self.count}"

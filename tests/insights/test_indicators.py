@@ -1,0 +1,170 @@
+"""The programme's indicators, computed by hand on a small made-up month and compared: reports and
+helpline contacts counted by the background refresh, added up over a period and a place, suppressed,
+and shown on the programme manager's page."""
+
+from datetime import date, datetime
+from itertools import count
+
+import pytest
+from django.utils import timezone
+
+from childshield.accounts.models import Agency, AgencyKind, Role
+from childshield.audit.models import AuditEvent
+from childshield.insights.figures.indicators import BY_CODE, Place, indicator_table
+from childshield.insights.figures.refresh import refresh
+from childshield.insights.models import MonthlyCount
+from childshield.intake.models import Channel, Report, Screening
+from childshield.places.models import Area
+
+pytestmark = pytest.mark.django_db
+
+_references = count(1)
+MARCH_DAY = timezone.make_aware(datetime(2026, 3, 10, 12, 0))
+FEBRUARY_DAY = timezone.make_aware(datetime(2026, 2, 20, 12, 0))
+MARCH = [date(2026, 3, 1)]
+FEBRUARY = [date(2026, 2, 1)]
+
+
+def _report(when=MARCH_DAY, *, province="", **fields):
+    return Report.objects.create(
+        reference=f"TEST{next(_references):04d}",
+        about="me",
+        country="VN",
+        created_at=when,
+        province=Area.objects.get(code=province) if province else None,
+        **fields,
+    )
+
+
+@pytest.fixture
+def month_of_reports(shipped_data):
+    """Eleven reports counted in March 2026 (and what must not count), made up."""
+    for _step in range(4):
+        _report(harms=["threatened"], age_band="13_15", gender="girl", province="VN01")
+    for _step in range(3):
+        _report(harms=["threatened", "asked_for_pictures"], age_band="13_15", gender="boy", province="VN79")
+    _report(harms=["bullying"], age_band="10_12", gender="girl", province="VN44")  # merged into VN45 in 2025
+    _report(harms=["bullying"], age_band="under_10", gender="girl", province="VN45")
+    _report(channel=Channel.WEB, harms=[], age_band="", gender="", province="")
+    _report(harms=["grooming"], age_band="16_17", gender="girl", province="VN01")
+    # Not counted as reports: a burst set apart by screening, and a request to block an image.
+    _report(harms=["threatened"], screening=Screening.FLOOD)
+    _report(channel=Channel.BLOCK_IMAGE)
+    # The month before, for comparison.
+    _report(FEBRUARY_DAY, harms=["threatened"], age_band="13_15", gender="girl", province="VN01")
+    _report(FEBRUARY_DAY, harms=["bullying"], age_band="13_15", gender="girl", province="VN01")
+    refresh()
+
+
+def _exact(code, *, months=MARCH, previous=None, province=None):
+    """The indicator's cells as counts (threshold 1, so nothing is hidden), by item, with the total."""
+    table = indicator_table(
+        BY_CODE[code],
+        place=Place(country="VN", province=province),
+        months=months,
+        previous_months=previous,
+        below=1,
+    )
+    counted = {cell.item: cell.count for cell in table.cells if cell.count}
+    counted["total"] = table.total.count
+    return counted
+
+
+def test_reports_are_counted_by_each_dimension_as_counted_by_hand(month_of_reports):
+    assert _exact("R1") == {"total": 11}
+    assert _exact("R2") == {"web": 11, "total": 11}
+    # A report names several harms: three name two, so the rows add up to 14 over 11 reports.
+    assert _exact("R4") == {"threatened": 7, "asked_for_pictures": 3, "bullying": 2, "grooming": 1, "total": 11}
+    assert _exact("R5") == {"13_15": 7, "10_12": 1, "under_10": 1, "16_17": 1, "": 1, "total": 11}
+    assert _exact("R6") == {"girl": 7, "boy": 3, "": 1, "total": 11}
+    provinces = {code: Area.objects.get(code=code).pk for code in ("VN01", "VN79", "VN45")}
+    # Quảng Bình's report counts in Quảng Trị, the province it was merged into.
+    assert _exact("R7") == {
+        str(provinces["VN01"]): 5,
+        str(provinces["VN79"]): 3,
+        str(provinces["VN45"]): 2,
+        "": 1,
+        "total": 11,
+    }
+    assert _exact("R8", months=FEBRUARY + MARCH) == {"2026-02": 2, "2026-03": 11, "total": 13}
+
+
+def test_a_province_counts_its_own_records_and_those_of_provinces_merged_into_it(month_of_reports):
+    quang_tri = Area.objects.get(code="VN45")
+    assert _exact("R1", province=quang_tri) == {"total": 2}
+    assert _exact("R4", province=quang_tri) == {"bullying": 2, "total": 2}
+
+
+def test_helpline_contacts_are_counted_by_each_dimension_as_counted_by_hand(march, shipped_data):
+    refresh()
+    # March 2026: the helpline's 5 counselling and 6 one-click contacts, and the other helpline's one.
+    assert _exact("H1") == {"total": 12}
+    assert _exact("H2") == {"counselling": 6, "silent": 3, "hang_up": 2, "thank_you": 1, "total": 12}
+    assert _exact("H3") == {"phone": 8, "chat": 3, "sms": 1, "total": 12}
+    assert _exact("H4") == {"total": 6}
+    # Main categories, each once a contact: online (3 contacts: sextortion twice, grooming with sextortion).
+    h5 = _exact("H5")
+    assert (h5["online"], h5["mental_health"], h5["bullying"], h5["violence"], h5["total"]) == (3, 1, 2, 1, 6)
+    assert _exact("H6") == {"13_15": 3, "16_17": 1, "unknown": 1, "10_12": 1, "total": 6}
+    assert _exact("H7") == {"girl": 2, "boy": 2, "another": 1, "unknown": 1, "total": 6}
+    assert _exact("H11") == {"yes": 3, "total": 6}
+    # April's one contact is April's.
+    assert _exact("H4", months=[date(2026, 4, 1)]) == {"total": 1}
+
+
+def test_small_counts_are_hidden_and_the_period_before_is_shown_beside(month_of_reports):
+    table = indicator_table(
+        BY_CODE["R6"], place=Place(country="VN"), months=MARCH, previous_months=FEBRUARY, below=5
+    )
+    shown = {cell.item: cell.shown for cell in table.cells}
+    # Boys 3 and "not said" 1 are small. Girls 7 beside the total 11 would say they add up to 4, under
+    # the threshold: girls are hidden too.
+    assert shown["boy"] == "<5" and shown[""] == "<5"
+    assert shown["girl"] == "[c]"
+    assert table.total.shown == "11"
+    assert {cell.item: cell.shown for cell in table.previous}["girl"] == "<5"
+    assert table.previous_total is not None and table.previous_total.shown == "<5"
+    assert table.computed_at is not None
+
+
+def test_a_refresh_replaces_a_month_and_counts_a_record_removed_since_no_more(month_of_reports):
+    assert _exact("R1") == {"total": 11}
+    Report.objects.filter(harms=["grooming"]).delete()
+    refresh([date(2026, 3, 1)])
+    assert _exact("R1") == {"total": 10}
+    assert _exact("R1", months=FEBRUARY) == {"total": 2}
+
+
+@pytest.fixture
+def manager(make_member):
+    ngo = Agency.objects.create(country="VN", name="Programme NGO", kind=AgencyKind.NGO)
+    return make_member(email="manager@example.org", role=Role.PROGRAMME_MANAGER, agency=ngo)
+
+
+def test_the_programme_manager_reads_the_indicators_and_the_reading_is_audited_only(
+    month_of_reports, manager, sign_in
+):
+    client = sign_in(manager)
+    rows_before = list(MonthlyCount.objects.values_list("pk", "count"))
+    page = client.get("/en/insights/indicators/?period=2026-03")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Reports by what happened" in text and "Counselling contacts by ethnic group" in text
+    # Boys 3 is a small count: never on the page.
+    r6 = text[text.index('data-indicator="R6"') :]
+    assert '<td data-shown>&lt;5</td>' in r6[: r6.index("</table>")]
+    assert list(MonthlyCount.objects.values_list("pk", "count")) == rows_before
+    assert AuditEvent.objects.filter(object_type="insights.indicators", actor_id=manager.user.pk).count() == 1
+
+
+def test_a_province_merged_away_shows_its_successor_and_says_so(month_of_reports, manager, sign_in):
+    page = sign_in(manager).get("/en/insights/indicators/?period=2026-03&province=VN44").content.decode()
+    assert "Quảng Bình is now part of Quảng Trị" in page or "Quang Binh is now part of Quang Tri" in page
+    assert "data-place-note" in page
+
+
+def test_a_period_that_cannot_be_read_shows_this_year_not_an_error(shipped_data, manager, sign_in):
+    page = sign_in(manager).get("/en/insights/indicators/?period=2026-13&province=nowhere")
+    assert page.status_code == 200
+    assert f"Indicators · {timezone.localdate().year}" in page.content.decode()
+    assert "not one of your country" in page.content.decode()
