@@ -168,3 +168,22 @@ def test_a_period_that_cannot_be_read_shows_this_year_not_an_error(shipped_data,
     assert page.status_code == 200
     assert f"Indicators · {timezone.localdate().year}" in page.content.decode()
     assert "not one of your country" in page.content.decode()
+
+
+def test_cases_opened_are_counted_by_harm_sex_age_ethnicity_and_province(worker, open_case, commune):
+    from tests.cases.conftest import child_input
+
+    open_case(worker)  # a girl born 2012, Kinh (VN-01), sextortion, in Kim Thủy (Quảng Bình)
+    open_case(worker, child=child_input(commune, full_name="Trần Văn Minh", sex="male", ethnicity="VN-23"))
+    open_case(worker, child=child_input(commune, full_name="Lê Thị Hà", date_of_birth=date(2018, 5, 1)))
+    refresh()
+    this_month = [timezone.localdate().replace(day=1)]
+    age_at_opening = timezone.localdate().year - 2012
+    band = "13_15" if age_at_opening <= 15 else "16_17"
+    assert _exact("C1", months=this_month) == {"total": 3}
+    assert _exact("C4", months=this_month) == {"sextortion": 3, "total": 3}
+    assert _exact("C5", months=this_month) == {"female": 2, "male": 1, "total": 3}
+    assert _exact("C6", months=this_month) == {band: 2, "under_10": 1, "total": 3}
+    assert _exact("C7", months=this_month) == {"VN-01": 2, "VN-23": 1, "total": 3}
+    # The child's commune rolls up to its province.
+    assert _exact("C9", months=this_month) == {str(commune.parent.pk): 3, "total": 3}

@@ -30,6 +30,11 @@ class Section:
     source: Source
     title: str | Promise
     tables: list[FigureTable] = field(default_factory=list)
+    note: str | Promise = ""
+
+
+# Hotline items have no place: their figures are the country's whatever province is chosen.
+NATIONAL_SOURCES = frozenset({Source.HOTLINE_CONFIRMED})
 
 
 @dataclass
@@ -105,14 +110,21 @@ def indicator_figures(*, acting: Membership, period: Period, province_code: str 
     below = settings.FIGURES_SUPPRESS_BELOW
     previous = previous_of(period)
     sections = []
-    for source in (Source.REPORTS, Source.CONTACTS, Source.COUNSELLING):
-        section = Section(source=source, title=SOURCES[source].label)
+    for source in Source:
+        national = source in NATIONAL_SOURCES
+        section = Section(
+            source=source,
+            title=SOURCES[source].label,
+            note=_("Hotline items have no place: these figures are the whole country's.")
+            if national and province
+            else "",
+        )
         for indicator in INDICATORS:
             if indicator.source == source:
                 section.tables.append(
                     indicator_table(
                         indicator,
-                        place=place,
+                        place=Place(country=country) if national else place,
                         months=months_of(period),
                         previous_months=months_of(previous),
                         below=below,

@@ -15,6 +15,7 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from childshield.core.ethnic_groups import ethnicity_choices
 from childshield.core.suppression import Cell, suppress
 from childshield.insights.figures.sources import (
     NOT_SAID,
@@ -64,6 +65,23 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator("H12", _("Counselling contacts by who called"), Source.COUNSELLING, "caller_type"),
     Indicator("H13", _("Counselling contacts by outcome"), Source.COUNSELLING, "outcome"),
+    Indicator("C1", _("Cases opened"), Source.CASES_OPENED),
+    Indicator("C4", _("Cases opened by harm"), Source.CASES_OPENED, "harm_type"),
+    Indicator("C5", _("Cases opened by sex"), Source.CASES_OPENED, "sex"),
+    Indicator("C6", _("Cases opened by age"), Source.CASES_OPENED, "age_band"),
+    Indicator("C7", _("Cases opened by ethnic group"), Source.CASES_OPENED, "ethnicity"),
+    Indicator("C8", _("Cases opened by disability"), Source.CASES_OPENED, "disability"),
+    Indicator("C9", _("Cases opened by province"), Source.CASES_OPENED, BY_PROVINCE),
+    Indicator("C9b", _("Cases opened by risk level"), Source.CASES_OPENED, "risk_level"),
+    Indicator("C3", _("Cases closed"), Source.CASES_CLOSED),
+    Indicator("C16", _("Cases closed by reason"), Source.CASES_CLOSED, "reason"),
+    Indicator(
+        "K2", _("Hotline items confirmed by classification"), Source.HOTLINE_CONFIRMED, "classification"
+    ),
+    Indicator("K3", _("Abuse material by severity"), Source.HOTLINE_CONFIRMED, "category"),
+    Indicator(
+        "K5", _("Hotline items confirmed by hosting country"), Source.HOTLINE_CONFIRMED, "hosting_country"
+    ),
 )
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 
@@ -122,8 +140,12 @@ def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[
         shown = [area for area in provinces.order_by("code") if area.is_valid_on(today)]
         return [(str(area.pk), area.name) for area in shown] + [(NOT_SAID, NOT_SAID_LABEL)]
     dimension = dimension_of(indicator.source, indicator.dimension)
-    if indicator.dimension == "category":
+    if indicator.source == Source.COUNSELLING and indicator.dimension == "category":
         return list(category_choices())
+    if dimension.code == "ethnicity" and indicator.source == Source.CASES_OPENED:
+        # The groups of the place's country, then "not said" (a case that does not say, or prefers not).
+        offered = [(code, label) for code, label in ethnicity_choices(place.country) if code]
+        return [*offered, (NOT_SAID, NOT_SAID_LABEL)]
     return dimension.ordered_values()
 
 

@@ -9,6 +9,7 @@ recounts every month, so nothing edited later stays counted wrong for more than 
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -54,27 +55,32 @@ def _count_source(spec: SourceSpec, start: datetime, end: datetime, provinces: _
     zone = ZoneInfo(settings.TIME_ZONE)
     records = spec.records().filter(**{f"{spec.date_field}__gte": start, f"{spec.date_field}__lt": end})
     counts: Counter[_Key] = Counter()
-    grouped_by = ["month", spec.country_field, spec.province_field]
+    grouped_by = ["month", spec.country_field, *([spec.province_field] if spec.province_field else [])]
     in_months = records.annotate(month=TruncMonth(spec.date_field, tzinfo=zone))
+
+    def key_of(row: dict[str, Any]) -> tuple[str, date, int | None]:
+        province = provinces.today_of(row[spec.province_field]) if spec.province_field else None
+        return row[spec.country_field], _month_of(row["month"]), province
+
     for row in in_months.values(*grouped_by).annotate(n=Count("pk")).order_by():
-        key = (row[spec.country_field], _month_of(row["month"]), provinces.today_of(row[spec.province_field]))
-        counts[(*key, "", "")] += row["n"]
+        counts[(*key_of(row), "", "")] += row["n"]
     for dimension in spec.dimensions:
         if dimension.values_of is not None:
             values = dimension.values_of(records)
-            where = records.values_list("pk", spec.country_field, spec.date_field, spec.province_field)
-            for pk, country, moment, province in where.iterator(chunk_size=5000):
-                key = (country, _month_of(timezone.localtime(moment, zone)), provinces.today_of(province))
+            where = records.values_list(
+                "pk", spec.country_field, spec.date_field, spec.province_field or spec.country_field
+            )
+            for pk, country, moment, area in where.iterator(chunk_size=5000):
+                province = provinces.today_of(area) if spec.province_field else None
+                key = (country, _month_of(timezone.localtime(moment, zone)), province)
                 for value in values.get(pk, ()):
                     counts[(*key, dimension.code, value)] += 1
             continue
         for row in in_months.values(*grouped_by, dimension.field).annotate(n=Count("pk")).order_by():
-            key = (
-                row[spec.country_field],
-                _month_of(row["month"]),
-                provinces.today_of(row[spec.province_field]),
-            )
-            counts[(*key, dimension.code, row[dimension.field] or NOT_SAID)] += row["n"]
+            value = row[dimension.field]
+            counts[(*key_of(row), dimension.code, NOT_SAID if value in (None, "") else str(value))] += row[
+                "n"
+            ]
     return counts
 
 

@@ -14,7 +14,12 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from childshield.cases.models import Case
+from childshield.cases.models.cases import ClosureReason, HarmType, RiskLevel
+from childshield.cases.models.children import Sex
+from childshield.cases.models.closure import ClosureDecision, ClosureRequest
 from childshield.core.choices import ChiAgeBand, ChiGender, ReporterAgeBand, ReporterGender
+from childshield.core.ethnic_groups import ETHNICITY_NOT_SAID, ethnic_group_lists
 from childshield.helpline.models import (
     CallerType,
     Category,
@@ -25,6 +30,8 @@ from childshield.helpline.models import (
     Ethnicity,
     Outcome,
 )
+from childshield.hotline.models import Category as HotlineCategory
+from childshield.hotline.models import Classification, ContentItem
 from childshield.intake.models import Channel, Harm, Platform, Report, Screening
 
 NOT_SAID = ""  # the value of a record that does not say (an empty field)
@@ -35,6 +42,9 @@ class Source(StrEnum):
     REPORTS = "reports"
     CONTACTS = "contacts"
     COUNSELLING = "counselling"
+    CASES_OPENED = "cases_opened"
+    CASES_CLOSED = "cases_closed"
+    HOTLINE_CONFIRMED = "hotline_confirmed"
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,7 @@ class SourceSpec:
     label: str | Promise
     date_field: str
     country_field: str
-    province_field: str
+    province_field: str  # the field of the record's area (any level: rolled up), "" when it has none
     dimensions: tuple[Dimension, ...]
     records: Callable[[], QuerySet[Model]]
 
@@ -122,6 +132,57 @@ def _contacts() -> QuerySet[Model]:
 
 def _counselling() -> QuerySet[Model]:
     return Contact.objects.filter(kind=ContactKind.COUNSELLING)
+
+
+def _age_band_of(birth_year: int | None, year: int) -> str:
+    """The report form's age bands (docs/indicators.md: cases and reports read side by side)."""
+    if birth_year is None:
+        return NOT_SAID
+    age = year - birth_year
+    if age < 10:
+        return ReporterAgeBand.UNDER_10
+    if age <= 12:
+        return ReporterAgeBand.AGE_10_12
+    if age <= 15:
+        return ReporterAgeBand.AGE_13_15
+    if age <= 17:
+        return ReporterAgeBand.AGE_16_17
+    return ReporterAgeBand.ADULT
+
+
+def _case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: [_age_band_of(birth_year, opened_at.year)]
+        for pk, birth_year, opened_at in records.values_list("pk", "child__birth_year", "opened_at").iterator(
+            chunk_size=5000
+        )
+    }
+
+
+def _case_harm_types(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: [harm for harm in dict.fromkeys(harms or []) if harm in HarmType.values]
+        for pk, harms in records.values_list("pk", "harm_types").iterator(chunk_size=5000)
+    }
+
+
+def _ethnicity_choices() -> tuple[tuple[str, str | Promise], ...]:
+    groups = [
+        (group.code, group.label) for listed in ethnic_group_lists().values() for group in listed.groups
+    ]
+    return (*groups, (ETHNICITY_NOT_SAID, NOT_SAID_LABEL))
+
+
+def _cases() -> QuerySet[Model]:
+    return Case.objects.all()
+
+
+def _closures() -> QuerySet[Model]:
+    return ClosureRequest.objects.filter(decision=ClosureDecision.APPROVED)
+
+
+def _hotline_confirmed() -> QuerySet[Model]:
+    return ContentItem.objects.filter(confirmed_at__isnull=False)
 
 
 SOURCES: dict[Source, SourceSpec] = {
@@ -185,6 +246,53 @@ SOURCES: dict[Source, SourceSpec] = {
             Dimension("ethnicity", _("Ethnic group"), tuple(Ethnicity.choices), field="ethnicity"),
             Dimension("disability", _("Disability"), tuple(Disability.choices), field="disability"),
             Dimension("outcome", _("Outcome"), tuple(Outcome.choices), field="outcome"),
+        ),
+    ),
+    Source.CASES_OPENED: SourceSpec(
+        source=Source.CASES_OPENED,
+        label=_("Cases opened"),
+        date_field="opened_at",
+        country_field="agency__country",
+        province_field="child__area_id",
+        records=_cases,
+        dimensions=(
+            Dimension("harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types),
+            Dimension("sex", _("Sex"), tuple(Sex.choices), field="child__sex", may_be_empty=False),
+            Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=_case_age_bands),
+            Dimension("ethnicity", _("Ethnic group"), _ethnicity_choices(), field="child__ethnicity"),
+            Dimension(
+                "disability",
+                _("Disability"),
+                (("True", _("With a disability")), ("False", _("Without a disability"))),
+                field="child__has_disability",
+            ),
+            Dimension("risk_level", _("Risk level"), tuple(RiskLevel.choices), field="risk_level"),
+        ),
+    ),
+    Source.CASES_CLOSED: SourceSpec(
+        source=Source.CASES_CLOSED,
+        label=_("Cases closed"),
+        date_field="decided_at",
+        country_field="case__agency__country",
+        province_field="case__child__area_id",
+        records=_closures,
+        dimensions=(
+            Dimension("reason", _("Reason for closing"), tuple(ClosureReason.choices), field="reason"),
+        ),
+    ),
+    Source.HOTLINE_CONFIRMED: SourceSpec(
+        source=Source.HOTLINE_CONFIRMED,
+        label=_("Hotline items confirmed"),
+        date_field="confirmed_at",
+        country_field="agency__country",
+        province_field="",
+        records=_hotline_confirmed,
+        dimensions=(
+            Dimension(
+                "classification", _("Classification"), tuple(Classification.choices), field="classification"
+            ),
+            Dimension("category", _("Severity"), tuple(HotlineCategory.choices), field="category"),
+            Dimension("hosting_country", _("Hosting country"), (), field="hosting_country"),
         ),
     ),
 }
