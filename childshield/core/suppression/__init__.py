@@ -1,4 +1,5 @@
-"""Small-cell suppression for published figures (docs/architecture.md: figures count, never list).
+"""Small-cell suppression for published figures within one table (docs/architecture.md: figures count,
+never list); tables that share cells go through `linked.protect` (docs/indicators.md, "Suppression").
 
 A count under the threshold is shown as "<N"; further cells of the same table are hidden until
 the hidden ones can neither be recovered from the table's total nor add up to less than the

@@ -1,0 +1,158 @@
+"""Suppression across published tables that share cells, so that no subtraction recovers a hidden count.
+
+Figures are counts keyed by an identity the caller chooses (any hashable, e.g. ("R1", "2026-Q3",
+"VN-01", "sex=female")) and equations "total = sum of parts" between the keys: a country and its
+provinces, a quarter and its months, a cross table's margins; a key that two tables reach (under two
+filters) is the same key in both. `protect` hides the small counts and, smallest first, enough others
+that no hidden count can be worked out from everything shown (`disclosure`), and that the hidden parts of
+an equation never add up to a small number that the equation reveals. Dimensions where a record may have
+several values (a report naming several harms) have no equation: `protect_multi_valued`.
+"""
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from childshield.core.suppression import HIDDEN
+from childshield.core.suppression.disclosure import Unknown, disclosed
+
+Key = Hashable
+Equation = tuple[Key, Sequence[Key]]  # (total, parts): the total is the sum of the parts
+R = TypeVar("R", bound=Hashable)
+C = TypeVar("C", bound=Hashable)
+V = TypeVar("V")
+
+
+def protect(counts: Mapping[Key, int], equations: Sequence[Equation], *, below: int) -> dict[Key, str]:
+    """What to show for every key: the count, "<N" under the threshold (a total too), or HIDDEN.
+
+    No hidden count can be worked out exactly from the shown counts, the equations and the bounds the
+    marks give (solved in chains, through keys shared between equations); in every equation the hidden
+    parts add up to the threshold at least, or are two or more with the total hidden too. Cells are
+    hidden smallest first, ties in the order of `counts`. Raises ValueError when a key of an equation
+    has no count or an equation does not add up: the protection rests on the equations being true.
+    """
+    _check(counts, equations)
+    order = {key: i for i, key in enumerate(counts)}
+    small = {key for key, count in counts.items() if count < below}
+    extra: set[Key] = set()
+    while (key := _next_to_hide(counts, equations, small, extra, below=below, order=order)) is not None:
+        extra.add(key)
+    return {
+        key: f"<{below}" if key in small else HIDDEN if key in extra else str(count)
+        for key, count in counts.items()
+    }
+
+
+def protect_multi_valued(counts: Mapping[Key, int], *, below: int) -> dict[Key, str]:
+    """Each count on its own against the threshold, for a dimension whose values a record may share.
+
+    A report naming two harms counts under both, so the cells do not add up to the number of reports and
+    no equation ties them: nothing can be subtracted, and there is nothing to hide beyond the small
+    counts. The caller says so by calling this instead of `protect` (a FigureTable with `multi_valued`).
+    """
+    return {key: f"<{below}" if count < below else str(count) for key, count in counts.items()}
+
+
+def duration_shown(values_count: int, value: V | None, *, below: int) -> V | None:
+    """A median or percentile of durations, or None (not shown) when it is over fewer than the
+    threshold records: the median of three cases is nearly one child's own time."""
+    return value if values_count >= below else None
+
+
+@dataclass(frozen=True)
+class CrossShown(Generic[R, C]):
+    """What to show of a two-way table and its margins."""
+
+    cells: dict[tuple[R, C], str]
+    row_totals: dict[R, str]
+    column_totals: dict[C, str]
+    total: str
+
+
+def protect_cross(counts: Mapping[tuple[R, C], int], *, below: int) -> CrossShown[R, C]:
+    """`protect` over a two-way table (e.g. sex by age band) with its row, column and grand totals,
+    computed from the cells (a missing cell counts 0). Rows and columns keep their first order in
+    `counts`. A cross table that also shares cells with other tables goes through `protect` with all
+    their equations together."""
+    rows = list(dict.fromkeys(row for row, _ in counts))
+    columns = list(dict.fromkeys(column for _, column in counts))
+    keyed: dict[Key, int] = {("cell", r, c): counts.get((r, c), 0) for r in rows for c in columns}
+    keyed.update({("row", r): sum(counts.get((r, c), 0) for c in columns) for r in rows})
+    keyed.update({("column", c): sum(counts.get((r, c), 0) for r in rows) for c in columns})
+    keyed["total"] = sum(counts.values())
+    equations: list[Equation] = [(("row", r), [("cell", r, c) for c in columns]) for r in rows]
+    equations += [(("column", c), [("cell", r, c) for r in rows]) for c in columns]
+    equations += [("total", [("row", r) for r in rows]), ("total", [("column", c) for c in columns])]
+    shown = protect(keyed, equations, below=below)
+    return CrossShown(
+        cells={(r, c): shown[("cell", r, c)] for r in rows for c in columns},
+        row_totals={r: shown[("row", r)] for r in rows},
+        column_totals={c: shown[("column", c)] for c in columns},
+        total=shown["total"],
+    )
+
+
+def _check(counts: Mapping[Key, int], equations: Sequence[Equation]) -> None:
+    for total, parts in equations:
+        missing = [key for key in (total, *parts) if key not in counts]
+        if missing:
+            raise ValueError(f"no count for {missing[0]!r} in the equation of {total!r}")
+        if counts[total] != sum(counts[part] for part in parts):
+            raise ValueError(f"the parts of {total!r} do not add up to it (a dimension with several values?)")
+
+
+def _next_to_hide(
+    counts: Mapping[Key, int],
+    equations: Sequence[Equation],
+    small: set[Key],
+    extra: set[Key],
+    *,
+    below: int,
+    order: dict[Key, int],
+) -> Key | None:
+    """The next shown count to hide, or None when what is hidden is safe (or nothing more can help)."""
+    hidden = small | extra
+
+    def smallest(keys: Sequence[Key]) -> Key | None:
+        shown = [key for key in keys if key not in hidden]
+        return min(shown, key=lambda key: (counts[key], order[key]), default=None)
+
+    for total, parts in equations:
+        hidden_parts = [part for part in parts if part in hidden]
+        if hidden_parts and not (
+            sum(counts[part] for part in hidden_parts) >= below
+            or (len(hidden_parts) >= 2 and total in hidden)
+        ):
+            pick = smallest(parts)
+            if pick is not None:
+                return pick
+    unknowns = {
+        key: Unknown(counts[key], 0, below - 1) if key in small else Unknown(counts[key], below, None)
+        for key in sorted(hidden, key=order.__getitem__)
+    }
+    rows: list[dict[Key, int]] = []
+    for total, parts in equations:
+        row: dict[Key, int] = {}
+        for key, sign in ((total, 1), *((part, -1) for part in parts)):
+            if key in hidden:
+                row[key] = row.get(key, 0) + sign
+        rows.append(row)
+    nearby = [eq for key in disclosed(unknowns, rows) for eq in _around(key, equations, hidden)]
+    # A part rather than a total: totals are the figures people read first.
+    pick = smallest([part for _, parts in nearby for part in parts])
+    return pick if pick is not None else smallest([total for total, _ in nearby])
+
+
+def _around(key: Key, equations: Sequence[Equation], hidden: set[Key]) -> list[Equation]:
+    """The equations nearest `key` that have a shown count: its own, or, when all of theirs are hidden,
+    those reached from it through hidden keys (a chain)."""
+    reached, frontier = {key}, [key]
+    while frontier:
+        nearby = [eq for eq in equations if any(k == eq[0] or k in eq[1] for k in frontier)]
+        keys = [k for total, parts in nearby for k in (total, *parts)]
+        if any(k not in hidden for k in keys):
+            return nearby
+        frontier = [k for k in dict.fromkeys(keys) if k not in reached]
+        reached.update(frontier)
+    return []
