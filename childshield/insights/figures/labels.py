@@ -30,14 +30,6 @@ def clusters(text: str) -> list[str]:
     return found
 
 
-def shorten(text: str, limit: int) -> str:
-    """The text in at most `limit` letters, cut between letters and ending with "…" when cut."""
-    letters = clusters(text.strip())
-    if len(letters) <= limit:
-        return "".join(letters)
-    return "".join(letters[: max(limit - 1, 0)]).rstrip() + ELLIPSIS
-
-
 def fit(text: str, limit: int) -> str:
     """The text in at most `limit` code points (as Excel counts a sheet name), cut between letters,
     without an ellipsis."""
