@@ -22,6 +22,8 @@ class DemoAccount:
     is_staff: bool = False
     # The languages the person writes to children in (their profile's "My languages").
     languages: tuple[str, ...] = ()
+    # A programme manager limited to one province (its code); empty: the whole country.
+    province_code: str = ""
 
 
 AGENCIES: tuple[DemoAgency, ...] = (
@@ -71,6 +73,14 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("hotline.analyst@demo.childshield.test", "Sokha Demo", (("hotline", Role.HOTLINE_ANALYST),)),
     DemoAccount("hotline.lead@demo.childshield.test", "Dara Demo", (("hotline", Role.HOTLINE_LEAD),)),
     DemoAccount("programme.manager@demo.childshield.test", "Linh Demo", (("ngo", Role.PROGRAMME_MANAGER),)),
+    # The same NGO's manager for Quảng Trị only: figures of that province (Quảng Bình's pilot communes
+    # count in it since the 2025 merger).
+    DemoAccount(
+        "province.manager@demo.childshield.test",
+        "Hải Demo",
+        (("ngo", Role.PROGRAMME_MANAGER),),
+        province_code="VN45",
+    ),
     DemoAccount("agency.admin@demo.childshield.test", "Quang Demo", (("social", Role.AGENCY_ADMIN),)),
     DemoAccount(
         "system.admin@demo.childshield.test", "Vy Demo", (("helpline", Role.SYSTEM_ADMIN),), is_staff=True

@@ -16,6 +16,7 @@ from childshield.demo.helpline import demo_helpline_seed
 from childshield.demo.hotline import seed_hotline
 from childshield.demo.intake import demo_block_image_seed, demo_intake_seed
 from childshield.insights.figures.refresh import refresh as figures_refresh
+from childshield.places.models import Area, MembershipProvince
 from childshield.places.services.agency_areas import agency_areas_add
 from childshield.places.services.reference_data import reference_data_load
 from childshield.settings.demo_secrets import DEMO_PASSWORD
@@ -26,6 +27,16 @@ class SeedReport:
     reference: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+
+
+def _province_limit(membership: Membership, code: str) -> None:
+    """Limit a demo manager to a province, through the model's own checks (no one acts: this is set-up)."""
+    province = Area.objects.get(code=code)
+    limit = MembershipProvince.objects.filter(membership=membership).first()
+    if limit is None:
+        limit = MembershipProvince(membership=membership, province=province)
+        limit.full_clean()
+        limit.save()
 
 
 @transaction.atomic
@@ -61,7 +72,11 @@ def demo_seed(*, country: str = "VN") -> SeedReport:
                 # A demo made before people had languages gets them; a choice made since is kept.
                 user_languages_set(user=user, languages=list(account.languages))
         for agency_key, role in account.memberships:
-            Membership.objects.get_or_create(user=user, agency=agencies[agency_key], role=role)
+            membership, _created = Membership.objects.get_or_create(
+                user=user, agency=agencies[agency_key], role=role
+            )
+            if account.province_code:
+                _province_limit(membership, account.province_code)
     report.kept.append(f"hash bank {demo_hash_bank_seed().name}")
     resources_made = seed_directory(country=country)
     (report.created if resources_made else report.kept).append(f"demo services ({resources_made} new)")

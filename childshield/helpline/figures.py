@@ -10,17 +10,17 @@ table's total nor add up to less than the threshold. Each file says which it is 
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from childshield.core.choices import ChiAgeBand, ChiGender
+from childshield.core.periods import Period, PeriodKind, periods_recent
 from childshield.core.suppression import Cell, suppress
 from childshield.helpline.models import Category, Contact, ContactChannel, ContactKind
 
@@ -29,7 +29,6 @@ CSV_HEADER = ["period", "table", "item", "label", "value"]
 EXACT = 0
 # A byte-order mark: spreadsheets then read the file as UTF-8, the marking row's words intact.
 _BOM = "\ufeff"
-_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
 # CHI's gender categories; the console's "another way" is CHI's non-binary.
 GENDER_ITEMS = [
     (ChiGender.GIRL.value, "Girl or woman"),
@@ -39,42 +38,19 @@ GENDER_ITEMS = [
 ]
 
 
-@dataclass(frozen=True)
-class Period:
-    year: int
-    month: int | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> "Period | None":
-        match = _PERIOD.match(text)
-        if match is None:
-            return None
-        year, month = int(match["year"]), int(match["month"]) if match["month"] else None
-        if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
-            return None
-        return cls(year=year, month=month)
-
-    def __str__(self) -> str:
-        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """The period's first instant and the first instant after it, in the helpline's time zone."""
-        if self.month is None:
-            start, end = datetime(self.year, 1, 1), datetime(self.year + 1, 1, 1)
-        else:
-            start = datetime(self.year, self.month, 1)
-            end = datetime(self.year + (self.month == 12), self.month % 12 + 1, 1)
-        return timezone.make_aware(start), timezone.make_aware(end)
+def chi_period_parse(text: str) -> Period | None:
+    """A month or a year as written in a CHI file's address ("2026-03", "2026"): CHI's data framework counts
+    by month and by year, so a quarter is not a CHI period."""
+    period = Period.parse(text)
+    return None if period is None or period.kind == PeriodKind.QUARTER else period
 
 
 def recent_periods(today: date) -> tuple[list[Period], list[Period]]:
     """The last twelve months and the last three years up to `today`, newest first."""
-    months = []
-    year, month = today.year, today.month
-    for _step in range(12):
-        months.append(Period(year=year, month=month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months, [Period(year=today.year - back) for back in range(3)]
+    return (
+        periods_recent(kind=PeriodKind.MONTH, until=today, count=12),
+        periods_recent(kind=PeriodKind.YEAR, until=today, count=3),
+    )
 
 
 def in_period(contacts: QuerySet[Contact], period: Period) -> QuerySet[Contact]:

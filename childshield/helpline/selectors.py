@@ -12,9 +12,9 @@ from childshield.accounts.models import Membership, Role
 from childshield.accounts.permissions import Scope, may, require, roles_holding
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.core.periods import Period
 from childshield.helpline.figures import (
     EXACT,
-    Period,
     confidential_marking,
     figures_csv,
     figures_tables,

@@ -15,9 +15,9 @@ from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.cases.models import FeedbackResponse
 from childshield.cases.models.feedback import FeedbackAnswer, Respondent
+from childshield.core.periods import Period
 from childshield.core.suppression import Cell, suppress
 from childshield.helpline.figures import (
-    Period,
     figures_csv,
     figures_tables,
     in_period,

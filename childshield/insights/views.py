@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.cases.models.feedback import FeedbackAnswer
-from childshield.helpline.figures import Period
+from childshield.core.periods import Period
+from childshield.helpline.figures import chi_period_parse
 from childshield.insights import selectors
 from childshield.insights.figures.dashboard import indicator_figures
 from childshield.insights.permissions import InsightsPerm
@@ -39,7 +40,7 @@ def helpline_figures(request: StaffRequest) -> HttpResponse:
 @staff_view(InsightsPerm.HELPLINE_FIGURES_VIEW)
 @require_GET
 def helpline_figures_download(request: StaffRequest, period: str) -> HttpResponse:
-    chosen = Period.parse(period)
+    chosen = chi_period_parse(period)
     if chosen is None:
         raise Http404
     text = selectors.helpline_figures_published(acting=request.membership, period=chosen)

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from childshield.places.models import Area, HelplineNumber
+from childshield.places.models import Area, HelplineNumber, MembershipProvince
 
 
 @admin.register(Area)
@@ -41,3 +41,13 @@ class HelplineNumberAdmin(admin.ModelAdmin[HelplineNumber]):
     list_filter = ("country", "is_free")
     search_fields = ("number", "name_en", "name_vi", "name_km")
     ordering = ("country", "order")
+
+
+@admin.register(MembershipProvince)
+class MembershipProvinceAdmin(admin.ModelAdmin[MembershipProvince]):
+    """A programme manager limited to one province (the model's clean() refuses anything else)."""
+
+    list_display = ("membership", "province")
+    list_select_related = ("membership__agency", "province")
+    raw_id_fields = ("membership",)
+    autocomplete_fields = ("province",)

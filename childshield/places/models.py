@@ -8,8 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from childshield.accounts.models import Role
 
 # Names are stored per language; these are the columns, in the order a missing name falls back.
 NAME_LANGUAGES: tuple[str, ...] = ("vi", "km", "en")
@@ -275,3 +278,43 @@ class AgencyArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} · {self.area.code}"
+
+
+class MembershipProvince(models.Model):
+    """The one province a programme manager's figures are limited to; without a row, the whole country.
+    It lives here, not on Membership, because places sits above accounts (as AgencyArea does)."""
+
+    membership = models.OneToOneField(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="province_limit"
+    )
+    province = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
+
+    class Meta:
+        verbose_name = _("province a programme manager is limited to")
+        verbose_name_plural = _("provinces programme managers are limited to")
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} · {self.province.code}"
+
+    def clean(self) -> None:
+        if self.membership_id is None or self.province_id is None:
+            return  # the form has already said the field is required
+        membership, province = self.membership, self.province
+        if membership.role != Role.PROGRAMME_MANAGER:
+            raise ValidationError(
+                {"membership": _("Only a programme manager's figures can be limited to a province.")}
+            )
+        code = membership.agency.country
+        country = Area.objects.filter(code=code, level=Area.Level.COUNTRY).first()
+        names = {"area": province.name, "country": country.name if country else code}
+        if province.level != Area.Level.PROVINCE:
+            message = _("%(area)s is not a province. Choose a province.")
+        elif province.country != membership.agency.country:
+            message = _(
+                "%(area)s is not in %(country)s, the agency's country. Choose a province of %(country)s."
+            )
+        elif not province.is_valid_on(timezone.localdate()):
+            message = _("%(area)s does not exist today. Choose a current province.")
+        else:
+            return
+        raise ValidationError({"province": message % names})

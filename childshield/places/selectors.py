@@ -8,7 +8,8 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from childshield.places.models import NAME_LANGUAGES, Area, HelplineNumber
+from childshield.accounts.models import Membership
+from childshield.places.models import NAME_LANGUAGES, Area, HelplineNumber, MembershipProvince
 
 
 def _valid_on(on: date) -> Q:
@@ -176,3 +177,9 @@ def area_lineage_ids(*, area: Area, most: int = 50) -> set[int]:
         frontier = set(Area.objects.filter(replaced_by_id__in=frontier).values_list("pk", flat=True)) - found
         found |= frontier
     return found
+
+
+def membership_province(*, membership: Membership) -> Area | None:
+    """The province a programme manager's figures are limited to; None: the whole country."""
+    limit = MembershipProvince.objects.select_related("province").filter(membership=membership).first()
+    return None if limit is None else limit.province

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User
 from childshield.accounts.navigation import navigation_for
 from childshield.demo.accounts import ACCOUNTS
+from childshield.insights.scope import figures_scope
 from childshield.settings.demo_secrets import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,11 @@ def _path(url_name: str) -> str:
     from django.urls import reverse
 
     return reverse(url_name).split("/", 2)[2]
+
+
+def test_the_demo_has_a_programme_manager_for_one_province(demo):
+    limited = Membership.objects.get(user__email="province.manager@demo.childshield.test")
+    national = Membership.objects.get(user__email="programme.manager@demo.childshield.test")
+    province = figures_scope(limited).province
+    assert province is not None and province.code == "VN45"
+    assert figures_scope(national).province is None

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditEvent
+from childshield.core.periods import Period
 from childshield.demo.helpline import COUNSELLOR_EMAIL, demo_helpline_seed
 from childshield.helpline import selectors
-from childshield.helpline.figures import Period
 from childshield.helpline.models import CallerNote, Contact, ContactKind
 from tests.helpline.conftest import chi_file
 

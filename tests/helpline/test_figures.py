@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 
 from childshield.audit.models import AuditAction, AuditEvent
+from childshield.core.periods import Period
 from childshield.helpline import selectors
-from childshield.helpline.figures import Cell, Period, suppress
+from childshield.helpline.figures import Cell, suppress
 from tests.helpline.conftest import chi_file, chi_values
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,9 @@ def test_a_supervisor_downloads_the_confidential_figures_and_the_export_is_audit
     assert event.agency_id == str(supervisor.agency.pk)
     assert event.reason == "CHI figures 2026-03, exact counts (confidential)"
     assert client.get("/en/helpline/figures/2026-13.csv").status_code == 404
+    # CHI counts by month and year: a quarter is no CHI period, and the page offers none.
+    assert client.get("/en/helpline/figures/2026-Q1.csv").status_code == 404
+    assert "-Q" not in page
 
 
 def test_the_marking_is_in_the_language_of_the_person_downloading(march, supervisor, sign_in):

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditAction, AuditEvent
+from childshield.core.periods import Period
 from childshield.helpline import selectors as helpline_selectors
-from childshield.helpline.figures import Period
 from childshield.insights import selectors
 from tests.helpline.conftest import chi_file, chi_values, log_contact
 
@@ -109,6 +109,8 @@ def test_a_manager_downloads_the_published_figures_and_the_export_is_audited(mar
     assert event.actor_id == str(manager.user.pk)
     assert event.reason == "CHI figures 2026-03, for publication (small counts hidden)"
     assert client.get("/en/insights/helpline-figures/2026-13.csv").status_code == 404
+    assert client.get("/en/insights/helpline-figures/2026-Q1.csv").status_code == 404
+    assert "-Q" not in page
 
 
 def test_a_helpline_supervisor_sees_both_versions_and_a_counsellor_neither(

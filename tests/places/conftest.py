@@ -1,10 +1,12 @@
-"""Fixtures for the places tests: the shipped reference data and a writer of small CSV files."""
+"""Fixtures for the places tests: the shipped reference data, a writer of small CSV files, and a programme
+NGO with its manager and administrator (for limiting a manager to a province)."""
 
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.places.services.areas import AREA_COLUMNS
 from childshield.places.services.reference_data import reference_data_load
 
@@ -14,6 +16,21 @@ HEADER = ",".join(AREA_COLUMNS)
 @pytest.fixture
 def shipped_data(db):
     return reference_data_load()
+
+
+@pytest.fixture
+def ngo(db):
+    return Agency.objects.create(country="VN", name="Programme NGO", kind=AgencyKind.NGO)
+
+
+@pytest.fixture
+def manager(make_member, ngo):
+    return make_member(email="manager@example.org", role=Role.PROGRAMME_MANAGER, agency=ngo)
+
+
+@pytest.fixture
+def ngo_admin(make_member, ngo):
+    return make_member(email="admin@example.org", role=Role.AGENCY_ADMIN, agency=ngo)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.helpline import selectors
-from childshield.helpline.figures import Period
+from childshield.helpline.figures import chi_period_parse
 from childshield.helpline.permissions import HelplinePerm
 
 
@@ -21,7 +21,7 @@ def figures(request: StaffRequest) -> HttpResponse:
 @staff_view(HelplinePerm.FIGURES_EXPORT)
 @require_GET
 def figures_download(request: StaffRequest, period: str) -> HttpResponse:
-    chosen = Period.parse(period)
+    chosen = chi_period_parse(period)
     if chosen is None:
         raise Http404
     text = selectors.figures_export(acting=request.membership, period=chosen)

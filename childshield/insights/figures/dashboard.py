@@ -17,11 +17,12 @@ from childshield.accounts.models import Membership
 from childshield.accounts.permissions import require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.helpline.figures import Period
+from childshield.core.periods import Period, PeriodKind, periods_recent
 from childshield.insights.figures.indicators import INDICATORS, Place, indicator_table
 from childshield.insights.figures.sources import SOURCES, Source
 from childshield.insights.figures.table import FigureTable
 from childshield.insights.permissions import InsightsPerm
+from childshield.insights.scope import figures_scope
 from childshield.places.models import Area
 
 
@@ -58,27 +59,16 @@ class IndicatorFigures:
 
 
 def months_of(period: Period) -> list[date]:
-    if period.month is not None:
-        return [date(period.year, period.month, 1)]
-    return [date(period.year, month, 1) for month in range(1, 13)]
-
-
-def previous_of(period: Period) -> Period:
-    if period.month is None:
-        return Period(year=period.year - 1)
-    if period.month == 1:
-        return Period(year=period.year - 1, month=12)
-    return Period(year=period.year, month=period.month - 1)
+    return [month.first_day() for month in period.months()]
 
 
 def offered_periods(today: date) -> list[Period]:
-    """This year and the two before, then the last twelve months, newest first."""
-    years = [Period(year=today.year - back) for back in range(3)]
-    months, year, month = [], today.year, today.month
-    for _step in range(12):
-        months.append(Period(year=year, month=month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return years + months
+    """This year and the two before, the last eight quarters, then the last twelve months, newest first."""
+    return [
+        *periods_recent(kind=PeriodKind.YEAR, until=today, count=3),
+        *periods_recent(kind=PeriodKind.QUARTER, until=today, count=8),
+        *periods_recent(kind=PeriodKind.MONTH, until=today, count=12),
+    ]
 
 
 def _province(country: str, code: str, today: date) -> tuple[Area | None, str | Promise]:
@@ -104,11 +94,18 @@ def _province(country: str, code: str, today: date) -> tuple[Area | None, str | 
 def indicator_figures(*, acting: Membership, period: Period, province_code: str = "") -> IndicatorFigures:
     require(acting, InsightsPerm.INDICATORS_VIEW)
     today = timezone.localdate()
-    country = acting.agency.country
+    scope = figures_scope(acting)
+    country = scope.country
     province, note = _province(country, province_code, today)
+    if scope.province is not None and province != scope.province:
+        # A manager limited to a province sees that province's figures, whatever the address asks.
+        note = (
+            _("Your figures are %(province)s's.") % {"province": scope.province.name} if province_code else ""
+        )
+        province = scope.province
     place = Place(country=country, province=province)
     below = settings.FIGURES_SUPPRESS_BELOW
-    previous = previous_of(period)
+    previous = period.previous()
     sections = []
     for source in Source:
         national = source in NATIONAL_SOURCES
@@ -141,7 +138,7 @@ def indicator_figures(*, acting: Membership, period: Period, province_code: str 
     provinces = [
         area
         for area in Area.objects.filter(country=country, level=Area.Level.PROVINCE).order_by("code")
-        if area.is_valid_on(today)
+        if area.is_valid_on(today) and (scope.province is None or area == scope.province)
     ]
     return IndicatorFigures(
         period=period,
