@@ -6,6 +6,7 @@ app_name = "insights"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("indicators/", views.indicators, name="indicators"),
+    path("indicators/download.<str:as_format>", views.indicators_download, name="indicators_download"),
     path("feedback/", views.feedback, name="feedback"),
     path("helpline-figures/", views.helpline_figures, name="helpline_figures"),
     path(

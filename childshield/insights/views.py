@@ -11,7 +11,7 @@ from childshield.cases.models.feedback import FeedbackAnswer
 from childshield.core.periods import Period
 from childshield.helpline.figures import chi_period_parse
 from childshield.insights import selectors
-from childshield.insights.figures.dashboard import indicator_figures
+from childshield.insights.figures.dashboard import indicator_export, indicator_figures
 from childshield.insights.permissions import InsightsPerm
 
 
@@ -58,3 +58,30 @@ def indicators(request: StaffRequest) -> HttpResponse:
         acting=request.membership, period=period, province_code=request.GET.get("province", "")[:20]
     )
     return render(request, "insights/indicators.html", {"figures": figures})
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@staff_view(InsightsPerm.INDICATORS_VIEW)
+@require_GET
+def indicators_download(request: StaffRequest, as_format: str) -> HttpResponse:
+    """The page's tables as a file for publication (CSV or XLSX), as suppressed as the page."""
+    if as_format not in EXPORT_TYPES:
+        raise Http404
+    period = Period.parse(request.GET.get("period", "")) or Period(year=timezone.localdate().year)
+    figures = indicator_figures(
+        acting=request.membership,
+        period=period,
+        province_code=request.GET.get("province", "")[:20],
+        exported_as=as_format,
+    )
+    response = HttpResponse(
+        indicator_export(figures, as_format=as_format), content_type=EXPORT_TYPES[as_format]
+    )
+    place = figures.place.province.code if figures.place.province else figures.place.country
+    response["Content-Disposition"] = f'attachment; filename="indicators-{period}-{place}.{as_format}"'
+    return response

@@ -574,6 +574,9 @@ ROWS: dict[str, Row] = {
     ),
     # Figures ---------------------------------------------------------------------------------------
     "insights:indicators": Row(Kind.STAFF, InsightsPerm.INDICATORS_VIEW),
+    "insights:indicators_download": Row(
+        Kind.STAFF, InsightsPerm.INDICATORS_VIEW, targets=fill.fixed("a spreadsheet", as_format="xlsx")
+    ),
     "insights:feedback": Row(Kind.STAFF, InsightsPerm.FEEDBACK_VIEW),
     "insights:helpline_figures": Row(Kind.STAFF, InsightsPerm.HELPLINE_FIGURES_VIEW),
     "insights:helpline_figures_download": Row(

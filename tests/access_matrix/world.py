@@ -113,6 +113,8 @@ DEMO_ACTORS = {
     "hotline analyst": ("hotline.analyst@demo.childshield.test", "hotline"),
     "hotline lead": ("hotline.lead@demo.childshield.test", "hotline"),
     "programme manager": ("programme.manager@demo.childshield.test", "ngo"),
+    # Limited to one province (Quảng Trị): the same pages, its figures only.
+    "province manager": ("province.manager@demo.childshield.test", "ngo"),
     "agency admin": ("agency.admin@demo.childshield.test", "social"),
     "system admin": ("system.admin@demo.childshield.test", "helpline"),
 }

@@ -2,6 +2,7 @@
 helpline contacts counted by the background refresh, added up over a period and a place, suppressed,
 and shown on the programme manager's page."""
 
+import html
 from datetime import date, datetime
 from itertools import count
 
@@ -74,7 +75,13 @@ def test_reports_are_counted_by_each_dimension_as_counted_by_hand(month_of_repor
     assert _exact("R1") == {"total": 11}
     assert _exact("R2") == {"web": 11, "total": 11}
     # A report names several harms: three name two, so the rows add up to 14 over 11 reports.
-    assert _exact("R4") == {"threatened": 7, "asked_for_pictures": 3, "bullying": 2, "grooming": 1, "total": 11}
+    assert _exact("R4") == {
+        "threatened": 7,
+        "asked_for_pictures": 3,
+        "bullying": 2,
+        "grooming": 1,
+        "total": 11,
+    }
     assert _exact("R5") == {"13_15": 7, "10_12": 1, "under_10": 1, "16_17": 1, "": 1, "total": 11}
     assert _exact("R6") == {"girl": 7, "boy": 3, "": 1, "total": 11}
     provinces = {code: Area.objects.get(code=code).pk for code in ("VN01", "VN79", "VN45")}
@@ -150,16 +157,19 @@ def test_the_programme_manager_reads_the_indicators_and_the_reading_is_audited_o
     assert page.status_code == 200
     text = page.content.decode()
     assert "Reports by what happened" in text and "Counselling contacts by ethnic group" in text
-    # Boys 3 is a small count: never on the page.
+    # Boys 3 is a small count: shown as "<5" in the table, never as 3, and the chart draws no bar for it.
     r6 = text[text.index('data-indicator="R6"') :]
-    assert '<td data-shown>&lt;5</td>' in r6[: r6.index("</table>")]
+    r6 = r6[: r6.index("</table>")]
+    boys = r6[r6.index('<tr data-item="boy"') :]
+    assert "<td>&lt;5</td>" in boys[: boys.index("</tr>")]
+    assert "<svg" in r6 and ">3<" not in r6
     assert list(MonthlyCount.objects.values_list("pk", "count")) == rows_before
     assert AuditEvent.objects.filter(object_type="insights.indicators", actor_id=manager.user.pk).count() == 1
 
 
 def test_a_province_merged_away_shows_its_successor_and_says_so(month_of_reports, manager, sign_in):
     page = sign_in(manager).get("/en/insights/indicators/?period=2026-03&province=VN44").content.decode()
-    assert "Quảng Bình is now part of Quảng Trị" in page or "Quang Binh is now part of Quang Tri" in page
+    assert "Quang Binh is now part of Quang Tri: the figures are Quang Tri's." in html.unescape(page)
     assert "data-place-note" in page
 
 
@@ -187,3 +197,47 @@ def test_cases_opened_are_counted_by_harm_sex_age_ethnicity_and_province(worker,
     assert _exact("C7", months=this_month) == {"VN-01": 2, "VN-23": 1, "total": 3}
     # The child's commune rolls up to its province.
     assert _exact("C9", months=this_month) == {str(commune.parent.pk): 3, "total": 3}
+
+
+def test_the_figures_download_as_suppressed_as_the_page_and_the_export_is_audited(
+    month_of_reports, manager, sign_in
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    client = sign_in(manager)
+    sheet = client.get("/en/insights/indicators/download.csv?period=2026-03")
+    assert sheet.status_code == 200 and sheet["Content-Type"].startswith("text/csv")
+    text = sheet.content.decode("utf-8")
+    assert text.startswith("\ufeffFor publication: small counts hidden.")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    gender = next(i for i, row in enumerate(rows) if row and "Reports by gender" in row[0])
+    boys = next(row for row in rows[gender:] if row and row[0] == "Boy")
+    assert boys[1] == "<5"
+    workbook = load_workbook(
+        io.BytesIO(client.get("/en/insights/indicators/download.xlsx?period=2026-03").content)
+    )
+    assert len(workbook.sheetnames) > 20
+    assert client.get("/en/insights/indicators/download.pdf?period=2026-03").status_code == 404
+    exports = AuditEvent.objects.filter(object_type="insights.indicators", action="export")
+    assert exports.count() == 2
+
+
+def test_a_manager_limited_to_a_province_sees_its_figures_whatever_the_address_asks(
+    month_of_reports, make_member, sign_in
+):
+    from childshield.places.models import MembershipProvince
+
+    ngo = Agency.objects.create(country="VN", name="Provincial NGO", kind=AgencyKind.NGO)
+    limited = make_member(email="province@example.org", role=Role.PROGRAMME_MANAGER, agency=ngo)
+    MembershipProvince.objects.create(membership=limited, province=Area.objects.get(code="VN45"))
+    page = sign_in(limited).get("/en/insights/indicators/?period=2026-03&province=VN01").content.decode()
+    assert "Your figures are Quang Tri's." in html.unescape(page)
+    r1 = page[page.index('data-indicator="R1"') :]
+    r1 = r1[: r1.index("</table>")]
+    # Quảng Trị's 2 reports (one made in Quảng Bình before the merger), not Hà Nội's 5 or the country's 11.
+    assert "<td>&lt;5</td>" in r1 and "<td>11</td>" not in r1
+    options = page[page.index('<select id="province"') :]
+    assert "VN01" not in options[: options.index("</select>")]

@@ -6,7 +6,7 @@ when it was computed. The reading is audited (what was read, never a record).
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,7 +18,10 @@ from childshield.accounts.permissions import require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.periods import Period, PeriodKind, periods_recent
-from childshield.insights.figures.indicators import INDICATORS, Place, indicator_table
+from childshield.helpline.figures import published_marking
+from childshield.insights.figures.charts import Chart, FigureTableView, bar_chart, figure_table, time_chart
+from childshield.insights.figures.exports import tables_csv, tables_xlsx
+from childshield.insights.figures.indicators import BY_MONTH, INDICATORS, TOTAL, Place, indicator_table
 from childshield.insights.figures.sources import SOURCES, Source
 from childshield.insights.figures.table import FigureTable
 from childshield.insights.permissions import InsightsPerm
@@ -27,11 +30,22 @@ from childshield.places.models import Area
 
 
 @dataclass
+class Panel:
+    """One indicator on the page: its table, and its chart (which carries the table for screen
+    readers), or the table alone for a total."""
+
+    table: FigureTable
+    chart: Chart | None
+    view: FigureTableView
+
+
+@dataclass
 class Section:
     source: Source
     title: str | Promise
     tables: list[FigureTable] = field(default_factory=list)
     note: str | Promise = ""
+    panels: list[Panel] = field(default_factory=list)
 
 
 # Hotline items have no place: their figures are the country's whatever province is chosen.
@@ -51,7 +65,7 @@ class IndicatorFigures:
     place_note: str | Promise = ""
 
     @property
-    def computed_at(self) -> object:
+    def computed_at(self) -> datetime | None:
         times = [
             table.computed_at for section in self.sections for table in section.tables if table.computed_at
         ]
@@ -91,7 +105,10 @@ def _province(country: str, code: str, today: date) -> tuple[Area | None, str | 
     }
 
 
-def indicator_figures(*, acting: Membership, period: Period, province_code: str = "") -> IndicatorFigures:
+def indicator_figures(
+    *, acting: Membership, period: Period, province_code: str = "", exported_as: str = ""
+) -> IndicatorFigures:
+    """The page's figures; with `exported_as` (csv, xlsx) the reading is audited as an export."""
     require(acting, InsightsPerm.INDICATORS_VIEW)
     today = timezone.localdate()
     scope = figures_scope(acting)
@@ -127,13 +144,30 @@ def indicator_figures(*, acting: Membership, period: Period, province_code: str 
                         below=below,
                     )
                 )
+        area_label = str(province.name if province and not national else _("The whole country"))
+        for indicator, table in zip(
+            (i for i in INDICATORS if i.source == source), section.tables, strict=True
+        ):
+            labels = {
+                "period_label": period.label(),
+                "area_label": area_label,
+                "previous_label": previous.label(),
+            }
+            chart = None
+            if indicator.dimension == BY_MONTH:
+                chart = time_chart(table, period_label=period.label(), area_label=area_label)
+            elif indicator.dimension != TOTAL:
+                chart = bar_chart(table, **labels)
+            view = chart.table if chart is not None else figure_table(table, **labels)
+            section.panels.append(Panel(table=table, chart=chart, view=view))
         sections.append(section)
     audit.record(
-        action=AuditAction.VIEW,
+        action=AuditAction.EXPORT if exported_as else AuditAction.VIEW,
         actor=acting.user,
         agency=acting.agency,
         object_type="insights.indicators",
-        reason=f"indicators {period} {province.code if province else country}",
+        reason=f"indicators {period} {province.code if province else country}"
+        + (f" as {exported_as}" if exported_as else ""),
     )
     provinces = [
         area
@@ -149,4 +183,19 @@ def indicator_figures(*, acting: Membership, period: Period, province_code: str 
         provinces=provinces,
         periods=offered_periods(today),
         place_note=note,
+    )
+
+
+def indicator_export(figures: IndicatorFigures, *, as_format: str) -> bytes:
+    """Every table of the page in one file, suppressed as on the page and marked for publication."""
+    tables = [table for section in figures.sections for table in section.tables]
+    area = figures.place.province.name if figures.place.province else str(_("The whole country"))
+    export = tables_xlsx if as_format == "xlsx" else tables_csv
+    return export(
+        tables,
+        marking=published_marking(below=figures.below),
+        period_label=figures.period.label(),
+        area_label=area,
+        computed_at=figures.computed_at or timezone.now(),
+        previous_label=figures.previous.label(),
     )
