@@ -69,7 +69,7 @@ from childshield.cases.name_search import (  # noqa: E402
 from childshield.cases.selectors import cases as case_selectors  # noqa: E402
 from childshield.cases.selectors import home as home_selectors  # noqa: E402
 from childshield.cases.selectors.case_list import CaseFilters, case_list_page  # noqa: E402
-from childshield.cases.selectors.opening import possible_duplicates  # noqa: E402
+from childshield.cases.selectors.opening import duplicate_check as opening_duplicate_check  # noqa: E402
 from childshield.cases.services import opening as opening_services  # noqa: E402
 from childshield.cases.services.consent import ConsentInput  # noqa: E402
 from childshield.cases.services.opening import ChildInput  # noqa: E402
@@ -170,8 +170,26 @@ def columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
     return [str(getattr(model._meta.get_field(name), "column", name)) for name in names]
 
 
+def _defaults_not_given(model: type[models.Model], names: Sequence[str]) -> list[tuple[str, Any]]:
+    """Columns the rows leave out that may not be empty, with their model default as stored: a field
+    added to a model later does not break the filler (Django sets defaults in Python, not the table)."""
+    given = set(columns(model, names))
+    missing = []
+    for field in model._meta.concrete_fields:
+        if field.column in given or field.null or field.primary_key or not field.has_default():
+            continue
+        value = field.get_default()
+        missing.append((field.name, json.dumps(value) if isinstance(value, (list, dict)) else value))
+    return missing
+
+
 def copy_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """COPY `rows` (values already as the database stores them) into `model`'s table, in batches."""
+    defaults = _defaults_not_given(model, names)
+    if defaults:
+        names = [*names, *(name for name, _value in defaults)]
+        extra = tuple(value for _name, value in defaults)
+        rows = (tuple(row) + extra for row in rows)
     statement = f"COPY {model._meta.db_table} ({', '.join(columns(model, names))}) FROM STDIN"
     count = 0
     raw = connection.connection
@@ -493,6 +511,7 @@ class Filler:
                         at,
                         None if status == ReferralStatus.SENT else at + timedelta(hours=30),
                         empty,
+                        at + timedelta(hours=72),  # a routine referral is answered within three days
                     )
                 )
                 yield (
@@ -545,6 +564,7 @@ class Filler:
             "sent_at",
             "responded_at",
             "decline_reason",
+            "respond_by",
         ]
         log(f"referrals: {copy_rows(Referral, names, referral_rows)}")
 
@@ -756,11 +776,13 @@ def run_measurements(samples: int, seed: int, only: str = "") -> list[dict[str, 
 
     def duplicate_check(r: random.Random) -> object:
         child = children[r.choice(list(children))]
+        member = r.choice(workers)
+        area = Area.objects.get(pk=child.area_id)
         if r.random() < 0.5:
-            return possible_duplicates(
-                name=child.full_name, birth_year=child.birth_year, area_id=child.area_id
+            return opening_duplicate_check(
+                acting=member, name=child.full_name, birth_year=child.birth_year, area=area
             )
-        return possible_duplicates(name="Made Up Name", birth_year=2014, area_id=child.area_id)
+        return opening_duplicate_check(acting=member, name="Made Up Name", birth_year=2014, area=area)
 
     communes = list(Area.objects.filter(level=Area.Level.COMMUNE)[:50])
 

@@ -12,6 +12,7 @@ import importlib.util
 import io
 import random
 import secrets
+import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -48,6 +49,7 @@ def _load_cases_bench() -> Any:
     spec = importlib.util.spec_from_file_location("bench_cases", BENCH / "cases.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
     spec.loader.exec_module(module)
     return module
 

@@ -21,7 +21,7 @@ from childshield.core.periods import Period, PeriodKind, periods_recent
 from childshield.helpline.figures import published_marking
 from childshield.insights.figures.charts import Chart, FigureTableView, bar_chart, figure_table, time_chart
 from childshield.insights.figures.exports import tables_csv, tables_xlsx
-from childshield.insights.figures.indicators import BY_MONTH, INDICATORS, TOTAL, Place, indicator_table
+from childshield.insights.figures.indicators import BY_MONTH, INDICATORS, TOTAL, Memo, Place, indicator_table
 from childshield.insights.figures.sources import SOURCES, Source
 from childshield.insights.figures.table import FigureTable
 from childshield.insights.permissions import InsightsPerm
@@ -124,6 +124,7 @@ def indicator_figures(
     below = settings.FIGURES_SUPPRESS_BELOW
     previous = period.previous()
     sections = []
+    memo: Memo = {}
     for source in Source:
         national = source in NATIONAL_SOURCES
         section = Section(
@@ -142,6 +143,7 @@ def indicator_figures(
                         months=months_of(period),
                         previous_months=months_of(previous),
                         below=below,
+                        memo=memo,
                     )
                 )
         area_label = str(province.name if province and not national else _("The whole country"))

@@ -8,9 +8,9 @@ suppressed cell by cell, since its cells do not add up to the total.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Min, Q, QuerySet, Sum
+from django.db.models import Min, Q, Sum
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -95,36 +95,70 @@ class Place:
     province: Area | None = None
 
 
-def _counts(indicator: Indicator, place: Place, months: list[date]) -> QuerySet[MonthlyCount]:
-    dimension = "" if indicator.dimension in (TOTAL, BY_PROVINCE, BY_MONTH) else indicator.dimension
-    rows = MonthlyCount.objects.filter(
-        source=indicator.source, country=place.country, month__in=months, dimension=dimension
-    )
+@dataclass
+class SourceCounts:
+    """Everything one page reads of one source over some months at one place, in two queries."""
+
+    by_dimension: dict[tuple[str, str], int]  # (dimension, value) -> count
+    by_province: dict[str, int]
+    by_month: dict[str, int]
+    total: int
+    computed_at: datetime | None
+
+
+Memo = dict[tuple[Source, str, int | None, tuple[date, ...]], SourceCounts]
+
+
+def source_counts(source: Source, place: Place, months: list[date], memo: Memo | None = None) -> SourceCounts:
+    """The source's counts over `months` at `place` (kept in `memo` for the rest of the page)."""
+    key = (source, place.country, place.province.pk if place.province else None, tuple(months))
+    if memo is not None and key in memo:
+        return memo[key]
+    rows = MonthlyCount.objects.filter(source=source, country=place.country, month__in=months)
     if place.province is not None:
         rows = rows.filter(province=place.province)
-    return rows
+    by_dimension: dict[tuple[str, str], int] = {}
+    computed_at = None
+    for row in (
+        rows.exclude(dimension="")
+        .values("dimension", "value")
+        .annotate(n=Sum("count"), at=Min("computed_at"))
+        .order_by()
+    ):
+        by_dimension[(row["dimension"], row["value"])] = row["n"]
+        computed_at = row["at"] if computed_at is None else min(computed_at, row["at"])
+    by_province: dict[str, int] = {}
+    by_month: dict[str, int] = {}
+    total = 0
+    for row in (
+        rows.filter(dimension="")
+        .values("province", "month")
+        .annotate(n=Sum("count"), at=Min("computed_at"))
+        .order_by()
+    ):
+        province = str(row["province"] or NOT_SAID)
+        month = f"{row['month']:%Y-%m}"
+        by_province[province] = by_province.get(province, 0) + row["n"]
+        by_month[month] = by_month.get(month, 0) + row["n"]
+        total += row["n"]
+        computed_at = row["at"] if computed_at is None else min(computed_at, row["at"])
+    found = SourceCounts(by_dimension, by_province, by_month, total, computed_at)
+    if memo is not None:
+        memo[key] = found
+    return found
 
 
-def _rows_of(indicator: Indicator, place: Place, months: list[date]) -> tuple[dict[str, int], int]:
-    """Counts by row key, and the total (the records counted, whatever the dimension)."""
-    rows = _counts(indicator, place, months)
+def _rows_of(indicator: Indicator, counts: SourceCounts) -> dict[str, int]:
+    """Counts by row key."""
     if indicator.dimension == BY_PROVINCE:
-        by = {
-            str(row["province"] or NOT_SAID): row["n"]
-            for row in rows.values("province").annotate(n=Sum("count")).order_by()
-        }
-    elif indicator.dimension == BY_MONTH:
-        by = {
-            f"{row['month']:%Y-%m}": row["n"]
-            for row in rows.values("month").annotate(n=Sum("count")).order_by()
-        }
-    elif indicator.dimension == TOTAL:
-        by = {}
-    else:
-        by = {row["value"]: row["n"] for row in rows.values("value").annotate(n=Sum("count")).order_by()}
-    total_rows = _counts(Indicator(indicator.code, indicator.title, indicator.source), place, months)
-    total = total_rows.aggregate(n=Sum("count"))["n"] or 0
-    return by, total
+        return counts.by_province
+    if indicator.dimension == BY_MONTH:
+        return counts.by_month
+    if indicator.dimension == TOTAL:
+        return {}
+    return {
+        value: n for (dimension, value), n in counts.by_dimension.items() if dimension == indicator.dimension
+    }
 
 
 def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[tuple[str, str | Promise]]:
@@ -150,25 +184,33 @@ def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[
 
 
 def indicator_table(
-    indicator: Indicator, *, place: Place, months: list[date], previous_months: list[date] | None, below: int
+    indicator: Indicator,
+    *,
+    place: Place,
+    months: list[date],
+    previous_months: list[date] | None,
+    below: int,
+    memo: Memo | None = None,
 ) -> FigureTable:
-    """The indicator over `months` at `place`, suppressed; compared with `previous_months` when given."""
+    """The indicator over `months` at `place`, suppressed; compared with `previous_months` when given.
+    Tables of one page share a `memo`, so each source is read once per period."""
     labels = _row_labels(indicator, place, months)
+    counts = source_counts(indicator.source, place, months, memo)
     multi_valued = (
         indicator.dimension not in (TOTAL, BY_PROVINCE, BY_MONTH)
         and dimension_of(indicator.source, indicator.dimension).multi_valued
     )
-    cells, total = _suppressed(indicator, place, months, labels, below=below, multi_valued=multi_valued)
+    cells, total = _suppressed(indicator, counts, labels, below=below, multi_valued=multi_valued)
     previous: list[Cell] = []
     previous_total = None
     if previous_months:
         previous_labels = (
             labels if indicator.dimension != BY_MONTH else _row_labels(indicator, place, previous_months)
         )
+        before = source_counts(indicator.source, place, previous_months, memo)
         previous, previous_total = _suppressed(
-            indicator, place, previous_months, previous_labels, below=below, multi_valued=multi_valued
+            indicator, before, previous_labels, below=below, multi_valued=multi_valued
         )
-    computed = _counts(indicator, place, months).aggregate(at=Min("computed_at"))["at"]
     notes: list[str | Promise] = []
     if multi_valued:
         notes.append(_("A record may count in several rows: the rows add up to more than the total."))
@@ -181,21 +223,20 @@ def indicator_table(
         multi_valued=multi_valued,
         previous=previous if indicator.dimension != BY_MONTH else [],
         previous_total=previous_total,
-        computed_at=computed,
+        computed_at=counts.computed_at,
         notes=notes,
     )
 
 
 def _suppressed(
     indicator: Indicator,
-    place: Place,
-    months: list[date],
+    counts: SourceCounts,
     labels: list[tuple[str, str | Promise]],
     *,
     below: int,
     multi_valued: bool,
 ) -> tuple[list[Cell], Cell]:
-    by, counted = _rows_of(indicator, place, months)
+    by, counted = _rows_of(indicator, counts), counts.total
     cells = [Cell(item=key, label=str(label), count=by.get(key, 0)) for key, label in labels]
     # Values no longer offered (a retired choice) still count, under their code.
     known = {key for key, _label in labels}
