@@ -40,3 +40,52 @@ def test_the_feedback_figures_pass_axe(page, axe, live_server, make_member, lang
     page.goto(f"{live_server.url}/{language}/insights/feedback/")
     assert page.locator("[data-respondent=child] [data-responses]").text_content() == "12"
     assert_accessible(axe, page)
+
+
+@pytest.mark.parametrize("language", ["vi", "km", "en"])
+def test_the_indicators_page_passes_axe_draws_its_charts_and_prints(
+    page, axe, live_server, make_member, language
+):
+    from datetime import datetime
+
+    from childshield.insights.figures.refresh import refresh
+    from childshield.intake.models import Report
+    from childshield.places.services.reference_data import reference_data_load
+
+    reference_data_load()
+    ngo = Agency.objects.create(country="VN", name="Programme NGO", kind=AgencyKind.NGO)
+    make_member(email="manager@example.org", role=Role.PROGRAMME_MANAGER, agency=ngo)
+    march = timezone.make_aware(datetime(2026, 3, 10, 12, 0))
+    hanoi = Area.objects.get(code="VN01")
+    Report.objects.bulk_create(
+        Report(
+            reference=f"AXE{number:04d}",
+            about="me",
+            country="VN",
+            created_at=march,
+            harms=["threatened"] if number % 3 else ["bullying"],
+            age_band="13_15" if number % 2 else "16_17",
+            gender="girl" if number % 4 else "boy",
+            province=hanoi,
+        )
+        for number in range(40)
+    )
+    refresh()
+    page.goto(f"{live_server.url}/{language}/account/sign-in/")
+    page.fill("input[name=username]", "manager@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/{language}/account/")
+    page.goto(f"{live_server.url}/{language}/insights/indicators/?period=2026-03")
+    r1 = page.locator("[data-indicator=R1] tr.figure-total td").first
+    assert r1.text_content() == "40"
+    # Every chart is drawn as an SVG image named for screen readers, with its table.
+    charts = page.locator("[data-indicator] svg[role=img]")
+    assert charts.count() >= 20
+    assert page.locator("[data-indicator=R6] svg[role=img] title").text_content()
+    assert_accessible(axe, page)
+    # It prints: no navigation, the charts kept.
+    page.emulate_media(media="print")
+    assert not page.locator("nav").first.is_visible()
+    assert page.locator("[data-indicator=R6] svg").is_visible()
+    assert len(page.pdf(format="A4")) > 10_000
