@@ -48,8 +48,10 @@ class Section:
     panels: list[Panel] = field(default_factory=list)
 
 
-# Hotline items have no place: their figures are the country's whatever province is chosen.
-NATIONAL_SOURCES = frozenset({Source.HOTLINE_CONFIRMED})
+# Hotline items, notices and blocked pictures have no place: their figures are the country's.
+NATIONAL_SOURCES = frozenset(
+    {Source.HOTLINE_CONFIRMED, Source.HOTLINE_REPORTED, Source.NOTICES, Source.BLOCKED_HASHES}
+)
 
 
 @dataclass
@@ -130,7 +132,7 @@ def indicator_figures(
         section = Section(
             source=source,
             title=SOURCES[source].label,
-            note=_("Hotline items have no place: these figures are the whole country's.")
+            note=_("These records have no place: the figures are the whole country's.")
             if national and province
             else "",
         )

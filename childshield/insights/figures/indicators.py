@@ -75,12 +75,26 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("C9b", _("Cases opened by risk level"), Source.CASES_OPENED, "risk_level"),
     Indicator("C3", _("Cases closed"), Source.CASES_CLOSED),
     Indicator("C16", _("Cases closed by reason"), Source.CASES_CLOSED, "reason"),
+    Indicator("C12", _("Referrals sent"), Source.REFERRALS),
+    Indicator("C12b", _("Referrals by answer"), Source.REFERRALS, "status"),
+    Indicator("C13", _("Referrals answered in time"), Source.REFERRALS, "answered_in_time"),
+    Indicator("C12c", _("Referrals by urgency"), Source.REFERRALS, "urgency"),
+    Indicator("K1", _("Hotline items reported"), Source.HOTLINE_REPORTED),
+    Indicator("K1b", _("Hotline items reported, where they stand now"), Source.HOTLINE_REPORTED, "status"),
     Indicator(
         "K2", _("Hotline items confirmed by classification"), Source.HOTLINE_CONFIRMED, "classification"
     ),
     Indicator("K3", _("Abuse material by severity"), Source.HOTLINE_CONFIRMED, "category"),
     Indicator(
         "K5", _("Hotline items confirmed by hosting country"), Source.HOTLINE_CONFIRMED, "hosting_country"
+    ),
+    Indicator("K6", _("Notices to remove by recipient"), Source.NOTICES, "recipient_kind"),
+    Indicator("K6b", _("Notices to remove by delivery"), Source.NOTICES, "state"),
+    Indicator(
+        "K10", _("Pictures and videos children asked to block, by kind"), Source.BLOCKED_HASHES, "kind"
+    ),
+    Indicator(
+        "K10b", _("Pictures and videos children asked to block, by decision"), Source.BLOCKED_HASHES, "state"
     ),
 )
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}

@@ -18,6 +18,7 @@ from childshield.cases.models import Case
 from childshield.cases.models.cases import ClosureReason, HarmType, RiskLevel
 from childshield.cases.models.children import Sex
 from childshield.cases.models.closure import ClosureDecision, ClosureRequest
+from childshield.cases.models.referrals import Referral, ReferralStatus, Urgency
 from childshield.core.choices import ChiAgeBand, ChiGender, ReporterAgeBand, ReporterGender
 from childshield.core.ethnic_groups import ETHNICITY_NOT_SAID, ethnic_group_lists
 from childshield.helpline.models import (
@@ -31,8 +32,24 @@ from childshield.helpline.models import (
     Outcome,
 )
 from childshield.hotline.models import Category as HotlineCategory
-from childshield.hotline.models import Classification, ContentItem
-from childshield.intake.models import Channel, Harm, Platform, Report, Screening
+from childshield.hotline.models import (
+    Classification,
+    ContentItem,
+    ItemStatus,
+    Notice,
+    NoticeState,
+    RecipientKind,
+)
+from childshield.intake.models import (
+    BlockedImage,
+    BlockedImageState,
+    Channel,
+    FileKind,
+    Harm,
+    Platform,
+    Report,
+    Screening,
+)
 
 NOT_SAID = ""  # the value of a record that does not say (an empty field)
 NOT_SAID_LABEL = _("Not said")
@@ -45,6 +62,10 @@ class Source(StrEnum):
     CASES_OPENED = "cases_opened"
     CASES_CLOSED = "cases_closed"
     HOTLINE_CONFIRMED = "hotline_confirmed"
+    REFERRALS = "referrals"
+    HOTLINE_REPORTED = "hotline_reported"
+    NOTICES = "notices"
+    BLOCKED_HASHES = "blocked_hashes"
 
 
 @dataclass(frozen=True)
@@ -185,6 +206,34 @@ def _hotline_confirmed() -> QuerySet[Model]:
     return ContentItem.objects.filter(confirmed_at__isnull=False)
 
 
+def _answered_in_time(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Whether each referral was answered by its due time, late, or is still waiting."""
+    found = {}
+    for pk, responded_at, respond_by in records.values_list("pk", "responded_at", "respond_by").iterator(
+        chunk_size=5000
+    ):
+        found[pk] = [
+            "waiting" if responded_at is None else "on_time" if responded_at <= respond_by else "late"
+        ]
+    return found
+
+
+def _referrals() -> QuerySet[Model]:
+    return Referral.objects.all()
+
+
+def _hotline_reported() -> QuerySet[Model]:
+    return ContentItem.objects.all()
+
+
+def _notices() -> QuerySet[Model]:
+    return Notice.objects.all()
+
+
+def _blocked_hashes() -> QuerySet[Model]:
+    return BlockedImage.objects.all()
+
+
 SOURCES: dict[Source, SourceSpec] = {
     Source.REPORTS: SourceSpec(
         source=Source.REPORTS,
@@ -293,6 +342,70 @@ SOURCES: dict[Source, SourceSpec] = {
             ),
             Dimension("category", _("Severity"), tuple(HotlineCategory.choices), field="category"),
             Dimension("hosting_country", _("Hosting country"), (), field="hosting_country"),
+        ),
+    ),
+    Source.REFERRALS: SourceSpec(
+        source=Source.REFERRALS,
+        label=_("Referrals sent"),
+        date_field="sent_at",
+        country_field="from_agency__country",
+        province_field="case__child__area_id",
+        records=_referrals,
+        dimensions=(
+            Dimension(
+                "status", _("Answer"), tuple(ReferralStatus.choices), field="status", may_be_empty=False
+            ),
+            Dimension("urgency", _("Urgency"), tuple(Urgency.choices), field="urgency", may_be_empty=False),
+            Dimension(
+                "answered_in_time",
+                _("Answered in time"),
+                (
+                    ("on_time", _("By the time due")),
+                    ("late", _("After the time due")),
+                    ("waiting", _("Not yet")),
+                ),
+                values_of=_answered_in_time,
+                may_be_empty=False,
+            ),
+        ),
+    ),
+    Source.HOTLINE_REPORTED: SourceSpec(
+        source=Source.HOTLINE_REPORTED,
+        label=_("Hotline items reported"),
+        date_field="first_reported_at",
+        country_field="agency__country",
+        province_field="",
+        records=_hotline_reported,
+        dimensions=(
+            Dimension(
+                "status", _("Where it stands"), tuple(ItemStatus.choices), field="status", may_be_empty=False
+            ),
+        ),
+    ),
+    Source.NOTICES: SourceSpec(
+        source=Source.NOTICES,
+        label=_("Notices to remove"),
+        date_field="queued_at",
+        country_field="item__agency__country",
+        province_field="",
+        records=_notices,
+        dimensions=(
+            Dimension("recipient_kind", _("Sent to"), tuple(RecipientKind.choices), field="recipient_kind"),
+            Dimension("state", _("Delivery"), tuple(NoticeState.choices), field="state", may_be_empty=False),
+        ),
+    ),
+    Source.BLOCKED_HASHES: SourceSpec(
+        source=Source.BLOCKED_HASHES,
+        label=_("Pictures and videos children asked to block"),
+        date_field="created_at",
+        country_field="report__country",
+        province_field="",
+        records=_blocked_hashes,
+        dimensions=(
+            Dimension("kind", _("Kind of file"), tuple(FileKind.choices), field="kind", may_be_empty=False),
+            Dimension(
+                "state", _("Decision"), tuple(BlockedImageState.choices), field="state", may_be_empty=False
+            ),
         ),
     ),
 }
