@@ -11,6 +11,7 @@ from childshield.core.errors import ApplicationError
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
 from childshield.demo.cases import demo_cases_seed
 from childshield.demo.directory import seed_directory
+from childshield.demo.figures import demo_figures_seed
 from childshield.demo.hashing import demo_hash_bank_seed
 from childshield.demo.helpline import demo_helpline_seed
 from childshield.demo.hotline import seed_hotline
@@ -90,6 +91,9 @@ def demo_seed(*, country: str = "VN") -> SeedReport:
     (report.created if cases_made else report.kept).append(f"demo cases ({cases_made} new)")
     contacts_made = demo_helpline_seed()
     (report.created if contacts_made else report.kept).append(f"demo helpline contacts ({contacts_made} new)")
+    # Enough synthetic records, in agencies of their own, for most national figures to be shown.
+    figures = demo_figures_seed(country=country)
+    (report.created if figures.total else report.kept).append(figures.summary())
     # The indicators read counts made in the background: the demo shows them from its first page.
     report.created.append(f"indicator counts ({figures_refresh()} rows)")
     return report
