@@ -136,7 +136,8 @@ def _demo_seeded(
 
     module = request.module.__name__
     with django_db_blocker.unblock(), transaction.atomic():
-        report = demo_seed()
+        # The figures' thousands of records only for modules that read them (DEMO_FIGURES = True).
+        report = demo_seed(figures=getattr(request.module, "DEMO_FIGURES", False))
         _SEEDED.add(module)
         yield report
         _SEEDED.discard(module)

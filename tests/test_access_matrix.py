@@ -297,7 +297,7 @@ def matrix(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Matrix:
     request_log.setLevel(logging.ERROR)
     try:
         with django_db_blocker.unblock(), transaction.atomic():
-            demo_seed()
+            demo_seed(figures=False)
             result = _ask_everything(world_build())
             transaction.set_rollback(True)
     finally:

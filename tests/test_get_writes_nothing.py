@@ -228,7 +228,7 @@ def crawl(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Crawl:
             _install_the_demo_people()
             _crawl_every_account(result, "just installed", starts=[])
             transaction.set_rollback(True)
-        demo_seed()
+        demo_seed(figures=False)
         _crawl_every_account(result, "demo", starts=entry_points())
         transaction.set_rollback(True)
     return result

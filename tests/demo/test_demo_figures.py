@@ -19,6 +19,8 @@ from childshield.settings.demo_secrets import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
+DEMO_FIGURES = True  # tests/conftest.py: this module's demo is seeded with its figures
+
 TABLE = re.compile(r'<div class="table-wrap figure-table".*?</div>', re.DOTALL)
 SHOWN = re.compile(r'<th scope="row">[^<]*</th><td>([^<]*)</td>')
 SEVERAL_ROWS = "A record may count in several rows"

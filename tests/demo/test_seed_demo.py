@@ -15,6 +15,9 @@ from childshield.settings.demo_secrets import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
+# `manage.py seed_demo` seeds the figures too: this module's demo has them, so a second seed adds nothing.
+DEMO_FIGURES = True
+
 
 def _seed() -> str:
     out = StringIO()

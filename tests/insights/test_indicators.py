@@ -241,3 +241,24 @@ def test_a_manager_limited_to_a_province_sees_its_figures_whatever_the_address_a
     assert "<td>&lt;5</td>" in r1 and "<td>11</td>" not in r1
     options = page[page.index('<select id="province"') :]
     assert "VN01" not in options[: options.index("</select>")]
+
+
+def test_nothing_hidden_on_the_page_can_be_worked_out_from_what_it_shows(month_of_reports, march, manager):
+    """Every source's tables share one total: an attacker who reads the whole page (both periods)
+    and knows how its tables add up recovers no hidden count."""
+    from childshield.core.periods import Period
+    from childshield.insights.figures.dashboard import indicator_figures
+    from childshield.insights.figures.protection import page_system
+    from tests.core.test_suppression_differencing import Attacker
+
+    refresh()
+    figures = indicator_figures(acting=manager, period=Period(2026, 3))
+    hidden = 0
+    for section in figures.sections:
+        for current in (True, False):
+            _counts, equations, cells = page_system(section.tables, current=current)
+            shown = {key: holding[0].shown for key, holding in cells.items()}
+            assert all(len({cell.shown for cell in holding}) == 1 for holding in cells.values())
+            assert Attacker(shown, equations).recovered() == {}
+            hidden += sum(1 for value in shown.values() if not value.isdigit())
+    assert hidden > 20  # a small month: the test has something to attack

@@ -22,6 +22,7 @@ from childshield.helpline.figures import published_marking
 from childshield.insights.figures.charts import Chart, FigureTableView, bar_chart, figure_table, time_chart
 from childshield.insights.figures.exports import tables_csv, tables_xlsx
 from childshield.insights.figures.indicators import BY_MONTH, INDICATORS, TOTAL, Memo, Place, indicator_table
+from childshield.insights.figures.protection import protect_together
 from childshield.insights.figures.sources import SOURCES, Source
 from childshield.insights.figures.table import FigureTable
 from childshield.insights.permissions import InsightsPerm
@@ -148,6 +149,7 @@ def indicator_figures(
                         memo=memo,
                     )
                 )
+        protect_together(section.tables, below=below)
         area_label = str(province.name if province and not national else _("The whole country"))
         for indicator, table in zip(
             (i for i in INDICATORS if i.source == source), section.tables, strict=True

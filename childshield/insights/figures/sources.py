@@ -84,9 +84,14 @@ class Dimension:
     # and for every dimension here (these sources hold no area below a province).
     smallest_area: str = "province"
 
+    # A record may hold several values (a report's harms), or none: the rows do not add up to the
+    # total, so they are suppressed cell by cell. A dimension read by `values_of` that gives each
+    # record exactly one value (a case's age band) is not: its rows add up, and are protected so.
+    several: bool = False
+
     @property
     def multi_valued(self) -> bool:
-        return self.values_of is not None
+        return self.several
 
     def ordered_values(self) -> list[tuple[str, str | Promise]]:
         values = list(self.choices)
@@ -250,7 +255,7 @@ SOURCES: dict[Source, SourceSpec] = {
                 field="channel",
                 may_be_empty=False,
             ),
-            Dimension("harm", _("What happened"), tuple(Harm.choices), values_of=_harms),
+            Dimension("harm", _("What happened"), tuple(Harm.choices), values_of=_harms, several=True),
             Dimension("platform", _("Where it happened"), tuple(Platform.choices), field="platform"),
             Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), field="age_band"),
             Dimension("gender", _("Gender"), tuple(ReporterGender.choices), field="gender"),
@@ -281,19 +286,38 @@ SOURCES: dict[Source, SourceSpec] = {
         province_field="province_id",
         records=_counselling,
         dimensions=(
-            Dimension("category", _("CHI category"), (), values_of=_main_categories),
+            Dimension("category", _("CHI category"), (), values_of=_main_categories, several=True),
             Dimension(
                 "online_protection",
                 _("Online protection"),
                 (("yes", _("Online protection")),),
                 values_of=_online_protection,
+                several=True,
                 may_be_empty=False,
             ),
-            Dimension("age_band", _("Age"), tuple(ChiAgeBand.choices), field="age_band"),
-            Dimension("gender", _("Gender"), tuple(ChiGender.choices), field="gender"),
-            Dimension("caller_type", _("Who called"), tuple(CallerType.choices), field="caller_type"),
-            Dimension("ethnicity", _("Ethnic group"), tuple(Ethnicity.choices), field="ethnicity"),
-            Dimension("disability", _("Disability"), tuple(Disability.choices), field="disability"),
+            Dimension("age_band", _("Age"), tuple(ChiAgeBand.choices), field="age_band", may_be_empty=False),
+            Dimension("gender", _("Gender"), tuple(ChiGender.choices), field="gender", may_be_empty=False),
+            Dimension(
+                "caller_type",
+                _("Who called"),
+                tuple(CallerType.choices),
+                field="caller_type",
+                may_be_empty=False,
+            ),
+            Dimension(
+                "ethnicity",
+                _("Ethnic group"),
+                tuple(Ethnicity.choices),
+                field="ethnicity",
+                may_be_empty=False,
+            ),
+            Dimension(
+                "disability",
+                _("Disability"),
+                tuple(Disability.choices),
+                field="disability",
+                may_be_empty=False,
+            ),
             Dimension("outcome", _("Outcome"), tuple(Outcome.choices), field="outcome"),
         ),
     ),
@@ -305,7 +329,9 @@ SOURCES: dict[Source, SourceSpec] = {
         province_field="child__area_id",
         records=_cases,
         dimensions=(
-            Dimension("harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types),
+            Dimension(
+                "harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types, several=True
+            ),
             Dimension("sex", _("Sex"), tuple(Sex.choices), field="child__sex", may_be_empty=False),
             Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=_case_age_bands),
             Dimension("ethnicity", _("Ethnic group"), _ethnicity_choices(), field="child__ethnicity"),
@@ -315,7 +341,13 @@ SOURCES: dict[Source, SourceSpec] = {
                 (("True", _("With a disability")), ("False", _("Without a disability"))),
                 field="child__has_disability",
             ),
-            Dimension("risk_level", _("Risk level"), tuple(RiskLevel.choices), field="risk_level"),
+            Dimension(
+                "risk_level",
+                _("Risk level"),
+                tuple(RiskLevel.choices),
+                field="risk_level",
+                may_be_empty=False,
+            ),
         ),
     ),
     Source.CASES_CLOSED: SourceSpec(
@@ -326,7 +358,13 @@ SOURCES: dict[Source, SourceSpec] = {
         province_field="case__child__area_id",
         records=_closures,
         dimensions=(
-            Dimension("reason", _("Reason for closing"), tuple(ClosureReason.choices), field="reason"),
+            Dimension(
+                "reason",
+                _("Reason for closing"),
+                tuple(ClosureReason.choices),
+                field="reason",
+                may_be_empty=False,
+            ),
         ),
     ),
     Source.HOTLINE_CONFIRMED: SourceSpec(
@@ -338,7 +376,11 @@ SOURCES: dict[Source, SourceSpec] = {
         records=_hotline_confirmed,
         dimensions=(
             Dimension(
-                "classification", _("Classification"), tuple(Classification.choices), field="classification"
+                "classification",
+                _("Classification"),
+                tuple(Classification.choices),
+                field="classification",
+                may_be_empty=False,
             ),
             Dimension("category", _("Severity"), tuple(HotlineCategory.choices), field="category"),
             Dimension("hosting_country", _("Hosting country"), (), field="hosting_country"),
