@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from childshield.core.suppression import HIDDEN
-from childshield.core.suppression.disclosure import Unknown, disclosed
+from childshield.core.suppression.disclosure import Memory, Unknown, disclosed
 
 Key = Hashable
 Equation = tuple[Key, Sequence[Key]]  # (total, parts): the total is the sum of the parts
@@ -36,7 +36,10 @@ def protect(counts: Mapping[Key, int], equations: Sequence[Equation], *, below: 
     order = {key: i for i, key in enumerate(counts)}
     small = {key for key, count in counts.items() if count < below}
     extra: set[Key] = set()
-    while (key := _next_to_hide(counts, equations, small, extra, below=below, order=order)) is not None:
+    memory = Memory()  # the hidden keys only grow: what a check proved stays proved
+    while (
+        key := _next_to_hide(counts, equations, small, extra, below=below, order=order, memory=memory)
+    ) is not None:
         extra.add(key)
     return {
         key: f"<{below}" if key in small else HIDDEN if key in extra else str(count)
@@ -110,6 +113,7 @@ def _next_to_hide(
     *,
     below: int,
     order: dict[Key, int],
+    memory: Memory,
 ) -> Key | None:
     """The next shown count to hide, or None when what is hidden is safe (or nothing more can help)."""
     hidden = small | extra
@@ -138,7 +142,9 @@ def _next_to_hide(
             if key in hidden:
                 row[key] = row.get(key, 0) + sign
         rows.append(row)
-    nearby = [eq for key in disclosed(unknowns, rows) for eq in _around(key, equations, hidden)]
+    nearby = [
+        eq for key in disclosed(unknowns, rows, memory=memory) for eq in _around(key, equations, hidden)
+    ]
     # A part rather than a total: totals are the figures people read first.
     pick = smallest([part for _, parts in nearby for part in parts])
     return pick if pick is not None else smallest([total for total, _ in nearby])
