@@ -6,7 +6,7 @@ are hidden that way), and no count is negative. A hidden count is disclosed when
 agreeing with all of that takes the same value for it. Taking the true counts as one such set, a count
 is free exactly when some direction d (A·d = 0 over the equations) moves it while keeping every count
 that sits on a bound inside it. The bounds no direction can leave (implicit equalities) come out of one
-linear programme; the rest is exact linear algebra over fractions. The test is linear: it catches
+linear programme; the rest is exact linear algebra in whole numbers. The test is linear: it catches
 anything solved by chains of equations, cells shared between equations, and bounds, as a linear
 programme would; an integer-only deduction on tables whose equations are not of the ordinary nested or
 two-way kind is outside it.
@@ -31,12 +31,13 @@ misjudge a count.
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 
 Key = Hashable
 Row = dict[int, int]  # variable index -> coefficient
+# A free variable's basic direction: the variables it moves, and by how much for one step of it.
+Moves = dict[int, list[tuple[int, float]]]
 _EPS = 1e-9
 
 
@@ -114,19 +115,17 @@ def _components(size: int, rows: list[Row]) -> list[tuple[list[int], list[Row]]]
 def _fixed(rows: list[Row], values: list[Unknown], open_: list[int]) -> list[int]:
     """Indices of the variables of one component that take one value only (of those in `open_`, the
     ones not already known to be free; the others are free)."""
-    pinned = [i for i, u in enumerate(values) if u.lower == u.upper]
+    pinned = {i for i, u in enumerate(values) if u.lower == u.upper}
     if pinned:
-        rows = _without(rows, set(pinned))
+        rows = _without(rows, pinned)
     pivots = _reduce(rows)
     # The allowed directions: one per free variable f, moving f by 1 and each pivot p by
     # -row_p[f] / row_p[p] (a pivot row holds its pivot and free variables only).
-    moves: dict[int, list[tuple[int, Fraction]]] = {
-        f: [(f, Fraction(1))] for f in range(len(values)) if f not in pivots and f not in pinned
-    }
+    moves: Moves = {f: [(f, 1.0)] for f in range(len(values)) if f not in pivots and f not in pinned}
     for p, row in pivots.items():
         for f, c in row.items():
             if f != p:
-                moves[f].append((p, Fraction(-c, row[p])))
+                moves[f].append((p, -c / row[p]))
     tight = {
         i: 1 if u.value == u.lower else -1
         for i, u in enumerate(values)
@@ -134,7 +133,7 @@ def _fixed(rows: list[Row], values: list[Unknown], open_: list[int]) -> list[int
     }
     moved = _moved_cheaply(moves, tight)
     if all(i in moved for i in open_ if i not in pinned):
-        return pinned
+        return sorted(pinned)
     stuck = _stuck_bounds(moves, tight, [i for i in tight if i not in moved])
     if stuck:
         pivots = _reduce(_without(rows, set(stuck)))
@@ -170,42 +169,54 @@ def _reduce(rows: list[Row]) -> dict[int, Row]:
 
 
 def _combine(row: Row, pivot_row: Row, column: int) -> Row:
-    """`row` with `column` cleared by a multiple of `pivot_row`, divided by the common factor."""
+    """`row` with `column` cleared by a multiple of `pivot_row` (a positive pivot), divided by the common
+    factor when the pivot is not 1."""
     a, b = pivot_row[column], row[column]
-    merged = {j: a * row.get(j, 0) - b * pivot_row.get(j, 0) for j in {*row, *pivot_row}}
-    merged = {j: c for j, c in merged.items() if c}
+    merged = dict(row) if a == 1 else {j: a * c for j, c in row.items()}
+    for j, c in pivot_row.items():
+        value = merged.get(j, 0) - b * c
+        if value:
+            merged[j] = value
+        else:
+            merged.pop(j, None)
+    if a == 1:
+        return merged
     common = 0
     for c in merged.values():
-        common = math.gcd(common, int(c))
-    sign = -1 if a < 0 else 1
-    return {j: sign * c // common for j, c in merged.items()} if common > 1 or sign < 0 else merged
+        common = math.gcd(common, c)
+    return {j: c // common for j, c in merged.items()} if common > 1 else merged
 
 
-def _moved_cheaply(moves: dict[int, list[tuple[int, Fraction]]], tight: dict[int, int]) -> set[int]:
+def _moved_cheaply(moves: Moves, tight: dict[int, int]) -> set[int]:
     """Counts that one of the basic directions, or a sum of them, moves without leaving a bound.
 
     A direction that keeps every tight count not yet moved inside its bound is allowed once added to
     a large multiple of the directions found before (they move the others inward). What is moved here
     is certainly free; the linear programme then only has to look at the tight counts left.
     """
+    # Per direction: what it moves, and for each tight count it moves, + inward, - outward.
+    pending = [
+        ([i for i, _ in move], [(i, tight[i] * c) for i, c in move if i in tight]) for move in moves.values()
+    ]
     moved: set[int] = set()
     changed = True
     while changed:
         changed = False
-        for move in moves.values():
-            if all(i in moved for i, _ in move):
+        left = []
+        for support, signs in pending:
+            if moved.issuperset(support):
                 continue
-            for direction in (1, -1):
-                if all(direction * tight[i] * c >= 0 for i, c in move if i in tight and i not in moved):
-                    moved.update(i for i, _ in move)
-                    changed = True
-                    break
+            ways = [s for i, s in signs if i not in moved]
+            if all(s > 0 for s in ways) or all(s < 0 for s in ways):
+                moved.update(support)
+                changed = True
+            else:
+                left.append((support, signs))
+        pending = left
     return moved
 
 
-def _stuck_bounds(
-    moves: dict[int, list[tuple[int, Fraction]]], tight: dict[int, int], undecided: list[int]
-) -> list[int]:
+def _stuck_bounds(moves: Moves, tight: dict[int, int], undecided: list[int]) -> list[int]:
     """The counts of `undecided` (on a bound, not yet moved) that no allowed direction moves off it.
 
     Maximise the sum of t_i over them, with sign_i·d_i(z) >= t_i, 0 <= t_i <= 1 and z free (d(z):
@@ -226,7 +237,7 @@ def _stuck_bounds(
     table = np.zeros((2 * t + 1, width + 1))
     for j, entries in enumerate(weights.values()):
         for r, c in entries:
-            coefficient = -tight[undecided[r]] * float(c)
+            coefficient = -tight[undecided[r]] * c
             table[r, j] = coefficient
             table[r, k + j] = -coefficient
     for r in range(t):
