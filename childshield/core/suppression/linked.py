@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from childshield.core.suppression import HIDDEN
-from childshield.core.suppression.disclosure import Unknown, disclosed
+from childshield.core.suppression.disclosure import Memory, Unknown, disclosed
 
 Key = Hashable
 Equation = tuple[Key, Sequence[Key]]  # (total, parts): the total is the sum of the parts
+Touching = dict[Key, list[int]]  # key -> the indices of the equations it is in
 R = TypeVar("R", bound=Hashable)
 C = TypeVar("C", bound=Hashable)
 V = TypeVar("V")
@@ -36,7 +37,13 @@ def protect(counts: Mapping[Key, int], equations: Sequence[Equation], *, below: 
     order = {key: i for i, key in enumerate(counts)}
     small = {key for key, count in counts.items() if count < below}
     extra: set[Key] = set()
-    while (key := _next_to_hide(counts, equations, small, extra, below=below, order=order)) is not None:
+    memory = Memory()  # the hidden keys only grow: what a check proved stays proved
+    touching = _touching(equations)
+    while (
+        key := _next_to_hide(
+            counts, equations, small, extra, below=below, order=order, memory=memory, touching=touching
+        )
+    ) is not None:
         extra.add(key)
     return {
         key: f"<{below}" if key in small else HIDDEN if key in extra else str(count)
@@ -110,6 +117,8 @@ def _next_to_hide(
     *,
     below: int,
     order: dict[Key, int],
+    memory: Memory,
+    touching: Touching,
 ) -> Key | None:
     """The next shown count to hide, or None when what is hidden is safe (or nothing more can help)."""
     hidden = small | extra
@@ -138,21 +147,34 @@ def _next_to_hide(
             if key in hidden:
                 row[key] = row.get(key, 0) + sign
         rows.append(row)
-    nearby = [eq for key in disclosed(unknowns, rows) for eq in _around(key, equations, hidden)]
+    nearby = [
+        eq
+        for key in disclosed(unknowns, rows, memory=memory)
+        for eq in _around(key, equations, hidden, touching)
+    ]
     # A part rather than a total: totals are the figures people read first.
     pick = smallest([part for _, parts in nearby for part in parts])
     return pick if pick is not None else smallest([total for total, _ in nearby])
 
 
-def _around(key: Key, equations: Sequence[Equation], hidden: set[Key]) -> list[Equation]:
+def _around(key: Key, equations: Sequence[Equation], hidden: set[Key], touching: Touching) -> list[Equation]:
     """The equations nearest `key` that have a shown count: its own, or, when all of theirs are hidden,
     those reached from it through hidden keys (a chain)."""
     reached, frontier = {key}, [key]
     while frontier:
-        nearby = [eq for eq in equations if any(k == eq[0] or k in eq[1] for k in frontier)]
+        nearby = [equations[i] for i in sorted({i for k in frontier for i in touching.get(k, ())})]
         keys = [k for total, parts in nearby for k in (total, *parts)]
         if any(k not in hidden for k in keys):
             return nearby
         frontier = [k for k in dict.fromkeys(keys) if k not in reached]
         reached.update(frontier)
     return []
+
+
+def _touching(equations: Sequence[Equation]) -> Touching:
+    """Each key's equations (their indices, in order), as its total or one of its parts."""
+    touching: Touching = {}
+    for i, (total, parts) in enumerate(equations):
+        for key in dict.fromkeys((total, *parts)):
+            touching.setdefault(key, []).append(i)
+    return touching
