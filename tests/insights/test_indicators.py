@@ -262,3 +262,19 @@ def test_nothing_hidden_on_the_page_can_be_worked_out_from_what_it_shows(month_o
             assert Attacker(shown, equations).recovered() == {}
             hidden += sum(1 for value in shown.values() if not value.isdigit())
     assert hidden > 20  # a small month: the test has something to attack
+
+
+def test_a_page_is_made_again_once_the_counts_are_refreshed(month_of_reports, manager, sign_in):
+    client = sign_in(manager)
+
+    def reports_received():
+        page = client.get("/en/insights/indicators/?period=2026-03").content.decode()
+        r1 = page[page.index('data-indicator="R1"') :]
+        row = r1[r1.index('class="figure-total"') :]
+        return row[row.index("<td>") + 4 : row.index("</td>")]
+
+    assert reports_received() == "11"
+    Report.objects.filter(harms=["grooming"]).delete()
+    assert reports_received() == "11"  # the counts, and so the page, are as last refreshed
+    refresh([date(2026, 3, 1)])
+    assert reports_received() == "10"

@@ -11,18 +11,21 @@ from datetime import date, datetime
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.core import soft_cache
 from childshield.core.periods import Period, PeriodKind, periods_recent
 from childshield.helpline.figures import published_marking
 from childshield.insights.figures.charts import Chart, FigureTableView, bar_chart, figure_table, time_chart
 from childshield.insights.figures.exports import tables_csv, tables_xlsx
 from childshield.insights.figures.indicators import BY_MONTH, INDICATORS, TOTAL, Memo, Place, indicator_table
 from childshield.insights.figures.protection import protect_together
+from childshield.insights.figures.refresh import figures_version
 from childshield.insights.figures.sources import SOURCES, Source
 from childshield.insights.figures.table import FigureTable
 from childshield.insights.permissions import InsightsPerm
@@ -48,6 +51,10 @@ class Section:
     note: str | Promise = ""
     panels: list[Panel] = field(default_factory=list)
 
+
+# A page's tables and charts, kept until the counts are next refreshed (`figures_version` changes) or
+# this long, in the cache for what may be forgotten: a cache outage only costs the work again.
+PAGE_CACHE_SECONDS = 3600
 
 # Hotline items, notices and blocked pictures have no place: their figures are the country's.
 NATIONAL_SOURCES = frozenset(
@@ -126,6 +133,66 @@ def indicator_figures(
     place = Place(country=country, province=province)
     below = settings.FIGURES_SUPPRESS_BELOW
     previous = period.previous()
+    version = figures_version()
+    cache_key = (
+        f"insights:page:{version}:{country}:{province.pk if province else ''}:{period}:{get_language()}"
+        if version
+        else ""
+    )
+    cached = soft_cache.get(cache_key) if cache_key else None
+    sections: list[Section] = (
+        cached
+        if cached is not None
+        else _sections(
+            country=country, province=province, period=period, previous=previous, place=place, below=below
+        )
+    )
+    if cached is None and cache_key:
+        soft_cache.set(cache_key, sections, PAGE_CACHE_SECONDS)
+    audit.record(
+        action=AuditAction.EXPORT if exported_as else AuditAction.VIEW,
+        actor=acting.user,
+        agency=acting.agency,
+        object_type="insights.indicators",
+        reason=f"indicators {period} {province.code if province else country}"
+        + (f" as {exported_as}" if exported_as else ""),
+    )
+    provinces = [
+        area
+        for area in Area.objects.filter(country=country, level=Area.Level.PROVINCE).order_by("code")
+        if area.is_valid_on(today) and (scope.province is None or area == scope.province)
+    ]
+    return IndicatorFigures(
+        period=period,
+        previous=previous,
+        place=place,
+        below=below,
+        sections=sections,
+        provinces=provinces,
+        periods=offered_periods(today),
+        place_note=note,
+    )
+
+
+def indicator_export(figures: IndicatorFigures, *, as_format: str) -> bytes:
+    """Every table of the page in one file, suppressed as on the page and marked for publication."""
+    tables = [table for section in figures.sections for table in section.tables]
+    area = figures.place.province.name if figures.place.province else str(_("The whole country"))
+    export = tables_xlsx if as_format == "xlsx" else tables_csv
+    return export(
+        tables,
+        marking=published_marking(below=figures.below),
+        period_label=figures.period.label(),
+        area_label=area,
+        computed_at=figures.computed_at or timezone.now(),
+        previous_label=figures.previous.label(),
+    )
+
+
+def _sections(
+    *, country: str, province: Area | None, period: Period, previous: Period, place: Place, below: int
+) -> list[Section]:
+    """Every source's tables, protected together, with their charts."""
     sections = []
     memo: Memo = {}
     for source in Source:
@@ -167,41 +234,4 @@ def indicator_figures(
             view = chart.table if chart is not None else figure_table(table, **labels)
             section.panels.append(Panel(table=table, chart=chart, view=view))
         sections.append(section)
-    audit.record(
-        action=AuditAction.EXPORT if exported_as else AuditAction.VIEW,
-        actor=acting.user,
-        agency=acting.agency,
-        object_type="insights.indicators",
-        reason=f"indicators {period} {province.code if province else country}"
-        + (f" as {exported_as}" if exported_as else ""),
-    )
-    provinces = [
-        area
-        for area in Area.objects.filter(country=country, level=Area.Level.PROVINCE).order_by("code")
-        if area.is_valid_on(today) and (scope.province is None or area == scope.province)
-    ]
-    return IndicatorFigures(
-        period=period,
-        previous=previous,
-        place=place,
-        below=below,
-        sections=sections,
-        provinces=provinces,
-        periods=offered_periods(today),
-        place_note=note,
-    )
-
-
-def indicator_export(figures: IndicatorFigures, *, as_format: str) -> bytes:
-    """Every table of the page in one file, suppressed as on the page and marked for publication."""
-    tables = [table for section in figures.sections for table in section.tables]
-    area = figures.place.province.name if figures.place.province else str(_("The whole country"))
-    export = tables_xlsx if as_format == "xlsx" else tables_csv
-    return export(
-        tables,
-        marking=published_marking(below=figures.below),
-        period_label=figures.period.label(),
-        area_label=area,
-        computed_at=figures.computed_at or timezone.now(),
-        previous_label=figures.previous.label(),
-    )
+    return sections

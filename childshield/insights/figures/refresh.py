@@ -6,6 +6,7 @@ before (records of last month still arrive: a contact logged the next morning); 
 recounts every month, so nothing edited later stays counted wrong for more than a day.
 """
 
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from childshield.core import soft_cache
 from childshield.insights.figures.sources import NOT_SAID, SOURCES, Source, SourceSpec
 from childshield.insights.models import MonthlyCount
 from childshield.places.models import Area
@@ -84,6 +86,19 @@ def _count_source(spec: SourceSpec, start: datetime, end: datetime, provinces: _
     return counts
 
 
+VERSION_KEY = "insights:figures-version"
+
+
+def figures_version() -> str:
+    """What the counts are at: changed by every refresh, so pages made from older counts are not
+    reused (empty while the cache is unreachable: nothing is reused then)."""
+    version = soft_cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        soft_cache.set(VERSION_KEY, version, 30 * 86400)
+    return str(version)
+
+
 def refresh(months: Iterable[date] | None = None, *, sources: Iterable[Source] = tuple(Source)) -> int:
     """Recount `months` (first days; every month that has records when None) for `sources`;
     the number of rows written."""
@@ -114,6 +129,7 @@ def refresh(months: Iterable[date] | None = None, *, sources: Iterable[Source] =
                 MonthlyCount.objects.filter(source=source, month=month).delete()
                 MonthlyCount.objects.bulk_create(rows, batch_size=2000)
             written += len(rows)
+    soft_cache.set(VERSION_KEY, uuid.uuid4().hex, 30 * 86400)
     return written
 
 
