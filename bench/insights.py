@@ -10,7 +10,9 @@ bench/http_seed.py does) and, in proportion, ½ N reports, 2 N helpline contacts
 and ⅕ N hotline items, spread over the 24 months before November 2026 and over the provinces; then
 counts them into the indicators' monthly counts (the background refresh, timed) and times the
 indicators page as a programme manager reads it — the figures built for a year, a quarter and a month,
-for the country and for a province, and the page rendered — `--samples` times each. The last line is
+for the country and for a province, and the page rendered — `--samples` times each, "cold" (made from
+the counts each time, as the first reading after a refresh) and "kept" (the page's tables from the
+cache, as every later reading until the next refresh). The last line is
 JSON: {"cases": N, "refresh_s": …, "p95_ms_max": …, "pages": {name: {"p50_ms", "p95_ms"}}}.
 `--measure-only` measures an already filled database. Nothing here is a real person's data.
 """
@@ -38,6 +40,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
@@ -284,10 +287,14 @@ def measure(samples: int) -> dict[str, dict[str, float]]:
         "month, province": (Period(2026, 9), province.code),
     }
     found: dict[str, dict[str, float]] = {}
+    runs = [(f"{name}, cold", period, code, True) for name, (period, code) in pages.items()]
+    runs += [(f"{name}, kept", period, code, False) for name, (period, code) in pages.items()]
     with translation.override("en"):
-        for name, (period, code) in pages.items():
+        for name, period, code, cold in runs:
             times = []
             for _sample in range(samples):
+                if cold:
+                    cache.clear()  # made from the counts every time, as after each refresh
                 started = time.perf_counter()
                 figures = indicator_figures(acting=manager, period=period, province_code=code)
                 render_to_string("insights/indicators.html", {"figures": figures}, request=request)
