@@ -31,6 +31,7 @@ from childshield.insights.figures.table import FigureTable
 from childshield.insights.permissions import InsightsPerm
 from childshield.insights.scope import figures_scope
 from childshield.places.models import Area
+from childshield.places.selectors import area_roll_up
 
 
 @dataclass
@@ -104,9 +105,7 @@ def _province(country: str, code: str, today: date) -> tuple[Area | None, str | 
         return None, _("That province is not one of your country's: the whole country is shown.")
     if area.is_valid_on(today):
         return area, ""
-    successor = area.replaced_by
-    while successor is not None and not successor.is_valid_on(today):
-        successor = successor.replaced_by
+    successor = area_roll_up(area=area, level=Area.Level.PROVINCE, on=today)
     if successor is None:
         return None, _("That province no longer exists: the whole country is shown.")
     return successor, _("%(old)s is now part of %(new)s: the figures are %(new)s's.") % {

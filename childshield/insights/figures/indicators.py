@@ -10,8 +10,8 @@ suppressed cell by cell, since its cells do not add up to the total.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Min, Q, Sum
-from django.utils import formats
+from django.db.models import Min, Sum
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -181,7 +181,7 @@ def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[
     if indicator.dimension == BY_MONTH:
         return [(f"{month:%Y-%m}", formats.date_format(month, "YEAR_MONTH_FORMAT")) for month in months]
     if indicator.dimension == BY_PROVINCE:
-        today = date.today()
+        today = timezone.localdate()
         provinces = Area.objects.filter(country=place.country, level=Area.Level.PROVINCE)
         if place.province is not None:
             provinces = provinces.filter(pk=place.province.pk)
@@ -273,7 +273,3 @@ def _dimension_heading(indicator: Indicator) -> str | Promise:
     if indicator.dimension == TOTAL:
         return ""
     return dimension_of(indicator.source, indicator.dimension).label
-
-
-def source_has_counts(country: str) -> bool:
-    return MonthlyCount.objects.filter(Q(country=country)).exists()

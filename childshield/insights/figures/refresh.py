@@ -66,17 +66,25 @@ def _count_source(spec: SourceSpec, start: datetime, end: datetime, provinces: _
 
     for row in in_months.values(*grouped_by).annotate(n=Count("pk")).order_by():
         counts[(*key_of(row), "", "")] += row["n"]
+    keys: dict[int, tuple[str, date, int | None]] | None = None  # each record's key, read once
     for dimension in spec.dimensions:
         if dimension.values_of is not None:
-            values = dimension.values_of(records)
-            where = records.values_list(
-                "pk", spec.country_field, spec.date_field, spec.province_field or spec.country_field
-            )
-            for pk, country, moment, area in where.iterator(chunk_size=5000):
-                province = provinces.today_of(area) if spec.province_field else None
-                key = (country, _month_of(timezone.localtime(moment, zone)), province)
-                for value in values.get(pk, ()):
-                    counts[(*key, dimension.code, value)] += 1
+            if keys is None:
+                where = records.values_list(
+                    "pk", spec.country_field, spec.date_field, spec.province_field or spec.country_field
+                )
+                keys = {
+                    pk: (
+                        country,
+                        _month_of(timezone.localtime(moment, zone)),
+                        provinces.today_of(area) if spec.province_field else None,
+                    )
+                    for pk, country, moment, area in where.iterator(chunk_size=5000)
+                }
+            for pk, values in dimension.values_of(records).items():
+                if pk in keys:
+                    for value in values:
+                        counts[(*keys[pk], dimension.code, value)] += 1
             continue
         for row in in_months.values(*grouped_by, dimension.field).annotate(n=Count("pk")).order_by():
             value = row[dimension.field]

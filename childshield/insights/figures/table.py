@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.utils.functional import Promise
 
-from childshield.core.suppression import HIDDEN, Cell
+from childshield.core.suppression import Cell
 
 
 @dataclass
@@ -30,10 +30,6 @@ class FigureTable:
     previous_total: Cell | None = None
     computed_at: datetime | None = None
     notes: list[str | Promise] = field(default_factory=list)  # e.g. why cells are hidden
-
-    @property
-    def has_hidden(self) -> bool:
-        return any(cell.shown == HIDDEN or cell.shown.startswith("<") for cell in (*self.cells, self.total))
 
 
 def shown_number(cell: Cell) -> int | None:
