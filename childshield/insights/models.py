@@ -40,3 +40,38 @@ class MonthlyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.country} {self.month:%Y-%m} {self.dimension}={self.value}: {self.count}"
+
+
+class PublishedCell(models.Model):
+    """One figure as every page, chart and export shows it: its count and what is shown of it.
+
+    Made by `insights.figures.publication.publish` from the monthly counts of one source, country and
+    year at once: every month, quarter and the year, for the country and each province, by every
+    dimension, protected together so that no hidden count can be worked out from any pages or periods
+    put side by side. Pages read these rows and nothing else, so what they show is always one
+    publication's. `place` is "country", a province's id, or "" for records that name no province;
+    counts of zero are not stored (they show as under the threshold).
+    """
+
+    source = models.CharField(_("source"), max_length=30)
+    country = models.CharField(_("country"), max_length=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=7)  # "2026", "2026-Q3" or "2026-07"
+    place = models.CharField(_("place"), max_length=20, blank=True)
+    dimension = models.CharField(_("dimension"), max_length=30, blank=True)
+    value = models.CharField(_("value"), max_length=60, blank=True)
+    count = models.PositiveIntegerField(_("count"))
+    shown = models.CharField(_("shown"), max_length=12)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("published figure")
+        verbose_name_plural = _("published figures")
+        indexes = [
+            models.Index(fields=["country", "period", "place"], name="insights_published_read"),
+            models.Index(fields=["source", "country", "year"], name="insights_published_year"),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.country} {self.period} {self.place}"
+        return f"{self.source} {where} {self.dimension}={self.value}: {self.shown}"

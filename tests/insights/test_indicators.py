@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditEvent
-from childshield.insights.figures.indicators import BY_CODE, Place, indicator_table
+from childshield.core.periods import Period
+from childshield.insights.figures.indicators import BY_CODE, Place, indicator_table, place_key
+from childshield.insights.figures.publication import published_for
 from childshield.insights.figures.refresh import refresh
 from childshield.insights.models import MonthlyCount
 from childshield.intake.models import Channel, Report, Screening
@@ -22,8 +24,8 @@ pytestmark = pytest.mark.django_db
 _references = count(1)
 MARCH_DAY = timezone.make_aware(datetime(2026, 3, 10, 12, 0))
 FEBRUARY_DAY = timezone.make_aware(datetime(2026, 2, 20, 12, 0))
-MARCH = [date(2026, 3, 1)]
-FEBRUARY = [date(2026, 2, 1)]
+MARCH = Period(2026, month=3)
+FEBRUARY = Period(2026, month=2)
 
 
 def _report(when=MARCH_DAY, *, province="", **fields):
@@ -57,14 +59,15 @@ def month_of_reports(shipped_data):
     refresh()
 
 
-def _exact(code, *, months=MARCH, previous=None, province=None):
-    """The indicator's cells as counts (threshold 1, so nothing is hidden), by item, with the total."""
+def _exact(code, *, period=MARCH, province=None):
+    """The indicator's cells as counts, by item, with the total (what is shown aside)."""
+    place = Place(country="VN", province=province)
     table = indicator_table(
         BY_CODE[code],
-        place=Place(country="VN", province=province),
-        months=months,
-        previous_months=previous,
-        below=1,
+        place=place,
+        period=period,
+        previous=None,
+        published=published_for(country="VN", place=place_key(place), periods=[period]),
     )
     counted = {cell.item: cell.count for cell in table.cells if cell.count}
     counted["total"] = table.total.count
@@ -93,7 +96,7 @@ def test_reports_are_counted_by_each_dimension_as_counted_by_hand(month_of_repor
         "": 1,
         "total": 11,
     }
-    assert _exact("R8", months=FEBRUARY + MARCH) == {"2026-02": 2, "2026-03": 11, "total": 13}
+    assert _exact("R8", period=Period(2026, quarter=1)) == {"2026-02": 2, "2026-03": 11, "total": 13}
 
 
 def test_a_province_counts_its_own_records_and_those_of_provinces_merged_into_it(month_of_reports):
@@ -116,19 +119,25 @@ def test_helpline_contacts_are_counted_by_each_dimension_as_counted_by_hand(marc
     assert _exact("H7") == {"girl": 2, "boy": 2, "another": 1, "unknown": 1, "total": 6}
     assert _exact("H11") == {"yes": 3, "total": 6}
     # April's one contact is April's.
-    assert _exact("H4", months=[date(2026, 4, 1)]) == {"total": 1}
+    assert _exact("H4", period=Period(2026, month=4)) == {"total": 1}
 
 
 def test_small_counts_are_hidden_and_the_period_before_is_shown_beside(month_of_reports):
     table = indicator_table(
-        BY_CODE["R6"], place=Place(country="VN"), months=MARCH, previous_months=FEBRUARY, below=5
+        BY_CODE["R6"],
+        place=Place(country="VN"),
+        period=MARCH,
+        previous=FEBRUARY,
+        published=published_for(country="VN", place="country", periods=[MARCH, FEBRUARY]),
     )
     shown = {cell.item: cell.shown for cell in table.cells}
     # Boys 3 and "not said" 1 are small. Girls 7 beside the total 11 would say they add up to 4, under
     # the threshold: girls are hidden too.
     assert shown["boy"] == "<5" and shown[""] == "<5"
     assert shown["girl"] == "[c]"
-    assert table.total.shown == "11"
+    # February's 2 reports would be the first quarter's 13 (on its own page) minus March's 11: March's
+    # total is hidden too.
+    assert table.total.shown == "[c]"
     assert {cell.item: cell.shown for cell in table.previous}["girl"] == "<5"
     assert table.previous_total is not None and table.previous_total.shown == "<5"
     assert table.computed_at is not None
@@ -139,7 +148,7 @@ def test_a_refresh_replaces_a_month_and_counts_a_record_removed_since_no_more(mo
     Report.objects.filter(harms=["grooming"]).delete()
     refresh([date(2026, 3, 1)])
     assert _exact("R1") == {"total": 10}
-    assert _exact("R1", months=FEBRUARY) == {"total": 2}
+    assert _exact("R1", period=FEBRUARY) == {"total": 2}
 
 
 @pytest.fixture
@@ -187,16 +196,17 @@ def test_cases_opened_are_counted_by_harm_sex_age_ethnicity_and_province(worker,
     open_case(worker, child=child_input(commune, full_name="Trần Văn Minh", sex="male", ethnicity="VN-23"))
     open_case(worker, child=child_input(commune, full_name="Lê Thị Hà", date_of_birth=date(2018, 5, 1)))
     refresh()
-    this_month = [timezone.localdate().replace(day=1)]
+    today = timezone.localdate()
+    this_month = Period(today.year, month=today.month)
     age_at_opening = timezone.localdate().year - 2012
     band = "13_15" if age_at_opening <= 15 else "16_17"
-    assert _exact("C1", months=this_month) == {"total": 3}
-    assert _exact("C4", months=this_month) == {"sextortion": 3, "total": 3}
-    assert _exact("C5", months=this_month) == {"female": 2, "male": 1, "total": 3}
-    assert _exact("C6", months=this_month) == {band: 2, "under_10": 1, "total": 3}
-    assert _exact("C7", months=this_month) == {"VN-01": 2, "VN-23": 1, "total": 3}
+    assert _exact("C1", period=this_month) == {"total": 3}
+    assert _exact("C4", period=this_month) == {"sextortion": 3, "total": 3}
+    assert _exact("C5", period=this_month) == {"female": 2, "male": 1, "total": 3}
+    assert _exact("C6", period=this_month) == {band: 2, "under_10": 1, "total": 3}
+    assert _exact("C7", period=this_month) == {"VN-01": 2, "VN-23": 1, "total": 3}
     # The child's commune rolls up to its province.
-    assert _exact("C9", months=this_month) == {str(commune.parent.pk): 3, "total": 3}
+    assert _exact("C9", period=this_month) == {str(commune.parent.pk): 3, "total": 3}
 
 
 def test_the_figures_download_as_suppressed_as_the_page_and_the_export_is_audited(
@@ -243,28 +253,36 @@ def test_a_manager_limited_to_a_province_sees_its_figures_whatever_the_address_a
     assert "VN01" not in options[: options.index("</select>")]
 
 
-def test_nothing_hidden_on_the_page_can_be_worked_out_from_what_it_shows(month_of_reports, march, manager):
-    """Every source's tables share one total: an attacker who reads the whole page (both periods)
-    and knows how its tables add up recovers no hidden count."""
-    from childshield.core.periods import Period
+def test_the_page_shows_what_is_published_for_every_page_side_by_side(month_of_reports, march, manager):
+    """Each cell of the page is the publication's (protected with every other page and period:
+    tests/insights/test_publication.py attacks it): the same count, shown the same way."""
     from childshield.insights.figures.dashboard import indicator_figures
-    from childshield.insights.figures.protection import page_system
-    from tests.core.test_suppression_differencing import Attacker
+    from childshield.insights.models import PublishedCell
 
-    refresh()
-    figures = indicator_figures(acting=manager, period=Period(2026, 3))
-    hidden = 0
+    figures = indicator_figures(acting=manager, period=MARCH)
+    published = {
+        (row.source, row.dimension, row.value): row.shown
+        for row in PublishedCell.objects.filter(period="2026-03", place="country")
+    }
+    compared = 0
     for section in figures.sections:
-        for current in (True, False):
-            _counts, equations, cells = page_system(section.tables, current=current)
-            shown = {key: holding[0].shown for key, holding in cells.items()}
-            assert all(len({cell.shown for cell in holding}) == 1 for holding in cells.values())
-            assert Attacker(shown, equations).recovered() == {}
-            hidden += sum(1 for value in shown.values() if not value.isdigit())
-    assert hidden > 20  # a small month: the test has something to attack
+        for table in section.tables:
+            dimension = BY_CODE[table.code].dimension
+            if dimension in ("", "province", "month"):
+                continue
+            for cell in table.cells:
+                assert cell.shown == published.get((section.source, dimension, cell.item), "<5")
+                compared += 1
+            assert table.total.shown == published.get((section.source, "", ""), "<5")
+    hidden = [row for row in published.values() if row == "[c]"]
+    assert compared > 100 and hidden  # a small month: there is something hidden beside small counts
 
 
 def test_a_page_is_made_again_once_the_counts_are_refreshed(month_of_reports, manager, sign_in):
+    # February's 2 reports beside March's 11 and the quarter's 13 would hide March's total; with 8 it shows.
+    for _step in range(6):
+        _report(FEBRUARY_DAY, harms=["threatened"], age_band="13_15", gender="girl", province="VN01")
+    refresh()
     client = sign_in(manager)
 
     def reports_received():

@@ -33,12 +33,12 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import optimize, sparse
 
 Key = Hashable
 Row = dict[int, int]  # variable index -> coefficient
 # A free variable's basic direction: the variables it moves, and by how much for one step of it.
 Moves = dict[int, list[tuple[int, float]]]
-_EPS = 1e-9
 
 
 @dataclass(frozen=True)
@@ -232,39 +232,25 @@ def _stuck_bounds(moves: Moves, tight: dict[int, int], undecided: list[int]) -> 
     weights = {f: [(row_of[i], c) for i, c in move if i in row_of] for f, move in moves.items()}
     weights = {f: entries for f, entries in weights.items() if entries}
     k, t = len(weights), len(undecided)
-    # Columns: z+ (k), z- (k), t (t), slacks (2t). Rows: the t direction rows, then t caps.
-    width = 2 * k + 3 * t
-    table = np.zeros((2 * t + 1, width + 1))
+    # Columns: z (k, free), then t (t, in 0..1). Row r: t_r - sign_r * d_r(z) <= 0. Sparse, solved by
+    # HiGHS: a year's publication checks thousands of tight counts at once.
+    rows, columns, data = [], [], []
     for j, entries in enumerate(weights.values()):
         for r, c in entries:
-            coefficient = -tight[undecided[r]] * c
-            table[r, j] = coefficient
-            table[r, k + j] = -coefficient
-    for r in range(t):
-        table[r, 2 * k + r] = 1.0
-        table[r, 2 * k + t + r] = 1.0
-        table[t + r, 2 * k + r] = 1.0
-        table[t + r, 2 * k + 2 * t + r] = 1.0
-        table[t + r, width] = 1.0
-    table[-1, 2 * k : 2 * k + t] = -1.0  # objective row: reduced costs (negative: worth entering)
-    basic = [2 * k + t + r for r in range(2 * t)]
-    for _ in range(50 * (width + 2 * t)):
-        entering = next((int(j) for j in np.flatnonzero(table[-1, :width] < -_EPS)), None)
-        if entering is None:
-            break
-        column = table[:-1, entering]
-        candidates = np.flatnonzero(column > _EPS)
-        if not len(candidates):
-            return undecided  # cannot happen (the objective is at most t); stay on the safe side
-        ratios = [(table[r, width] / column[r], basic[r], int(r)) for r in candidates]
-        best = min(ratio for ratio, _, _ in ratios)
-        leaving = min((b, r) for ratio, b, r in ratios if ratio <= best + _EPS)[1]  # Bland's rule
-        table[leaving] /= table[leaving, entering]
-        pivot_row = table[leaving].copy()
-        table -= np.outer(table[:, entering], pivot_row)
-        table[leaving] = pivot_row
-        basic[leaving] = entering
-    else:
-        return undecided  # no answer in time: treat them all as stuck (hides more, never less)
-    level = {column: table[r, width] for r, column in enumerate(basic)}
-    return [i for r, i in enumerate(undecided) if level.get(2 * k + r, 0.0) < 0.5]
+            rows.append(r)
+            columns.append(j)
+            data.append(-tight[undecided[r]] * c)
+    rows += list(range(t))
+    columns += [k + r for r in range(t)]
+    data += [1.0] * t
+    constraints = sparse.csr_array((data, (rows, columns)), shape=(t, k + t))
+    result = optimize.linprog(
+        c=np.concatenate([np.zeros(k), -np.ones(t)]),
+        A_ub=constraints,
+        b_ub=np.zeros(t),
+        bounds=[(None, None)] * k + [(0.0, 1.0)] * t,
+        method="highs",
+    )
+    if result.status != 0:
+        return undecided  # no answer: treat them all as stuck (hides more, never less)
+    return [i for r, i in enumerate(undecided) if result.x[k + r] < 0.5]

@@ -9,7 +9,7 @@ an equation never add up to a small number that the equation reveals. Dimensions
 several values (a report naming several harms) have no equation: `protect_multi_valued`.
 """
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -24,8 +24,17 @@ C = TypeVar("C", bound=Hashable)
 V = TypeVar("V")
 
 
-def protect(counts: Mapping[Key, int], equations: Sequence[Equation], *, below: int) -> dict[Key, str]:
+def protect(
+    counts: Mapping[Key, int],
+    equations: Sequence[Equation],
+    *,
+    below: int,
+    hidden: Collection[Key] = (),
+) -> dict[Key, str]:
     """What to show for every key: the count, "<N" under the threshold (a total too), or HIDDEN.
+
+    `hidden` are keys already hidden elsewhere (another table that shares them, `protect_linked`):
+    they stay hidden here, and what is hidden beside them is chosen knowing it.
 
     No hidden count can be worked out exactly from the shown counts, the equations and the bounds the
     marks give (solved in chains, through keys shared between equations); in every equation the hidden
@@ -36,7 +45,7 @@ def protect(counts: Mapping[Key, int], equations: Sequence[Equation], *, below: 
     _check(counts, equations)
     order = {key: i for i, key in enumerate(counts)}
     small = {key for key, count in counts.items() if count < below}
-    extra: set[Key] = set()
+    extra: set[Key] = {key for key in hidden if key in counts and key not in small}
     memory = Memory()  # the hidden keys only grow: what a check proved stays proved
     touching = _touching(equations)
     while (
@@ -49,6 +58,65 @@ def protect(counts: Mapping[Key, int], equations: Sequence[Equation], *, below: 
         key: f"<{below}" if key in small else HIDDEN if key in extra else str(count)
         for key, count in counts.items()
     }
+
+
+def protect_linked(
+    counts: Mapping[Key, int], tables: Sequence[Sequence[Equation]], *, below: int
+) -> dict[Key, str]:
+    """`protect` over many tables that share keys: what the one `protect` of all their equations
+    guarantees, at a fraction of its cost.
+
+    A publication too large for one `protect` (every province by every month, quarter and year, say) is
+    a set of tables, each small: a province's months, quarters and year; one period's provinces and the
+    country. Each is protected with every key hidden so far hidden in it too, round after round, until
+    a round hides nothing new (modular protection, as statistical offices protect linked tables). Tables
+    safe one by one can still give a count away together, so the whole system is then checked once
+    (`disclosure`, with every equation); a count it recovers hides one more beside it, and the rounds
+    start again from the tables that hold it. Keys in no table stand alone against the threshold.
+    """
+    _check(counts, [equation for equations in tables for equation in equations])
+    order = {key: i for i, key in enumerate(counts)}
+    keyed = []
+    for equations in tables:
+        keys = sorted({key for total, parts in equations for key in (total, *parts)}, key=order.__getitem__)
+        keyed.append(({key: counts[key] for key in keys}, equations))
+    # Every equation once (two tables may hold the same: a province's total in a month is in its
+    # month's table and in its own).
+    everything = list(
+        {(total, tuple(parts)): (total, parts) for equations in tables for total, parts in equations}.values()
+    )
+    touching = _touching(everything)
+    small = {key for key, count in counts.items() if count < below}
+    extra: set[Key] = set()
+    memory = Memory()
+    unsettled = set(range(len(keyed)))
+    while True:
+        while unsettled:
+            i = min(unsettled)
+            unsettled.discard(i)
+            table_counts, equations = keyed[i]
+            shown = protect(table_counts, equations, below=below, hidden=extra)
+            more = {key for key, mark in shown.items() if mark == HIDDEN and key not in extra}
+            extra |= more
+            unsettled |= _holding(more, keyed, but=i)
+        key = _next_to_hide(
+            counts, everything, small, extra, below=below, order=order, memory=memory, touching=touching
+        )
+        if key is None:
+            break
+        extra.add(key)
+        unsettled |= _holding({key}, keyed, but=None)
+    return {
+        key: f"<{below}" if key in small else HIDDEN if key in extra else str(count)
+        for key, count in counts.items()
+    }
+
+
+def _holding(keys: set[Key], keyed: Sequence[tuple[dict[Key, int], object]], *, but: int | None) -> set[int]:
+    """The tables (by index) that hold any of `keys`, but the one named."""
+    if not keys:
+        return set()
+    return {j for j, (table_counts, _) in enumerate(keyed) if j != but and not keys.isdisjoint(table_counts)}
 
 
 def protect_multi_valued(counts: Mapping[Key, int], *, below: int) -> dict[Key, str]:

@@ -23,8 +23,15 @@ from childshield.core.periods import Period, PeriodKind, periods_recent
 from childshield.helpline.figures import published_marking
 from childshield.insights.figures.charts import Chart, FigureTableView, bar_chart, figure_table, time_chart
 from childshield.insights.figures.exports import tables_csv, tables_xlsx
-from childshield.insights.figures.indicators import BY_MONTH, INDICATORS, TOTAL, Memo, Place, indicator_table
-from childshield.insights.figures.protection import protect_together
+from childshield.insights.figures.indicators import (
+    BY_MONTH,
+    INDICATORS,
+    TOTAL,
+    Place,
+    indicator_table,
+    place_key,
+)
+from childshield.insights.figures.publication import published_for
 from childshield.insights.figures.refresh import figures_version
 from childshield.insights.figures.sources import SOURCES, Source
 from childshield.insights.figures.table import FigureTable
@@ -83,10 +90,6 @@ class IndicatorFigures:
         return min(times) if times else None
 
 
-def months_of(period: Period) -> list[date]:
-    return [month.first_day() for month in period.months()]
-
-
 def offered_periods(today: date) -> list[Period]:
     """This year and the two before, the last eight quarters, then the last twelve months, newest first."""
     return [
@@ -142,9 +145,7 @@ def indicator_figures(
     sections: list[Section] = (
         cached
         if cached is not None
-        else _sections(
-            country=country, province=province, period=period, previous=previous, place=place, below=below
-        )
+        else _sections(country=country, province=province, period=period, previous=previous, place=place)
     )
     if cached is None and cache_key:
         soft_cache.set(cache_key, sections, PAGE_CACHE_SECONDS)
@@ -189,11 +190,11 @@ def indicator_export(figures: IndicatorFigures, *, as_format: str) -> bytes:
 
 
 def _sections(
-    *, country: str, province: Area | None, period: Period, previous: Period, place: Place, below: int
+    *, country: str, province: Area | None, period: Period, previous: Period, place: Place
 ) -> list[Section]:
-    """Every source's tables, protected together, with their charts."""
+    """Every source's tables as published (protected with every page and period), with their charts."""
     sections = []
-    memo: Memo = {}
+    published = published_for(country=country, place=place_key(place), periods=[period, previous])
     for source in Source:
         national = source in NATIONAL_SOURCES
         section = Section(
@@ -209,13 +210,11 @@ def _sections(
                     indicator_table(
                         indicator,
                         place=Place(country=country) if national else place,
-                        months=months_of(period),
-                        previous_months=months_of(previous),
-                        below=below,
-                        memo=memo,
+                        period=period,
+                        previous=previous,
+                        published=published,
                     )
                 )
-        protect_together(section.tables, below=below)
         area_label = str(province.name if province and not national else _("The whole country"))
         for indicator, table in zip(
             (i for i in INDICATORS if i.source == source), section.tables, strict=True

@@ -8,15 +8,18 @@ suppressed cell by cell, since its cells do not add up to the total.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from django.db.models import Min, Sum
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from childshield.core.ethnic_groups import ethnicity_choices
-from childshield.core.suppression import Cell, suppress
+from childshield.core.periods import Period
+from childshield.core.suppression import Cell
+from childshield.insights.figures.publication import COUNTRY, Published
+from childshield.insights.figures.publication import TOTAL as TOTAL_KEY
 from childshield.insights.figures.sources import (
     NOT_SAID,
     NOT_SAID_LABEL,
@@ -25,7 +28,6 @@ from childshield.insights.figures.sources import (
     dimension_of,
 )
 from childshield.insights.figures.table import FigureTable
-from childshield.insights.models import MonthlyCount
 from childshield.places.models import Area
 
 BY_PROVINCE = "province"
@@ -109,72 +111,6 @@ class Place:
     province: Area | None = None
 
 
-@dataclass
-class SourceCounts:
-    """Everything one page reads of one source over some months at one place, in two queries."""
-
-    by_dimension: dict[tuple[str, str], int]  # (dimension, value) -> count
-    by_province: dict[str, int]
-    by_month: dict[str, int]
-    total: int
-    computed_at: datetime | None
-
-
-Memo = dict[tuple[Source, str, int | None, tuple[date, ...]], SourceCounts]
-
-
-def source_counts(source: Source, place: Place, months: list[date], memo: Memo | None = None) -> SourceCounts:
-    """The source's counts over `months` at `place` (kept in `memo` for the rest of the page)."""
-    key = (source, place.country, place.province.pk if place.province else None, tuple(months))
-    if memo is not None and key in memo:
-        return memo[key]
-    rows = MonthlyCount.objects.filter(source=source, country=place.country, month__in=months)
-    if place.province is not None:
-        rows = rows.filter(province=place.province)
-    by_dimension: dict[tuple[str, str], int] = {}
-    computed_at = None
-    for row in (
-        rows.exclude(dimension="")
-        .values("dimension", "value")
-        .annotate(n=Sum("count"), at=Min("computed_at"))
-        .order_by()
-    ):
-        by_dimension[(row["dimension"], row["value"])] = row["n"]
-        computed_at = row["at"] if computed_at is None else min(computed_at, row["at"])
-    by_province: dict[str, int] = {}
-    by_month: dict[str, int] = {}
-    total = 0
-    for row in (
-        rows.filter(dimension="")
-        .values("province", "month")
-        .annotate(n=Sum("count"), at=Min("computed_at"))
-        .order_by()
-    ):
-        province = str(row["province"] or NOT_SAID)
-        month = f"{row['month']:%Y-%m}"
-        by_province[province] = by_province.get(province, 0) + row["n"]
-        by_month[month] = by_month.get(month, 0) + row["n"]
-        total += row["n"]
-        computed_at = row["at"] if computed_at is None else min(computed_at, row["at"])
-    found = SourceCounts(by_dimension, by_province, by_month, total, computed_at)
-    if memo is not None:
-        memo[key] = found
-    return found
-
-
-def _rows_of(indicator: Indicator, counts: SourceCounts) -> dict[str, int]:
-    """Counts by row key."""
-    if indicator.dimension == BY_PROVINCE:
-        return counts.by_province
-    if indicator.dimension == BY_MONTH:
-        return counts.by_month
-    if indicator.dimension == TOTAL:
-        return {}
-    return {
-        value: n for (dimension, value), n in counts.by_dimension.items() if dimension == indicator.dimension
-    }
-
-
 def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[tuple[str, str | Promise]]:
     if indicator.dimension == TOTAL:
         return []
@@ -201,30 +137,29 @@ def indicator_table(
     indicator: Indicator,
     *,
     place: Place,
-    months: list[date],
-    previous_months: list[date] | None,
-    below: int,
-    memo: Memo | None = None,
+    period: Period,
+    previous: Period | None,
+    published: Published,
 ) -> FigureTable:
-    """The indicator over `months` at `place`, suppressed; compared with `previous_months` when given.
-    Tables of one page share a `memo`, so each source is read once per period."""
+    """The indicator over `period` at `place` as published (`figures.publication`: counted and
+    suppressed with every page and period it could be set beside), compared with `previous` when
+    given. A page reads its publications once (`published_for`) for all its tables."""
+    months = [month.first_day() for month in period.months()]
     labels = _row_labels(indicator, place, months)
-    counts = source_counts(indicator.source, place, months, memo)
     multi_valued = (
         indicator.dimension not in (TOTAL, BY_PROVINCE, BY_MONTH)
         and dimension_of(indicator.source, indicator.dimension).multi_valued
     )
-    cells, total = _suppressed(indicator, counts, labels, below=below, multi_valued=multi_valued)
-    previous: list[Cell] = []
-    previous_total = None
-    if previous_months:
+    cells, total = _cells(indicator, place, period, labels, published)
+    before: list[Cell] = []
+    before_total = None
+    if previous is not None:
         previous_labels = (
-            labels if indicator.dimension != BY_MONTH else _row_labels(indicator, place, previous_months)
+            labels
+            if indicator.dimension != BY_MONTH
+            else _row_labels(indicator, place, [month.first_day() for month in previous.months()])
         )
-        before = source_counts(indicator.source, place, previous_months, memo)
-        previous, previous_total = _suppressed(
-            indicator, before, previous_labels, below=below, multi_valued=multi_valued
-        )
+        before, before_total = _cells(indicator, place, previous, previous_labels, published)
     notes: list[str | Promise] = []
     if multi_valued:
         notes.append(_("A record may count in several rows: the rows add up to more than the total."))
@@ -235,33 +170,57 @@ def indicator_table(
         cells=cells,
         total=total,
         multi_valued=multi_valued,
-        previous=previous if indicator.dimension != BY_MONTH else [],
-        previous_total=previous_total,
-        computed_at=counts.computed_at,
+        previous=before if indicator.dimension != BY_MONTH else [],
+        previous_total=before_total,
+        computed_at=published.computed_at.get(indicator.source),
         notes=notes,
     )
 
 
-def _suppressed(
+def place_key(place: Place) -> str:
+    """The place as publications name it: the country, or a province's id."""
+    return COUNTRY if place.province is None else str(place.province.pk)
+
+
+def _cells(
     indicator: Indicator,
-    counts: SourceCounts,
+    place: Place,
+    period: Period,
     labels: list[tuple[str, str | Promise]],
-    *,
-    below: int,
-    multi_valued: bool,
+    published: Published,
 ) -> tuple[list[Cell], Cell]:
-    by, counted = _rows_of(indicator, counts), counts.total
-    cells = [Cell(item=key, label=str(label), count=by.get(key, 0)) for key, label in labels]
-    # Values no longer offered (a retired choice) still count, under their code.
-    known = {key for key, _label in labels}
-    cells += [Cell(item=key, label=key, count=count) for key, count in sorted(by.items()) if key not in known]
-    total = Cell(item="total", label=str(_("Total")), count=counted)
-    if multi_valued:
-        suppress([], total, below=below)
-        for cell in cells:
-            suppress([], cell, below=below)
-    else:
-        suppress(cells, total, below=below)
+    """The table's cells and total as published; a figure not stored is a zero, shown as small."""
+    source, where = indicator.source, place_key(place)
+    below = settings.FIGURES_SUPPRESS_BELOW
+
+    def cell(item: str, label: str, found: tuple[int, str] | None) -> Cell:
+        count, shown = found if found is not None else (0, f"<{below}")
+        return Cell(item=item, label=label, count=count, shown=shown)
+
+    def found(item: str) -> tuple[int, str] | None:
+        if indicator.dimension == BY_PROVINCE:
+            # A province's page shows its own row; records that name no province are the country's.
+            if where != COUNTRY and item != where:
+                return None
+            return published.cell(source, str(period), item, *TOTAL_KEY)
+        if indicator.dimension == BY_MONTH:
+            return published.cell(source, item, where, *TOTAL_KEY)
+        return published.cell(source, str(period), where, indicator.dimension, item)
+
+    cells = [cell(item, str(label), found(item)) for item, label in labels]
+    if indicator.dimension not in (TOTAL, BY_PROVINCE, BY_MONTH):
+        # Values no longer offered (a retired choice) still count, under their code.
+        known = {item for item, _label in labels}
+        cells += [
+            cell(value, value, counted)
+            for (counted_source, counted_period, counted_place, dimension, value), counted in sorted(
+                published.cells.items()
+            )
+            if (counted_source, counted_period, counted_place, dimension)
+            == (source, str(period), where, indicator.dimension)
+            and value not in known
+        ]
+    total = cell("total", str(_("Total")), published.cell(source, str(period), where, *TOTAL_KEY))
     return cells, total
 
 

@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from childshield.core import soft_cache
+from childshield.insights.figures.publication import publish
 from childshield.insights.figures.sources import NOT_SAID, SOURCES, Source, SourceSpec
 from childshield.insights.models import MonthlyCount
 from childshield.places.models import Area
@@ -108,12 +109,14 @@ def figures_version() -> str:
 
 
 def refresh(months: Iterable[date] | None = None, *, sources: Iterable[Source] = tuple(Source)) -> int:
-    """Recount `months` (first days; every month that has records when None) for `sources`;
-    the number of rows written."""
+    """Recount `months` (first days; every month that has records when None) for `sources`, and
+    publish their years again (`figures.publication`); the number of counts written."""
     provinces = _Provinces(timezone.localdate())
     now = timezone.now()
     written = 0
-    for source in sources:
+    years: set[int] = set()
+    chosen_sources = tuple(sources)
+    for source in chosen_sources:
         spec = SOURCES[source]
         chosen = sorted(set(months)) if months is not None else _months_with_records(spec)
         for month in chosen:
@@ -137,6 +140,9 @@ def refresh(months: Iterable[date] | None = None, *, sources: Iterable[Source] =
                 MonthlyCount.objects.filter(source=source, month=month).delete()
                 MonthlyCount.objects.bulk_create(rows, batch_size=2000)
             written += len(rows)
+            years.add(month.year)
+    # What pages show is published from the counts: the years recounted are protected again.
+    publish(None if months is None else years, sources=chosen_sources)
     soft_cache.set(VERSION_KEY, uuid.uuid4().hex, 30 * 86400)
     return written
 

@@ -1,0 +1,234 @@
+"""Every figure of a source, country and year, protected together and stored as pages show it.
+
+Pages put figures side by side: a province's page beside the country's, a month beside its quarter
+and year, the country's table of provinces beside each province's page. Protected page by page, a
+count hidden on one could be had by subtracting others (the country's girls minus every other
+province's girls is this province's girls). So each source's figures of a year are one publication:
+every month, quarter and the year, for the country, each province and the records that name none, by
+every dimension, with every equation between them (a total is the sum of its values, the country the
+sum of its provinces, a quarter of its months, the year of its quarters), protected at once
+(`core.suppression.linked.protect_linked`) and stored (`PublishedCell`). Pages, charts and exports
+read what is stored and nothing else.
+
+Years are apart: nothing published adds a year's months to another's. A dimension of several values
+per record (a report's harms) has no "total = sum of values" equation, but its country is still the
+sum of its provinces and its year the sum of its months.
+"""
+
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import cast
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from childshield.core.periods import Period
+from childshield.core.suppression.linked import Equation, protect_linked
+from childshield.insights.figures.sources import NOT_SAID, SOURCES, Source
+from childshield.insights.models import MonthlyCount, PublishedCell
+
+COUNTRY = "country"  # the place of the whole country; a province is its id, no province NOT_SAID
+TOTAL = ("", "")  # the dimension and value of a source's total
+Key = tuple[str, str, str, str]  # period, place, dimension, value
+
+
+@dataclass
+class System:
+    """A publication's counts and the tables of equations that link them."""
+
+    counts: dict[Key, int]
+    tables: list[list[Equation]]
+
+
+def year_periods(year: int) -> tuple[Period, list[tuple[Period, list[Period]]]]:
+    """The year, and its quarters each with its months."""
+    return Period(year), [(quarter, quarter.months()) for quarter in _quarters(year)]
+
+
+def _quarters(year: int) -> list[Period]:
+    return [Period(year, quarter=quarter) for quarter in range(1, 5)]
+
+
+def publication_system(
+    source: Source, year: int, monthly: Iterable[tuple[date, str, str, str, int]]
+) -> System:
+    """The counts of a year's publication from its monthly counts (month, place, dimension, value,
+    count), and its equations, grouped in small tables that share keys: one per period and dimension
+    (the provinces and the country), one per place and dimension (the months, quarters and year)."""
+    by_month: Counter[Key] = Counter()
+    for month, place, dimension, value, count in monthly:
+        for where in (place, COUNTRY):
+            by_month[(str(Period(month.year, month=month.month)), where, dimension, value)] += count
+    whole, quarters = year_periods(year)
+    periods = [*(month for _q, months in quarters for month in months), *(q for q, _m in quarters), whole]
+    places = [*sorted({place for _p, place, _d, _v in by_month if place != COUNTRY}), COUNTRY]
+    values: dict[tuple[str, str], list[str]] = {}
+    for _period, place, dimension, value in sorted(by_month):
+        held = values.setdefault((place, dimension), [])
+        if value not in held:
+            held.append(value)
+    counts: dict[Key, int] = {}
+    for place in places:
+        for (where, dimension), held in values.items():
+            if where != place:
+                continue
+            for value in held:
+                for period in periods:
+                    months = period.months()
+                    counts[(str(period), place, dimension, value)] = sum(
+                        by_month.get((str(month), place, dimension, value), 0) for month in months
+                    )
+    dimensions = sorted({dimension for (_place, dimension) in values})
+    adding_up = {dimension for dimension in dimensions if dimension and _adds_up(source, dimension, counts)}
+    tables: list[list[Equation]] = []
+    for period in periods:
+        for dimension in dimensions:
+            table: list[Equation] = []
+            for value in values.get((COUNTRY, dimension), []):
+                parts = [
+                    (str(period), place, dimension, value)
+                    for place in places[:-1]
+                    if value in values.get((place, dimension), [])
+                ]
+                table.append(((str(period), COUNTRY, dimension, value), parts))
+            if dimension in adding_up:
+                table += [_values_add_up(str(period), place, dimension, values) for place in places]
+            tables.append(table)
+    for place in places:
+        for dimension in dimensions:
+            table = []
+            for value in values.get((place, dimension), []):
+                for quarter, months in quarters:
+                    table.append(
+                        (
+                            (str(quarter), place, dimension, value),
+                            [(str(month), place, dimension, value) for month in months],
+                        )
+                    )
+                table.append(
+                    (
+                        (str(whole), place, dimension, value),
+                        [(str(quarter), place, dimension, value) for quarter, _m in quarters],
+                    )
+                )
+            if dimension in adding_up:
+                table += [_values_add_up(str(period), place, dimension, values) for period in periods]
+            tables.append(table)
+    return System(counts=counts, tables=[table for table in tables if table])
+
+
+def _values_add_up(
+    period: str, place: str, dimension: str, values: dict[tuple[str, str], list[str]]
+) -> Equation:
+    return (
+        (period, place, *TOTAL),
+        [(period, place, dimension, value) for value in values.get((place, dimension), [])],
+    )
+
+
+def _adds_up(source: Source, dimension: str, counts: dict[Key, int]) -> bool:
+    """Whether a dimension's values add up to the total everywhere: one value per record, declared so
+    and true of the counts (a dimension some records leave out would not)."""
+    declared = next((d for d in SOURCES[source].dimensions if d.code == dimension), None)
+    if declared is None or declared.multi_valued:
+        return False
+    sums: Counter[tuple[str, str]] = Counter()
+    for (period, place, counted, _value), count in counts.items():
+        if counted == dimension:
+            sums[(period, place)] += count
+    return all(
+        sums.get((period, place), 0) == count
+        for (period, place, counted, _value), count in counts.items()
+        if (counted, _value) == TOTAL
+    )
+
+
+def publish(years: Iterable[int] | None = None, *, sources: Iterable[Source] = tuple(Source)) -> int:
+    """Protect and store the publications of `years` (every year counted when None) for `sources`;
+    the number of figures stored."""
+    below = settings.FIGURES_SUPPRESS_BELOW
+    written = 0
+    for source in sources:
+        counted = MonthlyCount.objects.filter(source=source).annotate(year=ExtractYear("month"))
+        pairs = set(counted.values_list("country", "year").distinct().order_by())
+        stored = set(
+            PublishedCell.objects.filter(source=source).values_list("country", "year").distinct().order_by()
+        )
+        chosen = set(years) if years is not None else {year for _country, year in pairs | stored}
+        for country, year in sorted(pair for pair in pairs | stored if pair[1] in chosen):
+            written += _publish_year(source, country, year, below=below)
+    return written
+
+
+def _publish_year(source: Source, country: str, year: int, *, below: int) -> int:
+    rows = list(
+        MonthlyCount.objects.filter(source=source, country=country, month__year=year).values_list(
+            "month", "province_id", "dimension", "value", "count", "computed_at"
+        )
+    )
+    system = publication_system(
+        source,
+        year,
+        ((month, str(province) if province else NOT_SAID, d, v, n) for month, province, d, v, n, _at in rows),
+    )
+    shown = protect_linked(cast(dict[Hashable, int], system.counts), system.tables, below=below)
+    computed_at = min((at for *_rest, at in rows), default=timezone.now())
+    cells = [
+        PublishedCell(
+            source=source,
+            country=country,
+            year=year,
+            period=period,
+            place=place,
+            dimension=dimension,
+            value=value,
+            count=count,
+            shown=shown[(period, place, dimension, value)],
+            computed_at=computed_at,
+        )
+        for (period, place, dimension, value), count in system.counts.items()
+        if count
+    ]
+    with transaction.atomic():
+        PublishedCell.objects.filter(source=source, country=country, year=year).delete()
+        PublishedCell.objects.bulk_create(cells, batch_size=2000)
+    return len(cells)
+
+
+@dataclass
+class Published:
+    """What one page reads of the publications: (source, period, place, dimension, value) ->
+    (count, shown), and when each source's figures were counted."""
+
+    cells: dict[tuple[str, str, str, str, str], tuple[int, str]]
+    computed_at: dict[str, datetime]
+
+    def cell(
+        self, source: Source, period: str, place: str, dimension: str, value: str
+    ) -> tuple[int, str] | None:
+        return self.cells.get((source, period, place, dimension, value))
+
+
+def published_for(*, country: str, place: str, periods: Iterable[Period]) -> Published:
+    """Every published figure of `periods` (and their months) at `place` and at the country (whose
+    figures national sources show on a province's page too), with each province's total."""
+    chosen = list(periods)
+    codes = {str(period) for period in chosen} | {
+        str(month) for period in chosen for month in period.months()
+    }
+    rows = PublishedCell.objects.filter(country=country, period__in=codes).filter(
+        Q(place__in={place, COUNTRY}) | Q(dimension="", period__in={str(period) for period in chosen})
+    )
+    cells: dict[tuple[str, str, str, str, str], tuple[int, str]] = {}
+    computed_at: dict[str, datetime] = {}
+    for source, period, where, dimension, value, count, shown, at in rows.values_list(
+        "source", "period", "place", "dimension", "value", "count", "shown", "computed_at"
+    ).iterator(chunk_size=5000):
+        cells[(source, period, where, dimension, value)] = (count, shown)
+        computed_at[source] = min(at, computed_at.get(source, at))
+    return Published(cells=cells, computed_at=computed_at)
