@@ -9,12 +9,15 @@ in the file. Every reading is audited, naming the page and the period, never a c
 Cases are the agency's when it manages them now (`Case.agency`); referrals when it sent or received them.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
+from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -152,15 +155,16 @@ def _caseload(agency: Agency) -> FigureTable:
 
 
 def _by_choice(
-    cases: QuerySet[Case],
+    records: QuerySet[Any],
     field: str,
-    choices: list[tuple[str, str]],
+    choices: Sequence[tuple[str, str | Promise]],
     *,
     code: str,
     title: str,
     dimension: str,
 ) -> FigureTable:
-    counts = dict(cases.values_list(field).annotate(number=Count("pk")).order_by())
+    """An exact table of `records` (cases, closures) per value of one of their choice fields."""
+    counts = dict(records.values_list(field).annotate(number=Count("pk")).order_by())
     return _table(
         code,
         title,
@@ -292,16 +296,14 @@ def _referral_block(title: str, partner_heading: str, rows: list[PartnerReferral
         gettext("Sent"),
         gettext("Accepted"),
         gettext("Declined"),
-        gettext("Waiting"),
+        gettext("Waiting for an answer"),
         gettext("Acceptance rate"),
         gettext("Median response (hours)"),
         gettext("Answered by the time due"),
     ]
-    return [
-        [title],
-        [str(CONFIDENTIAL)],
-        headings,
-        *(
+    block: list[list[Value]] = [[title], [str(CONFIDENTIAL)], headings]
+    for row in rows:
+        block.append(
             [
                 row.partner.name,
                 row.sent,
@@ -312,9 +314,8 @@ def _referral_block(title: str, partner_heading: str, rows: list[PartnerReferral
                 row.median_hours,
                 row.in_time_share,
             ]
-            for row in rows
-        ),
-    ]
+        )
+    return block
 
 
 def agency_export(figures: AgencyFigures) -> bytes:

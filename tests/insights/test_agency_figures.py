@@ -27,7 +27,7 @@ from childshield.cases.services.referrals import referral_accept, referral_decli
 from childshield.core.periods import Period
 from childshield.directory.models import ServiceKind
 from childshield.insights.agency import agency_figures
-from tests.cases.conftest import child_input, clock, focal_point, school_agency  # noqa: F401
+from tests.cases.conftest import child_input
 from tests.cases.test_assessments import SAFE
 
 pytestmark = pytest.mark.django_db
