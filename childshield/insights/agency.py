@@ -1,10 +1,11 @@
 """An agency's own operational figures for its case supervisors: exact counts, marked confidential.
 
 Issue 18: "operational views inside one agency (e.g. a supervisor's caseload) may show exact counts,
-marked confidential" (docs/indicators.md C2, C10, C12, C13, C15). Nothing here is published, so nothing is
-suppressed; what keeps the figures inside the agency is who may read them (`InsightsPerm.AGENCY_FIGURES_VIEW`:
-case supervisors), that they count only the acting membership's agency, and the marking on the page and
-in the file. Every reading is audited, naming the page and the period, never a child or a case.
+marked confidential" (docs/indicators.md C2, C10, C12, C13, C15, C16). Nothing here is published, so
+nothing is suppressed; what keeps the figures inside the agency is who may read them
+(`InsightsPerm.AGENCY_FIGURES_VIEW`: case supervisors), that they count only the acting membership's
+agency, and the marking on the page and in the file. Every reading is audited, naming the page and the
+period, never a child or a case.
 
 Cases are the agency's when it manages them now (`Case.agency`); referrals when it sent or received them.
 """
@@ -71,7 +72,7 @@ class AgencyFigures:
     safety_on_time: FigureTable  # C10 for the period
     referrals_sent: list[PartnerReferrals]  # C12, C13 per receiving agency
     referrals_received: list[PartnerReferrals]  # per sending agency
-    closures: FigureTable  # C3 by reason
+    closures: FigureTable  # C16: approved closures by reason
 
     @property
     def now_views(self) -> list[FigureTableView]:
@@ -217,7 +218,7 @@ def _closures(agency: Agency, period: Period) -> FigureTable:
         approved,
         "reason",
         ClosureReason.choices,
-        code="C3",
+        code="C16",
         title=gettext("Cases closed in the period, by reason"),
         dimension=gettext("Reason for closing"),
     )
