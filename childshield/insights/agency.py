@@ -126,7 +126,9 @@ def _caseload(agency: Agency) -> FigureTable:
     )
     members = [
         member
-        for member in Membership.objects.filter(agency=agency, is_active=True).select_related("user")
+        for member in Membership.objects.filter(agency=agency, is_active=True).select_related(
+            "user", "agency"
+        )
         if may(member, CasePerm.CASE_WORK)
     ]
     workers = sorted(

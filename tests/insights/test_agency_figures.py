@@ -12,6 +12,8 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from childshield.accounts.models import Membership, Role
@@ -272,3 +274,18 @@ def test_only_case_supervisors_may_open_it(role, make_member, social_agency, sig
     client = sign_in(member)
     assert client.get("/en/insights/agency/").status_code == 403
     assert client.get("/en/insights/agency/download.csv").status_code == 403
+
+
+def test_the_figures_take_as_many_queries_however_many_workers_and_cases(
+    world, supervisor, make_member, social_agency, open_case
+):
+    with CaptureQueriesContext(connection) as before:
+        agency_figures(acting=supervisor, period=MARCH)
+    for number in range(3):
+        newcomer = make_member(
+            email=f"newcomer{number}@example.org", role=Role.CASE_WORKER, agency=social_agency
+        )
+        open_case(newcomer, supervisor=supervisor, duplicates_acknowledged=True)
+    with CaptureQueriesContext(connection) as after:
+        agency_figures(acting=supervisor, period=MARCH)
+    assert len(after.captured_queries) == len(before.captured_queries)
