@@ -21,6 +21,14 @@ class InsightsConfig(AppConfig):
         )
         register(
             NavItem(
+                "insights:agency",
+                _("Agency figures"),
+                holds(InsightsPerm.AGENCY_FIGURES_VIEW),
+                order=705,
+            )
+        )
+        register(
+            NavItem(
                 "insights:helpline_figures",
                 _("Helpline figures"),
                 holds(InsightsPerm.HELPLINE_FIGURES_VIEW),

@@ -18,6 +18,11 @@ class InsightsPerm(StrEnum):
     HELPLINE_FIGURES_VIEW = "insights.view_helpline_figures"
     # The programme's indicators (docs/indicators.md): reports, helpline contacts, small cells suppressed.
     INDICATORS_VIEW = "insights.view_indicators"
+    # The agency's own operational figures, exact and marked confidential: caseloads per worker, open and
+    # overdue cases, referrals per partner agency, closures. Case supervisors, their agency only. Not agency
+    # administrators (they manage people, not cases, and open no case) nor programme managers (their
+    # figures are the published, suppressed ones).
+    AGENCY_FIGURES_VIEW = "insights.view_agency_figures"
 
 
 INSIGHTS = declare(
@@ -29,7 +34,10 @@ INSIGHTS = declare(
                 InsightsPerm.HELPLINE_FIGURES_VIEW: Scope.ALL,
                 InsightsPerm.INDICATORS_VIEW: Scope.ALL,
             },
-            Role.CASE_SUPERVISOR: {InsightsPerm.FEEDBACK_VIEW: Scope.AGENCY},
+            Role.CASE_SUPERVISOR: {
+                InsightsPerm.FEEDBACK_VIEW: Scope.AGENCY,
+                InsightsPerm.AGENCY_FIGURES_VIEW: Scope.AGENCY,
+            },
             Role.HELPLINE_SUPERVISOR: {InsightsPerm.HELPLINE_FIGURES_VIEW: Scope.AGENCY},
         },
     )

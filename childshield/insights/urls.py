@@ -8,6 +8,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/download.<str:as_format>", views.indicators_download, name="indicators_download"),
     path("feedback/", views.feedback, name="feedback"),
+    path("agency/", views.agency, name="agency"),
+    path("agency/download.csv", views.agency_download, name="agency_download"),
     path("helpline-figures/", views.helpline_figures, name="helpline_figures"),
     path(
         "helpline-figures/<str:period>.csv", views.helpline_figures_download, name="helpline_figures_download"

@@ -11,6 +11,7 @@ from childshield.cases.models.feedback import FeedbackAnswer
 from childshield.core.periods import Period
 from childshield.helpline.figures import chi_period_parse
 from childshield.insights import selectors
+from childshield.insights.agency import agency_export, agency_figures
 from childshield.insights.figures.dashboard import indicator_export, indicator_figures
 from childshield.insights.permissions import InsightsPerm
 
@@ -84,4 +85,24 @@ def indicators_download(request: StaffRequest, as_format: str) -> HttpResponse:
     )
     place = figures.place.province.code if figures.place.province else figures.place.country
     response["Content-Disposition"] = f'attachment; filename="indicators-{period}-{place}.{as_format}"'
+    return response
+
+
+@staff_view(InsightsPerm.AGENCY_FIGURES_VIEW)
+@require_GET
+def agency(request: StaffRequest) -> HttpResponse:
+    """The supervisor's agency's exact figures, marked confidential; an unreadable period is this year."""
+    period = Period.parse(request.GET.get("period", "")) or Period(year=timezone.localdate().year)
+    figures = agency_figures(acting=request.membership, period=period)
+    return render(request, "insights/agency.html", {"figures": figures})
+
+
+@staff_view(InsightsPerm.AGENCY_FIGURES_VIEW)
+@require_GET
+def agency_download(request: StaffRequest) -> HttpResponse:
+    """The same figures as a CSV file, marked confidential in its first row and its name."""
+    period = Period.parse(request.GET.get("period", "")) or Period(year=timezone.localdate().year)
+    figures = agency_figures(acting=request.membership, period=period, exported=True)
+    response = HttpResponse(agency_export(figures), content_type=EXPORT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="agency-figures-{period}-confidential.csv"'
     return response

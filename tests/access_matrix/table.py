@@ -578,6 +578,8 @@ ROWS: dict[str, Row] = {
         Kind.STAFF, InsightsPerm.INDICATORS_VIEW, targets=fill.fixed("a spreadsheet", as_format="xlsx")
     ),
     "insights:feedback": Row(Kind.STAFF, InsightsPerm.FEEDBACK_VIEW),
+    "insights:agency": Row(Kind.STAFF, InsightsPerm.AGENCY_FIGURES_VIEW),
+    "insights:agency_download": Row(Kind.STAFF, InsightsPerm.AGENCY_FIGURES_VIEW),
     "insights:helpline_figures": Row(Kind.STAFF, InsightsPerm.HELPLINE_FIGURES_VIEW),
     "insights:helpline_figures_download": Row(
         Kind.STAFF, InsightsPerm.HELPLINE_FIGURES_VIEW, targets=fill.fixed("a year", period="2025")

@@ -70,9 +70,13 @@ def test_response_times_are_kept_per_pair_of_agencies(
     ]
     police, school = pairs
     assert (school.sent, school.answered, school.answered_in_time, school.waiting) == (5, 3, 2, 1)
+    assert (school.accepted, school.declined) == (2, 1)
     assert school.median == 2 * hour
     assert school.p90 == 2 * hour + (30 * hour - 2 * hour) * 0.8
     assert (police.sent, police.answered, police.median, police.p90) == (1, 1, 3 * hour, 3 * hour)
+    # One agency's pairs only: what it sent and what it received.
+    of_police = referral_response_times(since=since, until=since + 24 * hour, agency=outsider_agency)
+    assert [(pair.from_agency, pair.to_agency) for pair in of_police] == [(social_agency, outsider_agency)]
 
 
 def test_a_pair_without_any_answer_has_no_response_time(

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil, floor
 
+from django.db.models import Q
+
 from childshield.accounts.models import Agency
 from childshield.cases.models import Referral
 from childshield.cases.models.referrals import ANSWERED_STATUSES, ReferralStatus
@@ -21,6 +23,8 @@ class PairResponseTimes:
     to_agency: Agency
     sent: int
     answered: int  # accepted or declined
+    accepted: int  # accepted, or accepted and since completed
+    declined: int
     answered_in_time: int  # by the deadline each was sent with
     waiting: int  # no answer yet
     median: timedelta | None  # of the answered; None when none was
@@ -38,11 +42,12 @@ def percentile(ordered: list[timedelta], fraction: float) -> timedelta:
 
 
 def referral_response_times(
-    *, since: datetime, until: datetime, country: str | None = None
+    *, since: datetime, until: datetime, country: str | None = None, agency: Agency | None = None
 ) -> list[PairResponseTimes]:
     """Response times (answered_at - sent_at, `responded_at` being when it was accepted or declined)
     of the referrals sent in [since, until), per pair of sending and receiving agencies, in the order
-    of the agencies' names. Referrals cancelled before an answer count as sent only.
+    of the agencies' names. Referrals cancelled before an answer count as sent only. With `agency`,
+    only the pairs it is one of (what it sent and what it received).
 
     It reads one row per referral of the period, three timestamps each, and computes in Python: the
     same on SQLite and PostgreSQL. A page that shows it applies the figures' suppression of small
@@ -51,6 +56,8 @@ def referral_response_times(
     referrals = Referral.objects.filter(sent_at__gte=since, sent_at__lt=until)
     if country is not None:
         referrals = referrals.filter(from_agency__country=country)
+    if agency is not None:
+        referrals = referrals.filter(Q(from_agency=agency) | Q(to_agency=agency))
     durations: dict[tuple[int, int], list[timedelta]] = defaultdict(list)
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for from_id, to_id, status, sent_at, respond_by, responded_at in referrals.values_list(
@@ -63,6 +70,7 @@ def referral_response_times(
         elif status in ANSWERED_STATUSES and responded_at is not None:
             durations[pair].append(responded_at - sent_at)
             counts[pair]["in_time"] += responded_at <= respond_by
+            counts[pair]["declined" if status == ReferralStatus.DECLINED else "accepted"] += 1
     agencies = Agency.objects.in_bulk({agency_id for pair in counts for agency_id in pair})
     results = []
     for (from_id, to_id), count in counts.items():
@@ -73,6 +81,8 @@ def referral_response_times(
                 to_agency=agencies[to_id],
                 sent=count["sent"],
                 answered=len(times),
+                accepted=count["accepted"],
+                declined=count["declined"],
                 answered_in_time=count["in_time"],
                 waiting=count["waiting"],
                 median=percentile(times, 0.5) if times else None,

@@ -84,8 +84,10 @@ def tables_csv(
     area_label: str,
     computed_at: datetime,
     previous_label: str | None = None,
+    blocks: Sequence[Sequence[Sequence[Value]]] = (),
 ) -> bytes:
-    """The tables as one CSV file in UTF-8 with a byte-order mark; a blank row between blocks."""
+    """The tables as one CSV file in UTF-8 with a byte-order mark; a blank row between blocks. `blocks`
+    follow the tables: rows of figures that are not one-dimension tables (several columns each)."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
@@ -97,6 +99,9 @@ def tables_csv(
         writer.writerow([])
         block = _block(table, period_label=period_label, previous_label=previous_label)
         writer.writerows([[_text_safe(value) for value in row] for row in block])
+    for rows in blocks:
+        writer.writerow([])
+        writer.writerows([[_text_safe(value) for value in row] for row in rows])
     return out.getvalue().encode("utf-8")
 
 
