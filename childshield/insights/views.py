@@ -11,6 +11,7 @@ from childshield.cases.models.feedback import FeedbackAnswer
 from childshield.core.periods import Period
 from childshield.helpline.figures import chi_period_parse
 from childshield.insights import selectors
+from childshield.insights.figures import publications
 from childshield.insights.figures.dashboard import indicator_export, indicator_figures
 from childshield.insights.permissions import InsightsPerm
 
@@ -85,3 +86,55 @@ def indicators_download(request: StaffRequest, as_format: str) -> HttpResponse:
     place = figures.place.province.code if figures.place.province else figures.place.country
     response["Content-Disposition"] = f'attachment; filename="indicators-{period}-{place}.{as_format}"'
     return response
+
+
+@staff_view(InsightsPerm.INDICATORS_VIEW)
+@require_GET
+def open_data(request: StaffRequest) -> HttpResponse:
+    """The finished quarters whose open-data file may be downloaded."""
+    return _open_data_page(request, refusal="")
+
+
+def _open_data_page(request: StaffRequest, *, refusal: str) -> HttpResponse:
+    context = {
+        "quarters": publications.finished_quarters(timezone.localdate()),
+        "refusal": refusal,
+        "licence": publications.LICENCE,
+    }
+    return render(request, "insights/open_data.html", context, status=400 if refusal else 200)
+
+
+@staff_view(InsightsPerm.INDICATORS_VIEW)
+@require_GET
+def open_data_download(request: StaffRequest, quarter: str, as_format: str) -> HttpResponse:
+    """A finished quarter's open-data file (CSV or XLSX); a quarter still running is refused, said so."""
+    if as_format not in EXPORT_TYPES:
+        raise Http404
+    refusal = publications.quarter_refusal(quarter, timezone.localdate())
+    chosen = Period.parse(quarter)
+    if refusal or chosen is None:
+        return _open_data_page(request, refusal=refusal)
+    data = publications.open_data(acting=request.membership, quarter=chosen, as_format=as_format)
+    response = HttpResponse(
+        publications.open_data_file(data, as_format=as_format), content_type=EXPORT_TYPES[as_format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="open-data-{chosen}.{as_format}"'
+    return response
+
+
+@staff_view(InsightsPerm.INDICATORS_VIEW)
+@require_GET
+def annual_report(request: StaffRequest, year: int) -> HttpResponse:
+    """The year's report to print: each source's indicators beside the year before; this year's is
+    provisional; a year not begun (or before the programme) is refused with the years there are."""
+    today = timezone.localdate()
+    context: dict[str, object] = {
+        "year": year,
+        "years": publications.annual_years(today),
+        "refusal": publications.annual_year_refusal(year, today),
+    }
+    if context["refusal"]:
+        return render(request, "insights/annual_report.html", context, status=404)
+    context["figures"] = indicator_figures(acting=request.membership, period=Period(year=year))
+    context["provisional"] = year == today.year
+    return render(request, "insights/annual_report.html", context)
