@@ -15,7 +15,7 @@ from childshield.intake.models import Report
 from childshield.places.models import Area
 from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.intake_steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,11 +44,7 @@ def test_the_annual_report_passes_axe_and_prints_to_a_pdf_of_several_pages(
         for number in range(37)
     )
     refresh()
-    page.goto(f"{live_server.url}/{language}/account/sign-in/")
-    page.fill("input[name=username]", "manager@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/{language}/account/")
+    sign_in(page, live_server.url, "manager@example.org", language)
     page.goto(f"{live_server.url}/{language}/insights/annual/2025/")
     assert page.locator("h1").text_content() == TITLES[language]
     assert page.locator("[data-indicator=R1] tr.figure-total td").first.text_content() == "37"
