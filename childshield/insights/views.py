@@ -12,6 +12,7 @@ from childshield.core.periods import Period
 from childshield.helpline.figures import chi_period_parse
 from childshield.insights import selectors
 from childshield.insights.agency import agency_export, agency_figures
+from childshield.insights.figures import releases
 from childshield.insights.figures.dashboard import indicator_export, indicator_figures
 from childshield.insights.permissions import InsightsPerm
 
@@ -106,3 +107,55 @@ def agency_download(request: StaffRequest) -> HttpResponse:
     response = HttpResponse(agency_export(figures), content_type=EXPORT_TYPES["csv"])
     response["Content-Disposition"] = f'attachment; filename="agency-figures-{period}-confidential.csv"'
     return response
+
+
+@staff_view(InsightsPerm.INDICATORS_VIEW)
+@require_GET
+def open_data(request: StaffRequest) -> HttpResponse:
+    """The finished quarters whose open-data file may be downloaded."""
+    return _open_data_page(request, refusal="")
+
+
+def _open_data_page(request: StaffRequest, *, refusal: str) -> HttpResponse:
+    context = {
+        "quarters": releases.finished_quarters(timezone.localdate()),
+        "refusal": refusal,
+        "licence": releases.LICENCE,
+    }
+    return render(request, "insights/open_data.html", context, status=400 if refusal else 200)
+
+
+@staff_view(InsightsPerm.INDICATORS_VIEW)
+@require_GET
+def open_data_download(request: StaffRequest, quarter: str, as_format: str) -> HttpResponse:
+    """A finished quarter's open-data file (CSV or XLSX); a quarter still running is refused, said so."""
+    if as_format not in EXPORT_TYPES:
+        raise Http404
+    refusal = releases.quarter_refusal(quarter, timezone.localdate())
+    chosen = Period.parse(quarter)
+    if refusal or chosen is None:
+        return _open_data_page(request, refusal=refusal)
+    data = releases.open_data(acting=request.membership, quarter=chosen, as_format=as_format)
+    response = HttpResponse(
+        releases.open_data_file(data, as_format=as_format), content_type=EXPORT_TYPES[as_format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="open-data-{chosen}.{as_format}"'
+    return response
+
+
+@staff_view(InsightsPerm.INDICATORS_VIEW)
+@require_GET
+def annual_report(request: StaffRequest, year: int) -> HttpResponse:
+    """The year's report to print: each source's indicators beside the year before; this year's is
+    provisional; a year not begun (or before the programme) is refused with the years there are."""
+    today = timezone.localdate()
+    context: dict[str, object] = {
+        "year": year,
+        "years": releases.annual_years(today),
+        "refusal": releases.annual_year_refusal(year, today),
+    }
+    if context["refusal"]:
+        return render(request, "insights/annual_report.html", context, status=404)
+    context["figures"] = indicator_figures(acting=request.membership, period=Period(year=year))
+    context["provisional"] = year == today.year
+    return render(request, "insights/annual_report.html", context)

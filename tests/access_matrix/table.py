@@ -577,6 +577,15 @@ ROWS: dict[str, Row] = {
     "insights:indicators_download": Row(
         Kind.STAFF, InsightsPerm.INDICATORS_VIEW, targets=fill.fixed("a spreadsheet", as_format="xlsx")
     ),
+    "insights:open_data": Row(Kind.STAFF, InsightsPerm.INDICATORS_VIEW),
+    "insights:open_data_download": Row(
+        Kind.STAFF,
+        InsightsPerm.INDICATORS_VIEW,
+        targets=fill.fixed("a finished quarter", quarter="2025-Q1", as_format="csv"),
+    ),
+    "insights:annual_report": Row(
+        Kind.STAFF, InsightsPerm.INDICATORS_VIEW, targets=fill.fixed("a finished year", year=2025)
+    ),
     "insights:feedback": Row(Kind.STAFF, InsightsPerm.FEEDBACK_VIEW),
     "insights:agency": Row(Kind.STAFF, InsightsPerm.AGENCY_FIGURES_VIEW),
     "insights:agency_download": Row(Kind.STAFF, InsightsPerm.AGENCY_FIGURES_VIEW),

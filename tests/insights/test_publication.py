@@ -68,11 +68,17 @@ def _everything_published(source):
     for place in [*places, COUNTRY]:
         for dimension, value in values:
             for quarter, months in QUARTERS.items():
-                equations.append(((quarter, place, dimension, value), [(m, place, dimension, value) for m in months]))
-            equations.append((("2026", place, dimension, value), [(q, place, dimension, value) for q in QUARTERS]))
+                equations.append(
+                    ((quarter, place, dimension, value), [(m, place, dimension, value) for m in months])
+                )
+            equations.append(
+                (("2026", place, dimension, value), [(q, place, dimension, value) for q in QUARTERS])
+            )
     for period in periods:
         for dimension, value in values:
-            equations.append(((period, COUNTRY, dimension, value), [(period, p, dimension, value) for p in places]))
+            equations.append(
+                ((period, COUNTRY, dimension, value), [(period, p, dimension, value) for p in places])
+            )
         for place in [*places, COUNTRY]:
             for dimension in ONE_PER_REPORT:
                 parts = [(period, place, d, v) for d, v in values if d == dimension]

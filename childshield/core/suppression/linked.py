@@ -9,7 +9,7 @@ an equation never add up to a small number that the equation reveals. Dimensions
 several values (a report naming several harms) have no equation: `protect_multi_valued`.
 """
 
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -30,11 +30,14 @@ def protect(
     *,
     below: int,
     hidden: Collection[Key] = (),
+    zeros_known: bool = False,
 ) -> dict[Key, str]:
     """What to show for every key: the count, "<N" under the threshold (a total too), or HIDDEN.
 
     `hidden` are keys already hidden elsewhere (another table that shares them, `protect_linked`):
-    they stay hidden here, and what is hidden beside them is chosen knowing it.
+    they stay hidden here, and what is hidden beside them is chosen knowing it. With `zeros_known`, a
+    count of none is shown "<N" like the others but needs no protection: someone may work out that it
+    is none (it tells of no one), never a count of one or more.
 
     No hidden count can be worked out exactly from the shown counts, the equations and the bounds the
     marks give (solved in chains, through keys shared between equations); in every equation the hidden
@@ -50,7 +53,15 @@ def protect(
     touching = _touching(equations)
     while (
         key := _next_to_hide(
-            counts, equations, small, extra, below=below, order=order, memory=memory, touching=touching
+            counts,
+            equations,
+            small,
+            extra,
+            below=below,
+            order=order,
+            memory=memory,
+            touching=touching,
+            zeros_known=zeros_known,
         )
     ) is not None:
         extra.add(key)
@@ -61,7 +72,11 @@ def protect(
 
 
 def protect_linked(
-    counts: Mapping[Key, int], tables: Sequence[Sequence[Equation]], *, below: int
+    counts: Mapping[Key, int],
+    tables: Sequence[Sequence[Equation]],
+    *,
+    below: int,
+    zeros_known: bool = False,
 ) -> dict[Key, str]:
     """`protect` over many tables that share keys: what the one `protect` of all their equations
     guarantees, at a fraction of its cost.
@@ -71,8 +86,8 @@ def protect_linked(
     country. Each is protected with every key hidden so far hidden in it too, round after round, until
     a round hides nothing new (modular protection, as statistical offices protect linked tables). Tables
     safe one by one can still give a count away together, so the whole system is then checked once
-    (`disclosure`, with every equation); a count it recovers hides one more beside it, and the rounds
-    start again from the tables that hold it. Keys in no table stand alone against the threshold.
+    (`disclosure`, with every equation); every count it recovers hides one more beside it, and the
+    rounds start again from the tables that hold those. Keys in no table stand alone against the threshold.
     """
     _check(counts, [equation for equations in tables for equation in equations])
     order = {key: i for i, key in enumerate(counts)}
@@ -95,17 +110,25 @@ def protect_linked(
             i = min(unsettled)
             unsettled.discard(i)
             table_counts, equations = keyed[i]
-            shown = protect(table_counts, equations, below=below, hidden=extra)
+            shown = protect(table_counts, equations, below=below, hidden=extra, zeros_known=zeros_known)
             more = {key for key, mark in shown.items() if mark == HIDDEN and key not in extra}
             extra |= more
             unsettled |= _holding(more, keyed, but=i)
-        key = _next_to_hide(
-            counts, everything, small, extra, below=below, order=order, memory=memory, touching=touching
+        more = _next_hides(
+            counts,
+            everything,
+            small,
+            extra,
+            below=below,
+            order=order,
+            memory=memory,
+            touching=touching,
+            zeros_known=zeros_known,
         )
-        if key is None:
+        if not more:
             break
-        extra.add(key)
-        unsettled |= _holding({key}, keyed, but=None)
+        extra |= more
+        unsettled |= _holding(more, keyed, but=None)
     return {
         key: f"<{below}" if key in small else HIDDEN if key in extra else str(count)
         for key, count in counts.items()
@@ -187,23 +210,106 @@ def _next_to_hide(
     order: dict[Key, int],
     memory: Memory,
     touching: Touching,
+    zeros_known: bool = False,
 ) -> Key | None:
     """The next shown count to hide, or None when what is hidden is safe (or nothing more can help)."""
     hidden = small | extra
+    smallest = _smallest_shown(counts, hidden, order)
+    for _total, parts in _too_little(counts, equations, hidden, below=below, zeros_known=zeros_known):
+        pick = smallest(parts)
+        if pick is not None:
+            return pick
+    nearby = [
+        eq
+        for key in _disclosed(
+            counts, equations, small, hidden, below=below, order=order, memory=memory, zeros_known=zeros_known
+        )
+        for eq in _around(key, equations, hidden, touching)
+    ]
+    # A part rather than a total: totals are the figures people read first.
+    pick = smallest([part for _, parts in nearby for part in parts])
+    return pick if pick is not None else smallest([total for total, _ in nearby])
+
+
+def _next_hides(
+    counts: Mapping[Key, int],
+    equations: Sequence[Equation],
+    small: set[Key],
+    extra: set[Key],
+    *,
+    below: int,
+    order: dict[Key, int],
+    memory: Memory,
+    touching: Touching,
+    zeros_known: bool = False,
+) -> set[Key]:
+    """`_next_to_hide` for a whole publication at once: one shown count beside every equation whose
+    hidden parts add up to too little, or else beside every count the check recovers (the smallest
+    part, else total, of the equations around it). Empty when what is hidden is safe. One check of a
+    year's figures is costly; hiding beside every finding at once keeps the checks few."""
+    hidden = small | extra
+    smallest = _smallest_shown(counts, hidden, order)
+    picks = {
+        smallest(parts)
+        for _total, parts in _too_little(counts, equations, hidden, below=below, zeros_known=zeros_known)
+    }
+    if not picks - {None}:
+        for key in _disclosed(
+            counts, equations, small, hidden, below=below, order=order, memory=memory, zeros_known=zeros_known
+        ):
+            nearby = _around(key, equations, hidden, touching)
+            pick = smallest([part for _, parts in nearby for part in parts])
+            picks.add(pick if pick is not None else smallest([total for total, _ in nearby]))
+    return {pick for pick in picks if pick is not None}
+
+
+def _smallest_shown(
+    counts: Mapping[Key, int], hidden: set[Key], order: dict[Key, int]
+) -> Callable[[Sequence[Key]], Key | None]:
+    """The smallest shown count of some keys (ties in the order of the counts), or None."""
 
     def smallest(keys: Sequence[Key]) -> Key | None:
         shown = [key for key in keys if key not in hidden]
         return min(shown, key=lambda key: (counts[key], order[key]), default=None)
 
+    return smallest
+
+
+def _too_little(
+    counts: Mapping[Key, int],
+    equations: Sequence[Equation],
+    hidden: set[Key],
+    *,
+    below: int,
+    zeros_known: bool,
+) -> Iterator[Equation]:
+    """The equations whose hidden parts add up to less than the threshold, but for two or more with
+    the total hidden too: the total less the shown parts would tell the hidden ones' small sum (with
+    `zeros_known`, not when they are all none)."""
     for total, parts in equations:
         hidden_parts = [part for part in parts if part in hidden]
+        if zeros_known and not any(counts[part] for part in hidden_parts):
+            continue
         if hidden_parts and not (
             sum(counts[part] for part in hidden_parts) >= below
             or (len(hidden_parts) >= 2 and total in hidden)
         ):
-            pick = smallest(parts)
-            if pick is not None:
-                return pick
+            yield total, parts
+
+
+def _disclosed(
+    counts: Mapping[Key, int],
+    equations: Sequence[Equation],
+    small: set[Key],
+    hidden: set[Key],
+    *,
+    below: int,
+    order: dict[Key, int],
+    memory: Memory,
+    zeros_known: bool,
+) -> set[Key]:
+    """The hidden counts an attacker works out from every shown count and equation (`disclosure`);
+    with `zeros_known`, those of one or more only."""
     unknowns = {
         key: Unknown(counts[key], 0, below - 1) if key in small else Unknown(counts[key], below, None)
         for key in sorted(hidden, key=order.__getitem__)
@@ -215,14 +321,8 @@ def _next_to_hide(
             if key in hidden:
                 row[key] = row.get(key, 0) + sign
         rows.append(row)
-    nearby = [
-        eq
-        for key in disclosed(unknowns, rows, memory=memory)
-        for eq in _around(key, equations, hidden, touching)
-    ]
-    # A part rather than a total: totals are the figures people read first.
-    pick = smallest([part for _, parts in nearby for part in parts])
-    return pick if pick is not None else smallest([total for total, _ in nearby])
+    found = disclosed(unknowns, rows, memory=memory)
+    return {key for key in found if counts[key]} if zeros_known else found
 
 
 def _around(key: Key, equations: Sequence[Equation], hidden: set[Key], touching: Touching) -> list[Equation]:

@@ -69,7 +69,7 @@ def _block(table: FigureTable, *, period_label: str, previous_label: str | None)
     return rows
 
 
-def _text_safe(value: Value) -> Value:
+def text_safe(value: Value) -> Value:
     """A text a spreadsheet will not take for a formula (a label may come from data, as source links do)."""
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
@@ -94,14 +94,14 @@ def tables_csv(
     preamble = _preamble(
         marking=marking, period_label=period_label, area_label=area_label, computed_at=computed_at
     )
-    writer.writerows([[_text_safe(value) for value in row] for row in preamble])
+    writer.writerows([[text_safe(value) for value in row] for row in preamble])
     for table in tables:
         writer.writerow([])
         block = _block(table, period_label=period_label, previous_label=previous_label)
-        writer.writerows([[_text_safe(value) for value in row] for row in block])
+        writer.writerows([[text_safe(value) for value in row] for row in block])
     for rows in blocks:
         writer.writerow([])
-        writer.writerows([[_text_safe(value) for value in row] for row in rows])
+        writer.writerows([[text_safe(value) for value in row] for row in rows])
     return out.getvalue().encode("utf-8")
 
 
@@ -140,13 +140,13 @@ def tables_xlsx(
     for index, (name, table) in enumerate(sheets or [(gettext("Figures"), None)]):
         sheet = first if index == 0 else workbook.create_sheet()
         sheet.title = name
-        _write(sheet, preamble, bold_rows={1})
+        write_rows(sheet, preamble, bold_rows={1})
         if table is not None:
             start = len(preamble) + 2  # after a blank row
             block = _block(table, period_label=period_label, previous_label=previous_label)
             heading_row = start + (2 if table.exact else 1)
             total_row = heading_row + len(table.cells) + 1
-            _write(sheet, block, first_row=start, bold_rows={start, heading_row, total_row})
+            write_rows(sheet, block, first_row=start, bold_rows={start, heading_row, total_row})
         sheet.column_dimensions["A"].width = 40
         for column in "BCD":
             sheet.column_dimensions[column].width = 16
@@ -155,7 +155,8 @@ def tables_xlsx(
     return out.getvalue()
 
 
-def _write(sheet: Worksheet, rows: list[list[Value]], *, first_row: int = 1, bold_rows: set[int]) -> None:
+def write_rows(sheet: Worksheet, rows: list[list[Value]], *, first_row: int = 1, bold_rows: set[int]) -> None:
+    """`rows` into `sheet` from `first_row` on; a text stays text (never a formula), `bold_rows` in bold."""
     bold = Font(bold=True)
     for offset, values in enumerate(rows):
         number = first_row + offset

@@ -176,7 +176,9 @@ def _publish_year(source: Source, country: str, year: int, *, below: int) -> int
         year,
         ((month, str(province) if province else NOT_SAID, d, v, n) for month, province, d, v, n, _at in rows),
     )
-    shown = protect_linked(cast(dict[Hashable, int], system.counts), system.tables, below=below)
+    shown = protect_linked(
+        cast(dict[Hashable, int], system.counts), system.tables, below=below, zeros_known=True
+    )
     computed_at = min((at for *_rest, at in rows), default=timezone.now())
     cells = [
         PublishedCell(
@@ -214,16 +216,19 @@ class Published:
         return self.cells.get((source, period, place, dimension, value))
 
 
-def published_for(*, country: str, place: str, periods: Iterable[Period]) -> Published:
+def published_for(*, country: str, place: str | None, periods: Iterable[Period]) -> Published:
     """Every published figure of `periods` (and their months) at `place` and at the country (whose
-    figures national sources show on a province's page too), with each province's total."""
+    figures national sources show on a province's page too), with each province's total; at every
+    place when `place` is None (a file of every province)."""
     chosen = list(periods)
     codes = {str(period) for period in chosen} | {
         str(month) for period in chosen for month in period.months()
     }
-    rows = PublishedCell.objects.filter(country=country, period__in=codes).filter(
-        Q(place__in={place, COUNTRY}) | Q(dimension="", period__in={str(period) for period in chosen})
-    )
+    rows = PublishedCell.objects.filter(country=country, period__in=codes)
+    if place is not None:
+        rows = rows.filter(
+            Q(place__in={place, COUNTRY}) | Q(dimension="", period__in={str(period) for period in chosen})
+        )
     cells: dict[tuple[str, str, str, str, str], tuple[int, str]] = {}
     computed_at: dict[str, datetime] = {}
     for source, period, where, dimension, value, count, shown, at in rows.values_list(
