@@ -300,3 +300,20 @@ def test_a_refresh_of_a_month_replaces_its_durations(replies):
     refresh(MARCH)
     assert _shown(Source.REPORTS)["report_reply-all"]["ended"][0] == "4"
     assert Case.objects.count() == 0
+
+
+def test_the_page_shows_durations_as_last_refreshed(replies, manager, sign_in, counsellor):
+    client = sign_in(manager)
+
+    def reports_answered():
+        page = client.get("/en/insights/indicators/?period=2026-03").content.decode()
+        table = page[page.index('data-duration="report_reply-all"') :]
+        row = table[table.index('<tr data-item="ended"') :]
+        return row[row.index("<td>") + 4 : row.index("</td>")]
+
+    assert reports_answered() == "6"
+    never = Report.objects.filter(messages__sender=Sender.REPORTER).get()
+    _staff_message(never, counsellor, _at(2026, 3, 12, 9, 0))
+    assert reports_answered() == "6"  # the page, as the durations, as last refreshed
+    refresh(MARCH)
+    assert reports_answered() == "7"

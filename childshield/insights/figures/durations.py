@@ -20,14 +20,14 @@ from itertools import accumulate
 from typing import overload
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from childshield.cases.models import Assessment, Case
-from childshield.cases.models.referrals import Referral, ReferralStatus
+from childshield.cases.models import Assessment
+from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.selectors.referral_figures import answered_in_time, percentile, response_time
 from childshield.core.suppression import Cell, suppress
 from childshield.core.suppression.linked import duration_shown
@@ -118,7 +118,9 @@ def _safety_assessments(start: datetime, end: datetime, now: datetime) -> Iterat
     assessment is due by now, so that a case opened an hour ago does not count as late."""
     first = Assessment.objects.filter(case=OuterRef("pk"), kind="safety").order_by("completed_at")
     cases = (
-        Case.objects.filter(opened_at__gte=start, opened_at__lt=end)
+        SOURCES[Source.CASES_OPENED]
+        .records()
+        .filter(opened_at__gte=start, opened_at__lt=end)
         .annotate(assessed_at=Subquery(first.values("completed_at")[:1]))
         .values_list(
             "agency__country", "child__area_id", "opened_at", "safety_assessment_due_at", "assessed_at"
@@ -140,7 +142,9 @@ def _referral_responses(start: datetime, end: datetime, now: datetime) -> Iterat
     """C13: as `cases.selectors.referral_figures` answers it; a referral cancelled before an answer
     waits for nothing and is left out. The share is over the referrals answered."""
     referrals = (
-        Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
+        SOURCES[Source.REFERRALS]
+        .records()
+        .filter(sent_at__gte=start, sent_at__lt=end)
         .exclude(status=ReferralStatus.CANCELLED)
         .values_list(
             "from_agency__country", "case__child__area_id", "status", "sent_at", "respond_by", "responded_at"
@@ -159,15 +163,17 @@ def _referral_responses(start: datetime, end: datetime, now: datetime) -> Iterat
         )
 
 
-def _removed_items(start: datetime, end: datetime) -> QuerySet[ContentItem]:
-    return ContentItem.objects.filter(status=ItemStatus.REMOVED, removed_at__gte=start, removed_at__lt=end)
+def _removed() -> QuerySet[Model]:
+    return ContentItem.objects.filter(status=ItemStatus.REMOVED, removed_at__isnull=False)
 
 
 def _removals(since_field: str) -> Timings:
     """K8: removed items, in the month of their removal, timed from their first notice or first report."""
 
     def timings(start: datetime, end: datetime, now: datetime) -> Iterator[Timing]:
-        items = _removed_items(start, end).filter(**{f"{since_field}__isnull": False})
+        items = _removed().filter(
+            removed_at__gte=start, removed_at__lt=end, **{f"{since_field}__isnull": False}
+        )
         for country, since, removed_at in items.values_list(
             "agency__country", since_field, "removed_at"
         ).iterator(chunk_size=5000):
@@ -191,7 +197,7 @@ class MeasureSpec:
     title: str | Promise
     source: Source  # the page's section it is shown in
     date_field: str  # which month a record counts in
-    records: Callable[[], QuerySet]  # type: ignore[type-arg]
+    records: Callable[[], QuerySet[Model]]  # for the months that have any
     timings: Timings
     ended_label: str | Promise  # the records the times are over
     waiting_label: str | Promise = ""  # those not ended by the period's end ("" when all have)
@@ -220,7 +226,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         _("Time to the safety assessment (C11), and assessed on time (C10)"),
         Source.CASES_OPENED,
         "opened_at",
-        lambda: Case.objects.all(),
+        SOURCES[Source.CASES_OPENED].records,
         _safety_assessments,
         ended_label=_("Cases assessed"),
         waiting_label=_("Not assessed by the end of the period"),
@@ -232,7 +238,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         _("Referral response time"),
         Source.REFERRALS,
         "sent_at",
-        lambda: Referral.objects.exclude(status=ReferralStatus.CANCELLED),
+        SOURCES[Source.REFERRALS].records,
         _referral_responses,
         ended_label=_("Referrals answered"),
         waiting_label=_("Not answered by the end of the period"),
@@ -244,7 +250,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         _("Time to removal from the first notice"),
         Source.HOTLINE_REPORTED,
         "removed_at",
-        lambda: ContentItem.objects.filter(status=ItemStatus.REMOVED, first_notice_at__isnull=False),
+        _removed,
         _removals("first_notice_at"),
         ended_label=_("Items removed"),
         national=True,
@@ -255,7 +261,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         _("Time to removal from the first report"),
         Source.HOTLINE_REPORTED,
         "removed_at",
-        lambda: ContentItem.objects.filter(status=ItemStatus.REMOVED),
+        _removed,
         _removals("first_reported_at"),
         ended_label=_("Items removed"),
         national=True,
@@ -392,6 +398,7 @@ def duration_text(duration: timedelta) -> str:
         return ngettext("%(minutes)s minute", "%(minutes)s minutes", whole) % {"minutes": whole}
     if minutes < 48 * 60:
         hours = formats.number_format(round(minutes / 60, 1), 1)
+        # A number with a decimal ("1.0 hours") takes the plural.
         return ngettext("%(hours)s hour", "%(hours)s hours", 2) % {"hours": hours}
     days = formats.number_format(round(minutes / 1440, 1), 1)
     return ngettext("%(days)s day", "%(days)s days", 2) % {"days": days}
