@@ -12,7 +12,7 @@ threshold is not shown (`core.suppression.linked.duration_shown`).
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -280,7 +280,9 @@ class Tally:
     ended: int = 0
     in_share: int = 0
     on_time: int = 0
-    minutes: Counter[int] = field(default_factory=Counter)  # bucket -> records
+    minutes: Counter[str] = field(
+        default_factory=Counter
+    )  # bucket's first minute, as JSON keeps it -> records
     ended_in: Counter[str] = field(default_factory=Counter)  # "YYYY-MM" -> records
 
     def add(self, timing: Timing, ended_month: str) -> None:
@@ -289,7 +291,7 @@ class Tally:
         self.on_time += timing.on_time
         if timing.took is not None:
             self.ended += 1
-            self.minutes[bucket_of(timing.took)] += 1
+            self.minutes[str(bucket_of(timing.took))] += 1
             self.ended_in[ended_month] += 1
 
     def merge(self, other: "Tally") -> None:
@@ -327,7 +329,7 @@ def tally_row(tally: Tally) -> dict[str, object]:
         "ended": tally.ended,
         "in_share": tally.in_share,
         "on_time": tally.on_time,
-        "minutes": {str(bucket): n for bucket, n in sorted(tally.minutes.items())},
+        "minutes": dict(sorted(tally.minutes.items(), key=lambda item: int(item[0]))),
         "ended_in": dict(sorted(tally.ended_in.items())),
     }
 
@@ -339,9 +341,10 @@ class _Ranked(Sequence[timedelta]):
     """A histogram seen as the sorted list of its durations (each its bucket's first minute), without
     making the list: `percentile` reads two of its ranks."""
 
-    def __init__(self, minutes: Counter[int]) -> None:
-        self.buckets = sorted(bucket for bucket, n in minutes.items() if n > 0)
-        self.ends = list(accumulate(minutes[bucket] for bucket in self.buckets))
+    def __init__(self, minutes: Mapping[str, int]) -> None:
+        counted = sorted((int(bucket), n) for bucket, n in minutes.items() if n > 0)
+        self.buckets = [bucket for bucket, _n in counted]
+        self.ends = list(accumulate(n for _bucket, n in counted))
 
     def __len__(self) -> int:
         return self.ends[-1] if self.ends else 0
@@ -358,35 +361,40 @@ class _Ranked(Sequence[timedelta]):
         return timedelta(minutes=self.buckets[bisect_right(self.ends, rank)])
 
 
-def histogram_percentile(minutes: Counter[int], fraction: float) -> timedelta | None:
+def histogram_percentile(minutes: Mapping[str, int], fraction: float) -> timedelta | None:
     """The `fraction` percentile of the histogram's durations, or None when it holds none."""
     ranked = _Ranked(minutes)
     return percentile(ranked, fraction) if len(ranked) else None
 
 
 def tally_rows(
-    measures: Iterable[Measure], *, country: str, province_id: int | None, months: list[date]
-) -> dict[tuple[Measure, str], tuple[Tally, datetime | None]]:
-    """Each measure's and group's tally over `months` at the place (the country, or one province),
-    with when it was computed (the oldest row)."""
-    rows = MonthlyDuration.objects.filter(measure__in=list(measures), country=country, month__in=months)
+    measure: Measure, *, country: str, province_id: int | None, periods: Sequence[list[date]]
+) -> list[tuple[dict[str, Tally], datetime | None]]:
+    """For each period, the measure's tally by group over its months at the place (the country, or one
+    province), and when it was computed (the oldest row): one query for all the periods."""
+    period_of = {month: index for index, months in enumerate(periods) for month in months}
+    rows = MonthlyDuration.objects.filter(measure=measure, country=country, month__in=list(period_of))
     if province_id is not None:
         rows = rows.filter(province_id=province_id)
-    found: dict[tuple[Measure, str], tuple[Tally, datetime | None]] = {}
-    for row in rows.order_by():
-        tally, computed_at = found.get((Measure(row.measure), row.group), (Tally(), None))
-        tally.merge(
-            Tally(
-                records=row.records,
-                ended=row.ended,
-                in_share=row.in_share,
-                on_time=row.on_time,
-                minutes=Counter({int(bucket): n for bucket, n in row.minutes.items()}),
-                ended_in=Counter(row.ended_in),
-            )
-        )
-        oldest = row.computed_at if computed_at is None else min(computed_at, row.computed_at)
-        found[(Measure(row.measure), row.group)] = (tally, oldest)
+    found: list[tuple[dict[str, Tally], datetime | None]] = [({}, None) for _months in periods]
+    fields = (
+        "month",
+        "group",
+        "records",
+        "ended",
+        "in_share",
+        "on_time",
+        "minutes",
+        "ended_in",
+        "computed_at",
+    )
+    for month, group, records, ended, in_share, on_time, minutes, ended_in, computed_at in rows.values_list(
+        *fields
+    ).order_by():
+        by_group, oldest = found[period_of[month]]
+        tally = by_group.setdefault(group, Tally())
+        tally.merge(Tally(records, ended, in_share, on_time, Counter(minutes), Counter(ended_in)))
+        found[period_of[month]] = (by_group, computed_at if oldest is None else min(oldest, computed_at))
     return found
 
 
@@ -480,16 +488,13 @@ def duration_tables(
     tables: list[DurationTable] = []
     for spec in specs:
         place_id = None if spec.national else province_id
-        periods = [
-            tally_rows([spec.measure], country=country, province_id=place_id, months=chosen)
-            for chosen in (months, previous_months)
-        ]
+        periods = tally_rows(
+            spec.measure, country=country, province_id=place_id, periods=(months, previous_months)
+        )
         group_codes = [code for code, _label in spec.groups]
         shown: list[dict[str, _Stats]] = []
-        for found, chosen in zip(periods, (months, previous_months), strict=True):
-            tallies = {
-                code: found.get((spec.measure, code), (Tally(), None))[0] for code in group_codes or [""]
-            }
+        for (found, _computed_at), chosen in zip(periods, (months, previous_months), strict=True):
+            tallies = {code: found.get(code, Tally()) for code in group_codes or [""]}
             if group_codes:
                 tallies[""] = Tally()
                 for code in group_codes:
@@ -500,7 +505,7 @@ def duration_tables(
             }
             _suppressed(stats, group_codes, below=below)
             shown.append(stats)
-        computed = [at for _tally, at in periods[0].values() if at is not None]
+        computed_at = periods[0][1]
         for code, label in [("", ""), *spec.groups]:
             tables.append(
                 _table(
@@ -508,7 +513,7 @@ def duration_tables(
                     group=(code, label),
                     now=shown[0][code],
                     before=shown[1][code],
-                    computed_at=min(computed, default=None),
+                    computed_at=computed_at,
                     below=below,
                 )
             )
