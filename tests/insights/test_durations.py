@@ -314,3 +314,18 @@ def test_the_page_shows_durations_as_last_refreshed(replies, manager, sign_in, c
     assert reports_answered() == "6"  # the page, as the durations, as last refreshed
     refresh(MARCH)
     assert reports_answered() == "7"
+
+
+def test_durations_read_as_minutes_hours_or_days():
+    from childshield.insights.figures.durations import duration_text
+
+    assert [duration_text(timedelta(minutes=m)) for m in (0, 4, 5, 59, 60, 90, 47 * 60)] == [
+        "under 5 minutes",
+        "under 5 minutes",
+        "5 minutes",
+        "59 minutes",
+        "1.0 hours",
+        "1.5 hours",
+        "47.0 hours",
+    ]
+    assert duration_text(timedelta(days=2)) == "2.0 days"

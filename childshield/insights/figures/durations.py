@@ -401,6 +401,8 @@ def tally_rows(
 def duration_text(duration: timedelta) -> str:
     """A duration as a reader takes it in: minutes under an hour, hours under two days, days beyond."""
     minutes = duration.total_seconds() / 60
+    if minutes < FINE_WIDTH:  # within the first bucket: its start, 0, would say nothing true
+        return gettext("under %(minutes)s minutes") % {"minutes": FINE_WIDTH}
     if minutes < 60:
         whole = round(minutes)
         return ngettext("%(minutes)s minute", "%(minutes)s minutes", whole) % {"minutes": whole}
@@ -442,7 +444,8 @@ class _Stats:
     median: str
     p90: str
     share: str
-    held_back: bool  # a median or share not shown for too few records
+    median_held_back: bool  # not shown: over too few records
+    share_held_back: bool
 
 
 def _stats(tally: Tally, *, group: str, last_month: str, below: int) -> _Stats:
@@ -459,7 +462,8 @@ def _stats(tally: Tally, *, group: str, last_month: str, below: int) -> _Stats:
         median=duration_text(median) if median is not None else not_shown,
         p90=duration_text(p90) if p90 is not None else not_shown,
         share=f"{formats.number_format(round(100 * share))}%" if share is not None else not_shown,
-        held_back=0 < tally.ended < below or 0 < tally.in_share < below,
+        median_held_back=median is None,
+        share_held_back=share is None,
     )
 
 
@@ -542,7 +546,8 @@ def _table(
     if spec.waiting_label:
         rows.append(DurationRow("waiting", str(spec.waiting_label), now.waiting.shown, before.waiting.shown))
     notes = []
-    if now.held_back or before.held_back:
+    held_back = [(stats.median_held_back, stats.share_held_back) for stats in (now, before)]
+    if any(median or (share and bool(spec.share_label)) for median, share in held_back):
         notes.append(
             gettext(
                 "A median, percentile or share over fewer than %(below)s records is not shown: "
