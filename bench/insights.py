@@ -7,8 +7,9 @@
 
 Fills the empty database with N made-up cases (bench/cases.py's COPY filler, on the shipped areas, as
 bench/http_seed.py does) and, in proportion, ½ N reports, 2 N helpline contacts (with CHI categories)
-and ⅕ N hotline items, spread over the 24 months before November 2026 and over the provinces; then
-counts them into the indicators' monthly counts (the background refresh, timed) and times the
+and ⅕ N hotline items, spread over the 24 months before November 2026 and over the provinces, with
+replies to most reports, safety assessments of most cases and a third of the items removed; then
+counts them into the indicators' monthly counts and durations (the background refresh, timed) and times the
 indicators page as a programme manager reads it — the figures built for a year, a quarter and a month,
 for the country and for a province, and the page rendered — `--samples` times each, "cold" (made from
 the counts each time, as the first reading after a refresh) and "kept" (the page's tables from the
@@ -48,13 +49,14 @@ from django.test import RequestFactory  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User  # noqa: E402
-from childshield.cases.models import Case  # noqa: E402
+from childshield.cases.models import Assessment, Case  # noqa: E402
+from childshield.cases.services.assessments import assessment_forms_default_install  # noqa: E402
 from childshield.core.periods import Period  # noqa: E402
 from childshield.helpline.models import Category, Contact  # noqa: E402
 from childshield.hotline.models import ContentItem  # noqa: E402
 from childshield.insights.figures.dashboard import indicator_figures  # noqa: E402
 from childshield.insights.figures.refresh import refresh  # noqa: E402
-from childshield.intake.models import Report  # noqa: E402
+from childshield.intake.models import Report, ReportMessage  # noqa: E402
 from childshield.places.models import Area  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -263,7 +265,44 @@ def fill(*, cases: int, seed: int) -> None:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}"
             )
+    fill_durations(seed=seed, counsellor=counsellors[0])
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+
+
+def fill_durations(*, seed: int, counsellor: int) -> None:
+    """For the durations (R9, C11, K8): a staff reply to four reports in five (minutes to days after),
+    a safety assessment of most cases (hours to two days after opening), and a third of the hotline
+    items removed (a notice hours after the report, the removal hours to days after the notice)."""
+    safety = next(form for form in assessment_forms_default_install() if form.kind == "safety")
+    pool = _load("cases").cipher_pool
+    body = pool(ReportMessage, "body", lambda i: "Made up for a benchmark.", size=1)[0]
+    empty_answers = pool(Assessment, "answers", lambda i: {}, size=1)[0]
+    log("replies, safety assessments and removals")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [(seed % 100) / 100])
+        cursor.execute(
+            f"INSERT INTO {ReportMessage._meta.db_table} (report_id, sender, author_id, body, created_at)"
+            " SELECT id, 'staff', %s, %s, created_at + random() * random() * interval '72 hours'"
+            f" FROM {Report._meta.db_table} WHERE random() < 0.8",
+            [counsellor, body],
+        )
+        cursor.execute(
+            f"INSERT INTO {Assessment._meta.db_table} (case_id, form_id, kind, answers, completed_by_id,"
+            " completed_at) SELECT id, %s, 'safety', %s, COALESCE(lead_worker_id, %s),"
+            " opened_at + random() * interval '48 hours'"
+            f" FROM {Case._meta.db_table} WHERE random() < 0.9",
+            [safety.pk, empty_answers, counsellor],
+        )
+        items = ContentItem._meta.db_table
+        cursor.execute(
+            f"UPDATE {items} SET status = 'removed', first_notice_at = first_reported_at"
+            " + random() * interval '12 hours' WHERE id % 3 = 0"
+        )
+        cursor.execute(
+            f"UPDATE {items} SET removed_at = first_notice_at + random() * interval '96 hours'"
+            " WHERE status = 'removed'"
+        )
 
 
 def measure(samples: int) -> dict[str, dict[str, float]]:

@@ -5,17 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class MonthlyCount(models.Model):
-    """How many records of one source had one value of one dimension, in one month, in one province.
+class MonthlyFigure(models.Model):
+    """What every figure counted in the background is of: a country, a month and today's province."""
 
-    Computed by `insights.figures.refresh` (Celery beat) from the records; the figures pages add months
-    up into quarters and years and provinces into the country, so a page reads a few hundred rows
-    whatever the number of records. `province` is the province that holds the record's area today
-    (areas merged in 2025 count in their successor); empty when the record names none. The total of a
-    source is the row with an empty dimension and value.
-    """
-
-    source = models.CharField(_("source"), max_length=30)
     country = models.CharField(_("country"), max_length=2)
     month = models.DateField(_("month"))  # its first day, in the project's time zone
     province = models.ForeignKey(
@@ -26,10 +18,26 @@ class MonthlyCount(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyCount(MonthlyFigure):
+    """How many records of one source had one value of one dimension, in one month, in one province.
+
+    Computed by `insights.figures.refresh` (Celery beat) from the records; the figures pages add months
+    up into quarters and years and provinces into the country, so a page reads a few hundred rows
+    whatever the number of records. `province` is the province that holds the record's area today
+    (areas merged in 2025 count in their successor); empty when the record names none. The total of a
+    source is the row with an empty dimension and value.
+    """
+
+    source = models.CharField(_("source"), max_length=30)
     dimension = models.CharField(_("dimension"), max_length=30, blank=True)
     value = models.CharField(_("value"), max_length=60, blank=True)
     count = models.PositiveIntegerField(_("count"))
-    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
 
     class Meta:
         verbose_name = _("monthly count")
@@ -75,3 +83,32 @@ class PublishedCell(models.Model):
     def __str__(self) -> str:
         where = f"{self.country} {self.period} {self.place}"
         return f"{self.source} {where} {self.dimension}={self.value}: {self.shown}"
+
+
+class MonthlyDuration(MonthlyFigure):
+    """How long one measure's records took (a report to its first reply, a case to its safety
+    assessment, ...), for the records that started in one month in one province, in one group.
+
+    Computed by `insights.figures.refresh` with the counts; pages merge the months and provinces of a
+    period and read its median and 90th percentile from `minutes`, a histogram of the durations in fixed
+    buckets (`insights.figures.durations.bucket_of`), without reading any record. `ended_in` says in
+    which month each record ended (was answered), so that a page can say how many were still waiting at
+    its period's end.
+    """
+
+    measure = models.CharField(_("measure"), max_length=30)
+    group = models.CharField(_("group"), max_length=30, blank=True)  # e.g. urgent or not; "" for all
+    records = models.PositiveIntegerField(_("records"))  # that started in the month
+    ended = models.PositiveIntegerField(_("records ended"))  # with a duration (answered, assessed, removed)
+    in_share = models.PositiveIntegerField(_("in the on-time share"))  # its denominator
+    on_time = models.PositiveIntegerField(_("on time"))  # its numerator
+    minutes = models.JSONField(_("durations"), default=dict)  # bucket's first minute -> records
+    ended_in = models.JSONField(_("ended in"), default=dict)  # "YYYY-MM" -> records
+
+    class Meta:
+        verbose_name = _("monthly duration")
+        verbose_name_plural = _("monthly durations")
+        indexes = [models.Index(fields=["measure", "country", "month"], name="insights_duration_read")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.country} {self.month:%Y-%m} {self.group}: {self.ended}/{self.records}"

@@ -301,6 +301,8 @@ ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 60)
 # Published figures (insights, helpline exports): a count under this is shown as "<N", and counts
 # that would reveal it are hidden too. One threshold for the whole project.
 FIGURES_SUPPRESS_BELOW = env_int("FIGURES_SUPPRESS_BELOW", 5)
+# The indicators page's share of reports answered in time (R9): a first reply within this many hours.
+FIGURES_REPORT_REPLY_TARGET_HOURS = env_int("FIGURES_REPORT_REPLY_TARGET_HOURS", 24)
 
 # Reporting: how often a reporter's open thread checks for replies.
 INTAKE_POLL_SECONDS = env_int("INTAKE_POLL_SECONDS", 20)

@@ -46,15 +46,15 @@ def test_the_feedback_figures_pass_axe(page, axe, live_server, make_member, lang
 def test_the_indicators_page_passes_axe_draws_its_charts_and_prints(
     page, axe, live_server, make_member, language
 ):
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
     from childshield.insights.figures.refresh import refresh
-    from childshield.intake.models import Report
+    from childshield.intake.models import Report, ReportMessage
     from childshield.places.services.reference_data import reference_data_load
 
     reference_data_load()
     ngo = Agency.objects.create(country="VN", name="Programme NGO", kind=AgencyKind.NGO)
-    make_member(email="manager@example.org", role=Role.PROGRAMME_MANAGER, agency=ngo)
+    manager = make_member(email="manager@example.org", role=Role.PROGRAMME_MANAGER, agency=ngo)
     march = timezone.make_aware(datetime(2026, 3, 10, 12, 0))
     hanoi = Area.objects.get(code="VN01")
     Report.objects.bulk_create(
@@ -70,6 +70,13 @@ def test_the_indicators_page_passes_axe_draws_its_charts_and_prints(
         )
         for number in range(40)
     )
+    # Half are answered two hours later: the time to a first reply (R9) is shown with them.
+    ReportMessage.objects.bulk_create(
+        ReportMessage(
+            report=report, sender="staff", author=manager, body="Read.", created_at=march + timedelta(hours=2)
+        )
+        for report in Report.objects.all()[:20]
+    )
     refresh()
     page.goto(f"{live_server.url}/{language}/account/sign-in/")
     page.fill("input[name=username]", "manager@example.org")
@@ -83,6 +90,8 @@ def test_the_indicators_page_passes_axe_draws_its_charts_and_prints(
     charts = page.locator("[data-indicator] svg[role=img]")
     assert charts.count() >= 20
     assert page.locator("[data-indicator=R6] svg[role=img] title").text_content()
+    reply = page.locator("[data-duration=report_reply-all] tr[data-item=median] td").first
+    assert (reply.text_content() or "").startswith("2")  # 2 hours, in the page's language
     assert_accessible(axe, page)
     # It prints: no navigation, the charts kept.
     page.emulate_media(media="print")

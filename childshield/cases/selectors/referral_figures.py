@@ -4,6 +4,7 @@ for the programme's figures (agencies and durations only, never a case)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil, floor
@@ -31,7 +32,7 @@ class PairResponseTimes:
     p90: timedelta | None
 
 
-def percentile(ordered: list[timedelta], fraction: float) -> timedelta:
+def percentile(ordered: Sequence[timedelta], fraction: float) -> timedelta:
     """The `fraction` percentile of sorted durations, interpolated between the two nearest (as
     PostgreSQL's percentile_cont): the median of 1, 2 and 4 hours is 2 hours, the 90th 3.6 hours."""
     if not ordered:
@@ -39,6 +40,19 @@ def percentile(ordered: list[timedelta], fraction: float) -> timedelta:
     position = (len(ordered) - 1) * fraction
     lower, upper = ordered[floor(position)], ordered[ceil(position)]
     return lower + (upper - lower) * (position - floor(position))
+
+
+def response_time(status: str, sent_at: datetime, responded_at: datetime | None) -> timedelta | None:
+    """How long the answer took (accepted or declined, `responded_at` being when), or None while none
+    came (still waiting, or cancelled before an answer)."""
+    if status in ANSWERED_STATUSES and responded_at is not None:
+        return responded_at - sent_at
+    return None
+
+
+def answered_in_time(responded_at: datetime, respond_by: datetime) -> bool:
+    """By the deadline the referral was sent with."""
+    return responded_at <= respond_by
 
 
 def referral_response_times(
@@ -67,9 +81,9 @@ def referral_response_times(
         counts[pair]["sent"] += 1
         if status == ReferralStatus.SENT:
             counts[pair]["waiting"] += 1
-        elif status in ANSWERED_STATUSES and responded_at is not None:
-            durations[pair].append(responded_at - sent_at)
-            counts[pair]["in_time"] += responded_at <= respond_by
+        elif (took := response_time(status, sent_at, responded_at)) is not None:
+            durations[pair].append(took)
+            counts[pair]["in_time"] += answered_in_time(sent_at + took, respond_by)
             counts[pair]["declined" if status == ReferralStatus.DECLINED else "accepted"] += 1
     agencies = Agency.objects.in_bulk({agency_id for pair in counts for agency_id in pair})
     results = []

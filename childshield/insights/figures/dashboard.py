@@ -22,6 +22,7 @@ from childshield.core import soft_cache
 from childshield.core.periods import Period, PeriodKind, periods_recent
 from childshield.helpline.figures import published_marking
 from childshield.insights.figures.charts import Chart, FigureTableView, bar_chart, figure_table, time_chart
+from childshield.insights.figures.durations import DurationTable, duration_tables
 from childshield.insights.figures.exports import tables_csv, tables_xlsx
 from childshield.insights.figures.indicators import (
     BY_MONTH,
@@ -58,6 +59,7 @@ class Section:
     tables: list[FigureTable] = field(default_factory=list)
     note: str | Promise = ""
     panels: list[Panel] = field(default_factory=list)
+    durations: list[DurationTable] = field(default_factory=list)  # medians and shares on time
 
 
 # A page's tables and charts, kept until the counts are next refreshed (`figures_version` changes) or
@@ -177,6 +179,7 @@ def indicator_figures(
 def indicator_export(figures: IndicatorFigures, *, as_format: str) -> bytes:
     """Every table of the page in one file, suppressed as on the page and marked for publication."""
     tables = [table for section in figures.sections for table in section.tables]
+    durations = [table for section in figures.sections for table in section.durations]
     area = figures.place.province.name if figures.place.province else str(_("The whole country"))
     export = tables_xlsx if as_format == "xlsx" else tables_csv
     return export(
@@ -186,6 +189,7 @@ def indicator_export(figures: IndicatorFigures, *, as_format: str) -> bytes:
         area_label=area,
         computed_at=figures.computed_at or timezone.now(),
         previous_label=figures.previous.label(),
+        durations=durations,
     )
 
 
@@ -231,5 +235,13 @@ def _sections(
                 chart = bar_chart(table, **labels)
             view = chart.table if chart is not None else figure_table(table, **labels)
             section.panels.append(Panel(table=table, chart=chart, view=view))
+        section.durations = duration_tables(
+            source,
+            country=country,
+            province_id=province.pk if province else None,
+            months=[month.first_day() for month in period.months()],
+            previous_months=[month.first_day() for month in previous.months()],
+            below=settings.FIGURES_SUPPRESS_BELOW,
+        )
         sections.append(section)
     return sections

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from childshield.insights.figures.durations import DurationTable
 from childshield.insights.figures.labels import fit
 from childshield.insights.figures.rows import headings, is_compared, table_rows
 from childshield.insights.figures.table import FigureTable
@@ -69,6 +70,18 @@ def _block(table: FigureTable, *, period_label: str, previous_label: str | None)
     return rows
 
 
+def _duration_block(
+    table: DurationTable, *, period_label: str, previous_label: str | None
+) -> list[list[Value]]:
+    """A duration table's rows: title, headings, each statistic as shown (text), notes."""
+    rows: list[list[Value]] = [[f"{table.code} {table.title}"]]
+    rows.append(["", period_label, *([previous_label] if previous_label else [])])
+    for row in table.rows:
+        rows.append([row.label, row.shown, *([row.previous_shown] if previous_label else [])])
+    rows += [[note] for note in table.notes]
+    return rows
+
+
 def text_safe(value: Value) -> Value:
     """A text a spreadsheet will not take for a formula (a label may come from data, as source links do)."""
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
@@ -85,9 +98,11 @@ def tables_csv(
     computed_at: datetime,
     previous_label: str | None = None,
     blocks: Sequence[Sequence[Sequence[Value]]] = (),
+    durations: Sequence[DurationTable] = (),
 ) -> bytes:
-    """The tables as one CSV file in UTF-8 with a byte-order mark; a blank row between blocks. `blocks`
-    follow the tables: rows of figures that are not one-dimension tables (several columns each)."""
+    """The tables, then the duration tables, as one CSV file in UTF-8 with a byte-order mark; a blank
+    row between blocks. `blocks` follow: rows of figures that are not one-dimension tables (several
+    columns each)."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
@@ -98,6 +113,10 @@ def tables_csv(
     for table in tables:
         writer.writerow([])
         block = _block(table, period_label=period_label, previous_label=previous_label)
+        writer.writerows([[text_safe(value) for value in row] for row in block])
+    for duration in durations:
+        writer.writerow([])
+        block = _duration_block(duration, period_label=period_label, previous_label=previous_label)
         writer.writerows([[text_safe(value) for value in row] for row in block])
     for rows in blocks:
         writer.writerow([])
@@ -127,9 +146,11 @@ def tables_xlsx(
     area_label: str,
     computed_at: datetime,
     previous_label: str | None = None,
+    durations: Sequence[DurationTable] = (),
 ) -> bytes:
-    """The tables as an .xlsx workbook, one sheet per table (see the module's note); the marking in
-    bold in each sheet's first row; shown numbers as numbers, hidden values as text."""
+    """The tables (then the duration tables) as an .xlsx workbook, one sheet per table (see the
+    module's note); the marking in bold in each sheet's first row; shown numbers as numbers, hidden
+    values as text."""
     workbook = Workbook()
     preamble = _preamble(
         marking=marking, period_label=period_label, area_label=area_label, computed_at=computed_at
@@ -149,6 +170,15 @@ def tables_xlsx(
             write_rows(sheet, block, first_row=start, bold_rows={start, heading_row, total_row})
         sheet.column_dimensions["A"].width = 40
         for column in "BCD":
+            sheet.column_dimensions[column].width = 16
+    for duration in durations:
+        sheet = workbook.create_sheet(sheet_name(f"{duration.code} {duration.title}", taken=taken))
+        write_rows(sheet, preamble, bold_rows={1})
+        start = len(preamble) + 2
+        block = _duration_block(duration, period_label=period_label, previous_label=previous_label)
+        write_rows(sheet, block, first_row=start, bold_rows={start, start + 1})
+        sheet.column_dimensions["A"].width = 40
+        for column in "BC":
             sheet.column_dimensions[column].width = 16
     out = io.BytesIO()
     workbook.save(out)

@@ -20,9 +20,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from childshield.core import soft_cache
+from childshield.insights.figures.durations import MEASURES, MeasureSpec, measure_tally, tally_row
 from childshield.insights.figures.publication import publish
 from childshield.insights.figures.sources import NOT_SAID, SOURCES, Source, SourceSpec
-from childshield.insights.models import MonthlyCount
+from childshield.insights.models import MonthlyCount, MonthlyDuration
 from childshield.places.models import Area
 from childshield.places.selectors import area_roll_up
 
@@ -141,13 +142,52 @@ def refresh(months: Iterable[date] | None = None, *, sources: Iterable[Source] =
                 MonthlyCount.objects.bulk_create(rows, batch_size=2000)
             written += len(rows)
             years.add(month.year)
+        for measure in MEASURES:
+            if measure.source == source:
+                written += _refresh_durations(measure, months, provinces, now)
     # What pages show is published from the counts: the years recounted are protected again.
     publish(None if months is None else years, sources=chosen_sources)
     soft_cache.set(VERSION_KEY, uuid.uuid4().hex, 30 * 86400)
     return written
 
 
-def _months_with_records(spec: SourceSpec) -> list[date]:
+def _refresh_durations(
+    spec: MeasureSpec, months: Iterable[date] | None, provinces: _Provinces, now: datetime
+) -> int:
+    """Tally the measure's records of `months` (by its own date: a removal's month for K8) into
+    `MonthlyDuration`, each month replaced in one transaction; the number of rows written."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    written = 0
+    for month in sorted(set(months)) if months is not None else _months_with_records(spec):
+        start, end = month_bounds(month)
+        tallies = measure_tally(
+            spec,
+            start=start,
+            end=end,
+            now=now,
+            province_of=provinces.today_of,
+            month_of=lambda moment: f"{timezone.localtime(moment, zone):%Y-%m}",
+        )
+        rows = [
+            MonthlyDuration(
+                measure=spec.measure,
+                country=country,
+                month=month,
+                province_id=province,
+                group=group,
+                computed_at=now,
+                **tally_row(tally),
+            )
+            for (country, province, group), tally in tallies.items()
+        ]
+        with transaction.atomic():
+            MonthlyDuration.objects.filter(measure=spec.measure, month=month).delete()
+            MonthlyDuration.objects.bulk_create(rows, batch_size=2000)
+        written += len(rows)
+    return written
+
+
+def _months_with_records(spec: SourceSpec | MeasureSpec) -> list[date]:
     span = spec.records().aggregate(first=Min(spec.date_field), last=Max(spec.date_field))
     if span["first"] is None:
         return []

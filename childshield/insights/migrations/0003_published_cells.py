@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insights', '0001_monthly_counts'),
+        ('insights', '0002_monthly_durations'),
     ]
 
     operations = [
