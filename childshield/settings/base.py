@@ -301,6 +301,9 @@ ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 60)
 # Published figures (insights, helpline exports): a count under this is shown as "<N", and counts
 # that would reveal it are hidden too. One threshold for the whole project.
 FIGURES_SUPPRESS_BELOW = env_int("FIGURES_SUPPRESS_BELOW", 5)
+# C17, the reopen rate: a closure counts as reopened when its case is reopened within this many days
+# of the closure, and is counted only once this window has passed.
+FIGURES_REOPEN_WINDOW_DAYS = env_int("FIGURES_REOPEN_WINDOW_DAYS", 180)
 
 # Reporting: how often a reporter's open thread checks for replies.
 INTAKE_POLL_SECONDS = env_int("INTAKE_POLL_SECONDS", 20)

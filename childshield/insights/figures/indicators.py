@@ -20,9 +20,11 @@ from childshield.core.suppression import Cell, suppress
 from childshield.insights.figures.sources import (
     NOT_SAID,
     NOT_SAID_LABEL,
+    SOURCES,
     Source,
     category_choices,
     dimension_of,
+    link_choices,
 )
 from childshield.insights.figures.table import FigureTable
 from childshield.insights.models import MonthlyCount
@@ -44,6 +46,8 @@ class Indicator:
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("R1", _("Reports received"), Source.REPORTS),
     Indicator("R2", _("Reports by channel"), Source.REPORTS, "channel"),
+    Indicator("R3", _("Reports by kind of link"), Source.REPORTS, "link_kind"),
+    Indicator("R3b", _("Reports by link"), Source.REPORTS, "link"),
     Indicator("R4", _("Reports by what happened"), Source.REPORTS, "harm"),
     Indicator("R4b", _("Reports by where it happened"), Source.REPORTS, "platform"),
     Indicator("R5", _("Reports by age"), Source.REPORTS, "age_band"),
@@ -73,8 +77,19 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("C8", _("Cases opened by disability"), Source.CASES_OPENED, "disability"),
     Indicator("C9", _("Cases opened by province"), Source.CASES_OPENED, BY_PROVINCE),
     Indicator("C9b", _("Cases opened by risk level"), Source.CASES_OPENED, "risk_level"),
+    Indicator("C2", _("Cases open at the end of the period"), Source.CASES_OPEN),
+    Indicator("C2b", _("Cases open by province"), Source.CASES_OPEN, BY_PROVINCE),
+    Indicator("C2c", _("Cases open by harm"), Source.CASES_OPEN, "harm_type"),
+    Indicator("C2d", _("Cases open by sex"), Source.CASES_OPEN, "sex"),
+    Indicator("C2e", _("Cases open by age"), Source.CASES_OPEN, "age_band"),
+    Indicator("C2f", _("Cases open by ethnic group"), Source.CASES_OPEN, "ethnicity"),
+    Indicator("C2g", _("Cases open by disability"), Source.CASES_OPEN, "disability"),
     Indicator("C3", _("Cases closed"), Source.CASES_CLOSED),
     Indicator("C16", _("Cases closed by reason"), Source.CASES_CLOSED, "reason"),
+    Indicator("C17", _("Closures followed by a reopening"), Source.CLOSURES_FOLLOWED, "reopened"),
+    Indicator("C14", _("Services delivered by kind"), Source.SERVICES_COMPLETED, "kind"),
+    Indicator("C14b", _("Services added to plans, where they stand now"), Source.SERVICES_PLANNED, "status"),
+    Indicator("C14c", _("Services added to plans by kind"), Source.SERVICES_PLANNED, "kind"),
     Indicator("C12", _("Referrals sent"), Source.REFERRALS),
     Indicator("C12b", _("Referrals by answer"), Source.REFERRALS, "status"),
     Indicator("C13", _("Referrals answered in time"), Source.REFERRALS, "answered_in_time"),
@@ -88,14 +103,26 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "K5", _("Hotline items confirmed by hosting country"), Source.HOTLINE_CONFIRMED, "hosting_country"
     ),
+    Indicator("K4", _("Hotline items confirmed by content type"), Source.HOTLINE_CONFIRMED, "content_type"),
     Indicator("K6", _("Notices to remove by recipient"), Source.NOTICES, "recipient_kind"),
     Indicator("K6b", _("Notices to remove by delivery"), Source.NOTICES, "state"),
+    Indicator("K7", _("Hotline items removed"), Source.HOTLINE_REMOVED),
+    Indicator("K7b", _("Hotline items with a notice, removed or not"), Source.HOTLINE_NOTICED, "removed"),
+    Indicator("K9", _("Requests to block a picture or video"), Source.BLOCK_REQUESTS),
     Indicator(
         "K10", _("Pictures and videos children asked to block, by kind"), Source.BLOCKED_HASHES, "kind"
     ),
     Indicator(
         "K10b", _("Pictures and videos children asked to block, by decision"), Source.BLOCKED_HASHES, "state"
     ),
+    Indicator("K11", _("Children's own hashes added to the bank"), Source.SELF_SUBMITTED_HASHES, "algorithm"),
+    Indicator(
+        "K12",
+        _("Lookups that matched a child's own hash, by channel"),
+        Source.LOOKUPS,
+        "self_submitted_match",
+    ),
+    Indicator("K12b", _("Hashes looked up, by channel"), Source.LOOKUPS, "channel"),
 )
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 
@@ -124,7 +151,10 @@ Memo = dict[tuple[Source, str, int | None, tuple[date, ...]], SourceCounts]
 
 
 def source_counts(source: Source, place: Place, months: list[date], memo: Memo | None = None) -> SourceCounts:
-    """The source's counts over `months` at `place` (kept in `memo` for the rest of the page)."""
+    """The source's counts over `months` at `place` (kept in `memo` for the rest of the page). A stock
+    (cases open) is not added up over months: a period's is its last month's so far."""
+    if SOURCES[source].is_stock:
+        months = stock_months(months)
     key = (source, place.country, place.province.pk if place.province else None, tuple(months))
     if memo is not None and key in memo:
         return memo[key]
@@ -162,6 +192,14 @@ def source_counts(source: Source, place: Place, months: list[date], memo: Memo |
     return found
 
 
+def stock_months(months: list[date]) -> list[date]:
+    """The month a stock is read at for a period of `months`: its last one that has begun (a year
+    not over yet counts what is open now)."""
+    this_month = timezone.localdate().replace(day=1)
+    begun = [month for month in months if month <= this_month]
+    return begun[-1:]
+
+
 def _rows_of(indicator: Indicator, counts: SourceCounts) -> dict[str, int]:
     """Counts by row key."""
     if indicator.dimension == BY_PROVINCE:
@@ -190,7 +228,9 @@ def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[
     dimension = dimension_of(indicator.source, indicator.dimension)
     if indicator.source == Source.COUNSELLING and indicator.dimension == "category":
         return list(category_choices())
-    if dimension.code == "ethnicity" and indicator.source == Source.CASES_OPENED:
+    if indicator.source == Source.REPORTS and indicator.dimension == "link":
+        return list(link_choices(place.country))
+    if dimension.code == "ethnicity" and indicator.source in (Source.CASES_OPENED, Source.CASES_OPEN):
         # The groups of the place's country, then "not said" (a case that does not say, or prefers not).
         offered = [(code, label) for code, label in ethnicity_choices(place.country) if code]
         return [*offered, (NOT_SAID, NOT_SAID_LABEL)]

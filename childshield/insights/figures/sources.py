@@ -8,19 +8,25 @@ indicators (`figures.indicators`) read those counts. Nothing here reads a record
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Model, QuerySet
+from django.conf import settings
+from django.db.models import IntegerField, Model, OuterRef, QuerySet, Subquery, Value
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from childshield.cases.models import Case
-from childshield.cases.models.cases import ClosureReason, HarmType, RiskLevel
+from childshield.cases.models import Case, CaseStatusChange, Service
+from childshield.cases.models.cases import CaseStatus, ClosureReason, HarmType, RiskLevel
 from childshield.cases.models.children import Sex
 from childshield.cases.models.closure import ClosureDecision, ClosureRequest
+from childshield.cases.models.plan import ServiceStatus
 from childshield.cases.models.referrals import Referral, ReferralStatus, Urgency
 from childshield.core.choices import ChiAgeBand, ChiGender, ReporterAgeBand, ReporterGender
 from childshield.core.ethnic_groups import ETHNICITY_NOT_SAID, ethnic_group_lists
+from childshield.directory.models import ServiceKind
+from childshield.hashing.models import Algorithm, BankSource, HashBank, HashEntry, MatchChannel, MatchRecord
 from childshield.helpline.models import (
     CallerType,
     Category,
@@ -34,7 +40,9 @@ from childshield.helpline.models import (
 from childshield.hotline.models import Category as HotlineCategory
 from childshield.hotline.models import (
     Classification,
+    ContentAssessment,
     ContentItem,
+    ContentType,
     ItemStatus,
     Notice,
     NoticeState,
@@ -49,6 +57,8 @@ from childshield.intake.models import (
     Platform,
     Report,
     Screening,
+    SourceLink,
+    SourceLinkKind,
 )
 
 NOT_SAID = ""  # the value of a record that does not say (an empty field)
@@ -60,12 +70,21 @@ class Source(StrEnum):
     CONTACTS = "contacts"
     COUNSELLING = "counselling"
     CASES_OPENED = "cases_opened"
+    CASES_OPEN = "cases_open"
     CASES_CLOSED = "cases_closed"
+    CLOSURES_FOLLOWED = "closures_followed"
+    SERVICES_COMPLETED = "services_completed"
+    SERVICES_PLANNED = "services_planned"
     HOTLINE_CONFIRMED = "hotline_confirmed"
     REFERRALS = "referrals"
     HOTLINE_REPORTED = "hotline_reported"
     NOTICES = "notices"
+    HOTLINE_REMOVED = "hotline_removed"
+    HOTLINE_NOTICED = "hotline_noticed"
+    BLOCK_REQUESTS = "block_requests"
     BLOCKED_HASHES = "blocked_hashes"
+    SELF_SUBMITTED_HASHES = "self_submitted_hashes"
+    LOOKUPS = "lookups"
 
 
 @dataclass(frozen=True)
@@ -144,12 +163,58 @@ class SourceSpec:
     province_field: str  # the field of the record's area (any level: rolled up), "" when it has none
     dimensions: tuple[Dimension, ...]
     records: Callable[[], QuerySet[Model]]
+    # A stock (cases open), not a flow: the records at the end of a month, given that end. A month's
+    # count is the stock at its last instant, so a period's is its last month's, never the sum.
+    open_at: Callable[[datetime], QuerySet[Model]] | None = None
+
+    @property
+    def is_stock(self) -> bool:
+        return self.open_at is not None
 
 
 def _reports() -> QuerySet[Model]:
     # Block-an-image requests count under the self-submitted hashes; bursts and automated reports are
     # set apart by screening and not counted as reports (docs/indicators.md, "Screening").
     return Report.objects.exclude(channel=Channel.BLOCK_IMAGE).filter(screening=Screening.CLEAR)
+
+
+# R3: a report's `?from=` read through the registry of source links (`intake.SourceLink`).
+UNREGISTERED = "unregistered"  # a `?from=` value nobody registered
+LINK_NOT_SHOWN = "not_shown"  # a registered link that may not be shown on its own (a school's)
+
+
+def _link_values(records: QuerySet[Model], value_of: Callable[[SourceLink], str]) -> dict[int, list[str]]:
+    """Each report's value for its link: `value_of` its registered link, "not registered", or "not
+    said" when it did not come from a link."""
+    links = {(link.country, link.code): link for link in SourceLink.objects.select_related("area")}
+    found = {}
+    for pk, country, code in records.values_list("pk", "country", "source").iterator(chunk_size=5000):
+        link = links.get((country, code))
+        found[pk] = [NOT_SAID if not code else UNREGISTERED if link is None else value_of(link)]
+    return found
+
+
+def _link_kinds(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return _link_values(records, lambda link: link.kind)
+
+
+def _links(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return _link_values(records, lambda link: link.code if link.may_be_published else LINK_NOT_SHOWN)
+
+
+def link_choices(country: str) -> tuple[tuple[str, str | Promise], ...]:
+    """R3's rows per link: the country's links that may be shown on their own, then the rest."""
+    shown = [
+        (link.code, link.label)
+        for link in SourceLink.objects.filter(country=country, published=True).select_related("area")
+        if link.may_be_published
+    ]
+    return (
+        *shown,
+        (LINK_NOT_SHOWN, _("Other registered links")),
+        (UNREGISTERED, _("Other / not registered")),
+        (NOT_SAID, _("Not from a link")),
+    )
 
 
 def _contacts() -> QuerySet[Model]:
@@ -207,6 +272,65 @@ def _closures() -> QuerySet[Model]:
     return ClosureRequest.objects.filter(decision=ClosureDecision.APPROVED)
 
 
+def _cases_open_at(end: datetime) -> QuerySet[Model]:
+    """Cases open at the instant `end`: opened before it, and whose latest status change before it is
+    not a closing (a case closed and reopened is open again). Each carries the year `end` falls in,
+    for its age band."""
+    latest = (
+        CaseStatusChange.objects.filter(case=OuterRef("pk"), changed_at__lt=end)
+        .order_by("-changed_at", "-pk")
+        .values("to_status")[:1]
+    )
+    year = timezone.localtime(end - timedelta(microseconds=1)).year
+    return (
+        Case.objects.filter(opened_at__lt=end)
+        .annotate(status_then=Subquery(latest))
+        .exclude(status_then=CaseStatus.CLOSED)
+        .annotate(counted_in_year=Value(year, output_field=IntegerField()))
+    )
+
+
+def _open_case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Age at the end of the period counted (C6 for C2)."""
+    return {
+        pk: [_age_band_of(birth_year, year)]
+        for pk, birth_year, year in records.values_list(
+            "pk", "child__birth_year", "counted_in_year"
+        ).iterator(chunk_size=5000)
+    }
+
+
+def _reopen_window() -> timedelta:
+    return timedelta(days=settings.FIGURES_REOPEN_WINDOW_DAYS)
+
+
+def _closures_followed() -> QuerySet[Model]:
+    """Approved closures whose reopening window has passed: only then is "not reopened" known."""
+    return _closures().filter(decided_at__lte=timezone.now() - _reopen_window())
+
+
+def _reopened(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Whether each closure's case was reopened within the window after it."""
+    window = _reopen_window()
+    reopenings: dict[int, list[datetime]] = {}
+    for case, at in CaseStatusChange.objects.filter(
+        case__in=records.values("case_id"), from_status=CaseStatus.CLOSED, to_status=CaseStatus.OPEN
+    ).values_list("case_id", "changed_at"):
+        reopenings.setdefault(case, []).append(at)
+    return {
+        pk: ["yes" if any(decided < at <= decided + window for at in reopenings.get(case, [])) else "no"]
+        for pk, case, decided in records.values_list("pk", "case_id", "decided_at").iterator(chunk_size=5000)
+    }
+
+
+def _services_completed() -> QuerySet[Model]:
+    return Service.objects.filter(status=ServiceStatus.COMPLETED, completed_at__isnull=False)
+
+
+def _services_planned() -> QuerySet[Model]:
+    return Service.objects.all()
+
+
 def _hotline_confirmed() -> QuerySet[Model]:
     return ContentItem.objects.filter(confirmed_at__isnull=False)
 
@@ -239,6 +363,56 @@ def _blocked_hashes() -> QuerySet[Model]:
     return BlockedImage.objects.all()
 
 
+def _content_types(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Each item's content type, from its latest confirmed assessment (the item does not hold it)."""
+    confirmed = dict(
+        ContentAssessment.objects.filter(item__in=records.values("pk"), confirmed_at__isnull=False)
+        .order_by("item_id", "confirmed_at", "pk")
+        .values_list("item_id", "content_type")
+    )
+    return {pk: [confirmed.get(pk) or NOT_SAID] for pk in records.values_list("pk", flat=True)}
+
+
+def _hotline_removed() -> QuerySet[Model]:
+    return ContentItem.objects.filter(removed_at__isnull=False)
+
+
+def _hotline_noticed() -> QuerySet[Model]:
+    return ContentItem.objects.filter(first_notice_at__isnull=False)
+
+
+def _removed(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: ["no" if removed_at is None else "yes"]
+        for pk, removed_at in records.values_list("pk", "removed_at").iterator(chunk_size=5000)
+    }
+
+
+def _block_requests() -> QuerySet[Model]:
+    return Report.objects.filter(channel=Channel.BLOCK_IMAGE, screening=Screening.CLEAR)
+
+
+def _self_submitted_hashes() -> QuerySet[Model]:
+    return HashEntry.objects.filter(bank__source=BankSource.SELF_SUBMITTED, removed_at__isnull=True)
+
+
+def _lookups() -> QuerySet[Model]:
+    # A lookup by no agency (none has been made so far) has no country to count in.
+    return MatchRecord.objects.filter(agency__isnull=False)
+
+
+def _self_submitted_matches(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """The channel of each lookup that matched an entry of a self-submitted bank; nothing for others."""
+    banks = set(HashBank.objects.filter(source=BankSource.SELF_SUBMITTED).values_list("pk", flat=True))
+    return {
+        pk: [channel]
+        for pk, channel, result in records.filter(matched=True)
+        .values_list("pk", "channel", "result")
+        .iterator(chunk_size=5000)
+        if any(isinstance(match, dict) and match.get("bank") in banks for match in result or [])
+    }
+
+
 SOURCES: dict[Source, SourceSpec] = {
     Source.REPORTS: SourceSpec(
         source=Source.REPORTS,
@@ -259,7 +433,17 @@ SOURCES: dict[Source, SourceSpec] = {
             Dimension("platform", _("Where it happened"), tuple(Platform.choices), field="platform"),
             Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), field="age_band"),
             Dimension("gender", _("Gender"), tuple(ReporterGender.choices), field="gender"),
-            Dimension("source", _("Came from a link by"), (), field="source"),
+            Dimension(
+                "link_kind",
+                _("Kind of link"),
+                (
+                    *SourceLinkKind.choices,
+                    (UNREGISTERED, _("Other / not registered")),
+                    (NOT_SAID, _("Not from a link")),
+                ),
+                values_of=_link_kinds,
+            ),
+            Dimension("link", _("Link"), (), values_of=_links),
         ),
     ),
     Source.CONTACTS: SourceSpec(
@@ -350,6 +534,29 @@ SOURCES: dict[Source, SourceSpec] = {
             ),
         ),
     ),
+    Source.CASES_OPEN: SourceSpec(
+        source=Source.CASES_OPEN,
+        label=_("Cases open"),
+        date_field="opened_at",
+        country_field="agency__country",
+        province_field="child__area_id",
+        records=_cases,
+        open_at=_cases_open_at,
+        dimensions=(
+            Dimension(
+                "harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types, several=True
+            ),
+            Dimension("sex", _("Sex"), tuple(Sex.choices), field="child__sex", may_be_empty=False),
+            Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=_open_case_age_bands),
+            Dimension("ethnicity", _("Ethnic group"), _ethnicity_choices(), field="child__ethnicity"),
+            Dimension(
+                "disability",
+                _("Disability"),
+                (("True", _("With a disability")), ("False", _("Without a disability"))),
+                field="child__has_disability",
+            ),
+        ),
+    ),
     Source.CASES_CLOSED: SourceSpec(
         source=Source.CASES_CLOSED,
         label=_("Cases closed"),
@@ -365,6 +572,52 @@ SOURCES: dict[Source, SourceSpec] = {
                 field="reason",
                 may_be_empty=False,
             ),
+        ),
+    ),
+    Source.CLOSURES_FOLLOWED: SourceSpec(
+        source=Source.CLOSURES_FOLLOWED,
+        label=_("Cases closed and followed for a reopening"),
+        date_field="decided_at",
+        country_field="case__agency__country",
+        province_field="case__child__area_id",
+        records=_closures_followed,
+        dimensions=(
+            Dimension(
+                "reopened",
+                _("Reopened"),
+                (("yes", _("Reopened within the window")), ("no", _("Not reopened"))),
+                values_of=_reopened,
+                may_be_empty=False,
+            ),
+        ),
+    ),
+    Source.SERVICES_COMPLETED: SourceSpec(
+        source=Source.SERVICES_COMPLETED,
+        label=_("Services delivered"),
+        date_field="completed_at",
+        country_field="case__agency__country",
+        province_field="case__child__area_id",
+        records=_services_completed,
+        dimensions=(
+            Dimension("kind", _("Service"), tuple(ServiceKind.choices), field="kind", may_be_empty=False),
+        ),
+    ),
+    Source.SERVICES_PLANNED: SourceSpec(
+        source=Source.SERVICES_PLANNED,
+        label=_("Services added to plans"),
+        date_field="created_at",
+        country_field="case__agency__country",
+        province_field="case__child__area_id",
+        records=_services_planned,
+        dimensions=(
+            Dimension(
+                "status",
+                _("Where it stands"),
+                tuple(ServiceStatus.choices),
+                field="status",
+                may_be_empty=False,
+            ),
+            Dimension("kind", _("Service"), tuple(ServiceKind.choices), field="kind", may_be_empty=False),
         ),
     ),
     Source.HOTLINE_CONFIRMED: SourceSpec(
@@ -384,6 +637,9 @@ SOURCES: dict[Source, SourceSpec] = {
             ),
             Dimension("category", _("Severity"), tuple(HotlineCategory.choices), field="category"),
             Dimension("hosting_country", _("Hosting country"), (), field="hosting_country"),
+            Dimension(
+                "content_type", _("Content type"), tuple(ContentType.choices), values_of=_content_types
+            ),
         ),
     ),
     Source.REFERRALS: SourceSpec(
@@ -436,6 +692,41 @@ SOURCES: dict[Source, SourceSpec] = {
             Dimension("state", _("Delivery"), tuple(NoticeState.choices), field="state", may_be_empty=False),
         ),
     ),
+    Source.HOTLINE_REMOVED: SourceSpec(
+        source=Source.HOTLINE_REMOVED,
+        label=_("Hotline items removed"),
+        date_field="removed_at",
+        country_field="agency__country",
+        province_field="",
+        records=_hotline_removed,
+        dimensions=(),
+    ),
+    Source.HOTLINE_NOTICED: SourceSpec(
+        source=Source.HOTLINE_NOTICED,
+        label=_("Hotline items with a notice to remove"),
+        date_field="first_notice_at",
+        country_field="agency__country",
+        province_field="",
+        records=_hotline_noticed,
+        dimensions=(
+            Dimension(
+                "removed",
+                _("Removed"),
+                (("yes", _("Removed")), ("no", _("Not removed yet"))),
+                values_of=_removed,
+                may_be_empty=False,
+            ),
+        ),
+    ),
+    Source.BLOCK_REQUESTS: SourceSpec(
+        source=Source.BLOCK_REQUESTS,
+        label=_("Requests to block a picture or video"),
+        date_field="created_at",
+        country_field="country",
+        province_field="",
+        records=_block_requests,
+        dimensions=(),
+    ),
     Source.BLOCKED_HASHES: SourceSpec(
         source=Source.BLOCKED_HASHES,
         label=_("Pictures and videos children asked to block"),
@@ -447,6 +738,40 @@ SOURCES: dict[Source, SourceSpec] = {
             Dimension("kind", _("Kind of file"), tuple(FileKind.choices), field="kind", may_be_empty=False),
             Dimension(
                 "state", _("Decision"), tuple(BlockedImageState.choices), field="state", may_be_empty=False
+            ),
+        ),
+    ),
+    Source.SELF_SUBMITTED_HASHES: SourceSpec(
+        source=Source.SELF_SUBMITTED_HASHES,
+        label=_("Children's own hashes added to the bank"),
+        date_field="added_at",
+        country_field="bank__owner__country",
+        province_field="",
+        records=_self_submitted_hashes,
+        dimensions=(
+            Dimension(
+                "algorithm", _("Algorithm"), tuple(Algorithm.choices), field="algorithm", may_be_empty=False
+            ),
+        ),
+    ),
+    Source.LOOKUPS: SourceSpec(
+        source=Source.LOOKUPS,
+        label=_("Hashes looked up"),
+        date_field="at",
+        country_field="agency__country",
+        province_field="",
+        records=_lookups,
+        dimensions=(
+            Dimension(
+                "channel", _("Looked up by"), tuple(MatchChannel.choices), field="channel", may_be_empty=False
+            ),
+            Dimension(
+                "self_submitted_match",
+                _("Looked up by"),
+                tuple(MatchChannel.choices),
+                values_of=_self_submitted_matches,
+                several=True,
+                may_be_empty=False,
             ),
         ),
     ),
