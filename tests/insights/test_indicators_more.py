@@ -31,6 +31,7 @@ from childshield.insights.figures.refresh import refresh
 from childshield.intake.models import Channel, Report, Screening, SourceLink, SourceLinkKind
 from childshield.places.models import Area
 from tests.cases.conftest import child_input, consent_input
+from tests.insights.test_indicators import _exact as exact_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -53,17 +54,8 @@ def today(monkeypatch):
 
 
 def _exact(code, *, months=Q3, province=None):
-    """The indicator's cells as counts (threshold 1: nothing hidden), by item, with the total."""
-    table = indicator_table(
-        BY_CODE[code],
-        place=Place(country="VN", province=province),
-        months=months,
-        previous_months=None,
-        below=1,
-    )
-    counted = {cell.item: cell.count for cell in table.cells if cell.count}
-    counted["total"] = table.total.count
-    return counted
+    """The indicator's cells over the quarter (or `months`) as counts, nothing hidden."""
+    return exact_counts(code, months=months, province=province)
 
 
 # Cases: their history is written at the dates of the story below.

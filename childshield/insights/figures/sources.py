@@ -413,6 +413,19 @@ def _self_submitted_matches(records: QuerySet[Model]) -> dict[int, list[str]]:
     }
 
 
+# The dimensions of a case's child and harms, alike for the cases opened (C4 to C8) and open (C2).
+CASE_HARM = Dimension(
+    "harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types, several=True
+)
+CHILD_SEX = Dimension("sex", _("Sex"), tuple(Sex.choices), field="child__sex", may_be_empty=False)
+CHILD_ETHNICITY = Dimension("ethnicity", _("Ethnic group"), _ethnicity_choices(), field="child__ethnicity")
+CHILD_DISABILITY = Dimension(
+    "disability",
+    _("Disability"),
+    (("True", _("With a disability")), ("False", _("Without a disability"))),
+    field="child__has_disability",
+)
+
 SOURCES: dict[Source, SourceSpec] = {
     Source.REPORTS: SourceSpec(
         source=Source.REPORTS,
@@ -513,18 +526,11 @@ SOURCES: dict[Source, SourceSpec] = {
         province_field="child__area_id",
         records=_cases,
         dimensions=(
-            Dimension(
-                "harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types, several=True
-            ),
-            Dimension("sex", _("Sex"), tuple(Sex.choices), field="child__sex", may_be_empty=False),
+            CASE_HARM,
+            CHILD_SEX,
             Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=_case_age_bands),
-            Dimension("ethnicity", _("Ethnic group"), _ethnicity_choices(), field="child__ethnicity"),
-            Dimension(
-                "disability",
-                _("Disability"),
-                (("True", _("With a disability")), ("False", _("Without a disability"))),
-                field="child__has_disability",
-            ),
+            CHILD_ETHNICITY,
+            CHILD_DISABILITY,
             Dimension(
                 "risk_level",
                 _("Risk level"),
@@ -543,18 +549,11 @@ SOURCES: dict[Source, SourceSpec] = {
         records=_cases,
         open_at=_cases_open_at,
         dimensions=(
-            Dimension(
-                "harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types, several=True
-            ),
-            Dimension("sex", _("Sex"), tuple(Sex.choices), field="child__sex", may_be_empty=False),
+            CASE_HARM,
+            CHILD_SEX,
             Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=_open_case_age_bands),
-            Dimension("ethnicity", _("Ethnic group"), _ethnicity_choices(), field="child__ethnicity"),
-            Dimension(
-                "disability",
-                _("Disability"),
-                (("True", _("With a disability")), ("False", _("Without a disability"))),
-                field="child__has_disability",
-            ),
+            CHILD_ETHNICITY,
+            CHILD_DISABILITY,
         ),
     ),
     Source.CASES_CLOSED: SourceSpec(
