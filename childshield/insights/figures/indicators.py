@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.core.ethnic_groups import ethnicity_choices
 from childshield.core.suppression import Cell, suppress
+from childshield.insights.figures.derived import link_choices
 from childshield.insights.figures.sources import (
     NOT_SAID,
     NOT_SAID_LABEL,
@@ -24,7 +25,6 @@ from childshield.insights.figures.sources import (
     Source,
     category_choices,
     dimension_of,
-    link_choices,
 )
 from childshield.insights.figures.table import FigureTable
 from childshield.insights.models import MonthlyCount

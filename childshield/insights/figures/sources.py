@@ -8,17 +8,16 @@ indicators (`figures.indicators`) read those counts. Nothing here reads a record
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-from django.conf import settings
-from django.db.models import IntegerField, Model, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from childshield.cases.models import Case, CaseStatusChange, Service
-from childshield.cases.models.cases import CaseStatus, ClosureReason, HarmType, RiskLevel
+from childshield.cases.models import Case, Service
+from childshield.cases.models.cases import ClosureReason, HarmType, RiskLevel
 from childshield.cases.models.children import Sex
 from childshield.cases.models.closure import ClosureDecision, ClosureRequest
 from childshield.cases.models.plan import ServiceStatus
@@ -26,7 +25,7 @@ from childshield.cases.models.referrals import Referral, ReferralStatus, Urgency
 from childshield.core.choices import ChiAgeBand, ChiGender, ReporterAgeBand, ReporterGender
 from childshield.core.ethnic_groups import ETHNICITY_NOT_SAID, ethnic_group_lists
 from childshield.directory.models import ServiceKind
-from childshield.hashing.models import Algorithm, BankSource, HashBank, HashEntry, MatchChannel, MatchRecord
+from childshield.hashing.models import Algorithm, BankSource, HashEntry, MatchChannel, MatchRecord
 from childshield.helpline.models import (
     CallerType,
     Category,
@@ -40,13 +39,26 @@ from childshield.helpline.models import (
 from childshield.hotline.models import Category as HotlineCategory
 from childshield.hotline.models import (
     Classification,
-    ContentAssessment,
     ContentItem,
     ContentType,
     ItemStatus,
     Notice,
     NoticeState,
     RecipientKind,
+)
+from childshield.insights.figures.derived import (
+    NOT_SAID as NOT_SAID,
+)
+from childshield.insights.figures.derived import (
+    UNREGISTERED,
+    cases_open_at,
+    closures_reopened,
+    item_content_types,
+    items_removed,
+    lookups_matching_own_hashes,
+    reopen_window,
+    report_link_kinds,
+    report_links,
 )
 from childshield.intake.models import (
     BlockedImage,
@@ -57,11 +69,9 @@ from childshield.intake.models import (
     Platform,
     Report,
     Screening,
-    SourceLink,
     SourceLinkKind,
 )
 
-NOT_SAID = ""  # the value of a record that does not say (an empty field)
 NOT_SAID_LABEL = _("Not said")
 
 
@@ -178,45 +188,6 @@ def _reports() -> QuerySet[Model]:
     return Report.objects.exclude(channel=Channel.BLOCK_IMAGE).filter(screening=Screening.CLEAR)
 
 
-# R3: a report's `?from=` read through the registry of source links (`intake.SourceLink`).
-UNREGISTERED = "unregistered"  # a `?from=` value nobody registered
-LINK_NOT_SHOWN = "not_shown"  # a registered link that may not be shown on its own (a school's)
-
-
-def _link_values(records: QuerySet[Model], value_of: Callable[[SourceLink], str]) -> dict[int, list[str]]:
-    """Each report's value for its link: `value_of` its registered link, "not registered", or "not
-    said" when it did not come from a link."""
-    links = {(link.country, link.code): link for link in SourceLink.objects.select_related("area")}
-    found = {}
-    for pk, country, code in records.values_list("pk", "country", "source").iterator(chunk_size=5000):
-        link = links.get((country, code))
-        found[pk] = [NOT_SAID if not code else UNREGISTERED if link is None else value_of(link)]
-    return found
-
-
-def _link_kinds(records: QuerySet[Model]) -> dict[int, list[str]]:
-    return _link_values(records, lambda link: link.kind)
-
-
-def _links(records: QuerySet[Model]) -> dict[int, list[str]]:
-    return _link_values(records, lambda link: link.code if link.may_be_published else LINK_NOT_SHOWN)
-
-
-def link_choices(country: str) -> tuple[tuple[str, str | Promise], ...]:
-    """R3's rows per link: the country's links that may be shown on their own, then the rest."""
-    shown = [
-        (link.code, link.label)
-        for link in SourceLink.objects.filter(country=country, published=True).select_related("area")
-        if link.may_be_published
-    ]
-    return (
-        *shown,
-        (LINK_NOT_SHOWN, _("Other registered links")),
-        (UNREGISTERED, _("Other / not registered")),
-        (NOT_SAID, _("Not from a link")),
-    )
-
-
 def _contacts() -> QuerySet[Model]:
     return Contact.objects.all()
 
@@ -272,24 +243,6 @@ def _closures() -> QuerySet[Model]:
     return ClosureRequest.objects.filter(decision=ClosureDecision.APPROVED)
 
 
-def _cases_open_at(end: datetime) -> QuerySet[Model]:
-    """Cases open at the instant `end`: opened before it, and whose latest status change before it is
-    not a closing (a case closed and reopened is open again). Each carries the year `end` falls in,
-    for its age band."""
-    latest = (
-        CaseStatusChange.objects.filter(case=OuterRef("pk"), changed_at__lt=end)
-        .order_by("-changed_at", "-pk")
-        .values("to_status")[:1]
-    )
-    year = timezone.localtime(end - timedelta(microseconds=1)).year
-    return (
-        Case.objects.filter(opened_at__lt=end)
-        .annotate(status_then=Subquery(latest))
-        .exclude(status_then=CaseStatus.CLOSED)
-        .annotate(counted_in_year=Value(year, output_field=IntegerField()))
-    )
-
-
 def _open_case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
     """Age at the end of the period counted (C6 for C2)."""
     return {
@@ -300,27 +253,9 @@ def _open_case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
     }
 
 
-def _reopen_window() -> timedelta:
-    return timedelta(days=settings.FIGURES_REOPEN_WINDOW_DAYS)
-
-
 def _closures_followed() -> QuerySet[Model]:
     """Approved closures whose reopening window has passed: only then is "not reopened" known."""
-    return _closures().filter(decided_at__lte=timezone.now() - _reopen_window())
-
-
-def _reopened(records: QuerySet[Model]) -> dict[int, list[str]]:
-    """Whether each closure's case was reopened within the window after it."""
-    window = _reopen_window()
-    reopenings: dict[int, list[datetime]] = {}
-    for case, at in CaseStatusChange.objects.filter(
-        case__in=records.values("case_id"), from_status=CaseStatus.CLOSED, to_status=CaseStatus.OPEN
-    ).values_list("case_id", "changed_at"):
-        reopenings.setdefault(case, []).append(at)
-    return {
-        pk: ["yes" if any(decided < at <= decided + window for at in reopenings.get(case, [])) else "no"]
-        for pk, case, decided in records.values_list("pk", "case_id", "decided_at").iterator(chunk_size=5000)
-    }
+    return _closures().filter(decided_at__lte=timezone.now() - reopen_window())
 
 
 def _services_completed() -> QuerySet[Model]:
@@ -363,29 +298,12 @@ def _blocked_hashes() -> QuerySet[Model]:
     return BlockedImage.objects.all()
 
 
-def _content_types(records: QuerySet[Model]) -> dict[int, list[str]]:
-    """Each item's content type, from its latest confirmed assessment (the item does not hold it)."""
-    confirmed = dict(
-        ContentAssessment.objects.filter(item__in=records.values("pk"), confirmed_at__isnull=False)
-        .order_by("item_id", "confirmed_at", "pk")
-        .values_list("item_id", "content_type")
-    )
-    return {pk: [confirmed.get(pk) or NOT_SAID] for pk in records.values_list("pk", flat=True)}
-
-
 def _hotline_removed() -> QuerySet[Model]:
     return ContentItem.objects.filter(removed_at__isnull=False)
 
 
 def _hotline_noticed() -> QuerySet[Model]:
     return ContentItem.objects.filter(first_notice_at__isnull=False)
-
-
-def _removed(records: QuerySet[Model]) -> dict[int, list[str]]:
-    return {
-        pk: ["no" if removed_at is None else "yes"]
-        for pk, removed_at in records.values_list("pk", "removed_at").iterator(chunk_size=5000)
-    }
 
 
 def _block_requests() -> QuerySet[Model]:
@@ -399,18 +317,6 @@ def _self_submitted_hashes() -> QuerySet[Model]:
 def _lookups() -> QuerySet[Model]:
     # A lookup by no agency (none has been made so far) has no country to count in.
     return MatchRecord.objects.filter(agency__isnull=False)
-
-
-def _self_submitted_matches(records: QuerySet[Model]) -> dict[int, list[str]]:
-    """The channel of each lookup that matched an entry of a self-submitted bank; nothing for others."""
-    banks = set(HashBank.objects.filter(source=BankSource.SELF_SUBMITTED).values_list("pk", flat=True))
-    return {
-        pk: [channel]
-        for pk, channel, result in records.filter(matched=True)
-        .values_list("pk", "channel", "result")
-        .iterator(chunk_size=5000)
-        if any(isinstance(match, dict) and match.get("bank") in banks for match in result or [])
-    }
 
 
 # The dimensions of a case's child and harms, alike for the cases opened (C4 to C8) and open (C2).
@@ -454,9 +360,9 @@ SOURCES: dict[Source, SourceSpec] = {
                     (UNREGISTERED, _("Other / not registered")),
                     (NOT_SAID, _("Not from a link")),
                 ),
-                values_of=_link_kinds,
+                values_of=report_link_kinds,
             ),
-            Dimension("link", _("Link"), (), values_of=_links),
+            Dimension("link", _("Link"), (), values_of=report_links),
         ),
     ),
     Source.CONTACTS: SourceSpec(
@@ -547,7 +453,7 @@ SOURCES: dict[Source, SourceSpec] = {
         country_field="agency__country",
         province_field="child__area_id",
         records=_cases,
-        open_at=_cases_open_at,
+        open_at=cases_open_at,
         dimensions=(
             CASE_HARM,
             CHILD_SEX,
@@ -585,7 +491,7 @@ SOURCES: dict[Source, SourceSpec] = {
                 "reopened",
                 _("Reopened"),
                 (("yes", _("Reopened within the window")), ("no", _("Not reopened"))),
-                values_of=_reopened,
+                values_of=closures_reopened,
                 may_be_empty=False,
             ),
         ),
@@ -637,7 +543,7 @@ SOURCES: dict[Source, SourceSpec] = {
             Dimension("category", _("Severity"), tuple(HotlineCategory.choices), field="category"),
             Dimension("hosting_country", _("Hosting country"), (), field="hosting_country"),
             Dimension(
-                "content_type", _("Content type"), tuple(ContentType.choices), values_of=_content_types
+                "content_type", _("Content type"), tuple(ContentType.choices), values_of=item_content_types
             ),
         ),
     ),
@@ -712,7 +618,7 @@ SOURCES: dict[Source, SourceSpec] = {
                 "removed",
                 _("Removed"),
                 (("yes", _("Removed")), ("no", _("Not removed yet"))),
-                values_of=_removed,
+                values_of=items_removed,
                 may_be_empty=False,
             ),
         ),
@@ -768,7 +674,7 @@ SOURCES: dict[Source, SourceSpec] = {
                 "self_submitted_match",
                 _("Looked up by"),
                 tuple(MatchChannel.choices),
-                values_of=_self_submitted_matches,
+                values_of=lookups_matching_own_hashes,
                 several=True,
                 may_be_empty=False,
             ),
