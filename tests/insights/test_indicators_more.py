@@ -149,6 +149,10 @@ def test_a_closure_counts_as_reopened_within_the_window_once_the_window_has_pass
     # July's closure (C) and August's (B, reopened in September) are not yet 180 days old.
     assert _exact("C17") == {"total": 0}
     assert _exact("C17", months=Q1) == {"yes": 1, "no": 2, "total": 3}
+    table = indicator_table(
+        BY_CODE["C17"], place=Place(country="VN"), months=Q1, previous_months=None, below=5
+    )
+    assert "within 180 days of its closure" in str(table.notes[0])
     settings.FIGURES_REOPEN_WINDOW_DAYS = 200
     refresh()
     # G's reopening, 195 days after its closure, now falls within the window.

@@ -10,6 +10,7 @@ suppressed cell by cell, since its cells do not add up to the total.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Min, Sum
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -41,6 +42,14 @@ class Indicator:
     title: str | Promise
     source: Source
     dimension: str = TOTAL  # a dimension of the source, BY_PROVINCE, BY_MONTH, or TOTAL
+    # What a reader must know to read it right, under its table (and in the export); `%(days)s` is
+    # the reopening window (FIGURES_REOPEN_WINDOW_DAYS).
+    note: str | Promise = ""
+
+
+OPEN_AT_THE_END = _(
+    "Counted on the last day of the period (so far, for a period not over): months are not added up."
+)
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -77,16 +86,25 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("C8", _("Cases opened by disability"), Source.CASES_OPENED, "disability"),
     Indicator("C9", _("Cases opened by province"), Source.CASES_OPENED, BY_PROVINCE),
     Indicator("C9b", _("Cases opened by risk level"), Source.CASES_OPENED, "risk_level"),
-    Indicator("C2", _("Cases open at the end of the period"), Source.CASES_OPEN),
-    Indicator("C2b", _("Cases open by province"), Source.CASES_OPEN, BY_PROVINCE),
-    Indicator("C2c", _("Cases open by harm"), Source.CASES_OPEN, "harm_type"),
-    Indicator("C2d", _("Cases open by sex"), Source.CASES_OPEN, "sex"),
-    Indicator("C2e", _("Cases open by age"), Source.CASES_OPEN, "age_band"),
-    Indicator("C2f", _("Cases open by ethnic group"), Source.CASES_OPEN, "ethnicity"),
-    Indicator("C2g", _("Cases open by disability"), Source.CASES_OPEN, "disability"),
+    Indicator("C2", _("Cases open at the end of the period"), Source.CASES_OPEN, note=OPEN_AT_THE_END),
+    Indicator("C2b", _("Cases open by province"), Source.CASES_OPEN, BY_PROVINCE, OPEN_AT_THE_END),
+    Indicator("C2c", _("Cases open by harm"), Source.CASES_OPEN, "harm_type", OPEN_AT_THE_END),
+    Indicator("C2d", _("Cases open by sex"), Source.CASES_OPEN, "sex", OPEN_AT_THE_END),
+    Indicator("C2e", _("Cases open by age"), Source.CASES_OPEN, "age_band", OPEN_AT_THE_END),
+    Indicator("C2f", _("Cases open by ethnic group"), Source.CASES_OPEN, "ethnicity", OPEN_AT_THE_END),
+    Indicator("C2g", _("Cases open by disability"), Source.CASES_OPEN, "disability", OPEN_AT_THE_END),
     Indicator("C3", _("Cases closed"), Source.CASES_CLOSED),
     Indicator("C16", _("Cases closed by reason"), Source.CASES_CLOSED, "reason"),
-    Indicator("C17", _("Closures followed by a reopening"), Source.CLOSURES_FOLLOWED, "reopened"),
+    Indicator(
+        "C17",
+        _("Closures followed by a reopening"),
+        Source.CLOSURES_FOLLOWED,
+        "reopened",
+        _(
+            "Closures decided in the period at least %(days)s days ago; reopened: the case was reopened "
+            "within %(days)s days of its closure."
+        ),
+    ),
     Indicator("C14", _("Services delivered by kind"), Source.SERVICES_COMPLETED, "kind"),
     Indicator("C14b", _("Services added to plans, where they stand now"), Source.SERVICES_PLANNED, "status"),
     Indicator("C14c", _("Services added to plans by kind"), Source.SERVICES_PLANNED, "kind"),
@@ -107,7 +125,13 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("K6", _("Notices to remove by recipient"), Source.NOTICES, "recipient_kind"),
     Indicator("K6b", _("Notices to remove by delivery"), Source.NOTICES, "state"),
     Indicator("K7", _("Hotline items removed"), Source.HOTLINE_REMOVED),
-    Indicator("K7b", _("Hotline items with a notice, removed or not"), Source.HOTLINE_NOTICED, "removed"),
+    Indicator(
+        "K7b",
+        _("Hotline items with a notice, removed or not"),
+        Source.HOTLINE_NOTICED,
+        "removed",
+        _("Items first sent a notice in the period: the share removed is the removal rate."),
+    ),
     Indicator("K9", _("Requests to block a picture or video"), Source.BLOCK_REQUESTS),
     Indicator(
         "K10", _("Pictures and videos children asked to block, by kind"), Source.BLOCKED_HASHES, "kind"
@@ -266,6 +290,8 @@ def indicator_table(
             indicator, before, previous_labels, below=below, multi_valued=multi_valued
         )
     notes: list[str | Promise] = []
+    if indicator.note:
+        notes.append(indicator.note % {"days": settings.FIGURES_REOPEN_WINDOW_DAYS})
     if multi_valued:
         notes.append(_("A record may count in several rows: the rows add up to more than the total."))
     return FigureTable(
