@@ -205,6 +205,23 @@ def test_a_service_set_back_from_completed_loses_its_completed_date(case_story, 
     assert service.completed_at is None
 
 
+def test_services_completed_before_the_date_existed_get_the_start_of_their_end_date(case_story):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module(
+        "childshield.cases.migrations.0019_service_completed_at"
+    ).completed_from_end_dates
+    typed = _service(case_story, "health", ServiceStatus.COMPLETED, ends_on=date(2026, 8, 20))
+    untyped = _service(case_story, "health", ServiceStatus.COMPLETED)
+    backfill(apps, None)
+    typed.refresh_from_db()
+    untyped.refresh_from_db()
+    assert typed.completed_at == timezone.make_aware(datetime(2026, 8, 20))
+    assert untyped.completed_at is None  # in no period: not counted
+
+
 # The hotline and the hashes: national figures.
 
 
