@@ -18,6 +18,7 @@ from django.utils import timezone
 from childshield.accounts.models import AgencyKind, Membership, Role
 from childshield.core.choices import ChiAgeBand, ChiGender, ReporterAgeBand, ReporterGender
 from childshield.demo.figures_cases import figures_cases_seed
+from childshield.demo.figures_counts import figures_counts_seed
 from childshield.demo.figures_hotline import figures_hotline_seed
 from childshield.demo.helpline import SUMMARIES as CONTACT_SUMMARIES
 from childshield.demo.synthetic import BATCH, Provinces, figures_agency, figures_member, moment, pick
@@ -101,7 +102,14 @@ REPORT_AGE_WEIGHTS = {
 }
 REPORT_GENDER_WEIGHTS = {ReporterGender.GIRL: 58, ReporterGender.BOY: 30, ReporterGender.ANOTHER: 2, "": 10}
 # The ?from= of links schools and campaigns hand out (made up); most reports come without one.
-SOURCE_WEIGHTS = {"": 80, "school-poster-demo": 8, "safer-internet-day-demo": 6, "chatnhanh-app-demo": 6}
+# Registered as source links by demo/figures_counts.py, except the last (counted as "not registered").
+SOURCE_WEIGHTS = {
+    "": 78,
+    "school-poster-demo": 8,
+    "safer-internet-day-demo": 6,
+    "chatnhanh-app-demo": 6,
+    "old-leaflet-demo": 2,
+}
 REPORT_WORDS = (
     "Someone I met in a game keeps asking for photos.",
     "A boy in my class shared a picture of me in a group.",
@@ -296,16 +304,17 @@ class FiguresMade:
     contacts: int = 0
     cases: int = 0
     items: int = 0
+    others: int = 0  # services, reopenings, block requests, children's own hashes (figures_counts)
 
     def summary(self) -> str:
         return (
             f"demo figures ({self.reports} reports, {self.contacts} helpline contacts, "
-            f"{self.cases} cases, {self.items} hotline items new)"
+            f"{self.cases} cases, {self.items} hotline items, {self.others} other records new)"
         )
 
     @property
     def total(self) -> int:
-        return self.reports + self.contacts + self.cases + self.items
+        return self.reports + self.contacts + self.cases + self.items + self.others
 
 
 def demo_figures_seed(*, country: str = "VN", now: datetime | None = None) -> FiguresMade:
@@ -326,4 +335,5 @@ def demo_figures_seed(*, country: str = "VN", now: datetime | None = None) -> Fi
     made.contacts = figures_contacts_seed(rng=rng, provinces=provinces, now=now, counsellor=counsellor)
     made.cases = figures_cases_seed(rng=rng, provinces=provinces, country=country, now=now)
     made.items = figures_hotline_seed(rng=rng, country=country, now=now)
+    made.others = figures_counts_seed(country=country, now=now)
     return made

@@ -1,5 +1,6 @@
 """Reports from every channel and the thread between the person who reported and the helpline."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -298,3 +299,67 @@ class BlockedImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.algorithm}:{self.value[:16]}…"
+
+
+class SourceLinkKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    CAMPAIGN = "campaign", _("Campaign")
+    PLATFORM = "platform", _("Platform")
+    OTHER = "other", _("Other")
+
+
+# The areas a link may be published one by one at: a link of a district, a commune or a school in one
+# would show how many children of one small place reported (docs/indicators.md, R3).
+SOURCE_LINK_PUBLISHABLE_LEVELS = ("country", "province")
+
+
+class SourceLink(models.Model):
+    """A registered `?from=` value of the report form's links (docs/reporting-links.md): who hands it
+    out, so that R3 can count reports per kind of link, and per link where that is safe to publish."""
+
+    country = models.CharField(_("country"), max_length=2)
+    code = models.SlugField(
+        _("code"), max_length=50, help_text=_("The value after ?from= in the link, e.g. kim-thuy-school.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceLinkKind.choices)
+    area = models.ForeignKey(
+        "places.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where the link is handed out, if in one place."),
+    )
+    label = models.CharField(_("label"), max_length=200, help_text=_("How the figures name the link."))
+    published = models.BooleanField(
+        _("shown on its own in the figures"),
+        default=False,
+        help_text=_(
+            "Only for a link of the whole country or of one province: a link of a smaller place is "
+            "counted with its kind only."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("source link")
+        verbose_name_plural = _("source links")
+        ordering = ["country", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "code"], name="sourcelink_unique_code_per_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.code}"
+
+    def clean(self) -> None:
+        if self.published and self.area is not None and self.area.level not in SOURCE_LINK_PUBLISHABLE_LEVELS:
+            raise ValidationError(
+                {"published": _("A link of a place smaller than a province cannot be shown on its own.")}
+            )
+
+    @property
+    def may_be_published(self) -> bool:
+        """Shown one by one: said so, and of the whole country or one province (checked again here,
+        since an area's level is what decides, whatever was saved)."""
+        return self.published and (self.area is None or self.area.level in SOURCE_LINK_PUBLISHABLE_LEVELS)

@@ -303,6 +303,9 @@ ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 60)
 FIGURES_SUPPRESS_BELOW = env_int("FIGURES_SUPPRESS_BELOW", 5)
 # The indicators page's share of reports answered in time (R9): a first reply within this many hours.
 FIGURES_REPORT_REPLY_TARGET_HOURS = env_int("FIGURES_REPORT_REPLY_TARGET_HOURS", 24)
+# C17, the reopen rate: a closure counts as reopened when its case is reopened within this many days
+# of the closure, and is counted only once this window has passed.
+FIGURES_REOPEN_WINDOW_DAYS = env_int("FIGURES_REOPEN_WINDOW_DAYS", 180)
 
 # Reporting: how often a reporter's open thread checks for replies.
 INTAKE_POLL_SECONDS = env_int("INTAKE_POLL_SECONDS", 20)

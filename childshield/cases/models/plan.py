@@ -55,6 +55,9 @@ class Service(models.Model):
     )
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ended"), null=True, blank=True)
+    # When it was marked completed (set by `service_update`, cleared if it is reopened): what puts a
+    # delivered service in a period of the figures (C14). `ends_on` is what the worker typed.
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     outcome = EncryptedTextField(_("outcome"), blank=True, default="")
     referral = models.ForeignKey(Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")

@@ -4,10 +4,11 @@ asked first, by a service request), and their progress."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Agency, Membership
@@ -210,6 +211,14 @@ def _service_request_send(
     )
 
 
+def _completed_at(service: Service, status: str) -> datetime | None:
+    """When the service was completed: now when it becomes completed, kept while it stays so, and
+    cleared when it is set back to another status (it was not delivered after all)."""
+    if status != ServiceStatus.COMPLETED:
+        return None
+    return service.completed_at if service.status == ServiceStatus.COMPLETED else timezone.now()
+
+
 @transaction.atomic
 def service_update(
     *,
@@ -239,12 +248,13 @@ def service_update(
         )
     if starts_on and ends_on and ends_on < starts_on:
         raise ApplicationError(_("The end date is before the start date."))
+    locked.completed_at = _completed_at(locked, status)
     locked.status = status
     locked.starts_on = starts_on
     locked.ends_on = ends_on
     locked.outcome = outcome.strip()
     locked.version = F("version") + 1
-    locked.save(update_fields=["status", "starts_on", "ends_on", "outcome", "version"])
+    locked.save(update_fields=["status", "starts_on", "ends_on", "outcome", "completed_at", "version"])
     locked.refresh_from_db(fields=["version"])
     audit_record(acting=acting, action=AuditAction.UPDATE, obj=locked, reason=f"service {status}")
     return locked

@@ -47,8 +47,8 @@ def protect(
     """
     _check(counts, equations)
     order = {key: i for i, key in enumerate(counts)}
-    small = {key for key, count in counts.items() if count < below}
-    extra: set[Key] = {key for key in hidden if key in counts and key not in small}
+    small = _small(counts, below=below, zeros_known=zeros_known)
+    extra: set[Key] = {key for key in hidden if key in counts and counts[key] >= below}
     memory = Memory()  # the hidden keys only grow: what a check proved stays proved
     touching = _touching(equations)
     while (
@@ -66,7 +66,7 @@ def protect(
     ) is not None:
         extra.add(key)
     return {
-        key: f"<{below}" if key in small else HIDDEN if key in extra else str(count)
+        key: f"<{below}" if count < below else HIDDEN if key in extra else str(count)
         for key, count in counts.items()
     }
 
@@ -77,6 +77,7 @@ def protect_linked(
     *,
     below: int,
     zeros_known: bool = False,
+    checks: Sequence[Sequence[Equation]] | None = None,
 ) -> dict[Key, str]:
     """`protect` over many tables that share keys: what the one `protect` of all their equations
     guarantees, at a fraction of its cost.
@@ -85,9 +86,12 @@ def protect_linked(
     a set of tables, each small: a province's months, quarters and year; one period's provinces and the
     country. Each is protected with every key hidden so far hidden in it too, round after round, until
     a round hides nothing new (modular protection, as statistical offices protect linked tables). Tables
-    safe one by one can still give a count away together, so the whole system is then checked once
-    (`disclosure`, with every equation); every count it recovers hides one more beside it, and the
-    rounds start again from the tables that hold those. Keys in no table stand alone against the threshold.
+    safe one by one can still give a count away together, so the system is then checked as a whole
+    (`disclosure`); every count the check recovers hides one more beside it, and the rounds start again
+    from the tables that hold those. `checks` splits that check into groups of equations checked each
+    on its own (by default one group: every equation), for systems too large to check at once: then
+    what is proved is that no group's equations recover a count, not all groups' together. Keys in no
+    table stand alone against the threshold.
     """
     _check(counts, [equation for equations in tables for equation in equations])
     order = {key: i for i, key in enumerate(counts)}
@@ -95,15 +99,14 @@ def protect_linked(
     for equations in tables:
         keys = sorted({key for total, parts in equations for key in (total, *parts)}, key=order.__getitem__)
         keyed.append(({key: counts[key] for key in keys}, equations))
-    # Every equation once (two tables may hold the same: a province's total in a month is in its
-    # month's table and in its own).
-    everything = list(
-        {(total, tuple(parts)): (total, parts) for equations in tables for total, parts in equations}.values()
-    )
-    touching = _touching(everything)
-    small = {key for key, count in counts.items() if count < below}
+    groups = []
+    for group in checks if checks is not None else [[eq for equations in tables for eq in equations]]:
+        # Every equation once (two tables may hold the same: a province's total in a month is in its
+        # month's table and in its own).
+        once = list({(total, tuple(parts)): (total, parts) for total, parts in group}.values())
+        groups.append((once, _touching(once), Memory()))
+    small = _small(counts, below=below, zeros_known=zeros_known)
     extra: set[Key] = set()
-    memory = Memory()
     unsettled = set(range(len(keyed)))
     while True:
         while unsettled:
@@ -114,23 +117,25 @@ def protect_linked(
             more = {key for key, mark in shown.items() if mark == HIDDEN and key not in extra}
             extra |= more
             unsettled |= _holding(more, keyed, but=i)
-        more = _next_hides(
-            counts,
-            everything,
-            small,
-            extra,
-            below=below,
-            order=order,
-            memory=memory,
-            touching=touching,
-            zeros_known=zeros_known,
-        )
+        more = set()
+        for once, touching, memory in groups:
+            more |= _next_hides(
+                counts,
+                once,
+                small,
+                extra,
+                below=below,
+                order=order,
+                memory=memory,
+                touching=touching,
+                zeros_known=zeros_known,
+            )
         if not more:
             break
         extra |= more
         unsettled |= _holding(more, keyed, but=None)
     return {
-        key: f"<{below}" if key in small else HIDDEN if key in extra else str(count)
+        key: f"<{below}" if count < below else HIDDEN if key in extra else str(count)
         for key, count in counts.items()
     }
 
@@ -214,16 +219,14 @@ def _next_to_hide(
 ) -> Key | None:
     """The next shown count to hide, or None when what is hidden is safe (or nothing more can help)."""
     hidden = small | extra
-    smallest = _smallest_shown(counts, hidden, order)
-    for _total, parts in _too_little(counts, equations, hidden, below=below, zeros_known=zeros_known):
+    smallest = _smallest_shown(counts, hidden, order, zeros_known=zeros_known)
+    for _total, parts in _too_little(counts, equations, hidden, below=below):
         pick = smallest(parts)
         if pick is not None:
             return pick
     nearby = [
         eq
-        for key in _disclosed(
-            counts, equations, small, hidden, below=below, order=order, memory=memory, zeros_known=zeros_known
-        )
+        for key in _disclosed(counts, equations, small, hidden, below=below, order=order, memory=memory)
         for eq in _around(key, equations, hidden, touching)
     ]
     # A part rather than a total: totals are the figures people read first.
@@ -248,48 +251,43 @@ def _next_hides(
     part, else total, of the equations around it). Empty when what is hidden is safe. One check of a
     year's figures is costly; hiding beside every finding at once keeps the checks few."""
     hidden = small | extra
-    smallest = _smallest_shown(counts, hidden, order)
-    picks = {
-        smallest(parts)
-        for _total, parts in _too_little(counts, equations, hidden, below=below, zeros_known=zeros_known)
-    }
+    smallest = _smallest_shown(counts, hidden, order, zeros_known=zeros_known)
+    picks = {smallest(parts) for _total, parts in _too_little(counts, equations, hidden, below=below)}
     if not picks - {None}:
-        for key in _disclosed(
-            counts, equations, small, hidden, below=below, order=order, memory=memory, zeros_known=zeros_known
-        ):
+        for key in _disclosed(counts, equations, small, hidden, below=below, order=order, memory=memory):
             nearby = _around(key, equations, hidden, touching)
             pick = smallest([part for _, parts in nearby for part in parts])
             picks.add(pick if pick is not None else smallest([total for total, _ in nearby]))
     return {pick for pick in picks if pick is not None}
 
 
+def _small(counts: Mapping[Key, int], *, below: int, zeros_known: bool) -> set[Key]:
+    """The counts under the threshold, shown "<N" and protected; with `zeros_known`, a zero is shown
+    "<N" too but taken as known (an attacker is allowed to know it is none: it tells of no one), so it
+    is neither protected nor hidden beside anything."""
+    return {key for key, count in counts.items() if count < below and (count or not zeros_known)}
+
+
 def _smallest_shown(
-    counts: Mapping[Key, int], hidden: set[Key], order: dict[Key, int]
+    counts: Mapping[Key, int], hidden: set[Key], order: dict[Key, int], *, zeros_known: bool
 ) -> Callable[[Sequence[Key]], Key | None]:
-    """The smallest shown count of some keys (ties in the order of the counts), or None."""
+    """The smallest shown count of some keys (ties in the order of the counts), or None; with
+    `zeros_known`, never a zero (hiding what is known to be none protects nothing)."""
 
     def smallest(keys: Sequence[Key]) -> Key | None:
-        shown = [key for key in keys if key not in hidden]
+        shown = [key for key in keys if key not in hidden and (counts[key] or not zeros_known)]
         return min(shown, key=lambda key: (counts[key], order[key]), default=None)
 
     return smallest
 
 
 def _too_little(
-    counts: Mapping[Key, int],
-    equations: Sequence[Equation],
-    hidden: set[Key],
-    *,
-    below: int,
-    zeros_known: bool,
+    counts: Mapping[Key, int], equations: Sequence[Equation], hidden: set[Key], *, below: int
 ) -> Iterator[Equation]:
     """The equations whose hidden parts add up to less than the threshold, but for two or more with
-    the total hidden too: the total less the shown parts would tell the hidden ones' small sum (with
-    `zeros_known`, not when they are all none)."""
+    the total hidden too: the total less the shown parts would tell the hidden ones' small sum."""
     for total, parts in equations:
         hidden_parts = [part for part in parts if part in hidden]
-        if zeros_known and not any(counts[part] for part in hidden_parts):
-            continue
         if hidden_parts and not (
             sum(counts[part] for part in hidden_parts) >= below
             or (len(hidden_parts) >= 2 and total in hidden)
@@ -306,13 +304,13 @@ def _disclosed(
     below: int,
     order: dict[Key, int],
     memory: Memory,
-    zeros_known: bool,
 ) -> set[Key]:
-    """The hidden counts an attacker works out from every shown count and equation (`disclosure`);
-    with `zeros_known`, those of one or more only."""
+    """The hidden counts an attacker works out from every shown count and equation (`disclosure`).
+    A hidden count in no equation cannot be worked out (its mark leaves it a range): left out."""
+    held = {key for total, parts in equations for key in (total, *parts) if key in hidden}
     unknowns = {
         key: Unknown(counts[key], 0, below - 1) if key in small else Unknown(counts[key], below, None)
-        for key in sorted(hidden, key=order.__getitem__)
+        for key in sorted(held, key=order.__getitem__)
     }
     rows: list[dict[Key, int]] = []
     for total, parts in equations:
@@ -321,8 +319,7 @@ def _disclosed(
             if key in hidden:
                 row[key] = row.get(key, 0) + sign
         rows.append(row)
-    found = disclosed(unknowns, rows, memory=memory)
-    return {key for key in found if counts[key]} if zeros_known else found
+    return disclosed(unknowns, rows, memory=memory)
 
 
 def _around(key: Key, equations: Sequence[Equation], hidden: set[Key], touching: Touching) -> list[Equation]:

@@ -68,7 +68,17 @@ PAGE_CACHE_SECONDS = 3600
 
 # Hotline items, notices and blocked pictures have no place: their figures are the country's.
 NATIONAL_SOURCES = frozenset(
-    {Source.HOTLINE_CONFIRMED, Source.HOTLINE_REPORTED, Source.NOTICES, Source.BLOCKED_HASHES}
+    {
+        Source.HOTLINE_CONFIRMED,
+        Source.HOTLINE_REPORTED,
+        Source.NOTICES,
+        Source.BLOCKED_HASHES,
+        Source.HOTLINE_REMOVED,
+        Source.HOTLINE_NOTICED,
+        Source.BLOCK_REQUESTS,
+        Source.SELF_SUBMITTED_HASHES,
+        Source.LOOKUPS,
+    }
 )
 
 

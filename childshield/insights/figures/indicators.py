@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from childshield.core.ethnic_groups import ethnicity_choices
 from childshield.core.periods import Period
 from childshield.core.suppression import Cell
+from childshield.insights.figures.derived import link_choices
 from childshield.insights.figures.publication import COUNTRY, Published
 from childshield.insights.figures.publication import TOTAL as TOTAL_KEY
 from childshield.insights.figures.sources import (
@@ -41,11 +42,21 @@ class Indicator:
     title: str | Promise
     source: Source
     dimension: str = TOTAL  # a dimension of the source, BY_PROVINCE, BY_MONTH, or TOTAL
+    # What a reader must know to read it right, under its table (and in the export); `%(days)s` is
+    # the reopening window (FIGURES_REOPEN_WINDOW_DAYS).
+    note: str | Promise = ""
+
+
+OPEN_AT_THE_END = _(
+    "Counted on the last day of the period (so far, for a period not over): months are not added up."
+)
 
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("R1", _("Reports received"), Source.REPORTS),
     Indicator("R2", _("Reports by channel"), Source.REPORTS, "channel"),
+    Indicator("R3", _("Reports by kind of link"), Source.REPORTS, "link_kind"),
+    Indicator("R3b", _("Reports by link"), Source.REPORTS, "link"),
     Indicator("R4", _("Reports by what happened"), Source.REPORTS, "harm"),
     Indicator("R4b", _("Reports by where it happened"), Source.REPORTS, "platform"),
     Indicator("R5", _("Reports by age"), Source.REPORTS, "age_band"),
@@ -75,8 +86,28 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("C8", _("Cases opened by disability"), Source.CASES_OPENED, "disability"),
     Indicator("C9", _("Cases opened by province"), Source.CASES_OPENED, BY_PROVINCE),
     Indicator("C9b", _("Cases opened by risk level"), Source.CASES_OPENED, "risk_level"),
+    Indicator("C2", _("Cases open at the end of the period"), Source.CASES_OPEN, note=OPEN_AT_THE_END),
+    Indicator("C2b", _("Cases open by province"), Source.CASES_OPEN, BY_PROVINCE, OPEN_AT_THE_END),
+    Indicator("C2c", _("Cases open by harm"), Source.CASES_OPEN, "harm_type", OPEN_AT_THE_END),
+    Indicator("C2d", _("Cases open by sex"), Source.CASES_OPEN, "sex", OPEN_AT_THE_END),
+    Indicator("C2e", _("Cases open by age"), Source.CASES_OPEN, "age_band", OPEN_AT_THE_END),
+    Indicator("C2f", _("Cases open by ethnic group"), Source.CASES_OPEN, "ethnicity", OPEN_AT_THE_END),
+    Indicator("C2g", _("Cases open by disability"), Source.CASES_OPEN, "disability", OPEN_AT_THE_END),
     Indicator("C3", _("Cases closed"), Source.CASES_CLOSED),
     Indicator("C16", _("Cases closed by reason"), Source.CASES_CLOSED, "reason"),
+    Indicator(
+        "C17",
+        _("Closures followed by a reopening"),
+        Source.CLOSURES_FOLLOWED,
+        "reopened",
+        _(
+            "Closures decided in the period at least %(days)s days ago; reopened: the case was reopened "
+            "within %(days)s days of its closure."
+        ),
+    ),
+    Indicator("C14", _("Services delivered by kind"), Source.SERVICES_COMPLETED, "kind"),
+    Indicator("C14b", _("Services added to plans, where they stand now"), Source.SERVICES_PLANNED, "status"),
+    Indicator("C14c", _("Services added to plans by kind"), Source.SERVICES_PLANNED, "kind"),
     Indicator("C12", _("Referrals sent"), Source.REFERRALS),
     Indicator("C12b", _("Referrals by answer"), Source.REFERRALS, "status"),
     Indicator("C13", _("Referrals answered in time"), Source.REFERRALS, "answered_in_time"),
@@ -90,14 +121,32 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "K5", _("Hotline items confirmed by hosting country"), Source.HOTLINE_CONFIRMED, "hosting_country"
     ),
+    Indicator("K4", _("Hotline items confirmed by content type"), Source.HOTLINE_CONFIRMED, "content_type"),
     Indicator("K6", _("Notices to remove by recipient"), Source.NOTICES, "recipient_kind"),
     Indicator("K6b", _("Notices to remove by delivery"), Source.NOTICES, "state"),
+    Indicator("K7", _("Hotline items removed"), Source.HOTLINE_REMOVED),
+    Indicator(
+        "K7b",
+        _("Hotline items with a notice, removed or not"),
+        Source.HOTLINE_NOTICED,
+        "removed",
+        _("Items first sent a notice in the period: the share removed is the removal rate."),
+    ),
+    Indicator("K9", _("Requests to block a picture or video"), Source.BLOCK_REQUESTS),
     Indicator(
         "K10", _("Pictures and videos children asked to block, by kind"), Source.BLOCKED_HASHES, "kind"
     ),
     Indicator(
         "K10b", _("Pictures and videos children asked to block, by decision"), Source.BLOCKED_HASHES, "state"
     ),
+    Indicator("K11", _("Children's own hashes added to the bank"), Source.SELF_SUBMITTED_HASHES, "algorithm"),
+    Indicator(
+        "K12",
+        _("Lookups that matched a child's own hash, by channel"),
+        Source.LOOKUPS,
+        "self_submitted_match",
+    ),
+    Indicator("K12b", _("Hashes looked up, by channel"), Source.LOOKUPS, "channel"),
 )
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 
@@ -126,7 +175,9 @@ def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[
     dimension = dimension_of(indicator.source, indicator.dimension)
     if indicator.source == Source.COUNSELLING and indicator.dimension == "category":
         return list(category_choices())
-    if dimension.code == "ethnicity" and indicator.source == Source.CASES_OPENED:
+    if indicator.source == Source.REPORTS and indicator.dimension == "link":
+        return list(link_choices(place.country))
+    if dimension.code == "ethnicity" and indicator.source in (Source.CASES_OPENED, Source.CASES_OPEN):
         # The groups of the place's country, then "not said" (a case that does not say, or prefers not).
         offered = [(code, label) for code, label in ethnicity_choices(place.country) if code]
         return [*offered, (NOT_SAID, NOT_SAID_LABEL)]
@@ -161,6 +212,8 @@ def indicator_table(
         )
         before, before_total = _cells(indicator, place, previous, previous_labels, published)
     notes: list[str | Promise] = []
+    if indicator.note:
+        notes.append(indicator.note % {"days": settings.FIGURES_REOPEN_WINDOW_DAYS})
     if multi_valued:
         notes.append(_("A record may count in several rows: the rows add up to more than the total."))
     return FigureTable(

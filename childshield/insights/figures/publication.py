@@ -17,7 +17,7 @@ sum of its provinces and its year the sum of its months.
 
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import cast
 
@@ -43,6 +43,10 @@ class System:
 
     counts: dict[Key, int]
     tables: list[list[Equation]]
+    # A stock's quarter or year is the figures of one of its months (its last begun): period -> month.
+    same_as: dict[str, str] = field(default_factory=dict)
+    # The whole is checked one dimension at a time (with the totals it shares): `protect_linked`'s checks.
+    checks: list[list[Equation]] = field(default_factory=list)
 
 
 def year_periods(year: int) -> tuple[Period, list[tuple[Period, list[Period]]]]:
@@ -52,6 +56,14 @@ def year_periods(year: int) -> tuple[Period, list[tuple[Period, list[Period]]]]:
 
 def _quarters(year: int) -> list[Period]:
     return [Period(year, quarter=quarter) for quarter in range(1, 5)]
+
+
+def stock_months(months: list[date]) -> list[date]:
+    """The month a stock is read at for a period of `months`: its last one that has begun (a year
+    not over yet counts what is open now)."""
+    this_month = timezone.localdate().replace(day=1)
+    begun = [month for month in months if month <= this_month]
+    return begun[-1:]
 
 
 def publication_system(
@@ -65,7 +77,16 @@ def publication_system(
         for where in (place, COUNTRY):
             by_month[(str(Period(month.year, month=month.month)), where, dimension, value)] += count
     whole, quarters = year_periods(year)
+    stock = SOURCES[source].is_stock
     periods = [*(month for _q, months in quarters for month in months), *(q for q, _m in quarters), whole]
+    same_as: dict[str, str] = {}
+    if stock:
+        # What is open is counted at each month's end: months do not add up, a quarter or the year is
+        # its last begun month's figures (the same figures, so they are not published twice).
+        for period in [*(q for q, _m in quarters), whole]:
+            for month in stock_months([month.first_day() for month in period.months()]):
+                same_as[str(period)] = str(Period(month.year, month=month.month))
+        periods = [month for _q, months in quarters for month in months]
     places = [*sorted({place for _p, place, _d, _v in by_month if place != COUNTRY}), COUNTRY]
     values: dict[tuple[str, str], list[str]] = {}
     for _period, place, dimension, value in sorted(by_month):
@@ -86,6 +107,7 @@ def publication_system(
     dimensions = sorted({dimension for (_place, dimension) in values})
     adding_up = {dimension for dimension in dimensions if dimension and _adds_up(source, dimension, counts)}
     tables: list[list[Equation]] = []
+    of_dimension: dict[str, list[Equation]] = {}
     for period in periods:
         for dimension in dimensions:
             table: list[Equation] = []
@@ -99,7 +121,8 @@ def publication_system(
             if dimension in adding_up:
                 table += [_values_add_up(str(period), place, dimension, values) for place in places]
             tables.append(table)
-    for place in places:
+            of_dimension.setdefault(dimension, []).extend(table)
+    for place in places if not stock else []:
         for dimension in dimensions:
             table = []
             for value in values.get((place, dimension), []):
@@ -119,7 +142,15 @@ def publication_system(
             if dimension in adding_up:
                 table += [_values_add_up(str(period), place, dimension, values) for period in periods]
             tables.append(table)
-    return System(counts=counts, tables=[table for table in tables if table])
+            of_dimension.setdefault(dimension, []).extend(table)
+    totals = of_dimension.get(TOTAL[0], [])
+    checks = [equations + totals for dimension, equations in of_dimension.items() if dimension] or [totals]
+    return System(
+        counts=counts,
+        tables=[table for table in tables if table],
+        same_as=same_as,
+        checks=[check for check in checks if check],
+    )
 
 
 def _values_add_up(
@@ -177,9 +208,20 @@ def _publish_year(source: Source, country: str, year: int, *, below: int) -> int
         ((month, str(province) if province else NOT_SAID, d, v, n) for month, province, d, v, n, _at in rows),
     )
     shown = protect_linked(
-        cast(dict[Hashable, int], system.counts), system.tables, below=below, zeros_known=True
+        cast(dict[Hashable, int], system.counts),
+        system.tables,
+        below=below,
+        zeros_known=True,
+        checks=system.checks,
     )
     computed_at = min((at for *_rest, at in rows), default=timezone.now())
+    published = [(key, count, shown[key]) for key, count in system.counts.items() if count]
+    published += [
+        ((period, place, dimension, value), count, mark)
+        for period, month in system.same_as.items()
+        for (of, place, dimension, value), count, mark in list(published)
+        if of == month
+    ]
     cells = [
         PublishedCell(
             source=source,
@@ -190,11 +232,10 @@ def _publish_year(source: Source, country: str, year: int, *, below: int) -> int
             dimension=dimension,
             value=value,
             count=count,
-            shown=shown[(period, place, dimension, value)],
+            shown=mark,
             computed_at=computed_at,
         )
-        for (period, place, dimension, value), count in system.counts.items()
-        if count
+        for (period, place, dimension, value), count, mark in published
     ]
     with transaction.atomic():
         PublishedCell.objects.filter(source=source, country=country, year=year).delete()

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, DateField, Max, Min, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -57,10 +57,15 @@ def _month_of(value: datetime | date) -> date:
 
 def _count_source(spec: SourceSpec, start: datetime, end: datetime, provinces: _Provinces) -> Counter[_Key]:
     zone = ZoneInfo(settings.TIME_ZONE)
-    records = spec.records().filter(**{f"{spec.date_field}__gte": start, f"{spec.date_field}__lt": end})
+    if spec.open_at is not None:
+        # A stock: the records open at the month's end, all counted in that month.
+        records = spec.open_at(end)
+        in_months = records.annotate(month=Value(start.date(), output_field=DateField()))
+    else:
+        records = spec.records().filter(**{f"{spec.date_field}__gte": start, f"{spec.date_field}__lt": end})
+        in_months = records.annotate(month=TruncMonth(spec.date_field, tzinfo=zone))
     counts: Counter[_Key] = Counter()
     grouped_by = ["month", spec.country_field, *([spec.province_field] if spec.province_field else [])]
-    in_months = records.annotate(month=TruncMonth(spec.date_field, tzinfo=zone))
 
     def key_of(row: dict[str, Any]) -> tuple[str, date, int | None]:
         province = provinces.today_of(row[spec.province_field]) if spec.province_field else None
@@ -78,7 +83,7 @@ def _count_source(spec: SourceSpec, start: datetime, end: datetime, provinces: _
                 keys = {
                     pk: (
                         country,
-                        _month_of(timezone.localtime(moment, zone)),
+                        _month_of(start if spec.is_stock else timezone.localtime(moment, zone)),
                         provinces.today_of(area) if spec.province_field else None,
                     )
                     for pk, country, moment, area in where.iterator(chunk_size=5000)
@@ -188,10 +193,14 @@ def _refresh_durations(
 
 
 def _months_with_records(spec: SourceSpec | MeasureSpec) -> list[date]:
+    """The months from the first record's to the last's; for a stock, to this month (what was open
+    stays open after the last record was made)."""
     span = spec.records().aggregate(first=Min(spec.date_field), last=Max(spec.date_field))
     if span["first"] is None:
         return []
     first, last = timezone.localtime(span["first"]), timezone.localtime(span["last"])
+    if isinstance(spec, SourceSpec) and spec.is_stock:
+        last = max(last, timezone.localtime())
     months, year, month = [], first.year, first.month
     while (year, month) <= (last.year, last.month):
         months.append(date(year, month, 1))

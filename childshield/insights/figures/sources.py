@@ -8,19 +8,24 @@ indicators (`figures.indicators`) read those counts. Nothing here reads a record
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from childshield.cases.models import Case
+from childshield.cases.models import Case, Service
 from childshield.cases.models.cases import ClosureReason, HarmType, RiskLevel
 from childshield.cases.models.children import Sex
 from childshield.cases.models.closure import ClosureDecision, ClosureRequest
+from childshield.cases.models.plan import ServiceStatus
 from childshield.cases.models.referrals import Referral, ReferralStatus, Urgency
 from childshield.core.choices import ChiAgeBand, ChiGender, ReporterAgeBand, ReporterGender
 from childshield.core.ethnic_groups import ETHNICITY_NOT_SAID, ethnic_group_lists
+from childshield.directory.models import ServiceKind
+from childshield.hashing.models import Algorithm, BankSource, HashEntry, MatchChannel, MatchRecord
 from childshield.helpline.models import (
     CallerType,
     Category,
@@ -35,10 +40,25 @@ from childshield.hotline.models import Category as HotlineCategory
 from childshield.hotline.models import (
     Classification,
     ContentItem,
+    ContentType,
     ItemStatus,
     Notice,
     NoticeState,
     RecipientKind,
+)
+from childshield.insights.figures.derived import (
+    NOT_SAID as NOT_SAID,
+)
+from childshield.insights.figures.derived import (
+    UNREGISTERED,
+    cases_open_at,
+    closures_reopened,
+    item_content_types,
+    items_removed,
+    lookups_matching_own_hashes,
+    reopen_window,
+    report_link_kinds,
+    report_links,
 )
 from childshield.intake.models import (
     BlockedImage,
@@ -49,9 +69,9 @@ from childshield.intake.models import (
     Platform,
     Report,
     Screening,
+    SourceLinkKind,
 )
 
-NOT_SAID = ""  # the value of a record that does not say (an empty field)
 NOT_SAID_LABEL = _("Not said")
 
 
@@ -60,12 +80,21 @@ class Source(StrEnum):
     CONTACTS = "contacts"
     COUNSELLING = "counselling"
     CASES_OPENED = "cases_opened"
+    CASES_OPEN = "cases_open"
     CASES_CLOSED = "cases_closed"
+    CLOSURES_FOLLOWED = "closures_followed"
+    SERVICES_COMPLETED = "services_completed"
+    SERVICES_PLANNED = "services_planned"
     HOTLINE_CONFIRMED = "hotline_confirmed"
     REFERRALS = "referrals"
     HOTLINE_REPORTED = "hotline_reported"
     NOTICES = "notices"
+    HOTLINE_REMOVED = "hotline_removed"
+    HOTLINE_NOTICED = "hotline_noticed"
+    BLOCK_REQUESTS = "block_requests"
     BLOCKED_HASHES = "blocked_hashes"
+    SELF_SUBMITTED_HASHES = "self_submitted_hashes"
+    LOOKUPS = "lookups"
 
 
 @dataclass(frozen=True)
@@ -144,6 +173,13 @@ class SourceSpec:
     province_field: str  # the field of the record's area (any level: rolled up), "" when it has none
     dimensions: tuple[Dimension, ...]
     records: Callable[[], QuerySet[Model]]
+    # A stock (cases open), not a flow: the records at the end of a month, given that end. A month's
+    # count is the stock at its last instant, so a period's is its last month's, never the sum.
+    open_at: Callable[[datetime], QuerySet[Model]] | None = None
+
+    @property
+    def is_stock(self) -> bool:
+        return self.open_at is not None
 
 
 def _reports() -> QuerySet[Model]:
@@ -207,6 +243,29 @@ def _closures() -> QuerySet[Model]:
     return ClosureRequest.objects.filter(decision=ClosureDecision.APPROVED)
 
 
+def _open_case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Age at the end of the period counted (C6 for C2)."""
+    return {
+        pk: [_age_band_of(birth_year, year)]
+        for pk, birth_year, year in records.values_list(
+            "pk", "child__birth_year", "counted_in_year"
+        ).iterator(chunk_size=5000)
+    }
+
+
+def _closures_followed() -> QuerySet[Model]:
+    """Approved closures whose reopening window has passed: only then is "not reopened" known."""
+    return _closures().filter(decided_at__lte=timezone.now() - reopen_window())
+
+
+def _services_completed() -> QuerySet[Model]:
+    return Service.objects.filter(status=ServiceStatus.COMPLETED, completed_at__isnull=False)
+
+
+def _services_planned() -> QuerySet[Model]:
+    return Service.objects.all()
+
+
 def _hotline_confirmed() -> QuerySet[Model]:
     return ContentItem.objects.filter(confirmed_at__isnull=False)
 
@@ -239,6 +298,40 @@ def _blocked_hashes() -> QuerySet[Model]:
     return BlockedImage.objects.all()
 
 
+def _hotline_removed() -> QuerySet[Model]:
+    return ContentItem.objects.filter(removed_at__isnull=False)
+
+
+def _hotline_noticed() -> QuerySet[Model]:
+    return ContentItem.objects.filter(first_notice_at__isnull=False)
+
+
+def _block_requests() -> QuerySet[Model]:
+    return Report.objects.filter(channel=Channel.BLOCK_IMAGE, screening=Screening.CLEAR)
+
+
+def _self_submitted_hashes() -> QuerySet[Model]:
+    return HashEntry.objects.filter(bank__source=BankSource.SELF_SUBMITTED, removed_at__isnull=True)
+
+
+def _lookups() -> QuerySet[Model]:
+    # A lookup by no agency (none has been made so far) has no country to count in.
+    return MatchRecord.objects.filter(agency__isnull=False)
+
+
+# The dimensions of a case's child and harms, alike for the cases opened (C4 to C8) and open (C2).
+CASE_HARM = Dimension(
+    "harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types, several=True
+)
+CHILD_SEX = Dimension("sex", _("Sex"), tuple(Sex.choices), field="child__sex", may_be_empty=False)
+CHILD_ETHNICITY = Dimension("ethnicity", _("Ethnic group"), _ethnicity_choices(), field="child__ethnicity")
+CHILD_DISABILITY = Dimension(
+    "disability",
+    _("Disability"),
+    (("True", _("With a disability")), ("False", _("Without a disability"))),
+    field="child__has_disability",
+)
+
 SOURCES: dict[Source, SourceSpec] = {
     Source.REPORTS: SourceSpec(
         source=Source.REPORTS,
@@ -259,7 +352,17 @@ SOURCES: dict[Source, SourceSpec] = {
             Dimension("platform", _("Where it happened"), tuple(Platform.choices), field="platform"),
             Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), field="age_band"),
             Dimension("gender", _("Gender"), tuple(ReporterGender.choices), field="gender"),
-            Dimension("source", _("Came from a link by"), (), field="source"),
+            Dimension(
+                "link_kind",
+                _("Kind of link"),
+                (
+                    *SourceLinkKind.choices,
+                    (UNREGISTERED, _("Other / not registered")),
+                    (NOT_SAID, _("Not from a link")),
+                ),
+                values_of=report_link_kinds,
+            ),
+            Dimension("link", _("Link"), (), values_of=report_links),
         ),
     ),
     Source.CONTACTS: SourceSpec(
@@ -329,18 +432,11 @@ SOURCES: dict[Source, SourceSpec] = {
         province_field="child__area_id",
         records=_cases,
         dimensions=(
-            Dimension(
-                "harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types, several=True
-            ),
-            Dimension("sex", _("Sex"), tuple(Sex.choices), field="child__sex", may_be_empty=False),
+            CASE_HARM,
+            CHILD_SEX,
             Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=_case_age_bands),
-            Dimension("ethnicity", _("Ethnic group"), _ethnicity_choices(), field="child__ethnicity"),
-            Dimension(
-                "disability",
-                _("Disability"),
-                (("True", _("With a disability")), ("False", _("Without a disability"))),
-                field="child__has_disability",
-            ),
+            CHILD_ETHNICITY,
+            CHILD_DISABILITY,
             Dimension(
                 "risk_level",
                 _("Risk level"),
@@ -348,6 +444,22 @@ SOURCES: dict[Source, SourceSpec] = {
                 field="risk_level",
                 may_be_empty=False,
             ),
+        ),
+    ),
+    Source.CASES_OPEN: SourceSpec(
+        source=Source.CASES_OPEN,
+        label=_("Cases open"),
+        date_field="opened_at",
+        country_field="agency__country",
+        province_field="child__area_id",
+        records=_cases,
+        open_at=cases_open_at,
+        dimensions=(
+            CASE_HARM,
+            CHILD_SEX,
+            Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=_open_case_age_bands),
+            CHILD_ETHNICITY,
+            CHILD_DISABILITY,
         ),
     ),
     Source.CASES_CLOSED: SourceSpec(
@@ -367,6 +479,52 @@ SOURCES: dict[Source, SourceSpec] = {
             ),
         ),
     ),
+    Source.CLOSURES_FOLLOWED: SourceSpec(
+        source=Source.CLOSURES_FOLLOWED,
+        label=_("Cases closed and followed for a reopening"),
+        date_field="decided_at",
+        country_field="case__agency__country",
+        province_field="case__child__area_id",
+        records=_closures_followed,
+        dimensions=(
+            Dimension(
+                "reopened",
+                _("Reopened"),
+                (("yes", _("Reopened within the window")), ("no", _("Not reopened"))),
+                values_of=closures_reopened,
+                may_be_empty=False,
+            ),
+        ),
+    ),
+    Source.SERVICES_COMPLETED: SourceSpec(
+        source=Source.SERVICES_COMPLETED,
+        label=_("Services delivered"),
+        date_field="completed_at",
+        country_field="case__agency__country",
+        province_field="case__child__area_id",
+        records=_services_completed,
+        dimensions=(
+            Dimension("kind", _("Service"), tuple(ServiceKind.choices), field="kind", may_be_empty=False),
+        ),
+    ),
+    Source.SERVICES_PLANNED: SourceSpec(
+        source=Source.SERVICES_PLANNED,
+        label=_("Services added to plans"),
+        date_field="created_at",
+        country_field="case__agency__country",
+        province_field="case__child__area_id",
+        records=_services_planned,
+        dimensions=(
+            Dimension(
+                "status",
+                _("Where it stands"),
+                tuple(ServiceStatus.choices),
+                field="status",
+                may_be_empty=False,
+            ),
+            Dimension("kind", _("Service"), tuple(ServiceKind.choices), field="kind", may_be_empty=False),
+        ),
+    ),
     Source.HOTLINE_CONFIRMED: SourceSpec(
         source=Source.HOTLINE_CONFIRMED,
         label=_("Hotline items confirmed"),
@@ -384,6 +542,9 @@ SOURCES: dict[Source, SourceSpec] = {
             ),
             Dimension("category", _("Severity"), tuple(HotlineCategory.choices), field="category"),
             Dimension("hosting_country", _("Hosting country"), (), field="hosting_country"),
+            Dimension(
+                "content_type", _("Content type"), tuple(ContentType.choices), values_of=item_content_types
+            ),
         ),
     ),
     Source.REFERRALS: SourceSpec(
@@ -436,6 +597,41 @@ SOURCES: dict[Source, SourceSpec] = {
             Dimension("state", _("Delivery"), tuple(NoticeState.choices), field="state", may_be_empty=False),
         ),
     ),
+    Source.HOTLINE_REMOVED: SourceSpec(
+        source=Source.HOTLINE_REMOVED,
+        label=_("Hotline items removed"),
+        date_field="removed_at",
+        country_field="agency__country",
+        province_field="",
+        records=_hotline_removed,
+        dimensions=(),
+    ),
+    Source.HOTLINE_NOTICED: SourceSpec(
+        source=Source.HOTLINE_NOTICED,
+        label=_("Hotline items with a notice to remove"),
+        date_field="first_notice_at",
+        country_field="agency__country",
+        province_field="",
+        records=_hotline_noticed,
+        dimensions=(
+            Dimension(
+                "removed",
+                _("Removed"),
+                (("yes", _("Removed")), ("no", _("Not removed yet"))),
+                values_of=items_removed,
+                may_be_empty=False,
+            ),
+        ),
+    ),
+    Source.BLOCK_REQUESTS: SourceSpec(
+        source=Source.BLOCK_REQUESTS,
+        label=_("Requests to block a picture or video"),
+        date_field="created_at",
+        country_field="country",
+        province_field="",
+        records=_block_requests,
+        dimensions=(),
+    ),
     Source.BLOCKED_HASHES: SourceSpec(
         source=Source.BLOCKED_HASHES,
         label=_("Pictures and videos children asked to block"),
@@ -447,6 +643,40 @@ SOURCES: dict[Source, SourceSpec] = {
             Dimension("kind", _("Kind of file"), tuple(FileKind.choices), field="kind", may_be_empty=False),
             Dimension(
                 "state", _("Decision"), tuple(BlockedImageState.choices), field="state", may_be_empty=False
+            ),
+        ),
+    ),
+    Source.SELF_SUBMITTED_HASHES: SourceSpec(
+        source=Source.SELF_SUBMITTED_HASHES,
+        label=_("Children's own hashes added to the bank"),
+        date_field="added_at",
+        country_field="bank__owner__country",
+        province_field="",
+        records=_self_submitted_hashes,
+        dimensions=(
+            Dimension(
+                "algorithm", _("Algorithm"), tuple(Algorithm.choices), field="algorithm", may_be_empty=False
+            ),
+        ),
+    ),
+    Source.LOOKUPS: SourceSpec(
+        source=Source.LOOKUPS,
+        label=_("Hashes looked up"),
+        date_field="at",
+        country_field="agency__country",
+        province_field="",
+        records=_lookups,
+        dimensions=(
+            Dimension(
+                "channel", _("Looked up by"), tuple(MatchChannel.choices), field="channel", may_be_empty=False
+            ),
+            Dimension(
+                "self_submitted_match",
+                _("Looked up by"),
+                tuple(MatchChannel.choices),
+                values_of=lookups_matching_own_hashes,
+                several=True,
+                may_be_empty=False,
             ),
         ),
     ),
