@@ -196,24 +196,37 @@ def publish(years: Iterable[int] | None = None, *, sources: Iterable[Source] = t
     return written
 
 
+# What `protect_linked` gave for a year's counts, the last few (it depends on nothing but the counts
+# and the threshold).
+_PROTECTED: dict[tuple[object, ...], dict[Hashable, str]] = {}
+_PROTECTED_KEPT = 64
+
+
 def _publish_year(source: Source, country: str, year: int, *, below: int) -> int:
     rows = list(
         MonthlyCount.objects.filter(source=source, country=country, month__year=year).values_list(
             "month", "province_id", "dimension", "value", "count", "computed_at"
         )
     )
-    system = publication_system(
-        source,
-        year,
-        ((month, str(province) if province else NOT_SAID, d, v, n) for month, province, d, v, n, _at in rows),
+    monthly = sorted(
+        (month, str(province) if province else NOT_SAID, d, v, n) for month, province, d, v, n, _at in rows
     )
-    shown = protect_linked(
-        cast(dict[Hashable, int], system.counts),
-        system.tables,
-        below=below,
-        zeros_known=True,
-        checks=system.checks,
-    )
+    system = publication_system(source, year, monthly)
+    # The same counts are protected the same way: a recount that changed nothing (most of a year, most
+    # nights) costs no second protection in this process.
+    remembered = (source, year, below, tuple(monthly))
+    shown = _PROTECTED.get(remembered)
+    if shown is None:
+        shown = protect_linked(
+            cast(dict[Hashable, int], system.counts),
+            system.tables,
+            below=below,
+            zeros_known=True,
+            checks=system.checks,
+        )
+        if len(_PROTECTED) >= _PROTECTED_KEPT:
+            _PROTECTED.pop(next(iter(_PROTECTED)))
+        _PROTECTED[remembered] = shown
     computed_at = min((at for *_rest, at in rows), default=timezone.now())
     published = [(key, count, shown[key]) for key, count in system.counts.items() if count]
     published += [
