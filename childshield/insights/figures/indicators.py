@@ -1,10 +1,11 @@
-"""The indicators of docs/indicators.md, as tables read from the monthly counts and suppressed.
+"""The indicators of docs/indicators.md, as tables read from the year's publications.
 
 An indicator counts one source, split by one dimension (or by province, or by month, or not at all).
-`indicator_table` adds up the months of a period and the provinces of a place and returns a
-`FigureTable` whose cells are already suppressed (`core.suppression`): pages, charts and exports never
-see a count below the threshold. A dimension of several values per record (a report's harms) is
-suppressed cell by cell, since its cells do not add up to the total.
+`indicator_table` reads its cells for a period and a place from what `figures.publication` published
+(counted in the background, protected with every other page and period of the year) and returns a
+`FigureTable` whose cells are already suppressed: pages, charts and exports never see a count below
+the threshold. A dimension of several values per record (a report's harms) does not add up to the
+total, and its table says so.
 """
 
 from dataclasses import dataclass
