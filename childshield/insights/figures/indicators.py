@@ -266,13 +266,9 @@ def _cells(
         # Values no longer offered (a retired choice) still count, under their code.
         known = {item for item, _label in labels}
         cells += [
-            cell(value, value, counted)
-            for (counted_source, counted_period, counted_place, dimension, value), counted in sorted(
-                published.cells.items()
-            )
-            if (counted_source, counted_period, counted_place, dimension)
-            == (source, str(period), where, indicator.dimension)
-            and value not in known
+            cell(value, value, published.cell(source, str(period), where, indicator.dimension, value))
+            for value in published.values(source, str(period), where, indicator.dimension)
+            if value not in known
         ]
     total = cell("total", str(_("Total")), published.cell(source, str(period), where, *TOTAL_KEY))
     return cells, total

@@ -263,11 +263,21 @@ class Published:
 
     cells: dict[tuple[str, str, str, str, str], tuple[int, str]]
     computed_at: dict[str, datetime]
+    # (source, period, place, dimension) -> its values, in order: made once, on the first `values`.
+    _tables: dict[tuple[str, str, str, str], list[str]] | None = None
 
     def cell(
         self, source: Source, period: str, place: str, dimension: str, value: str
     ) -> tuple[int, str] | None:
         return self.cells.get((source, period, place, dimension, value))
+
+    def values(self, source: Source, period: str, place: str, dimension: str) -> list[str]:
+        """The values published for one table (a dimension at a period and place), in order."""
+        if self._tables is None:
+            self._tables = {}
+            for key in sorted(self.cells):
+                self._tables.setdefault(key[:4], []).append(key[4])
+        return self._tables.get((source, period, place, dimension), [])
 
 
 def published_for(*, country: str, place: str | None, periods: Iterable[Period]) -> Published:
