@@ -117,6 +117,10 @@ class Dimension:
     # total, so they are suppressed cell by cell. A dimension read by `values_of` that gives each
     # record exactly one value (a case's age band) is not: its rows add up, and are protected so.
     several: bool = False
+    # The code of another dimension of the source each value is a part of: a value "<parent>:<part>"
+    # counts within the parent's value "<parent>" (a pair's accepted referrals within the pair's), so
+    # the parts of each parent value add up to it, and are protected so.
+    within: str = ""
 
     @property
     def multi_valued(self) -> bool:
@@ -280,6 +284,54 @@ def _answered_in_time(records: QuerySet[Model]) -> dict[int, list[str]]:
             "waiting" if responded_at is None else "on_time" if responded_at <= respond_by else "late"
         ]
     return found
+
+
+# C12 and C13 per pair of agencies: a referral's pair is "<from agency id>><to agency id>", and its
+# answer or its timeliness within the pair "<pair>:<group>". Each referral has exactly one of each, so
+# a pair's values add up to the pair's referrals (`Dimension.within`), and the pairs to the total.
+PAIR_SEPARATOR = ">"
+GROUP_SEPARATOR = ":"
+PAIR_ANSWER_GROUPS = ("accepted", "declined", "waiting", "cancelled")
+_ANSWER_GROUP = {
+    ReferralStatus.ACCEPTED: "accepted",
+    ReferralStatus.COMPLETED: "accepted",
+    ReferralStatus.DECLINED: "declined",
+    ReferralStatus.SENT: "waiting",
+    ReferralStatus.CANCELLED: "cancelled",
+}
+PAIR_IN_TIME_GROUPS = ("on_time", "late", "waiting")
+
+
+def pair_value(from_agency: int, to_agency: int) -> str:
+    return f"{from_agency}{PAIR_SEPARATOR}{to_agency}"
+
+
+def _referral_pairs(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: [pair_value(sender, receiver)]
+        for pk, sender, receiver in records.values_list("pk", "from_agency_id", "to_agency_id").iterator(
+            chunk_size=5000
+        )
+    }
+
+
+def _pair_answers(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Each referral's pair and answer: accepted (accepted or completed), declined, waiting, cancelled."""
+    return {
+        pk: [f"{pair_value(sender, receiver)}{GROUP_SEPARATOR}{_ANSWER_GROUP.get(status, 'waiting')}"]
+        for pk, sender, receiver, status in records.values_list(
+            "pk", "from_agency_id", "to_agency_id", "status"
+        ).iterator(chunk_size=5000)
+    }
+
+
+def _pairs_in_time(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Each referral's pair and whether it was answered by its due time, late, or not yet."""
+    pairs = _referral_pairs(records)
+    return {
+        pk: [f"{pairs[pk][0]}{GROUP_SEPARATOR}{value}" for value in values]
+        for pk, values in _answered_in_time(records).items()
+    }
 
 
 def _referrals() -> QuerySet[Model]:
@@ -569,6 +621,23 @@ SOURCES: dict[Source, SourceSpec] = {
                 ),
                 values_of=_answered_in_time,
                 may_be_empty=False,
+            ),
+            Dimension("pair", _("Pair of agencies"), (), values_of=_referral_pairs, may_be_empty=False),
+            Dimension(
+                "pair_answer",
+                _("Pair of agencies and answer"),
+                (),
+                values_of=_pair_answers,
+                may_be_empty=False,
+                within="pair",
+            ),
+            Dimension(
+                "pair_in_time",
+                _("Pair of agencies and answered in time"),
+                (),
+                values_of=_pairs_in_time,
+                may_be_empty=False,
+                within="pair",
             ),
         ),
     ),
