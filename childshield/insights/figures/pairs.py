@@ -4,7 +4,7 @@ The referrals source counts each referral under its pair ("<from agency id>><to 
 and answer and its pair and timeliness (`figures.sources`); those are published and protected with the
 rest of the year (`figures.publication`, the answers within their pair). This module names a pair by
 its agencies (organisations, not people) and sets a pair's figures side by side: sent, accepted,
-declined, waiting, and the acceptance rate and the share answered by the time due, each worked out
+completed, declined, waiting, and the acceptance rate and the share answered by the time due, each worked out
 only when every count it is made of is shown as a number, so no rate stands for a hidden count.
 """
 
@@ -44,10 +44,12 @@ def _agency_ids(pair: str) -> tuple[int, int] | None:
 
 def _group_labels() -> dict[str, str]:
     return {
+        "sent": gettext("waiting"),
         "accepted": gettext("accepted"),
+        "completed": gettext("completed"),
         "declined": gettext("declined"),
-        "waiting": gettext("waiting"),
         "cancelled": gettext("cancelled"),
+        "waiting": gettext("waiting"),
         "on_time": gettext("answered by the time due"),
         "late": gettext("answered late"),
     }
@@ -92,6 +94,7 @@ class PairRow:
     name: str
     sent: str
     accepted: str
+    completed: str
     declined: str
     waiting: str
     cancelled: str
@@ -107,12 +110,17 @@ class PairTable:
     notes: list[str] = field(default_factory=list)
 
 
-def _share(part: Cell | None, other: Cell | None) -> str:
-    """part / (part + other), when both are shown as numbers and not both none; else "not shown"."""
-    shown = [shown_number(cell) if cell is not None else None for cell in (part, other)]
-    if shown[0] is None or shown[1] is None or shown[0] + shown[1] == 0:
+def _share(parts: list[Cell], others: list[Cell]) -> str:
+    """sum(parts) / (sum(parts) + sum(others)), when every one is shown as a number and not all none;
+    else "not shown"."""
+    shown = [shown_number(cell) for cell in (*parts, *others)]
+    if any(number is None for number in shown):
         return gettext("not shown")
-    return f"{formats.number_format(round(100 * shown[0] / (shown[0] + shown[1])))}%"
+    part = sum(number or 0 for number in shown[: len(parts)])
+    whole = sum(number or 0 for number in shown)
+    if whole == 0:
+        return gettext("not shown")
+    return f"{formats.number_format(round(100 * part / whole))}%"
 
 
 def pair_table(*, sent: FigureTable, answers: FigureTable, in_time: FigureTable, below: int) -> PairTable:
@@ -135,13 +143,17 @@ def pair_table(*, sent: FigureTable, answers: FigureTable, in_time: FigureTable,
             name=str(cell.label),
             sent=cell.shown,
             accepted=shown(by_answer, cell.item, "accepted"),
+            completed=shown(by_answer, cell.item, "completed"),
             declined=shown(by_answer, cell.item, "declined"),
-            waiting=shown(by_answer, cell.item, "waiting"),
+            waiting=shown(by_answer, cell.item, "sent"),
             cancelled=shown(by_answer, cell.item, "cancelled"),
             acceptance_rate=_share(
-                cell_of(by_answer, cell.item, "accepted"), cell_of(by_answer, cell.item, "declined")
+                [cell_of(by_answer, cell.item, "accepted"), cell_of(by_answer, cell.item, "completed")],
+                [cell_of(by_answer, cell.item, "declined")],
             ),
-            in_time_share=_share(cell_of(by_time, cell.item, "on_time"), cell_of(by_time, cell.item, "late")),
+            in_time_share=_share(
+                [cell_of(by_time, cell.item, "on_time")], [cell_of(by_time, cell.item, "late")]
+            ),
         )
         for cell in sent.cells
     ]
@@ -165,7 +177,7 @@ def pair_block(table: PairTable) -> list[list[str | int]]:
     """The table as rows of a CSV file: its title, headings, one row per pair, its note."""
     rows: list[list[str | int]] = [[f"{table.code} {table.title}"], pair_headings()]
     for row in table.rows:
-        values = [row.sent, row.accepted, row.declined, row.waiting, row.cancelled]
+        values = [row.sent, row.accepted, row.completed, row.declined, row.waiting, row.cancelled]
         rows.append(
             [
                 row.name,
@@ -183,6 +195,7 @@ def pair_headings() -> list[str | int]:
         gettext("Pair of agencies"),
         gettext("Sent"),
         gettext("Accepted"),
+        gettext("Completed"),
         gettext("Declined"),
         gettext("Waiting for an answer"),
         gettext("Cancelled"),

@@ -169,9 +169,14 @@ def _values_add_up(
 
 def _family(source: Source, dimension: str) -> str:
     """The dimension a dimension's values are parts of (`Dimension.within`), else itself: a family is
-    checked as one system, its parts with the values they add up to."""
-    declared = next((d for d in SOURCES[source].dimensions if d.code == dimension), None)
-    return declared.within if declared is not None and declared.within else dimension
+    checked as one system, its parts with the values they add up to, and with the dimension their
+    parts sum to over the pairs (`Dimension.across`: a status, each pair's referrals of it)."""
+    declared = {d.code: d for d in SOURCES[source].dimensions}
+    found = declared.get(dimension)
+    if found is not None and found.within:
+        return found.within
+    summing = next((d for d in declared.values() if d.across == dimension), None)
+    return (summing.within or summing.code) if summing is not None else dimension
 
 
 def _parts_add_up(
@@ -185,9 +190,10 @@ def _parts_add_up(
     """For a dimension counted within another (`Dimension.within`: a pair's answers within the pair),
     each of the other's values at `place` is the sum of its parts ("<value>:<part>"), where the counts
     bear it out (`protect` refuses an equation that does not add up)."""
-    parent = _family(source, dimension)
-    if parent == dimension:
+    declared = next((d for d in SOURCES[source].dimensions if d.code == dimension), None)
+    if declared is None or not declared.within:
         return []
+    parent = declared.within
     parts: dict[str, list[Key]] = {}
     for value in values.get((place, dimension), []):
         whole, _separator, _part = value.rpartition(":")
@@ -198,6 +204,16 @@ def _parts_add_up(
         found = parts.get(whole, [])
         if counts.get(total, 0) == sum(counts.get(part, 0) for part in found):
             equations.append((total, found))
+    if declared.across:
+        # Summed over the pairs, the parts of one value are that value of `across`.
+        over: dict[str, list[Key]] = {}
+        for value in values.get((place, dimension), []):
+            over.setdefault(value.rpartition(":")[2], []).append((period, place, dimension, value))
+        for value in values.get((place, declared.across), []):
+            total = (period, place, declared.across, value)
+            found = over.get(value, [])
+            if found and counts.get(total, 0) == sum(counts.get(part, 0) for part in found):
+                equations.append((total, found))
     return equations
 
 

@@ -121,6 +121,10 @@ class Dimension:
     # counts within the parent's value "<parent>" (a pair's accepted referrals within the pair's), so
     # the parts of each parent value add up to it, and are protected so.
     within: str = ""
+    # The code of another dimension whose values are this one's parts ("<pair>:<value>"): summed over
+    # the pairs, the parts of a value are that value of the other (a status's referrals, every pair's
+    # referrals of that status), so they are protected with it.
+    across: str = ""
 
     @property
     def multi_valued(self) -> bool:
@@ -291,14 +295,9 @@ def _answered_in_time(records: QuerySet[Model]) -> dict[int, list[str]]:
 # a pair's values add up to the pair's referrals (`Dimension.within`), and the pairs to the total.
 PAIR_SEPARATOR = ">"
 GROUP_SEPARATOR = ":"
-PAIR_ANSWER_GROUPS = ("accepted", "declined", "waiting", "cancelled")
-_ANSWER_GROUP = {
-    ReferralStatus.ACCEPTED: "accepted",
-    ReferralStatus.COMPLETED: "accepted",
-    ReferralStatus.DECLINED: "declined",
-    ReferralStatus.SENT: "waiting",
-    ReferralStatus.CANCELLED: "cancelled",
-}
+# A pair's answers are the statuses themselves, so that summed over the pairs each is the referrals of
+# that status (C12b), declared as an equation: a pair's count is never the status's less the others.
+PAIR_ANSWER_GROUPS = tuple(ReferralStatus.values)
 PAIR_IN_TIME_GROUPS = ("on_time", "late", "waiting")
 
 
@@ -316,9 +315,9 @@ def _referral_pairs(records: QuerySet[Model]) -> dict[int, list[str]]:
 
 
 def _pair_answers(records: QuerySet[Model]) -> dict[int, list[str]]:
-    """Each referral's pair and answer: accepted (accepted or completed), declined, waiting, cancelled."""
+    """Each referral's pair and status (sent, accepted, declined, completed, cancelled)."""
     return {
-        pk: [f"{pair_value(sender, receiver)}{GROUP_SEPARATOR}{_ANSWER_GROUP.get(status, 'waiting')}"]
+        pk: [f"{pair_value(sender, receiver)}{GROUP_SEPARATOR}{status}"]
         for pk, sender, receiver, status in records.values_list(
             "pk", "from_agency_id", "to_agency_id", "status"
         ).iterator(chunk_size=5000)
@@ -630,6 +629,7 @@ SOURCES: dict[Source, SourceSpec] = {
                 values_of=_pair_answers,
                 may_be_empty=False,
                 within="pair",
+                across="status",
             ),
             Dimension(
                 "pair_in_time",
@@ -638,6 +638,7 @@ SOURCES: dict[Source, SourceSpec] = {
                 values_of=_pairs_in_time,
                 may_be_empty=False,
                 within="pair",
+                across="answered_in_time",
             ),
         ),
     ),
