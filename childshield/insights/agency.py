@@ -26,7 +26,7 @@ from childshield.accounts.models import Agency, Membership
 from childshield.accounts.permissions import may, require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.cases.models import Assessment, Case, ClosureRequest
+from childshield.cases.models import Assessment, Case, CaseAssignment, ClosureRequest
 from childshield.cases.models.assessments import AssessmentKind
 from childshield.cases.models.cases import CaseStatus, ClosureReason, RiskLevel
 from childshield.cases.models.closure import ClosureDecision
@@ -37,6 +37,7 @@ from childshield.core.periods import Period
 from childshield.core.suppression import Cell
 from childshield.insights.figures.charts import FigureTableView, figure_table
 from childshield.insights.figures.dashboard import offered_periods
+from childshield.insights.figures.derived import cases_open_at
 from childshield.insights.figures.exports import Value, tables_csv
 from childshield.insights.figures.table import FigureTable
 from childshield.insights.permissions import InsightsPerm
@@ -65,6 +66,7 @@ class AgencyFigures:
     periods: list[Period]
     computed_at: datetime
     caseload: FigureTable  # C15: open cases per lead worker, median and most in its notes
+    caseload_at_end: FigureTable  # C15 at the period's last instant (or now, for a period not over)
     by_status: FigureTable  # C2 now: open cases by where they stand
     by_risk: FigureTable
     overdue: int  # open cases whose safety assessment is past due now (C10, today)
@@ -87,7 +89,7 @@ class AgencyFigures:
         """The tables of the period chosen as the page shows them."""
         return [
             figure_table(table, period_label=self.period.label(), area_label=self.agency.name)
-            for table in (self.safety_on_time, self.closures)
+            for table in (self.caseload_at_end, self.safety_on_time, self.closures)
         ]
 
 
@@ -153,6 +155,62 @@ def _caseload(agency: Agency) -> FigureTable:
         gettext("Open cases now, per lead worker"),
         gettext("Lead worker"),
         [*workers, Cell(item=NO_LEAD, label=gettext("No lead worker in the agency"), count=without_lead)],
+        notes=notes,
+    )
+
+
+def _period_end_caseload(agency: Agency, period: Period, now: datetime) -> FigureTable:
+    """C15 at the period's last instant (now, for a period not over): the cases open then (their latest
+    status change before it not a closing) per worker of the agency who led them then (the holding of
+    `CaseAssignment` that began before it and had not ended), whatever agency manages them now. Every
+    worker of the agency who may lead a case and was a member by then counts, those leading none too
+    (in the median); a member who has since left counts when they led a case then."""
+    _since, until = period.bounds()
+    instant = min(until, now)
+    held = (
+        CaseAssignment.objects.filter(
+            case__in=cases_open_at(instant).values("pk"),
+            lead_worker__agency=agency,
+            started_at__lt=instant,
+        )
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=instant))
+        .values_list("lead_worker_id")
+        .annotate(open_cases=Count("case", distinct=True))
+        .order_by()
+    )
+    counts = dict(held)
+    members = [
+        member
+        for member in Membership.objects.filter(agency=agency)
+        .filter(Q(is_active=True, created_at__lt=instant) | Q(pk__in=counts))
+        .select_related("user", "agency")
+        if member.pk in counts or may(member, CasePerm.CASE_WORK)
+    ]
+    workers = sorted(
+        (
+            Cell(item=str(member.pk), label=member.user.full_name, count=counts.get(member.pk, 0))
+            for member in members
+        ),
+        key=lambda cell: (-cell.count, cell.label),
+    )
+    loads = [cell.count for cell in workers]
+    at = timezone.localtime(instant - timedelta(microseconds=1) if instant == until else instant)
+    notes = [
+        gettext("Counted at %(at)s.") % {"at": at.strftime("%Y-%m-%d %H:%M")},
+        *(
+            [
+                gettext("Median open cases per worker: %(median)s; most: %(most)s.")
+                % {"median": f"{median(loads):g}", "most": max(loads)}
+            ]
+            if loads
+            else []
+        ),
+    ]
+    return _table(
+        "C15",
+        gettext("Open cases at the end of the period, per lead worker"),
+        gettext("Lead worker"),
+        workers,
         notes=notes,
     )
 
@@ -261,6 +319,7 @@ def agency_figures(*, acting: Membership, period: Period, exported: bool = False
         periods=offered_periods(timezone.localdate(now)),
         computed_at=now,
         caseload=_caseload(agency),
+        caseload_at_end=_period_end_caseload(agency, period, now),
         by_status=_by_choice(
             open_cases,
             "status",
@@ -336,6 +395,7 @@ def agency_export(figures: AgencyFigures) -> bytes:
             figures.by_status,
             figures.by_risk,
             overdue,
+            figures.caseload_at_end,
             figures.safety_on_time,
             figures.closures,
         ],

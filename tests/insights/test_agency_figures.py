@@ -24,6 +24,7 @@ from childshield.cases.models.closure import ClosureWarning
 from childshield.cases.models.consent import ShareSection
 from childshield.cases.models.referrals import Urgency
 from childshield.cases.services.assessments import assessment_forms_default_install, assessment_record
+from childshield.cases.services.assignments import case_reassign
 from childshield.cases.services.closure import case_closure_approve, case_closure_request
 from childshield.cases.services.referrals import referral_accept, referral_decline, referral_send
 from childshield.core.periods import Period
@@ -138,7 +139,7 @@ def world(
     )
     case_closure_approve(acting=supervisor, case=c6, version=c6.version, acknowledged=ClosureWarning.values)
     clock.now = t0 + 48 * HOUR
-    return {"c4": c4}
+    return {"c2": c2, "c3": c3, "c4": c4}
 
 
 def test_the_caseload_counts_every_worker_of_the_agency_with_median_and_most(world, supervisor):
@@ -289,3 +290,72 @@ def test_the_figures_take_as_many_queries_however_many_workers_and_cases(
     with CaptureQueriesContext(connection) as after:
         agency_figures(acting=supervisor, period=MARCH)
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.fixture
+def april_handover(world, clock, supervisor, worker, colleague):
+    """Every member of the office joined before March (the fixtures made them with today's clock). On
+    15 April the supervisor hands c2 from the worker to the colleague; on 20 April c3 is closed; the
+    figures are read on 5 May."""
+    Membership.objects.update(created_at=timezone.make_aware(datetime(2026, 1, 5, 9, 0)))
+    clock.now = timezone.make_aware(datetime(2026, 4, 15, 10, 0))
+    c2 = Case.objects.get(pk=world["c2"].pk)
+    case_reassign(acting=supervisor, case=c2, version=c2.version, new_lead=colleague, note="Going on leave.")
+    clock.now = timezone.make_aware(datetime(2026, 4, 20, 10, 0))
+    c3 = case_closure_request(
+        acting=worker,
+        case=Case.objects.get(pk=world["c3"].pk),
+        version=Case.objects.get(pk=world["c3"].pk).version,
+        reason="moved",
+        checklist={"child_safe": True, "services_done": True, "caregiver_informed": True},
+    )
+    case_closure_approve(acting=colleague, case=c3, version=c3.version, acknowledged=ClosureWarning.values)
+    clock.now = timezone.make_aware(datetime(2026, 5, 5, 9, 0))
+
+
+def loads(table):
+    return [(cell.label, cell.count) for cell in table.cells]
+
+
+def test_the_caseload_at_a_periods_end_counts_who_led_each_open_case_then(april_handover, supervisor):
+    # The end of March: c1, c2, c3 the worker's, c4 the colleague's, c5 the former worker's (who has
+    # left since, but led it then); c6 was closed on 12 March. Lan and the supervisor lead none.
+    march = agency_figures(acting=supervisor, period=MARCH).caseload_at_end
+    assert loads(march) == [
+        ("Test Worker", 3),
+        ("Test Colleague", 1),
+        ("Test Former", 1),
+        ("Test Lan", 0),
+        ("Test Supervisor", 0),
+    ]
+    assert march.exact and march.total.shown == "5"
+    assert [str(note) for note in march.notes] == [
+        "Counted at 2026-03-31 23:59.",
+        "Median open cases per worker: 1; most: 3.",
+    ]
+    # The end of April: c2 handed to the colleague on the 15th, c3 closed on the 20th.
+    april = agency_figures(acting=supervisor, period=Period(2026, 4)).caseload_at_end
+    assert loads(april) == [
+        ("Test Colleague", 2),
+        ("Test Former", 1),
+        ("Test Worker", 1),
+        ("Test Lan", 0),
+        ("Test Supervisor", 0),
+    ]
+    assert [str(note) for note in april.notes][1] == "Median open cases per worker: 1; most: 2."
+
+
+def test_a_period_not_over_counts_the_caseload_now(april_handover, supervisor):
+    may = agency_figures(acting=supervisor, period=Period(2026, 5))
+    assert str(may.caseload_at_end.notes[0]) == "Counted at 2026-05-05 09:00."
+    assert loads(may.caseload_at_end) == loads(
+        agency_figures(acting=supervisor, period=Period(2026, 4)).caseload_at_end
+    )
+
+
+def test_the_csv_holds_the_caseload_at_the_periods_end(april_handover, supervisor, sign_in):
+    response = sign_in(supervisor).get("/en/insights/agency/download.csv?period=2026-04")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").removeprefix("\ufeff"))))
+    start = rows.index(["C15 Open cases at the end of the period, per lead worker"])
+    assert ["Test Colleague", "2"] in rows[start:]
+    assert ["Median open cases per worker: 1; most: 2."] in rows[start:]

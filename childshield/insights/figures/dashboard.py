@@ -32,6 +32,7 @@ from childshield.insights.figures.indicators import (
     indicator_table,
     place_key,
 )
+from childshield.insights.figures.pairs import PAIR_DIMENSIONS, PairTable, pair_block, pair_table
 from childshield.insights.figures.publication import published_for
 from childshield.insights.figures.refresh import figures_version
 from childshield.insights.figures.sources import SOURCES, Source
@@ -60,6 +61,7 @@ class Section:
     note: str | Promise = ""
     panels: list[Panel] = field(default_factory=list)
     durations: list[DurationTable] = field(default_factory=list)  # medians and shares on time
+    pairs: PairTable | None = None  # referrals per pair of agencies (C12d), with their rates
 
 
 # A page's tables and charts, kept until the counts are next refreshed (`figures_version` changes) or
@@ -200,6 +202,7 @@ def indicator_export(figures: IndicatorFigures, *, as_format: str) -> bytes:
         computed_at=figures.computed_at or timezone.now(),
         previous_label=figures.previous.label(),
         durations=durations,
+        blocks=[pair_block(section.pairs) for section in figures.sections if section.pairs is not None],
     )
 
 
@@ -233,6 +236,8 @@ def _sections(
         for indicator, table in zip(
             (i for i in INDICATORS if i.source == source), section.tables, strict=True
         ):
+            if source == Source.REFERRALS and indicator.dimension in PAIR_DIMENSIONS:
+                continue  # one table of pairs, below, rather than a chart per dimension
             labels = {
                 "period_label": period.label(),
                 "area_label": area_label,
@@ -245,6 +250,14 @@ def _sections(
                 chart = bar_chart(table, **labels)
             view = chart.table if chart is not None else figure_table(table, **labels)
             section.panels.append(Panel(table=table, chart=chart, view=view))
+        if source == Source.REFERRALS:
+            by_code = {table.code: table for table in section.tables}
+            section.pairs = pair_table(
+                sent=by_code["C12d"],
+                answers=by_code["C12e"],
+                in_time=by_code["C13c"],
+                below=settings.FIGURES_SUPPRESS_BELOW,
+            )
         section.durations = duration_tables(
             source,
             country=country,

@@ -147,10 +147,11 @@ def tables_xlsx(
     computed_at: datetime,
     previous_label: str | None = None,
     durations: Sequence[DurationTable] = (),
+    blocks: Sequence[Sequence[Sequence[Value]]] = (),
 ) -> bytes:
-    """The tables (then the duration tables) as an .xlsx workbook, one sheet per table (see the
-    module's note); the marking in bold in each sheet's first row; shown numbers as numbers, hidden
-    values as text."""
+    """The tables (then the duration tables, then `blocks`: tables of several columns, each opening
+    with its title) as an .xlsx workbook, one sheet per table (see the module's note); the marking in
+    bold in each sheet's first row; shown numbers as numbers, hidden values as text."""
     workbook = Workbook()
     preamble = _preamble(
         marking=marking, period_label=period_label, area_label=area_label, computed_at=computed_at
@@ -180,6 +181,13 @@ def tables_xlsx(
         sheet.column_dimensions["A"].width = 40
         for column in "BC":
             sheet.column_dimensions[column].width = 16
+    for rows in blocks:
+        title = str(rows[0][0]) if rows and rows[0] else gettext("Figures")
+        sheet = workbook.create_sheet(sheet_name(title, taken=taken))
+        write_rows(sheet, preamble, bold_rows={1})
+        start = len(preamble) + 2
+        write_rows(sheet, [list(row) for row in rows], first_row=start, bold_rows={start, start + 1})
+        sheet.column_dimensions["A"].width = 40
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -20,6 +20,7 @@ from childshield.core.ethnic_groups import ethnicity_choices
 from childshield.core.periods import Period
 from childshield.core.suppression import Cell
 from childshield.insights.figures.derived import link_choices
+from childshield.insights.figures.pairs import PAIR_DIMENSIONS, pair_labels
 from childshield.insights.figures.publication import COUNTRY, Published
 from childshield.insights.figures.publication import TOTAL as TOTAL_KEY
 from childshield.insights.figures.sources import (
@@ -113,6 +114,9 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("C12b", _("Referrals by answer"), Source.REFERRALS, "status"),
     Indicator("C13", _("Referrals answered in time"), Source.REFERRALS, "answered_in_time"),
     Indicator("C12c", _("Referrals by urgency"), Source.REFERRALS, "urgency"),
+    Indicator("C12d", _("Referrals sent, by pair of agencies"), Source.REFERRALS, "pair"),
+    Indicator("C12e", _("Referrals by pair of agencies and answer"), Source.REFERRALS, "pair_answer"),
+    Indicator("C13c", _("Referrals by pair of agencies, answered in time"), Source.REFERRALS, "pair_in_time"),
     Indicator("K1", _("Hotline items reported"), Source.HOTLINE_REPORTED),
     Indicator("K1b", _("Hotline items reported, where they stand now"), Source.HOTLINE_REPORTED, "status"),
     Indicator(
@@ -176,6 +180,8 @@ def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[
     dimension = dimension_of(indicator.source, indicator.dimension)
     if indicator.source == Source.COUNSELLING and indicator.dimension == "category":
         return list(category_choices())
+    if indicator.source == Source.REFERRALS and indicator.dimension in PAIR_DIMENSIONS:
+        return []  # only the pairs that have referrals, as published (`_cells`)
     if indicator.source == Source.REPORTS and indicator.dimension == "link":
         return list(link_choices(place.country))
     if dimension.code == "ethnicity" and indicator.source in (Source.CASES_OPENED, Source.CASES_OPEN):
@@ -265,10 +271,19 @@ def _cells(
     if indicator.dimension not in (TOTAL, BY_PROVINCE, BY_MONTH):
         # Values no longer offered (a retired choice) still count, under their code.
         known = {item for item, _label in labels}
-        cells += [
-            cell(value, value, published.cell(source, str(period), where, indicator.dimension, value))
+        others = [
+            value
             for value in published.values(source, str(period), where, indicator.dimension)
             if value not in known
+        ]
+        named = (
+            pair_labels(others)
+            if source == Source.REFERRALS and indicator.dimension in PAIR_DIMENSIONS
+            else [(value, value) for value in others]
+        )
+        cells += [
+            cell(value, label, published.cell(source, str(period), where, indicator.dimension, value))
+            for value, label in named
         ]
     total = cell("total", str(_("Total")), published.cell(source, str(period), where, *TOTAL_KEY))
     return cells, total

@@ -120,8 +120,13 @@ def publication_system(
                 table.append(((str(period), COUNTRY, dimension, value), parts))
             if dimension in adding_up:
                 table += [_values_add_up(str(period), place, dimension, values) for place in places]
+                table += [
+                    equation
+                    for place in places
+                    for equation in _parts_add_up(source, str(period), place, dimension, values, counts)
+                ]
             tables.append(table)
-            of_dimension.setdefault(dimension, []).extend(table)
+            of_dimension.setdefault(_family(source, dimension), []).extend(table)
     for place in places if not stock else []:
         for dimension in dimensions:
             table = []
@@ -142,7 +147,7 @@ def publication_system(
             if dimension in adding_up:
                 table += [_values_add_up(str(period), place, dimension, values) for period in periods]
             tables.append(table)
-            of_dimension.setdefault(dimension, []).extend(table)
+            of_dimension.setdefault(_family(source, dimension), []).extend(table)
     totals = of_dimension.get(TOTAL[0], [])
     checks = [equations + totals for dimension, equations in of_dimension.items() if dimension] or [totals]
     return System(
@@ -160,6 +165,56 @@ def _values_add_up(
         (period, place, *TOTAL),
         [(period, place, dimension, value) for value in values.get((place, dimension), [])],
     )
+
+
+def _family(source: Source, dimension: str) -> str:
+    """The dimension a dimension's values are parts of (`Dimension.within`), else itself: a family is
+    checked as one system, its parts with the values they add up to, and with the dimension their
+    parts sum to over the pairs (`Dimension.across`: a status, each pair's referrals of it)."""
+    declared = {d.code: d for d in SOURCES[source].dimensions}
+    found = declared.get(dimension)
+    if found is not None and found.within:
+        return found.within
+    summing = next((d for d in declared.values() if d.across == dimension), None)
+    return (summing.within or summing.code) if summing is not None else dimension
+
+
+def _parts_add_up(
+    source: Source,
+    period: str,
+    place: str,
+    dimension: str,
+    values: dict[tuple[str, str], list[str]],
+    counts: dict[Key, int],
+) -> list[Equation]:
+    """For a dimension counted within another (`Dimension.within`: a pair's answers within the pair),
+    each of the other's values at `place` is the sum of its parts ("<value>:<part>"), where the counts
+    bear it out (`protect` refuses an equation that does not add up)."""
+    declared = next((d for d in SOURCES[source].dimensions if d.code == dimension), None)
+    if declared is None or not declared.within:
+        return []
+    parent = declared.within
+    parts: dict[str, list[Key]] = {}
+    for value in values.get((place, dimension), []):
+        whole, _separator, _part = value.rpartition(":")
+        parts.setdefault(whole, []).append((period, place, dimension, value))
+    equations: list[Equation] = []
+    for whole in values.get((place, parent), []):
+        total: Key = (period, place, parent, whole)
+        found = parts.get(whole, [])
+        if counts.get(total, 0) == sum(counts.get(part, 0) for part in found):
+            equations.append((total, found))
+    if declared.across:
+        # Summed over the pairs, the parts of one value are that value of `across`.
+        over: dict[str, list[Key]] = {}
+        for value in values.get((place, dimension), []):
+            over.setdefault(value.rpartition(":")[2], []).append((period, place, dimension, value))
+        for value in values.get((place, declared.across), []):
+            total = (period, place, declared.across, value)
+            found = over.get(value, [])
+            if found and counts.get(total, 0) == sum(counts.get(part, 0) for part in found):
+                equations.append((total, found))
+    return equations
 
 
 def _adds_up(source: Source, dimension: str, counts: dict[Key, int]) -> bool:

@@ -117,6 +117,14 @@ class Dimension:
     # total, so they are suppressed cell by cell. A dimension read by `values_of` that gives each
     # record exactly one value (a case's age band) is not: its rows add up, and are protected so.
     several: bool = False
+    # The code of another dimension of the source each value is a part of: a value "<parent>:<part>"
+    # counts within the parent's value "<parent>" (a pair's accepted referrals within the pair's), so
+    # the parts of each parent value add up to it, and are protected so.
+    within: str = ""
+    # The code of another dimension whose values are this one's parts ("<pair>:<value>"): summed over
+    # the pairs, the parts of a value are that value of the other (a status's referrals, every pair's
+    # referrals of that status), so they are protected with it.
+    across: str = ""
 
     @property
     def multi_valued(self) -> bool:
@@ -280,6 +288,49 @@ def _answered_in_time(records: QuerySet[Model]) -> dict[int, list[str]]:
             "waiting" if responded_at is None else "on_time" if responded_at <= respond_by else "late"
         ]
     return found
+
+
+# C12 and C13 per pair of agencies: a referral's pair is "<from agency id>><to agency id>", and its
+# answer or its timeliness within the pair "<pair>:<group>". Each referral has exactly one of each, so
+# a pair's values add up to the pair's referrals (`Dimension.within`), and the pairs to the total.
+PAIR_SEPARATOR = ">"
+GROUP_SEPARATOR = ":"
+# A pair's answers are the statuses themselves, so that summed over the pairs each is the referrals of
+# that status (C12b), declared as an equation: a pair's count is never the status's less the others.
+PAIR_ANSWER_GROUPS = tuple(ReferralStatus.values)
+PAIR_IN_TIME_GROUPS = ("on_time", "late", "waiting")
+
+
+def pair_value(from_agency: int, to_agency: int) -> str:
+    return f"{from_agency}{PAIR_SEPARATOR}{to_agency}"
+
+
+def _referral_pairs(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: [pair_value(sender, receiver)]
+        for pk, sender, receiver in records.values_list("pk", "from_agency_id", "to_agency_id").iterator(
+            chunk_size=5000
+        )
+    }
+
+
+def _pair_answers(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Each referral's pair and status (sent, accepted, declined, completed, cancelled)."""
+    return {
+        pk: [f"{pair_value(sender, receiver)}{GROUP_SEPARATOR}{status}"]
+        for pk, sender, receiver, status in records.values_list(
+            "pk", "from_agency_id", "to_agency_id", "status"
+        ).iterator(chunk_size=5000)
+    }
+
+
+def _pairs_in_time(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Each referral's pair and whether it was answered by its due time, late, or not yet."""
+    pairs = _referral_pairs(records)
+    return {
+        pk: [f"{pairs[pk][0]}{GROUP_SEPARATOR}{value}" for value in values]
+        for pk, values in _answered_in_time(records).items()
+    }
 
 
 def _referrals() -> QuerySet[Model]:
@@ -569,6 +620,25 @@ SOURCES: dict[Source, SourceSpec] = {
                 ),
                 values_of=_answered_in_time,
                 may_be_empty=False,
+            ),
+            Dimension("pair", _("Pair of agencies"), (), values_of=_referral_pairs, may_be_empty=False),
+            Dimension(
+                "pair_answer",
+                _("Pair of agencies and answer"),
+                (),
+                values_of=_pair_answers,
+                may_be_empty=False,
+                within="pair",
+                across="status",
+            ),
+            Dimension(
+                "pair_in_time",
+                _("Pair of agencies and answered in time"),
+                (),
+                values_of=_pairs_in_time,
+                may_be_empty=False,
+                within="pair",
+                across="answered_in_time",
             ),
         ),
     ),
