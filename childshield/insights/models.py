@@ -58,7 +58,9 @@ class PublishedCell(models.Model):
     dimension, protected together so that no hidden count can be worked out from any pages or periods
     put side by side. Pages read these rows and nothing else, so what they show is always one
     publication's. `place` is "country", a province's id, or "" for records that name no province;
-    counts of zero are not stored (they show as under the threshold).
+    counts of zero are not stored (they show as under the threshold). A duration measure's counts
+    (how many ended, how many still waited) are a publication of their own: `source` is
+    "duration:<measure>", `dimension` "ended" or "waiting", `value` the group ("" all the records).
     """
 
     source = models.CharField(_("source"), max_length=30)

@@ -9,15 +9,18 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from childshield.cases.models import Assessment, Case
 from childshield.cases.selectors.referral_figures import percentile
 from childshield.cases.services.assessments import assessment_forms_default_install, assessment_record
 from childshield.cases.services.referrals import referral_accept, referral_decline
+from childshield.core.periods import Period
 from childshield.helpline.services.contacts import contact_log_quick
 from childshield.hotline.models import ContentItem, ItemStatus
 from childshield.insights.figures.durations import bucket_of, duration_tables, histogram_percentile
+from childshield.insights.figures.publication import COUNTRY, publish, published_for
 from childshield.insights.figures.refresh import refresh
 from childshield.insights.figures.sources import Source
 from childshield.insights.models import MonthlyDuration
@@ -39,13 +42,20 @@ def _at(*parts: int) -> datetime:
 
 
 def _shown(source, *, months=MARCH, previous=FEBRUARY, province=None, below=1):
-    """Each duration table of the source's section: {key: {row: (this period, the period before)}}."""
+    """Each duration table of the source's section: {key: {row: (this period, the period before)}},
+    its counts published with a threshold of `below`."""
+    with override_settings(FIGURES_SUPPRESS_BELOW=below):
+        publish()
+    period, before = (Period(chosen[0].year, month=chosen[0].month) for chosen in (months, previous))
+    place = str(province.pk) if province else COUNTRY
     tables = duration_tables(
         source,
         country="VN",
+        place=place,
         province_id=province.pk if province else None,
-        months=months,
-        previous_months=previous,
+        period=period,
+        previous=before,
+        published=published_for(country="VN", place=place, periods=[period, before]),
         below=below,
     )
     return {table.key: {row.item: (row.shown, row.previous_shown) for row in table.rows} for table in tables}
@@ -107,9 +117,9 @@ def test_a_report_waits_for_its_first_reply_by_message_or_call_back_as_counted_b
     not_urgent = shown["report_reply-not_urgent"]
     # 1, 2, 30 and 552 hours: the median halfway from 2 to 30 hours, 40% within 24 hours of 5.
     assert (not_urgent["median"][0], not_urgent["share"][0]) == ("16.0 hours", "40%")
-    # Both waiting are not urgent; the urgent group's none is under the threshold (of 1 here), so the
-    # other group, the total minus it, is hidden.
-    assert (urgent["waiting"][0], not_urgent["waiting"][0]) == ("<1", "[c]")
+    # Both waiting are not urgent. The urgent group's none is shown under the threshold (of 1 here)
+    # but, as every published zero, not protected: it tells of no one, so nothing is hidden beside it.
+    assert (urgent["waiting"][0], not_urgent["waiting"][0]) == ("<1", "2")
 
 
 def test_a_report_in_a_merged_away_province_counts_in_its_successor(replies):
@@ -121,14 +131,26 @@ def test_a_report_in_a_merged_away_province_counts_in_its_successor(replies):
     assert shown["report_reply-not_urgent"]["ended"][0] == "<1"
 
 
-def test_a_median_over_fewer_records_than_the_threshold_is_not_shown_and_the_page_says_why(replies):
-    tables = duration_tables(
-        Source.REPORTS, country="VN", province_id=None, months=MARCH, previous_months=FEBRUARY, below=5
+def _tables(period, previous, *, below=5):
+    return duration_tables(
+        Source.REPORTS,
+        country="VN",
+        place=COUNTRY,
+        province_id=None,
+        period=period,
+        previous=previous,
+        published=published_for(country="VN", place=COUNTRY, periods=[period, previous]),
+        below=below,
     )
-    everyone, urgent, _not_urgent = tables
+
+
+def test_a_median_over_fewer_records_than_the_threshold_is_not_shown_and_the_page_says_why(replies):
+    everyone, urgent, _not_urgent = _tables(Period(2026, quarter=1), Period(2025, quarter=4))
     rows = {row.item: row for row in everyone.rows}
-    # Six answered in March: shown; one in February: not.
-    assert (rows["median"].shown, rows["median"].previous_shown) == ("3.5 hours", "not shown")
+    # Seven answered in the first quarter (30 min, 1, 2, 4 (February's), 5, 30 and 552 hours): the
+    # fourth is the median; none in the quarter before.
+    assert (rows["ended"].shown, rows["ended"].previous_shown) == ("7", "<5")
+    assert (rows["median"].shown, rows["median"].previous_shown) == ("4.0 hours", "not shown")
     assert rows["share"].previous_shown == "not shown"
     assert "fewer than 5 records is not shown" in everyone.notes[0]
     urgent_rows = {row.item: row for row in urgent.rows}
@@ -140,29 +162,43 @@ def test_a_median_over_fewer_records_than_the_threshold_is_not_shown_and_the_pag
     )
 
 
+def test_a_median_beside_a_count_hidden_to_protect_another_is_not_shown(replies):
+    """March's six answered, shown beside the quarter's seven, would give February's one away: March's
+    count is hidden ([c]), and a median over it would narrow it, so it is not shown either."""
+    everyone, _urgent, _not_urgent = _tables(Period(2026, month=3), Period(2026, month=2))
+    rows = {row.item: row for row in everyone.rows}
+    assert (rows["ended"].shown, rows["ended"].previous_shown) == ("[c]", "<5")
+    assert (rows["median"].shown, rows["p90"].shown) == ("not shown", "not shown")
+    # R9's share is over the reports received, not over those answered: it stays.
+    assert rows["share"].shown == "57%"
+    assert any("hidden to protect others ([c])" in note for note in everyone.notes)
+
+
 def test_the_page_shows_the_durations_beside_the_period_before_and_the_export_carries_them(
     replies,
     manager,
     sign_in,
 ):
     client = sign_in(manager)
-    page = client.get("/en/insights/indicators/?period=2026-03").content.decode()
+    page = client.get("/en/insights/indicators/?period=2026-Q1").content.decode()
     table = page[page.index('data-duration="report_reply-all"') :]
     table = table[: table.index("</table>")]
-    assert "Time from report to first reply" in table and "February 2026" in table
+    assert "Time from report to first reply" in table and "Q4 2025" in table
     median = table[table.index('<tr data-item="median"') :]
-    assert "<td>3.5 hours</td><td>not shown</td>" in median[: median.index("</tr>")]
+    assert "<td>4.0 hours</td><td>not shown</td>" in median[: median.index("</tr>")]
+    ended = table[table.index('<tr data-item="ended"') :]
+    assert "<td>7</td>" in ended[: ended.index("</tr>")]
     assert "is read from durations kept in buckets" in page
     rows = list(
         csv.reader(
             io.StringIO(
-                client.get("/en/insights/indicators/download.csv?period=2026-03").content.decode()[1:]
+                client.get("/en/insights/indicators/download.csv?period=2026-Q1").content.decode()[1:]
             )
         )
     )
     start = next(i for i, row in enumerate(rows) if row and row[0] == "R9 Time from report to first reply")
-    assert rows[start + 1][1:] == ["March 2026", "February 2026"]
-    assert rows[start + 2] == ["Median", "3.5 hours", "not shown"]
+    assert rows[start + 1][1:] == ["Q1 2026", "Q4 2025"]
+    assert rows[start + 2] == ["Median", "4.0 hours", "not shown"]
 
 
 def test_time_to_the_safety_assessment_and_its_share_on_time(clock, worker, open_case):
@@ -303,17 +339,17 @@ def test_the_page_shows_durations_as_last_refreshed(replies, manager, sign_in, c
     client = sign_in(manager)
 
     def reports_answered():
-        page = client.get("/en/insights/indicators/?period=2026-03").content.decode()
+        page = client.get("/en/insights/indicators/?period=2026-Q1").content.decode()
         table = page[page.index('data-duration="report_reply-all"') :]
         row = table[table.index('<tr data-item="ended"') :]
         return row[row.index("<td>") + 4 : row.index("</td>")]
 
-    assert reports_answered() == "6"
+    assert reports_answered() == "7"
     never = Report.objects.filter(messages__sender=Sender.REPORTER).get()
     _staff_message(never, counsellor, _at(2026, 3, 12, 9, 0))
-    assert reports_answered() == "6"  # the page, as the durations, as last refreshed
+    assert reports_answered() == "7"  # the page, as the durations, as last refreshed
     refresh(MARCH)
-    assert reports_answered() == "7"
+    assert reports_answered() == "8"
 
 
 def test_durations_read_as_minutes_hours_or_days():

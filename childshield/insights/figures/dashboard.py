@@ -261,9 +261,11 @@ def _sections(
         section.durations = duration_tables(
             source,
             country=country,
+            place=place_key(place),
             province_id=province.pk if province else None,
-            months=[month.first_day() for month in period.months()],
-            previous_months=[month.first_day() for month in previous.months()],
+            period=period,
+            previous=previous,
+            published=published,
             below=settings.FIGURES_SUPPRESS_BELOW,
         )
         sections.append(section)

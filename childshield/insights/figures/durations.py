@@ -6,8 +6,11 @@ month's records into `MonthlyDuration`: how many started, how many ended and a h
 they took, in fixed buckets (`bucket_of`), how many were on time, and in which month each ended. A
 page merges the months and provinces of its period and reads the median and 90th percentile from
 the histogram, interpolated between the two nearest durations as `cases.selectors.referral_figures`
-does (PostgreSQL's percentile_cont), without reading a record. A median over fewer records than the
-threshold is not shown (`core.suppression.linked.duration_shown`).
+does (PostgreSQL's percentile_cont), without reading a record. The counts a table shows (how many
+ended, how many still waited) are not suppressed here: they are published with their year
+(`figures.publication.duration_system`) and read from the page's publications. A median over fewer
+records than the threshold, or over a count not shown as a number, is not shown
+(`core.suppression.linked.duration_shown`).
 """
 
 from bisect import bisect_right
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import accumulate
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from django.conf import settings
 from django.db.models import Model, OuterRef, QuerySet, Subquery
@@ -29,13 +32,17 @@ from django.utils.translation import gettext_lazy as _
 from childshield.cases.models import Assessment
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.cases.selectors.referral_figures import answered_in_time, percentile, response_time
-from childshield.core.suppression import Cell, suppress
+from childshield.core.periods import Period
+from childshield.core.suppression import HIDDEN
 from childshield.core.suppression.linked import duration_shown
 from childshield.helpline.models import Contact
 from childshield.hotline.models import ContentItem, ItemStatus
 from childshield.insights.figures.sources import SOURCES, Source
 from childshield.insights.models import MonthlyDuration
 from childshield.intake.models import ReportMessage, Sender
+
+if TYPE_CHECKING:  # publication reads the measures: only its type here
+    from childshield.insights.figures.publication import Published
 
 # Buckets: a duration is kept as the first minute of its bucket, 5 minutes wide under two hours (a
 # reply is often a matter of minutes), an hour wide under a week, a day wide beyond. A median or
@@ -204,6 +211,7 @@ class MeasureSpec:
     share_label: str | Promise = ""  # the on-time share ("" when there is none; may name the reply target)
     groups: tuple[tuple[str, str | Promise], ...] = ()  # shown as tables of their own, after all
     national: bool = False
+    share_over_ended: bool = False  # the share's records are those ended (held back with their count)
 
 
 MEASURES: tuple[MeasureSpec, ...] = (
@@ -243,6 +251,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         ended_label=_("Referrals answered"),
         waiting_label=_("Not answered by the end of the period"),
         share_label=_("Answered by the time due: share of the referrals answered"),
+        share_over_ended=True,
     ),
     MeasureSpec(
         Measure.REMOVAL_FROM_NOTICE,
@@ -437,78 +446,101 @@ class DurationTable:
 
 @dataclass(frozen=True)
 class _Stats:
-    """One tally as shown for one period, before the counts are suppressed."""
+    """One tally as shown for one period: its counts as published, and what is read over them."""
 
-    ended: Cell
-    waiting: Cell
+    ended: str
+    waiting: str
     median: str
     p90: str
     share: str
     median_held_back: bool  # not shown: over too few records
     share_held_back: bool
+    beside_hidden: bool  # held back because its count is protected ("[c]")
 
 
-def _stats(tally: Tally, *, group: str, last_month: str, below: int) -> _Stats:
+def _stats(tally: Tally, *, ended: str, waiting: str, share_over_ended: bool, below: int) -> _Stats:
+    """`ended` and `waiting` are the counts as published. A median or percentile is shown only over a
+    count shown as a number: beside a hidden one ("[c]") it would narrow it (the median of an odd
+    number of durations is one of them, of an even number the middle of two; the 90th percentile's
+    weight between two ranks is a tenth of the count's remainder)."""
     not_shown = gettext("not shown")
     median = duration_shown(tally.ended, histogram_percentile(tally.minutes, 0.5), below=below)
     p90 = duration_shown(tally.ended, histogram_percentile(tally.minutes, 0.9), below=below)
     share = duration_shown(
         tally.in_share, tally.on_time / tally.in_share if tally.in_share else None, below=below
     )
-    ended_by_then = sum(n for month, n in tally.ended_in.items() if month <= last_month)
+    too_few = (median is None, share is None)
+    if not ended.isdigit():
+        median = p90 = None
+        share = None if share_over_ended else share
     return _Stats(
-        ended=Cell(item=group or "total", label="", count=tally.ended),
-        waiting=Cell(item=group or "total", label="", count=tally.records - ended_by_then),
+        ended=ended,
+        waiting=waiting,
         median=duration_text(median) if median is not None else not_shown,
         p90=duration_text(p90) if p90 is not None else not_shown,
         share=f"{formats.number_format(round(100 * share))}%" if share is not None else not_shown,
-        median_held_back=median is None,
-        share_held_back=share is None,
+        median_held_back=too_few[0],
+        share_held_back=too_few[1],
+        beside_hidden=ended == HIDDEN,
     )
-
-
-def _suppressed(stats: dict[str, _Stats], groups: Sequence[str], *, below: int) -> None:
-    """The counts of a measure's groups add up to its total: suppressed together, as a table's cells."""
-    suppress([stats[group].ended for group in groups], stats[""].ended, below=below)
-    suppress([stats[group].waiting for group in groups], stats[""].waiting, below=below)
-
-
-def _last_month(months: list[date]) -> str:
-    return f"{max(months):%Y-%m}" if months else ""
 
 
 def duration_tables(
     source: Source,
     *,
     country: str,
+    place: str,
     province_id: int | None,
-    months: list[date],
-    previous_months: list[date],
+    period: Period,
+    previous: Period,
+    published: "Published",
     below: int,
 ) -> list[DurationTable]:
-    """The measures shown in the source's section, over `months` beside `previous_months` at the
-    place (a national measure: the country whatever the province)."""
+    """The measures shown in the source's section, over `period` beside `previous` at the place (a
+    national measure: the country whatever the province): durations from the monthly tallies, counts
+    from the publications (`place` is the publications' name of the place, `province_id` its province
+    or None)."""
+    # Publication imports the measures to publish their counts: read here, once it is loaded.
+    from childshield.insights.figures.publication import COUNTRY, ENDED, WAITING, duration_source
+
     specs = [spec for spec in MEASURES if spec.source == source]
     tables: list[DurationTable] = []
     for spec in specs:
-        place_id = None if spec.national else province_id
+        where = COUNTRY if spec.national else place
         periods = tally_rows(
-            spec.measure, country=country, province_id=place_id, periods=(months, previous_months)
+            spec.measure,
+            country=country,
+            province_id=None if spec.national else province_id,
+            periods=([m.first_day() for m in period.months()], [m.first_day() for m in previous.months()]),
         )
         group_codes = [code for code, _label in spec.groups]
         shown: list[dict[str, _Stats]] = []
-        for (found, _computed_at), chosen in zip(periods, (months, previous_months), strict=True):
+        for (found, _computed_at), chosen in zip(periods, (period, previous), strict=True):
             tallies = {code: found.get(code, Tally()) for code in group_codes or [""]}
             if group_codes:
                 tallies[""] = Tally()
                 for code in group_codes:
                     tallies[""].merge(tallies[code])
-            stats = {
-                code: _stats(tally, group=code, last_month=_last_month(chosen), below=below)
-                for code, tally in tallies.items()
+
+            source_key, at = duration_source(spec), str(chosen)
+            marks = {
+                (quantity, code): published.cell(source_key, at, where, quantity, code)
+                for quantity in (ENDED, WAITING)
+                for code in tallies
             }
-            _suppressed(stats, group_codes, below=below)
-            shown.append(stats)
+            shown.append(
+                {
+                    code: _stats(
+                        tally,
+                        # A count of none is not stored: it shows as small.
+                        ended=(marks[(ENDED, code)] or (0, f"<{below}"))[1],
+                        waiting=(marks[(WAITING, code)] or (0, f"<{below}"))[1],
+                        share_over_ended=spec.share_over_ended,
+                        below=below,
+                    )
+                    for code, tally in tallies.items()
+                }
+            )
         computed_at = periods[0][1]
         for code, label in [("", ""), *spec.groups]:
             tables.append(
@@ -538,13 +570,13 @@ def _table(
     rows = [
         DurationRow("median", gettext("Median"), now.median, before.median),
         DurationRow("p90", gettext("90th percentile"), now.p90, before.p90),
-        DurationRow("ended", str(spec.ended_label), now.ended.shown, before.ended.shown),
+        DurationRow("ended", str(spec.ended_label), now.ended, before.ended),
     ]
     if spec.share_label:
         target = {"hours": settings.FIGURES_REPORT_REPLY_TARGET_HOURS}
         rows.append(DurationRow("share", str(spec.share_label) % target, now.share, before.share))
     if spec.waiting_label:
-        rows.append(DurationRow("waiting", str(spec.waiting_label), now.waiting.shown, before.waiting.shown))
+        rows.append(DurationRow("waiting", str(spec.waiting_label), now.waiting, before.waiting))
     notes = []
     held_back = [(stats.median_held_back, stats.share_held_back) for stats in (now, before)]
     if any(median or (share and bool(spec.share_label)) for median, share in held_back):
@@ -554,6 +586,13 @@ def _table(
                 "it would be nearly one child's own time."
             )
             % {"below": below}
+        )
+    if now.beside_hidden or before.beside_hidden:
+        notes.append(
+            gettext(
+                "Beside a count hidden to protect others ([c]), the median and percentile over those "
+                "records are not shown either: they would tell something of the hidden count."
+            )
         )
     return DurationTable(
         key=f"{spec.measure}-{code or 'all'}",

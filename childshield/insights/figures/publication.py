@@ -13,6 +13,10 @@ read what is stored and nothing else.
 Years are apart: nothing published adds a year's months to another's. A dimension of several values
 per record (a report's harms) has no "total = sum of values" equation, but its country is still the
 sum of its provinces and its year the sum of its months.
+
+The counts the duration tables show (`figures.durations`: how many records ended, how many still
+waited at the period's end) are publications of their own, one per measure (`duration_system`), read
+as the source "duration:<measure>".
 """
 
 from collections import Counter
@@ -29,11 +33,14 @@ from django.utils import timezone
 
 from childshield.core.periods import Period
 from childshield.core.suppression.linked import Equation, protect_linked
+from childshield.insights.figures.durations import MEASURES, MeasureSpec, Tally
 from childshield.insights.figures.sources import NOT_SAID, SOURCES, Source
-from childshield.insights.models import MonthlyCount, PublishedCell
+from childshield.insights.models import MonthlyCount, MonthlyDuration, PublishedCell
 
 COUNTRY = "country"  # the place of the whole country; a province is its id, no province NOT_SAID
 TOTAL = ("", "")  # the dimension and value of a source's total
+# A duration measure's counts: its publication's "dimensions", each by group ("" all the records).
+ENDED, WAITING = "ended", "waiting"
 Key = tuple[str, str, str, str]  # period, place, dimension, value
 
 
@@ -234,12 +241,124 @@ def _adds_up(source: Source, dimension: str, counts: dict[Key, int]) -> bool:
     )
 
 
+def duration_source(spec: MeasureSpec) -> str:
+    """The publication a duration measure's counts are stored under (`PublishedCell.source`)."""
+    return f"duration:{spec.measure}"
+
+
+def duration_system(spec: MeasureSpec, year: int, monthly: Iterable[tuple[date, str, str, Tally]]) -> System:
+    """A measure's counts of a year (month, place, group, tally: the records that started in the month)
+    as a publication: for every month, quarter and the year, place (the country, each province, none;
+    the country only for a national measure) and group ("" all the records, the sum of the groups):
+    how many ended, and how many still waited at the period's end.
+
+    The ended add up as counts do, over places, groups and time. The waiting add up over places and
+    groups only: a quarter's waiting are its records not ended by the quarter's end, not the sum of
+    its months' waiting at each month's end; like a stock, they have no equation in time."""
+    started: Counter[tuple[str, str, str]] = Counter()
+    ended: Counter[tuple[str, str, str]] = Counter()
+    ended_in: dict[tuple[str, str, str], Counter[str]] = {}
+    for month, place, group, tally in monthly:
+        for where in (COUNTRY,) if spec.national else (place, COUNTRY):
+            for kept in dict.fromkeys((group, "")):
+                key = (str(Period(month.year, month=month.month)), where, kept)
+                started[key] += tally.records
+                ended[key] += tally.ended
+                ended_in.setdefault(key, Counter()).update(tally.ended_in)
+    whole, quarters = year_periods(year)
+    months = [month for _q, held in quarters for month in held]
+    periods = [*months, *(quarter for quarter, _m in quarters), whole]
+    places = [*sorted({place for _m, place, _g in started if place != COUNTRY}), COUNTRY]
+    declared = [code for code, _label in spec.groups]
+    seen = {group for _m, _p, group in started if group}
+    groups = [*(code for code in declared if code in seen), *sorted(seen - set(declared))]
+    present = {(place, group) for _m, place, group in started}
+    held_groups = {place: [group for group in groups if (place, group) in present] for place in places}
+    quantities = [ENDED, *([WAITING] if spec.waiting_label else [])]
+    counts: dict[Key, int] = {}
+    for quantity in quantities:
+        for place in places:
+            for group in [*held_groups[place], ""]:
+                for period in periods:
+                    of = [(str(month), place, group) for month in period.months()]
+                    if quantity == ENDED:
+                        count = sum(ended.get(key, 0) for key in of)
+                    else:
+                        last = str(period.months()[-1])
+                        count = sum(
+                            started.get(key, 0)
+                            - sum(n for month, n in ended_in.get(key, Counter()).items() if month <= last)
+                            for key in of
+                        )
+                    counts[(str(period), place, quantity, group)] = count
+    tables: list[list[Equation]] = []
+    checks: dict[str, list[Equation]] = {quantity: [] for quantity in quantities}
+    for quantity in quantities:
+        for period in periods:
+            at = str(period)
+            table: list[Equation] = []
+            if len(places) > 1:
+                for group in [*groups, ""]:
+                    parts = [
+                        (at, place, quantity, group)
+                        for place in places[:-1]
+                        if _holds(held_groups, place, group)
+                    ]
+                    table.append(((at, COUNTRY, quantity, group), parts))
+            if groups:
+                table += [
+                    (
+                        (at, place, quantity, ""),
+                        [(at, place, quantity, group) for group in held_groups[place]],
+                    )
+                    for place in places
+                ]
+            tables.append(table)
+            checks[quantity] += table
+    for place in places:  # the ended add up in time
+        table = []
+        for group in [*held_groups[place], ""]:
+            for quarter, held in quarters:
+                table.append(
+                    (
+                        (str(quarter), place, ENDED, group),
+                        [(str(month), place, ENDED, group) for month in held],
+                    )
+                )
+            table.append(
+                (
+                    (str(whole), place, ENDED, group),
+                    [(str(quarter), place, ENDED, group) for quarter, _m in quarters],
+                )
+            )
+        if groups:
+            table += [
+                (
+                    (str(period), place, ENDED, ""),
+                    [(str(period), place, ENDED, group) for group in held_groups[place]],
+                )
+                for period in periods
+            ]
+        tables.append(table)
+        checks[ENDED] += table
+    return System(
+        counts=counts,
+        tables=[table for table in tables if table],
+        checks=[check for check in checks.values() if check],
+    )
+
+
+def _holds(held_groups: dict[str, list[str]], place: str, group: str) -> bool:
+    return group == "" or group in held_groups[place]
+
+
 def publish(years: Iterable[int] | None = None, *, sources: Iterable[Source] = tuple(Source)) -> int:
-    """Protect and store the publications of `years` (every year counted when None) for `sources`;
-    the number of figures stored."""
+    """Protect and store the publications of `years` (every year counted when None) for `sources`,
+    with the counts of their duration measures; the number of figures stored."""
     below = settings.FIGURES_SUPPRESS_BELOW
+    chosen_sources = tuple(sources)
     written = 0
-    for source in sources:
+    for source in chosen_sources:
         counted = MonthlyCount.objects.filter(source=source).annotate(year=ExtractYear("month"))
         pairs = set(counted.values_list("country", "year").distinct().order_by())
         stored = set(
@@ -248,6 +367,20 @@ def publish(years: Iterable[int] | None = None, *, sources: Iterable[Source] = t
         chosen = set(years) if years is not None else {year for _country, year in pairs | stored}
         for country, year in sorted(pair for pair in pairs | stored if pair[1] in chosen):
             written += _publish_year(source, country, year, below=below)
+    for spec in MEASURES:
+        if spec.source not in chosen_sources:
+            continue
+        tallied = MonthlyDuration.objects.filter(measure=spec.measure).annotate(year=ExtractYear("month"))
+        pairs = set(tallied.values_list("country", "year").distinct().order_by())
+        stored = set(
+            PublishedCell.objects.filter(source=duration_source(spec))
+            .values_list("country", "year")
+            .distinct()
+            .order_by()
+        )
+        chosen = set(years) if years is not None else {year for _country, year in pairs | stored}
+        for country, year in sorted(pair for pair in pairs | stored if pair[1] in chosen):
+            written += _publish_duration_year(spec, country, year, below=below)
     return written
 
 
@@ -257,19 +390,9 @@ _PROTECTED: dict[tuple[object, ...], dict[Hashable, str]] = {}
 _PROTECTED_KEPT = 64
 
 
-def _publish_year(source: Source, country: str, year: int, *, below: int) -> int:
-    rows = list(
-        MonthlyCount.objects.filter(source=source, country=country, month__year=year).values_list(
-            "month", "province_id", "dimension", "value", "count", "computed_at"
-        )
-    )
-    monthly = sorted(
-        (month, str(province) if province else NOT_SAID, d, v, n) for month, province, d, v, n, _at in rows
-    )
-    system = publication_system(source, year, monthly)
-    # The same counts are protected the same way: a recount that changed nothing (most of a year, most
-    # nights) costs no second protection in this process.
-    remembered = (source, year, below, tuple(monthly))
+def _protected(remembered: tuple[object, ...], system: System, *, below: int) -> dict[Hashable, str]:
+    """The system protected, or as it was protected before in this process: a recount that changed
+    nothing (most of a year, most nights) costs no second protection."""
     shown = _PROTECTED.get(remembered)
     if shown is None:
         shown = protect_linked(
@@ -282,6 +405,20 @@ def _publish_year(source: Source, country: str, year: int, *, below: int) -> int
         if len(_PROTECTED) >= _PROTECTED_KEPT:
             _PROTECTED.pop(next(iter(_PROTECTED)))
         _PROTECTED[remembered] = shown
+    return shown
+
+
+def _publish_year(source: Source, country: str, year: int, *, below: int) -> int:
+    rows = list(
+        MonthlyCount.objects.filter(source=source, country=country, month__year=year).values_list(
+            "month", "province_id", "dimension", "value", "count", "computed_at"
+        )
+    )
+    monthly = sorted(
+        (month, str(province) if province else NOT_SAID, d, v, n) for month, province, d, v, n, _at in rows
+    )
+    system = publication_system(source, year, monthly)
+    shown = _protected((source, year, below, tuple(monthly)), system, below=below)
     computed_at = min((at for *_rest, at in rows), default=timezone.now())
     published = [(key, count, shown[key]) for key, count in system.counts.items() if count]
     published += [
@@ -290,6 +427,37 @@ def _publish_year(source: Source, country: str, year: int, *, below: int) -> int
         for (of, place, dimension, value), count, mark in list(published)
         if of == month
     ]
+    return _store(source, country, year, published, computed_at=computed_at)
+
+
+def _publish_duration_year(spec: MeasureSpec, country: str, year: int, *, below: int) -> int:
+    rows = list(
+        MonthlyDuration.objects.filter(measure=spec.measure, country=country, month__year=year).values_list(
+            "month", "province_id", "group", "records", "ended", "ended_in", "computed_at"
+        )
+    )
+    monthly = [
+        (
+            month,
+            str(province) if province else NOT_SAID,
+            group,
+            Tally(records, ended, ended_in=Counter(months)),
+        )
+        for month, province, group, records, ended, months, _at in rows
+    ]
+    monthly.sort(key=lambda row: row[:3])
+    system = duration_system(spec, year, monthly)
+    remembered = (duration_source(spec), year, below, tuple(system.counts.items()))
+    shown = _protected(remembered, system, below=below)
+    computed_at = min((at for *_rest, at in rows), default=timezone.now())
+    published = [(key, count, shown[key]) for key, count in system.counts.items() if count]
+    return _store(duration_source(spec), country, year, published, computed_at=computed_at)
+
+
+def _store(
+    source: str, country: str, year: int, published: list[tuple[Key, int, str]], *, computed_at: datetime
+) -> int:
+    """Replace the publication of a source (or measure), country and year, in one transaction."""
     cells = [
         PublishedCell(
             source=source,
@@ -322,8 +490,9 @@ class Published:
     _tables: dict[tuple[str, str, str, str], list[str]] | None = None
 
     def cell(
-        self, source: Source, period: str, place: str, dimension: str, value: str
+        self, source: str, period: str, place: str, dimension: str, value: str
     ) -> tuple[int, str] | None:
+        """One figure (a source's, or a duration measure's: `duration_source`), None when not stored."""
         return self.cells.get((source, period, place, dimension, value))
 
     def values(self, source: Source, period: str, place: str, dimension: str) -> list[str]:
