@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_cases_cover_every_stage_and_are_made_once(demo):
     # Whether or not demo_seed already calls it, the cases exist once afterwards.
     demo_cases_seed()
-    # The demo's stories, not the synthetic figures' cases (tests/demo/test_demo_figures.py).
+    # The demo's stories, not the synthetic figures' cases (tests/demo/test_seed_demo.py).
     stories = Case.objects.exclude(agency__name__endswith="(figures)")
     made = stories.count()
     assert made >= 30
