@@ -1,6 +1,7 @@
 """Demo figures for the counts added after the first page: source links (R3), reopenings (C2, C17),
-services in the figures cases' plans (C14), requests to block a picture (K9), children's own hashes
-(K11) and the lookups that matched them (K12).
+services in the figures cases' plans (C14), referrals between the figures' offices and partner
+agencies (C12, C13 and per pair), requests to block a picture (K9), children's own hashes (K11) and
+the lookups that matched them (K12).
 
 They come after the other figures (`demo_figures_seed`), from their own random sequence, so the
 records made before are the same as ever. Everything belongs to the figures' made-up agencies and
@@ -12,13 +13,15 @@ Running it again creates nothing.
 import random
 from datetime import datetime, timedelta
 
-from childshield.accounts.models import AgencyKind
-from childshield.cases.models import Case, CaseStatusChange, Service
+from childshield.accounts.models import Agency, AgencyKind, Membership, Role
+from childshield.cases.models import Case, CaseStatusChange, Consent, Referral, Service
 from childshield.cases.models.cases import CaseStatus
+from childshield.cases.models.consent import ConsentKind, ShareSection
 from childshield.cases.models.plan import ServiceStatus
+from childshield.cases.models.referrals import ReferralStatus, Urgency, section_flags
 from childshield.demo.figures_cases import OFFICE_NAME
 from childshield.demo.figures_hotline import FIGURES_HOTLINE
-from childshield.demo.synthetic import BATCH, figures_agency, moment, pick
+from childshield.demo.synthetic import BATCH, figures_agency, figures_member, moment, pick
 from childshield.directory.models import ServiceKind
 from childshield.hashing.models import (
     Algorithm,
@@ -133,6 +136,117 @@ def figures_services_seed(*, rng: random.Random, now: datetime) -> int:
     return len(services)
 
 
+# Referrals (C12, C13): every figures case is referred by its office to one of a few made-up partner
+# agencies, some to a second one too, most answered within the time due: enough per pair of agencies
+# for its figures to show.
+SECOND_REFERRAL_SHARE = 0.3
+PARTNERS = (
+    ("Demo provincial health centre (figures)", AgencyKind.HEALTH, 40),
+    ("Demo counselling NGO (figures)", AgencyKind.NGO, 35),
+    ("Demo provincial police unit (figures)", AgencyKind.POLICE, 25),
+)
+ANSWER_WEIGHTS = {
+    ReferralStatus.ACCEPTED: 36,
+    ReferralStatus.COMPLETED: 34,
+    ReferralStatus.DECLINED: 18,
+    ReferralStatus.CANCELLED: 2,
+    ReferralStatus.SENT: 6,
+}
+HOURS_DUE = {Urgency.ROUTINE: 72, Urgency.URGENT: 24}
+
+
+def figures_referrals_seed(*, rng: random.Random, country: str, now: datetime) -> int:
+    """Referrals of figures cases from their office to a partner agency, each on consent that names it:
+    answered mostly in time, a few late, declined or still waiting (those of the last ten days)."""
+    offices = [OFFICE_NAME.format(number=n) for n in range(1, 7)]
+    cases = Case.objects.filter(agency__name__in=offices).select_related("agency")
+    if Referral.objects.filter(case__in=cases).exists():
+        return 0
+    partners = []
+    for name, kind, weight in PARTNERS:
+        agency = figures_agency(country=country, name=name, kind=kind, area_codes=[])
+        answerer = figures_member(
+            agency=agency,
+            role=Role.CASE_WORKER,
+            handle=f"partner-{kind}",
+            full_name=f"Demo {kind} answerer (figures)",
+        )
+        partners.append(((agency, answerer), weight))
+    chosen = {str(index): pair for index, (pair, _weight) in enumerate(partners)}
+    weights = {str(index): weight for index, (_pair, weight) in enumerate(partners)}
+    sections: list[str] = [ShareSection.PROFILE, ShareSection.HARM]
+    plans: list[tuple[Case, tuple[Agency, Membership], datetime, Urgency]] = []
+    for case in cases.order_by("pk"):
+        if case.lead_worker_id is None:
+            continue
+        first = pick(rng, weights)
+        targets = [first]
+        if rng.random() < SECOND_REFERRAL_SHARE:
+            targets.append(rng.choice([index for index in chosen if index != first]))
+        for target in targets:
+            sent = case.opened_at + timedelta(hours=rng.randint(6, 24 * 20))
+            if sent >= now:
+                continue
+            urgency = Urgency.URGENT if rng.random() < 0.2 else Urgency.ROUTINE
+            plans.append((case, chosen[target], sent, urgency))
+    consents = Consent.objects.bulk_create(
+        [
+            Consent(
+                case=case,
+                kind=ConsentKind.CONSENT,
+                child_assent=True,
+                caregiver_consent=True,
+                sections=sections,
+                recorded_by_id=case.lead_worker_id,
+                recorded_at=sent - timedelta(hours=2),
+            )
+            for case, _partner, sent, _urgency in plans
+        ],
+        batch_size=BATCH,
+    )
+    Consent.agencies.through.objects.bulk_create(
+        [
+            Consent.agencies.through(consent_id=consent.pk, agency_id=partner[0].pk)
+            for consent, (_case, partner, _sent, _urgency) in zip(consents, plans, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    referrals = []
+    for consent, (case, (partner, answerer), sent, urgency) in zip(consents, plans, strict=True):
+        due = sent + timedelta(hours=HOURS_DUE[urgency])
+        status = ReferralStatus.SENT if sent > now - timedelta(days=10) else pick(rng, ANSWER_WEIGHTS)
+        answered = None
+        if status not in (ReferralStatus.SENT, ReferralStatus.CANCELLED):
+            # Most within the time due, some late.
+            hours = rng.uniform(1, HOURS_DUE[urgency]) if rng.random() < 0.8 else rng.uniform(1, 10) * 24 + 24
+            answered = min(sent + timedelta(hours=hours), now)
+        referrals.append(
+            Referral(
+                case=case,
+                from_agency_id=case.agency_id,
+                to_agency=partner,
+                sent_by_id=case.lead_worker_id,
+                consent=consent,
+                sections=sections,
+                section_flags=section_flags(sections),
+                urgency=urgency,
+                status=status,
+                sent_at=sent,
+                respond_by=due,
+                responded_at=answered,
+                responded_by=answerer if answered else None,
+                completed_at=answered + timedelta(days=rng.randint(5, 40))
+                if status == ReferralStatus.COMPLETED and answered
+                else None,
+            )
+        )
+    for referral in referrals:
+        if referral.completed_at is not None and referral.completed_at > now:
+            referral.completed_at = now
+    Referral.objects.bulk_create(referrals, batch_size=BATCH)
+    return len(consents) + len(referrals)
+
+
 def figures_block_requests_seed(*, rng: random.Random, country: str, now: datetime) -> int:
     """Requests to block a picture, already answered (closed), without their hashes."""
     if Report.objects.filter(idempotency_key__startswith=BLOCK_KEY_PREFIX).exists():
@@ -234,6 +348,7 @@ def figures_counts_seed(*, country: str, now: datetime) -> int:
     return (
         figures_reopenings_seed(rng=rng, now=now)
         + figures_services_seed(rng=rng, now=now)
+        + figures_referrals_seed(rng=random.Random(SEED + 1), country=country, now=now)  # noqa: S311
         + figures_block_requests_seed(rng=rng, country=country, now=now)
         + figures_own_hashes_seed(rng=rng, country=country, now=now)
     )

@@ -161,3 +161,20 @@ def test_the_demo_case_lists_hold_no_figures_case(demo, client, email):
     assert len(figures) == 1200
     assert not listed & figures
     assert listed <= set(Case.objects.exclude(agency__name__in=offices).values_list("number", flat=True))
+
+
+def test_the_demo_refers_its_figures_cases_between_agencies_so_pairs_have_figures(demo, client):
+    """Every figures case is referred by its office to a partner agency (some to two): each of the 18
+    pairs of offices and partners is a row of the pairs table, and the busiest show their counts."""
+    offices = [OFFICE_NAME.format(number=number) for number in range(1, 7)]
+    from childshield.cases.models import Referral
+
+    referred = Referral.objects.filter(from_agency__name__in=offices)
+    assert referred.values("case").distinct().count() > 1000
+    assert referred.values("from_agency", "to_agency").distinct().count() == 18
+    page = _signed_in(client, "programme.manager@demo.childshield.test").get("/en/insights/indicators/")
+    table = page.content.decode().split('data-indicator="C12d"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr data-pair="[^"]+"><th scope="row">([^<]+)</th><td>([^<]*)</td>', table)
+    figures_rows = [(name, sent) for name, sent in rows if "(figures)" in html.unescape(name)]
+    assert len(figures_rows) == 18
+    assert any(sent.isdigit() for _name, sent in figures_rows)

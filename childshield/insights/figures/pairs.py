@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from childshield.accounts.models import Agency
 from childshield.core.suppression import Cell
-from childshield.insights.figures.sources import (
+from childshield.insights.figures.record_values import (
     GROUP_SEPARATOR,
     PAIR_ANSWER_GROUPS,
     PAIR_IN_TIME_GROUPS,

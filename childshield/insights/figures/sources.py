@@ -60,6 +60,15 @@ from childshield.insights.figures.derived import (
     report_link_kinds,
     report_links,
 )
+from childshield.insights.figures.record_values import (
+    answered_in_time_values,
+    case_age_bands,
+    case_harm_types,
+    open_case_age_bands,
+    pair_answers,
+    pairs_in_time,
+    referral_pairs,
+)
 from childshield.intake.models import (
     BlockedImage,
     BlockedImageState,
@@ -204,38 +213,6 @@ def _counselling() -> QuerySet[Model]:
     return Contact.objects.filter(kind=ContactKind.COUNSELLING)
 
 
-def _age_band_of(birth_year: int | None, year: int) -> str:
-    """The report form's age bands (docs/indicators.md: cases and reports read side by side)."""
-    if birth_year is None:
-        return NOT_SAID
-    age = year - birth_year
-    if age < 10:
-        return ReporterAgeBand.UNDER_10
-    if age <= 12:
-        return ReporterAgeBand.AGE_10_12
-    if age <= 15:
-        return ReporterAgeBand.AGE_13_15
-    if age <= 17:
-        return ReporterAgeBand.AGE_16_17
-    return ReporterAgeBand.ADULT
-
-
-def _case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
-    return {
-        pk: [_age_band_of(birth_year, opened_at.year)]
-        for pk, birth_year, opened_at in records.values_list("pk", "child__birth_year", "opened_at").iterator(
-            chunk_size=5000
-        )
-    }
-
-
-def _case_harm_types(records: QuerySet[Model]) -> dict[int, list[str]]:
-    return {
-        pk: [harm for harm in dict.fromkeys(harms or []) if harm in HarmType.values]
-        for pk, harms in records.values_list("pk", "harm_types").iterator(chunk_size=5000)
-    }
-
-
 def _ethnicity_choices() -> tuple[tuple[str, str | Promise], ...]:
     groups = [
         (group.code, group.label) for listed in ethnic_group_lists().values() for group in listed.groups
@@ -249,16 +226,6 @@ def _cases() -> QuerySet[Model]:
 
 def _closures() -> QuerySet[Model]:
     return ClosureRequest.objects.filter(decision=ClosureDecision.APPROVED)
-
-
-def _open_case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
-    """Age at the end of the period counted (C6 for C2)."""
-    return {
-        pk: [_age_band_of(birth_year, year)]
-        for pk, birth_year, year in records.values_list(
-            "pk", "child__birth_year", "counted_in_year"
-        ).iterator(chunk_size=5000)
-    }
 
 
 def _closures_followed() -> QuerySet[Model]:
@@ -276,61 +243,6 @@ def _services_planned() -> QuerySet[Model]:
 
 def _hotline_confirmed() -> QuerySet[Model]:
     return ContentItem.objects.filter(confirmed_at__isnull=False)
-
-
-def _answered_in_time(records: QuerySet[Model]) -> dict[int, list[str]]:
-    """Whether each referral was answered by its due time, late, or is still waiting."""
-    found = {}
-    for pk, responded_at, respond_by in records.values_list("pk", "responded_at", "respond_by").iterator(
-        chunk_size=5000
-    ):
-        found[pk] = [
-            "waiting" if responded_at is None else "on_time" if responded_at <= respond_by else "late"
-        ]
-    return found
-
-
-# C12 and C13 per pair of agencies: a referral's pair is "<from agency id>><to agency id>", and its
-# answer or its timeliness within the pair "<pair>:<group>". Each referral has exactly one of each, so
-# a pair's values add up to the pair's referrals (`Dimension.within`), and the pairs to the total.
-PAIR_SEPARATOR = ">"
-GROUP_SEPARATOR = ":"
-# A pair's answers are the statuses themselves, so that summed over the pairs each is the referrals of
-# that status (C12b), declared as an equation: a pair's count is never the status's less the others.
-PAIR_ANSWER_GROUPS = tuple(ReferralStatus.values)
-PAIR_IN_TIME_GROUPS = ("on_time", "late", "waiting")
-
-
-def pair_value(from_agency: int, to_agency: int) -> str:
-    return f"{from_agency}{PAIR_SEPARATOR}{to_agency}"
-
-
-def _referral_pairs(records: QuerySet[Model]) -> dict[int, list[str]]:
-    return {
-        pk: [pair_value(sender, receiver)]
-        for pk, sender, receiver in records.values_list("pk", "from_agency_id", "to_agency_id").iterator(
-            chunk_size=5000
-        )
-    }
-
-
-def _pair_answers(records: QuerySet[Model]) -> dict[int, list[str]]:
-    """Each referral's pair and status (sent, accepted, declined, completed, cancelled)."""
-    return {
-        pk: [f"{pair_value(sender, receiver)}{GROUP_SEPARATOR}{status}"]
-        for pk, sender, receiver, status in records.values_list(
-            "pk", "from_agency_id", "to_agency_id", "status"
-        ).iterator(chunk_size=5000)
-    }
-
-
-def _pairs_in_time(records: QuerySet[Model]) -> dict[int, list[str]]:
-    """Each referral's pair and whether it was answered by its due time, late, or not yet."""
-    pairs = _referral_pairs(records)
-    return {
-        pk: [f"{pairs[pk][0]}{GROUP_SEPARATOR}{value}" for value in values]
-        for pk, values in _answered_in_time(records).items()
-    }
 
 
 def _referrals() -> QuerySet[Model]:
@@ -372,7 +284,7 @@ def _lookups() -> QuerySet[Model]:
 
 # The dimensions of a case's child and harms, alike for the cases opened (C4 to C8) and open (C2).
 CASE_HARM = Dimension(
-    "harm_type", _("Harm"), tuple(HarmType.choices), values_of=_case_harm_types, several=True
+    "harm_type", _("Harm"), tuple(HarmType.choices), values_of=case_harm_types, several=True
 )
 CHILD_SEX = Dimension("sex", _("Sex"), tuple(Sex.choices), field="child__sex", may_be_empty=False)
 CHILD_ETHNICITY = Dimension("ethnicity", _("Ethnic group"), _ethnicity_choices(), field="child__ethnicity")
@@ -485,7 +397,7 @@ SOURCES: dict[Source, SourceSpec] = {
         dimensions=(
             CASE_HARM,
             CHILD_SEX,
-            Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=_case_age_bands),
+            Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=case_age_bands),
             CHILD_ETHNICITY,
             CHILD_DISABILITY,
             Dimension(
@@ -508,7 +420,7 @@ SOURCES: dict[Source, SourceSpec] = {
         dimensions=(
             CASE_HARM,
             CHILD_SEX,
-            Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=_open_case_age_bands),
+            Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), values_of=open_case_age_bands),
             CHILD_ETHNICITY,
             CHILD_DISABILITY,
         ),
@@ -618,15 +530,15 @@ SOURCES: dict[Source, SourceSpec] = {
                     ("late", _("After the time due")),
                     ("waiting", _("Not yet")),
                 ),
-                values_of=_answered_in_time,
+                values_of=answered_in_time_values,
                 may_be_empty=False,
             ),
-            Dimension("pair", _("Pair of agencies"), (), values_of=_referral_pairs, may_be_empty=False),
+            Dimension("pair", _("Pair of agencies"), (), values_of=referral_pairs, may_be_empty=False),
             Dimension(
                 "pair_answer",
                 _("Pair of agencies and answer"),
                 (),
-                values_of=_pair_answers,
+                values_of=pair_answers,
                 may_be_empty=False,
                 within="pair",
                 across="status",
@@ -635,7 +547,7 @@ SOURCES: dict[Source, SourceSpec] = {
                 "pair_in_time",
                 _("Pair of agencies and answered in time"),
                 (),
-                values_of=_pairs_in_time,
+                values_of=pairs_in_time,
                 may_be_empty=False,
                 within="pair",
                 across="answered_in_time",

@@ -1,0 +1,107 @@
+"""The values of dimensions read per record by a function (`Dimension.values_of`): a case's age band and
+harms, a referral's timeliness and its pair of agencies (C12, C13 per pair; `figures.pairs` shows
+them). `figures.sources` declares the dimensions."""
+
+from django.db.models import Model, QuerySet
+
+from childshield.cases.models.cases import HarmType
+from childshield.cases.models.referrals import ReferralStatus
+from childshield.core.choices import ReporterAgeBand
+from childshield.insights.figures.derived import NOT_SAID
+
+
+def answered_in_time_values(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Whether each referral was answered by its due time, late, or is still waiting."""
+    found = {}
+    for pk, responded_at, respond_by in records.values_list("pk", "responded_at", "respond_by").iterator(
+        chunk_size=5000
+    ):
+        found[pk] = [
+            "waiting" if responded_at is None else "on_time" if responded_at <= respond_by else "late"
+        ]
+    return found
+
+
+# C12 and C13 per pair of agencies: a referral's pair is "<from agency id>><to agency id>", and its
+# answer or its timeliness within the pair "<pair>:<group>". Each referral has exactly one of each, so
+# a pair's values add up to the pair's referrals (`Dimension.within`), and the pairs to the total.
+PAIR_SEPARATOR = ">"
+GROUP_SEPARATOR = ":"
+# A pair's answers are the statuses themselves, so that summed over the pairs each is the referrals of
+# that status (C12b), declared as an equation: a pair's count is never the status's less the others.
+PAIR_ANSWER_GROUPS = tuple(ReferralStatus.values)
+PAIR_IN_TIME_GROUPS = ("on_time", "late", "waiting")
+
+
+def pair_value(from_agency: int, to_agency: int) -> str:
+    return f"{from_agency}{PAIR_SEPARATOR}{to_agency}"
+
+
+def referral_pairs(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: [pair_value(sender, receiver)]
+        for pk, sender, receiver in records.values_list("pk", "from_agency_id", "to_agency_id").iterator(
+            chunk_size=5000
+        )
+    }
+
+
+def pair_answers(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Each referral's pair and status (sent, accepted, declined, completed, cancelled)."""
+    return {
+        pk: [f"{pair_value(sender, receiver)}{GROUP_SEPARATOR}{status}"]
+        for pk, sender, receiver, status in records.values_list(
+            "pk", "from_agency_id", "to_agency_id", "status"
+        ).iterator(chunk_size=5000)
+    }
+
+
+def pairs_in_time(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Each referral's pair and whether it was answered by its due time, late, or not yet."""
+    pairs = referral_pairs(records)
+    return {
+        pk: [f"{pairs[pk][0]}{GROUP_SEPARATOR}{value}" for value in values]
+        for pk, values in answered_in_time_values(records).items()
+    }
+
+
+def age_band_of(birth_year: int | None, year: int) -> str:
+    """The report form's age bands (docs/indicators.md: cases and reports read side by side)."""
+    if birth_year is None:
+        return NOT_SAID
+    age = year - birth_year
+    if age < 10:
+        return ReporterAgeBand.UNDER_10
+    if age <= 12:
+        return ReporterAgeBand.AGE_10_12
+    if age <= 15:
+        return ReporterAgeBand.AGE_13_15
+    if age <= 17:
+        return ReporterAgeBand.AGE_16_17
+    return ReporterAgeBand.ADULT
+
+
+def case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: [age_band_of(birth_year, opened_at.year)]
+        for pk, birth_year, opened_at in records.values_list("pk", "child__birth_year", "opened_at").iterator(
+            chunk_size=5000
+        )
+    }
+
+
+def case_harm_types(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: [harm for harm in dict.fromkeys(harms or []) if harm in HarmType.values]
+        for pk, harms in records.values_list("pk", "harm_types").iterator(chunk_size=5000)
+    }
+
+
+def open_case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """Age at the end of the period counted (C6 for C2)."""
+    return {
+        pk: [age_band_of(birth_year, year)]
+        for pk, birth_year, year in records.values_list(
+            "pk", "child__birth_year", "counted_in_year"
+        ).iterator(chunk_size=5000)
+    }
