@@ -142,21 +142,23 @@ def _caseload(agency: Agency) -> FigureTable:
     )
     without_lead = sum(counts.values()) - sum(cell.count for cell in workers)
     loads = [cell.count for cell in workers]
-    notes = (
-        [
-            gettext("Median open cases per worker: %(median)s; most: %(most)s.")
-            % {"median": f"{median(loads):g}", "most": max(loads)}
-        ]
-        if loads
-        else []
-    )
     return _table(
         "C15",
         gettext("Open cases now, per lead worker"),
         gettext("Lead worker"),
         [*workers, Cell(item=NO_LEAD, label=gettext("No lead worker in the agency"), count=without_lead)],
-        notes=notes,
+        notes=_load_notes(loads),
     )
+
+
+def _load_notes(loads: list[int]) -> list[str]:
+    """The median and the most open cases per worker, when the agency has workers."""
+    if not loads:
+        return []
+    return [
+        gettext("Median open cases per worker: %(median)s; most: %(most)s.")
+        % {"median": f"{median(loads):g}", "most": max(loads)}
+    ]
 
 
 def _period_end_caseload(agency: Agency, period: Period, now: datetime) -> FigureTable:
@@ -195,17 +197,7 @@ def _period_end_caseload(agency: Agency, period: Period, now: datetime) -> Figur
     )
     loads = [cell.count for cell in workers]
     at = timezone.localtime(instant - timedelta(microseconds=1) if instant == until else instant)
-    notes = [
-        gettext("Counted at %(at)s.") % {"at": at.strftime("%Y-%m-%d %H:%M")},
-        *(
-            [
-                gettext("Median open cases per worker: %(median)s; most: %(most)s.")
-                % {"median": f"{median(loads):g}", "most": max(loads)}
-            ]
-            if loads
-            else []
-        ),
-    ]
+    notes = [gettext("Counted at %(at)s.") % {"at": at.strftime("%Y-%m-%d %H:%M")}, *_load_notes(loads)]
     return _table(
         "C15",
         gettext("Open cases at the end of the period, per lead worker"),

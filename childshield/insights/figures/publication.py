@@ -138,19 +138,7 @@ def publication_system(
         for dimension in dimensions:
             table = []
             for value in values.get((place, dimension), []):
-                for quarter, months in quarters:
-                    table.append(
-                        (
-                            (str(quarter), place, dimension, value),
-                            [(str(month), place, dimension, value) for month in months],
-                        )
-                    )
-                table.append(
-                    (
-                        (str(whole), place, dimension, value),
-                        [(str(quarter), place, dimension, value) for quarter, _m in quarters],
-                    )
-                )
+                table += _in_time(place, dimension, value, whole, quarters)
             if dimension in adding_up:
                 table += [_values_add_up(str(period), place, dimension, values) for period in periods]
             tables.append(table)
@@ -163,6 +151,20 @@ def publication_system(
         same_as=same_as,
         checks=[check for check in checks if check],
     )
+
+
+def _in_time(
+    place: str, dimension: str, value: str, whole: Period, quarters: list[tuple[Period, list[Period]]]
+) -> list[Equation]:
+    """A count's equations in time at a place: each quarter the sum of its months, the year of its
+    quarters."""
+    equations: list[Equation] = [
+        ((str(quarter), place, dimension, value), [(str(month), place, dimension, value) for month in months])
+        for quarter, months in quarters
+    ]
+    year = [(str(quarter), place, dimension, value) for quarter, _m in quarters]
+    equations.append(((str(whole), place, dimension, value), year))
+    return equations
 
 
 def _values_add_up(
@@ -318,19 +320,7 @@ def duration_system(spec: MeasureSpec, year: int, monthly: Iterable[tuple[date, 
     for place in places:  # the ended add up in time
         table = []
         for group in [*held_groups[place], ""]:
-            for quarter, held in quarters:
-                table.append(
-                    (
-                        (str(quarter), place, ENDED, group),
-                        [(str(month), place, ENDED, group) for month in held],
-                    )
-                )
-            table.append(
-                (
-                    (str(whole), place, ENDED, group),
-                    [(str(quarter), place, ENDED, group) for quarter, _m in quarters],
-                )
-            )
+            table += _in_time(place, ENDED, group, whole, quarters)
         if groups:
             table += [
                 (
