@@ -32,6 +32,7 @@ DEMO_FIGURES = True  # tests/conftest.py: this module's demo is seeded with its 
 TABLE = re.compile(r'<div class="table-wrap figure-table".*?</div>', re.DOTALL)
 SHOWN = re.compile(r'<th scope="row">[^<]*</th><td>([^<]*)</td>')
 SEVERAL_ROWS = "A record may count in several rows"
+PAIR_ROW = re.compile(r'<tr data-pair="[^"]+"><th scope="row">([^<]+)</th><td>(.*?)</td></tr>')
 
 
 def _seed() -> str:
@@ -164,8 +165,9 @@ def test_the_demo_case_lists_hold_no_figures_case(demo, client, email):
 
 
 def test_the_demo_refers_its_figures_cases_between_agencies_so_pairs_have_figures(demo, client):
-    """Every figures case is referred by its office to a partner agency (some to two): each of the 18
-    pairs of offices and partners is a row of the pairs table, and the busiest show their counts."""
+    """Every figures case is referred by its office (social services) to a partner agency (health, an
+    NGO, the police; some to two): the pairs of kinds of agency show how many each sent, and a rate
+    only where every count it is made of shows."""
     offices = [OFFICE_NAME.format(number=number) for number in range(1, 7)]
     from childshield.cases.models import Referral
 
@@ -174,7 +176,11 @@ def test_the_demo_refers_its_figures_cases_between_agencies_so_pairs_have_figure
     assert referred.values("from_agency", "to_agency").distinct().count() == 18
     page = _signed_in(client, "programme.manager@demo.childshield.test").get("/en/insights/indicators/")
     table = page.content.decode().split('data-indicator="C12d"', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r'<tr data-pair="[^"]+"><th scope="row">([^<]+)</th><td>([^<]*)</td>', table)
-    figures_rows = [(name, sent) for name, sent in rows if "(figures)" in html.unescape(name)]
-    assert len(figures_rows) == 18
-    assert any(sent.isdigit() for _name, sent in figures_rows)
+    rows = {
+        html.unescape(name): [html.unescape(cell) for cell in cells.split("</td><td>")]
+        for name, cells in PAIR_ROW.findall(table)
+    }
+    for partner in ("Health", "NGO", "Police"):
+        sent, accepted, completed, declined, *_rest, rate, _in_time = rows[f"Social services → {partner}"]
+        assert sent.isdigit() and int(sent) > 50
+        assert rate.endswith("%") == all(cell.isdigit() for cell in (accepted, completed, declined))

@@ -1,6 +1,7 @@
-"""Referrals per pair of agencies on the indicators page (C12d, C12e, C13c): counted in the background,
-published with the rest of the year (a pair's answers within the pair), shown one row per pair with its
-acceptance rate and its share answered by the time due, only where every count they are made of shows.
+"""Referrals per pair of agencies on the indicators page (C12d, C12e, C13c), published per pair of kinds
+of agency: counted in the background, published with the rest of the year (a pair's answers within
+the pair, and over the pairs the statuses), shown one row per pair with its acceptance rate and its
+share answered by the time due, only where every count they are made of shows.
 
 The made-up March 2026, every figure worked out by hand below. The school sends the social work office
 17 referrals of children of Quang Binh (7 accepted, 6 of them by the time due; 5 accepted and since
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 MARCH = Period(2026, month=3)
 SENT = timezone.make_aware(datetime(2026, 3, 10, 9, 0))
 HOUR = timedelta(hours=1)
-SCHOOL_TO_OFFICE = "Kim Thuy School (test) → Commune Social Work Office"
+SCHOOL_TO_OFFICE = "School → Social services"  # the kinds of the school and the social work office
 
 
 @pytest.fixture
@@ -114,14 +115,14 @@ def test_a_pair_with_many_referrals_shows_its_counts_and_rates(march_of_referral
 
 def test_a_pair_with_two_referrals_shows_them_as_small_and_no_rate(march_of_referrals, manager):
     rows = _rows(indicator_figures(acting=manager, period=MARCH))
-    small = rows["Commune Social Work Office → Provincial Police (test)"]
+    small = rows["Social services → Police"]
     assert _shown(small) == ("<5", "<5", "<5", "<5", "<5", "<5", "not shown", "not shown")
     # Only pairs that sent a referral are rows: four of them.
     assert sorted(rows) == [
-        "Commune Social Work Office → Kim Thuy School (test)",
-        "Commune Social Work Office → Provincial Police (test)",
+        "Police → Social services",
         SCHOOL_TO_OFFICE,
-        "Provincial Police (test) → Commune Social Work Office",
+        "Social services → Police",
+        "Social services → School",
     ]
 
 
@@ -148,7 +149,7 @@ def test_the_countrys_pairs_are_the_sum_of_its_provinces(march_of_referrals, man
 def test_the_page_the_downloads_and_the_open_data_file_hold_the_pairs(march_of_referrals, manager, sign_in):
     page = sign_in(manager).get("/en/insights/indicators/?period=2026-03").content.decode()
     assert 'data-indicator="C12d"' in page and "Referrals by pair of agencies" in page
-    assert "Kim Thuy School (test) → Commune Social Work Office" in page
+    assert "School → Social services" in page
     figures = indicator_figures(acting=manager, period=MARCH, exported_as="csv")
     text = indicator_export(figures, as_format="csv").decode("utf-8").removeprefix("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))

@@ -1,10 +1,12 @@
-"""Referrals per pair of agencies (C12 and C13 per pair): one row per pair, as published.
+"""Referrals per pair of agencies (C12 and C13 per pair), published per pair of kinds of agency (a
+school to social services): one row per pair, as published.
 
-The referrals source counts each referral under its pair ("<from agency id>><to agency id>"), its pair
-and answer and its pair and timeliness (`figures.sources`); those are published and protected with the
-rest of the year (`figures.publication`, the answers within their pair). This module names a pair by
-its agencies (organisations, not people) and sets a pair's figures side by side: sent, accepted,
-completed, declined, waiting, and the acceptance rate and the share answered by the time due, each worked out
+The referrals source counts each referral under its pair ("<sending kind>><receiving kind>",
+`figures.record_values` says why kinds), its pair and status and its pair and timeliness
+(`figures.sources`); those are published and protected with the rest of the year
+(`figures.publication`: the answers within their pair, and over the pairs, the statuses). This module
+names a pair by its kinds and sets a pair's figures side by side: sent, accepted, completed,
+declined, waiting, and the acceptance rate and the share answered by the time due, each worked out
 only when every count it is made of is shown as a number, so no rate stands for a hidden count.
 """
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import formats
 from django.utils.translation import gettext
 
-from childshield.accounts.models import Agency
+from childshield.accounts.models import AgencyKind
 from childshield.core.suppression import Cell
 from childshield.insights.figures.record_values import (
     GROUP_SEPARATOR,
@@ -35,13 +37,6 @@ def _split(value: str) -> tuple[str, str]:
     return value, ""
 
 
-def _agency_ids(pair: str) -> tuple[int, int] | None:
-    sender, _separator, receiver = pair.partition(PAIR_SEPARATOR)
-    if not (sender.isdigit() and receiver.isdigit()):
-        return None
-    return int(sender), int(receiver)
-
-
 def _group_labels() -> dict[str, str]:
     return {
         "sent": gettext("waiting"),
@@ -56,15 +51,13 @@ def _group_labels() -> dict[str, str]:
 
 
 def pair_names(values: list[str]) -> dict[str, str]:
-    """Each pair's name, "From → To", for the pairs `values` name (one query)."""
-    pairs = {_split(value)[0] for value in values}
-    ids = {pk for pair in pairs if (found := _agency_ids(pair)) for pk in found}
-    names = dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
+    """Each pair's name, "From → To", the kinds of agency the pairs `values` name."""
+    kinds = dict(AgencyKind.choices)
     named = {}
-    for pair in pairs:
-        found = _agency_ids(pair)
-        sender, receiver = (names.get(found[0]), names.get(found[1])) if found else (None, None)
-        named[pair] = f"{sender} → {receiver}" if sender and receiver else pair
+    for pair in {_split(value)[0] for value in values}:
+        sender, _separator, receiver = pair.partition(PAIR_SEPARATOR)
+        known = sender in kinds and receiver in kinds
+        named[pair] = f"{kinds[sender]} → {kinds[receiver]}" if known else pair
     return named
 
 

@@ -1,6 +1,6 @@
 """The values of dimensions read per record by a function (`Dimension.values_of`): a case's age band and
-harms, a referral's timeliness and its pair of agencies (C12, C13 per pair; `figures.pairs` shows
-them). `figures.sources` declares the dimensions."""
+harms, a referral's timeliness and its pair of kinds of agency (C12, C13 per pair; `figures.pairs`
+shows them). `figures.sources` declares the dimensions."""
 
 from django.db.models import Model, QuerySet
 
@@ -22,9 +22,14 @@ def answered_in_time_values(records: QuerySet[Model]) -> dict[int, list[str]]:
     return found
 
 
-# C12 and C13 per pair of agencies: a referral's pair is "<from agency id>><to agency id>", and its
-# answer or its timeliness within the pair "<pair>:<group>". Each referral has exactly one of each, so
-# a pair's values add up to the pair's referrals (`Dimension.within`), and the pairs to the total.
+# C12 and C13 per pair of agencies, published as pairs of kinds of agency: a referral's pair is
+# "<sending agency's kind>><receiving agency's kind>" (a school to a social work office), and its answer
+# or its timeliness within the pair "<pair>:<group>". Pairs of kinds are a few dozen at most; pairs of
+# agencies are as many as a country's agencies squared (174,438 of them in bench/insights.py's 300,000
+# referrals), nearly all of one or two referrals, which no publication could show and protecting
+# them took longer than the count. Each agency's exact figures per partner are on its own page
+# (`insights.agency`). Each referral has exactly one value of each, so a pair's values add up to the
+# pair's referrals (`Dimension.within`), and the pairs to the total.
 PAIR_SEPARATOR = ">"
 GROUP_SEPARATOR = ":"
 # A pair's answers are the statuses themselves, so that summed over the pairs each is the referrals of
@@ -33,16 +38,16 @@ PAIR_ANSWER_GROUPS = tuple(ReferralStatus.values)
 PAIR_IN_TIME_GROUPS = ("on_time", "late", "waiting")
 
 
-def pair_value(from_agency: int, to_agency: int) -> str:
-    return f"{from_agency}{PAIR_SEPARATOR}{to_agency}"
+def pair_value(from_kind: str, to_kind: str) -> str:
+    return f"{from_kind}{PAIR_SEPARATOR}{to_kind}"
 
 
 def referral_pairs(records: QuerySet[Model]) -> dict[int, list[str]]:
     return {
         pk: [pair_value(sender, receiver)]
-        for pk, sender, receiver in records.values_list("pk", "from_agency_id", "to_agency_id").iterator(
-            chunk_size=5000
-        )
+        for pk, sender, receiver in records.values_list(
+            "pk", "from_agency__kind", "to_agency__kind"
+        ).iterator(chunk_size=5000)
     }
 
 
@@ -51,7 +56,7 @@ def pair_answers(records: QuerySet[Model]) -> dict[int, list[str]]:
     return {
         pk: [f"{pair_value(sender, receiver)}{GROUP_SEPARATOR}{status}"]
         for pk, sender, receiver, status in records.values_list(
-            "pk", "from_agency_id", "to_agency_id", "status"
+            "pk", "from_agency__kind", "to_agency__kind", "status"
         ).iterator(chunk_size=5000)
     }
 
