@@ -124,8 +124,7 @@ def pair_table(*, sent: FigureTable, answers: FigureTable, in_time: FigureTable,
     absent = f"<{below}"  # a value not published is none, shown as small as on every table
 
     def shown(cells: dict[str, Cell], pair: str, group: str) -> str:
-        cell = cells.get(f"{pair}{GROUP_SEPARATOR}{group}")
-        return cell.shown if cell is not None else absent
+        return cell_of(cells, pair, group).shown
 
     def cell_of(cells: dict[str, Cell], pair: str, group: str) -> Cell:
         return cells.get(f"{pair}{GROUP_SEPARATOR}{group}") or Cell(item="", label="", count=0, shown=absent)
