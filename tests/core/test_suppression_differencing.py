@@ -227,10 +227,29 @@ def test_a_cross_table_of_sex_by_age_band_keeps_its_margins_and_hides_a_rectangl
 
 
 def test_the_same_cell_in_two_tables_is_protected_in_both():
+    counts = {"girls": 10, "girls-A": 3, "girls-B": 7, "B": 15, "boys-B": 8}
+    equations = [("girls", ["girls-A", "girls-B"]), ("B", ["girls-B", "boys-B"])]
+    shown = protect(counts, equations, below=BELOW)
+    assert shown["girls-B"] == HIDDEN and shown["boys-B"] == HIDDEN
+    assert_safe(counts, equations, shown)
+
+
+def test_a_count_hidden_beside_a_small_one_is_one_that_starts_no_new_pattern():
+    """Girls of province A are too few: one more girls' count is hidden beside them. Province B's
+    girls (7) are the smaller, but hiding them would leave B's own total to give them away, and
+    boys of B would be hidden too; province C's girls (10) are in no other table: hiding them is
+    enough, and B's figures all show."""
     counts = {"girls": 20, "girls-A": 3, "girls-B": 7, "girls-C": 10, "B": 15, "boys-B": 8}
     equations = [("girls", ["girls-A", "girls-B", "girls-C"]), ("B", ["girls-B", "boys-B"])]
     shown = protect(counts, equations, below=BELOW)
-    assert shown["girls-B"] == HIDDEN and shown["boys-B"] == HIDDEN
+    assert shown == {
+        "girls": "20",
+        "girls-A": "<5",
+        "girls-B": "7",
+        "girls-C": HIDDEN,
+        "B": "15",
+        "boys-B": "8",
+    }
     assert_safe(counts, equations, shown)
 
 

@@ -219,7 +219,9 @@ def _next_to_hide(
 ) -> Key | None:
     """The next shown count to hide, or None when what is hidden is safe (or nothing more can help)."""
     hidden = small | extra
-    smallest = _smallest_shown(counts, hidden, order, zeros_known=zeros_known)
+    smallest = _smallest_shown(
+        counts, hidden, order, zeros_known=zeros_known, equations=equations, touching=touching
+    )
     for _total, parts in _too_little(counts, equations, hidden, below=below):
         pick = smallest(parts)
         if pick is not None:
@@ -251,7 +253,9 @@ def _next_hides(
     part, else total, of the equations around it). Empty when what is hidden is safe. One check of a
     year's figures is costly; hiding beside every finding at once keeps the checks few."""
     hidden = small | extra
-    smallest = _smallest_shown(counts, hidden, order, zeros_known=zeros_known)
+    smallest = _smallest_shown(
+        counts, hidden, order, zeros_known=zeros_known, equations=equations, touching=touching
+    )
     picks = {smallest(parts) for _total, parts in _too_little(counts, equations, hidden, below=below)}
     if not picks - {None}:
         for key in _disclosed(counts, equations, small, hidden, below=below, order=order, memory=memory):
@@ -269,14 +273,33 @@ def _small(counts: Mapping[Key, int], *, below: int, zeros_known: bool) -> set[K
 
 
 def _smallest_shown(
-    counts: Mapping[Key, int], hidden: set[Key], order: dict[Key, int], *, zeros_known: bool
+    counts: Mapping[Key, int],
+    hidden: set[Key],
+    order: dict[Key, int],
+    *,
+    zeros_known: bool,
+    equations: Sequence[Equation] = (),
+    touching: Touching | None = None,
 ) -> Callable[[Sequence[Key]], Key | None]:
-    """The smallest shown count of some keys (ties in the order of the counts), or None; with
-    `zeros_known`, never a zero (hiding what is known to be none protects nothing)."""
+    """The count of some keys best hidden next, or None: the one whose hiding leaves the fewest
+    equations with it as their only hidden key (each such equation would give it away and call for
+    one more hidden beside it: hiding a count in a row and a column that already hold hidden ones
+    closes the pattern, where a smaller count elsewhere would start a new one), then the smallest
+    (ties in the order of the counts); with `zeros_known`, never a zero (hiding what is known to be
+    none protects nothing)."""
+
+    def alone(key: Key) -> int:
+        if touching is None:
+            return 0
+        return sum(
+            1
+            for i in touching.get(key, ())
+            if not any(other in hidden for other in (equations[i][0], *equations[i][1]) if other != key)
+        )
 
     def smallest(keys: Sequence[Key]) -> Key | None:
-        shown = [key for key in keys if key not in hidden and (counts[key] or not zeros_known)]
-        return min(shown, key=lambda key: (counts[key], order[key]), default=None)
+        shown = [key for key in dict.fromkeys(keys) if key not in hidden and (counts[key] or not zeros_known)]
+        return min(shown, key=lambda key: (alone(key), counts[key], order[key]), default=None)
 
     return smallest
 
