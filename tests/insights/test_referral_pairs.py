@@ -31,6 +31,7 @@ from tests.cases.conftest import child_input
 pytestmark = pytest.mark.django_db
 
 MARCH = Period(2026, month=3)
+FIRST_QUARTER = Period(2026, quarter=1)  # pairs are published for quarters and years, not months
 SENT = timezone.make_aware(datetime(2026, 3, 10, 9, 0))
 HOUR = timedelta(hours=1)
 SCHOOL_TO_OFFICE = "School → Social services"  # the kinds of the school and the social work office
@@ -107,14 +108,14 @@ def _shown(row):
 
 
 def test_a_pair_with_many_referrals_shows_its_counts_and_rates(march_of_referrals, manager):
-    rows = _rows(indicator_figures(acting=manager, period=MARCH))
+    rows = _rows(indicator_figures(acting=manager, period=FIRST_QUARTER))
     # 23 sent: 13 accepted, 5 completed (accepted too), 5 declined, none waiting or cancelled (shown as
     # small, as every none is). Rate (13 + 5) / 23 = 78%; answered by the time due 17 of 23 = 74%.
     assert _shown(rows[SCHOOL_TO_OFFICE]) == ("23", "13", "5", "5", "<5", "<5", "78%", "74%")
 
 
 def test_a_pair_with_two_referrals_shows_them_as_small_and_no_rate(march_of_referrals, manager):
-    rows = _rows(indicator_figures(acting=manager, period=MARCH))
+    rows = _rows(indicator_figures(acting=manager, period=FIRST_QUARTER))
     small = rows["Social services → Police"]
     assert _shown(small) == ("<5", "<5", "<5", "<5", "<5", "<5", "not shown", "not shown")
     # Only pairs that sent a referral are rows: four of them.
@@ -126,46 +127,58 @@ def test_a_pair_with_two_referrals_shows_them_as_small_and_no_rate(march_of_refe
     ]
 
 
-def test_the_countrys_pairs_are_the_sum_of_its_provinces(march_of_referrals, manager):
-    country = _rows(indicator_figures(acting=manager, period=MARCH))
-    quang_binh = _rows(indicator_figures(acting=manager, period=MARCH, province_code="VN44"))
-    ha_noi = _rows(indicator_figures(acting=manager, period=MARCH, province_code="VN01"))
-    # Quang Binh: 17 sent, 7 accepted, 5 completed, 5 declined: 12 / 17 = 71%; 11 of 17 by the time
-    # due: 65%.
-    assert _shown(quang_binh[SCHOOL_TO_OFFICE]) == ("17", "7", "5", "5", "<5", "<5", "71%", "65%")
-    # Ha Noi: 6 sent, all accepted in time; none completed or declined (shown as small), so no rate is
-    # worked out.
-    assert _shown(ha_noi[SCHOOL_TO_OFFICE]) == ("6", "6", "<5", "<5", "<5", "<5", "not shown", "not shown")
+def test_the_countrys_pairs_are_the_sum_of_its_provinces_whose_answers_are_the_countrys_only(
+    march_of_referrals, manager, sign_in
+):
+    country = _rows(indicator_figures(acting=manager, period=FIRST_QUARTER))
+    quang_binh = _rows(indicator_figures(acting=manager, period=FIRST_QUARTER, province_code="VN44"))
+    ha_noi = _rows(indicator_figures(acting=manager, period=FIRST_QUARTER, province_code="VN01"))
+    # Quang Binh: the school sent 17; Ha Noi: 6. How they were answered is counted for the whole
+    # country only (in a province a pair's answers are a handful): not shown on a province's page.
+    not_shown = ("not shown",) * 7
+    assert _shown(quang_binh[SCHOOL_TO_OFFICE]) == ("17", *not_shown)
+    assert _shown(ha_noi[SCHOOL_TO_OFFICE]) == ("6", *not_shown)
     assert list(ha_noi) == [SCHOOL_TO_OFFICE]
     assert set(quang_binh) == set(country)
     assert int(country[SCHOOL_TO_OFFICE].sent) == int(quang_binh[SCHOOL_TO_OFFICE].sent) + int(
         ha_noi[SCHOOL_TO_OFFICE].sent
     )
-    assert int(country[SCHOOL_TO_OFFICE].accepted) == int(quang_binh[SCHOOL_TO_OFFICE].accepted) + int(
-        ha_noi[SCHOOL_TO_OFFICE].accepted
-    )
+    figures = indicator_figures(acting=manager, period=FIRST_QUARTER, province_code="VN44", exported_as="csv")
+    [section] = [section for section in figures.sections if section.pairs is not None]
+    assert any("whole country only" in note for note in section.pairs.notes)
+    # The province's download holds how many each pair sent, with no column of answers.
+    text = indicator_export(figures, as_format="csv").decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [SCHOOL_TO_OFFICE, "17"] in rows
+    assert ["Pair of agencies", "Sent"] in rows
+    page = sign_in(manager).get("/en/insights/indicators/?period=2026-Q1&province=VN44").content.decode()
+    table = page.split('data-indicator="C12d"', 1)[1].split("</table>", 1)[0]
+    assert "School → Social services</th><td>17</td></tr>" in table
+    assert "Acceptance rate" not in table
 
 
 def test_the_page_the_downloads_and_the_open_data_file_hold_the_pairs(march_of_referrals, manager, sign_in):
-    page = sign_in(manager).get("/en/insights/indicators/?period=2026-03").content.decode()
+    page = sign_in(manager).get("/en/insights/indicators/?period=2026-Q1").content.decode()
     assert 'data-indicator="C12d"' in page and "Referrals by pair of agencies" in page
     assert "School → Social services" in page
-    figures = indicator_figures(acting=manager, period=MARCH, exported_as="csv")
+    figures = indicator_figures(acting=manager, period=FIRST_QUARTER, exported_as="csv")
     text = indicator_export(figures, as_format="csv").decode("utf-8").removeprefix("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     assert [SCHOOL_TO_OFFICE, "23", "13", "5", "5", "<5", "<5", "78%", "74%"] in rows
     assert [f"{SCHOOL_TO_OFFICE}: accepted", "13"] in [row[:2] for row in rows]
     workbook = indicator_export(figures, as_format="xlsx")
     assert workbook.startswith(b"PK")
-    data = open_data(acting=manager, quarter=Period(2026, quarter=1), as_format="csv")
+    data = open_data(acting=manager, quarter=FIRST_QUARTER, as_format="csv")
     pairs = {
         (row.area_code, row.indicator, row.label): row.shown
         for row in data.rows
         if row.indicator in ("C12d", "C12e", "C13c")
     }
     assert pairs[("VN", "C12d", SCHOOL_TO_OFFICE)] == "23"
-    assert pairs[("VN44", "C12e", f"{SCHOOL_TO_OFFICE}: declined")] == "5"
-    assert pairs[("VN01", "C13c", f"{SCHOOL_TO_OFFICE}: answered by the time due")] == "6"
+    assert pairs[("VN44", "C12d", SCHOOL_TO_OFFICE)] == "17"
+    assert pairs[("VN", "C12e", f"{SCHOOL_TO_OFFICE}: declined")] == "5"
+    assert pairs[("VN", "C13c", f"{SCHOOL_TO_OFFICE}: answered by the time due")] == "17"
+    assert not [key for key in pairs if key[1] != "C12d" and key[0] != "VN"]
 
 
 def test_no_pairs_hidden_count_is_a_status_less_the_other_pairs(march_of_referrals, clock, manager):
@@ -192,7 +205,7 @@ def test_no_pairs_hidden_count_is_a_status_less_the_other_pairs(march_of_referra
     refresh()
     cells = {
         (cell.place, cell.dimension, cell.value): cell.shown
-        for cell in PublishedCell.objects.filter(source="referrals", period="2026-03")
+        for cell in PublishedCell.objects.filter(source="referrals", period="2026-Q1")
     }
     places = {place for place, _dimension, _value in cells}
     equations = []
@@ -212,7 +225,30 @@ def test_no_pairs_hidden_count_is_a_status_less_the_other_pairs(march_of_referra
                     if key[:2] == (place, "pair_answer") and key[2].startswith(f"{value}:")
                 ]
                 equations.append(((place, dimension, value), parts))
+    # The answers per pair are the country's only (`Dimension.smallest_area`): so are these equations.
+    equations = [(total, parts) for total, parts in equations if parts]
+    assert {total[0] for total, _parts in equations} == {"country"}
     assert any(len(parts) > 1 for _total, parts in equations)
     for total, parts in equations:
         unknown = [key for key in (total, *parts) if not cells[key].isdigit()]
         assert len(unknown) != 1, (total, parts, [cells[key] for key in (total, *parts)])
+
+
+def test_a_months_page_says_pairs_are_counted_by_quarter_and_publishes_none(
+    march_of_referrals, manager, sign_in
+):
+    """A pair sends a few referrals a month: its months are not published (protecting them would hide
+    its quarter and year too). March's page says so and shows no pair; its statuses (C12b) still show."""
+    from childshield.insights.models import PublishedCell
+
+    march = PublishedCell.objects.filter(source="referrals", period="2026-03")
+    assert not march.filter(dimension__in=("pair", "pair_answer", "pair_in_time")).exists()
+    assert march.filter(dimension="status", value="accepted", place="country").get().shown == "18"
+    figures = indicator_figures(acting=manager, period=MARCH)
+    [section] = [section for section in figures.sections if section.pairs is not None]
+    assert section.pairs.rows == []
+    page = sign_in(manager).get("/en/insights/indicators/?period=2026-03").content.decode()
+    assert "counted for quarters and years" in page
+    assert "No referrals in this period." not in page
+    # The year and the quarter hold the school's referrals.
+    assert _shown(_rows(indicator_figures(acting=manager, period=Period(2026)))[SCHOOL_TO_OFFICE])[0] == "23"

@@ -256,6 +256,8 @@ def _sections(
                 sent=by_code["C12d"],
                 answers=by_code["C12e"],
                 in_time=by_code["C13c"],
+                period=period,
+                national=national or province is None,
                 below=settings.FIGURES_SUPPRESS_BELOW,
             )
         section.durations = duration_tables(

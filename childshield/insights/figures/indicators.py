@@ -223,6 +223,12 @@ def indicator_table(
         notes.append(indicator.note % {"days": settings.FIGURES_REOPEN_WINDOW_DAYS})
     if multi_valued:
         notes.append(_("A record may count in several rows: the rows add up to more than the total."))
+    if indicator.dimension not in (TOTAL, BY_PROVINCE, BY_MONTH):
+        dimension = dimension_of(indicator.source, indicator.dimension)
+        if not dimension.published_for(period.kind):
+            notes.append(_("Counted for quarters and years only: a month's figures are too few to show."))
+        if place.province is not None and not dimension.by_province:
+            notes.append(_("Counted for the whole country only: a province's figures are too few to show."))
     return FigureTable(
         code=indicator.code,
         title=indicator.title,

@@ -16,6 +16,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 
 from childshield.accounts.models import AgencyKind
+from childshield.core.periods import Period
 from childshield.core.suppression import Cell
 from childshield.insights.figures.record_values import (
     GROUP_SEPARATOR,
@@ -23,6 +24,7 @@ from childshield.insights.figures.record_values import (
     PAIR_IN_TIME_GROUPS,
     PAIR_SEPARATOR,
 )
+from childshield.insights.figures.sources import Source, dimension_of
 from childshield.insights.figures.table import FigureTable, shown_number
 
 PAIR_DIMENSIONS = ("pair", "pair_answer", "pair_in_time")
@@ -101,6 +103,8 @@ class PairTable:
     title: str
     rows: list[PairRow]
     notes: list[str] = field(default_factory=list)
+    empty: str = ""  # what the table says when it has no row
+    answers: bool = True  # False on a province's page: how many each pair sent, not their answers
 
 
 def _share(parts: list[Cell], others: list[Cell]) -> str:
@@ -116,9 +120,31 @@ def _share(parts: list[Cell], others: list[Cell]) -> str:
     return f"{formats.number_format(round(100 * part / whole))}%"
 
 
-def pair_table(*, sent: FigureTable, answers: FigureTable, in_time: FigureTable, below: int) -> PairTable:
+def pair_table(
+    *,
+    sent: FigureTable,
+    answers: FigureTable,
+    in_time: FigureTable,
+    period: Period,
+    national: bool,
+    below: int,
+) -> PairTable:
     """The pairs of `sent` (the referrals per pair, C12d), each with its answers (C12e) and whether
-    answered by the time due (C13c), every count as published."""
+    answered by the time due (C13c), every count as published. A period the pairs are not published
+    for (a month: `Dimension.smallest_period`) has no row, and says why; a province's page (not
+    `national`) shows how many each pair sent, and says why not its answers (counted for the whole
+    country only: `Dimension.smallest_area`)."""
+    if not dimension_of(Source.REFERRALS, "pair").published_for(period.kind):
+        return PairTable(
+            code=PAIRS_CODE,
+            title=gettext("Referrals by pair of agencies"),
+            rows=[],
+            empty=gettext(
+                "Referrals by pair of agencies are counted for quarters and years only: a pair sends "
+                "few referrals a month, too few to show without giving a child's referral away. "
+                "Choose a quarter or a year."
+            ),
+        )
     by_answer = {cell.item: cell for cell in answers.cells}
     by_time = {cell.item: cell for cell in in_time.cells}
     absent = f"<{below}"  # a value not published is none, shown as small as on every table
@@ -129,6 +155,21 @@ def pair_table(*, sent: FigureTable, answers: FigureTable, in_time: FigureTable,
     def cell_of(cells: dict[str, Cell], pair: str, group: str) -> Cell:
         return cells.get(f"{pair}{GROUP_SEPARATOR}{group}") or Cell(item="", label="", count=0, shown=absent)
 
+    if not national and not dimension_of(Source.REFERRALS, "pair_answer").by_province:
+        not_shown = gettext("not shown")
+        return PairTable(
+            code=PAIRS_CODE,
+            title=gettext("Referrals by pair of agencies"),
+            rows=[PairRow(cell.item, str(cell.label), cell.shown, *[not_shown] * 7) for cell in sent.cells],
+            empty=gettext("No referrals in this period."),
+            answers=False,
+            notes=[
+                gettext(
+                    "How each pair's referrals were answered is counted for the whole country only: in "
+                    "one province a pair's answers are too few to show. The country's page shows them."
+                )
+            ],
+        )
     rows = [
         PairRow(
             pair=cell.item,
@@ -153,6 +194,7 @@ def pair_table(*, sent: FigureTable, answers: FigureTable, in_time: FigureTable,
         code=PAIRS_CODE,
         title=gettext("Referrals by pair of agencies"),
         rows=rows,
+        empty=gettext("No referrals in this period."),
         notes=[
             gettext(
                 "Acceptance rate: accepted (or completed) of those accepted or declined; answered by the "
@@ -167,17 +209,18 @@ def pair_table(*, sent: FigureTable, answers: FigureTable, in_time: FigureTable,
 
 def pair_block(table: PairTable) -> list[list[str | int]]:
     """The table as rows of a CSV file: its title, headings, one row per pair, its note."""
-    rows: list[list[str | int]] = [[f"{table.code} {table.title}"], pair_headings()]
+    headings = pair_headings() if table.answers else pair_headings()[:2]
+    rows: list[list[str | int]] = [[f"{table.code} {table.title}"], headings]
     for row in table.rows:
         values = [row.sent, row.accepted, row.completed, row.declined, row.waiting, row.cancelled]
+        rates = [row.acceptance_rate, row.in_time_share]
         rows.append(
-            [
-                row.name,
-                *[int(value) if value.isdigit() else value for value in values],
-                row.acceptance_rate,
-                row.in_time_share,
+            [row.name, *[int(value) if value.isdigit() else value for value in values], *rates][
+                : len(headings)
             ]
         )
+    if not table.rows:
+        rows.append([table.empty])
     rows += [[note] for note in table.notes]
     return rows
 

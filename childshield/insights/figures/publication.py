@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from childshield.core.periods import Period
+from childshield.core.periods import Period, PeriodKind
 from childshield.core.suppression.linked import Equation, protect_linked
 from childshield.insights.figures.durations import MEASURES, MeasureSpec, Tally
 from childshield.insights.figures.sources import NOT_SAID, SOURCES, Source
@@ -85,6 +85,8 @@ def publication_system(
             by_month[(str(Period(month.year, month=month.month)), where, dimension, value)] += count
     whole, quarters = year_periods(year)
     stock = SOURCES[source].is_stock
+    if stock and any(d.smallest_period != PeriodKind.MONTH for d in SOURCES[source].dimensions):
+        raise ValueError("a stock is published by month: each of its dimensions must be too")
     periods = [*(month for _q, months in quarters for month in months), *(q for q, _m in quarters), whole]
     same_as: dict[str, str] = {}
     if stock:
@@ -95,18 +97,34 @@ def publication_system(
                 same_as[str(period)] = str(Period(month.year, month=month.month))
         periods = [month for _q, months in quarters for month in months]
     places = [*sorted({place for _p, place, _d, _v in by_month if place != COUNTRY}), COUNTRY]
+    declared = {d.code: d for d in SOURCES[source].dimensions}
+
+    def places_of(dimension: str) -> list[str]:
+        """The places a dimension is published for (`Dimension.smallest_area`)."""
+        found = declared.get(dimension)
+        return places if found is None or found.by_province else [COUNTRY]
+
     values: dict[tuple[str, str], list[str]] = {}
     for _period, place, dimension, value in sorted(by_month):
+        if place not in places_of(dimension):
+            continue
         held = values.setdefault((place, dimension), [])
         if value not in held:
             held.append(value)
+
+    def periods_of(dimension: str) -> list[Period]:
+        """The periods a dimension is published for (`Dimension.smallest_period`: a pair's quarters and
+        year, not its months)."""
+        found = declared.get(dimension)
+        return periods if found is None else [p for p in periods if found.published_for(p.kind)]
+
     counts: dict[Key, int] = {}
     for place in places:
         for (where, dimension), held in values.items():
             if where != place:
                 continue
             for value in held:
-                for period in periods:
+                for period in periods_of(dimension):
                     months = period.months()
                     counts[(str(period), place, dimension, value)] = sum(
                         by_month.get((str(month), place, dimension, value), 0) for month in months
@@ -115,10 +133,10 @@ def publication_system(
     adding_up = {dimension for dimension in dimensions if dimension and _adds_up(source, dimension, counts)}
     tables: list[list[Equation]] = []
     of_dimension: dict[str, list[Equation]] = {}
-    for period in periods:
-        for dimension in dimensions:
+    for dimension in dimensions:
+        for period in periods_of(dimension):
             table: list[Equation] = []
-            for value in values.get((COUNTRY, dimension), []):
+            for value in values.get((COUNTRY, dimension), []) if places_of(dimension) == places else []:
                 parts = [
                     (str(period), place, dimension, value)
                     for place in places[:-1]
@@ -126,21 +144,29 @@ def publication_system(
                 ]
                 table.append(((str(period), COUNTRY, dimension, value), parts))
             if dimension in adding_up:
-                table += [_values_add_up(str(period), place, dimension, values) for place in places]
+                table += [
+                    _values_add_up(str(period), place, dimension, values) for place in places_of(dimension)
+                ]
                 table += [
                     equation
-                    for place in places
+                    for place in places_of(dimension)
                     for equation in _parts_add_up(source, str(period), place, dimension, values, counts)
                 ]
             tables.append(table)
             of_dimension.setdefault(_family(source, dimension), []).extend(table)
     for place in places if not stock else []:
         for dimension in dimensions:
+            if place not in places_of(dimension):
+                continue
             table = []
+            found = declared.get(dimension)
+            smallest = found.smallest_period if found is not None else PeriodKind.MONTH
             for value in values.get((place, dimension), []):
-                table += _in_time(place, dimension, value, whole, quarters)
+                table += _in_time(place, dimension, value, whole, quarters, smallest=smallest)
             if dimension in adding_up:
-                table += [_values_add_up(str(period), place, dimension, values) for period in periods]
+                table += [
+                    _values_add_up(str(period), place, dimension, values) for period in periods_of(dimension)
+                ]
             tables.append(table)
             of_dimension.setdefault(_family(source, dimension), []).extend(table)
     totals = of_dimension.get(TOTAL[0], [])
@@ -154,16 +180,28 @@ def publication_system(
 
 
 def _in_time(
-    place: str, dimension: str, value: str, whole: Period, quarters: list[tuple[Period, list[Period]]]
+    place: str,
+    dimension: str,
+    value: str,
+    whole: Period,
+    quarters: list[tuple[Period, list[Period]]],
+    *,
+    smallest: PeriodKind = PeriodKind.MONTH,
 ) -> list[Equation]:
     """A count's equations in time at a place: each quarter the sum of its months, the year of its
-    quarters."""
-    equations: list[Equation] = [
-        ((str(quarter), place, dimension, value), [(str(month), place, dimension, value) for month in months])
-        for quarter, months in quarters
-    ]
-    year = [(str(quarter), place, dimension, value) for quarter, _m in quarters]
-    equations.append(((str(whole), place, dimension, value), year))
+    quarters — those of the periods it is published for (from `smallest` up)."""
+    equations: list[Equation] = []
+    if smallest == PeriodKind.MONTH:
+        equations += [
+            (
+                (str(quarter), place, dimension, value),
+                [(str(month), place, dimension, value) for month in held],
+            )
+            for quarter, held in quarters
+        ]
+    if smallest in (PeriodKind.MONTH, PeriodKind.QUARTER):
+        year = [(str(quarter), place, dimension, value) for quarter, _m in quarters]
+        equations.append(((str(whole), place, dimension, value), year))
     return equations
 
 
@@ -211,7 +249,7 @@ def _parts_add_up(
     for whole in values.get((place, parent), []):
         total: Key = (period, place, parent, whole)
         found = parts.get(whole, [])
-        if counts.get(total, 0) == sum(counts.get(part, 0) for part in found):
+        if found and counts.get(total, 0) == sum(counts.get(part, 0) for part in found):
             equations.append((total, found))
     if declared.across:
         # Summed over the pairs, the parts of one value are that value of `across`.
@@ -236,10 +274,13 @@ def _adds_up(source: Source, dimension: str, counts: dict[Key, int]) -> bool:
     for (period, place, counted, _value), count in counts.items():
         if counted == dimension:
             sums[(period, place)] += count
+    kinds = {period: cast(Period, Period.parse(period)).kind for period, _place, _d, _v in counts}
     return all(
         sums.get((period, place), 0) == count
         for (period, place, counted, _value), count in counts.items()
         if (counted, _value) == TOTAL
+        and declared.published_for(kinds[period])
+        and (declared.by_province or place == COUNTRY)
     )
 
 

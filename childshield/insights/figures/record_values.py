@@ -1,13 +1,17 @@
-"""The values of dimensions read per record by a function (`Dimension.values_of`): a case's age band and
-harms, a referral's timeliness and its pair of kinds of agency (C12, C13 per pair; `figures.pairs`
-shows them). `figures.sources` declares the dimensions."""
+"""The values of dimensions read per record by a function (`Dimension.values_of`): a report's harms,
+a contact's CHI categories, a case's age band and harms, a referral's timeliness and its pair of kinds
+of agency (C12, C13 per pair; `figures.pairs` shows them). `figures.sources` declares the dimensions."""
+
+from collections.abc import Iterable
 
 from django.db.models import Model, QuerySet
 
 from childshield.cases.models.cases import HarmType
 from childshield.cases.models.referrals import ReferralStatus
 from childshield.core.choices import ReporterAgeBand
+from childshield.helpline.models import Contact
 from childshield.insights.figures.derived import NOT_SAID
+from childshield.intake.models import Harm
 
 
 def answered_in_time_values(records: QuerySet[Model]) -> dict[int, list[str]]:
@@ -110,3 +114,31 @@ def open_case_age_bands(records: QuerySet[Model]) -> dict[int, list[str]]:
             "pk", "child__birth_year", "counted_in_year"
         ).iterator(chunk_size=5000)
     }
+
+
+def report_harms(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {
+        pk: [harm for harm in dict.fromkeys(harms or []) if harm in Harm.values]
+        for pk, harms in records.values_list("pk", "harms").iterator(chunk_size=5000)
+    }
+
+
+def _category_rows(records: QuerySet[Model]) -> Iterable[tuple[int, str, str | None, bool]]:
+    through = Contact.categories.through
+    return through.objects.filter(contact__in=records.values("pk")).values_list(
+        "contact_id", "category__code", "category__parent__code", "category__online_protection"
+    )
+
+
+def main_categories(records: QuerySet[Model]) -> dict[int, list[str]]:
+    """The CHI main categories each contact names (a sub-category counts for its main one), each once."""
+    found: dict[int, list[str]] = {}
+    for contact, code, parent, _online in _category_rows(records):
+        main = parent or code
+        if main not in found.setdefault(contact, []):
+            found[contact].append(main)
+    return found
+
+
+def online_protection(records: QuerySet[Model]) -> dict[int, list[str]]:
+    return {contact: ["yes"] for contact, _code, _parent, online in _category_rows(records) if online}

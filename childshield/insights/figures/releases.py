@@ -28,9 +28,17 @@ from childshield.core.periods import Period, PeriodKind, periods_recent
 from childshield.helpline.figures import published_marking
 from childshield.insights.figures.dashboard import NATIONAL_SOURCES
 from childshield.insights.figures.exports import BOM, Value, text_safe, write_rows
-from childshield.insights.figures.indicators import BY_PROVINCE, INDICATORS, Place, indicator_table
+from childshield.insights.figures.indicators import (
+    BY_MONTH,
+    BY_PROVINCE,
+    INDICATORS,
+    TOTAL,
+    Indicator,
+    Place,
+    indicator_table,
+)
 from childshield.insights.figures.publication import Published, published_for
-from childshield.insights.figures.sources import Source
+from childshield.insights.figures.sources import Source, dimension_of
 from childshield.insights.figures.table import FigureTable
 from childshield.insights.permissions import InsightsPerm
 from childshield.insights.scope import figures_scope
@@ -130,14 +138,21 @@ class OpenData:
 
 def place_tables(*, place: Place, quarter: Period, published: Published) -> list[FigureTable]:
     """Every table the indicators page shows at `place` for `quarter`, as published. A province
-    leaves out the sources that have no place."""
+    leaves out the sources that have no place and the dimensions counted for the whole country only
+    (`Dimension.smallest_area`)."""
     return [
         indicator_table(indicator, place=place, period=quarter, previous=None, published=published)
         for source in Source
         if place.province is None or source not in NATIONAL_SOURCES
         for indicator in INDICATORS
-        if indicator.source == source
+        if indicator.source == source and (place.province is None or _by_province(indicator))
     ]
+
+
+def _by_province(indicator: Indicator) -> bool:
+    if indicator.dimension in (TOTAL, BY_PROVINCE, BY_MONTH):
+        return True
+    return dimension_of(indicator.source, indicator.dimension).by_province
 
 
 def _table_rows(

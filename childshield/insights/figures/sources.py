@@ -6,7 +6,7 @@ refresh (`figures.refresh`) counts every source by every dimension into `Monthly
 indicators (`figures.indicators`) read those counts. Nothing here reads a record's words or names.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -24,6 +24,7 @@ from childshield.cases.models.plan import ServiceStatus
 from childshield.cases.models.referrals import Referral, ReferralStatus, Urgency
 from childshield.core.choices import ChiAgeBand, ChiGender, ReporterAgeBand, ReporterGender
 from childshield.core.ethnic_groups import ETHNICITY_NOT_SAID, ethnic_group_lists
+from childshield.core.periods import PeriodKind
 from childshield.directory.models import ServiceKind
 from childshield.hashing.models import Algorithm, BankSource, HashEntry, MatchChannel, MatchRecord
 from childshield.helpline.models import (
@@ -64,10 +65,13 @@ from childshield.insights.figures.record_values import (
     answered_in_time_values,
     case_age_bands,
     case_harm_types,
+    main_categories,
+    online_protection,
     open_case_age_bands,
     pair_answers,
     pairs_in_time,
     referral_pairs,
+    report_harms,
 )
 from childshield.intake.models import (
     BlockedImage,
@@ -118,9 +122,14 @@ class Dimension:
     # For a dimension of several values per record: each record's values, by primary key.
     values_of: Callable[[QuerySet[Model]], dict[int, list[str]]] | None = None
     may_be_empty: bool = True
-    # The smallest area it may be shown at: "province" (never below) for ethnicity and disability,
-    # and for every dimension here (these sources hold no area below a province).
+    # The smallest area it may be shown at: "province" (never below: these sources hold no area below
+    # a province), or "country" for a dimension too fine to show per province (a pair of agencies'
+    # answers: a pair sends a few referrals a year in a province).
     smallest_area: str = "province"
+    # The shortest period it is published for: a month, or a quarter for a dimension whose months are
+    # too thin to show (a pair of agencies sends a few referrals a month) — protecting its months
+    # would hide its quarters and year as well.
+    smallest_period: PeriodKind = PeriodKind.MONTH
 
     # A record may hold several values (a report's harms), or none: the rows do not add up to the
     # total, so they are suppressed cell by cell. A dimension read by `values_of` that gives each
@@ -139,39 +148,21 @@ class Dimension:
     def multi_valued(self) -> bool:
         return self.several
 
+    @property
+    def by_province(self) -> bool:
+        """Whether it is published for each province, not only for the whole country."""
+        return self.smallest_area != "country"
+
+    def published_for(self, kind: PeriodKind) -> bool:
+        """Whether it is published for periods of `kind`."""
+        order = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+        return order.index(kind) >= order.index(self.smallest_period)
+
     def ordered_values(self) -> list[tuple[str, str | Promise]]:
         values = list(self.choices)
         if self.may_be_empty and all(code != NOT_SAID for code, _label in values):
             values.append((NOT_SAID, NOT_SAID_LABEL))
         return values
-
-
-def _harms(records: QuerySet[Model]) -> dict[int, list[str]]:
-    return {
-        pk: [harm for harm in dict.fromkeys(harms or []) if harm in Harm.values]
-        for pk, harms in records.values_list("pk", "harms").iterator(chunk_size=5000)
-    }
-
-
-def _category_rows(records: QuerySet[Model]) -> Iterable[tuple[int, str, str | None, bool]]:
-    through = Contact.categories.through
-    return through.objects.filter(contact__in=records.values("pk")).values_list(
-        "contact_id", "category__code", "category__parent__code", "category__online_protection"
-    )
-
-
-def _main_categories(records: QuerySet[Model]) -> dict[int, list[str]]:
-    """The CHI main categories each contact names (a sub-category counts for its main one), each once."""
-    found: dict[int, list[str]] = {}
-    for contact, code, parent, _online in _category_rows(records):
-        main = parent or code
-        if main not in found.setdefault(contact, []):
-            found[contact].append(main)
-    return found
-
-
-def _online_protection(records: QuerySet[Model]) -> dict[int, list[str]]:
-    return {contact: ["yes"] for contact, _code, _parent, online in _category_rows(records) if online}
 
 
 def _main_category_choices() -> tuple[tuple[str, str | Promise], ...]:
@@ -311,7 +302,7 @@ SOURCES: dict[Source, SourceSpec] = {
                 field="channel",
                 may_be_empty=False,
             ),
-            Dimension("harm", _("What happened"), tuple(Harm.choices), values_of=_harms, several=True),
+            Dimension("harm", _("What happened"), tuple(Harm.choices), values_of=report_harms, several=True),
             Dimension("platform", _("Where it happened"), tuple(Platform.choices), field="platform"),
             Dimension("age_band", _("Age"), tuple(ReporterAgeBand.choices), field="age_band"),
             Dimension("gender", _("Gender"), tuple(ReporterGender.choices), field="gender"),
@@ -352,12 +343,12 @@ SOURCES: dict[Source, SourceSpec] = {
         province_field="province_id",
         records=_counselling,
         dimensions=(
-            Dimension("category", _("CHI category"), (), values_of=_main_categories, several=True),
+            Dimension("category", _("CHI category"), (), values_of=main_categories, several=True),
             Dimension(
                 "online_protection",
                 _("Online protection"),
                 (("yes", _("Online protection")),),
-                values_of=_online_protection,
+                values_of=online_protection,
                 several=True,
                 may_be_empty=False,
             ),
@@ -533,7 +524,14 @@ SOURCES: dict[Source, SourceSpec] = {
                 values_of=answered_in_time_values,
                 may_be_empty=False,
             ),
-            Dimension("pair", _("Pair of agencies"), (), values_of=referral_pairs, may_be_empty=False),
+            Dimension(
+                "pair",
+                _("Pair of agencies"),
+                (),
+                values_of=referral_pairs,
+                may_be_empty=False,
+                smallest_period=PeriodKind.QUARTER,
+            ),
             Dimension(
                 "pair_answer",
                 _("Pair of agencies and answer"),
@@ -542,6 +540,8 @@ SOURCES: dict[Source, SourceSpec] = {
                 may_be_empty=False,
                 within="pair",
                 across="status",
+                smallest_period=PeriodKind.QUARTER,
+                smallest_area="country",
             ),
             Dimension(
                 "pair_in_time",
@@ -551,6 +551,8 @@ SOURCES: dict[Source, SourceSpec] = {
                 may_be_empty=False,
                 within="pair",
                 across="answered_in_time",
+                smallest_period=PeriodKind.QUARTER,
+                smallest_area="country",
             ),
         ),
     ),
