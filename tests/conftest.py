@@ -29,6 +29,16 @@ def fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def no_language_left_active() -> Iterator[None]:
+    """A request through the test client activates its page's language in the test's thread and
+    leaves it there: the next test would read labels, and resolve "/en/" routes, in Khmer."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_match_index() -> Iterator[None]:
     """The process's match indexes outlive each test's database, whose ids start again: forget them."""
     from childshield.hashing import matching

@@ -146,8 +146,9 @@ def open_data_download(request: StaffRequest, quarter: str, as_format: str) -> H
 @staff_view(InsightsPerm.INDICATORS_VIEW)
 @require_GET
 def annual_report(request: StaffRequest, year: int) -> HttpResponse:
-    """The year's report to print: each source's indicators beside the year before; this year's is
-    provisional; a year not begun (or before the programme) is refused with the years there are."""
+    """The year's report to print: each source's indicators beside the year before; a year not yet
+    final (`publication.final_on`) is marked provisional; a year not begun (or before the programme)
+    is refused with the years there are."""
     today = timezone.localdate()
     context: dict[str, object] = {
         "year": year,
@@ -157,5 +158,4 @@ def annual_report(request: StaffRequest, year: int) -> HttpResponse:
     if context["refusal"]:
         return render(request, "insights/annual_report.html", context, status=404)
     context["figures"] = indicator_figures(acting=request.membership, period=Period(year=year))
-    context["provisional"] = year == today.year
     return render(request, "insights/annual_report.html", context)

@@ -306,6 +306,9 @@ FIGURES_REPORT_REPLY_TARGET_HOURS = env_int("FIGURES_REPORT_REPLY_TARGET_HOURS",
 # C17, the reopen rate: a closure counts as reopened when its case is reopened within this many days
 # of the closure, and is counted only once this window has passed.
 FIGURES_REOPEN_WINDOW_DAYS = env_int("FIGURES_REOPEN_WINDOW_DAYS", 180)
+# A year's published figures are final this many days after the year ends: later counts no longer
+# change them (two versions of a year set side by side could give away what one of them hides).
+FIGURES_FINAL_AFTER_DAYS = env_int("FIGURES_FINAL_AFTER_DAYS", 90)
 
 # Reporting: how often a reporter's open thread checks for replies.
 INTAKE_POLL_SECONDS = env_int("INTAKE_POLL_SECONDS", 20)

@@ -33,7 +33,7 @@ from childshield.insights.figures.indicators import (
     place_key,
 )
 from childshield.insights.figures.pairs import PAIR_DIMENSIONS, PairTable, pair_block, pair_table
-from childshield.insights.figures.publication import published_for
+from childshield.insights.figures.publication import final_on, is_final, published_for
 from childshield.insights.figures.refresh import figures_version
 from childshield.insights.figures.sources import SOURCES, Source
 from childshield.insights.figures.table import FigureTable
@@ -95,6 +95,15 @@ class IndicatorFigures:
     periods: list[Period]
     # Why the place asked for is not the one shown (an area that no longer exists, another country's).
     place_note: str | Promise = ""
+
+    @property
+    def final_on(self) -> date:
+        """The day the period's year becomes final (`publication.final_on`)."""
+        return final_on(self.period.year)
+
+    @property
+    def final(self) -> bool:
+        return is_final(self.period.year)
 
     @property
     def computed_at(self) -> datetime | None:

@@ -22,7 +22,7 @@ as the source "duration:<measure>".
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.conf import settings
@@ -383,11 +383,33 @@ def _holds(held_groups: dict[str, list[str]], place: str, group: str) -> bool:
     return group == "" or group in held_groups[place]
 
 
-def publish(years: Iterable[int] | None = None, *, sources: Iterable[Source] = tuple(Source)) -> int:
+def final_on(year: int) -> date:
+    """The day a year's publications become final (`FIGURES_FINAL_AFTER_DAYS` after the year ends)."""
+    return date(year + 1, 1, 1) + timedelta(days=settings.FIGURES_FINAL_AFTER_DAYS)
+
+
+def is_final(year: int, *, today: date | None = None) -> bool:
+    return (today or timezone.localdate()) >= final_on(year)
+
+
+def publish(
+    years: Iterable[int] | None = None, *, sources: Iterable[Source] = tuple(Source), final_too: bool = False
+) -> int:
     """Protect and store the publications of `years` (every year counted when None) for `sources`,
-    with the counts of their duration measures; the number of figures stored."""
+    with the counts of their duration measures; the number of figures stored.
+
+    A year once final (`final_on`) keeps what was published of it: a record entered or changed later
+    is not in it. Published again at every count, the same cell could be hidden in one version and
+    shown in the next (one record more), and the two versions subtracted. `final_too` publishes final
+    years again all the same (`manage.py publish_figures --final`, when the way figures are published
+    has changed); a year never published is published, final or not."""
     below = settings.FIGURES_SUPPRESS_BELOW
     chosen_sources = tuple(sources)
+    today = timezone.localdate()
+
+    def kept(pair: tuple[str, int], stored: set[tuple[str, int]]) -> bool:
+        return not final_too and pair in stored and is_final(pair[1], today=today)
+
     written = 0
     for source in chosen_sources:
         counted = MonthlyCount.objects.filter(source=source).annotate(year=ExtractYear("month"))
@@ -397,7 +419,8 @@ def publish(years: Iterable[int] | None = None, *, sources: Iterable[Source] = t
         )
         chosen = set(years) if years is not None else {year for _country, year in pairs | stored}
         for country, year in sorted(pair for pair in pairs | stored if pair[1] in chosen):
-            written += _publish_year(source, country, year, below=below)
+            if not kept((country, year), stored):
+                written += _publish_year(source, country, year, below=below)
     for spec in MEASURES:
         if spec.source not in chosen_sources:
             continue
@@ -411,7 +434,8 @@ def publish(years: Iterable[int] | None = None, *, sources: Iterable[Source] = t
         )
         chosen = set(years) if years is not None else {year for _country, year in pairs | stored}
         for country, year in sorted(pair for pair in pairs | stored if pair[1] in chosen):
-            written += _publish_duration_year(spec, country, year, below=below)
+            if not kept((country, year), stored):
+                written += _publish_duration_year(spec, country, year, below=below)
     return written
 
 

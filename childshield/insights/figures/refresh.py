@@ -114,9 +114,15 @@ def figures_version() -> str:
     return str(version)
 
 
-def refresh(months: Iterable[date] | None = None, *, sources: Iterable[Source] = tuple(Source)) -> int:
+def refresh(
+    months: Iterable[date] | None = None,
+    *,
+    sources: Iterable[Source] = tuple(Source),
+    final_too: bool = False,
+) -> int:
     """Recount `months` (first days; every month that has records when None) for `sources`, and
-    publish their years again (`figures.publication`); the number of counts written."""
+    publish their years again (`figures.publication`; a final year's publication is kept unless
+    `final_too`); the number of counts written."""
     provinces = _Provinces(timezone.localdate())
     now = timezone.now()
     written = 0
@@ -151,7 +157,7 @@ def refresh(months: Iterable[date] | None = None, *, sources: Iterable[Source] =
             if measure.source == source:
                 written += _refresh_durations(measure, months, provinces, now)
     # What pages show is published from the counts: the years recounted are protected again.
-    publish(None if months is None else years, sources=chosen_sources)
+    publish(None if months is None else years, sources=chosen_sources, final_too=final_too)
     soft_cache.set(VERSION_KEY, uuid.uuid4().hex, 30 * 86400)
     return written
 
