@@ -81,11 +81,15 @@ ENDPOINTS = (
     "case_list",
     "report_post",
     "thread_open",
+    "chat_poll",
+    "staff_chat_poll",
 )
 AIMS = {
     "match_hash": "p50 within 5 ms of the index's own time (at 1M and 10M hashes); >= 200/s at saturation",
     "report_post": "p95 < 150 ms at 10 reports/s arriving; <= 20 ms CPU per report",
     "thread_open": "<= 20 ms CPU per thread opened",
+    "chat_poll": "a live chat's poll, every 2 s while it is open: open chats per server = rate / 0.5",
+    "staff_chat_poll": "the counsellor's side of a live chat, every 2 s",
     "home": ">= 250 requests/s at saturation",
     "queue": "p95 < 200 ms at 5 requests/s (1,000 waiting reports, 100,000 cases)",
     "case_list": "p95 < 200 ms at 5 requests/s (1,000 waiting reports, 100,000 cases)",

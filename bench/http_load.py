@@ -130,6 +130,7 @@ class Endpoint:
     specs: Callable[[int], Awaitable[list[Spec]]]  # n requests, ready to send
     check: Check  # a right answer (a 200 that says what it should), beyond the status
     low_rate: float  # requests a second of the latency phase
+    status: int = 200  # the status of a right answer (204 for a poll that finds nothing new)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -224,7 +225,7 @@ async def run_phase(
         try:
             answer = await target.send(spec, timeout)
             code = str(answer.status)
-            right = answer.status == 200 and endpoint.check(answer)
+            right = answer.status == endpoint.status and endpoint.check(answer)
         except TimeoutError:
             code, right = "timeout", False
         except TransportError as error:
@@ -272,7 +273,7 @@ async def run_phase(
 
 
 def require_right(endpoint: Endpoint, spec: Spec, answer: Answer) -> None:
-    if answer.status != 200 or not endpoint.check(answer):
+    if answer.status != endpoint.status or not endpoint.check(answer):
         raise RuntimeError(
             f"{endpoint.name}: {spec.method} {spec.url} answered {answer.status}:\n{answer.text[:1500]}"
         )

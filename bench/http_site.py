@@ -189,6 +189,8 @@ class Endpoints:
             Endpoint("case_list", self.case_list, _contains("/cases/list/"), 5),
             Endpoint("report_post", self.report_post, self.keep_receipt, 10),
             Endpoint("thread_open", self.thread_open, _contains('name="thread_token"'), 5),
+            Endpoint("chat_poll", self.chat_poll, _polls_again, 20, status=204),
+            Endpoint("staff_chat_poll", self.staff_chat_poll, lambda answer: True, 20, status=204),
         ]
         for endpoint in made:
             endpoint.low_rate = rates.get(endpoint.name, endpoint.low_rate)
@@ -274,6 +276,39 @@ class Endpoints:
                 self.target.spec("POST", "/en/report/status/", self.site.headers(post=True), form=form)
             )
         return specs
+
+    async def _open_thread(self) -> tuple[Receipt, str]:
+        """A child's report and its open thread's token (a report sent first when none was)."""
+        if not self.receipts:
+            for spec in await self.report_post(2):
+                self.keep_receipt(await self.target.send(spec))
+        receipt = self.receipts[0]
+        form = {"reference": receipt.code, "passphrase": receipt.passphrase}
+        page = await self.target.send(
+            self.target.spec("POST", "/en/report/status/", self.site.headers(post=True), form=form)
+        )
+        return receipt, hidden_value(page.text, "thread_token")
+
+    async def chat_poll(self, n: int) -> list[Spec]:
+        """A child's open conversation asking for the messages after its last: none new (204), the
+        answer a chat page gets every INTAKE_CHAT_POLL_SECONDS while it waits."""
+        _receipt, token = await self._open_thread()
+        form = {"thread_token": token, "after": str(2**31 - 1)}
+        return [
+            self.target.spec("POST", "/en/report/status/updates/", self.site.headers(post=True), form=form)
+            for _ in range(n)
+        ]
+
+    async def staff_chat_poll(self, n: int) -> list[Spec]:
+        """A counsellor's reply page asking for the child's messages after its last: none new (204)."""
+        receipt, _token = await self._open_thread()
+        url = f"/en/helpline/queue/{receipt.code}/reply/thread/?after={2**31 - 1}"
+        return self._get(url, n, self.counsellor_cookie)
+
+
+def _polls_again(answer: Answer) -> bool:
+    """A child's poll says when to ask again (X-Poll-Seconds)."""
+    return b"x-poll-seconds:" in answer.head.lower()
 
 
 def _json_ok(answer: Answer) -> bool:

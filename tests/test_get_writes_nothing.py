@@ -48,6 +48,7 @@ NOT_REACHED = {
     "hotline:evidence_file": "the demo's hotline items have no evidence files",
     "hotline:package_download": "the demo has no referral packages",
     "helpline:queue_reply": "linked from the queue only for a report one holds; the demo holds none",
+    "helpline:queue_reply_thread": "asked only by the reply page's poll, and no reply page is reached",
 }
 
 

@@ -11,9 +11,9 @@ class HelplineConfig(AppConfig):
         from childshield.accounts.navigation import NavItem, holds, register
         from childshield.helpline.permissions import HelplinePerm
         from childshield.helpline.related import register_related_links
-        from childshield.helpline.services.queue import claim_respected
+        from childshield.helpline.services.queue import claim_respected, report_claimed
         from childshield.helpline.services.triage import report_triage
-        from childshield.intake.hooks import on_report_saved, on_staff_reply
+        from childshield.intake.hooks import on_report_held, on_report_saved, on_staff_reply
 
         register(NavItem("helpline:queue", _("Queue"), holds(HelplinePerm.QUEUE_VIEW), order=90))
         register(NavItem("helpline:supervisor", _("Supervision"), holds(HelplinePerm.SUPERVISE), order=91))
@@ -31,3 +31,5 @@ class HelplineConfig(AppConfig):
         on_report_saved(report_triage)
         # A held report is answered by its holder (or their supervisors), from any page.
         on_staff_reply(claim_respected)
+        # A claimed report is a live chat: the reporter's page asks for new messages every few seconds.
+        on_report_held(report_claimed)

@@ -172,6 +172,13 @@ def report_for_reply(*, acting: Membership, reference: str) -> tuple[Report, lis
     return report, intake_selectors.report_thread(report=report)
 
 
+def report_messages_after(*, acting: Membership, reference: str, after: int) -> list[ReportMessage]:
+    """The report's messages after the message `after`, for the reply page's live thread; the reading is
+    audited when there are any."""
+    require(acting, HelplinePerm.QUEUE_CLAIM)
+    return intake_selectors.report_messages_for_staff(acting=acting, reference=reference, after=after)
+
+
 def report_held_by_acting(*, acting: Membership | None, report_id: int) -> bool:
     """Whether the acting counsellor holds this report in the queue (their reply page is theirs to use)."""
     if acting is None or not may(acting, HelplinePerm.QUEUE_CLAIM):

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("queue/<str:reference>/release/", queue.queue_release, name="queue_release"),
     path("queue/<str:reference>/hand-over/", queue.queue_hand_over, name="queue_hand_over"),
     path("queue/<str:reference>/reply/", queue.queue_reply, name="queue_reply"),
+    path("queue/<str:reference>/reply/thread/", queue.queue_reply_thread, name="queue_reply_thread"),
     path("contacts/new/", contacts.contact_new, name="contact_new"),
     path("contacts/quick/", contacts.contact_quick, name="contact_quick"),
     path("contacts/draft/", contacts.contact_draft, name="contact_draft"),

@@ -13,6 +13,10 @@ saved all the same.
   writes an outbox item, in the report's transaction, and a worker does the work. So it is done
   if and only if the report is saved, even with the broker down (docs/architecture.md, "The outbox").
 
+A question, `on_report_held`: whether someone holds the report now (the helpline: a counsellor has
+claimed it), so that its thread is a live chat and the reporter's page asks for new messages every
+`INTAKE_CHAT_POLL_SECONDS` rather than every `INTAKE_POLL_SECONDS`.
+
 A guard, `on_staff_reply`, is asked before a staff member's reply is written, given the acting
 membership and the report, and refuses by raising ApplicationError (the helpline: a report someone
 holds is answered by its holder or a supervisor of the holder's agency, from any page).
@@ -37,9 +41,14 @@ class StaffReplyGuard(Protocol):
     def __call__(self, *, acting: Membership, report: Report) -> None: ...
 
 
+class HeldCheck(Protocol):
+    def __call__(self, *, report: Report) -> bool: ...
+
+
 _ON_REPORT_SAVED: list[ReportHook] = []
 _ON_REPORT_RECEIVED: list[ReportHook] = []
 _STAFF_REPLY_GUARDS: list[StaffReplyGuard] = []
+_HELD_CHECKS: list[HeldCheck] = []
 
 
 def on_report_saved(hook: ReportHook) -> None:
@@ -55,6 +64,16 @@ def on_report_received(hook: ReportHook) -> None:
 def on_staff_reply(guard: StaffReplyGuard) -> None:
     if guard not in _STAFF_REPLY_GUARDS:
         _STAFF_REPLY_GUARDS.append(guard)
+
+
+def on_report_held(check: HeldCheck) -> None:
+    if check not in _HELD_CHECKS:
+        _HELD_CHECKS.append(check)
+
+
+def report_held(*, report: Report) -> bool:
+    """Whether someone holds the report now (any registered check says so)."""
+    return any(check(report=report) for check in list(_HELD_CHECKS))
 
 
 def staff_reply_check(*, acting: Membership, report: Report) -> None:

@@ -53,19 +53,23 @@ def reports_waiting(*, acting: Membership) -> QuerySet[Report]:
     )
 
 
+def _report_for_staff(*, acting: Membership, reference: str) -> QuerySet[Report]:
+    """The report of this code however it was written, if the member may read it."""
+    return _visible(acting=acting, perm=IntakePerm.REPORT_VIEW).filter(
+        reference=normalise_reference(reference)
+    )
+
+
+def _read_by(acting: Membership, report: Report, reason: str) -> None:
+    audit.record(action=AuditAction.VIEW, actor=acting.user, agency=acting.agency, obj=report, reason=reason)
+
+
 def report_get_for_staff(*, acting: Membership, reference: str) -> Report:
     """One report, for a helpline worker, by its code however it was written; the reading is audited."""
-    report = (
-        _visible(acting=acting, perm=IntakePerm.REPORT_VIEW)
-        .select_related("province")
-        .filter(reference=normalise_reference(reference))
-        .first()
-    )
+    report = _report_for_staff(acting=acting, reference=reference).select_related("province").first()
     if report is None:
         raise Http404
-    audit.record(
-        action=AuditAction.VIEW, actor=acting.user, agency=acting.agency, obj=report, reason="report read"
-    )
+    _read_by(acting, report, "report read")
     return report
 
 
@@ -74,8 +78,23 @@ def report_get_by_reference(*, reference: str) -> Report | None:
     return Report.objects.filter(reference=normalise_reference(reference)).first()
 
 
-def report_thread(*, report: Report) -> list[ReportMessage]:
-    return list(report.messages.select_related("author__user").order_by("created_at", "id"))
+def report_thread(*, report: Report, after: int = 0) -> list[ReportMessage]:
+    """The report's messages in order; those after the message `after` (its id) only, when given."""
+    messages = report.messages.select_related("author__user").order_by("created_at", "id")
+    return list(messages.filter(pk__gt=after) if after else messages)
+
+
+def report_messages_for_staff(*, acting: Membership, reference: str, after: int) -> list[ReportMessage]:
+    """The report's messages after the message `after`, for a staff page that shows the thread as it
+    grows (polled every few seconds): audited as a reading when there are any, not when a poll finds
+    nothing new (which reads nothing of the report)."""
+    report = _report_for_staff(acting=acting, reference=reference).only("pk", "reference").first()
+    if report is None:
+        raise Http404
+    messages = report_thread(report=report, after=after)
+    if messages:
+        _read_by(acting, report, "report messages read")
+    return messages
 
 
 # Hashes children sent to block a picture ---------------------------------------------------------

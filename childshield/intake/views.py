@@ -34,7 +34,7 @@ from childshield.accounts.related import related_for
 from childshield.core import rate_limits as counting
 from childshield.core.errors import ApplicationError
 from childshield.core.public import public_page, same_site_posts
-from childshield.intake import rate_limits, selectors, services
+from childshield.intake import hooks, rate_limits, selectors, services
 from childshield.intake.forms import (
     BlockImageForm,
     ReporterMessageForm,
@@ -46,7 +46,7 @@ from childshield.intake.forms import (
     url_from_link,
 )
 from childshield.intake.help_pages import HELP_PAGES, help_page_for
-from childshield.intake.models import Report, Screening
+from childshield.intake.models import Report, ReportStatus, Screening
 from childshield.intake.permissions import IntakePerm
 from childshield.intake.tokens import (
     TokenState,
@@ -152,7 +152,8 @@ def _thread_page(
         "form": form,
         "sent": sent,
         "notice": notice,
-        "poll_seconds": settings.INTAKE_POLL_SECONDS,
+        "poll_seconds": _poll_seconds(report),
+        "welcome": True,
     }
     return render(request, "intake/thread.html", context)
 
@@ -219,16 +220,33 @@ def reply(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def thread_updates(request: HttpRequest) -> HttpResponse:
-    """The messages of a thread, for the page's script to show new replies without reloading."""
+    """The messages of a thread after the last one the page shows (`after`, its id), for the page's
+    script to show new replies without reloading: none is "204 No Content". `X-Poll-Seconds` says
+    when to ask again: every `INTAKE_CHAT_POLL_SECONDS` while someone holds the report (a live chat),
+    else every `INTAKE_POLL_SECONDS`."""
     reference = thread_token_reference(request.POST.get("thread_token", ""))
     report = selectors.report_get_by_reference(reference=reference) if reference else None
     if report is None:
         return HttpResponse(status=403)
-    return render(
-        request,
-        "intake/_thread_messages.html",
-        {"report": report, "thread": selectors.report_thread(report=report)},
-    )
+    after = request.POST.get("after", "")
+    thread = selectors.report_thread(report=report, after=int(after) if after.isdigit() else 0)
+    if after.isdigit() and not thread:
+        response = HttpResponse(status=204)
+    else:
+        response = render(
+            request,
+            "intake/_thread_messages.html",
+            {"report": report, "thread": thread, "welcome": not after.isdigit()},
+        )
+    response["X-Poll-Seconds"] = str(_poll_seconds(report))
+    return response
+
+
+def _poll_seconds(report: Report) -> int:
+    """How often the reporter's page asks for new messages: every few seconds while someone holds the
+    report (a live chat), else now and then."""
+    live = report.status != ReportStatus.CLOSED and hooks.report_held(report=report)
+    return settings.INTAKE_CHAT_POLL_SECONDS if live else settings.INTAKE_POLL_SECONDS
 
 
 def _block_image_page(request: HttpRequest, form: BlockImageForm, *, notice: str = "") -> HttpResponse:

@@ -213,6 +213,14 @@ ROWS: dict[str, Row] = {
         reason="anyone of the country's helplines reads the thread; only the holder (or a supervisor of "
         "the holder's helpline) answers it from the queue; a refused answer is shown on the form (400)",
     ),
+    "helpline:queue_reply_thread": Row(
+        Kind.STAFF,
+        HelplinePerm.QUEUE_CLAIM,
+        targets=fill.claims,
+        rule=lambda member, claim: rules.report_of_the_country(IntakePerm.REPORT_VIEW)(member, claim.report),
+        reason="the reply page's live thread: whoever may read the thread on the reply page reads its new "
+        "messages (204 when there are none)",
+    ),
     "helpline:contact_new": Row(
         Kind.STAFF,
         HelplinePerm.CONTACT_LOG,

@@ -66,3 +66,34 @@ def test_an_empty_reply_is_refused(counsellor, send_report):
     queue_claim(acting=counsellor, report=report)
     with pytest.raises(ApplicationError):
         queue_reply(acting=counsellor, report=report, body="   ")
+
+
+def test_the_reply_page_shows_the_childs_new_messages_as_they_come_and_audits_only_those_read(
+    sign_in, counsellor, send_report
+):
+    """A live chat: the page asks every few seconds for the messages after the last it shows; nothing
+    new is "204" and reads nothing (no audit), new ones come with the id to ask after next time."""
+    from childshield.audit.models import AuditEvent
+    from childshield.intake.services import report_message_from_reporter
+
+    report = send_report()
+    queue_claim(acting=counsellor, report=report)
+    client = sign_in(counsellor)
+    page = client.get(f"/en/helpline/queue/{report.reference}/reply/").content.decode()
+    assert 'hx-trigger="every 2s"' in page and 'id="thread-after" name="after" value="0"' in page
+    url = f"/en/helpline/queue/{report.reference}/reply/thread/"
+    reads = AuditEvent.objects.filter(object_id=str(report.pk), action="view")
+    before = reads.count()
+    assert client.get(url, {"after": "0"}).status_code == 204
+    assert reads.count() == before
+
+    message = report_message_from_reporter(
+        report=report, body="are u there??", idempotency_key=None, client="test"
+    )
+    fragment = client.get(url, {"after": "0"}).content.decode()
+    assert "are u there??" in fragment
+    assert f'id="thread-after" name="after" value="{message.pk}" hx-swap-oob="true"' in fragment
+    assert 'id="no-messages" hx-swap-oob="delete"' in fragment
+    assert reads.count() == before + 1
+    assert client.get(url, {"after": str(message.pk)}).status_code == 204
+    assert reads.count() == before + 1

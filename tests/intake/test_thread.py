@@ -202,6 +202,43 @@ def test_new_replies_can_be_fetched_without_reloading(send_report, client, couns
     assert client.post("/en/report/status/updates/", {"thread_token": "forged"}).status_code == 403
 
 
+def test_a_page_asks_for_the_messages_after_its_last_and_more_often_once_a_counsellor_holds_it(
+    send_report, client, counsellor, settings
+):
+    from childshield.helpline.services.queue import queue_claim, queue_release
+
+    settings.INTAKE_POLL_SECONDS, settings.INTAKE_CHAT_POLL_SECONDS = 20, 2
+    sent = send_report()
+    html = _open(client, sent.code, sent.passphrase)
+    assert 'data-poll-seconds="20"' in html
+    token = thread_token(html)
+    report = Report.objects.get()
+    first = services.report_message_from_staff(acting=counsellor, report=report, body="We are here for you.")
+    updates = client.post("/en/report/status/updates/", {"thread_token": token, "after": "0"})
+    assert "We are here for you." in updates.content.decode()
+    assert "A person from the helpline will answer you here" not in updates.content.decode()
+    assert updates["X-Poll-Seconds"] == "20"
+    # Nothing after the last message the page shows: nothing to send.
+    nothing = client.post("/en/report/status/updates/", {"thread_token": token, "after": str(first.pk)})
+    assert nothing.status_code == 204 and nothing.content == b""
+    # A counsellor holds the report: a live chat, asked for every 2 seconds, until released.
+    queue_claim(acting=counsellor, report=report)
+    assert (
+        client.post("/en/report/status/updates/", {"thread_token": token, "after": str(first.pk)})[
+            "X-Poll-Seconds"
+        ]
+        == "2"
+    )
+    assert 'data-poll-seconds="2"' in _open(client, sent.code, sent.passphrase)
+    queue_release(acting=counsellor, report=report)
+    assert (
+        client.post("/en/report/status/updates/", {"thread_token": token, "after": str(first.pk)})[
+            "X-Poll-Seconds"
+        ]
+        == "20"
+    )
+
+
 def test_the_status_page_sets_no_cookie(client):
     response = client.get("/en/report/status/")
     assert response.status_code == 200

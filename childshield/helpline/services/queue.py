@@ -52,6 +52,11 @@ def _claims_acting_may_move(acting: Membership, report: Report) -> QuerySet[Queu
     return claims.filter(holder__agency_id=acting.agency_id)
 
 
+def report_claimed(*, report: Report) -> bool:
+    """Whether a counsellor holds the report now (registered with intake: its thread is a live chat)."""
+    return QueueClaim.objects.filter(report_id=report.pk).exists()
+
+
 def claim_respected(*, acting: Membership, report: Report) -> None:
     """A report someone holds is answered by its holder or a supervisor of the holder's agency only,
     from the queue or the report's page (registered with intake as a staff-reply guard)."""

@@ -132,6 +132,21 @@ def queue_hand_over(request: StaffRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(HelplinePerm.QUEUE_CLAIM)
+@require_GET
+def queue_reply_thread(request: StaffRequest, reference: str) -> HttpResponse:
+    """The thread's messages after the last the reply page shows (`after`, its id), asked for every
+    `INTAKE_CHAT_POLL_SECONDS`: a live chat. None new is "204 No Content" (and audits nothing);
+    without `after`, the whole thread."""
+    after = request.GET.get("after", "")
+    messages_after = selectors.report_messages_after(
+        acting=request.membership, reference=reference, after=int(after) if after.isdigit() else 0
+    )
+    if not messages_after and after.isdigit():
+        return HttpResponse(status=204)
+    return render(request, "helpline/_thread_items.html", {"thread": messages_after, "more": True})
+
+
+@staff_view(HelplinePerm.QUEUE_CLAIM)
 @require_http_methods(["GET", "POST"])
 def queue_reply(request: StaffRequest, reference: str) -> HttpResponse:
     """Answer a report from the queue, starting from a saved template in the reporter's language."""
@@ -170,5 +185,6 @@ def queue_reply(request: StaffRequest, reference: str) -> HttpResponse:
         "templates": [
             (template.code, template.title(language)) for template in selectors.reply_templates_active()
         ],
+        "poll_seconds": settings.INTAKE_CHAT_POLL_SECONDS,
     }
     return render(request, "helpline/reply.html", context, status=400 if form.errors else 200)

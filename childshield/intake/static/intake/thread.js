@@ -1,4 +1,6 @@
 // The reply thread: new messages appear without reloading. Without JavaScript the page still works.
+// The page asks for the messages after the last it shows; the answer says when to ask again
+// (X-Poll-Seconds: every 2 seconds while a counsellor holds the report, a live chat).
 (function () {
   "use strict";
   var box = document.querySelector("[data-thread]");
@@ -6,11 +8,22 @@
   if (!box || !token || !window.fetch || !window.FormData) { return; }
   var list = box.querySelector("ol");
   var seconds = parseInt(box.getAttribute("data-poll-seconds"), 10) || 20;
+  function last() {
+    var ids = Array.prototype.map.call(list.querySelectorAll("li[data-message-id]"), function (item) {
+      return parseInt(item.getAttribute("data-message-id"), 10) || 0;
+    });
+    return Math.max.apply(null, [0].concat(ids));
+  }
   function poll() {
     var body = new FormData();
     body.append("thread_token", token.value);
+    body.append("after", String(last()));
     fetch(box.getAttribute("data-updates-url"), { method: "POST", body: body, credentials: "same-origin" })
-      .then(function (response) { if (!response.ok) { throw response; } return response.text(); })
+      .then(function (response) {
+        if (!response.ok) { throw response; }
+        seconds = parseInt(response.headers.get("X-Poll-Seconds"), 10) || seconds;
+        return response.status === 204 ? "" : response.text();
+      })
       .then(function (html) {
         var holder = document.createElement("template");
         holder.innerHTML = html;
