@@ -112,7 +112,16 @@ def report(request: HttpRequest) -> HttpResponse:
             screening=screening,
             language=get_language() or "",
         )
-        return render(request, "intake/report_sent.html", {"receipt": receipt, "report": receipt.report})
+        # The receipt holds the thread too: a child who stays on the page chats from it.
+        context = {
+            "receipt": receipt,
+            "report": receipt.report,
+            "form": _thread_form(receipt.report),
+            "thread": selectors.report_thread(report=receipt.report),
+            "poll_seconds": _poll_seconds(receipt.report),
+            "welcome": True,
+        }
+        return render(request, "intake/report_sent.html", context)
     return render(request, "intake/report.html", {"form": form, "notice": notice})
 
 
@@ -129,6 +138,17 @@ def _screening_for(client: str, *, honeypot: bool) -> Screening | None:
     return Screening.FLOOD if in_burst else Screening.CLEAR
 
 
+def _thread_form(report: Report, *, pending: str = "") -> ReporterMessageForm:
+    """An empty message form for the reporter's thread, with its signed thread token."""
+    return ReporterMessageForm(
+        initial={
+            "body": pending,
+            "thread_token": thread_token_issue(reference=report.reference),
+            "form_token": form_token_issue(),
+        }
+    )
+
+
 def _thread_page(
     request: HttpRequest,
     report: Report,
@@ -139,13 +159,7 @@ def _thread_page(
     notice: str = "",
 ) -> HttpResponse:
     if form is None:
-        form = ReporterMessageForm(
-            initial={
-                "body": pending,
-                "thread_token": thread_token_issue(reference=report.reference),
-                "form_token": form_token_issue(),
-            }
-        )
+        form = _thread_form(report, pending=pending)
     context = {
         "report": report,
         "thread": selectors.report_thread(report=report),

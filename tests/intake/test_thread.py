@@ -244,3 +244,13 @@ def test_the_status_page_sets_no_cookie(client):
     assert response.status_code == 200
     assert not response.cookies
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_receipt_holds_the_thread_so_a_child_who_stays_chats_from_it(send_report, client, counsellor):
+    receipt = send_report().html
+    assert "Chat with the helpline here" in receipt
+    assert "A person from the helpline will answer you here" in receipt
+    report = Report.objects.get()
+    services.report_message_from_staff(acting=counsellor, report=report, body="Hello, I am here.")
+    updates = client.post("/en/report/status/updates/", {"thread_token": thread_token(receipt), "after": "0"})
+    assert "Hello, I am here." in updates.content.decode()
