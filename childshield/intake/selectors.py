@@ -78,6 +78,15 @@ def report_get_by_reference(*, reference: str) -> Report | None:
     return Report.objects.filter(reference=normalise_reference(reference)).first()
 
 
+LAST_ID = 2**63 - 1  # the largest id a database holds
+
+
+def message_id(text: str) -> int | None:
+    """The id of a message a page says it shows last ("after"), as sent; None when it sends none. An id
+    past any the database holds stands for "after every message"."""
+    return min(int(text), LAST_ID) if text.isascii() and text.isdigit() else None
+
+
 def report_thread(*, report: Report, after: int = 0) -> list[ReportMessage]:
     """The report's messages in order; those after the message `after` (its id) only, when given."""
     messages = report.messages.select_related("author__user").order_by("created_at", "id")

@@ -242,15 +242,15 @@ def thread_updates(request: HttpRequest) -> HttpResponse:
     report = selectors.report_get_by_reference(reference=reference) if reference else None
     if report is None:
         return HttpResponse(status=403)
-    after = request.POST.get("after", "")
-    thread = selectors.report_thread(report=report, after=int(after) if after.isdigit() else 0)
-    if after.isdigit() and not thread:
+    after = selectors.message_id(request.POST.get("after", ""))
+    thread = selectors.report_thread(report=report, after=after or 0)
+    if after is not None and not thread:
         response = HttpResponse(status=204)
     else:
         response = render(
             request,
             "intake/_thread_messages.html",
-            {"report": report, "thread": thread, "welcome": not after.isdigit()},
+            {"report": report, "thread": thread, "welcome": after is None},
         )
     response["X-Poll-Seconds"] = str(_poll_seconds(report))
     return response

@@ -96,4 +96,5 @@ def test_the_reply_page_shows_the_childs_new_messages_as_they_come_and_audits_on
     assert 'id="no-messages" hx-swap-oob="delete"' in fragment
     assert reads.count() == before + 1
     assert client.get(url, {"after": str(message.pk)}).status_code == 204
+    assert client.get(url, {"after": "9" * 40}).status_code == 204
     assert reads.count() == before + 1

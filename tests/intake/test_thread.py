@@ -221,6 +221,12 @@ def test_a_page_asks_for_the_messages_after_its_last_and_more_often_once_a_couns
     # Nothing after the last message the page shows: nothing to send.
     nothing = client.post("/en/report/status/updates/", {"thread_token": token, "after": str(first.pk)})
     assert nothing.status_code == 204 and nothing.content == b""
+    # An id past any there is (a page's number altered, or too long for the database): nothing new.
+    for past in ("9" * 30, str(2**63)):
+        assert (
+            client.post("/en/report/status/updates/", {"thread_token": token, "after": past}).status_code
+            == 204
+        )
     # A counsellor holds the report: a live chat, asked for every 2 seconds, until released.
     queue_claim(acting=counsellor, report=report)
     assert (

@@ -22,6 +22,7 @@ from childshield.helpline import selectors
 from childshield.helpline.forms import HandOverForm, ReplyForm
 from childshield.helpline.permissions import HelplinePerm
 from childshield.helpline.services import queue as queue_services
+from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import Channel
 from childshield.intake.permissions import IntakePerm
 
@@ -137,11 +138,11 @@ def queue_reply_thread(request: StaffRequest, reference: str) -> HttpResponse:
     """The thread's messages after the last the reply page shows (`after`, its id), asked for every
     `INTAKE_CHAT_POLL_SECONDS`: a live chat. None new is "204 No Content" (and audits nothing);
     without `after`, the whole thread."""
-    after = request.GET.get("after", "")
+    after = intake_selectors.message_id(request.GET.get("after", ""))
     messages_after = selectors.report_messages_after(
-        acting=request.membership, reference=reference, after=int(after) if after.isdigit() else 0
+        acting=request.membership, reference=reference, after=after or 0
     )
-    if not messages_after and after.isdigit():
+    if not messages_after and after is not None:
         return HttpResponse(status=204)
     return render(request, "helpline/_thread_items.html", {"thread": messages_after, "more": True})
 

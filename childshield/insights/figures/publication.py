@@ -99,10 +99,13 @@ def publication_system(
     places = [*sorted({place for _p, place, _d, _v in by_month if place != COUNTRY}), COUNTRY]
     declared = {d.code: d for d in SOURCES[source].dimensions}
 
+    def by_province(dimension: str) -> bool:
+        found = declared.get(dimension)
+        return found is None or found.by_province
+
     def places_of(dimension: str) -> list[str]:
         """The places a dimension is published for (`Dimension.smallest_area`)."""
-        found = declared.get(dimension)
-        return places if found is None or found.by_province else [COUNTRY]
+        return places if by_province(dimension) else [COUNTRY]
 
     values: dict[tuple[str, str], list[str]] = {}
     for _period, place, dimension, value in sorted(by_month):
@@ -136,7 +139,7 @@ def publication_system(
     for dimension in dimensions:
         for period in periods_of(dimension):
             table: list[Equation] = []
-            for value in values.get((COUNTRY, dimension), []) if places_of(dimension) == places else []:
+            for value in values.get((COUNTRY, dimension), []) if by_province(dimension) else []:
                 parts = [
                     (str(period), place, dimension, value)
                     for place in places[:-1]
