@@ -4,12 +4,12 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import OperationalError, transaction
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
@@ -62,6 +62,23 @@ def page(browser: Browser) -> Iterator[Page]:
     yield page
     context.close()
     assert not refused, f"The page broke its Content Security Policy: {refused[:3]}"
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Pages each in a browser context of its own (options as `Browser.new_context`'s, in English by
+    default), closed when the test ends: a page left open goes on polling the live server (a queue,
+    a live chat) during later tests, which may not touch the database."""
+    made: list[BrowserContext] = []
+
+    def make(**options: Any) -> Page:
+        context = browser.new_context(**{"locale": "en-US", **options})
+        made.append(context)
+        return context.new_page()
+
+    yield make
+    for context in made:
+        context.close()
 
 
 @pytest.fixture(scope="session")

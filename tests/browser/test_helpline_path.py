@@ -4,7 +4,6 @@ from it; the child opens the thread with the code and passphrase and reads the a
 supervisor's page, which follows the queue by itself."""
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role
 from childshield.cases.models import Case
@@ -30,29 +29,25 @@ def counsellor(make_member) -> Membership:
     return make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
 
 
-def _child(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US").new_page()
-
-
-def _staff(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US").new_page()
+CHILD = {"viewport": {"width": 360, "height": 740}}
+STAFF = {"viewport": {"width": 1200, "height": 900}}
 
 
 def test_a_childs_report_is_answered_logged_and_opened_as_a_case_and_the_child_reads_the_answer(
-    live_server, browser, counsellor, settings
+    live_server, open_page, counsellor, settings
 ):
     settings.HELPLINE_QUEUE_POLL_SECONDS = 1
     base = live_server.url
 
     # The counsellor is watching an empty queue.
-    desk = _staff(browser)
+    desk = open_page(**STAFF)
     sign_in(desk, base, counsellor.user.email)
     desk.goto(f"{base}/en/helpline/")
     desk.wait_for_selector("text=Nothing is waiting.")
     desk.evaluate("window.stillTheSamePage = true")
 
     # A child reports on their phone and keeps the code and passphrase.
-    phone = _child(browser)
+    phone = open_page(**CHILD)
     phone.goto(f"{base}/en/report/")
     fill_report(phone)
     phone.click("button.button-big")
@@ -123,7 +118,7 @@ def test_a_childs_report_is_answered_logged_and_opened_as_a_case_and_the_child_r
 
 @pytest.mark.parametrize("language", ["vi", "km", "en"])
 def test_the_supervisor_sees_the_queue_change_without_reloading(
-    live_server, browser, axe, counsellor, make_member, settings, language
+    live_server, open_page, axe, counsellor, make_member, settings, language
 ):
     settings.HELPLINE_SUPERVISOR_POLL_SECONDS = 1
     supervisor = make_member(
@@ -135,7 +130,7 @@ def test_the_supervisor_sees_the_queue_change_without_reloading(
     ).report
     queue_claim(acting=counsellor, report=held)
 
-    desk = _staff(browser)
+    desk = open_page(**STAFF)
     sign_in(desk, live_server.url, supervisor.user.email, language)
     desk.goto(f"{live_server.url}/{language}/helpline/supervision/")
     desk.wait_for_selector(f'[data-urgent-item="{held.reference}"]')

@@ -3,7 +3,6 @@ each see the other's messages appear without reloading, both pages asking every
 INTAKE_CHAT_POLL_SECONDS. (How fast, measured, is a benchmark's: bench/live_chat.py.)"""
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from childshield.intake.models import Report
 from tests.browser.intake_steps import fill_report, read_receipt, sign_in
@@ -12,20 +11,16 @@ from tests.browser.test_helpline_path import counsellor  # noqa: F401
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _context(browser: Browser, width: int) -> Page:
-    return browser.new_context(viewport={"width": width, "height": 800}, locale="en-US").new_page()
-
-
 def test_a_child_and_a_counsellor_chat_live_each_seeing_the_others_messages_without_reloading(
     live_server,
-    browser,
+    open_page,
     counsellor,  # noqa: F811  (test_helpline_path's: a helpline and its counsellor)
     settings,
 ):
     settings.INTAKE_CHAT_POLL_SECONDS = 1
     settings.INTAKE_POLL_SECONDS = 4  # before anyone holds the report
     base = live_server.url
-    phone = _context(browser, 360)
+    phone = open_page(viewport={"width": 360, "height": 800})
     phone.goto(f"{base}/en/report/")
     fill_report(phone)
     phone.click("button.button-big")
@@ -37,7 +32,7 @@ def test_a_child_and_a_counsellor_chat_live_each_seeing_the_others_messages_with
     phone.evaluate("window.stillTheSamePage = true")
 
     # The counsellor claims it from the queue and answers.
-    desk = _context(browser, 1200)
+    desk = open_page(viewport={"width": 1200, "height": 800})
     sign_in(desk, base, counsellor.user.email)
     desk.goto(f"{base}/en/helpline/")
     row = f'[data-queue-item="{report.reference}"]'

@@ -18,9 +18,9 @@ def counsellor(make_member) -> Membership:
     return make_member(email="counsellor@example.org", role=Role.COUNSELLOR, agency=agency)
 
 
-def test_ticked_answers_alone_show_an_urgent_sextortion_flag_in_the_queue(live_server, browser, counsellor):
+def test_ticked_answers_alone_show_an_urgent_sextortion_flag_in_the_queue(live_server, open_page, counsellor):
     base = live_server.url
-    phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN").new_page()
+    phone = open_page(viewport={"width": 360, "height": 740}, locale="vi-VN")
     phone.goto(f"{base}/vi/report/")
     phone.check("input[name=about][value=me]")
     phone.check("input[name=harms][value=threatened]")
@@ -30,7 +30,7 @@ def test_ticked_answers_alone_show_an_urgent_sextortion_flag_in_the_queue(live_s
     report = Report.objects.get()
     assert report.description == ""
 
-    desk = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US").new_page()
+    desk = open_page(viewport={"width": 1200, "height": 900})
     sign_in(desk, base, counsellor.user.email)
     desk.goto(f"{base}/en/helpline/")
     row = desk.locator(f'[data-queue-item="{report.reference}"]')
