@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from childshield.core.periods import FIRST_YEAR, LAST_YEAR
 from childshield.insights.figures.publication import final_on, is_final
 from childshield.insights.figures.refresh import refresh
 
@@ -25,8 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         years = sorted(set(options["year"]))
-        if any(not 2000 <= year <= 2100 for year in years):
-            raise CommandError("A year is written with four digits, between 2000 and 2100.")
+        if any(not FIRST_YEAR <= year <= LAST_YEAR for year in years):
+            raise CommandError(f"A year is written with four digits, between {FIRST_YEAR} and {LAST_YEAR}.")
         months = [date(year, month, 1) for year in years for month in range(1, 13)] if years else None
         rows = refresh(months, final_too=options["final"])
         self.stdout.write(f"Counted {rows} monthly rows and published the figures.")
