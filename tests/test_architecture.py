@@ -36,6 +36,8 @@ LAYERS = {
     "learning": 4,
     "hotline": 5,
     "cases": 5,
+    # Chat channels: conversations on Telegram, Messenger, Zalo and SMS become intake's reports.
+    "messaging": 5,
     "platforms": 6,
     "helpline": 6,
     "insights": 7,

@@ -45,7 +45,7 @@ from childshield.intake.models import (
     Sender,
     When,
 )
-from childshield.intake.services import REFERENCE_ALPHABET
+from childshield.intake.references import REFERENCE_ALPHABET
 
 REPORTS = 3000
 CONTACTS = 8000

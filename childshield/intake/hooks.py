@@ -13,6 +13,12 @@ saved all the same.
   writes an outbox item, in the report's transaction, and a worker does the work. So it is done
   if and only if the report is saved, even with the broker down (docs/architecture.md, "The outbox").
 
+`on_message_to_reporter`: for each message written to the reporter (a counsellor's reply, or the
+helpline's automatic words), given the message, in its transaction: the messaging app sends it out
+through the chat channel the report came from (by writing an outbox item, so a provider that is
+down loses nothing). A failing hook here is not swallowed: the reply is not saved unless it can be
+sent.
+
 A question, `on_report_held`: whether someone holds the report now (the helpline: a counsellor has
 claimed it), so that its thread is a live chat and the reporter's page asks for new messages every
 `INTAKE_CHAT_POLL_SECONDS` rather than every `INTAKE_POLL_SECONDS`.
@@ -28,7 +34,7 @@ from typing import Protocol
 from django.db import transaction
 
 from childshield.accounts.models import Membership
-from childshield.intake.models import Report
+from childshield.intake.models import Report, ReportMessage
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +47,10 @@ class StaffReplyGuard(Protocol):
     def __call__(self, *, acting: Membership, report: Report) -> None: ...
 
 
+class MessageHook(Protocol):
+    def __call__(self, *, message: ReportMessage) -> None: ...
+
+
 class HeldCheck(Protocol):
     def __call__(self, *, report: Report) -> bool: ...
 
@@ -49,6 +59,7 @@ _ON_REPORT_SAVED: list[ReportHook] = []
 _ON_REPORT_RECEIVED: list[ReportHook] = []
 _STAFF_REPLY_GUARDS: list[StaffReplyGuard] = []
 _HELD_CHECKS: list[HeldCheck] = []
+_ON_MESSAGE_TO_REPORTER: list[MessageHook] = []
 
 
 def on_report_saved(hook: ReportHook) -> None:
@@ -69,6 +80,17 @@ def on_staff_reply(guard: StaffReplyGuard) -> None:
 def on_report_held(check: HeldCheck) -> None:
     if check not in _HELD_CHECKS:
         _HELD_CHECKS.append(check)
+
+
+def on_message_to_reporter(hook: MessageHook) -> None:
+    if hook not in _ON_MESSAGE_TO_REPORTER:
+        _ON_MESSAGE_TO_REPORTER.append(hook)
+
+
+def message_to_reporter(message: ReportMessage) -> None:
+    """Run the hooks of a message written to the reporter; inside the transaction that saves it."""
+    for hook in list(_ON_MESSAGE_TO_REPORTER):
+        hook(message=message)
 
 
 def report_held(*, report: Report) -> bool:

@@ -13,13 +13,16 @@ from childshield.hashing.models import Algorithm
 class Channel(models.TextChoices):
     WEB = "web", _("Web form")
     PHONE = "phone", _("Phone")
-    CHAT = "chat", _("Chat")
+    CHAT = "chat", _("Web chat")
     SMS = "sms", _("SMS")
     EMAIL = "email", _("E-mail")
     WALK_IN = "walk_in", _("In person")
     PLATFORM = "platform", _("Platform")
     PARTNER = "partner", _("Partner hotline")
     BLOCK_IMAGE = "block_image", _("Block an image")
+    TELEGRAM = "telegram", "Telegram"
+    MESSENGER = "messenger", "Messenger"
+    ZALO = "zalo", "Zalo"
 
 
 class About(models.TextChoices):
@@ -102,7 +105,8 @@ class Report(models.Model):
     reference = models.CharField(_("reference code"), max_length=16, unique=True)
     # A password-style hash (Django's hashers): the passphrase itself is never stored.
     passphrase_hash = models.CharField(_("passphrase hash"), max_length=200, blank=True)
-    about = models.CharField(_("about whom"), max_length=20, choices=About.choices)
+    # Blank for a conversation begun in a chat, where nobody asked yet.
+    about = models.CharField(_("about whom"), max_length=20, choices=About.choices, blank=True)
     harms = models.JSONField(_("what happened"), default=list, blank=True)
     description = EncryptedTextField(_("in their own words"), blank=True, default="")
     platform = models.CharField(_("where"), max_length=20, choices=Platform.choices, blank=True)
@@ -167,6 +171,22 @@ class Report(models.Model):
 class Sender(models.TextChoices):
     REPORTER = "reporter", _("The person who reported")
     STAFF = "staff", _("Helpline")
+    # The helpline's own words sent by the system (a chat's first answer, the words after STOP).
+    AUTOMATIC = "automatic", _("Helpline (automatic message)")
+
+
+class MessageKind(models.TextChoices):
+    """What a message carried: words, or something a chat app can send that is not words. Only words
+    are kept; of anything else, that it came (a picture is hashed and matched, never kept here)."""
+
+    TEXT = "text", _("Words")
+    PICTURE = "picture", _("A picture")
+    VIDEO = "video", _("A video")
+    AUDIO = "audio", _("A voice message")
+    STICKER = "sticker", _("A sticker")
+    LOCATION = "location", _("A location")
+    FILE = "file", _("A file")
+    OTHER = "other", _("Something the helpline cannot show")
 
 
 class ReportMessage(models.Model):
@@ -182,7 +202,10 @@ class ReportMessage(models.Model):
         on_delete=models.PROTECT,
         related_name="report_messages",
     )
-    body = EncryptedTextField(_("message"))
+    body = EncryptedTextField(_("message"), blank=True, default="")
+    kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices, default=MessageKind.TEXT)
+    # Set when the words were cut to MESSAGE_MAX_LENGTH: how many letters the sender wrote.
+    cut_from = models.PositiveIntegerField(_("cut from"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
 
@@ -193,7 +216,7 @@ class ReportMessage(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(sender="staff", author__isnull=False))
-                | (models.Q(sender="reporter", author__isnull=True)),
+                | (models.Q(sender__in=["reporter", "automatic"], author__isnull=True)),
                 name="intake_message_author_matches_sender",
             )
         ]

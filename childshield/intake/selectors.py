@@ -20,6 +20,7 @@ from childshield.intake.models import (
     ReportStatus,
     Screening,
     SelfSubmittedPolicy,
+    Sender,
 )
 from childshield.intake.permissions import IntakePerm
 from childshield.intake.references import normalise_reference
@@ -39,8 +40,11 @@ def reports_waiting(*, acting: Membership) -> QuerySet[Report]:
         default=Value(2),
         output_field=IntegerField(),
     )
+    # Who wrote last, the helpline's automatic messages aside: a chat's automatic first answer does
+    # not answer the child.
     last_sender = Subquery(
         ReportMessage.objects.filter(report=OuterRef("pk"))
+        .exclude(sender=Sender.AUTOMATIC)
         .order_by("-created_at", "-id")
         .values("sender")[:1]
     )

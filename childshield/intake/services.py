@@ -43,12 +43,9 @@ from childshield.intake.models import (
 )
 from childshield.intake.passphrases import passphrase_check, passphrase_hash
 from childshield.intake.permissions import IntakePerm
-from childshield.intake.references import normalise_reference
+from childshield.intake.references import normalise_reference, reference_new
 from childshield.places.models import Area
 
-# No 0/O or 1/I: a child copying the code by hand cannot confuse them.
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-REFERENCE_LENGTH = 8
 PASSPHRASE_DIGITS = 12
 MESSAGE_MAX_LENGTH = 4000
 # How long the same form, sent again, is answered with the same code and passphrase.
@@ -122,10 +119,6 @@ def passphrase_display(passphrase: str) -> str:
     return " ".join(passphrase[i : i + 4] for i in range(0, len(passphrase), 4))
 
 
-def _new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
 def _new_passphrase() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(PASSPHRASE_DIGITS))
 
@@ -165,7 +158,7 @@ def report_submit(
             report = Report(
                 channel=channel,
                 country=settings.CHILDSHIELD_COUNTRY,
-                reference=_new_reference(),
+                reference=reference_new(),
                 passphrase_hash=passphrase_hash(passphrase),
                 about=content.about,
                 harms=list(content.harms),
@@ -190,7 +183,7 @@ def report_submit(
             for _attempt in range(5):
                 if not Report.objects.filter(reference=report.reference).exists():
                     break
-                report.reference = _new_reference()
+                report.reference = reference_new()
             report.save()
             audit.record(action=AuditAction.CREATE, obj=report, reason=f"report received ({channel})")
             hooks.report_saved(report)
@@ -327,6 +320,7 @@ def report_message_from_staff(
                 obj=message,
                 reason=f"reply to report {report.display_reference}",
             )
+            hooks.message_to_reporter(message)
     except IntegrityError:
         duplicate = _message_duplicate(idempotency_key)
         if duplicate is None:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "childshield.directory",
     "childshield.cases",
     "childshield.hotline",
+    "childshield.messaging",
     "childshield.helpline",
     "childshield.insights",
     "childshield.demo",
@@ -280,6 +281,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "childshield.insights.tasks.figures_refresh_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Ids of chat deliveries older than any provider delivers again.
+    "messaging-events-purge": {
+        "task": "childshield.messaging.tasks.inbound_events_purge",
+        "schedule": 3600.0,
+    },
     # Outbox items the immediate kick missed (broker down, worker lost) and retries that are due.
     "outbox-sweep": {"task": "childshield.outbox.tasks.outbox_sweep", "schedule": 60.0},
 }
@@ -323,6 +329,20 @@ HELPLINE_SUPERVISOR_POLL_SECONDS = env_int("HELPLINE_SUPERVISOR_POLL_SECONDS", 1
 HELPLINE_URGENT_ALERT_MINUTES = env_int("HELPLINE_URGENT_ALERT_MINUTES", 5)
 HELPLINE_SHIFT_HOURS = env_int("HELPLINE_SHIFT_HOURS", 8)
 HELPLINE_TRIAGE_BATCH = env_int("HELPLINE_TRIAGE_BATCH", 50)
+# The most chats (reports from a chat channel or the web chat) one counsellor holds at once.
+HELPLINE_CHAT_CAP = env_int("HELPLINE_CHAT_CAP", 3)
+
+# Chat channels (docs/channels.md): each provider's API address (tests point them at local fakes),
+# how long a call to a provider may take (a send ends well within OUTBOX_LEASE_SECONDS), the largest
+# picture fetched to hash, and how long a delivery's id is kept to drop the same message delivered again.
+MESSAGING_TELEGRAM_API_URL = env_str("MESSAGING_TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+MESSAGING_MESSENGER_API_URL = env_str("MESSAGING_MESSENGER_API_URL", "https://graph.facebook.com/v25.0").rstrip("/")
+MESSAGING_ZALO_API_URL = env_str("MESSAGING_ZALO_API_URL", "https://openapi.zalo.me").rstrip("/")
+MESSAGING_ZALO_OAUTH_URL = env_str("MESSAGING_ZALO_OAUTH_URL", "https://oauth.zaloapp.com").rstrip("/")
+MESSAGING_TWILIO_API_URL = env_str("MESSAGING_TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
+MESSAGING_HTTP_TIMEOUT_SECONDS = env_int("MESSAGING_HTTP_TIMEOUT_SECONDS", 10)
+MESSAGING_MAX_FILE_BYTES = env_int("MESSAGING_MAX_FILE_BYTES", 20 * 2**20)
+MESSAGING_KEEP_EVENT_IDS_DAYS = env_int("MESSAGING_KEEP_EVENT_IDS_DAYS", 7)
 
 # Cases: when the safety assessment is due, below which age a caregiver consents too, the
 # largest attachment, and how often one member may check for children already recorded.
@@ -428,6 +448,10 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "filters": ["route_not_path"], "propagate": False},
         "django.server": {"handlers": ["console"], "filters": ["route_not_path"], "propagate": False},
+        # httpx logs each request's full address at INFO: a Telegram bot's token is in its path, a
+        # Messenger page's token in its query, a reported page's address in the hotline's checks.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "childshield.messaging"
+    label = "messaging"
+    verbose_name = "Messaging"
+
+    def ready(self) -> None:
+        from childshield.intake.hooks import on_message_to_reporter
+        from childshield.messaging import services
+        from childshield.outbox.handlers import register
+
+        register(services.RECEIVE, services.receive)
+        register(services.SEND, services.send)
+        # A reply to a report that came through a chat app goes back out through it.
+        on_message_to_reporter(services.message_to_reporter)

@@ -1,0 +1,76 @@
+"""Reads of the chat channels and conversations."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from childshield.accounts.models import Membership
+from childshield.accounts.permissions import require
+from childshield.messaging.models import ChatChannel, Conversation, Delivery, DeliveryState, ReceivedPicture
+from childshield.messaging.permissions import MessagingPerm
+from childshield.outbox.models import OutboxItem, OutboxState
+
+
+def channel_by_webhook_key(key: str) -> ChatChannel:
+    """The channel switched on whose webhook address holds `key`; 404 for any other."""
+    channel = ChatChannel.objects.filter(webhook_key=key, enabled=True).first()
+    if channel is None:
+        raise Http404
+    return channel
+
+
+def channels_for_manage(*, acting: Membership) -> list[ChatChannel]:
+    require(acting, MessagingPerm.CHANNEL_MANAGE)
+    return list(ChatChannel.objects.order_by("kind", "name"))
+
+
+def web_chat_channel() -> ChatChannel | None:
+    """The web chat's settings (its hours), if a supervisor set them."""
+    return ChatChannel.objects.filter(kind="web", enabled=True).order_by("pk").first()
+
+
+def conversation_of(*, report_id: int) -> Conversation | None:
+    return Conversation.objects.select_related("channel").filter(report_id=report_id).first()
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """How a reply's sending goes, as the counsellor sees it."""
+
+    state: str  # "sending", "retrying", "sent", "failed", "held"
+    reason: str = ""
+
+
+def deliveries_of(*, message_ids: list[int]) -> dict[int, DeliveryView]:
+    """The delivery of each of these messages that went out through a chat app."""
+    deliveries = list(Delivery.objects.filter(message_id__in=message_ids).select_related("conversation"))
+    pending = [d for d in deliveries if d.state == DeliveryState.PENDING]
+    outbox = {
+        item.idempotency_key: item
+        for item in OutboxItem.objects.filter(idempotency_key__in=[d.outbox_key for d in pending]).only(
+            "idempotency_key", "state", "attempts"
+        )
+    }
+    views: dict[int, DeliveryView] = {}
+    for delivery in deliveries:
+        if delivery.state == DeliveryState.SENT:
+            views[delivery.message_id] = DeliveryView("sent")
+        elif delivery.state == DeliveryState.FAILED:
+            views[delivery.message_id] = DeliveryView("failed", delivery.reason)
+        else:
+            item = outbox.get(delivery.outbox_key)
+            if item is None:
+                views[delivery.message_id] = DeliveryView(
+                    "held" if delivery.conversation.paused_at else "sending"
+                )
+            elif item.state == OutboxState.DEAD:
+                views[delivery.message_id] = DeliveryView(
+                    "failed", "the provider did not take it after many tries"
+                )
+            else:
+                views[delivery.message_id] = DeliveryView("retrying" if item.attempts else "sending")
+    return views
+
+
+def pictures_of(*, message_ids: list[int]) -> dict[int, ReceivedPicture]:
+    return {p.message_id: p for p in ReceivedPicture.objects.filter(message_id__in=message_ids)}
