@@ -47,8 +47,8 @@ pytestmark = pytest.mark.django_db
 ACCOUNT_ONLY_KINDS = {Kind.ADMIN, Kind.MAIL_WEBHOOK}
 ACCOUNT_ONLY_ACTORS = {"visitor", "case worker", "system admin"}
 ANOTHER_SITE = "https://elsewhere.example"
-# Every kind of URL but the mail providers' webhooks, which anymail serves and a test of their own asks.
-OUR_KINDS = frozenset(Kind) - {Kind.MAIL_WEBHOOK}
+# Every kind of URL but the providers' webhooks, which tests of their own ask.
+OUR_KINDS = frozenset(Kind) - {Kind.MAIL_WEBHOOK, Kind.CHAT_WEBHOOK}
 
 
 @dataclass(frozen=True)
@@ -401,6 +401,15 @@ def test_the_mail_webhooks_turn_away_whoever_lacks_their_secret(matrix):
     assert asked
     wrong = [one.line() for one in asked if one.wrong]
     assert not wrong, f"{len(wrong)} answers of the mail webhooks:\n" + "\n".join(wrong)
+
+
+def test_the_chat_webhooks_turn_away_whoever_lacks_the_providers_secret(matrix):
+    """Only the provider (its signature or secret) may post messages to a chat channel; everyone else,
+    signed in or not, is refused and nothing is stored."""
+    asked = [*matrix.of("GET", kinds={Kind.CHAT_WEBHOOK}), *matrix.of("POST", kinds={Kind.CHAT_WEBHOOK})]
+    assert asked
+    wrong = [one.line() for one in asked if one.wrong]
+    assert not wrong, f"{len(wrong)} answers of the chat webhooks:\n" + "\n".join(wrong)
 
 
 def test_a_visitor_gets_the_same_answers_under_every_language_prefix(matrix):

@@ -47,8 +47,9 @@ from childshield.helpline.triage import (
     shipped_rules,
 )
 from childshield.intake import selectors as intake_selectors
-from childshield.intake.models import Report, ReportMessage
+from childshield.intake.models import CHAT_CHANNELS, Report, ReportMessage
 from childshield.intake.references import normalise_reference
+from childshield.messaging import selectors as messaging_selectors
 
 # The compiled rule set of this process, by (latest version id, its time): a change anywhere shows
 # as a new latest version, so every process recompiles at its next use.
@@ -165,18 +166,51 @@ def report_for_contact(*, acting: Membership, reference: str) -> Report:
     return intake_selectors.report_get_for_staff(acting=acting, reference=reference)
 
 
+def _with_chat_state(messages: list[ReportMessage]) -> list[ReportMessage]:
+    """Each message with how its sending through a chat app goes (`delivery_view`) and, for a picture,
+    its hashes' record (`received_picture`): the picture itself is never shown."""
+    ids = [message.pk for message in messages]
+    deliveries = messaging_selectors.deliveries_of(message_ids=ids)
+    pictures = messaging_selectors.pictures_of(message_ids=ids)
+    for message in messages:
+        message.delivery_view = deliveries.get(message.pk)  # type: ignore[attr-defined]
+        message.received_picture = pictures.get(message.pk)  # type: ignore[attr-defined]
+    return messages
+
+
 def report_for_reply(*, acting: Membership, reference: str) -> tuple[Report, list[ReportMessage]]:
     """A report and its thread, for answering from the queue (closed ones too); the reading is audited."""
     require(acting, HelplinePerm.QUEUE_CLAIM)
     report = intake_selectors.report_get_for_staff(acting=acting, reference=reference)
-    return report, intake_selectors.report_thread(report=report)
+    return report, _with_chat_state(intake_selectors.report_thread(report=report))
 
 
 def report_messages_after(*, acting: Membership, reference: str, after: int) -> list[ReportMessage]:
     """The report's messages after the message `after`, for the reply page's live thread; the reading is
     audited when there are any."""
     require(acting, HelplinePerm.QUEUE_CLAIM)
-    return intake_selectors.report_messages_for_staff(acting=acting, reference=reference, after=after)
+    return _with_chat_state(
+        intake_selectors.report_messages_for_staff(acting=acting, reference=reference, after=after)
+    )
+
+
+@dataclass(frozen=True)
+class ChatInfo:
+    """What the reply page says of a chat: where it is, whether the child asked for a pause."""
+
+    channel_name: str
+    paused: bool
+    on_chat_app: bool
+
+
+def chat_info(*, report: Report) -> ChatInfo | None:
+    """The chat the report is, if it is one (a chat app's conversation, or the web chat)."""
+    conversation = messaging_selectors.conversation_of(report_id=report.pk)
+    if conversation is not None:
+        return ChatInfo(conversation.channel.name, conversation.paused_at is not None, True)
+    if report.channel in CHAT_CHANNELS:
+        return ChatInfo(str(report.get_channel_display()), False, False)
+    return None
 
 
 def report_held_by_acting(*, acting: Membership | None, report_id: int) -> bool:

@@ -300,6 +300,35 @@ class ReportForm(KindForm):
         )
 
 
+class ChatStartForm(KindForm):
+    """The web chat's first message: only what a person needs to answer at once."""
+
+    safe_now = ReportForm.base_fields["safe_now"]
+    description = forms.CharField(
+        label=_("Write your first message"),
+        help_text=_("Say what is happening, in your own words. You do not have to write names."),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your message first."), "max_length": _TOO_LONG},
+    )
+    reply_language = ReportForm.base_fields["reply_language"]
+    form_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    website_url = ReportForm.base_fields["website_url"]
+
+    @property
+    def is_honeypot_filled(self) -> bool:
+        return bool(self.data.get("website_url", "").strip())
+
+    def content(self) -> ReportContent:
+        data = self.cleaned_data
+        return ReportContent(
+            about="",
+            safe_now=data["safe_now"],
+            description=data["description"].strip(),
+            reply_language=data.get("reply_language", ""),
+        )
+
+
 class ThreadOpenForm(KindForm):
     reference = forms.CharField(
         label=_("Your code"),

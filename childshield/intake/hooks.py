@@ -23,12 +23,17 @@ A question, `on_report_held`: whether someone holds the report now (the helpline
 claimed it), so that its thread is a live chat and the reporter's page asks for new messages every
 `INTAKE_CHAT_POLL_SECONDS` rather than every `INTAKE_POLL_SECONDS`.
 
+A second question, `on_chat_hours`: when counsellors answer the web chat (the messaging app keeps
+its hours), so the child's chat pages can say, out of hours, when someone will answer.
+
 A guard, `on_staff_reply`, is asked before a staff member's reply is written, given the acting
 membership and the report, and refuses by raising ApplicationError (the helpline: a report someone
 holds is answered by its holder or a supervisor of the holder's agency, from any page).
 """
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from django.db import transaction
@@ -51,6 +56,18 @@ class MessageHook(Protocol):
     def __call__(self, *, message: ReportMessage) -> None: ...
 
 
+@dataclass(frozen=True)
+class ChatHours:
+    """Whether counsellors answer the web chat now, and if not, from when (None: not known)."""
+
+    open_now: bool
+    opens_at: datetime | None = None
+
+
+class ChatHoursSource(Protocol):
+    def __call__(self) -> ChatHours: ...
+
+
 class HeldCheck(Protocol):
     def __call__(self, *, report: Report) -> bool: ...
 
@@ -60,6 +77,7 @@ _ON_REPORT_RECEIVED: list[ReportHook] = []
 _STAFF_REPLY_GUARDS: list[StaffReplyGuard] = []
 _HELD_CHECKS: list[HeldCheck] = []
 _ON_MESSAGE_TO_REPORTER: list[MessageHook] = []
+_CHAT_HOURS: list[ChatHoursSource] = []
 
 
 def on_report_saved(hook: ReportHook) -> None:
@@ -91,6 +109,16 @@ def message_to_reporter(message: ReportMessage) -> None:
     """Run the hooks of a message written to the reporter; inside the transaction that saves it."""
     for hook in list(_ON_MESSAGE_TO_REPORTER):
         hook(message=message)
+
+
+def on_chat_hours(source: ChatHoursSource) -> None:
+    if source not in _CHAT_HOURS:
+        _CHAT_HOURS.append(source)
+
+
+def chat_hours() -> ChatHours:
+    """The web chat's hours from the first source registered; always open when none is."""
+    return _CHAT_HOURS[0]() if _CHAT_HOURS else ChatHours(open_now=True)
 
 
 def report_held(*, report: Report) -> bool:

@@ -25,6 +25,10 @@ class Channel(models.TextChoices):
     ZALO = "zalo", "Zalo"
 
 
+# The channels whose reports are conversations, held by a counsellor as a chat (capped per counsellor).
+CHAT_CHANNELS = frozenset({Channel.CHAT, Channel.TELEGRAM, Channel.MESSENGER, Channel.ZALO, Channel.SMS})
+
+
 class About(models.TextChoices):
     ME = "me", _("Me")
     FRIEND = "friend", _("A friend")

@@ -6,6 +6,7 @@ app_name = "intake"
 
 urlpatterns = [
     path("report/", views.report, name="report"),
+    path("chat/", views.chat, name="chat"),
     path("report/status/", views.status, name="status"),
     path("report/status/reply/", views.reply, name="reply"),
     path("report/status/updates/", views.thread_updates, name="thread_updates"),

@@ -37,6 +37,7 @@ from childshield.core.public import public_page, same_site_posts
 from childshield.intake import hooks, rate_limits, selectors, services
 from childshield.intake.forms import (
     BlockImageForm,
+    ChatStartForm,
     ReporterMessageForm,
     ReportForm,
     StaffReplyForm,
@@ -46,7 +47,7 @@ from childshield.intake.forms import (
     url_from_link,
 )
 from childshield.intake.help_pages import HELP_PAGES, help_page_for
-from childshield.intake.models import Report, ReportStatus, Screening
+from childshield.intake.models import Channel, Report, ReportStatus, Screening
 from childshield.intake.permissions import IntakePerm
 from childshield.intake.tokens import (
     TokenState,
@@ -125,6 +126,57 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/report.html", {"form": form, "notice": notice})
 
 
+@public_page
+@csrf_exempt
+@same_site_posts
+@never_cache
+@require_http_methods(["GET", "POST"])
+def chat(request: HttpRequest) -> HttpResponse:
+    """The web chat: a first message and whether the child is safe, and the chat opens on the next page
+    (with the code and secret number to come back); out of hours, when someone will answer."""
+    hours = hooks.chat_hours()
+    if request.method == "GET":
+        form = ChatStartForm(initial={"form_token": form_token_issue()})
+        return render(request, "intake/chat.html", {"form": form, "hours": hours})
+    token = form_token_check(request.POST.get("form_token", ""))
+    form = ChatStartForm(request.POST)
+    notice = ""
+    if token.state is not TokenState.FRESH:
+        form = ChatStartForm(_with_fresh_token(request.POST))
+        form.is_valid()
+        notice = _(
+            "This page was open for a long time. Your message is still here: press “Start the chat” again."
+        )
+    elif not form.is_valid():
+        notice = _("Please look at the parts marked below. What you wrote is still here.")
+    elif (
+        screening := _screening_for(rate_limits.client_key(request), honeypot=form.is_honeypot_filled)
+    ) is None:
+        notice = _(
+            "Very many messages were sent from this place in the last hour, so we cannot start this chat "
+            "right now. Please try again later, or call the helpline now. What you wrote is still here."
+        )
+    else:
+        receipt = services.report_submit(
+            content=form.content(),
+            idempotency_key=token.key,
+            screening=screening,
+            channel=Channel.CHAT,
+            language=get_language() or "",
+        )
+        context = {
+            "receipt": receipt,
+            "report": receipt.report,
+            "form": _thread_form(receipt.report),
+            "thread": selectors.report_thread(report=receipt.report),
+            "poll_seconds": _poll_seconds(receipt.report),
+            "hours": hours,
+            "welcome": True,
+        }
+        return render(request, "intake/chat_started.html", context)
+    return render(request, "intake/chat.html", {"form": form, "notice": notice, "hours": hours})
+
+
 def _screening_for(client: str, *, honeypot: bool) -> Screening | None:
     """Count one more report from this place: the lane it waits in, or None past the hard limit.
 
@@ -168,6 +220,8 @@ def _thread_page(
         "notice": notice,
         "poll_seconds": _poll_seconds(report),
         "welcome": True,
+        # A web chat's thread says, out of hours, when someone will answer.
+        "hours": hooks.chat_hours() if report.channel == Channel.CHAT else None,
     }
     return render(request, "intake/thread.html", context)
 

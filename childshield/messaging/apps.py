@@ -7,11 +7,13 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
-        from childshield.intake.hooks import on_message_to_reporter
-        from childshield.messaging import services
+        from childshield.intake.hooks import on_chat_hours, on_message_to_reporter
+        from childshield.messaging import selectors, services
         from childshield.outbox.handlers import register
 
         register(services.RECEIVE, services.receive)
         register(services.SEND, services.send)
         # A reply to a report that came through a chat app goes back out through it.
         on_message_to_reporter(services.message_to_reporter)
+        # The web chat's pages say, out of hours, when someone will answer.
+        on_chat_hours(selectors.web_chat_hours)

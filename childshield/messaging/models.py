@@ -8,7 +8,7 @@ never stored.
 """
 
 import secrets
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -91,7 +91,7 @@ class ChatChannel(models.Model):
         local = timezone.localtime(at)
         opens = self.opens_at or time(0, 0)
         for days in range(0, 8):
-            day = (local + timezone.timedelta(days=days)).date()
+            day = (local + timedelta(days=days)).date()
             start = timezone.make_aware(datetime.combine(day, opens), local.tzinfo)
             if start > local and self.is_open(start):
                 return start

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils import timezone
 
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import require
+from childshield.intake.hooks import ChatHours
 from childshield.messaging.models import ChatChannel, Conversation, Delivery, DeliveryState, ReceivedPicture
 from childshield.messaging.permissions import MessagingPerm
 from childshield.outbox.models import OutboxItem, OutboxState
@@ -27,6 +29,16 @@ def channels_for_manage(*, acting: Membership) -> list[ChatChannel]:
 def web_chat_channel() -> ChatChannel | None:
     """The web chat's settings (its hours), if a supervisor set them."""
     return ChatChannel.objects.filter(kind="web", enabled=True).order_by("pk").first()
+
+
+def web_chat_hours() -> ChatHours:
+    """When counsellors answer the web chat: its channel's hours; always, when none is set up."""
+    channel = web_chat_channel()
+    if channel is None:
+        return ChatHours(open_now=True)
+    now = timezone.now()
+    opening = channel.next_opening(now)
+    return ChatHours(open_now=opening is None, opens_at=opening)
 
 
 def conversation_of(*, report_id: int) -> Conversation | None:

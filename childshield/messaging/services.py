@@ -11,6 +11,7 @@ time out and deliver again.
 import hashlib
 import logging
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -130,7 +131,7 @@ def receive(*, payload: dict[str, Any], idempotency_key: str) -> None:
         conversations.conversation_close(report=conversation.report, reason="the sender sent STOP")
         conversations.automatic_message_add(
             report=conversation.report,
-            body=words.stop_answer(channel),
+            body=words.stop_answer(words.channel_language(channel)),
             idempotency_key=_key("stop", added.pk),
         )
         return
@@ -235,15 +236,15 @@ def send(*, payload: dict[str, Any], idempotency_key: str) -> None:
 
 @transaction.atomic
 def conversation_end(*, acting: Membership, report: Report) -> None:
-    """A counsellor closes a chat; the sender is told how to come back."""
+    """A counsellor closes a chat (on a chat app or the web chat); the child is told how to come back."""
     conversation = Conversation.objects.select_related("channel").filter(report=report).first()
+    language = words.channel_language(conversation.channel) if conversation else report.language or "en"
     conversations.conversation_close(report=report, reason=f"chat closed by membership {acting.pk}")
-    if conversation is not None:
-        conversations.automatic_message_add(
-            report=report,
-            body=words.closed_answer(conversation.channel),
-            idempotency_key=_key("closed", report.pk, timezone.now().isoformat()),
-        )
+    conversations.automatic_message_add(
+        report=report,
+        body=words.closed_answer(language),
+        idempotency_key=_key("closed", report.pk, timezone.now().isoformat()),
+    )
 
 
 @transaction.atomic
@@ -314,6 +315,6 @@ def channel_save(*, acting: Membership | None, channel: ChatChannel) -> ChatChan
 
 def inbound_events_purge(*, older_than_days: int) -> int:
     """Forget the ids of deliveries older than a provider would deliver again."""
-    since = timezone.now() - timezone.timedelta(days=older_than_days)
+    since = timezone.now() - timedelta(days=older_than_days)
     deleted, _rows = InboundEvent.objects.filter(received_at__lt=since).delete()
     return deleted

@@ -76,8 +76,8 @@ def first_answer(channel: ChatChannel) -> str:
     return " ".join(str(part) for part in parts)
 
 
-def stop_answer(channel: ChatChannel) -> str:
-    with translation.override(channel_language(channel)):
+def stop_answer(language: str) -> str:
+    with translation.override(language):
         return str(
             _(
                 "We have stopped. Thank you for writing. "
@@ -86,8 +86,8 @@ def stop_answer(channel: ChatChannel) -> str:
         )
 
 
-def closed_answer(channel: ChatChannel) -> str:
-    with translation.override(channel_language(channel)):
+def closed_answer(language: str) -> str:
+    with translation.override(language):
         return str(
             _("The helpline has closed this chat. If you want to talk again, just send us a message here.")
         )

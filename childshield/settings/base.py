@@ -336,7 +336,9 @@ HELPLINE_CHAT_CAP = env_int("HELPLINE_CHAT_CAP", 3)
 # how long a call to a provider may take (a send ends well within OUTBOX_LEASE_SECONDS), the largest
 # picture fetched to hash, and how long a delivery's id is kept to drop the same message delivered again.
 MESSAGING_TELEGRAM_API_URL = env_str("MESSAGING_TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
-MESSAGING_MESSENGER_API_URL = env_str("MESSAGING_MESSENGER_API_URL", "https://graph.facebook.com/v25.0").rstrip("/")
+MESSAGING_MESSENGER_API_URL = env_str(
+    "MESSAGING_MESSENGER_API_URL", "https://graph.facebook.com/v25.0"
+).rstrip("/")
 MESSAGING_ZALO_API_URL = env_str("MESSAGING_ZALO_API_URL", "https://openapi.zalo.me").rstrip("/")
 MESSAGING_ZALO_OAUTH_URL = env_str("MESSAGING_ZALO_OAUTH_URL", "https://oauth.zaloapp.com").rstrip("/")
 MESSAGING_TWILIO_API_URL = env_str("MESSAGING_TWILIO_API_URL", "https://api.twilio.com").rstrip("/")

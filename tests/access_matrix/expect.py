@@ -74,6 +74,10 @@ def expected(row: Row, pattern: Pattern, actor: Actor, target: Target, method: s
         # Without the providers' secret nobody gets in, signed in or not: a GET is not a webhook, a
         # POST without the secret is refused (401, or 400 for a malformed one).
         return _at_door("405") if method == "GET" else Expectation(MAIL_REFUSAL)
+    if row.kind == Kind.CHAT_WEBHOOK:
+        # A channel whose provider sends no GET handshake (Telegram): a GET is not a webhook; a POST
+        # without the provider's secret is refused, signed in or not.
+        return _at_door("405") if method == "GET" else _at_door("403")
     raise AssertionError(f"no derivation for {row.kind}")
 
 

@@ -23,6 +23,7 @@ from childshield.helpline.permissions import HelplinePerm
 from childshield.hotline.permissions import HotlinePerm
 from childshield.insights.permissions import InsightsPerm
 from childshield.intake.permissions import IntakePerm
+from childshield.messaging.permissions import MessagingPerm
 from tests.access_matrix import rules
 from tests.access_matrix import targets as fill
 from tests.access_matrix.rules import Rule
@@ -39,6 +40,7 @@ class Kind(StrEnum):
     API = "api"  # DRF with MayMatch: a platform's API key, or a member who may match
     ADMIN = "admin"  # Django's admin site: is_staff accounts only
     MAIL_WEBHOOK = "mail webhook"  # the mail providers' delivery webhooks: their shared secret only
+    CHAT_WEBHOOK = "chat webhook"  # the chat providers' webhooks: the provider's signature or secret only
 
 
 # How an answer is written: the status code, with a redirect told by where it goes.
@@ -96,6 +98,7 @@ ROWS: dict[str, Row] = {
     ),
     "public:home": Row(Kind.PUBLIC),
     "intake:report": Row(Kind.PUBLIC, cross_site_refused=True),
+    "intake:chat": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:status": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:reply": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:thread_updates": Row(Kind.PUBLIC, cross_site_refused=True),
@@ -212,6 +215,23 @@ ROWS: dict[str, Row] = {
         post=fill.const(body="A reply that must not be saved.", once=""),
         reason="anyone of the country's helplines reads the thread; only the holder (or a supervisor of "
         "the holder's helpline) answers it from the queue; a refused answer is shown on the form (400)",
+    ),
+    "helpline:queue_chat_close": Row(
+        Kind.STAFF,
+        HelplinePerm.QUEUE_CLAIM,
+        targets=fill.claims,
+        rule=rules.claim_act_rule,
+        refused=QUEUE_REFUSAL,
+        reason="closing a chat is the holder's (or a supervisor of the holder's helpline), as answering it",
+    ),
+    "helpline:queue_chat_block": Row(
+        Kind.STAFF,
+        MessagingPerm.SENDER_BLOCK,
+        targets=fill.claims,
+        rule=lambda member, claim: rules.report_of_the_country(IntakePerm.REPORT_VIEW)(member, claim.report),
+        refused=QUEUE_REFUSAL,
+        post=fill.const(reason="A block that must not be saved."),
+        reason="a helpline supervisor blocks an abusive sender of any chat of the country's queue",
     ),
     "helpline:queue_reply_thread": Row(
         Kind.STAFF,
@@ -688,6 +708,9 @@ ROWS: dict[str, Row] = {
     "admin:*": Row(Kind.ADMIN, reason="every other admin page: the admin's own is_staff check"),
     # The mail providers' webhooks: a POST with the shared secret (basic auth); a session opens nothing.
     "anymail:*": Row(Kind.MAIL_WEBHOOK),
+    # The chat providers' webhooks: a call signed by the provider (or carrying its secret); a session
+    # opens nothing.
+    "messaging:webhook": Row(Kind.CHAT_WEBHOOK, targets=fill.chat_channels),
 }
 
 # Rows named by a namespace ("admin:*") cover every URL of that namespace without a row of its own:

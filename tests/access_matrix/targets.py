@@ -54,6 +54,11 @@ def reports(*keys: str) -> Callable[[World], list[Target]]:
     return targets
 
 
+def chat_channels(world: World) -> list[Target]:
+    assert world.chat_channel is not None
+    return [Target("a Telegram channel", {"key": world.chat_channel.webhook_key}, world.chat_channel)]
+
+
 def claims(world: World) -> list[Target]:
     return [
         Target(f"report {key}", {"reference": claim.report.reference}, claim)

@@ -42,6 +42,8 @@ from childshield.hotline.services.packages import package_create
 from childshield.intake.help_pages import HELP_PAGES
 from childshield.intake.models import Report, ReportStatus
 from childshield.intake.services import ReportContent, report_submit
+from childshield.messaging.models import ChannelKind, ChatChannel
+from childshield.messaging.services import channel_save
 from childshield.places.models import Area
 from childshield.places.services.agency_areas import agency_areas_add
 from tests.hotline.conftest import confirmed_item
@@ -97,6 +99,7 @@ class World:
     rule: TriageRule | None = None
     reply_template: ReplyTemplate | None = None
     help_slug: str = ""
+    chat_channel: ChatChannel | None = None
 
     def actor(self, name: str) -> Actor:
         return next(actor for actor in self.actors if actor.name == name)
@@ -404,6 +407,10 @@ def _directory_and_shared(world: World) -> None:
     world.rule = TriageRule.objects.order_by("pk").first()
     world.reply_template = ReplyTemplate.objects.order_by("pk").first()
     world.help_slug = HELP_PAGES[0].slug
+    world.chat_channel = channel_save(
+        acting=None,
+        channel=ChatChannel(kind=ChannelKind.TELEGRAM, name="Matrix Telegram", secret="matrix-secret"),
+    )
     # An authenticator (never confirmed) of someone who is not asking, for the admin's device pages.
     someone = User.objects.create_user(email="authenticator@matrix.test", password=None, full_name="Someone")
     TOTPDevice.objects.create(user=someone, name="phone", confirmed=False)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
 import numpy as np
 import pytest
@@ -31,15 +32,26 @@ class Call:
     def json(self) -> Any:
         return json.loads(self.body)
 
+    def form(self) -> dict[str, str]:
+        """A form body's fields (each sent once)."""
+        return dict(parse_qsl(self.body.decode(), keep_blank_values=True))
+
+    def header(self, name: str) -> str:
+        """A header as sent, whatever the case of its name."""
+        return next((value for key, value in self.headers.items() if key.lower() == name.lower()), "")
+
 
 @dataclass
 class FakeProvider:
-    """Answers like a provider's API: `fail_next` calls get a 503 first; files are served from `files`."""
+    """Answers like a provider's API: `fail_next` calls get a 503 first; files are served from `files`;
+    a call whose path ends with a key of `queued` takes that list's first answer (once), before
+    `answers` (every time) and the default."""
 
     url: str = ""
     calls: list[Call] = field(default_factory=list)
     fail_next: int = 0
     answers: dict[str, tuple[int, Any]] = field(default_factory=dict)
+    queued: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
 
     def sent(self, suffix: str) -> list[Call]:
@@ -75,6 +87,10 @@ def provider(settings: Any) -> Iterator[FakeProvider]:
             if fake.fail_next > 0:
                 fake.fail_next -= 1
                 status, answer = 503, {"error": "down"}
+            elif waiting := next(
+                (queue for suffix, queue in fake.queued.items() if path.endswith(suffix) and queue), None
+            ):
+                status, answer = waiting.pop(0)
             else:
                 status, answer = next(
                     (value for suffix, value in fake.answers.items() if path.endswith(suffix)),

@@ -66,7 +66,10 @@ def test_a_message_becomes_a_telegram_report_with_its_thread_and_a_first_answer_
     )
 
     [sent] = provider.sent("/bottest-token/sendMessage")
-    assert sent.json()["chat_id"] == str(CHAT_ID) and "safe" in sent.json()["text"]
+    # In the country's language (Viet Nam's): safe to talk now? the code word, and STOP.
+    text = sent.json()["text"]
+    assert sent.json()["chat_id"] == str(CHAT_ID)
+    assert "an toàn để nói chuyện" in text and "BẬN" in text and "DỪNG" in text
     assert Delivery.objects.get(message=first).state == DeliveryState.SENT
 
 
@@ -210,7 +213,7 @@ def test_stop_ends_the_conversation_politely_and_busy_holds_replies_until_the_ch
     report.refresh_from_db()
     assert report.status == ReportStatus.CLOSED
     [goodbye] = provider.sent("/sendMessage")
-    assert "talk again" in goodbye.json()["text"] or "nhắn" in goodbye.json()["text"]
+    assert "Chúng mình đã dừng" in goodbye.json()["text"]
 
 
 def test_a_picture_is_hashed_and_matched_in_memory_and_never_kept(make_channel, post_json, provider):

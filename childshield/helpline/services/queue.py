@@ -1,5 +1,6 @@
 """The queue's writes: claiming, releasing and handing over a waiting report, and answering it."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,7 +15,7 @@ from childshield.core.errors import ApplicationError
 from childshield.helpline.models import QueueClaim
 from childshield.helpline.permissions import HelplinePerm
 from childshield.intake import services as intake_services
-from childshield.intake.models import Report, ReportMessage
+from childshield.intake.models import CHAT_CHANNELS, Report, ReportMessage, ReportStatus
 
 # How long a sent reply form is remembered, so that sending it twice adds one message.
 REPLY_REPLAY_SECONDS = 60 * 60
@@ -71,11 +72,30 @@ def _record(acting: Membership, report: Report, reason: str) -> None:
     )
 
 
+def _chat_cap_respected(acting: Membership, report: Report) -> None:
+    """A counsellor holds at most HELPLINE_CHAT_CAP open chats at once: a child in a chat waits for
+    each answer, and a counsellor spread over too many keeps every one of them waiting."""
+    held = (
+        QueueClaim.objects.filter(holder=acting, report__channel__in=CHAT_CHANNELS)
+        .exclude(report__status=ReportStatus.CLOSED)
+        .exclude(report_id=report.pk)
+        .count()
+    )
+    if held >= settings.HELPLINE_CHAT_CAP:
+        raise ApplicationError(
+            _("You already hold %(count)d chats. Close one or hand it over before you take another.")
+            % {"count": held},
+            code="chat_cap",
+        )
+
+
 @transaction.atomic
 def queue_claim(*, acting: Membership, report: Report) -> QueueClaim:
     """The acting counsellor takes a waiting report; if someone else already holds it, they are told who."""
     require(acting, HelplinePerm.QUEUE_CLAIM)
     require_same_helpline(acting, report)
+    if report.channel in CHAT_CHANNELS:
+        _chat_cap_respected(acting, report)
     try:
         # A savepoint, so that losing the race leaves the outer transaction usable.
         with transaction.atomic():

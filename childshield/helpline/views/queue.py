@@ -21,10 +21,12 @@ from childshield.helpline import queue as queue_reads
 from childshield.helpline import selectors
 from childshield.helpline.forms import HandOverForm, ReplyForm
 from childshield.helpline.permissions import HelplinePerm
+from childshield.helpline.services import chats as chat_services
 from childshield.helpline.services import queue as queue_services
 from childshield.intake import selectors as intake_selectors
 from childshield.intake.models import Channel
 from childshield.intake.permissions import IntakePerm
+from childshield.messaging.permissions import MessagingPerm
 
 
 def _page_asked(request: StaffRequest) -> int:
@@ -168,8 +170,13 @@ def queue_reply(request: StaffRequest, reference: str) -> HttpResponse:
             except ApplicationError as error:
                 form.add_error("body", str(error.message))
             else:
+                chat = selectors.chat_info(report=report)
                 messages.success(
-                    request, _("Your reply is in the thread. The reporter sees it with their code.")
+                    request,
+                    _("Your reply is in the thread and is being sent through %(channel)s.")
+                    % {"channel": chat.channel_name}
+                    if chat is not None and chat.on_chat_app
+                    else _("Your reply is in the thread. The reporter sees it with their code."),
                 )
                 return redirect("helpline:queue_reply", reference=report.reference)
     else:
@@ -187,5 +194,37 @@ def queue_reply(request: StaffRequest, reference: str) -> HttpResponse:
             (template.code, template.title(language)) for template in selectors.reply_templates_active()
         ],
         "poll_seconds": settings.INTAKE_CHAT_POLL_SECONDS,
+        "chat": selectors.chat_info(report=report),
+        "may_block": may(acting, MessagingPerm.SENDER_BLOCK),
     }
     return render(request, "helpline/reply.html", context, status=400 if form.errors else 200)
+
+
+@staff_view(HelplinePerm.QUEUE_CLAIM)
+@require_POST
+def queue_chat_close(request: StaffRequest, reference: str) -> HttpResponse:
+    """Close a chat: the child is told how to come back, and the counsellor's place is free."""
+    acting = request.membership
+    report = selectors.queue_report(acting=acting, reference=reference)
+    try:
+        chat_services.chat_close(acting=acting, report=report)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("helpline:queue_reply", reference=report.reference)
+    messages.success(request, _("The chat %(code)s is closed.") % {"code": report.display_reference})
+    return redirect("helpline:queue")
+
+
+@staff_view(MessagingPerm.SENDER_BLOCK)
+@require_POST
+def queue_chat_block(request: StaffRequest, reference: str) -> HttpResponse:
+    """Block an abusive sender on a chat app (a supervisor); their messages no longer reach the queue."""
+    acting = request.membership
+    report = selectors.queue_report(acting=acting, reference=reference)
+    try:
+        chat_services.chat_sender_block(acting=acting, report=report, reason=request.POST.get("reason", ""))
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+        return redirect("helpline:queue_reply", reference=report.reference)
+    messages.success(request, _("The sender is blocked and the chat is closed."))
+    return redirect("helpline:queue")

@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
 from childshield.intake.models import MessageKind
 from childshield.messaging.adapters.base import (
@@ -22,6 +22,7 @@ from childshield.messaging.adapters.base import (
     download,
     hmac_hex,
     http_client,
+    parts,
     same,
 )
 from childshield.messaging.models import ChatChannel, Conversation
@@ -84,13 +85,20 @@ class Twilio(Adapter):
 
     def send(self, channel: ChatChannel, conversation: Conversation, text: str) -> str:
         account = str(channel.config.get("account_sid", ""))
+        sent = []
         with http_client() as client:
-            response = client.post(
-                f"{settings.MESSAGING_TWILIO_API_URL}/2010-04-01/Accounts/{account}/Messages.json",
-                auth=(account, channel.secret),
-                data={"To": conversation.address, "From": str(channel.config.get("from", "")), "Body": text},
-            )
-        return str(answer_of(response, what="twilio send").get("sid", ""))
+            for piece in parts(text, self.max_length):
+                response = client.post(
+                    f"{settings.MESSAGING_TWILIO_API_URL}/2010-04-01/Accounts/{account}/Messages.json",
+                    auth=(account, channel.secret),
+                    data={
+                        "To": conversation.address,
+                        "From": str(channel.config.get("from", "")),
+                        "Body": piece,
+                    },
+                )
+                sent.append(str(answer_of(response, what="twilio send").get("sid", "")))
+        return ",".join(sent)
 
     def fetch(self, channel: ChatChannel, file_ref: str) -> bytes:
         return download(file_ref, auth=(str(channel.config.get("account_sid", "")), channel.secret))
@@ -124,21 +132,23 @@ class Gateway(Adapter):
         url = str(channel.config.get("send_url", ""))
         if not url:
             raise NotDeliverable("the gateway has no sending address")
-
-        body = urlencode(
-            {"to": conversation.address, "from": str(channel.config.get("from", "")), "text": text}
-        ).encode()
+        sent = []
         with http_client() as client:
-            response = client.post(
-                url,
-                content=body,
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    GATEWAY_SIGNATURE_HEADER: "sha256=" + hmac_hex(channel.secret, body),
-                },
-            )
-        if response.status_code == 429 or response.status_code >= 500:
-            raise TryAgain(f"gateway: HTTP {response.status_code}")
-        if response.status_code >= 400:
-            raise NotDeliverable(f"gateway: refused (HTTP {response.status_code})")
-        return response.headers.get("X-Message-Id", "")[:200]
+            for piece in parts(text, self.max_length):
+                body = urlencode(
+                    {"to": conversation.address, "from": str(channel.config.get("from", "")), "text": piece}
+                ).encode()
+                response = client.post(
+                    url,
+                    content=body,
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        GATEWAY_SIGNATURE_HEADER: "sha256=" + hmac_hex(channel.secret, body),
+                    },
+                )
+                if response.status_code == 429 or response.status_code >= 500:
+                    raise TryAgain(f"gateway: HTTP {response.status_code}")
+                if response.status_code >= 400:
+                    raise NotDeliverable(f"gateway: refused (HTTP {response.status_code})")
+                sent.append(response.headers.get("X-Message-Id", ""))
+        return ",".join(sent)[:200]

@@ -27,13 +27,15 @@ from childshield.messaging.adapters.base import (
     answer_of,
     download,
     http_client,
+    parts,
     same,
 )
 from childshield.messaging.models import ChatChannel, Conversation
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
-# Zalo's error code for an access token that is no longer valid (UNVERIFIED: -216 in Zalo's tables).
-TOKEN_INVALID = -216
+# Zalo's error codes for an access token that is no longer valid, or expired or removed (UNVERIFIED:
+# -216 and -220 in Zalo's tables, as read through copies of them).
+TOKEN_REFUSED = frozenset({-216, -220})
 # A token is refreshed this long before Zalo says it expires.
 REFRESH_MARGIN = timedelta(minutes=5)
 
@@ -102,11 +104,23 @@ class Zalo(Adapter):
     def _token(self, channel: ChatChannel) -> str:
         expires = parse_datetime(str(channel.config.get("token_expires_at", "")))
         if channel.token and (expires is None or expires - REFRESH_MARGIN > timezone.now()):
-            return channel.token
+            return str(channel.token)
         return self.refresh(channel)
 
     def refresh(self, channel: ChatChannel) -> str:
-        """A new access token from the refresh token, both kept (the old refresh token is then spent)."""
+        """A new access token from the refresh token, both kept (the old refresh token is then spent).
+
+        The channel's row is locked for the refresh: a refresh token is used once, so two workers
+        refreshing at the same moment would leave one with a spent token. The second one waits, then
+        takes the token the first one got."""
+        with transaction.atomic():
+            locked = ChatChannel.objects.select_for_update().get(pk=channel.pk)
+            if locked.token and locked.token != channel.token:
+                channel.token, channel.config = locked.token, locked.config
+                return str(channel.token)
+            return self._refresh_locked(channel)
+
+    def _refresh_locked(self, channel: ChatChannel) -> str:
         config = dict(channel.config)
         refresh_token = str(config.get("refresh_token", ""))
         if not refresh_token:
@@ -127,13 +141,17 @@ class Zalo(Adapter):
         expires_in = int(str(data.get("expires_in") or 3600))
         config["refresh_token"] = str(data.get("refresh_token") or refresh_token)
         config["token_expires_at"] = (timezone.now() + timedelta(seconds=expires_in)).isoformat()
-        with transaction.atomic():
-            channel.token = str(data["access_token"])
-            channel.config = config
-            channel.save(update_fields=["token", "config", "updated_at"])
-        return channel.token
+        channel.token = str(data["access_token"])
+        channel.config = config
+        channel.save(update_fields=["token", "config", "updated_at"])
+        return str(channel.token)
 
     def send(self, channel: ChatChannel, conversation: Conversation, text: str) -> str:
+        return ",".join(
+            self._send_part(channel, conversation, piece) for piece in parts(text, self.max_length)
+        )
+
+    def _send_part(self, channel: ChatChannel, conversation: Conversation, text: str) -> str:
         for attempt in range(2):
             token = self._token(channel) if attempt == 0 else self.refresh(channel)
             with http_client() as client:
@@ -147,7 +165,7 @@ class Zalo(Adapter):
             if error == 0:
                 found = data.get("data")
                 return str(found.get("message_id", "")) if isinstance(found, dict) else ""
-            if error != TOKEN_INVALID:
+            if error not in TOKEN_REFUSED:
                 raise NotDeliverable(f"zalo: refused (error {error})")
         raise TryAgain("zalo: the access token was refused after a refresh")
 
