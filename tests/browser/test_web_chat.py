@@ -36,7 +36,7 @@ def test_a_child_starts_a_chat_from_the_home_page_and_is_told_when_someone_answe
     open_page,
     axe,
     counsellor,
-    language,  # noqa: F811
+    language,
 ):
     _closed_now()
     HelplineNumber.objects.get_or_create(
