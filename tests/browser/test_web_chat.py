@@ -35,7 +35,7 @@ def test_a_child_starts_a_chat_from_the_home_page_and_is_told_when_someone_answe
     live_server,
     open_page,
     axe,
-    counsellor,
+    counsellor,  # noqa: F811  (test_helpline_path's: a helpline and its counsellor)
     language,
 ):
     _closed_now()
