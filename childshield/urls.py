@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("", include("childshield.intake.public_urls")),
     path("", include("childshield.intake.urls")),
     path("cases/", include("childshield.cases.urls")),
+    path("helpline/channels/", include("childshield.messaging.staff_urls")),
     path("helpline/", include("childshield.helpline.urls")),
     path("hotline/", include("childshield.hotline.urls")),
     path("services/", include("childshield.directory.urls")),

@@ -10,6 +10,7 @@ from childshield.accounts.services import user_languages_set
 from childshield.core.errors import ApplicationError
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
 from childshield.demo.cases import demo_cases_seed
+from childshield.demo.chats import demo_chats_seed
 from childshield.demo.directory import seed_directory
 from childshield.demo.figures import demo_figures_seed
 from childshield.demo.hashing import demo_hash_bank_seed
@@ -91,6 +92,8 @@ def demo_seed(*, country: str = "VN", figures: bool = True) -> SeedReport:
     (report.created if blocks_made else report.kept).append(f"demo block-image requests ({blocks_made} new)")
     cases_made = demo_cases_seed()
     (report.created if cases_made else report.kept).append(f"demo cases ({cases_made} new)")
+    chats_made = demo_chats_seed()
+    (report.created if chats_made else report.kept).append(f"demo chats ({chats_made} new)")
     contacts_made = demo_helpline_seed()
     (report.created if contacts_made else report.kept).append(f"demo helpline contacts ({contacts_made} new)")
     # Enough synthetic records, in agencies of their own, for most national figures to be shown.

@@ -69,6 +69,10 @@ class ContactChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     WALK_IN = "walk_in", _("In person")
     WEB = "web", _("Web report")
+    # Chat apps, each its own row of the figures (CHI counts them as social media / chat channels).
+    TELEGRAM = "telegram", "Telegram"
+    MESSENGER = "messenger", "Messenger"
+    ZALO = "zalo", "Zalo"
 
 
 class ContactKind(models.TextChoices):

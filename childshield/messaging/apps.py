@@ -7,8 +7,13 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from childshield.accounts.navigation import NavItem, holds
+        from childshield.accounts.navigation import register as nav_register
         from childshield.intake.hooks import on_chat_hours, on_message_to_reporter
         from childshield.messaging import selectors, services
+        from childshield.messaging.permissions import MessagingPerm
         from childshield.outbox.handlers import register
 
         register(services.RECEIVE, services.receive)
@@ -17,3 +22,6 @@ class MessagingConfig(AppConfig):
         on_message_to_reporter(services.message_to_reporter)
         # The web chat's pages say, out of hours, when someone will answer.
         on_chat_hours(selectors.web_chat_hours)
+        nav_register(
+            NavItem("chat_channels:list", _("Chat channels"), holds(MessagingPerm.CHANNEL_MANAGE), order=99)
+        )

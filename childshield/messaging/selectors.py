@@ -8,7 +8,14 @@ from django.utils import timezone
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import require
 from childshield.intake.hooks import ChatHours
-from childshield.messaging.models import ChatChannel, Conversation, Delivery, DeliveryState, ReceivedPicture
+from childshield.messaging.models import (
+    BlockedSender,
+    ChatChannel,
+    Conversation,
+    Delivery,
+    DeliveryState,
+    ReceivedPicture,
+)
 from childshield.messaging.permissions import MessagingPerm
 from childshield.outbox.models import OutboxItem, OutboxState
 
@@ -24,6 +31,22 @@ def channel_by_webhook_key(key: str) -> ChatChannel:
 def channels_for_manage(*, acting: Membership) -> list[ChatChannel]:
     require(acting, MessagingPerm.CHANNEL_MANAGE)
     return list(ChatChannel.objects.order_by("kind", "name"))
+
+
+def channel_for_manage(*, acting: Membership, pk: int) -> ChatChannel:
+    require(acting, MessagingPerm.CHANNEL_MANAGE)
+    channel = ChatChannel.objects.filter(pk=pk).first()
+    if channel is None:
+        raise Http404
+    return channel
+
+
+def blocked_senders(*, acting: Membership) -> list[BlockedSender]:
+    """The senders blocked, newest first: who blocked them, why, how many messages refused since."""
+    require(acting, MessagingPerm.SENDER_BLOCK)
+    return list(
+        BlockedSender.objects.select_related("channel", "blocked_by__user").order_by("-created_at")[:200]
+    )
 
 
 def web_chat_channel() -> ChatChannel | None:

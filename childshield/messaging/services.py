@@ -272,6 +272,23 @@ def sender_block(*, acting: Membership, report: Report, reason: str) -> BlockedS
     return blocked
 
 
+@transaction.atomic
+def sender_unblock(*, acting: Membership, pk: int) -> None:
+    """Lift a block (a mistake, or the sender may write again); audited."""
+    require(acting, MessagingPerm.SENDER_BLOCK)
+    blocked = BlockedSender.objects.filter(pk=pk).first()
+    if blocked is None:
+        return
+    audit.record(
+        action=AuditAction.DELETE,
+        actor=acting.user,
+        agency=acting.agency,
+        obj=blocked,
+        reason="sender unblocked",
+    )
+    blocked.delete()
+
+
 def _channel_checked(channel: ChatChannel) -> None:
     if channel.kind != ChannelKind.WEB and adapter_for(channel.kind) is None:
         raise ApplicationError(_("This kind of channel is not known."), code="unknown_kind")

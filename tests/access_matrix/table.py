@@ -302,6 +302,21 @@ ROWS: dict[str, Row] = {
         targets=lambda world: [Target("a triage rule", {"pk": world.rule.pk}, world.rule)],
         rule=rules.shared(HelplinePerm.RULES_MANAGE),
     ),
+    "chat_channels:list": Row(Kind.STAFF, MessagingPerm.CHANNEL_MANAGE),
+    "chat_channels:new": Row(Kind.STAFF, MessagingPerm.CHANNEL_MANAGE),
+    "chat_channels:edit": Row(
+        Kind.STAFF,
+        MessagingPerm.CHANNEL_MANAGE,
+        targets=fill.chat_channels_to_edit,
+        rule=rules.shared(MessagingPerm.CHANNEL_MANAGE),
+        post=fill.const(kind="telegram", name="A change that must not be saved", secret="x"),
+    ),
+    "chat_channels:unblock": Row(
+        Kind.STAFF,
+        MessagingPerm.SENDER_BLOCK,
+        targets=fill.blocked_senders,
+        rule=rules.shared(MessagingPerm.SENDER_BLOCK),
+    ),
     "helpline:replies": Row(Kind.STAFF, HelplinePerm.RULES_MANAGE),
     "helpline:reply_template_new": Row(Kind.STAFF, HelplinePerm.RULES_MANAGE),
     "helpline:reply_template_edit": Row(

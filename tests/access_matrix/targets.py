@@ -59,6 +59,16 @@ def chat_channels(world: World) -> list[Target]:
     return [Target("a Telegram channel", {"key": world.chat_channel.webhook_key}, world.chat_channel)]
 
 
+def chat_channels_to_edit(world: World) -> list[Target]:
+    assert world.chat_channel is not None
+    return [Target("a Telegram channel", {"pk": world.chat_channel.pk}, world.chat_channel)]
+
+
+def blocked_senders(world: World) -> list[Target]:
+    assert world.blocked_sender is not None
+    return [Target("a blocked sender", {"pk": world.blocked_sender.pk}, world.blocked_sender)]
+
+
 def claims(world: World) -> list[Target]:
     return [
         Target(f"report {key}", {"reference": claim.report.reference}, claim)

@@ -42,7 +42,7 @@ from childshield.hotline.services.packages import package_create
 from childshield.intake.help_pages import HELP_PAGES
 from childshield.intake.models import Report, ReportStatus
 from childshield.intake.services import ReportContent, report_submit
-from childshield.messaging.models import ChannelKind, ChatChannel
+from childshield.messaging.models import BlockedSender, ChannelKind, ChatChannel
 from childshield.messaging.services import channel_save
 from childshield.places.models import Area
 from childshield.places.services.agency_areas import agency_areas_add
@@ -100,6 +100,7 @@ class World:
     reply_template: ReplyTemplate | None = None
     help_slug: str = ""
     chat_channel: ChatChannel | None = None
+    blocked_sender: BlockedSender | None = None
 
     def actor(self, name: str) -> Actor:
         return next(actor for actor in self.actors if actor.name == name)
@@ -410,6 +411,12 @@ def _directory_and_shared(world: World) -> None:
     world.chat_channel = channel_save(
         acting=None,
         channel=ChatChannel(kind=ChannelKind.TELEGRAM, name="Matrix Telegram", secret="matrix-secret"),
+    )
+    world.blocked_sender = BlockedSender.objects.create(
+        channel=world.chat_channel,
+        sender_key="0" * 64,
+        blocked_by=world.members["helpline supervisor"],
+        reason="made-up abuse",
     )
     # An authenticator (never confirmed) of someone who is not asking, for the admin's device pages.
     someone = User.objects.create_user(email="authenticator@matrix.test", password=None, full_name="Someone")
