@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Membership, Role
 from childshield.accounts.permissions import Scope, may, require, roles_holding
@@ -209,7 +210,7 @@ def chat_info(*, report: Report) -> ChatInfo | None:
     if conversation is not None:
         return ChatInfo(conversation.channel.name, conversation.paused_at is not None, True)
     if report.channel in CHAT_CHANNELS:
-        return ChatInfo(str(report.get_channel_display()), False, False)
+        return ChatInfo(str(_("this website")), False, False)
     return None
 
 

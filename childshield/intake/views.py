@@ -312,8 +312,11 @@ def thread_updates(request: HttpRequest) -> HttpResponse:
 
 def _poll_seconds(report: Report) -> int:
     """How often the reporter's page asks for new messages: every few seconds while someone holds the
-    report (a live chat), else now and then."""
-    live = report.status != ReportStatus.CLOSED and hooks.report_held(report=report)
+    report (a live chat) or while a web chat is open (its child waits on the page for the first
+    answer), else now and then."""
+    live = report.status != ReportStatus.CLOSED and (
+        report.channel == Channel.CHAT or hooks.report_held(report=report)
+    )
     return settings.INTAKE_CHAT_POLL_SECONDS if live else settings.INTAKE_POLL_SECONDS
 
 

@@ -44,6 +44,7 @@ from childshield.messaging.models import (
     ReceivedPicture,
 )
 from childshield.messaging.permissions import MessagingPerm
+from childshield.outbox.models import OutboxItem
 from childshield.outbox.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
@@ -219,10 +220,15 @@ def send(*, payload: dict[str, Any], idempotency_key: str) -> None:
         return
     channel = delivery.conversation.channel
     adapter = adapter_for(channel.kind)
+    text = delivery.message.body
+    # Sent after the provider failed before: the child is told it is late, not left to wonder.
+    item = OutboxItem.objects.filter(idempotency_key=delivery.outbox_key).only("attempts").first()
+    if item is not None and item.attempts > 1:
+        text = f"{words.late_note(words.channel_language(channel))}\n{text}"
     try:
         if adapter is None or not channel.enabled:
             raise NotDeliverable("the channel is switched off")
-        provider_id = adapter.send(channel, delivery.conversation, delivery.message.body)
+        provider_id = adapter.send(channel, delivery.conversation, text)
     except NotDeliverable as error:
         Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.FAILED, reason=error.reason[:200])
         return

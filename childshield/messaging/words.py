@@ -91,3 +91,9 @@ def closed_answer(language: str) -> str:
         return str(
             _("The helpline has closed this chat. If you want to talk again, just send us a message here.")
         )
+
+
+def late_note(language: str) -> str:
+    """Put before a reply the provider could not take at first: it reaches the child late."""
+    with translation.override(language):
+        return str(_("(Sorry, this message is late: the app could not take it at first.)"))
