@@ -318,9 +318,10 @@ FIGURES_FINAL_AFTER_DAYS = env_int("FIGURES_FINAL_AFTER_DAYS", 90)
 
 # Reporting: how often a reporter's open thread checks for replies.
 INTAKE_POLL_SECONDS = env_int("INTAKE_POLL_SECONDS", 20)
-# A live chat (a counsellor holds the report): both sides' pages ask for new messages this often
+# A live chat (a counsellor holds the report, or a web chat is open): both sides' pages ask for new
+# messages this often (1 s: a message appears within 2 s, measured in docs/benchmarks.md)
 # (docs/decisions/0009-live-chat-by-short-polling.md).
-INTAKE_CHAT_POLL_SECONDS = env_int("INTAKE_CHAT_POLL_SECONDS", 2)
+INTAKE_CHAT_POLL_SECONDS = env_int("INTAKE_CHAT_POLL_SECONDS", 1)
 
 # Helpline: the queue and supervision pages refresh themselves; urgent items left waiting alert
 # the supervisors; a counsellor who signed in this long ago counts as on shift.

@@ -268,3 +268,26 @@ def test_a_switched_off_channel_answers_404_and_stores_nothing(make_channel, pos
     channel.save()
     assert signed(post_json, channel, update(1, text="hi")).status_code == 404
     assert not OutboxItem.objects.exists()
+
+
+def test_no_message_words_sender_id_or_token_reach_the_logs(
+    make_channel, post_json, provider, counsellor, caplog
+):
+    caplog.set_level("DEBUG")
+    channel = make_channel(ChannelKind.TELEGRAM)
+    signed(post_json, channel, update(1, text="zebra-words-of-a-child"))
+    signed(post_json, channel, update(2, text="zebra"), secret="wrong")  # refused: logged by channel only
+    provider.fail_next = 1
+    deliver_all(rounds=2)
+    report_message_from_staff(
+        acting=counsellor, report=Report.objects.get(), body="okapi-words-of-a-counsellor"
+    )
+    provider.answers["/sendMessage"] = (
+        400,
+        {"ok": False, "error_code": 400, "description": "chat 5550001 not found"},
+    )
+    deliver_all()
+    logged = caplog.text
+    assert caplog.records  # something was logged: the refusal, the provider's failure
+    for secret in ("zebra", "okapi", str(CHAT_ID), "test-token", "test-secret"):
+        assert secret not in logged, secret

@@ -1,6 +1,6 @@
 // The reply thread: new messages appear without reloading. Without JavaScript the page still works.
 // The page asks for the messages after the last it shows; the answer says when to ask again
-// (X-Poll-Seconds: every 2 seconds while a counsellor holds the report, a live chat).
+// (X-Poll-Seconds: every second or so while a counsellor holds the report or a web chat is open).
 (function () {
   "use strict";
   var box = document.querySelector("[data-thread]");
