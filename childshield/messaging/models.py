@@ -149,13 +149,28 @@ class DeliveryState(models.TextChoices):
     FAILED = "failed", _("Not sent")
 
 
+class DeliveryProblem(models.TextChoices):
+    """Why a reply was not sent, as the counsellor reads it (the provider's own words stay out)."""
+
+    REFUSED = "refused", _("The app refused it.")
+    SWITCHED_OFF = "switched_off", _("The channel is switched off.")
+    WINDOW_CLOSED = (
+        "window_closed",
+        _("The app lets the helpline answer only for a while: the child must write first."),
+    )
+    SETTINGS = "settings", _("The channel's settings miss something: ask a supervisor.")
+    GAVE_UP = "gave_up", _("The app did not take it after many tries.")
+
+
 class Delivery(models.Model):
     """A message to the reporter sent out through the channel; its outbox item does the sending."""
 
     message = models.OneToOneField("intake.ReportMessage", on_delete=models.CASCADE, related_name="delivery")
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="deliveries")
     state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
-    # Why it was not sent, in words that quote no one (shown to the counsellor).
+    # Why it was not sent: for the counsellor, and the provider's answer for the operators (it quotes
+    # no one: a status or error code).
+    problem = models.CharField(max_length=20, choices=DeliveryProblem.choices, blank=True)
     reason = models.CharField(max_length=200, blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

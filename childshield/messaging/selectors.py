@@ -13,6 +13,7 @@ from childshield.messaging.models import (
     ChatChannel,
     Conversation,
     Delivery,
+    DeliveryProblem,
     DeliveryState,
     ReceivedPicture,
 )
@@ -73,7 +74,8 @@ class DeliveryView:
     """How a reply's sending goes, as the counsellor sees it."""
 
     state: str  # "sending", "retrying", "sent", "failed", "held"
-    reason: str = ""
+    problem: str = ""  # why not sent, in the page's language
+    detail: str = ""  # the provider's answer, for the operators (a status or error code)
 
 
 def deliveries_of(*, message_ids: list[int]) -> dict[int, DeliveryView]:
@@ -91,7 +93,8 @@ def deliveries_of(*, message_ids: list[int]) -> dict[int, DeliveryView]:
         if delivery.state == DeliveryState.SENT:
             views[delivery.message_id] = DeliveryView("sent")
         elif delivery.state == DeliveryState.FAILED:
-            views[delivery.message_id] = DeliveryView("failed", delivery.reason)
+            problem = DeliveryProblem(delivery.problem or DeliveryProblem.REFUSED)
+            views[delivery.message_id] = DeliveryView("failed", str(problem.label), delivery.reason)
         else:
             item = outbox.get(delivery.outbox_key)
             if item is None:
@@ -99,9 +102,7 @@ def deliveries_of(*, message_ids: list[int]) -> dict[int, DeliveryView]:
                     "held" if delivery.conversation.paused_at else "sending"
                 )
             elif item.state == OutboxState.DEAD:
-                views[delivery.message_id] = DeliveryView(
-                    "failed", "the provider did not take it after many tries"
-                )
+                views[delivery.message_id] = DeliveryView("failed", str(DeliveryProblem.GAVE_UP.label))
             else:
                 views[delivery.message_id] = DeliveryView("retrying" if item.attempts else "sending")
     return views

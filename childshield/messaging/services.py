@@ -39,6 +39,7 @@ from childshield.messaging.models import (
     ChatChannel,
     Conversation,
     Delivery,
+    DeliveryProblem,
     DeliveryState,
     InboundEvent,
     ReceivedPicture,
@@ -227,10 +228,12 @@ def send(*, payload: dict[str, Any], idempotency_key: str) -> None:
         text = f"{words.late_note(words.channel_language(channel))}\n{text}"
     try:
         if adapter is None or not channel.enabled:
-            raise NotDeliverable("the channel is switched off")
+            raise NotDeliverable("switched off", DeliveryProblem.SWITCHED_OFF)
         provider_id = adapter.send(channel, delivery.conversation, text)
     except NotDeliverable as error:
-        Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.FAILED, reason=error.reason[:200])
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=DeliveryState.FAILED, problem=error.problem, reason=error.reason[:200]
+        )
         return
     Delivery.objects.filter(pk=delivery.pk).update(
         state=DeliveryState.SENT, provider_message_id=provider_id[:200], sent_at=timezone.now()

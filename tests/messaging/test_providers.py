@@ -20,7 +20,14 @@ from twilio.request_validator import RequestValidator
 
 from childshield.intake.models import Channel, MessageKind, Report, ReportMessage, ReportStatus, Sender
 from childshield.intake.services import report_message_from_staff
-from childshield.messaging.models import ChannelKind, ChatChannel, Conversation, Delivery, DeliveryState
+from childshield.messaging.models import (
+    ChannelKind,
+    ChatChannel,
+    Conversation,
+    Delivery,
+    DeliveryProblem,
+    DeliveryState,
+)
 from childshield.outbox.models import OutboxItem
 from tests.messaging.conftest import deliver_all, hook_url
 
@@ -209,7 +216,7 @@ def test_a_messenger_reply_after_7_days_is_not_sent_and_says_why(
 ):
     delivery = messenger_reply(make_channel, post_json, provider, counsellor, since=timedelta(days=8))
     assert provider.calls == []
-    assert delivery.state == DeliveryState.FAILED and "7 days" in delivery.reason
+    assert delivery.state == DeliveryState.FAILED and delivery.problem == DeliveryProblem.WINDOW_CLOSED
 
 
 # Zalo OA ----------------------------------------------------------------------------------------

@@ -13,7 +13,14 @@ import pytest
 from childshield.intake.models import Channel, MessageKind, Report, ReportMessage, ReportStatus, Sender
 from childshield.intake.services import report_message_from_staff
 from childshield.messaging.adapters.telegram import SECRET_HEADER
-from childshield.messaging.models import ChannelKind, Conversation, Delivery, DeliveryState, ReceivedPicture
+from childshield.messaging.models import (
+    ChannelKind,
+    Conversation,
+    Delivery,
+    DeliveryProblem,
+    DeliveryState,
+    ReceivedPicture,
+)
 from childshield.outbox.models import OutboxItem, OutboxState
 from tests.messaging.conftest import deliver_all, synthetic_png
 
@@ -188,7 +195,8 @@ def test_a_refusal_by_telegram_marks_the_reply_not_sent_at_once(
     reply = report_message_from_staff(acting=counsellor, report=Report.objects.get(), body="Hello?")
     deliver_all()
     reply.delivery.refresh_from_db()
-    assert reply.delivery.state == DeliveryState.FAILED and "refused" in reply.delivery.reason
+    assert reply.delivery.state == DeliveryState.FAILED and reply.delivery.problem == DeliveryProblem.REFUSED
+    assert "403" in reply.delivery.reason  # for the operators: the provider's code, no words of anyone
     assert len(provider.sent("/sendMessage")) == 1
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from childshield.intake.models import MessageKind
-from childshield.messaging.models import ChatChannel, Conversation
+from childshield.messaging.models import ChatChannel, Conversation, DeliveryProblem
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,13 @@ class Refused(Exception):
 
 class NotDeliverable(Exception):
     """The provider will never take this message (the sender blocked the account, the window to
-    answer is over): not tried again. The reason is shown to the counsellor and quotes no one."""
+    answer is over): not tried again. The problem is told to the counsellor; the reason (a status or
+    error code, quoting no one) is kept for the operators."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, problem: DeliveryProblem = DeliveryProblem.REFUSED) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.problem = problem
 
 
 class TryAgain(Exception):

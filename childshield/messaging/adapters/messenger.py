@@ -26,7 +26,7 @@ from childshield.messaging.adapters.base import (
     parts,
     same,
 )
-from childshield.messaging.models import ChatChannel, Conversation
+from childshield.messaging.models import ChatChannel, Conversation, DeliveryProblem
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 STANDARD_WINDOW = timedelta(hours=24)
@@ -92,9 +92,7 @@ class Messenger(Adapter):
     def send(self, channel: ChatChannel, conversation: Conversation, text: str) -> str:
         since = timezone.now() - conversation.last_inbound_at
         if since > HUMAN_AGENT_WINDOW:
-            raise NotDeliverable(
-                "Messenger lets a helpline answer for 7 days only: the child must write first"
-            )
+            raise NotDeliverable("messenger: 7 days after the last message", DeliveryProblem.WINDOW_CLOSED)
         envelope: dict[str, object] = {"messaging_type": "RESPONSE"}
         if since > STANDARD_WINDOW:
             envelope = {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}

@@ -25,7 +25,7 @@ from childshield.messaging.adapters.base import (
     parts,
     same,
 )
-from childshield.messaging.models import ChatChannel, Conversation
+from childshield.messaging.models import ChatChannel, Conversation, DeliveryProblem
 
 TWILIO_SIGNATURE_HEADER = "X-Twilio-Signature"
 GATEWAY_SIGNATURE_HEADER = "X-Childshield-Signature"
@@ -131,7 +131,7 @@ class Gateway(Adapter):
     def send(self, channel: ChatChannel, conversation: Conversation, text: str) -> str:
         url = str(channel.config.get("send_url", ""))
         if not url:
-            raise NotDeliverable("the gateway has no sending address")
+            raise NotDeliverable("the gateway has no sending address", DeliveryProblem.SETTINGS)
         sent = []
         with http_client() as client:
             for piece in parts(text, self.max_length):

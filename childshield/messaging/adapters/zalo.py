@@ -30,7 +30,7 @@ from childshield.messaging.adapters.base import (
     parts,
     same,
 )
-from childshield.messaging.models import ChatChannel, Conversation
+from childshield.messaging.models import ChatChannel, Conversation, DeliveryProblem
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 # Zalo's error codes for an access token that is no longer valid, or expired or removed (UNVERIFIED:
@@ -124,7 +124,9 @@ class Zalo(Adapter):
         config = dict(channel.config)
         refresh_token = str(config.get("refresh_token", ""))
         if not refresh_token:
-            raise NotDeliverable("Zalo's access token expired and no refresh token is set")
+            raise NotDeliverable(
+                "Zalo's access token expired and no refresh token is set", DeliveryProblem.SETTINGS
+            )
         with http_client() as client:
             response = client.post(
                 f"{settings.MESSAGING_ZALO_OAUTH_URL}/v4/oa/access_token",
