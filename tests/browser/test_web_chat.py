@@ -90,3 +90,51 @@ def test_the_queue_shows_web_telegram_and_zalo_chats_side_by_side_with_their_cha
     text = desk.locator("table").inner_text()
     assert "Web chat" in text and "Telegram" in text and "Zalo" in text
     assert_accessible(axe, desk)
+
+
+@pytest.mark.parametrize("language", ["vi", "km", "en"])
+def test_the_chat_pages_of_counsellors_and_supervisors_are_accessible(
+    live_server,
+    open_page,
+    axe,
+    counsellor,  # noqa: F811
+    make_member,
+    language,
+):
+    from childshield.accounts.models import Role
+    from childshield.helpline.services.queue import queue_claim
+    from childshield.intake.services import report_message_from_staff
+    from childshield.messaging.models import BlockedSender, Conversation
+
+    supervisor = make_member(
+        email="supervisor@example.org", role=Role.HELPLINE_SUPERVISOR, agency=counsellor.agency
+    )
+    telegram = channel_save(
+        acting=None,
+        channel=ChatChannel(kind=ChannelKind.TELEGRAM, name="111 Telegram", enabled=False, secret="s"),
+    )
+    report = conversations.conversation_report_open(
+        channel=Channel.TELEGRAM, idempotency_key=f"a11y-{language}"
+    )
+    Conversation.objects.create(channel=telegram, sender_key="k" * 64, address="1", report=report)
+    conversations.conversation_message_add(
+        report=report, body="hello", kind="sticker", idempotency_key=f"a11y-m-{language}"
+    )
+    queue_claim(acting=counsellor, report=report)
+    report_message_from_staff(acting=counsellor, report=report, body="We are here.")
+    BlockedSender.objects.create(
+        channel=telegram, sender_key="b" * 64, blocked_by=supervisor, reason="made-up abuse"
+    )
+
+    desk = open_page(viewport={"width": 1200, "height": 900})
+    sign_in(desk, live_server.url, supervisor.user.email, language)
+    desk.goto(f"{live_server.url}/{language}/helpline/queue/{report.reference}/reply/")
+    assert desk.locator("[data-chat]").is_visible() and desk.locator("[data-delivery]").count() == 1
+    assert_accessible(axe, desk)
+    desk.goto(f"{live_server.url}/{language}/helpline/channels/")
+    assert desk.locator("[data-webhook]").count() == 1 and desk.locator("[data-blocked]").count() == 1
+    assert_accessible(axe, desk)
+    desk.goto(f"{live_server.url}/{language}/helpline/channels/{telegram.pk}/")
+    assert_accessible(axe, desk)
+    desk.click("form.card button[type=submit]")  # the kind is fixed; the secret kept: saved
+    desk.wait_for_url(f"{live_server.url}/{language}/helpline/channels/")
