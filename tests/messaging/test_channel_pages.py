@@ -90,3 +90,21 @@ def test_channel_add_prints_the_webhook_address_to_give_the_provider(settings, d
     assert channel.config == {"verify_token": "handshake-word"} and channel.opens_at.hour == 7
     with pytest.raises(CommandError, match="verify_token"):
         call_command("channel_add", "messenger", "--name", "x", "--secret", "s", stdout=io.StringIO())
+
+
+def test_the_ids_of_old_deliveries_are_forgotten_and_recent_ones_kept(make_channel):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from childshield.messaging.models import ChannelKind, InboundEvent
+    from childshield.messaging.tasks import inbound_events_purge
+
+    channel = make_channel(ChannelKind.TELEGRAM)
+    old = InboundEvent.objects.create(
+        channel=channel, event_id="old", received_at=timezone.now() - timedelta(days=8)
+    )
+    recent = InboundEvent.objects.create(channel=channel, event_id="recent")
+    assert inbound_events_purge() == 1
+    assert list(InboundEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not InboundEvent.objects.filter(pk=old.pk).exists()

@@ -66,6 +66,14 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(str(error.message)) from None
         path = reverse("messaging:webhook", kwargs={"key": channel.webhook_key})
+        address = f"{settings.SITE_URL or 'https://<your server>'}{path}"
         self.stdout.write(f"Added {channel.get_kind_display()} channel {channel.name!r} (id {channel.pk}).")
+        if channel.kind == ChannelKind.TELEGRAM:
+            self.stdout.write(
+                "Register it with Telegram (the secret is sent back in every call's "
+                "X-Telegram-Bot-Api-Secret-Token header):\n"
+                f"  curl -F url={address} -F secret_token=<the secret> "
+                "https://api.telegram.org/bot<the token>/setWebhook"
+            )
         self.stdout.write("Give the provider this webhook address:")
-        self.stdout.write(f"{settings.SITE_URL or 'https://<your server>'}{path}")
+        self.stdout.write(address)
