@@ -46,6 +46,8 @@ NOT_REACHED = {
     "cases:attachment_download": "the demo's cases have no attachments",
     "hotline:evidence_frame": "the demo's hotline items have no evidence files",
     "hotline:evidence_file": "the demo's hotline items have no evidence files",
+    # A picture is an <img>, not a link: the crawler follows links, and the page shows none until asked.
+    "hotline:received_image_file": "a picture loads as an image of its page; the crawler fetches no images",
     "hotline:package_download": "the demo has no referral packages",
     "helpline:queue_reply": "linked from the queue only for a report one holds; the demo holds none",
     "helpline:queue_reply_thread": "asked only by the reply page's poll, and no reply page is reached",

@@ -2,11 +2,18 @@
 are switched off (their tokens are made up: a supervisor enters real ones), each with a made-up
 conversation waiting in the queue beside the web reports."""
 
-from django.db import transaction
+import hashlib
 
+from django.db import transaction
+from django.utils import timezone
+
+from childshield.accounts.models import AgencyKind, Membership, Role
+from childshield.demo.hashing import demo_picture
+from childshield.hashing.imaging import pdq_from_bytes
+from childshield.hotline.services.received_images import received_image_add
 from childshield.intake import conversations
-from childshield.intake.models import Channel
-from childshield.messaging.models import ChannelKind, ChatChannel, Conversation
+from childshield.intake.models import Channel, MessageKind, Report
+from childshield.messaging.models import ChannelKind, ChatChannel, Conversation, ReceivedPicture
 from childshield.messaging.services import channel_save, sender_key
 
 DEMO_CHATS = (
@@ -57,5 +64,34 @@ def demo_chats_seed() -> int:
         conversations.conversation_message_add(
             report=report, body=first_words, idempotency_key=f"demo-chat-m-{address}"
         )
+        if kind == ChannelKind.ZALO:
+            _picture_passed(report)
         made += 1
     return made
+
+
+def _picture_passed(report: Report) -> None:
+    """The Zalo child also sent a picture (a drawn one), which the counsellor passed to the hotline:
+    the counsellor's thread says so, the hotline's analysts find it under Pictures from chats."""
+    counsellor = (
+        Membership.objects.filter(role=Role.COUNSELLOR, agency__kind=AgencyKind.HELPLINE)
+        .order_by("pk")
+        .first()
+    )
+    if counsellor is None:
+        return
+    content = demo_picture(3)
+    message = conversations.conversation_message_add(
+        report=report, body="", kind=MessageKind.PICTURE, idempotency_key="demo-chat-picture"
+    )
+    hashed = pdq_from_bytes(content)
+    ReceivedPicture.objects.get_or_create(
+        message=message,
+        defaults={
+            "pdq": hashed.value,
+            "pdq_quality": hashed.quality,
+            "md5": hashlib.md5(content, usedforsecurity=False).hexdigest(),
+            "passed_to_hotline_at": timezone.now(),
+        },
+    )
+    received_image_add(passed_by=counsellor, report=report, content=content)

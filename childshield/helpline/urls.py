@@ -14,6 +14,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("queue/<str:reference>/reply/thread/", queue.queue_reply_thread, name="queue_reply_thread"),
     path("queue/<str:reference>/chat/close/", queue.queue_chat_close, name="queue_chat_close"),
     path("queue/<str:reference>/chat/block/", queue.queue_chat_block, name="queue_chat_block"),
+    path(
+        "queue/<str:reference>/pictures/<int:message_id>/pass/",
+        queue.queue_picture_pass,
+        name="queue_picture_pass",
+    ),
     path("contacts/new/", contacts.contact_new, name="contact_new"),
     path("contacts/quick/", contacts.contact_quick, name="contact_quick"),
     path("contacts/draft/", contacts.contact_draft, name="contact_draft"),

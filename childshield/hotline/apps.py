@@ -14,8 +14,17 @@ class HotlineConfig(AppConfig):
         from childshield.hotline import links
         from childshield.hotline.permissions import HotlinePerm
         from childshield.hotline.services.evidence import evidence_rotate
+        from childshield.hotline.services.received_images import received_images_rotate
 
         register(NavItem("hotline:item_list", _("Reported content"), holds(HotlinePerm.ITEM_VIEW), order=400))
+        register(
+            NavItem(
+                "hotline:received_images",
+                _("Pictures from chats"),
+                holds(HotlinePerm.EVIDENCE_VIEW),
+                order=405,
+            )
+        )
         register(NavItem("hotline:figures", _("Time to removal"), holds(HotlinePerm.FIGURES_VIEW), order=410))
         register(
             NavItem(
@@ -36,6 +45,7 @@ class HotlineConfig(AppConfig):
         related.register_from_report(links.items_of_source_report)
         # Evidence files are encrypted outside the encrypted columns rotate_keys walks.
         register_rotation("hotline.Evidence files", evidence_rotate)
+        register_rotation("hotline.ReceivedImage files", received_images_rotate)
         # Bounces of notices, reported by the mail provider's webhook (django-anymail).
         from anymail.signals import tracking
 

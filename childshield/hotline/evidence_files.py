@@ -5,7 +5,7 @@ import secrets
 from django.core.files.storage import default_storage
 
 from childshield.core import crypto
-from childshield.hotline.models import Evidence
+from childshield.hotline.models import Evidence, ReceivedImage
 
 # Recognised by their first bytes, never by the name or the browser's word for the type.
 EVIDENCE_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
@@ -30,7 +30,7 @@ def evidence_file_name() -> str:
     return f"hotline/evidence/{secrets.token_hex(16)}.bin"
 
 
-def evidence_content(*, evidence: Evidence) -> bytes:
-    """The capture itself, decrypted in memory."""
+def evidence_content(*, evidence: Evidence | ReceivedImage) -> bytes:
+    """The capture (or the picture passed from a chat) itself, decrypted in memory."""
     with default_storage.open(evidence.storage_name, "rb") as stored:
         return crypto.field_cipher().decrypt(stored.read())

@@ -269,6 +269,44 @@ class Evidence(models.Model):
         return self.content_type.startswith("image/")
 
 
+class ReceivedImage(models.Model):
+    """A picture a child sent the helpline in a chat, passed on by a counsellor: no address to trace or
+    to send notices about, only a picture to assess and, if it is abuse material, to hash into the
+    hotline's bank. Kept as evidence is: encrypted in storage, shown veiled, to analysts only."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="received_images", verbose_name=_("hotline")
+    )
+    report = models.ForeignKey(
+        "intake.Report", on_delete=models.PROTECT, related_name="+", verbose_name=_("report")
+    )
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    storage_name = models.CharField(max_length=200, unique=True, editable=False)
+    md5 = models.CharField(max_length=32)
+    sha256 = models.CharField(max_length=64)
+    pdq = models.CharField(max_length=64, blank=True)
+    pdq_quality = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed_by = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="+")
+    passed_at = models.DateTimeField(_("passed on"), default=timezone.now)
+    classification = models.CharField(
+        _("classification"), max_length=20, choices=Classification.choices, blank=True
+    )
+    assessed_by = models.ForeignKey(
+        "accounts.Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
+    hashes_banked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("picture from a chat")
+        verbose_name_plural = _("pictures from chats")
+        ordering = ["passed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"received image #{self.pk}"
+
+
 class HostingTrace(models.Model):
     """One resolution of the item's host: addresses, networks, ASNs, countries. Kept as history."""
 

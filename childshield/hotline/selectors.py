@@ -29,6 +29,7 @@ from childshield.hotline.models import (
     ItemStatus,
     Notice,
     NoticeState,
+    ReceivedImage,
     ReferralPackage,
 )
 from childshield.hotline.permissions import HotlinePerm
@@ -347,3 +348,31 @@ def items_from_report(*, membership: Membership | None, report_id: int) -> list[
     openable = perm_scope(membership, HotlinePerm.ITEM_VIEW) is not None
     items = ContentItem.objects.filter(sources__report_id=report_id).distinct().order_by("pk")
     return [(item, openable and item.agency_id == membership.agency_id) for item in items]
+
+
+def received_images_for_review(*, membership: Membership) -> list[ReceivedImage]:
+    """Pictures passed from chats to the member's hotline: those to assess first, then the latest."""
+    require(membership, HotlinePerm.EVIDENCE_VIEW)
+    images = ReceivedImage.objects.filter(agency_id=membership.agency_id).select_related(
+        "report", "assessed_by__user"
+    )
+    waiting = list(images.filter(assessed_at__isnull=True).order_by("passed_at", "pk")[:100])
+    done = list(images.filter(assessed_at__isnull=False).order_by("-assessed_at", "-pk")[:50])
+    return waiting + done
+
+
+def received_image_get(*, membership: Membership, pk: int, opened: bool = False) -> ReceivedImage:
+    """A picture passed to the member's hotline; 404 for any other. Opening the picture is audited."""
+    require(membership, HotlinePerm.EVIDENCE_VIEW)
+    image = ReceivedImage.objects.filter(pk=pk, agency_id=membership.agency_id).first()
+    if image is None:
+        raise Http404
+    if opened:
+        audit.record(
+            action=AuditAction.VIEW,
+            actor=membership.user,
+            agency=membership.agency,
+            obj=image,
+            reason=f"picture from a chat {image.pk} viewed",
+        )
+    return image

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from childshield.hotline import views
+from childshield.hotline import received_views, views
 
 app_name = "hotline"
 
@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("items/<int:item_id>/check/", views.item_check, name="item_check"),
     path("items/<int:item_id>/close/", views.item_close, name="item_close"),
     path("break/", views.welfare_break, name="welfare_break"),
+    path("pictures/", received_views.received_images, name="received_images"),
+    path("pictures/<int:pk>/file/", received_views.received_image_file, name="received_image_file"),
+    path(
+        "pictures/<int:pk>/assess/", received_views.received_image_assess_view, name="received_image_assess"
+    ),
     path("figures/", views.figures, name="figures"),
     path("packages/", views.package_list, name="package_list"),
     path("packages/<int:package_id>/", views.package_download, name="package_download"),

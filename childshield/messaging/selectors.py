@@ -110,3 +110,12 @@ def deliveries_of(*, message_ids: list[int]) -> dict[int, DeliveryView]:
 
 def pictures_of(*, message_ids: list[int]) -> dict[int, ReceivedPicture]:
     return {p.message_id: p for p in ReceivedPicture.objects.filter(message_id__in=message_ids)}
+
+
+def picture_of(*, report_id: int, message_id: int) -> ReceivedPicture | None:
+    """The picture of a message of this report, if it was one."""
+    return (
+        ReceivedPicture.objects.select_related("message")
+        .filter(message_id=message_id, message__report_id=report_id)
+        .first()
+    )

@@ -184,6 +184,33 @@ def _picture_take(*, channel: ChatChannel, message: ReportMessage, file_ref: str
     picture.save()
 
 
+def picture_content(*, picture: ReceivedPicture) -> bytes:
+    """A picture a sender sent, fetched again from the provider into memory (to pass it to the
+    hotline's evidence store); the provider keeps it only for a while."""
+    conversation = (
+        Conversation.objects.select_related("channel").filter(report_id=picture.message.report_id).first()
+    )
+    adapter = adapter_for(conversation.channel.kind) if conversation is not None else None
+    if conversation is None or adapter is None or not picture.file_ref:
+        raise ApplicationError(_("This picture cannot be fetched from the app."), code="not_fetched")
+    try:
+        return adapter.fetch(conversation.channel, picture.file_ref)
+    except Exception as error:  # the provider down, the file gone: said to the counsellor
+        logger.warning(
+            "A picture of conversation %s could not be fetched again: %s",
+            conversation.pk,
+            type(error).__name__,
+        )
+        raise ApplicationError(
+            _("The app did not give the picture again. Try later: apps keep pictures only for a while."),
+            code="not_fetched",
+        ) from None
+
+
+def picture_passed(*, picture: ReceivedPicture) -> None:
+    ReceivedPicture.objects.filter(pk=picture.pk).update(passed_to_hotline_at=timezone.now())
+
+
 # Sending out ------------------------------------------------------------------------------------
 
 

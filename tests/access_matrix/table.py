@@ -224,6 +224,15 @@ ROWS: dict[str, Row] = {
         refused=QUEUE_REFUSAL,
         reason="closing a chat is the holder's (or a supervisor of the holder's helpline), as answering it",
     ),
+    "helpline:queue_picture_pass": Row(
+        Kind.STAFF,
+        HelplinePerm.QUEUE_CLAIM,
+        targets=fill.claimed_pictures,
+        rule=rules.claim_act_rule,
+        refused=QUEUE_REFUSAL,
+        reason="passing a chat's picture to the hotline is the holder's (or a supervisor of the holder's "
+        "helpline), as answering it",
+    ),
     "helpline:queue_chat_block": Row(
         Kind.STAFF,
         MessagingPerm.SENDER_BLOCK,
@@ -557,6 +566,20 @@ ROWS: dict[str, Row] = {
         HotlinePerm.EVIDENCE_VIEW,
         targets=fill.items("evidence", "evidence_id"),
         rule=rules.owned_by_agency(HotlinePerm.EVIDENCE_VIEW, lambda item: item.agency_id),
+    ),
+    "hotline:received_images": Row(Kind.STAFF, HotlinePerm.EVIDENCE_VIEW),
+    "hotline:received_image_file": Row(
+        Kind.STAFF,
+        HotlinePerm.EVIDENCE_VIEW,
+        targets=fill.received_images,
+        rule=rules.owned_by_agency(HotlinePerm.EVIDENCE_VIEW, lambda image: image.agency_id),
+    ),
+    "hotline:received_image_assess": Row(
+        Kind.STAFF,
+        HotlinePerm.ITEM_ASSESS,
+        targets=fill.received_images,
+        rule=rules.owned_by_agency(HotlinePerm.ITEM_ASSESS, lambda image: image.agency_id),
+        post=fill.const(classification="out_of_scope"),
     ),
     "hotline:item_trace": Row(
         Kind.STAFF,

@@ -64,6 +64,20 @@ def chat_channels_to_edit(world: World) -> list[Target]:
     return [Target("a Telegram channel", {"pk": world.chat_channel.pk}, world.chat_channel)]
 
 
+def received_images(world: World) -> list[Target]:
+    assert world.received_image is not None
+    return [Target("a picture from a chat", {"pk": world.received_image.pk}, world.received_image)]
+
+
+def claimed_pictures(world: World) -> list[Target]:
+    """Each claim's report with a message id that is no picture: who may act gets 404, the others the
+    queue's refusal."""
+    return [
+        Target(f"report {key}", {"reference": claim.report.reference, "message_id": 0}, claim)
+        for key, claim in world.claims.items()
+    ]
+
+
 def blocked_senders(world: World) -> list[Target]:
     assert world.blocked_sender is not None
     return [Target("a blocked sender", {"pk": world.blocked_sender.pk}, world.blocked_sender)]

@@ -36,9 +36,10 @@ from childshield.hashing.models import ApiKey, BankSource, HashBank, HashEntry, 
 from childshield.helpline.models import Category, Contact, QueueClaim, ReplyTemplate, TriageRule
 from childshield.helpline.services.contacts import ContactDetails, contact_log
 from childshield.helpline.services.queue import queue_claim
-from childshield.hotline.models import ContentItem, Evidence, Notice, ReferralPackage
+from childshield.hotline.models import ContentItem, Evidence, Notice, ReceivedImage, ReferralPackage
 from childshield.hotline.services.evidence import evidence_add
 from childshield.hotline.services.packages import package_create
+from childshield.hotline.services.received_images import received_image_add
 from childshield.intake.help_pages import HELP_PAGES
 from childshield.intake.models import Report, ReportStatus
 from childshield.intake.services import ReportContent, report_submit
@@ -101,6 +102,7 @@ class World:
     help_slug: str = ""
     chat_channel: ChatChannel | None = None
     blocked_sender: BlockedSender | None = None
+    received_image: ReceivedImage | None = None
 
     def actor(self, name: str) -> Actor:
         return next(actor for actor in self.actors if actor.name == name)
@@ -417,6 +419,12 @@ def _directory_and_shared(world: World) -> None:
         sender_key="0" * 64,
         blocked_by=world.members["helpline supervisor"],
         reason="made-up abuse",
+    )
+    # A picture passed from a chat to the country's hotline (a drawn one).
+    world.received_image = received_image_add(
+        passed_by=world.members["counsellor"],
+        report=next(iter(world.reports.values())),
+        content=demo_picture(1),
     )
     # An authenticator (never confirmed) of someone who is not asking, for the admin's device pages.
     someone = User.objects.create_user(email="authenticator@matrix.test", password=None, full_name="Someone")

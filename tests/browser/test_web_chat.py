@@ -138,3 +138,35 @@ def test_the_chat_pages_of_counsellors_and_supervisors_are_accessible(
     assert_accessible(axe, desk)
     desk.click("form.card button[type=submit]")  # the kind is fixed; the secret kept: saved
     desk.wait_for_url(f"{live_server.url}/{language}/helpline/channels/")
+
+
+@pytest.mark.parametrize("language", ["vi", "km", "en"])
+def test_the_hotlines_pictures_from_chats_are_accessible_and_open_veiled(
+    live_server,
+    open_page,
+    axe,
+    counsellor,  # noqa: F811
+    make_member,
+    language,
+):
+    from childshield.accounts.models import Agency, AgencyKind, Role
+    from childshield.demo.hashing import demo_picture
+    from childshield.hotline.services.received_images import received_image_add
+
+    hotline = Agency.objects.create(country="VN", name="Hotline (test)", kind=AgencyKind.HOTLINE)
+    analyst = make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline)
+    report = conversations.conversation_report_open(
+        channel=Channel.TELEGRAM, idempotency_key=f"pic-{language}"
+    )
+    image = received_image_add(passed_by=counsellor, report=report, content=demo_picture(2))
+    desk = open_page(viewport={"width": 1200, "height": 900})
+    sign_in(desk, live_server.url, analyst.user.email, language)
+    desk.goto(f"{live_server.url}/{language}/hotline/pictures/")
+    assert desk.locator("img").count() == 0
+    assert_accessible(axe, desk)
+    desk.click(f"#picture-{image.pk} a.button")
+    desk.wait_for_selector("figure.evidence-veiled img")
+    assert_accessible(axe, desk)
+    desk.check(f"#picture-{image.pk} input[value=out_of_scope]")
+    desk.click(f"#picture-{image.pk} form button[type=submit]")
+    desk.wait_for_selector(f"#picture-{image.pk} [data-assessed]")

@@ -146,7 +146,8 @@ def queue_reply_thread(request: StaffRequest, reference: str) -> HttpResponse:
     )
     if not messages_after and after is not None:
         return HttpResponse(status=204)
-    return render(request, "helpline/_thread_items.html", {"thread": messages_after, "more": True})
+    context = {"thread": messages_after, "more": True, "reference": reference}
+    return render(request, "helpline/_thread_items.html", context)
 
 
 @staff_view(HelplinePerm.QUEUE_CLAIM)
@@ -195,6 +196,7 @@ def queue_reply(request: StaffRequest, reference: str) -> HttpResponse:
         ],
         "poll_seconds": settings.INTAKE_CHAT_POLL_SECONDS,
         "chat": selectors.chat_info(report=report),
+        "reference": report.reference,
         "may_block": may(acting, MessagingPerm.SENDER_BLOCK),
     }
     return render(request, "helpline/reply.html", context, status=400 if form.errors else 200)
@@ -213,6 +215,23 @@ def queue_chat_close(request: StaffRequest, reference: str) -> HttpResponse:
         return redirect("helpline:queue_reply", reference=report.reference)
     messages.success(request, _("The chat %(code)s is closed.") % {"code": report.display_reference})
     return redirect("helpline:queue")
+
+
+@staff_view(HelplinePerm.QUEUE_CLAIM)
+@require_POST
+def queue_picture_pass(request: StaffRequest, reference: str, message_id: int) -> HttpResponse:
+    """Pass a picture the child sent in a chat to the hotline, which keeps it encrypted and assesses it."""
+    acting = request.membership
+    report = selectors.queue_report(acting=acting, reference=reference)
+    try:
+        chat_services.chat_picture_pass(acting=acting, report=report, message_id=message_id)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("The picture is with the hotline now. It is kept encrypted and assessed there.")
+        )
+    return redirect("helpline:queue_reply", reference=report.reference)
 
 
 @staff_view(MessagingPerm.SENDER_BLOCK)
