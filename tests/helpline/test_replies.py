@@ -69,10 +69,11 @@ def test_an_empty_reply_is_refused(counsellor, send_report):
 
 
 def test_the_reply_page_shows_the_childs_new_messages_as_they_come_and_audits_only_those_read(
-    sign_in, counsellor, send_report
+    sign_in, counsellor, send_report, settings
 ):
-    """A live chat: the page asks every few seconds for the messages after the last it shows; nothing
-    new is "204" and reads nothing (no audit), new ones come with the id to ask after next time."""
+    """A live chat: the page asks every INTAKE_CHAT_POLL_SECONDS for the messages after the last it
+    shows; nothing new is "204" and reads nothing (no audit), new ones come with the id to ask after."""
+    settings.INTAKE_CHAT_POLL_SECONDS = 3
     from childshield.audit.models import AuditEvent
     from childshield.intake.services import report_message_from_reporter
 
@@ -80,7 +81,7 @@ def test_the_reply_page_shows_the_childs_new_messages_as_they_come_and_audits_on
     queue_claim(acting=counsellor, report=report)
     client = sign_in(counsellor)
     page = client.get(f"/en/helpline/queue/{report.reference}/reply/").content.decode()
-    assert 'hx-trigger="every 2s"' in page and 'id="thread-after" name="after" value="0"' in page
+    assert 'hx-trigger="every 3s"' in page and 'id="thread-after" name="after" value="0"' in page
     url = f"/en/helpline/queue/{report.reference}/reply/thread/"
     reads = AuditEvent.objects.filter(object_id=str(report.pk), action="view")
     before = reads.count()
