@@ -46,6 +46,7 @@ def test_the_thread_shows_each_replys_sending_and_a_picture_without_showing_it(
     )
     html = response.content.decode()
     assert "is being sent through 111 Telegram" in html
+    assert "The child reads it in the app: it is sent through 111 Telegram." in html
     assert 'data-delivery="sending"' in html
     assert (
         "A picture was received. It is not shown." in html and "It matches nothing in the hash banks." in html
