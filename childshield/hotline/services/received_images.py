@@ -2,10 +2,9 @@
 memory, encrypted before it is stored, re-encrypted on rotation), assessed by an analyst, and hashed
 into the hotline's bank when they are abuse material."""
 
-import hashlib
+from dataclasses import asdict
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -15,11 +14,9 @@ from childshield.accounts.models import Membership
 from childshield.accounts.permissions import require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.core import crypto
 from childshield.core.errors import ApplicationError
-from childshield.hashing.imaging import ImageRejected, pdq_from_bytes
 from childshield.hotline import selectors
-from childshield.hotline.evidence_files import evidence_file_name, evidence_kind
+from childshield.hotline.evidence_files import evidence_kind, file_keep, files_rotate
 from childshield.hotline.models import Classification, ReceivedImage
 from childshield.hotline.permissions import HotlinePerm
 from childshield.hotline.services.hashes import received_image_hashes_bank
@@ -42,31 +39,13 @@ def received_image_add(*, passed_by: Membership, report: Report, content: bytes)
         raise ApplicationError(
             _("Only JPEG, PNG, GIF and WebP pictures can be passed on."), code="wrong_type"
         )
-    pdq, quality = "", None
-    try:
-        hashed = pdq_from_bytes(content)
-    except ImageRejected as rejected:
-        if rejected.code == "busy":
-            raise ApplicationError(rejected.message, code="busy") from None
-    else:
-        pdq, quality = hashed.value, hashed.quality
-    storage_name = evidence_file_name()
-    default_storage.save(storage_name, ContentFile(crypto.field_cipher().encrypt(content)))
+    kept = file_keep(content, content_type)
     try:
         image = ReceivedImage.objects.create(
-            agency=hotline,
-            report=report,
-            content_type=content_type,
-            size=len(content),
-            storage_name=storage_name,
-            md5=hashlib.md5(content, usedforsecurity=False).hexdigest(),
-            sha256=hashlib.sha256(content).hexdigest(),
-            pdq=pdq,
-            pdq_quality=quality,
-            passed_by=passed_by,
+            agency=hotline, report=report, **asdict(kept), passed_by=passed_by
         )
     except Exception:
-        default_storage.delete(storage_name)
+        default_storage.delete(kept.storage_name)
         raise
     audit.record(
         action=AuditAction.CREATE,
@@ -105,15 +84,4 @@ def received_image_assess(*, acting: Membership, image: ReceivedImage, classific
 
 def received_images_rotate(dry_run: bool) -> int:
     """Re-encrypt every picture passed from a chat with the primary key (`manage.py rotate_keys`)."""
-    count = 0
-    for image in ReceivedImage.objects.only("pk", "storage_name").order_by("pk").iterator():
-        with default_storage.open(image.storage_name, "rb") as stored:
-            rotated = crypto.field_cipher().rotate(stored.read())
-        count += 1
-        if dry_run:
-            continue
-        old_name = image.storage_name
-        new_name = default_storage.save(evidence_file_name(), ContentFile(rotated))
-        ReceivedImage.objects.filter(pk=image.pk).update(storage_name=new_name)
-        default_storage.delete(old_name)
-    return count
+    return files_rotate(ReceivedImage, dry_run=dry_run)
