@@ -114,15 +114,7 @@ def report(request: HttpRequest) -> HttpResponse:
             language=get_language() or "",
         )
         # The receipt holds the thread too: a child who stays on the page chats from it.
-        context = {
-            "receipt": receipt,
-            "report": receipt.report,
-            "form": _thread_form(receipt.report),
-            "thread": selectors.report_thread(report=receipt.report),
-            "poll_seconds": _poll_seconds(receipt.report),
-            "welcome": True,
-        }
-        return render(request, "intake/report_sent.html", context)
+        return render(request, "intake/report_sent.html", _receipt_context(receipt))
     return render(request, "intake/report.html", {"form": form, "notice": notice})
 
 
@@ -164,17 +156,20 @@ def chat(request: HttpRequest) -> HttpResponse:
             channel=Channel.CHAT,
             language=get_language() or "",
         )
-        context = {
-            "receipt": receipt,
-            "report": receipt.report,
-            "form": _thread_form(receipt.report),
-            "thread": selectors.report_thread(report=receipt.report),
-            "poll_seconds": _poll_seconds(receipt.report),
-            "hours": hours,
-            "welcome": True,
-        }
-        return render(request, "intake/chat_started.html", context)
+        return render(request, "intake/chat_started.html", {**_receipt_context(receipt), "hours": hours})
     return render(request, "intake/chat.html", {"form": form, "notice": notice, "hours": hours})
+
+
+def _receipt_context(receipt: services.ReportReceipt) -> dict[str, object]:
+    """A new report's code and secret number, and its thread to chat in from the same page."""
+    return {
+        "receipt": receipt,
+        "report": receipt.report,
+        "form": _thread_form(receipt.report),
+        "thread": selectors.report_thread(report=receipt.report),
+        "poll_seconds": _poll_seconds(receipt.report),
+        "welcome": True,
+    }
 
 
 def _screening_for(client: str, *, honeypot: bool) -> Screening | None:
