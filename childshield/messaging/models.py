@@ -127,7 +127,8 @@ class Conversation(models.Model):
 
 
 class InboundEvent(models.Model):
-    """A provider's delivery already taken: the same message delivered again is dropped."""
+    """A provider's delivery already taken: the same message delivered again is dropped. The provider's
+    id is kept as a keyed hash (`services._key`): some name their sender."""
 
     channel = models.ForeignKey(ChatChannel, on_delete=models.CASCADE, related_name="+")
     event_id = models.CharField(max_length=200)

@@ -9,11 +9,13 @@ time out and deliver again.
 """
 
 import hashlib
+import hmac
 import logging
 from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -70,8 +72,11 @@ def sender_key(channel: ChatChannel, address: str) -> str:
 
 
 def _key(*parts: object) -> str:
-    """An outbox or message key from provider ids, which may be long or hold any character."""
-    return hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
+    """A key (stored in clear: a delivery's id, an outbox or message key) from provider ids, which may
+    be long, hold any character or name a sender (a gateway's phone number, a Zalo user id): keyed with
+    BLIND_INDEX_KEY, so none can be confirmed by hashing a guess."""
+    message = "messaging\x00" + "\x00".join(str(part) for part in parts)
+    return hmac.new(settings.BLIND_INDEX_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 # Taking a delivery ------------------------------------------------------------------------------
@@ -85,7 +90,9 @@ def inbound_accept(*, channel: ChatChannel, messages: list[Inbound]) -> int:
     for message in messages:
         try:
             with transaction.atomic():
-                InboundEvent.objects.create(channel=channel, event_id=message.event_id[:200])
+                InboundEvent.objects.create(
+                    channel=channel, event_id=_key("event", channel.pk, message.event_id)
+                )
         except IntegrityError:
             continue  # the provider delivered it again
         payload = {**asdict(message), "kind": str(message.kind), "channel": channel.pk}

@@ -93,6 +93,16 @@ def test_a_delivery_retried_by_telegram_is_one_message(make_channel, post_json, 
         assert signed(post_json, channel, update(9, text="help")).status_code == 200
     deliver_all()
     assert ReportMessage.objects.filter(sender=Sender.REPORTER).count() == 1
+    # The provider's id is kept keyed: nothing stored in clear names the delivery or its sender.
+    import hashlib
+
+    from childshield.messaging.models import InboundEvent
+
+    [event] = InboundEvent.objects.values_list("event_id", flat=True)
+    assert len(event) == 64 and "update" not in event
+    guesses = ("update-9", f"{channel.pk}:update-9", f"event:{channel.pk}:update-9")
+    assert event not in {hashlib.sha256(guess.encode()).hexdigest() for guess in guesses}
+    assert not OutboxItem.objects.filter(idempotency_key__contains="update-9").exists()
 
 
 def test_the_same_sender_writing_again_is_the_same_conversation(make_channel, post_json, provider):
