@@ -6,6 +6,8 @@ from collections.abc import Iterable
 # Tables a GET may write to, and why.
 ALLOWED_TABLES = {
     "audit_auditevent": "the audit of what was read",
+    # An API call made with a key is recorded with it (hashing.ApiCall), a read or a refusal alike.
+    "hashing_apicall": "the record of a call made with an API key",
     # Not the page's doing: Django's session middleware saves the session it was handed when the
     # session changed (its expiry, the acting membership, a message), which is the sign-in's bookkeeping.
     "django_session": "the sign-in session's own bookkeeping",

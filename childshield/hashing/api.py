@@ -1,16 +1,20 @@
 """The match API for platforms and staff: match hashes, an image, a video or vPDQ lists; list banks.
 
-Platforms authenticate with an API key (`Authorization: Bearer cs_…`) issued by a hotline lead;
-staff may use their signed-in session. Every error is an RFC 9457 problem (application/problem+json).
+Platforms authenticate with an API key (`Authorization: Bearer cs_…`) issued by a hotline lead, and
+each view names the scope a key needs (`required_scope`, checked by `KeyHasScope`); staff may use
+their signed-in session. Every error is an RFC 9457 problem (application/problem+json), and every
+call made with a key is recorded with it (`RecordsKeyCalls`). Other apps' API views reuse these.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -30,7 +34,7 @@ from childshield.core.errors import ApplicationError
 from childshield.hashing import selectors, services
 from childshield.hashing.api_limits import PerCallerThrottle
 from childshield.hashing.imaging import MAX_IMAGE_BYTES, ImageRejected, pdq_from_bytes
-from childshield.hashing.models import Algorithm, ApiKey, MatchChannel
+from childshield.hashing.models import Algorithm, ApiKey, ApiScope, MatchChannel
 from childshield.hashing.permissions import HashPerm
 from childshield.hashing.serializers import (
     BankOutput,
@@ -72,6 +76,28 @@ class ApiKeyPrincipal:
         return str(self.key)
 
 
+class KeyRefused(exceptions.AuthenticationFailed):
+    """A 401 saying why the key opens nothing: "key_unknown", "key_revoked" or "key_expired"."""
+
+    def __init__(self, detail: str, code: str, extra: dict[str, str]) -> None:
+        super().__init__(detail, code)
+        self.extra = extra
+
+
+def _key_refused(refusal: selectors.KeyRefusal) -> KeyRefused:
+    when = refusal.at.astimezone(UTC) if refusal.at is not None else None
+    shown = {"when": f"{when:%Y-%m-%d %H:%M} UTC"} if when is not None else {}
+    if refusal.code == "key_expired" and when is not None:
+        detail = _("The API key expired on %(when)s.") % shown
+        return KeyRefused(detail, refusal.code, {"expired_at": when.isoformat()})
+    if refusal.code == "key_revoked" and when is not None:
+        detail = _("The API key was revoked on %(when)s.") % shown
+        return KeyRefused(detail, refusal.code, {"revoked_at": when.isoformat()})
+    if refusal.code == "key_revoked":
+        return KeyRefused(_("The API key's agency may no longer use the API."), refusal.code, {})
+    return KeyRefused(_("No API key has this secret."), refusal.code, {})
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     keyword = "Bearer"
 
@@ -79,9 +105,10 @@ class ApiKeyAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header.startswith(self.keyword + " "):
             return None
-        key = selectors.api_key_authenticate(secret=header[len(self.keyword) + 1 :].strip())
-        if key is None:
-            raise exceptions.AuthenticationFailed(_("The API key is unknown or revoked."))
+        secret = header[len(self.keyword) + 1 :].strip()
+        key = selectors.api_key_authenticate(secret=secret)
+        if key is None:  # a second, small query only for a refused key, to tell the caller why
+            raise _key_refused(selectors.api_key_refusal(secret=secret))
         return ApiKeyPrincipal(key), key
 
     def authenticate_header(self, request: Request) -> str:
@@ -105,12 +132,80 @@ class ApiKeyScheme(_TypedRegistration, OpenApiAuthenticationExtension):
 
 
 class MayMatch(BasePermission):
-    """A platform's key, or a signed-in member who may match."""
+    """A platform's key (its scopes are `KeyHasScope`'s to check), or a signed-in member who may match."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if isinstance(request.auth, ApiKey):
             return True
         return may(acting_membership(request), HashPerm.MATCH)
+
+
+class ScopeMissing(exceptions.PermissionDenied):
+    def __init__(self, scope: ApiScope) -> None:
+        detail = _("The API key may not do this: it lacks the scope “%(scope)s” (%(label)s).") % {
+            "scope": scope.value,
+            "label": scope.label,
+        }
+        super().__init__(detail, "scope_missing")
+        self.extra = {"scope": scope.value}
+
+
+class KeyHasScope(BasePermission):
+    """A call made with an API key needs the scope its view declares (`required_scope`, an ApiScope);
+    a call without a key is left to the view's other permission classes."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not isinstance(request.auth, ApiKey):
+            return True
+        scope = getattr(view, "required_scope", None)
+        if scope is None:
+            raise ImproperlyConfigured(f"{type(view).__name__} declares no required_scope")
+        if not request.auth.has_scope(scope):
+            raise ScopeMissing(ApiScope(scope))
+        return True
+
+
+_OPERATIONS: dict[tuple[type[APIView], str], str] = {}
+
+
+def operation_name(view: APIView, request: Request) -> str:
+    """The OpenAPI operation id of the view's handler for the request's method (its `extend_schema`),
+    or the view's class name when it has none (a method it does not take); remembered per class."""
+    method = str(request.method)
+    remembered = (type(view), method)
+    if remembered not in _OPERATIONS:
+        handler = getattr(view, method.lower(), None)
+        schema_class = getattr(handler, "kwargs", {}).get("schema")
+        name = type(view).__name__
+        if schema_class is not None:
+            schema = schema_class()
+            route = request.resolver_match.route if request.resolver_match else ""
+            schema.view, schema.method, schema.path_prefix = view, method, ""
+            schema.path = schema.path_regex = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+            name = str(schema.get_operation_id())
+        _OPERATIONS[remembered] = name[:60]
+    return _OPERATIONS[remembered]
+
+
+class RecordsKeyCalls(APIView):
+    """Records every call made with an API key (an ApiCall: operation, method, status), refusals
+    and bad bodies too, except a successful call its view records itself (`success_recorded`: a
+    match's MatchRecords carry the key, so a match costs no extra statement)."""
+
+    success_recorded = False
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # `_auth`, not `auth`: a call refused before authentication ran must not authenticate now
+        key = getattr(request, "_auth", None)
+        if isinstance(key, ApiKey) and not (self.success_recorded and response.status_code < 400):
+            services.api_call_record(
+                key=key,
+                operation=operation_name(self, request),
+                method=str(request.method),
+                status=response.status_code,
+            )
+        return response
 
 
 def problem_response(status_code: int, code: str, title: str, detail: str, **extra: Any) -> Response:
@@ -165,7 +260,13 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
         )
     else:
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"
-        response = problem_response(exc.status_code, str(code), str(exc.default_detail), str(exc.detail))
+        response = problem_response(
+            exc.status_code,
+            str(code),
+            str(exc.default_detail),
+            str(exc.detail),
+            **getattr(exc, "extra", {}),  # KeyRefused's and ScopeMissing's
+        )
     for name, value in headers.items():
         response[name] = value
     return response
@@ -194,29 +295,48 @@ PROBLEMS = {
 }
 
 
-class HashingApiView(APIView):
+class HashingApiView(RecordsKeyCalls):
+    """A call of the match API, by a key holding the view's `required_scope` or a member who may match."""
+
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
-    permission_classes = [MayMatch]
+    permission_classes = [MayMatch, KeyHasScope]
     throttle_classes = [PerCallerThrottle]
     renderer_classes = [JSONRenderer, ProblemRenderer]
+    required_scope: ApiScope  # each view's own; KeyHasScope refuses to guess
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
         return problem_handler
 
-    def caller(self, request: Request) -> tuple[list[int], Any, str, int | None]:
-        """The banks the caller matches against, the agency to record, the channel, and the history's
-        newest id when it was read with the caller's API key (None: the match reads it)."""
-        if isinstance(request.auth, ApiKey):
-            banks = selectors.matchable_bank_ids_for_api_key(key=request.auth)
-            latest = getattr(request.auth, "match_history_latest", None)
-            return banks, request.auth.agency, MatchChannel.API, latest
-        membership = acting_membership(request)
-        banks = selectors.matchable_bank_ids_for_member(membership=membership)
-        assert membership is not None  # the selector refused anyone else
-        return banks, membership.agency, MatchChannel.API, None
+
+class MatchApiView(HashingApiView):
+    """A match: its records carry the caller's key, which tell of a successful call."""
+
+    required_scope = ApiScope.MATCH
+    success_recorded = True
+
+    def match(self, request: Request, queries: Sequence[services.HashQuery]) -> list[services.QueryResult]:
+        """Match for the caller: a key's banks, with the history's newest id its authentication read,
+        or a signed-in member's."""
+        key = request.auth if isinstance(request.auth, ApiKey) else None
+        if key is not None:
+            banks = selectors.matchable_bank_ids_for_api_key(key=key)
+            agency, latest = key.agency, getattr(key, "match_history_latest", None)
+        else:
+            membership = acting_membership(request)
+            banks = selectors.matchable_bank_ids_for_member(membership=membership)
+            assert membership is not None  # the selector refused anyone else
+            agency, latest = membership.agency, None
+        return services.hashes_match(
+            queries=queries,
+            bank_ids=banks,
+            channel=MatchChannel.API,
+            agency=agency,
+            history_latest=latest,
+            api_key=key,
+        )
 
 
-class MatchHashesApi(HashingApiView):
+class MatchHashesApi(MatchApiView):
     parser_classes = [JSONParser]
 
     @extend_schema(
@@ -231,13 +351,8 @@ class MatchHashesApi(HashingApiView):
             data = MatchHashesInput(data=request.data)
             data.is_valid(raise_exception=True)
             hashes = data.validated_data["hashes"]
-        banks, agency, channel, latest = self.caller(request)
-        results = services.hashes_match(
-            queries=[services.HashQuery(h["algorithm"], h["value"], h.get("quality")) for h in hashes],
-            bank_ids=banks,
-            channel=channel,
-            agency=agency,
-            history_latest=latest,
+        results = self.match(
+            request, [services.HashQuery(h["algorithm"], h["value"], h.get("quality")) for h in hashes]
         )
         return Response({"results": results_output(results)})  # MatchHashesOutput's shape
 
@@ -259,7 +374,7 @@ def _video_too_large() -> None:
     )
 
 
-class UploadApiView(HashingApiView):
+class UploadApiView(MatchApiView):
     """An API taking one file to hash: it stays in memory and is refused past `max_bytes()`."""
 
     parser_classes = [MultiPartParser]
@@ -312,14 +427,7 @@ class MatchImageApi(UploadApiView):
         upload.close()
         hashed = pdq_from_bytes(content)
         del content
-        banks, agency, channel, latest = self.caller(request)
-        [result] = services.hashes_match(
-            queries=[services.HashQuery(Algorithm.PDQ, hashed.value, hashed.quality)],
-            bank_ids=banks,
-            channel=channel,
-            agency=agency,
-            history_latest=latest,
-        )
+        [result] = self.match(request, [services.HashQuery(Algorithm.PDQ, hashed.value, hashed.quality)])
         return Response(
             MatchImageOutput({"pdq": hashed.value, "quality": hashed.quality, "result": result}).data
         )
@@ -360,18 +468,11 @@ class MatchVideoApi(UploadApiView):
         upload.close()
         frames = video_hash(content, seconds_per_hash=data.validated_data["seconds_per_hash"])
         del content
-        banks, agency, channel, latest = self.caller(request)
-        [result] = services.hashes_match(
-            queries=[services.HashQuery.of_video(frames)],
-            bank_ids=banks,
-            channel=channel,
-            agency=agency,
-            history_latest=latest,
-        )
+        [result] = self.match(request, [services.HashQuery.of_video(frames)])
         return Response(MatchVideoOutput({"vpdq": result.value, "frames": frames, "result": result}).data)
 
 
-class MatchVpdqApi(HashingApiView):
+class MatchVpdqApi(MatchApiView):
     parser_classes = [JSONParser]
 
     @extend_schema(
@@ -387,18 +488,15 @@ class MatchVpdqApi(HashingApiView):
     def post(self, request: Request) -> Response:
         data = MatchVpdqInput(data=request.data)
         data.is_valid(raise_exception=True)
-        banks, agency, channel, latest = self.caller(request)
-        results = services.hashes_match(
-            queries=[services.HashQuery.of_video(video["frames"]) for video in data.validated_data["videos"]],
-            bank_ids=banks,
-            channel=channel,
-            agency=agency,
-            history_latest=latest,
+        results = self.match(
+            request, [services.HashQuery.of_video(video["frames"]) for video in data.validated_data["videos"]]
         )
         return Response(MatchVpdqOutput({"results": results}).data)
 
 
 class BankListApi(HashingApiView):
+    required_scope = ApiScope.BANKS_READ
+
     @extend_schema(
         operation_id="list_banks",
         summary="Banks shared with the caller",

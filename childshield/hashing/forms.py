@@ -1,13 +1,16 @@
 """Forms of the hashing pages."""
 
+from datetime import datetime, time
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency
-from childshield.hashing.models import Algorithm, BankSource, ImportFormat, SharingPolicy
+from childshield.hashing.api_keys import ROTATION_OVERLAP_HOURS, ROTATION_OVERLAP_MAX_HOURS
+from childshield.hashing.models import Algorithm, ApiScope, BankSource, ImportFormat, SharingPolicy
 from childshield.hashing.video import InvalidFrameList, VideoRejected, parse_frame_list, video_hash
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -119,10 +122,45 @@ class ImportForm(forms.Form):
 class ApiKeyForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     name = forms.CharField(label=_("Name"), max_length=200, help_text=_("Which system will use the key."))
-    may_list_banks = forms.BooleanField(label=_("May list the banks shared with it"), required=False)
+    scopes = forms.MultipleChoiceField(
+        label=_("What the key may do"),
+        choices=ApiScope.choices,
+        initial=[ApiScope.MATCH],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one thing the key may do."),
+            "invalid_choice": _("There is no such scope: %(value)s."),
+        },
+    )
+    expires_at = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Optional. The key stops working as this day begins."),
+    )
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["agency"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = agencies
+
+    def clean_expires_at(self) -> datetime | None:
+        day = self.cleaned_data.get("expires_at")
+        if day is None:
+            return None
+        if day <= timezone.localdate():
+            raise forms.ValidationError(_("Choose a day after today."))
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ApiKeyRotateForm(forms.Form):
+    overlap_hours = forms.IntegerField(
+        label=_("Hours the old key keeps working"),
+        min_value=0,
+        max_value=ROTATION_OVERLAP_MAX_HOURS,
+        initial=ROTATION_OVERLAP_HOURS,
+        error_messages={
+            "required": _("Say how many hours the old key keeps working (0 to stop it at once).")
+        },
+    )

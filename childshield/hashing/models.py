@@ -1,4 +1,4 @@
-"""Hash banks and their entries, the history of changes, list imports, match records and API keys."""
+"""Hash banks and their entries, their history, list imports, match records, API keys and their calls."""
 
 from django.conf import settings
 from django.db import models
@@ -207,6 +207,8 @@ class MatchRecord(models.Model):
     matched = models.BooleanField()
     # [{"entry": id, "bank": id, "distance": n}, ...]
     result = models.JSONField(default=list)
+    # The key of a platform's call; a successful match call is told by its records alone (no ApiCall).
+    api_key = models.ForeignKey("ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -215,21 +217,67 @@ class MatchRecord(models.Model):
         return f"{self.algorithm}:{self.value[:16]}…"
 
 
-class ApiKey(models.Model):
-    """A secret an agency's system (for now: a platform's) uses to call the match API.
+class ApiScope(models.TextChoices):
+    """What a key's holder may do with it; each API view names the one it requires."""
 
-    Only a SHA-256 of the key is stored; the key is shown once, when it is issued. The platforms
-    app will take these over when it exists.
+    MATCH = "match", _("Match hashes and images")
+    BANKS_READ = "banks:read", _("Read the banks' hash lists")
+    REPORTS_WRITE = "reports:write", _("Send reports")
+    NOTICES = "notices", _("Receive and answer notices")
+
+
+class ApiKey(models.Model):
+    """A secret an agency's system (for now: a platform's) uses to call the API, for its scopes.
+
+    Only a SHA-256 of the key is stored; the key is shown once, when it is issued. A rotated key
+    names the key that replaced it and works on until its `expires_at`, the overlap a platform
+    needs to deploy the new one.
     """
 
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="hashing_api_keys")
     name = models.CharField(_("name"), max_length=200)
     prefix = models.CharField(max_length=12, unique=True)
     key_digest = models.CharField(max_length=64, unique=True)
-    may_list_banks = models.BooleanField(_("may list banks"), default=False)
+    scopes = models.JSONField(_("scopes"), default=list)  # ApiScope values
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    def scope_labels(self) -> list[str]:
+        return [str(ApiScope(scope).label) for scope in self.scopes if scope in ApiScope.values]
+
+
+class ApiCall(models.Model):
+    """One call made with an API key, but a successful match (its MatchRecords carry the key)."""
+
+    key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="calls", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
+    operation = models.CharField(max_length=60)  # the view's OpenAPI operation id, or its class's name
+    method = models.CharField(max_length=8)
+    status = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["key", "at"], name="apicall_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.operation}: {self.status}"

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Field, Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from childshield.accounts.models import Agency, Membership
 from childshield.accounts.permissions import Scope, require
 from childshield.hashing.api_keys import key_digest
 from childshield.hashing.models import (
     ApiKey,
+    ApiScope,
     HashBank,
     HashChange,
     HashEntry,
@@ -136,28 +140,57 @@ def _api_key_sql(vendor: str) -> str:
         f"COALESCE((SELECT h.{history_id} FROM {history_table} h"  # noqa: S608
         f" ORDER BY h.{history_id} DESC LIMIT 1), 0) AS {q('match_history_latest')}",
     ]
+    expires_at = column(ApiKey, "expires_at")
     return (
         f"SELECT {', '.join(columns)} FROM {key_table} k"  # noqa: S608
         f" JOIN {agency_table} a ON a.{column(Agency, 'id')} = k.{column(ApiKey, 'agency')}"
         f" WHERE k.{column(ApiKey, 'key_digest')} = %s AND k.{column(ApiKey, 'revoked_at')} IS NULL"
-        f" AND a.{column(Agency, 'is_active')}"
+        f" AND (k.{expires_at} IS NULL OR k.{expires_at} > %s) AND a.{column(Agency, 'is_active')}"
     )
 
 
 def api_key_authenticate(*, secret: str) -> ApiKey | None:
-    """The live key with this secret (not revoked, its agency active), never remembered: a revoked
-    key is refused at once.
+    """The live key with this secret (not revoked, not expired, its agency active), never remembered:
+    a revoked or expired key is refused at once.
 
     The same statement reads what every match then needs to know (`match_scope_version` and
     `match_history_latest` on the key): a platform's call to the match API makes one round trip
     before the index. The key's agency carries its id, name, kind and country.
     """
-    found = ApiKey.objects.raw(_api_key_sql(connection.vendor), [key_digest(secret)])
+    found = ApiKey.objects.raw(_api_key_sql(connection.vendor), [key_digest(secret), timezone.now()])
     key = next(iter(found), None)
     if key is not None:
         values = [getattr(key, "agency__" + name) for name in _KEY_AGENCY_FIELDS]
         key.agency = Agency.from_db(connection.alias, list(_KEY_AGENCY_FIELDS), values)
     return key
+
+
+@dataclass(frozen=True)
+class KeyRefusal:
+    """Why a secret opens nothing: "key_unknown", "key_revoked" (`at`: when; None when its agency was
+    switched off) or "key_expired" (`at`: when)."""
+
+    code: str
+    at: datetime | None = None
+
+
+def api_key_refusal(*, secret: str) -> KeyRefusal:
+    """Why no live key has this secret (`api_key_authenticate` found none): asked only then."""
+    found = (
+        ApiKey.objects.filter(key_digest=key_digest(secret))
+        .values_list("revoked_at", "expires_at", "agency__is_active")
+        .first()
+    )
+    if found is None:
+        return KeyRefusal("key_unknown")
+    revoked_at, expires_at, agency_active = found
+    if revoked_at is not None:
+        return KeyRefusal("key_revoked", revoked_at)
+    if expires_at is not None and expires_at <= timezone.now():
+        return KeyRefusal("key_expired", expires_at)
+    if not agency_active:
+        return KeyRefusal("key_revoked")
+    return KeyRefusal("key_unknown")  # live again since the first look: a caller's next call gets in
 
 
 def banks_for_api_key(*, key: ApiKey) -> QuerySet[HashBank]:
@@ -179,15 +212,18 @@ def matchable_bank_ids_for_api_key(*, key: ApiKey) -> list[int]:
 
 
 def bank_list_for_api_key(*, key: ApiKey) -> QuerySet[HashBank]:
-    if not key.may_list_banks:
-        raise PermissionDenied("bank listing")
+    """The banks a key reads (its view asks for the scope first, with a problem naming it)."""
+    if not key.has_scope(ApiScope.BANKS_READ):
+        raise PermissionDenied(ApiScope.BANKS_READ)
     return banks_for_api_key(key=key)
 
 
 def api_key_list(*, membership: Membership | None) -> QuerySet[ApiKey]:
-    return ApiKey.objects.filter(
-        _agency_scoped(membership, HashPerm.API_KEYS_MANAGE, "agency_id")
-    ).select_related("agency")
+    return (
+        ApiKey.objects.filter(_agency_scoped(membership, HashPerm.API_KEYS_MANAGE, "agency_id"))
+        .select_related("agency", "replaced_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def api_key_get(*, membership: Membership | None, pk: int) -> ApiKey:

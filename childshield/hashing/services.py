@@ -1,10 +1,11 @@
-"""Every write about hash banks: banks, hashes, imports, API keys, and the one match service."""
+"""Every write about hash banks: banks, hashes, imports, API keys and their calls, and the match service."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import transaction
@@ -12,21 +13,29 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from childshield.accounts.models import Agency, Membership
+from childshield.accounts.models import Agency, Membership, User
 from childshield.accounts.permissions import Scope, require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
 from childshield.core.inserts import insert_together
 from childshield.hashing import tasks
-from childshield.hashing.api_keys import KEY_PREFIX_LENGTH, key_digest
+from childshield.hashing.api_keys import (
+    KEY_PREFIX_LENGTH,
+    ROTATION_OVERLAP_HOURS,
+    ROTATION_OVERLAP_MAX_HOURS,
+    checked_scopes,
+    key_digest,
+)
 from childshield.hashing.formats import InvalidHash, check_quality, normalise_value, parse_list
 from childshield.hashing.index import hamming, hashes_from_hex
 from childshield.hashing.matching import match_index, video_index
 from childshield.hashing.models import (
     PDQ_MIN_QUALITY,
     Algorithm,
+    ApiCall,
     ApiKey,
+    ApiScope,
     BankSource,
     ChangeKind,
     HashBank,
@@ -296,39 +305,132 @@ def list_export(*, actor: Membership, bank: HashBank, fmt: ImportFormat | str) -
 # API keys ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def api_key_issue(
-    *, actor: Membership, agency: Agency, name: str, may_list_banks: bool = False
-) -> tuple[ApiKey, str]:
-    """A new key for `agency`'s systems; the secret is returned once and only its digest is kept."""
+def _require_own_key(actor: Membership, key: ApiKey) -> None:
     scope = require(actor, HashPerm.API_KEYS_MANAGE)
-    if scope < Scope.ALL and agency.pk != actor.agency_id:
-        raise ApplicationError(_("You can issue keys only for your own agency."), code="forbidden")
+    if scope < Scope.ALL and key.agency_id != actor.agency_id:
+        raise ApplicationError(_("This key belongs to another agency."), code="forbidden")
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    agency: Agency,
+    name: str,
+    scopes: Iterable[str],
+    created_by: User,
+    expires_at: datetime | None = None,
+    audit_agency: Agency | None = None,
+) -> tuple[ApiKey, str]:
+    """A new key for `agency`'s systems, without a permission check: for services (here and in apps
+    above) that checked their own. The secret is returned once and only its digest is kept."""
+    if not name.strip():
+        raise ApplicationError(_("Name the system that will use the key."), code="invalid")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ApplicationError(_("The key would have expired already: choose a later day."), code="invalid")
     secret = "cs_" + secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
         agency=agency,
         name=name.strip(),
         prefix=secret[: KEY_PREFIX_LENGTH + 3],
         key_digest=key_digest(secret),
-        may_list_banks=may_list_banks,
-        created_by=actor.user,
+        scopes=checked_scopes(scopes),
+        expires_at=expires_at,
+        created_by=created_by,
     )
-    audit.record(action=AuditAction.CREATE, actor=actor.user, agency=actor.agency, obj=key)
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=created_by,
+        agency=audit_agency or agency,
+        obj=key,
+        reason="scopes: " + " ".join(key.scopes),
+    )
     return key, secret
 
 
 @transaction.atomic
-def api_key_revoke(*, actor: Membership, key: ApiKey) -> ApiKey:
+def api_key_issue(
+    *,
+    actor: Membership,
+    agency: Agency,
+    name: str,
+    scopes: Iterable[str] = (ApiScope.MATCH,),
+    expires_at: datetime | None = None,
+) -> tuple[ApiKey, str]:
+    """A hotline lead (or a system administrator, for any agency) issues a key for an agency's systems."""
     scope = require(actor, HashPerm.API_KEYS_MANAGE)
-    if scope < Scope.ALL and key.agency_id != actor.agency_id:
-        raise ApplicationError(_("This key belongs to another agency."), code="forbidden")
+    if scope < Scope.ALL and agency.pk != actor.agency_id:
+        raise ApplicationError(_("You can issue keys only for your own agency."), code="forbidden")
+    return api_key_create(
+        agency=agency,
+        name=name,
+        scopes=scopes,
+        created_by=actor.user,
+        expires_at=expires_at,
+        audit_agency=actor.agency,
+    )
+
+
+@transaction.atomic
+def api_key_rotate(
+    *, actor: Membership, key: ApiKey, overlap_hours: int = ROTATION_OVERLAP_HOURS
+) -> tuple[ApiKey, str]:
+    """A new key in place of `key` (same agency, name, scopes and expiry); the old one keeps working
+    for `overlap_hours` (0: stops at once), while the platform deploys the new one."""
+    _require_own_key(actor, key)
+    if not 0 <= overlap_hours <= ROTATION_OVERLAP_MAX_HOURS:
+        raise ApplicationError(
+            _("The old key may keep working for 0 to %(max)d hours.") % {"max": ROTATION_OVERLAP_MAX_HOURS},
+            code="invalid",
+        )
+    key = ApiKey.objects.select_for_update().select_related("agency").get(pk=key.pk)  # one successor
+    now = timezone.now()
+    if key.revoked_at is not None:
+        raise ApplicationError(_("A revoked key cannot be rotated."), code="revoked")
+    if key.replaced_by_id is not None:
+        raise ApplicationError(_("This key has already been replaced."), code="already_replaced")
+    if key.expires_at is not None and key.expires_at <= now:
+        raise ApplicationError(_("An expired key cannot be rotated: issue a new one."), code="expired")
+    successor, secret = api_key_create(
+        agency=key.agency,
+        name=key.name,
+        scopes=key.scopes,
+        created_by=actor.user,
+        expires_at=key.expires_at,
+        audit_agency=actor.agency,
+    )
+    overlap_end = now + timedelta(hours=overlap_hours)
+    key.replaced_by = successor
+    key.expires_at = overlap_end if key.expires_at is None else min(key.expires_at, overlap_end)
+    key.save(update_fields=["replaced_by", "expires_at"])
+    match_scope_changed()  # as for a revoked key: what was remembered for the old one goes
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor.user,
+        agency=actor.agency,
+        obj=key,
+        reason=f"rotated: replaced by key {successor.pk}, works until {key.expires_at.isoformat()}",
+    )
+    return successor, secret
+
+
+@transaction.atomic
+def api_key_revoke(*, actor: Membership, key: ApiKey) -> ApiKey:
+    _require_own_key(actor, key)
     if key.revoked_at is not None:
         raise ApplicationError(_("This key has already been revoked."), code="already_revoked")
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
-    match_scope_changed()  # its authentication refuses it already; what was remembered for it goes too
+    match_scope_changed()  # its authentication refuses it already; what was remembered for it goes
     audit.record(action=AuditAction.DELETE, actor=actor.user, agency=actor.agency, obj=key)
     return key
+
+
+def api_call_record(*, key: ApiKey, operation: str, method: str, status: int) -> None:
+    """One INSERT telling of a call made with `key` (no transaction of its own, and no audit event:
+    this row is the call's record)."""
+    ApiCall.objects.bulk_create(
+        [ApiCall(key=key, operation=operation[:60], method=method[:8], status=status)]
+    )
 
 
 # Matching ----------------------------------------------------------------------------------------
@@ -373,6 +475,7 @@ def hashes_match(
     channel: MatchChannel | str,
     agency: Agency | None,
     history_latest: int | None = None,
+    api_key: ApiKey | None = None,
 ) -> list[QueryResult]:
     """Look hashes up in the given banks (those switched off are skipped) and record each lookup.
 
@@ -380,7 +483,8 @@ def hashes_match(
     the index's radius (31 bits), with its distance. PDQ hashes of quality under 50 are not looked up.
     A video (vPDQ) matches an entry when the shares of frames found each way reach vPDQ's
     thresholds (settings HASHING_VPDQ_QUERY_MATCH_PERCENT and _TARGET_, 80% and 0% as in HMA);
-    a video without a frame of quality 50 is not looked up.
+    a video without a frame of quality 50 is not looked up. A platform's `api_key` is kept on each
+    record: a successful match call is told by its records alone.
     """
     normalised: list[HashQuery] = []
     for number, query in enumerate(queries):
@@ -469,6 +573,7 @@ def hashes_match(
             MatchRecord(
                 channel=channel,
                 agency=agency,
+                api_key=api_key,
                 algorithm=result.algorithm,
                 value=result.value,
                 matched=bool(result.matches),

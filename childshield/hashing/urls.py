@@ -21,4 +21,5 @@ urlpatterns = [
     path("check/", views.match_check, name="match_check"),
     path("api-keys/", views.api_key_list, name="api_key_list"),
     path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api_key_revoke"),
+    path("api-keys/<int:key_id>/rotate/", views.api_key_rotate, name="api_key_rotate"),
 ]

@@ -7,18 +7,21 @@ from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from childshield.accounts.acting import StaffRequest, staff_view
+from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may
 from childshield.core.errors import ApplicationError
 from childshield.hashing import selectors, services
+from childshield.hashing.api_keys import ROTATION_OVERLAP_HOURS, ROTATION_OVERLAP_MAX_HOURS
 from childshield.hashing.forms import (
     ApiKeyForm,
+    ApiKeyRotateForm,
     BankCreateForm,
     BankSharingForm,
     EntryAddForm,
@@ -315,13 +318,28 @@ def match_list(request: StaffRequest) -> HttpResponse:
     return render(request, "hashing/match_list.html", {"records": records, "may_check": may_check})
 
 
+def _api_key_form(acting: Membership, data: QueryDict | None = None) -> ApiKeyForm:
+    agencies = selectors.agencies_for_api_keys(membership=acting)
+    return ApiKeyForm(data, agencies=agencies, initial={"agency": acting.agency_id})
+
+
+def _api_key_page(request: StaffRequest, form: ApiKeyForm, **shown: object) -> HttpResponse:
+    """The keys, the form to issue one, and what a POST brought: a new secret, shown once, or an error."""
+    context = {
+        "form": form,
+        "keys": selectors.api_key_list(membership=request.membership),
+        "overlap_hours": ROTATION_OVERLAP_HOURS,
+        "overlap_max_hours": ROTATION_OVERLAP_MAX_HOURS,
+        **shown,
+    }
+    return render(request, "hashing/api_key_list.html", context)
+
+
 @staff_view(HashPerm.API_KEYS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def api_key_list(request: StaffRequest) -> HttpResponse:
     acting = request.membership
-    agencies = selectors.agencies_for_api_keys(membership=acting)
-    initial = {"agency": acting.agency_id}
-    form = ApiKeyForm(request.POST or None, agencies=agencies, initial=initial)
+    form = _api_key_form(acting, request.POST if request.method == "POST" else None)
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -329,9 +347,30 @@ def api_key_list(request: StaffRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, str(error.message))
         else:
-            form = ApiKeyForm(agencies=agencies, initial=initial)
-    keys = selectors.api_key_list(membership=acting)
-    return render(request, "hashing/api_key_list.html", {"form": form, "keys": keys, "secret": secret})
+            form = _api_key_form(acting)
+    return _api_key_page(request, form, secret=secret)
+
+
+@staff_view(HashPerm.API_KEYS_MANAGE)
+@require_POST
+def api_key_rotate(request: StaffRequest, key_id: int) -> HttpResponse:
+    """A new key in place of one; its secret is shown once, on the page this POST answers with."""
+    acting = request.membership
+    key = selectors.api_key_get(membership=acting, pk=key_id)
+    rotate = ApiKeyRotateForm(request.POST)
+    if not rotate.is_valid():
+        error = " ".join(str(message) for messages in rotate.errors.values() for message in messages)
+        return _api_key_page(request, _api_key_form(acting), rotate_error=error, rotate_key=key)
+    try:
+        _successor, secret = services.api_key_rotate(
+            actor=acting, key=key, overlap_hours=rotate.cleaned_data["overlap_hours"]
+        )
+    except ApplicationError as failure:
+        return _api_key_page(
+            request, _api_key_form(acting), rotate_error=str(failure.message), rotate_key=key
+        )
+    rotated = selectors.api_key_get(membership=acting, pk=key.pk)  # with its overlap's end
+    return _api_key_page(request, _api_key_form(acting), secret=secret, rotated=rotated)
 
 
 @staff_view(HashPerm.API_KEYS_MANAGE)

@@ -726,6 +726,13 @@ ROWS: dict[str, Row] = {
         targets=fill.records("api_keys", "key_id", "API key"),
         rule=rules.owned_by_agency(HashPerm.API_KEYS_MANAGE, lambda key: key.agency_id),
     ),
+    "hashing:api_key_rotate": Row(
+        Kind.STAFF,
+        HashPerm.API_KEYS_MANAGE,
+        targets=fill.records("api_keys", "key_id", "API key"),
+        rule=rules.owned_by_agency(HashPerm.API_KEYS_MANAGE, lambda key: key.agency_id),
+        post=fill.const(overlap_hours=0),
+    ),
     # The match API ---------------------------------------------------------------------------------
     "api_match_hashes": Row(
         Kind.API, post=fill.const(hashes=[{"algorithm": "md5", "value": "ab" * 16}]), post_as_json=True

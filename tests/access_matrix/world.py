@@ -32,7 +32,15 @@ from childshield.demo.accounts import ACCOUNTS, AGENCIES
 from childshield.demo.hashing import DEMO_BANK_NAME, demo_picture
 from childshield.directory.models import Resource, ServiceKind
 from childshield.hashing import services as hashing
-from childshield.hashing.models import ApiKey, BankSource, HashBank, HashEntry, HashImport, SharingPolicy
+from childshield.hashing.models import (
+    ApiKey,
+    ApiScope,
+    BankSource,
+    HashBank,
+    HashEntry,
+    HashImport,
+    SharingPolicy,
+)
 from childshield.helpline.models import Category, Contact, QueueClaim, ReplyTemplate, TriageRule
 from childshield.helpline.services.contacts import ContactDetails, contact_log
 from childshield.helpline.services.queue import queue_claim
@@ -51,6 +59,8 @@ from tests.hotline.conftest import confirmed_item
 
 OTHER_COUNTRY = "KH"
 COMMUNE = "VN44-LT-KIMTHUY"
+# The platform's keys hold every scope: the API rows answer for the door, tests/hashing for scopes.
+EVERY_SCOPE = list(ApiScope.values)
 
 
 @dataclass(frozen=True)
@@ -390,11 +400,11 @@ def _hashing(world: World) -> None:
             actor=members[lead], agency=members[lead].agency, name="Matrix key"
         )
     _key, secret = hashing.api_key_issue(
-        actor=members["system admin"], agency=agencies["platform"], name="Platform", may_list_banks=True
+        actor=members["system admin"], agency=agencies["platform"], name="Platform", scopes=EVERY_SCOPE
     )
     world.actors.append(Actor("a platform's API key", api_key=secret))
     revoked, secret = hashing.api_key_issue(
-        actor=members["system admin"], agency=agencies["platform"], name="Old", may_list_banks=True
+        actor=members["system admin"], agency=agencies["platform"], name="Old", scopes=EVERY_SCOPE
     )
     hashing.api_key_revoke(actor=members["system admin"], key=revoked)
     world.actors.append(Actor("a revoked API key", api_key=secret, api_key_revoked=True))

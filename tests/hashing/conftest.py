@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.hashing import services
-from childshield.hashing.models import BankSource, SharingPolicy
+from childshield.hashing.models import ApiScope, BankSource, SharingPolicy
 
 
 @pytest.fixture
@@ -149,7 +149,9 @@ def assert_matches_schema(openapi, response, path, method="post"):
 def platform_key(lead, make_member):
     platform = Agency.objects.create(country="VN", name="Photo Platform (test)", kind=AgencyKind.PLATFORM)
     admin = make_member(email="sysadmin@example.org", role="system_admin", agency=platform)
-    key, secret = services.api_key_issue(actor=admin, agency=platform, name="uploads", may_list_banks=True)
+    key, secret = services.api_key_issue(
+        actor=admin, agency=platform, name="uploads", scopes=[ApiScope.MATCH, ApiScope.BANKS_READ]
+    )
     return key, secret
 
 

@@ -69,7 +69,7 @@ def test_a_revoked_key_is_refused(platform, platform_key, openapi):
     services.api_key_revoke(actor=admin, key=key)
     response = post_hashes(platform, [{"algorithm": "md5", "value": "a" * 32}])
     assert response.status_code == 401
-    assert response.json()["code"] == "authentication_failed"
+    assert response.json()["code"] == "key_revoked"
     assert_matches_schema(openapi, response, "/api/v1/match/hashes/")
 
 
@@ -207,10 +207,11 @@ def test_a_platform_lists_the_banks_shared_with_it(platform, openapi, bank, priv
 
 def test_a_key_without_the_listing_right_cannot_list_banks(platform_key, bank, openapi):
     key, secret = platform_key
-    key.may_list_banks = False
+    key.scopes = ["match"]
     key.save()
     response = Client(headers={"Authorization": f"Bearer {secret}"}).get("/api/v1/banks/")
     assert response.status_code == 403
+    assert response.json()["code"] == "scope_missing"
     assert_matches_schema(openapi, response, "/api/v1/banks/", "get")
 
 

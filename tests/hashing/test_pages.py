@@ -179,7 +179,9 @@ def test_the_bank_list_takes_few_queries_however_many_banks(sign_in, analyst):
 
 def test_a_lead_issues_a_key_shown_once_and_revokes_it(sign_in, lead):
     client = sign_in(lead)
-    response = client.post("/en/hashing/api-keys/", {"agency": lead.agency_id, "name": "uploads"})
+    response = client.post(
+        "/en/hashing/api-keys/", {"agency": lead.agency_id, "name": "uploads", "scopes": ["match"]}
+    )
     page = response.content.decode()
     key = ApiKey.objects.get()
     assert "shown only once" in page
