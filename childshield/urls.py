@@ -20,6 +20,7 @@ urlpatterns = [
     path("leave/", intake_views.quick_exit, name="quick_exit"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/v1/", include("childshield.hashing.api_urls")),
+    path("api/v1/", include("childshield.platforms.api_urls")),
     path("messaging/hooks/", include("childshield.messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

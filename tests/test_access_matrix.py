@@ -30,7 +30,7 @@ from childshield.accounts.models import Role
 from childshield.accounts.selectors import SESSION_MEMBERSHIP_KEY
 from childshield.core.public import is_public_page
 from childshield.demo.services import demo_seed
-from childshield.hashing.api import MayMatch
+from childshield.hashing.api import ApiKeyAuthentication, MayMatch
 from tests.access_matrix import rules
 from tests.access_matrix.expect import Answers, answer_of, expected
 from tests.access_matrix.table import ROWS, WILDCARD_NAMESPACES, Kind, Row, row_for
@@ -225,7 +225,7 @@ def _ask_everything(world: World) -> Matrix:
             for actor in world.actors
             if (row.kind not in ACCOUNT_ONLY_KINDS or actor.name in ACCOUNT_ONLY_ACTORS)
             # An API key is for the match API; anywhere else its request is a visitor's, asked there.
-            and (not actor.api_key or row.kind == Kind.API)
+            and (not actor.api_key or row.kind in (Kind.API, Kind.PLATFORM_API))
         ]
         door_asked: set[tuple[str, Answers, str]] = set()
         for number, target in enumerate(targets):
@@ -339,9 +339,15 @@ def test_each_row_is_the_kind_of_url_its_view_says_and_asks_for_its_permission()
             kind = Kind.PUBLIC
         elif view_class is not None and MayMatch in getattr(view_class, "permission_classes", []):
             kind = Kind.API
+        elif view_class is not None and getattr(view_class, "authentication_classes", None) == [
+            ApiKeyAuthentication
+        ]:
+            kind = Kind.PLATFORM_API
         else:
             # Unmarked views: the row's kind says how they guard themselves, with the reason.
-            if row.kind in (Kind.STAFF, Kind.CASE, Kind.API) or (row.kind == Kind.PUBLIC and not row.reason):
+            if row.kind in (Kind.STAFF, Kind.CASE, Kind.API, Kind.PLATFORM_API) or (
+                row.kind == Kind.PUBLIC and not row.reason
+            ):
                 wrong.append(f"{pattern.name}: the row says {row.kind}, the view carries no such mark")
             continue
         if row.kind != kind:

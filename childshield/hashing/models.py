@@ -240,7 +240,10 @@ class ApiKey(models.Model):
     key_digest = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(_("scopes"), default=list)  # ApiScope values
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: created from the command line (`create_platform_credential`), by the server's administrator.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     replaced_by = models.ForeignKey(

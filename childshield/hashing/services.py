@@ -317,7 +317,7 @@ def api_key_create(
     agency: Agency,
     name: str,
     scopes: Iterable[str],
-    created_by: User,
+    created_by: User | None,
     expires_at: datetime | None = None,
     audit_agency: Agency | None = None,
 ) -> tuple[ApiKey, str]:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "childshield.cases",
     "childshield.hotline",
     "childshield.messaging",
+    "childshield.platforms",
     "childshield.helpline",
     "childshield.insights",
     "childshield.demo",
@@ -281,6 +282,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "childshield.insights.tasks.figures_refresh_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Platforms' idempotency keys past PLATFORMS_IDEMPOTENCY_HOURS.
+    "platforms-idempotent-answers-purge": {
+        "task": "childshield.platforms.tasks.idempotent_answers_purge",
+        "schedule": crontab(minute=40),
+    },
     # Ids of chat deliveries older than any provider delivers again.
     "messaging-events-purge": {
         "task": "childshield.messaging.tasks.inbound_events_purge",
@@ -346,6 +352,11 @@ MESSAGING_TWILIO_API_URL = env_str("MESSAGING_TWILIO_API_URL", "https://api.twil
 MESSAGING_HTTP_TIMEOUT_SECONDS = env_int("MESSAGING_HTTP_TIMEOUT_SECONDS", 10)
 MESSAGING_MAX_FILE_BYTES = env_int("MESSAGING_MAX_FILE_BYTES", 20 * 2**20)
 MESSAGING_KEEP_EVENT_IDS_DAYS = env_int("MESSAGING_KEEP_EVENT_IDS_DAYS", 7)
+
+# Platforms' API (docs/api.md): how long the answer to a POST is kept for its Idempotency-Key (the
+# same key within it gets the same answer), and the largest JSON body a platform may send.
+PLATFORMS_IDEMPOTENCY_HOURS = env_int("PLATFORMS_IDEMPOTENCY_HOURS", 48)
+PLATFORMS_MAX_BODY_BYTES = env_int("PLATFORMS_MAX_BODY_BYTES", 1 * 2**20)
 
 # Cases: when the safety assessment is due, below which age a caregiver consents too, the
 # largest attachment, and how often one member may check for children already recorded.
@@ -439,6 +450,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "childshield API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The algorithms a single hash may be sent with (a vPDQ hash is a list of frames, sent apart).
+    "ENUM_NAME_OVERRIDES": {"HashAlgorithmEnum": ["pdq", "md5", "sha256"]},
 }
 
 # Requests are logged by their route, never their path (staff URLs carry report codes): see

@@ -68,6 +68,8 @@ def expected(row: Row, pattern: Pattern, actor: Actor, target: Target, method: s
         return _staff(row, pattern, actor, target, method)
     if row.kind == Kind.API:
         return _api(pattern, actor, method)
+    if row.kind == Kind.PLATFORM_API:
+        return _platform_api(pattern, actor, target, method)
     if row.kind == Kind.ADMIN:
         return _admin(pattern, actor, method)
     if row.kind == Kind.MAIL_WEBHOOK:
@@ -112,6 +114,19 @@ def _api(pattern: Pattern, actor: Actor, method: str) -> Expectation | None:
     if method == "POST":
         return None
     return _at_door("200" if pattern.takes_get else "405")
+
+
+def _platform_api(pattern: Pattern, actor: Actor, target: Target, method: str) -> Expectation | None:
+    # Only a live key opens the door: a staff session is no credential here (401, as no credentials).
+    if actor.api_key_revoked or not actor.api_key:
+        return _at_door("401")
+    if method == "POST":
+        return None
+    if not pattern.takes_get:
+        return _at_door("405")
+    if target.record is not None:
+        return Expectation(frozenset({target.answer}), by_record=True)
+    return _at_door("200")
 
 
 def _admin(pattern: Pattern, actor: Actor, method: str) -> Expectation | None:

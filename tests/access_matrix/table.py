@@ -38,6 +38,7 @@ class Kind(StrEnum):
     STAFF = "staff"  # @staff_view(perm): the view's permission, then the row's record rule
     CASE = "case record"  # @staff_view() on a case: the case record rule decides
     API = "api"  # DRF with MayMatch: a platform's API key, or a member who may match
+    PLATFORM_API = "platform api"  # DRF with a platform's API key alone (no session): the platforms' API
     ADMIN = "admin"  # Django's admin site: is_staff accounts only
     MAIL_WEBHOOK = "mail webhook"  # the mail providers' delivery webhooks: their shared secret only
     CHAT_WEBHOOK = "chat webhook"  # the chat providers' webhooks: the provider's signature or secret only
@@ -747,6 +748,9 @@ ROWS: dict[str, Row] = {
         post_as_json=True,
     ),
     "api_banks": Row(Kind.API),
+    # The platforms' API: a platform's key only; a report is its platform's alone (another's: 404).
+    "api_reports": Row(Kind.PLATFORM_API),
+    "api_report": Row(Kind.PLATFORM_API, targets=fill.platform_reports),
     # Django's admin site: only is_staff accounts (system administrators) get past its sign-in.
     "admin:login": Row(Kind.ADMIN, reason="the admin's own sign-in page"),
     "admin:logout": Row(Kind.ADMIN, reason="a POST for the admin's staff; anyone else is sent to its index"),

@@ -54,6 +54,14 @@ def reports(*keys: str) -> Callable[[World], list[Target]]:
     return targets
 
 
+def platform_reports(world: World) -> list[Target]:
+    """The platform's own report (its key reads it) and another platform's (not found)."""
+    return [
+        Target(f"{label} platform report", {"report_id": report.pk}, report, answer=answer)
+        for label, (report, answer) in world.platform_reports.items()
+    ]
+
+
 def chat_channels(world: World) -> list[Target]:
     assert world.chat_channel is not None
     return [Target("a Telegram channel", {"key": world.chat_channel.webhook_key}, world.chat_channel)]

@@ -55,6 +55,12 @@ from childshield.messaging.models import BlockedSender, ChannelKind, ChatChannel
 from childshield.messaging.services import channel_save
 from childshield.places.models import Area
 from childshield.places.services.agency_areas import agency_areas_add
+from childshield.platforms.models import PlatformReport
+from childshield.platforms.services import (
+    PlatformReportData,
+    platform_credential_create,
+    platform_report_receive,
+)
 from tests.hotline.conftest import confirmed_item
 
 OTHER_COUNTRY = "KH"
@@ -107,6 +113,8 @@ class World:
     entries: dict[str, HashEntry] = field(default_factory=dict)
     imports: dict[str, HashImport] = field(default_factory=dict)
     api_keys: dict[str, ApiKey] = field(default_factory=dict)
+    # label -> (a platform's report, what the matrix's platform key is answered for it)
+    platform_reports: dict[str, tuple[PlatformReport, str]] = field(default_factory=dict)
     rule: TriageRule | None = None
     reply_template: ReplyTemplate | None = None
     help_slug: str = ""
@@ -399,10 +407,18 @@ def _hashing(world: World) -> None:
         world.api_keys[key], _secret = hashing.api_key_issue(
             actor=members[lead], agency=members[lead].agency, name="Matrix key"
         )
-    _key, secret = hashing.api_key_issue(
+    key, secret = hashing.api_key_issue(
         actor=members["system admin"], agency=agencies["platform"], name="Platform", scopes=EVERY_SCOPE
     )
     world.actors.append(Actor("a platform's API key", api_key=secret))
+    _other, other_key, _other_secret = platform_credential_create(
+        name="Another platform (matrix)", country="VN", scopes=EVERY_SCOPE
+    )
+    for label, reporter, answer in (("own", key, "200"), ("another platform's", other_key, "404")):
+        report = platform_report_receive(
+            key=reporter, data=PlatformReportData(incident_type="other", description="Matrix report.")
+        )
+        world.platform_reports[label] = (report, answer)
     revoked, secret = hashing.api_key_issue(
         actor=members["system admin"], agency=agencies["platform"], name="Old", scopes=EVERY_SCOPE
     )

@@ -1,0 +1,143 @@
+"""The platforms' API: reports in (`/api/v1/reports/`) and their status.
+
+A platform's systems call with an API key of the platform (`Authorization: Bearer cs_…`) holding the
+operation's scope; every POST carries an `Idempotency-Key`; every error is an RFC 9457 problem.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from childshield.hashing.api import (
+    PROBLEMS,
+    ApiKeyAuthentication,
+    KeyHasScope,
+    ProblemRenderer,
+    RecordsKeyCalls,
+    problem_handler,
+)
+from childshield.hashing.api_limits import PerCallerThrottle
+from childshield.hashing.models import ApiKey, ApiScope
+from childshield.hashing.serializers import ProblemOutput
+from childshield.platforms import selectors, services
+from childshield.platforms.idempotency import HEADER, idempotent
+from childshield.platforms.serializers import PlatformReportInput, PlatformReportOutput
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=(
+        "A new random value (a UUID) for each new request; the same value when you send the same request "
+        "again (after a timeout, say). Within 48 hours the same key and body get the first answer again "
+        "(with `Idempotency-Replayed: true`); the same key with another body gets a 422."
+    ),
+)
+
+POST_PROBLEMS = {
+    **PROBLEMS,
+    413: OpenApiResponse(ProblemOutput, description="The body is too large"),
+    422: OpenApiResponse(ProblemOutput, description="The Idempotency-Key was used for another request"),
+}
+
+
+class _TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
+class KeyRequired(BasePermission):
+    """Only an API key opens the platforms' API; anyone else is asked for one (401)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return isinstance(request.auth, ApiKey)
+
+
+class PlatformApiView(RecordsKeyCalls, APIView):
+    """A platform's call: its key only (no staff session), the scope the view names, the per-key
+    limits of the match API, problems as errors, each call recorded with its key."""
+
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [KeyRequired, KeyHasScope]
+    throttle_classes = [PerCallerThrottle]
+    renderer_classes = [JSONRenderer, ProblemRenderer]
+    parser_classes = [JSONParser]
+    required_scope: ApiScope
+
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
+        return problem_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if request.method == "POST" and length > settings.PLATFORMS_MAX_BODY_BYTES:
+            raise _TooLarge(
+                _("The body is larger than the limit of %(kb)d KB.")
+                % {"kb": settings.PLATFORMS_MAX_BODY_BYTES // 1024}
+            )
+
+    def key(self, request: Request) -> ApiKey:
+        assert isinstance(request.auth, ApiKey)  # ApiKeyAuthentication is the only door
+        return request.auth
+
+
+class ReportListApi(PlatformApiView):
+    required_scope = ApiScope.REPORTS_WRITE
+
+    @extend_schema(
+        operation_id="report_create",
+        summary="Report an incident (the fields of a CyberTipline report)",
+        description=(
+            "Each address becomes an item for the hotline (the same address reported before is one more "
+            "report of the same item). File hashes are matched against the hotline's banks; send the "
+            "hashes, never the files: the hotline asks for a file by notice when it needs one. The "
+            "uploader's details are kept encrypted. With `child_at_risk`, the report also reaches the "
+            "helpline's queue as urgent."
+        ),
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=PlatformReportInput,
+        responses={201: PlatformReportOutput, **POST_PROBLEMS},
+    )
+    def post(self, request: Request) -> Response:
+        key = self.key(request)
+        platform = services.platform_of(key)
+
+        def run() -> tuple[int, dict[str, Any]]:
+            data = PlatformReportInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            report = services.platform_report_receive(
+                key=key, data=services.PlatformReportData(**data.validated_data)
+            )
+            return 201, PlatformReportOutput(selectors.platform_report_status(report=report)).data
+
+        return idempotent(request, agency=platform, operation="report_create", run=run)
+
+
+class ReportDetailApi(PlatformApiView):
+    required_scope = ApiScope.REPORTS_WRITE
+
+    @extend_schema(
+        operation_id="report_get",
+        summary="Where a report stands: each address's state",
+        responses={
+            200: PlatformReportOutput,
+            404: OpenApiResponse(ProblemOutput, description="No such report"),
+            **PROBLEMS,
+        },
+    )
+    def get(self, request: Request, report_id: int) -> Response:
+        platform = services.platform_of(self.key(request))
+        report = selectors.platform_report_get(platform=platform, pk=report_id)
+        return Response(PlatformReportOutput(selectors.platform_report_status(report=report)).data)

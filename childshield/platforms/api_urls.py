@@ -1,0 +1,10 @@
+"""The platforms' API, under /api/v1/."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from childshield.platforms import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("reports/", api.ReportListApi.as_view(), name="api_reports"),
+    path("reports/<int:report_id>/", api.ReportDetailApi.as_view(), name="api_report"),
+]

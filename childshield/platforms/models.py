@@ -1,0 +1,122 @@
+"""What platforms send through the API: their reports (what a CyberTipline report carries) and the
+answers kept for their idempotency keys."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from childshield.core.fields import EncryptedJSONField, EncryptedTextField
+
+
+class IncidentType(models.TextChoices):
+    ABUSE_MATERIAL = "abuse_material", _("Child sexual abuse material")
+    ENTICEMENT = "enticement", _("Online enticement or grooming of a child")
+    SEXTORTION = "sextortion", _("Sexual extortion of a child")
+    LIVE_STREAMING = "live_streaming", _("Live-streamed sexual abuse of a child")
+    TRAFFICKING = "trafficking", _("Child sex trafficking")
+    UNSOLICITED_MATERIAL = "unsolicited_material", _("Sexual material sent to a child")
+    OTHER = "other", _("Other exploitation of a child")
+
+
+class ApparentAge(models.TextChoices):
+    """The age a child in the files appears to be, in the bands platforms' reviewers use."""
+
+    INFANT = "infant", _("Infant or toddler")
+    PREPUBESCENT = "prepubescent", _("Prepubescent")
+    PUBESCENT = "pubescent", _("Pubescent")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class PlatformReport(models.Model):
+    """One report a platform sent: its addresses became hotline items (`PlatformReportItem`); when it
+    says a child in the country is at risk, an intake report put it on the helpline's queue."""
+
+    platform = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="platform_reports",
+        verbose_name=_("platform"),
+    )
+    api_key = models.ForeignKey("hashing.ApiKey", on_delete=models.PROTECT, related_name="+")
+    # The platform's own number for the report, to find it in their systems.
+    external_id = models.CharField(_("platform's reference"), max_length=200, blank=True)
+    incident_type = models.CharField(_("incident"), max_length=30, choices=IncidentType.choices)
+    incident_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
+    # [{"algorithm": "pdq", "value": "…", "quality": 90}, …]: hashes of the files, never the files.
+    file_hashes = models.JSONField(_("hashes of the files"), default=list, blank=True)
+    # How many of those hashes matched a bank on arrival (any bank, shared or not), for the hotline.
+    known_files = models.PositiveIntegerField(_("files already known"), default=0)
+    # {"account_id", "username", "display_name", "email", "phone", "ip_address", "profile_url"}
+    uploader = EncryptedJSONField(_("uploader's account"), default=dict, blank=True)
+    reviewed_by_platform = models.BooleanField(_("platform staff looked at the files"), null=True)
+    apparent_age = models.CharField(
+        _("apparent age"), max_length=20, choices=ApparentAge.choices, default=ApparentAge.UNKNOWN
+    )
+    # {"country": "VN", "region": "…", "city": "…", "note": "…"}
+    location = EncryptedJSONField(_("where the child may be"), default=dict, blank=True)
+    child_at_risk = models.BooleanField(_("a child in the country may be in danger"), default=False)
+    description = EncryptedTextField(_("platform's description"), blank=True, default="")
+    intake_report = models.OneToOneField(
+        "intake.Report",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="platform_report",
+        verbose_name=_("report on the helpline's queue"),
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("platform report")
+        verbose_name_plural = _("platform reports")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["platform", "-received_at"], name="platform_report_by_platform")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"P-{self.pk:06d}" if self.pk else ""
+
+
+class PlatformReportItem(models.Model):
+    """One address of a platform's report, and the hotline item it was filed as."""
+
+    report = models.ForeignKey(PlatformReport, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    url = EncryptedTextField(_("address as sent"))
+    item = models.ForeignKey("hotline.ContentItem", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "position"], name="platform_report_item_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.position}"
+
+
+class IdempotentAnswer(models.Model):
+    """The answer given to a POST with an `Idempotency-Key`: the same key and body get it again;
+    the same key with another body is refused. Kept for `PLATFORMS_IDEMPOTENCY_HOURS`."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    operation = models.CharField(max_length=60)
+    # SHA-256 of the request's JSON, canonical (keys sorted), so spacing does not count.
+    request_digest = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "key"], name="idempotent_answer_unique_key_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key[:20]}"

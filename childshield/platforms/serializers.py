@@ -1,0 +1,145 @@
+"""Input and output shapes of the platforms' API. Every input refuses fields it does not know."""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from childshield.hashing.formats import InvalidHash, check_quality, normalise_value
+from childshield.hashing.models import Algorithm
+from childshield.hotline.urlnorm import InvalidUrl, normalise_url
+from childshield.platforms.models import ApparentAge, IncidentType
+
+MAX_URLS_PER_REPORT = 100
+MAX_HASHES_PER_REPORT = 1000
+MAX_DESCRIPTION = 4000
+
+
+class Strict(serializers.Serializer[Any]):
+    """A serializer that names each field it does not know instead of dropping it silently."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class FileHashInput(Strict):
+    algorithm = serializers.ChoiceField(choices=[a for a in Algorithm.values if a != Algorithm.VPDQ])
+    value = serializers.CharField(max_length=64)
+    quality = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        try:
+            attrs["value"] = normalise_value(attrs["algorithm"], attrs["value"])
+            check_quality(attrs["algorithm"], attrs.get("quality"))
+        except InvalidHash as error:
+            raise serializers.ValidationError({"value": [str(error)]}) from None
+        return attrs
+
+
+class UploaderInput(Strict):
+    account_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    username = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    ip_address = serializers.IPAddressField(required=False, allow_blank=True)
+    profile_url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
+
+
+class LocationInput(Strict):
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", required=False, allow_blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. VN."
+    )
+    region = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+    def validate_country(self, value: str) -> str:
+        return value.upper()
+
+
+class PlatformReportInput(Strict):
+    external_id = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Your own reference for the report."
+    )
+    incident_type = serializers.ChoiceField(choices=IncidentType.choices)
+    incident_at = serializers.DateTimeField(required=False, allow_null=True)
+    urls = serializers.ListField(
+        child=serializers.CharField(max_length=2000),
+        required=False,
+        max_length=MAX_URLS_PER_REPORT,
+        help_text="Addresses where the material or the account can be seen.",
+    )
+    file_hashes = FileHashInput(many=True, required=False)
+    uploader = UploaderInput(required=False, help_text="The account that shared it (kept encrypted).")
+    reviewed_by_platform = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Whether your staff looked at the files."
+    )
+    apparent_age = serializers.ChoiceField(choices=ApparentAge.choices, required=False)
+    location = LocationInput(required=False, help_text="Where the child or the uploader may be.")
+    child_at_risk = serializers.BooleanField(
+        required=False,
+        help_text="A child in the country may be in danger now: the report also reaches the helpline.",
+    )
+    description = serializers.CharField(max_length=MAX_DESCRIPTION, required=False, allow_blank=True)
+
+    def validate_incident_at(self, value: Any) -> Any:
+        if value is not None and value > timezone.now() + timedelta(minutes=5):
+            raise serializers.ValidationError(_("The time is in the future."))
+        return value
+
+    def validate_urls(self, value: list[str]) -> list[str]:
+        problems: dict[str, list[str]] = {}
+        for number, url in enumerate(value):
+            try:
+                normalise_url(url)
+            except InvalidUrl as error:
+                problems[str(number)] = [str(error.message)]
+        if problems:
+            raise serializers.ValidationError(problems)
+        return value
+
+    def validate_file_hashes(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(value) > MAX_HASHES_PER_REPORT:
+            raise serializers.ValidationError(
+                _("Send at most %(limit)d file hashes in one report.") % {"limit": MAX_HASHES_PER_REPORT}
+            )
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not (attrs.get("urls") or attrs.get("file_hashes") or attrs.get("description", "").strip()):
+            raise serializers.ValidationError(_("Send at least one address, one file hash or a description."))
+        return attrs
+
+
+class ReportItemOutput(serializers.Serializer[Any]):
+    url = serializers.CharField(help_text="The address as you sent it.")
+    status = serializers.ChoiceField(
+        choices=["received", "in_review", "confirmed", "removed", "not_removed", "no_action"],
+        help_text=(
+            "received: waiting for an analyst; in_review: being assessed; confirmed: the hotline found it "
+            "unlawful and sends (or has sent) a notice; removed: found gone; not_removed: closed while "
+            "still online; no_action: not something the hotline acts on."
+        ),
+    )
+
+
+class PlatformReportOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField(help_text="The hotline's reference for the report, e.g. P-000012.")
+    external_id = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(
+        choices=["received", "in_review", "done"],
+        help_text="done: every address has reached a final state (removed, not_removed or no_action).",
+    )
+    items = ReportItemOutput(many=True)
+    file_hashes = serializers.IntegerField(help_text="How many file hashes were received.")
+    forwarded_to_helpline = serializers.BooleanField()
