@@ -11,7 +11,6 @@ HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES.
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +21,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from childshield.core.addresses import non_public_address
 from childshield.hotline.urlnorm import InvalidUrl, normalise_url
 
 # ProbeResult.state values
@@ -146,12 +146,9 @@ def _refused_address(host: str) -> str:
         return ""
     if settings.HOTLINE_CHECK_PROXY:
         return ""
-    for *_, sockaddr in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM):
-        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
-            return f"refused: {address} is not a public address (HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES)"
+    address = non_public_address(host)
+    if address:
+        return f"refused: {address} is not a public address (HOTLINE_CHECK_ALLOW_PRIVATE_ADDRESSES)"
     return ""
 
 

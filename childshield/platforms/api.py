@@ -29,9 +29,18 @@ from childshield.hashing.api import (
 from childshield.hashing.api_limits import PerCallerThrottle
 from childshield.hashing.models import ApiKey, ApiScope
 from childshield.hashing.serializers import ProblemOutput
-from childshield.platforms import selectors, services
+from childshield.platforms import selectors
 from childshield.platforms.idempotency import HEADER, idempotent
-from childshield.platforms.serializers import PlatformReportInput, PlatformReportOutput
+from childshield.platforms.models import WebhookSubscription
+from childshield.platforms.serializers import (
+    PlatformReportInput,
+    PlatformReportOutput,
+    WebhookCreatedOutput,
+    WebhookInput,
+    WebhookOutput,
+)
+from childshield.platforms.services import reports as services
+from childshield.platforms.services import webhooks
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
@@ -141,3 +150,54 @@ class ReportDetailApi(PlatformApiView):
         platform = services.platform_of(self.key(request))
         report = selectors.platform_report_get(platform=platform, pk=report_id)
         return Response(PlatformReportOutput(selectors.platform_report_status(report=report)).data)
+
+
+def _webhook(subscription: WebhookSubscription) -> dict[str, Any]:
+    return {"id": subscription.pk, "url": subscription.url, "created_at": subscription.created_at}
+
+
+class WebhookListApi(PlatformApiView):
+    required_scope = ApiScope.NOTICES
+
+    @extend_schema(
+        operation_id="webhook_list",
+        summary="Your webhooks",
+        responses={200: WebhookOutput(many=True), **PROBLEMS},
+    )
+    def get(self, request: Request) -> Response:
+        platform = services.platform_of(self.key(request))
+        return Response([WebhookOutput(_webhook(one)).data for one in selectors.webhooks(platform=platform)])
+
+    @extend_schema(
+        operation_id="webhook_create",
+        summary="Receive notices at an address of yours, signed with the secret returned",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=WebhookInput,
+        responses={201: WebhookCreatedOutput, **POST_PROBLEMS},
+    )
+    def post(self, request: Request) -> Response:
+        platform = services.platform_of(self.key(request))
+
+        def run() -> tuple[int, dict[str, Any]]:
+            data = WebhookInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            subscription, secret = webhooks.webhook_subscribe(
+                platform=platform, url=data.validated_data["url"]
+            )
+            return 201, WebhookCreatedOutput({**_webhook(subscription), "secret": secret}).data
+
+        return idempotent(request, agency=platform, operation="webhook_create", run=run)
+
+
+class WebhookDetailApi(PlatformApiView):
+    required_scope = ApiScope.NOTICES
+
+    @extend_schema(
+        operation_id="webhook_delete",
+        summary="Stop sending notices to this webhook",
+        responses={204: None, 404: OpenApiResponse(ProblemOutput, description="No such webhook"), **PROBLEMS},
+    )
+    def delete(self, request: Request, webhook_id: int) -> Response:
+        platform = services.platform_of(self.key(request))
+        webhooks.webhook_end(subscription=selectors.webhook_get(platform=platform, pk=webhook_id))
+        return Response(status=204)

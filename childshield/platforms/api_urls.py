@@ -7,4 +7,6 @@ from childshield.platforms import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", api.ReportListApi.as_view(), name="api_reports"),
     path("reports/<int:report_id>/", api.ReportDetailApi.as_view(), name="api_report"),
+    path("webhooks/", api.WebhookListApi.as_view(), name="api_webhooks"),
+    path("webhooks/<int:webhook_id>/", api.WebhookDetailApi.as_view(), name="api_webhook"),
 ]

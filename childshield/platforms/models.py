@@ -120,3 +120,61 @@ class IdempotentAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.key[:20]}"
+
+
+class PlatformHost(models.Model):
+    """A hosting provider (as the hotline's traces name it) that is this platform: its notices go to
+    the platform's webhooks too."""
+
+    platform = models.ForeignKey(
+        "accounts.Agency", on_delete=models.CASCADE, related_name="hosting_providers"
+    )
+    provider = models.OneToOneField(
+        "hotline.HostingProvider", on_delete=models.CASCADE, related_name="platform_host"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} is {self.platform_id}"
+
+
+class WebhookSubscription(models.Model):
+    """An address of the platform's that receives its notices as signed JSON."""
+
+    platform = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="webhooks")
+    url = models.URLField(_("address"), max_length=2000)
+    # Signs each delivery (HMAC-SHA256); shown to the platform once, kept encrypted to sign with.
+    secret = EncryptedTextField()
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"webhook {self.pk} of {self.platform_id}"
+
+
+class WebhookDelivery(models.Model):
+    """One notice sent to one webhook: its id travels as `Childshield-Delivery`, the same in every
+    attempt, so the platform drops a repeat. The attempts, their errors and a dead letter are the
+    outbox item's (`platforms.webhook_deliver:webhook-<pk>`); an admin replays it there."""
+
+    delivery_id = models.UUIDField(unique=True)
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.PROTECT, related_name="deliveries")
+    notice = models.ForeignKey("hotline.Notice", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # The platform's answer to the attempt that delivered it.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "notice"], name="webhook_delivery_once_per_notice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.delivery_id)

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from childshield.accounts.models import Agency
 from childshield.hotline.models import ItemStatus
-from childshield.platforms.models import PlatformReport
+from childshield.platforms.models import PlatformReport, WebhookSubscription
 
 # What a platform is told of the hotline's item for an address it reported.
 _ITEM_STATUS = {
@@ -63,3 +63,14 @@ def platform_report_status(*, report: PlatformReport) -> dict[str, Any]:
         "file_hashes": len(report.file_hashes),
         "forwarded_to_helpline": report.intake_report_id is not None,
     }
+
+
+def webhooks(*, platform: Agency) -> QuerySet[WebhookSubscription]:
+    return WebhookSubscription.objects.filter(platform=platform, is_active=True).order_by("pk")
+
+
+def webhook_get(*, platform: Agency, pk: int) -> WebhookSubscription:
+    subscription = webhooks(platform=platform).filter(pk=pk).first()
+    if subscription is None:
+        raise Http404
+    return subscription

@@ -143,3 +143,19 @@ class PlatformReportOutput(serializers.Serializer[Any]):
     items = ReportItemOutput(many=True)
     file_hashes = serializers.IntegerField(help_text="How many file hashes were received.")
     forwarded_to_helpline = serializers.BooleanField()
+
+
+class WebhookInput(Strict):
+    url = serializers.CharField(max_length=2000, help_text="An https address of yours that receives notices.")
+
+
+class WebhookOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class WebhookCreatedOutput(WebhookOutput):
+    secret = serializers.CharField(
+        help_text="Signs every delivery (see Childshield-Signature). Shown only now: keep it safe."
+    )

@@ -751,6 +751,9 @@ ROWS: dict[str, Row] = {
     # The platforms' API: a platform's key only; a report is its platform's alone (another's: 404).
     "api_reports": Row(Kind.PLATFORM_API),
     "api_report": Row(Kind.PLATFORM_API, targets=fill.platform_reports),
+    "api_webhooks": Row(Kind.PLATFORM_API),
+    # DELETE only (the matrix asks GET and POST: 405 to a key, 401 to anyone else).
+    "api_webhook": Row(Kind.PLATFORM_API, targets=fill.fixed("a webhook", webhook_id=1)),
     # Django's admin site: only is_staff accounts (system administrators) get past its sign-in.
     "admin:login": Row(Kind.ADMIN, reason="the admin's own sign-in page"),
     "admin:logout": Row(Kind.ADMIN, reason="a POST for the admin's staff; anyone else is sent to its index"),

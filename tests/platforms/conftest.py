@@ -8,7 +8,7 @@ from django.test import Client
 
 from childshield.accounts.models import Agency, AgencyKind
 from childshield.hashing.models import ApiScope
-from childshield.platforms.services import platform_credential_create
+from childshield.platforms.services.reports import platform_credential_create
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from childshield.accounts.models import Agency, AgencyKind
 from childshield.hashing.models import ApiScope
-from childshield.platforms.services import platform_credential_create
+from childshield.platforms.services.reports import platform_credential_create
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BLOCK = re.compile(r"^```(sh|python)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -32,7 +32,16 @@ def environment(live_server, transactional_db):
 
 def test_the_docs_show_curl_and_python():
     assert any("curl" in code for code in examples("sh"))
-    assert examples("python")
+    assert list(filter(calls, examples("python")))
+    assert verify_snippet()
+
+
+def verify_snippet():
+    """The receiver's check of a webhook's signature, as docs/api.md shows it."""
+    [code] = [code for code in examples("python") if code.startswith("# verify")]
+    namespace = {}
+    exec(compile(code, str(DOC), "exec"), namespace)
+    return namespace["verify"]
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
@@ -47,8 +56,12 @@ def test_every_curl_example_succeeds(environment):
         assert '"code"' not in done.stdout, done.stdout
 
 
+def calls(code):
+    return "CHILDSHIELD_URL" in code
+
+
 def test_every_python_example_succeeds(environment):
-    for code in examples("python"):
+    for code in filter(calls, examples("python")):
         done = subprocess.run(
             [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=60
         )

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from childshield.core.errors import ApplicationError
 from childshield.hashing.models import ApiScope
-from childshield.platforms.services import platform_credential_create
+from childshield.platforms.services.reports import platform_credential_create
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Every write of the platforms app, by sub-domain: reports, webhooks."""

@@ -1,0 +1,205 @@
+"""A platform subscribes a webhook; each notice to it arrives signed, once, however often its server
+fails first; the signature checks with the snippet the docs give."""
+
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from childshield.accounts.models import Role
+from childshield.hotline.models import HostingProvider
+from childshield.hotline.services.notices import item_renotice, notice_first_send
+from childshield.outbox.models import OutboxItem, OutboxState
+from childshield.outbox.services import outbox_item_deliver
+from childshield.platforms.models import PlatformHost, WebhookDelivery, WebhookSubscription
+from childshield.platforms.services.webhooks import WEBHOOK_DELIVER
+from tests.hotline.conftest import confirmed_item, fake_trace
+from tests.platforms.conftest import post
+from tests.platforms.test_api_docs import verify_snippet
+
+WEBHOOKS = "/api/v1/webhooks/"
+
+
+class Receiver:
+    """A platform's server: answers 500 to the first `failures` deliveries, then 204."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                self.send_response(500 if len(receiver.received) <= receiver.failures else 204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/childshield/notices"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made = []
+
+    def make(failures=0):
+        made.append(Receiver(failures))
+        return made[-1]
+
+    yield make
+    for one in made:
+        one.close()
+
+
+@pytest.fixture
+def local_webhooks(settings):
+    settings.PLATFORMS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
+
+@pytest.fixture
+def hosted(credential, monkeypatch):
+    """The platform as the hotline's traces name it."""
+    provider = HostingProvider.objects.create(
+        name="Video App hosting",
+        is_platform=True,
+        domains=["video.example"],
+        abuse_email="abuse@video.example",
+    )
+    PlatformHost.objects.create(platform=credential[0], provider=provider)
+    monkeypatch.setattr("childshield.hotline.tracing.trace_host", fake_trace(asn=None))
+    return provider
+
+
+@pytest.fixture
+def analysts(make_member, hotline):
+    return (
+        make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline),
+        make_member(email="second@example.org", role=Role.HOTLINE_ANALYST, agency=hotline),
+    )
+
+
+def deliver_due(at):
+    for item in OutboxItem.objects.filter(kind=WEBHOOK_DELIVER, state=OutboxState.PENDING):
+        outbox_item_deliver(item_id=item.pk, now=at)
+
+
+def test_a_platform_subscribes_lists_and_ends_a_webhook(platform, local_webhooks, receiver):
+    created = post(platform, WEBHOOKS, {"url": receiver().url})
+
+    assert created.status_code == 201, created.content
+    assert created.json()["secret"].startswith("whsec_")
+    listed = platform.get(WEBHOOKS).json()
+    assert [one["url"] for one in listed] == [created.json()["url"]]
+    assert "secret" not in listed[0]
+    assert platform.delete(f"{WEBHOOKS}{created.json()['id']}/").status_code == 204
+    assert platform.get(WEBHOOKS).json() == []
+    assert platform.delete(f"{WEBHOOKS}{created.json()['id']}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://hooks.example.com/in", "https://"),
+        ("https://127.0.0.1/in", "private network"),
+        ("https://user:pw@hooks.example.com/in", "password"),
+        ("https://no-such-host.invalid/in", "does not resolve"),
+    ],
+)
+def test_a_webhook_must_be_public_and_https(platform, url, why):
+    response = post(platform, WEBHOOKS, {"url": url})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_url"
+    assert why in response.json()["detail"]
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_another_platforms_webhook_cannot_be_ended(platform, other_platform, local_webhooks, receiver):
+    created = post(platform, WEBHOOKS, {"url": receiver().url}).json()
+
+    assert other_platform.delete(f"{WEBHOOKS}{created['id']}/").status_code == 404
+    assert WebhookSubscription.objects.get().is_active
+
+
+def test_a_notice_arrives_signed_once_after_the_platforms_server_failed_twice(
+    platform, hosted, analysts, local_webhooks, receiver, django_capture_on_commit_callbacks
+):
+    server = receiver(failures=2)
+    secret = post(platform, WEBHOOKS, {"url": server.url}).json()["secret"]
+    item = confirmed_item("https://m.video.example/watch/7", analyst=analysts[0], second=analysts[1])
+    now = timezone.now()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notice_first_send(item_id=item.pk, now=now)
+    for minutes in (0, 10, 60, 240):  # past each backoff
+        deliver_due(now + timedelta(minutes=minutes))
+
+    assert len(mail.outbox) == 1  # the e-mail is the notice of record
+    assert len(server.received) == 3
+    ids = {headers["Childshield-Delivery"] for headers, _body in server.received}
+    assert len(ids) == 1
+    headers, body = server.received[-1]
+    assert headers["Childshield-Event"] == "notice"
+    verify = verify_snippet()
+    assert verify(secret, body, headers["Childshield-Signature"])
+    assert not verify("whsec_wrong", body, headers["Childshield-Signature"])
+    assert not verify(secret, body + b" ", headers["Childshield-Signature"])
+    sent = json.loads(body)
+    assert sent["item"]["url"] == "https://m.video.example/watch/7"
+    assert sent["notice"]["sequence"] == 1
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.delivered_at is not None and delivery.status_code == 204
+    assert OutboxItem.objects.get(kind=WEBHOOK_DELIVER).state == OutboxState.DELIVERED
+
+
+def test_a_renotice_is_a_new_delivery(
+    platform, hosted, analysts, local_webhooks, receiver, django_capture_on_commit_callbacks
+):
+    server = receiver()
+    post(platform, WEBHOOKS, {"url": server.url})
+    item = confirmed_item("https://m.video.example/watch/8", analyst=analysts[0], second=analysts[1])
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        notice_first_send(item_id=item.pk, now=now)
+    deliver_due(now)
+    item.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        item_renotice(item=item, now=now + timedelta(days=2))
+    deliver_due(now + timedelta(days=2))
+
+    assert [json.loads(body)["notice"]["renotice"] for _headers, body in server.received] == [False, True]
+    assert len({headers["Childshield-Delivery"] for headers, _body in server.received}) == 2
+
+
+def test_an_ended_webhook_gets_nothing_more(
+    platform, hosted, analysts, local_webhooks, receiver, django_capture_on_commit_callbacks
+):
+    server = receiver(failures=1)
+    created = post(platform, WEBHOOKS, {"url": server.url}).json()
+    item = confirmed_item("https://m.video.example/watch/9", analyst=analysts[0], second=analysts[1])
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        notice_first_send(item_id=item.pk, now=now)
+    deliver_due(now)
+    platform.delete(f"{WEBHOOKS}{created['id']}/")
+    deliver_due(now + timedelta(hours=1))
+
+    assert len(server.received) == 1
