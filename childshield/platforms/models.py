@@ -178,3 +178,34 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return str(self.delivery_id)
+
+
+class ResponseKind(models.TextChoices):
+    ACKNOWLEDGED = "acknowledged", _("Received, being looked at")
+    REMOVED = "removed", _("Removed by the platform")
+    NOT_REMOVED = "not_removed", _("Not removed by the platform")
+
+
+class NoticeResponse(models.Model):
+    """What a platform answered to a notice, through the API: the time it took to act is measured
+    from the notice to these. A removal is checked by the hotline (a removal check), never taken on
+    trust."""
+
+    notice = models.ForeignKey("hotline.Notice", on_delete=models.PROTECT, related_name="+")
+    platform = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="notice_responses")
+    api_key = models.ForeignKey("hashing.ApiKey", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("answer"), max_length=20, choices=ResponseKind.choices)
+    # When the platform says it acted (it may report a removal made before it answered); never later
+    # than when the answer arrived.
+    acted_at = models.DateTimeField(_("acted"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    note = EncryptedTextField(_("platform's note"), blank=True, default="")
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "platform", "kind"], name="notice_response_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to notice {self.notice_id}"
