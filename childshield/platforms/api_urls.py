@@ -1,6 +1,6 @@
 """The platforms' API, under /api/v1/."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from childshield.platforms import api
 
@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/<int:report_id>/", api.ReportDetailApi.as_view(), name="api_report"),
     path("webhooks/", api.WebhookListApi.as_view(), name="api_webhooks"),
     path("webhooks/<int:webhook_id>/", api.WebhookDetailApi.as_view(), name="api_webhook"),
+    path("", include("childshield.platforms.sync_urls")),
 ]
