@@ -204,7 +204,9 @@ class NoticeResponse(models.Model):
     class Meta:
         ordering = ["received_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["notice", "platform", "kind"], name="notice_response_once_per_kind")
+            models.UniqueConstraint(
+                fields=["notice", "platform", "kind"], name="notice_response_once_per_kind"
+            )
         ]
 
     def __str__(self) -> str:

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from childshield.accounts.models import Agency
-from childshield.hotline.models import ItemStatus
-from childshield.platforms.models import PlatformReport, WebhookSubscription
+from childshield.hotline.models import ItemStatus, Notice, RecipientKind
+from childshield.platforms.models import NoticeResponse, PlatformReport, WebhookSubscription
 
 # What a platform is told of the hotline's item for an address it reported.
 _ITEM_STATUS = {
@@ -42,7 +42,7 @@ def platform_report_status(*, report: PlatformReport) -> dict[str, Any]:
     items = [
         {
             "url": row.url,
-            "status": _ITEM_STATUS.get(ItemStatus(row.item.status), "in_review"),
+            "status": item_status_for_platform(row.item.status),
         }
         for row in rows
     ]
@@ -74,3 +74,52 @@ def webhook_get(*, platform: Agency, pk: int) -> WebhookSubscription:
     if subscription is None:
         raise Http404
     return subscription
+
+
+def item_status_for_platform(status: str) -> str:
+    """The hotline's item status as a platform is told it."""
+    return _ITEM_STATUS.get(ItemStatus(status), "in_review")
+
+
+def platform_notices(*, platform: Agency) -> QuerySet[Notice]:
+    """The notices sent to the platform: to a hosting provider that is the platform (`PlatformHost`),
+    once sent (the e-mail of record went)."""
+    return (
+        Notice.objects.filter(
+            recipient_kind=RecipientKind.PLATFORM,
+            sent_at__isnull=False,
+            item__provider__platform_host__platform=platform,
+        )
+        .select_related("item")
+        .order_by("pk")
+    )
+
+
+def platform_notice_get(*, platform: Agency, pk: int) -> Notice:
+    notice = platform_notices(platform=platform).filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def notice_state(*, notice: Notice, platform: Agency) -> dict[str, Any]:
+    """A notice as the platform sees it (`NoticeOutput`'s shape), with its answers so far."""
+    item = notice.item
+    responses = NoticeResponse.objects.filter(notice=notice, platform=platform).order_by("received_at", "pk")
+    return {
+        "id": notice.pk,
+        "sequence": notice.sequence,
+        "renotice": notice.sequence > 1,
+        "sent_at": notice.sent_at,
+        "item": {
+            "number": item.number,
+            "url": item.url,
+            "classification": item.classification,
+            "category": item.category,
+            "status": item_status_for_platform(item.status),
+        },
+        "responses": [
+            {"kind": response.kind, "acted_at": response.acted_at, "received_at": response.received_at}
+            for response in responses
+        ],
+    }

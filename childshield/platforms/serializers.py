@@ -119,10 +119,13 @@ class PlatformReportInput(Strict):
         return attrs
 
 
+ITEM_STATES = ["received", "in_review", "confirmed", "removed", "not_removed", "no_action"]
+
+
 class ReportItemOutput(serializers.Serializer[Any]):
     url = serializers.CharField(help_text="The address as you sent it.")
     status = serializers.ChoiceField(
-        choices=["received", "in_review", "confirmed", "removed", "not_removed", "no_action"],
+        choices=ITEM_STATES,
         help_text=(
             "received: waiting for an analyst; in_review: being assessed; confirmed: the hotline found it "
             "unlawful and sends (or has sent) a notice; removed: found gone; not_removed: closed while "
@@ -159,3 +162,50 @@ class WebhookCreatedOutput(WebhookOutput):
     secret = serializers.CharField(
         help_text="Signs every delivery (see Childshield-Signature). Shown only now: keep it safe."
     )
+
+
+class NoticeItemOutput(serializers.Serializer[Any]):
+    number = serializers.CharField()
+    url = serializers.CharField()
+    classification = serializers.CharField()
+    category = serializers.CharField()
+    status = serializers.ChoiceField(choices=ITEM_STATES, help_text="As in a report's items.")
+
+
+class NoticeResponseOutput(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=["acknowledged", "removed", "not_removed"])
+    acted_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField()
+
+
+class NoticeOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    sequence = serializers.IntegerField(help_text="1 for the first notice, 2 and more for re-notices.")
+    renotice = serializers.BooleanField()
+    sent_at = serializers.DateTimeField()
+    item = NoticeItemOutput()
+    responses = NoticeResponseOutput(many=True, help_text="Your answers so far.")
+
+
+class NoticeListOutput(serializers.Serializer[Any]):
+    notices = NoticeOutput(many=True)
+    next_after = serializers.IntegerField(
+        allow_null=True, help_text="Send as `after` to read the next page; null when this is the last."
+    )
+
+
+class AcknowledgeInput(Strict):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class RemovalInput(Strict):
+    removed = serializers.BooleanField(
+        help_text="true: you took it down; false: you will not (say why in note)."
+    )
+    acted_at = serializers.DateTimeField(required=False, help_text="When you acted (default: now).")
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["removed"] and not attrs.get("note", "").strip():
+            raise serializers.ValidationError({"note": [_("Say why it is not removed.")]})
+        return attrs

@@ -455,7 +455,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The algorithms a single hash may be sent with (a vPDQ hash is a list of frames, sent apart).
-    "ENUM_NAME_OVERRIDES": {"HashAlgorithmEnum": ["pdq", "md5", "sha256"]},
+    "ENUM_NAME_OVERRIDES": {
+        "HashAlgorithmEnum": ["pdq", "md5", "sha256"],
+        # Where an address a platform reported or was sent a notice about stands.
+        "AddressStateEnum": "childshield.platforms.serializers.ITEM_STATES",
+    },
 }
 
 # Requests are logged by their route, never their path (staff URLs carry report codes): see

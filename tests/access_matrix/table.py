@@ -752,6 +752,10 @@ ROWS: dict[str, Row] = {
     "api_reports": Row(Kind.PLATFORM_API),
     "api_report": Row(Kind.PLATFORM_API, targets=fill.platform_reports),
     "api_webhooks": Row(Kind.PLATFORM_API),
+    "api_notices": Row(Kind.PLATFORM_API),
+    "api_notice": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
+    "api_notice_acknowledge": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
+    "api_notice_removal": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
     # DELETE only (the matrix asks GET and POST: 405 to a key, 401 to anyone else).
     "api_webhook": Row(Kind.PLATFORM_API, targets=fill.fixed("a webhook", webhook_id=1)),
     # Django's admin site: only is_staff accounts (system administrators) get past its sign-in.

@@ -62,6 +62,12 @@ def platform_reports(world: World) -> list[Target]:
     ]
 
 
+def notices_to_another(world: World) -> list[Target]:
+    """A notice of the world's, sent to no platform of the matrix's key: not found for it."""
+    notice = next(iter(world.notices.values()))
+    return [Target("a notice to someone else", {"notice_id": notice.pk}, notice, answer="404")]
+
+
 def chat_channels(world: World) -> list[Target]:
     assert world.chat_channel is not None
     return [Target("a Telegram channel", {"key": world.chat_channel.webhook_key}, world.chat_channel)]

@@ -6,9 +6,12 @@ import uuid
 import pytest
 from django.test import Client
 
-from childshield.accounts.models import Agency, AgencyKind
+from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.hashing.models import ApiScope
+from childshield.hotline.models import HostingProvider
+from childshield.platforms.models import PlatformHost
 from childshield.platforms.services.reports import platform_credential_create
+from tests.hotline.conftest import fake_trace
 
 
 @pytest.fixture
@@ -39,3 +42,25 @@ def post(client, path, body, key=None, **extra):
     """A POST as a platform sends it: JSON with a fresh Idempotency-Key unless one is given."""
     headers = {"Idempotency-Key": key or str(uuid.uuid4())}
     return client.post(path, body, content_type="application/json", headers=headers, **extra)
+
+
+@pytest.fixture
+def hosted(credential, monkeypatch):
+    """The platform as the hotline's traces name it."""
+    provider = HostingProvider.objects.create(
+        name="Video App hosting",
+        is_platform=True,
+        domains=["video.example"],
+        abuse_email="abuse@video.example",
+    )
+    PlatformHost.objects.create(platform=credential[0], provider=provider)
+    monkeypatch.setattr("childshield.hotline.tracing.trace_host", fake_trace(asn=None))
+    return provider
+
+
+@pytest.fixture
+def analysts(make_member, hotline):
+    return (
+        make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline),
+        make_member(email="second@example.org", role=Role.HOTLINE_ANALYST, agency=hotline),
+    )

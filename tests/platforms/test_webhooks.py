@@ -10,14 +10,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from childshield.accounts.models import Role
-from childshield.hotline.models import HostingProvider
 from childshield.hotline.services.notices import item_renotice, notice_first_send
 from childshield.outbox.models import OutboxItem, OutboxState
 from childshield.outbox.services import outbox_item_deliver
-from childshield.platforms.models import PlatformHost, WebhookDelivery, WebhookSubscription
+from childshield.platforms.models import WebhookDelivery, WebhookSubscription
 from childshield.platforms.services.webhooks import WEBHOOK_DELIVER
-from tests.hotline.conftest import confirmed_item, fake_trace
+from tests.hotline.conftest import confirmed_item
 from tests.platforms.conftest import post
 from tests.platforms.test_api_docs import verify_snippet
 
@@ -72,28 +70,6 @@ def receiver():
 @pytest.fixture
 def local_webhooks(settings):
     settings.PLATFORMS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def hosted(credential, monkeypatch):
-    """The platform as the hotline's traces name it."""
-    provider = HostingProvider.objects.create(
-        name="Video App hosting",
-        is_platform=True,
-        domains=["video.example"],
-        abuse_email="abuse@video.example",
-    )
-    PlatformHost.objects.create(platform=credential[0], provider=provider)
-    monkeypatch.setattr("childshield.hotline.tracing.trace_host", fake_trace(asn=None))
-    return provider
-
-
-@pytest.fixture
-def analysts(make_member, hotline):
-    return (
-        make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline),
-        make_member(email="second@example.org", role=Role.HOTLINE_ANALYST, agency=hotline),
-    )
 
 
 def deliver_due(at):
