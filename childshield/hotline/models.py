@@ -255,6 +255,10 @@ class Evidence(models.Model):
     pdq = models.CharField(max_length=64, blank=True)
     pdq_quality = models.PositiveSmallIntegerField(null=True, blank=True)
     hashes_banked_at = models.DateTimeField(null=True, blank=True)
+    # What its hashes matched in the banks when it arrived, before it was banked itself:
+    # [{"bank": name, "bank_id": id, "algorithm": "pdq", "distance": 4}, …]; the analyst need not look
+    # again at a picture the banks already hold. None: not matched (kept before matching existed).
+    known_matches = models.JSONField(null=True, blank=True)
     uploaded_by = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
@@ -263,6 +267,11 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"evidence #{self.pk}"
+
+    @property
+    def known_banks(self) -> list[str]:
+        """The names of the banks that already held it, each once."""
+        return sorted({str(match["bank"]) for match in self.known_matches or []})
 
     @property
     def is_image(self) -> bool:

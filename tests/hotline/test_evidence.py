@@ -194,3 +194,26 @@ def test_an_image_that_cannot_be_hashed_now_is_refused_not_kept_without_its_pdq(
     assert refused.value.code == "busy"
     assert Evidence.objects.count() == 0
     assert len(evidence_add(acting=analyst, item=item, upload=_upload(synthetic_png())).pdq) == 64
+
+
+def test_evidence_already_in_a_bank_is_flagged_on_arrival(analyst, second_analyst, sign_in):
+    """The second address with the same picture (re-encoded: same PDQ region, other bytes) is flagged
+    as known, naming the bank, so the analyst need not look at it again; a new picture is not."""
+    first = content_item_report(acting=analyst, url="https://example.org/1", source="analyst")
+    assessment = assessment_record(acting=analyst, item=first, data=abuse())
+    assessment_confirm(acting=second_analyst, assessment=assessment)
+    first.refresh_from_db()
+    original = evidence_add(acting=analyst, item=first, upload=_upload(synthetic_png(seed=7)))
+    reencoded = io.BytesIO()
+    Image.open(io.BytesIO(synthetic_png(seed=7))).save(reencoded, "JPEG", quality=80)
+    second = content_item_report(acting=analyst, url="https://example.org/2", source="analyst")
+
+    again = evidence_add(acting=analyst, item=second, upload=_upload(reencoded.getvalue(), "again.jpg"))
+    fresh = evidence_add(acting=analyst, item=second, upload=_upload(synthetic_png(seed=99)))
+
+    assert original.known_matches == []  # nothing held it when it arrived; banked after
+    assert {match["algorithm"] for match in again.known_matches} == {"pdq"}
+    assert again.known_banks == [HashEntry.objects.first().bank.name]
+    assert fresh.known_matches == []
+    page = sign_in(analyst).get(f"/en/hotline/items/{second.pk}/").content.decode()
+    assert page.count("You need not look at it again.") == 1

@@ -9,8 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from childshield.accounts.models import Membership
+from childshield.accounts.permissions import may
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
+from childshield.hashing.models import Algorithm, MatchChannel
+from childshield.hashing.permissions import HashPerm
+from childshield.hashing.selectors import matchable_bank_ids_for_member
+from childshield.hashing.services import HashQuery, hashes_match
 from childshield.hotline.custody import custody_record
 from childshield.hotline.evidence_files import evidence_kind, file_keep, files_rotate
 from childshield.hotline.models import Classification, ContentItem, Evidence
@@ -39,10 +44,38 @@ def evidence_add(*, acting: Membership, item: ContentItem, upload: UploadedFile)
     except Exception:
         default_storage.delete(kept.storage_name)
         raise
-    custody_record(acting, AuditAction.CREATE, item, f"evidence {evidence.pk} added ({content_type})")
+    evidence.known_matches = _known_matches(acting, evidence)
+    evidence.save(update_fields=["known_matches"])
+    known = f", already in {len(evidence.known_banks)} bank(s)" if evidence.known_matches else ""
+    custody_record(acting, AuditAction.CREATE, item, f"evidence {evidence.pk} added ({content_type}){known}")
     if item.classification == Classification.ABUSE_MATERIAL and item.confirmed_at is not None:
         hashes_bank(acting=acting, item=item)
     return evidence
+
+
+def _known_matches(acting: Membership, evidence: Evidence) -> list[dict[str, object]]:
+    """Its hashes looked up in every bank the hotline matches against (its own and those shared)."""
+    if not may(acting, HashPerm.MATCH):
+        return []
+    queries = [HashQuery(Algorithm.SHA256, evidence.sha256), HashQuery(Algorithm.MD5, evidence.md5)]
+    if evidence.pdq:
+        queries.append(HashQuery(Algorithm.PDQ, evidence.pdq, evidence.pdq_quality))
+    results = hashes_match(
+        queries=[query for query in queries if query.value],
+        bank_ids=matchable_bank_ids_for_member(membership=acting),
+        channel=MatchChannel.STAFF,
+        agency=acting.agency,
+    )
+    return [
+        {
+            "bank": match.bank_name,
+            "bank_id": match.bank_id,
+            "algorithm": result.algorithm,
+            "distance": match.distance,
+        }
+        for result in results
+        for match in result.matches
+    ]
 
 
 def evidence_rotate(dry_run: bool) -> int:
