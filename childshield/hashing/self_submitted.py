@@ -23,6 +23,7 @@ from childshield.hashing import tasks
 from childshield.hashing.formats import check_quality, normalise_value
 from childshield.hashing.models import BankSource, ChangeKind, HashBank, HashChange, HashEntry, SharingPolicy
 from childshield.hashing.scope import match_scope_changed
+from childshield.hashing.services import history_lock
 from childshield.outbox.kicks import kick_on_commit
 
 # The bank's name is data, not interface text: it is the same in every language.
@@ -81,6 +82,7 @@ def self_submitted_hashes_add(
         check_quality(item.algorithm, item.quality)
         value = normalise_value(item.algorithm, item.value)
         checked.append(SelfSubmittedHash(item.algorithm, value, item.quality))
+    history_lock(bank_id=bank.pk)
     live = {
         (entry.algorithm, entry.value): entry
         for entry in HashEntry.objects.filter(

@@ -61,6 +61,17 @@ def _require_bank(actor: Membership, bank: HashBank, perm: HashPerm) -> None:
         raise ApplicationError(_("This bank belongs to another agency."), code="forbidden")
 
 
+def history_lock(*, bank_id: int) -> None:
+    """Hold the bank's row until the commit before its history takes ids.
+
+    Every writer of a bank's history calls this first, so the bank's changes commit in the order of
+    their ids: a reader that resumes after the last id it read (a platform keeping the bank's list in
+    sync) never passes over a change still to commit. Writers of one bank queued on the row anyway,
+    for its `live_entries`; they now queue before taking ids rather than after.
+    """
+    HashBank.objects.select_for_update().filter(pk=bank_id).values_list("pk", flat=True).first()
+
+
 def _tell_match_workers() -> None:
     # A best-effort kick, not an outbox item: a match syncs its index before it answers, so a
     # message lost with the broker costs the next match some time, never a wrong answer.
@@ -137,6 +148,7 @@ def _add_entries(
 
     `videos` gives the frame list of each vPDQ value (whose SHA-256 the value is).
     """
+    history_lock(bank_id=bank.pk)
     live = set(
         HashEntry.objects.filter(
             bank=bank, removed_at__isnull=True, value__in=[value for _a, value, _q in hashes]
@@ -243,6 +255,7 @@ def entry_remove(*, actor: Membership, entry: HashEntry, reason: str) -> HashEnt
         raise ApplicationError(_("This hash has already been removed."), code="already_removed")
     if not reason.strip():
         raise ApplicationError(_("Say why the hash is removed."), code="reason_required")
+    history_lock(bank_id=entry.bank_id)
     entry.removed_at = timezone.now()
     entry.removed_by = actor.user
     entry.removal_reason = reason.strip()
