@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.accounts.models import Membership
 from childshield.accounts.permissions import may
+from childshield.accounts.related import related_for
 from childshield.core.errors import ApplicationError
 from childshield.hashing import selectors, services
 from childshield.hashing.api_keys import ROTATION_OVERLAP_HOURS, ROTATION_OVERLAP_MAX_HOURS
@@ -97,6 +98,7 @@ def bank_detail(request: StaffRequest, bank_id: int) -> HttpResponse:
         "import_form": ImportForm(prefix="import"),
         "video_form": VideoForm(prefix="video"),
         "formats": ImportFormat.choices,
+        "related_links": related_for(bank, acting),
     }
     return render(request, "hashing/bank_detail.html", context)
 

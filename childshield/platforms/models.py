@@ -211,3 +211,44 @@ class NoticeResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to notice {self.notice_id}"
+
+
+class Verdict(models.TextChoices):
+    """What a platform did with uploads that matched a hash of a bank it keeps in sync."""
+
+    BLOCKED = "blocked", _("Blocked")
+    NOT_BLOCKED = "not_blocked", _("Not blocked")
+    PENDING_REVIEW = "pending_review", _("Pending review")
+
+
+class SignalFeedback(models.Model):
+    """A platform's word on one hash of a shared bank (as StopNCII takes it): one row per hash and
+    platform, updated in place, so the bank's owner sees what each hash achieved."""
+
+    # Indexed by the unique constraint (entry first) and the bank's index.
+    entry = models.ForeignKey("hashing.HashEntry", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The entry's bank (an entry never moves): the bank's counts are read by index, without a join.
+    bank = models.ForeignKey("hashing.HashBank", on_delete=models.PROTECT, related_name="+", db_index=False)
+    platform = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="signal_feedback")
+    # The key that gave the latest word.
+    api_key = models.ForeignKey("hashing.ApiKey", on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    note = EncryptedTextField(_("platform's note"), blank=True, default="")
+    first_at = models.DateTimeField(_("first word"), default=timezone.now)
+    # When the verdict became what it is: the same verdict sent again keeps its time.
+    verdict_at = models.DateTimeField(_("verdict given"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last word"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("platform's feedback on a hash")
+        verbose_name_plural = _("platforms' feedback on hashes")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "platform"], name="signal_feedback_once_per_platform")
+        ]
+        indexes = [
+            models.Index(fields=["bank", "platform", "verdict"], name="signal_feedback_by_bank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} on {self.entry_id} by {self.platform_id}"
