@@ -20,6 +20,7 @@ class AgencyKind(models.TextChoices):
     JUSTICE = "justice", _("Justice")
     NGO = "ngo", _("NGO")
     PLATFORM = "platform", _("Platform")
+    REGULATOR = "regulator", _("Regulator")
 
 
 class Role(models.TextChoices):
@@ -31,6 +32,8 @@ class Role(models.TextChoices):
     HOTLINE_ANALYST = "hotline_analyst", _("Hotline analyst")
     HOTLINE_LEAD = "hotline_lead", _("Hotline lead")
     PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    PLATFORM_STAFF = "platform_staff", _("Platform staff")
+    REGULATOR = "regulator", _("Regulator (read only)")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 

@@ -121,6 +121,8 @@ ACCOUNTS = declare(
             Role.HOTLINE_ANALYST: {**_EVERY_STAFF_ROLE},
             Role.HOTLINE_LEAD: {**_EVERY_STAFF_ROLE, Perm.AUDIT_REASONS_VIEW: Scope.AGENCY},
             Role.PROGRAMME_MANAGER: {**_EVERY_STAFF_ROLE},
+            Role.PLATFORM_STAFF: {**_EVERY_STAFF_ROLE},
+            Role.REGULATOR: {**_EVERY_STAFF_ROLE},
             Role.AGENCY_ADMIN: {
                 **_EVERY_STAFF_ROLE,
                 Perm.MEMBERS_MANAGE: Scope.AGENCY,

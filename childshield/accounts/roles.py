@@ -32,6 +32,11 @@ ROLE_DESCRIPTIONS: dict[Role, str | Promise] = {
         "You follow the programme's figures by place, age, gender and harm, "
         "without seeing any child's identity."
     ),
+    Role.PLATFORM_STAFF: _(
+        "You work for a platform: you follow the notices the hotline sends it, its reports, "
+        "and how fast it acts."
+    ),
+    Role.REGULATOR: _("You read every platform's record of how it acts on notices. You change nothing."),
     Role.AGENCY_ADMIN: _("You manage who works in your agency and which role each person has."),
     Role.SYSTEM_ADMIN: _("You manage agencies, places and reference data for the whole system."),
 }

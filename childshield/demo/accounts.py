@@ -46,6 +46,7 @@ AGENCIES: tuple[DemoAgency, ...] = (
     DemoAgency("police", "Provincial Police, Cybercrime Unit (demo)", AgencyKind.POLICE, ("VN45",)),
     DemoAgency("ngo", "Safe Childhood Partners (demo NGO)", AgencyKind.NGO, ("VN45", "VN51")),
     DemoAgency("platform", "ChatNhanh (demo platform)", AgencyKind.PLATFORM, ("VN",)),
+    DemoAgency("regulator", "Online Safety Authority (demo regulator)", AgencyKind.REGULATOR, ("VN",)),
 )
 
 ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -81,6 +82,10 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         (("ngo", Role.PROGRAMME_MANAGER),),
         province_code="VN45",
     ),
+    # ChatNhanh's trust-and-safety lead follows its notices and record; the regulator reads every
+    # platform's record.
+    DemoAccount("platform.staff@demo.childshield.test", "Khoa Demo", (("platform", Role.PLATFORM_STAFF),)),
+    DemoAccount("regulator@demo.childshield.test", "Thảo Demo", (("regulator", Role.REGULATOR),)),
     DemoAccount("agency.admin@demo.childshield.test", "Quang Demo", (("social", Role.AGENCY_ADMIN),)),
     DemoAccount(
         "system.admin@demo.childshield.test", "Vy Demo", (("helpline", Role.SYSTEM_ADMIN),), is_staff=True

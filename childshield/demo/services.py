@@ -17,6 +17,7 @@ from childshield.demo.hashing import demo_hash_bank_seed
 from childshield.demo.helpline import demo_helpline_seed
 from childshield.demo.hotline import seed_hotline
 from childshield.demo.intake import demo_block_image_seed, demo_intake_seed
+from childshield.demo.platforms import demo_platforms_seed
 from childshield.insights.figures.refresh import refresh as figures_refresh
 from childshield.places.models import Area, MembershipProvince
 from childshield.places.services.agency_areas import agency_areas_add
@@ -88,6 +89,8 @@ def demo_seed(*, country: str = "VN", figures: bool = True) -> SeedReport:
     (report.created if made else report.kept).append(f"demo reports ({made} new)")
     items_made = seed_hotline()
     (report.created if items_made else report.kept).append(f"demo hotline items ({items_made} new)")
+    answers_made = demo_platforms_seed()
+    (report.created if answers_made else report.kept).append(f"demo platform answers ({answers_made} new)")
     blocks_made = demo_block_image_seed()
     (report.created if blocks_made else report.kept).append(f"demo block-image requests ({blocks_made} new)")
     cases_made = demo_cases_seed()
