@@ -7,8 +7,15 @@ class PlatformsConfig(AppConfig):
     verbose_name = "Platforms"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from childshield.accounts import related
+        from childshield.accounts.navigation import NavItem, holds
+        from childshield.accounts.navigation import register as nav_register
         from childshield.hotline import channels
         from childshield.outbox.handlers import register
+        from childshield.platforms import sync
+        from childshield.platforms.permissions import PlatformPerm
         from childshield.platforms.services import notices, webhooks
 
         register(webhooks.WEBHOOK_DELIVER, webhooks.webhook_deliver)
@@ -16,3 +23,10 @@ class PlatformsConfig(AppConfig):
         register(notices.REMOVAL_VERIFY, notices.removal_verify)
         # A notice to a platform with webhooks goes to them too (the e-mail stays the notice of record).
         channels.register(webhooks.notice_to_platform)
+        # A bank's page links to what platforms said of its hashes.
+        related.register("hashing.HashBank", sync.feedback_links)
+        nav_register(
+            NavItem(
+                "platform_record:record", _("Platform record"), holds(PlatformPerm.RECORD_VIEW), order=530
+            )
+        )

@@ -24,6 +24,7 @@ from childshield.hotline.permissions import HotlinePerm
 from childshield.insights.permissions import InsightsPerm
 from childshield.intake.permissions import IntakePerm
 from childshield.messaging.permissions import MessagingPerm
+from childshield.platforms.permissions import PlatformPerm
 from tests.access_matrix import rules
 from tests.access_matrix import targets as fill
 from tests.access_matrix.rules import Rule
@@ -734,6 +735,15 @@ ROWS: dict[str, Row] = {
         rule=rules.owned_by_agency(HashPerm.API_KEYS_MANAGE, lambda key: key.agency_id),
         post=fill.const(overlap_hours=0),
     ),
+    "platforms:bank_feedback": Row(
+        Kind.STAFF,
+        HashPerm.BANKS_VIEW,
+        targets=fill.records("banks", "bank_id", "bank"),
+        rule=rules.owned_by_agency(HashPerm.BANKS_VIEW, lambda bank: bank.owner_id),
+    ),
+    # A platform's record: its own staff, the regulator and the hotline's leads.
+    "platform_record:record": Row(Kind.STAFF, PlatformPerm.RECORD_VIEW),
+    "platform_record:download": Row(Kind.STAFF, PlatformPerm.RECORD_VIEW),
     # The match API ---------------------------------------------------------------------------------
     "api_match_hashes": Row(
         Kind.API, post=fill.const(hashes=[{"algorithm": "md5", "value": "ab" * 16}]), post_as_json=True
@@ -753,6 +763,9 @@ ROWS: dict[str, Row] = {
     "api_report": Row(Kind.PLATFORM_API, targets=fill.platform_reports),
     "api_webhooks": Row(Kind.PLATFORM_API),
     "api_notices": Row(Kind.PLATFORM_API),
+    # Hash-list sync: a bank shared with platforms (read), one that is not (404); feedback is a POST only.
+    "api_bank_signals": Row(Kind.PLATFORM_API, targets=fill.platform_banks),
+    "api_bank_signal_feedback": Row(Kind.PLATFORM_API, targets=fill.fixed("a bank", bank_id=1)),
     "api_notice": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
     "api_notice_acknowledge": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
     "api_notice_removal": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),

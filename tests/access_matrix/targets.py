@@ -62,6 +62,17 @@ def platform_reports(world: World) -> list[Target]:
     ]
 
 
+def platform_banks(world: World) -> list[Target]:
+    """A bank shared with platforms (the key reads its signals) and one that is not (not found)."""
+    return [
+        Target(label, {"bank_id": world.banks[key].pk}, world.banks[key], answer=answer)
+        for label, key, answer in (
+            ("a bank shared with platforms", "the hotline's", "200"),
+            ("a bank not shared", "the KH hotline's", "404"),
+        )
+    ]
+
+
 def notices_to_another(world: World) -> list[Target]:
     """A notice of the world's, sent to no platform of the matrix's key: not found for it."""
     notice = next(iter(world.notices.values()))

@@ -139,6 +139,8 @@ DEMO_ACTORS = {
     "programme manager": ("programme.manager@demo.childshield.test", "ngo"),
     # Limited to one province (Quảng Trị): the same pages, its figures only.
     "province manager": ("province.manager@demo.childshield.test", "ngo"),
+    "platform staff": ("platform.staff@demo.childshield.test", "platform"),
+    "regulator": ("regulator@demo.childshield.test", "regulator"),
     "agency admin": ("agency.admin@demo.childshield.test", "social"),
     "system admin": ("system.admin@demo.childshield.test", "helpline"),
 }

@@ -4,13 +4,9 @@ hash achieved, platform by platform."""
 import uuid
 
 import pytest
-from django.conf.urls.i18n import i18n_patterns
 from django.db import connection
 from django.test import Client
-from django.urls import include, path
 
-from childshield import urls as root_urls
-from childshield.accounts import related
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditAction, AuditEvent
 from childshield.hashing import services as hashing
@@ -19,13 +15,6 @@ from childshield.platforms import sync
 from childshield.platforms.models import SignalFeedback
 from childshield.platforms.services.reports import platform_credential_create
 from tests.platforms.conftest import post
-
-# The staff page as childshield/urls.py is to mount it ("platforms/" in the language's patterns).
-urlpatterns = [
-    *root_urls.urlpatterns,
-    *i18n_patterns(path("platforms/", include("childshield.platforms.urls")), prefix_default_language=True),
-]
-pytestmark = pytest.mark.urls(__name__)
 
 
 def feedback_url(bank):
@@ -319,10 +308,8 @@ def test_another_hotline_and_other_roles_are_refused(sign_in, make_member, told,
     assert sign_in(worker).get(page_url(bank)).status_code == 403
 
 
-def test_the_banks_page_links_to_what_its_hashes_achieved(sign_in, lead, told, monkeypatch):
+def test_the_banks_page_links_to_what_its_hashes_achieved(sign_in, lead, told):
     bank, _entries = told
-    # As PlatformsConfig.ready() is to register it, once the page's URLs are mounted.
-    monkeypatch.setitem(related._PROVIDERS, "hashing.hashbank", [sync.feedback_links])
 
     page = sign_in(lead).get(f"/en/hashing/banks/{bank.pk}/").content.decode()
 

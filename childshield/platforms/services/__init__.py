@@ -1,1 +1,1 @@
-"""Every write of the platforms app, by sub-domain: reports, webhooks."""
+"""Every write of the platforms app, by sub-domain: reports, webhooks, notices, feedback."""
