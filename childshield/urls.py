@@ -52,3 +52,7 @@ urlpatterns += i18n_patterns(
     path("places/", include("childshield.places.urls")),
     path("admin/", admin.site.urls),
 )
+
+# No route under /api/, or a server error there: a problem (JSON), not a page.
+handler404 = "childshield.core.views.page_not_found"
+handler500 = "childshield.core.views.server_error"

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 from childshield.accounts.acting import acting_membership
 from childshield.accounts.permissions import may
 from childshield.core.errors import ApplicationError
+from childshield.core.problems import PROBLEM_MEDIA_TYPE, problem_body
 from childshield.hashing import selectors, services
 from childshield.hashing.api_limits import PerCallerThrottle
 from childshield.hashing.imaging import MAX_IMAGE_BYTES, ImageRejected, pdq_from_bytes
@@ -54,8 +55,6 @@ from childshield.hashing.serializers import (
 from childshield.hashing.slots import RETRY_AFTER_SECONDS
 from childshield.hashing.uploads import MemoryOnlyUpload
 from childshield.hashing.video import VideoRejected, video_hash
-
-PROBLEM_TYPE = "https://childshield.example/problems/"
 
 
 class ProblemRenderer(JSONRenderer):
@@ -209,16 +208,8 @@ class RecordsKeyCalls(APIView):
 
 
 def problem_response(status_code: int, code: str, title: str, detail: str, **extra: Any) -> Response:
-    body = {
-        "type": PROBLEM_TYPE + code,
-        "title": title,
-        "status": status_code,
-        "detail": detail,
-        "code": code,
-    }
-    body.update(extra)
-    response = Response(body, status=status_code, content_type="application/problem+json")
-    return response
+    body = problem_body(status_code, code, title, detail, **extra)
+    return Response(body, status=status_code, content_type=PROBLEM_MEDIA_TYPE)
 
 
 def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -291,6 +282,7 @@ PROBLEMS = {
     400: OpenApiResponse(ProblemOutput, description="Not valid (problem details)"),
     401: OpenApiResponse(ProblemOutput, description="No or bad credentials"),
     403: OpenApiResponse(ProblemOutput, description="Not allowed"),
+    415: OpenApiResponse(ProblemOutput, description="A body in a media type the operation does not take"),
     429: OpenApiResponse(ProblemOutput, description="Too many calls this minute (see Retry-After)"),
 }
 

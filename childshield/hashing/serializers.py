@@ -14,6 +14,8 @@ from childshield.hashing.video import InvalidFrameList, VideoFrameHash, parse_fr
 MAX_HASHES_PER_REQUEST = 1000
 MAX_VIDEOS_PER_REQUEST = 50
 MAX_FRAMES_PER_VIDEO = 10_000
+# The latest timestamp a frame may carry (video.parse_frame_line's limit): about 115 days.
+MAX_TIMESTAMP = 10**7 - 1
 
 
 class HashInput(serializers.Serializer[None]):
@@ -154,7 +156,9 @@ class FrameSerializer(serializers.Serializer[VideoFrameHash]):
     frame_number = serializers.IntegerField(min_value=0)
     quality = serializers.IntegerField(min_value=0, max_value=100)
     pdq = serializers.RegexField(r"^[0-9a-fA-F]{64}$", help_text="The frame's PDQ hash, 64 hex digits.")
-    timestamp = serializers.FloatField(min_value=0, help_text="Seconds from the start of the video.")
+    timestamp = serializers.FloatField(
+        min_value=0, max_value=MAX_TIMESTAMP, help_text="Seconds from the start of the video."
+    )
 
 
 class VideoFramesInput(serializers.Serializer[None]):
@@ -178,10 +182,14 @@ class VideoFramesInput(serializers.Serializer[None]):
                     {"vpdq": _("Line %(line)d: %(message)s") % {"line": error.line, "message": error.message}}
                 ) from None
         else:
-            frames = [
-                parse_frame_line(f"{f['frame_number']},{f['quality']},{f['pdq']},{f['timestamp']}")
-                for f in attrs["frames"]
-            ]
+            frames = []
+            for number, f in enumerate(attrs["frames"]):
+                try:
+                    frames.append(
+                        parse_frame_line(f"{f['frame_number']},{f['quality']},{f['pdq']},{f['timestamp']}")
+                    )
+                except InvalidFrameList as error:
+                    raise serializers.ValidationError({"frames": {str(number): [error.message]}}) from None
         if len(frames) > MAX_FRAMES_PER_VIDEO:
             raise serializers.ValidationError(
                 _("Send at most %(limit)d frames a video.") % {"limit": MAX_FRAMES_PER_VIDEO}

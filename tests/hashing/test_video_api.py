@@ -142,6 +142,11 @@ def test_vpdq_frame_lists_are_matched_as_text_or_as_objects(platform, openapi, b
             {"frames": [{"frame_number": 0, "quality": 101, "pdq": "0" * 64, "timestamp": 0}]},
             "/videos/0/frames/0/quality",
         ),
+        (
+            # A timestamp far past any video (once a server error).
+            {"frames": [{"frame_number": 0, "quality": 90, "pdq": "0" * 64, "timestamp": 1.5e308}]},
+            "/videos/0/frames/0/timestamp",
+        ),
     ],
 )
 def test_a_bad_frame_list_is_a_400_pointing_at_it(platform, openapi, video, pointer):

@@ -256,3 +256,13 @@ def test_answers_are_what_the_openapi_schema_says(platform, hotline, tmp_path):
     assert_matches_schema(openapi, refused, "/api/v1/reports/")
     assert_matches_schema(openapi, read, "/api/v1/reports/{report_id}/", method="get")
     assert_matches_schema(openapi, missing, "/api/v1/reports/{report_id}/", method="get")
+
+
+def test_an_address_the_api_does_not_have_answers_a_problem_and_a_page_address_a_page(platform, client):
+    api = platform.get("/api/v1/reports/not-a-number/")
+    page = client.get("/en/no-such-page/")
+
+    assert api.status_code == 404 and page.status_code == 404
+    assert api["Content-Type"] == "application/problem+json"
+    assert api.json()["code"] == "not_found"
+    assert page["Content-Type"].startswith("text/html")
