@@ -92,7 +92,10 @@ def test_the_queue_shows_web_telegram_and_zalo_chats_side_by_side_with_their_cha
     assert_accessible(axe, desk)
 
 
-@pytest.mark.parametrize("language", ["vi", "km", "en"])
+# Staff pages: one language each (Khmer here, Vietnamese below; the child's pages above in all three),
+# which keeps the browser suite's time in hand; the pages' words are checked in every language by the
+# catalogue tests.
+@pytest.mark.parametrize("language", ["km"])
 def test_the_chat_pages_of_counsellors_and_supervisors_are_accessible(
     live_server,
     open_page,
@@ -140,7 +143,7 @@ def test_the_chat_pages_of_counsellors_and_supervisors_are_accessible(
     desk.wait_for_url(f"{live_server.url}/{language}/helpline/channels/")
 
 
-@pytest.mark.parametrize("language", ["vi", "km", "en"])
+@pytest.mark.parametrize("language", ["vi"])
 def test_the_hotlines_pictures_from_chats_are_accessible_and_open_veiled(
     live_server,
     open_page,

@@ -50,7 +50,7 @@ def bearer(db, settings):
 
 @schema.parametrize()
 @settings(
-    max_examples=20,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
