@@ -7,7 +7,9 @@ import uuid
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
@@ -34,6 +36,17 @@ def _loaded() -> "schemathesis.schemas.BaseSchema":
 
 
 schema = _loaded()
+
+
+@pytest.fixture(autouse=True)
+def connections_kept():
+    """As Django's test client does: the app is called in process, inside the test's transaction, so
+    the end of a request must not close the database connection (on PostgreSQL it would)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
