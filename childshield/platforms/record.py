@@ -8,7 +8,8 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Min, QuerySet
+from django.db.models import Count, Min, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Membership
@@ -137,6 +138,7 @@ def platform_record(*, platform: Agency, months: int = 12, until: date | None = 
     records = []
     for period in periods:
         low, high = period.bounds()
+        low_local = timezone.localtime(low, timezone.get_default_timezone())
         sent = [notice for notice in sent_notices if low <= notice[1] < high]
         answers = [
             (first_answers[pk] - sent_at).total_seconds() / HOUR
@@ -160,8 +162,8 @@ def platform_record(*, platform: Agency, months: int = 12, until: date | None = 
                 answer_p90_hours=answer_p90,
                 removal_median_hours=removal_median,
                 removal_p90_hours=removal_p90,
-                reports=sum(1 for at in reports if low <= at < high),
-                feedback=sum(1 for at in feedback if low <= at < high),
+                reports=reports.get((low_local.year, low_local.month), 0),
+                feedback=feedback.get((low_local.year, low_local.month), 0),
             )
         )
     return records
@@ -169,5 +171,14 @@ def platform_record(*, platform: Agency, months: int = 12, until: date | None = 
 
 def _by_month(
     rows: QuerySet[PlatformReport] | QuerySet[SignalFeedback], field: str, start: datetime, end: datetime
-) -> list[datetime]:
-    return list(rows.filter(**{f"{field}__gte": start, f"{field}__lt": end}).values_list(field, flat=True))
+) -> dict[tuple[int, int], int]:
+    """How many rows fall in each month (in TIME_ZONE, as the periods), counted by the database: a platform may give
+    feedback on millions of hashes."""
+    counted = (
+        rows.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+        .annotate(month=TruncMonth(field, tzinfo=timezone.get_default_timezone()))
+        .values("month")
+        .annotate(rows=Count("pk"))
+        .values_list("month", "rows")
+    )
+    return {(month.year, month.month): number for month, number in counted}
