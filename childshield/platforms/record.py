@@ -172,8 +172,8 @@ def platform_record(*, platform: Agency, months: int = 12, until: date | None = 
 def _by_month(
     rows: QuerySet[PlatformReport] | QuerySet[SignalFeedback], field: str, start: datetime, end: datetime
 ) -> dict[tuple[int, int], int]:
-    """How many rows fall in each month (in TIME_ZONE, as the periods), counted by the database: a platform may give
-    feedback on millions of hashes."""
+    """How many rows fall in each month (in TIME_ZONE, as the periods), counted by the database: a
+    platform may give feedback on millions of hashes."""
     counted = (
         rows.filter(**{f"{field}__gte": start, f"{field}__lt": end})
         .annotate(month=TruncMonth(field, tzinfo=timezone.get_default_timezone()))
