@@ -110,7 +110,8 @@ class IdempotentAnswer(models.Model):
     # SHA-256 of the request's JSON, canonical (keys sorted), so spacing does not count.
     request_digest = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField()
-    body = models.JSONField()
+    # Encrypted: an answer may hold reported addresses or a webhook's signing secret.
+    body = EncryptedJSONField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

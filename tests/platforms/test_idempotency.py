@@ -114,3 +114,13 @@ def test_twins_sent_at_the_same_moment_make_one_report(credential, hotline):
     assert sorted(answer.status_code for answer in answers) == [201] * 4, [a.content for a in answers]
     assert len({answer.json()["id"] for answer in answers}) == 1
     assert PlatformReport.objects.count() == 1
+
+
+def test_kept_answers_are_encrypted_at_rest(platform, hotline):
+    post(platform, REPORTS, BODY, key="k-secret")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body FROM platforms_idempotentanswer")
+        [(stored,)] = cursor.fetchall()
+    assert "files.example.net" not in str(stored)
+    assert IdempotentAnswer.objects.get().body["items"][0]["url"] == BODY["urls"][0]
