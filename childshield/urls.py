@@ -5,7 +5,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from childshield.accounts import views as account_views
 from childshield.core import views as core_views
@@ -19,6 +19,15 @@ urlpatterns = [
     # Quick exit, one address for every language: one hop to the neutral site, no language redirect.
     path("leave/", intake_views.quick_exit, name="quick_exit"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # The same description as an interactive page (Swagger UI from our own static files; its
+    # script served apart, so the page keeps the site's Content-Security-Policy).
+    path(
+        "api/v1/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="api_docs.html", title="childshield API"
+        ),
+        name="api_docs",
+    ),
     path("api/v1/", include("childshield.hashing.api_urls")),
     path("api/v1/", include("childshield.platforms.api_urls")),
     path("messaging/hooks/", include("childshield.messaging.urls")),

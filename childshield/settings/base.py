@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "anymail",
     "childshield.core",
     "childshield.accounts",
@@ -454,6 +455,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "childshield API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The interactive page at /api/v1/docs/ takes Swagger UI from our static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "tryItOutEnabled": False},
     # The algorithms a single hash may be sent with (a vPDQ hash is a list of frames, sent apart).
     "ENUM_NAME_OVERRIDES": {
         "HashAlgorithmEnum": ["pdq", "md5", "sha256"],
