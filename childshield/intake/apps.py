@@ -11,7 +11,9 @@ class IntakeConfig(AppConfig):
         from childshield.accounts.models import Membership
         from childshield.accounts.navigation import NavItem, holds, register
         from childshield.accounts.permissions import Scope, perm_scope
+        from childshield.intake import picture_news
         from childshield.intake.permissions import IntakePerm
+        from childshield.outbox import handlers
 
         def lists_every_country(membership: Membership | None) -> bool:
             # Helpline staff work from the helpline's Queue, which supersedes this plain list; the
@@ -27,3 +29,5 @@ class IntakeConfig(AppConfig):
                 order=505,
             )
         )
+        # A child's picture an app has just blocked: the news written in their thread by a worker.
+        handlers.register(picture_news.PICTURE_BLOCKED_NEWS, picture_news.picture_blocked_news)

@@ -26,14 +26,21 @@ claimed it), so that its thread is a live chat and the reporter's page asks for 
 A second question, `on_chat_hours`: when counsellors answer the web chat (the messaging app keeps
 its hours), so the child's chat pages can say, out of hours, when someone will answer.
 
+A third question, `on_blocked_image_outcomes`: what apps said of the bank entries a child's
+blocked pictures became (the platforms app: their feedback on the hashes they sync), asked for
+every entry of a report at once, so that the child's code page can say what became of each
+picture. Without a provider the page says only what the hotline decided.
+
 A guard, `on_staff_reply`, is asked before a staff member's reply is written, given the acting
 membership and the report, and refuses by raising ApplicationError (the helpline: a report someone
 holds is answered by its holder or a supervisor of the holder's agency, from any page).
 """
 
 import logging
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from django.db import transaction
@@ -72,12 +79,34 @@ class HeldCheck(Protocol):
     def __call__(self, *, report: Report) -> bool: ...
 
 
+class AppOutcome(StrEnum):
+    """What one app (a platform) said of a hash it keeps in sync, in intake's own words."""
+
+    BLOCKED = "blocked"
+    CHECKING = "checking"
+    NOT_BLOCKED = "not_blocked"
+
+
+@dataclass(frozen=True)
+class EntryOutcome:
+    """One app's word on one bank entry. `app` tells apps apart (an app's word on several hashes of
+    one picture counts once) and is never shown."""
+
+    app: int
+    outcome: AppOutcome
+
+
+class BlockedImageOutcomes(Protocol):
+    def __call__(self, *, entry_ids: Collection[int]) -> Mapping[int, Sequence[EntryOutcome]]: ...
+
+
 _ON_REPORT_SAVED: list[ReportHook] = []
 _ON_REPORT_RECEIVED: list[ReportHook] = []
 _STAFF_REPLY_GUARDS: list[StaffReplyGuard] = []
 _HELD_CHECKS: list[HeldCheck] = []
 _ON_MESSAGE_TO_REPORTER: list[MessageHook] = []
 _CHAT_HOURS: list[ChatHoursSource] = []
+_BLOCKED_IMAGE_OUTCOMES: list[BlockedImageOutcomes] = []
 
 
 def on_report_saved(hook: ReportHook) -> None:
@@ -119,6 +148,22 @@ def on_chat_hours(source: ChatHoursSource) -> None:
 def chat_hours() -> ChatHours:
     """The web chat's hours from the first source registered; always open when none is."""
     return _CHAT_HOURS[0]() if _CHAT_HOURS else ChatHours(open_now=True)
+
+
+def on_blocked_image_outcomes(provider: BlockedImageOutcomes) -> None:
+    if provider not in _BLOCKED_IMAGE_OUTCOMES:
+        _BLOCKED_IMAGE_OUTCOMES.append(provider)
+
+
+def blocked_image_outcomes(*, entry_ids: Collection[int]) -> dict[int, list[EntryOutcome]]:
+    """What apps said of each of these bank entries, from every provider (none: nothing said)."""
+    found: dict[int, list[EntryOutcome]] = {}
+    if not entry_ids:
+        return found
+    for provider in list(_BLOCKED_IMAGE_OUTCOMES):
+        for entry_id, outcomes in provider(entry_ids=entry_ids).items():
+            found.setdefault(entry_id, []).extend(outcomes)
+    return found
 
 
 def report_held(*, report: Report) -> bool:

@@ -12,9 +12,11 @@ from childshield.accounts.models import Agency, Membership
 from childshield.accounts.permissions import Scope, require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.intake.hooks import AppOutcome, blocked_image_outcomes
 from childshield.intake.models import (
     BlockedImage,
     BlockedImageState,
+    Channel,
     Report,
     ReportMessage,
     ReportStatus,
@@ -212,3 +214,63 @@ def blocked_files_by_state(*, report: Report) -> dict[str, int]:
     # The hashes of one file are decided together, so they share one state.
     states = dict(report.blocked_images.values_list("file_number", "state"))
     return dict(Counter(str(labels[state]) for state in states.values()))
+
+
+@dataclass(frozen=True)
+class BlockedPicture:
+    """One file a child asked to block, as the child is told of it: what the hotline decided and,
+    once it is in the bank, how many apps said they block it, are checking it, or do not block it.
+    Counts only: never which apps, never the hashes."""
+
+    number: int
+    kind: str
+    state: str
+    blocking: int = 0
+    checking: int = 0
+    not_blocking: int = 0
+
+    @property
+    def heard(self) -> bool:
+        return bool(self.blocking or self.checking or self.not_blocking)
+
+
+# An app's word on a picture is its best on any of the picture's hashes (one blocked hash blocks it).
+_OUTCOME_RANK = {AppOutcome.BLOCKED: 0, AppOutcome.CHECKING: 1, AppOutcome.NOT_BLOCKED: 2}
+
+
+def blocked_pictures_for_reporter(*, report: Report) -> list[BlockedPicture]:
+    """The files of a request to block pictures, for its reporter, who opened it with the code and
+    passphrase (that opening is the audited read): two queries whatever the number of files, and
+    nothing written."""
+    if report.channel != Channel.BLOCK_IMAGE:
+        return []
+    rows = list(
+        report.blocked_images.order_by("file_number", "algorithm").values_list(
+            "file_number", "kind", "state", "entry_id"
+        )
+    )
+    outcomes = blocked_image_outcomes(entry_ids={entry for *_, entry in rows if entry is not None})
+    files: dict[int, tuple[str, str]] = {}
+    said: dict[int, dict[int, AppOutcome]] = {}
+    for number, kind, state, entry_id in rows:
+        files.setdefault(number, (kind, state))
+        apps = said.setdefault(number, {})
+        banked = entry_id is not None and state == BlockedImageState.ACCEPTED
+        for word in outcomes.get(entry_id, []) if banked else []:
+            known = apps.get(word.app)
+            if known is None or _OUTCOME_RANK[word.outcome] < _OUTCOME_RANK[known]:
+                apps[word.app] = word.outcome
+    pictures = []
+    for number, (kind, state) in files.items():
+        tally = Counter(said[number].values())
+        pictures.append(
+            BlockedPicture(
+                number=number,
+                kind=kind,
+                state=state,
+                blocking=tally[AppOutcome.BLOCKED],
+                checking=tally[AppOutcome.CHECKING],
+                not_blocking=tally[AppOutcome.NOT_BLOCKED],
+            )
+        )
+    return pictures

@@ -217,6 +217,8 @@ def _thread_page(
         "welcome": True,
         # A web chat's thread says, out of hours, when someone will answer.
         "hours": hooks.chat_hours() if report.channel == Channel.CHAT else None,
+        # A request to block pictures says what became of each one, and what apps said of it.
+        "pictures": selectors.blocked_pictures_for_reporter(report=report),
     }
     return render(request, "intake/thread.html", context)
 
