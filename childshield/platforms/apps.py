@@ -25,6 +25,10 @@ class PlatformsConfig(AppConfig):
         channels.register(webhooks.notice_to_platform)
         # A bank's page links to what platforms said of its hashes.
         related.register("hashing.HashBank", sync.feedback_links)
+        # A child's code page says what platforms said of the pictures they blocked (counts, no names).
+        from childshield.intake.hooks import on_blocked_image_outcomes
+
+        on_blocked_image_outcomes(sync.blocked_image_outcomes)
         nav_register(
             NavItem(
                 "platform_record:record", _("Platform record"), holds(PlatformPerm.RECORD_VIEW), order=530

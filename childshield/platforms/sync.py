@@ -4,6 +4,7 @@ platform's key, and what platforms said of each hash, for those who may view the
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
 from childshield.hashing.models import Algorithm, ApiKey, HashBank, HashChange, HashEntry, VideoHash
 from childshield.hashing.selectors import bank_get, bank_list_for_api_key
+from childshield.intake.hooks import AppOutcome, EntryOutcome
 from childshield.platforms.models import SignalFeedback, Verdict
 
 # A page stops early past this many vPDQ frames (about 8 MB of text), so that a bank of long videos
@@ -247,3 +249,22 @@ def feedback_links(bank: Model, acting: Membership | None) -> list[RelatedLink]:
             url=reverse("platforms:bank_feedback", args=[bank.pk]),
         )
     ]
+
+
+# The child's side: what apps said of the pictures they blocked --------------------------------------
+
+_CHILD_OUTCOME: dict[str, AppOutcome] = {
+    Verdict.BLOCKED: AppOutcome.BLOCKED,
+    Verdict.PENDING_REVIEW: AppOutcome.CHECKING,
+    Verdict.NOT_BLOCKED: AppOutcome.NOT_BLOCKED,
+}
+
+
+def blocked_image_outcomes(*, entry_ids: Collection[int]) -> dict[int, list[EntryOutcome]]:
+    """Each platform's verdict on these entries, for the child's code page (intake's registry
+    `on_blocked_image_outcomes`): one query by the feedback's unique index; no names, no notes."""
+    found: dict[int, list[EntryOutcome]] = {}
+    rows = SignalFeedback.objects.filter(entry_id__in=entry_ids).order_by()
+    for entry_id, platform_id, verdict in rows.values_list("entry_id", "platform_id", "verdict"):
+        found.setdefault(entry_id, []).append(EntryOutcome(app=platform_id, outcome=_CHILD_OUTCOME[verdict]))
+    return found

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
-from childshield.hashing.models import ApiKey, HashBank, HashEntry
+from childshield.hashing.models import ApiKey, BankSource, HashBank, HashEntry
+from childshield.intake.picture_news import blocked_pictures_news_enqueue
 from childshield.platforms.models import SignalFeedback, Verdict
 from childshield.platforms.services.reports import platform_of
 from childshield.platforms.sync import bank_for_key
@@ -73,6 +74,15 @@ def signal_feedback_record(
         unique_fields=["entry", "platform"],
         update_fields=["api_key", "verdict", "note", "verdict_at", "updated_at"],
     )
+    if bank.source == BankSource.SELF_SUBMITTED:
+        # A child who blocked a picture hears, once, when an app first blocks it.
+        blocked_now = [
+            item.entry_id
+            for item in items
+            if item.verdict == Verdict.BLOCKED and earlier.get(item.entry_id, ("", now))[0] != Verdict.BLOCKED
+        ]
+        if blocked_now:
+            blocked_pictures_news_enqueue(entry_ids=blocked_now)
     audit.record(
         action=AuditAction.CREATE,
         agency=platform,
