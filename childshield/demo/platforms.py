@@ -1,15 +1,20 @@
 """The demo platform, ChatNhanh: the hotline's traces name it, it answered the notices it was sent
-through the API, and it sent a report, so that its record and the regulator's view show something."""
+through the API, and it sent a report, so that its record and the regulator's view show something;
+and it blocks the first picture of the demo's request to block pictures, so that the child's code
+page (`DEME-2345`) shows what an app said."""
 
 from datetime import timedelta
 
 from django.db import transaction
 
-from childshield.accounts.models import Agency, AgencyKind
+from childshield.accounts.models import Agency, AgencyKind, Membership, Role
 from childshield.hashing.models import ApiKey, ApiScope
 from childshield.hashing.services import api_key_create
 from childshield.hotline.models import HostingProvider, Notice, RecipientKind
-from childshield.platforms.models import NoticeResponse, PlatformHost, ResponseKind
+from childshield.intake.models import BlockedImage, BlockedImageState
+from childshield.intake.services import blocked_images_decide
+from childshield.platforms.models import NoticeResponse, PlatformHost, ResponseKind, SignalFeedback, Verdict
+from childshield.platforms.services.feedback import FeedbackItem, signal_feedback_record
 from childshield.platforms.services.reports import PlatformReportData, platform_report_receive
 
 PLATFORM_NAME = "ChatNhanh (demo platform)"
@@ -63,3 +68,26 @@ def demo_platforms_seed() -> int:
         ),
     )
     return made
+
+
+@transaction.atomic
+def demo_block_image_feedback_seed(*, reference: str) -> int:
+    """The demo hotline accepts the first picture of the request `reference` and ChatNhanh says it
+    blocks it (through the feedback service, so the child's thread gets its news); the other files
+    keep waiting for the analyst. Returns the hashes given feedback (0 when done already)."""
+    platform = Agency.objects.filter(kind=AgencyKind.PLATFORM, name=PLATFORM_NAME).first()
+    key = ApiKey.objects.filter(agency=platform, revoked_at__isnull=True).first() if platform else None
+    images = list(
+        BlockedImage.objects.filter(report__reference=reference, file_number=1).select_related("report")
+    )
+    if key is None or not images:
+        return 0
+    waiting = [image for image in images if image.state == BlockedImageState.PENDING]
+    analyst = Membership.objects.filter(agency=images[0].hotline, role=Role.HOTLINE_ANALYST).first()
+    if waiting and analyst is not None:
+        blocked_images_decide(acting=analyst, images=waiting, accept=True)  # sets each image's entry
+    entries = [image.entry for image in images if image.entry is not None]
+    if not entries or SignalFeedback.objects.filter(platform=platform, entry__in=entries).exists():
+        return 0
+    items = [FeedbackItem(entry_id=entry.pk, verdict=Verdict.BLOCKED) for entry in entries]
+    return signal_feedback_record(key=key, bank=entries[0].bank, items=items)

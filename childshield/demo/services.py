@@ -16,8 +16,8 @@ from childshield.demo.figures import demo_figures_seed
 from childshield.demo.hashing import demo_hash_bank_seed
 from childshield.demo.helpline import demo_helpline_seed
 from childshield.demo.hotline import seed_hotline
-from childshield.demo.intake import demo_block_image_seed, demo_intake_seed
-from childshield.demo.platforms import demo_platforms_seed
+from childshield.demo.intake import DEMO_BLOCK_IMAGE_REFERENCE, demo_block_image_seed, demo_intake_seed
+from childshield.demo.platforms import demo_block_image_feedback_seed, demo_platforms_seed
 from childshield.insights.figures.refresh import refresh as figures_refresh
 from childshield.places.models import Area, MembershipProvince
 from childshield.places.services.agency_areas import agency_areas_add
@@ -93,6 +93,8 @@ def demo_seed(*, country: str = "VN", figures: bool = True) -> SeedReport:
     (report.created if answers_made else report.kept).append(f"demo platform answers ({answers_made} new)")
     blocks_made = demo_block_image_seed()
     (report.created if blocks_made else report.kept).append(f"demo block-image requests ({blocks_made} new)")
+    said = demo_block_image_feedback_seed(reference=DEMO_BLOCK_IMAGE_REFERENCE)
+    (report.created if said else report.kept).append(f"demo feedback on a child's picture ({said} new)")
     cases_made = demo_cases_seed()
     (report.created if cases_made else report.kept).append(f"demo cases ({cases_made} new)")
     chats_made = demo_chats_seed()
