@@ -1,15 +1,13 @@
 """A synthetic demo hash bank: hashes of drawn test pictures and random values, never of real material."""
 
-import io
-
 import numpy as np
 from django.db import transaction
-from PIL import Image, ImageDraw
 
 from childshield.accounts.models import Membership, Role
 from childshield.hashing import services
 from childshield.hashing.imaging import pdq_from_bytes
 from childshield.hashing.models import BankSource, HashBank, SharingPolicy
+from childshield.hashing.synthetic import synthetic_picture
 
 DEMO_BANK_NAME = "Demo bank (synthetic hashes)"
 DEMO_SEED = 2026
@@ -17,18 +15,7 @@ DEMO_SEED = 2026
 
 def demo_picture(number: int) -> bytes:
     """A drawn picture (gradient, shapes, a label) that the demo's visitors can re-create to try matching."""
-    rng = np.random.default_rng(DEMO_SEED + number)
-    gradient = np.linspace(40, 220, 320)[None, :, None] * np.ones((240, 1, 3))
-    image = Image.fromarray(gradient.astype(np.uint8), "RGB")
-    draw = ImageDraw.Draw(image)
-    for _ in range(5):
-        x, y = (int(v) for v in rng.integers(0, 260, size=2))
-        colour = tuple(int(c) for c in rng.integers(0, 256, size=3))
-        draw.rectangle([x, y % 200, x + 50, y % 200 + 35], fill=colour)
-    draw.text((12, 12), f"childshield demo picture {number}", fill=(255, 255, 255))
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
+    return synthetic_picture(number, seed=DEMO_SEED, label=f"childshield demo picture {number}")
 
 
 @transaction.atomic

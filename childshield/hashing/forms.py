@@ -119,8 +119,9 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
 
 
-class ApiKeyForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+class ApiKeyFieldsForm(forms.Form):
+    """What a new key is: its name, scopes and expiry (platforms' pages issue keys with it too)."""
+
     name = forms.CharField(label=_("Name"), max_length=200, help_text=_("Which system will use the key."))
     scopes = forms.MultipleChoiceField(
         label=_("What the key may do"),
@@ -139,12 +140,6 @@ class ApiKeyForm(forms.Form):
         help_text=_("Optional. The key stops working as this day begins."),
     )
 
-    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["agency"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = agencies
-
     def clean_expires_at(self) -> datetime | None:
         day = self.cleaned_data.get("expires_at")
         if day is None:
@@ -152,6 +147,17 @@ class ApiKeyForm(forms.Form):
         if day <= timezone.localdate():
             raise forms.ValidationError(_("Choose a day after today."))
         return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ApiKeyForm(ApiKeyFieldsForm):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    field_order = ["agency", "name", "scopes", "expires_at"]
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = agencies
 
 
 class ApiKeyRotateForm(forms.Form):

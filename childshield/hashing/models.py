@@ -25,6 +25,8 @@ class BankSource(models.TextChoices):
     SELF_SUBMITTED = "self_submitted", _("Submitted by a child to block their own image")
     IMPORTED_LIST = "imported_list", _("Imported list")
     PARTNER_EXCHANGE = "partner_exchange", _("Partner exchange")
+    # Hashes of drawn pictures and random values, for platforms' sandbox keys only (never real material).
+    SYNTHETIC = "synthetic", _("Synthetic test hashes, for sandbox keys")
 
 
 class SharingPolicy(models.TextChoices):
@@ -254,6 +256,10 @@ class ApiKey(models.Model):
         related_name="+",
         verbose_name=_("replaced by"),
     )
+
+    # A sandbox key matches and reads the synthetic banks only, and what it sends is kept apart from
+    # the hotline's and the helpline's work (platforms/services/sandbox.py).
+    is_sandbox = models.BooleanField(_("sandbox"), default=False)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -18,6 +18,7 @@ from childshield.hashing.api_keys import key_digest
 from childshield.hashing.models import (
     ApiKey,
     ApiScope,
+    BankSource,
     HashBank,
     HashChange,
     HashEntry,
@@ -104,6 +105,7 @@ def matchable_bank_ids_for_member(*, membership: Membership | None) -> list[int]
         f"member:{membership.pk}:{agency_id}",
         lambda: list(
             HashBank.objects.filter(Q(owner_id=agency_id) | Q(sharing__in=SHARED_WITH_PLATFORMS))
+            .exclude(source=BankSource.SYNTHETIC)  # the sandbox's: for sandbox keys only
             .order_by("pk")
             .values_list("pk", flat=True)
         ),
@@ -194,12 +196,14 @@ def api_key_refusal(*, secret: str) -> KeyRefusal:
 
 
 def banks_for_api_key(*, key: ApiKey) -> QuerySet[HashBank]:
-    """Banks shared with platforms (every key is issued by a hotline lead, so its holder is vetted)."""
-    return (
-        HashBank.objects.filter(sharing__in=SHARED_WITH_PLATFORMS, is_enabled=True)
-        .select_related("owner")
-        .order_by("pk")
-    )
+    """Banks shared with platforms (every key's agency was onboarded by a hotline lead or a system
+    administrator, so its holder is vetted); a sandbox key's: the synthetic banks alone."""
+    banks = HashBank.objects.filter(is_enabled=True)
+    if key.is_sandbox:
+        banks = banks.filter(source=BankSource.SYNTHETIC)
+    else:
+        banks = banks.filter(sharing__in=SHARED_WITH_PLATFORMS).exclude(source=BankSource.SYNTHETIC)
+    return banks.select_related("owner").order_by("pk")
 
 
 def matchable_bank_ids_for_api_key(*, key: ApiKey) -> list[int]:

@@ -138,7 +138,7 @@ def bank_set_sharing(*, actor: Membership, bank: HashBank, sharing: SharingPolic
 
 def _add_entries(
     *,
-    actor: Membership,
+    actor: Membership | None,
     bank: HashBank,
     hashes: Sequence[tuple[str, str, int | None]],
     reference: str,
@@ -166,7 +166,7 @@ def _add_entries(
             value=value,
             quality=quality,
             source_reference=reference,
-            added_by=actor.user,
+            added_by=actor.user if actor else None,
             added_at=now,
         )
     entries = HashEntry.objects.bulk_create(fresh.values(), batch_size=2000)
@@ -187,7 +187,9 @@ def _add_entries(
     )
     HashChange.objects.bulk_create(
         [
-            HashChange(bank=bank, entry=entry, kind=ChangeKind.ADDED, at=now, by=actor.user)
+            HashChange(
+                bank=bank, entry=entry, kind=ChangeKind.ADDED, at=now, by=actor.user if actor else None
+            )
             for entry in entries
         ],
         batch_size=2000,
@@ -196,6 +198,28 @@ def _add_entries(
         HashBank.objects.filter(pk=bank.pk).update(live_entries=F("live_entries") + len(entries))
         _tell_match_workers()
     return len(entries), len(hashes) - len(entries)
+
+
+@transaction.atomic
+def synthetic_bank_ensure(
+    *, owner: Agency, name: str, hashes: Sequence[tuple[str, str, int | None]]
+) -> HashBank:
+    """The bank sandbox keys match, made once by the system with `hashes` (algorithm, value, quality)
+    of drawn pictures and random values only; never shared, so live keys never see it."""
+    bank, created = HashBank.objects.get_or_create(
+        owner=owner,
+        name=name,
+        defaults={"source": BankSource.SYNTHETIC, "sharing": SharingPolicy.NOT_SHARED},
+    )
+    if bank.source != BankSource.SYNTHETIC:
+        raise ApplicationError(_("A bank of this name holds real hashes."), code="duplicate")
+    if created:
+        match_scope_changed()
+        audit.record(
+            action=AuditAction.CREATE, agency=owner, obj=bank, reason="synthetic bank for sandbox keys"
+        )
+        _add_entries(actor=None, bank=bank, hashes=hashes, reference="synthetic")
+    return bank
 
 
 @transaction.atomic
@@ -333,9 +357,11 @@ def api_key_create(
     created_by: User | None,
     expires_at: datetime | None = None,
     audit_agency: Agency | None = None,
+    sandbox: bool = False,
 ) -> tuple[ApiKey, str]:
     """A new key for `agency`'s systems, without a permission check: for services (here and in apps
-    above) that checked their own. The secret is returned once and only its digest is kept."""
+    above) that checked their own. The secret is returned once and only its digest is kept. A
+    sandbox key matches and reads the synthetic banks alone."""
     if not name.strip():
         raise ApplicationError(_("Name the system that will use the key."), code="invalid")
     if expires_at is not None and expires_at <= timezone.now():
@@ -349,13 +375,14 @@ def api_key_create(
         scopes=checked_scopes(scopes),
         expires_at=expires_at,
         created_by=created_by,
+        is_sandbox=sandbox,
     )
     audit.record(
         action=AuditAction.CREATE,
         actor=created_by,
         agency=audit_agency or agency,
         obj=key,
-        reason="scopes: " + " ".join(key.scopes),
+        reason=("sandbox; " if sandbox else "") + "scopes: " + " ".join(key.scopes),
     )
     return key, secret
 
@@ -390,6 +417,14 @@ def api_key_rotate(
     """A new key in place of `key` (same agency, name, scopes and expiry); the old one keeps working
     for `overlap_hours` (0: stops at once), while the platform deploys the new one."""
     _require_own_key(actor, key)
+    return api_key_replace(actor=actor, key=key, overlap_hours=overlap_hours)
+
+
+@transaction.atomic
+def api_key_replace(
+    *, actor: Membership, key: ApiKey, overlap_hours: int = ROTATION_OVERLAP_HOURS
+) -> tuple[ApiKey, str]:
+    """`api_key_rotate` without its permission check: for services above that checked their own."""
     if not 0 <= overlap_hours <= ROTATION_OVERLAP_MAX_HOURS:
         raise ApplicationError(
             _("The old key may keep working for 0 to %(max)d hours.") % {"max": ROTATION_OVERLAP_MAX_HOURS},
@@ -410,6 +445,7 @@ def api_key_rotate(
         created_by=actor.user,
         expires_at=key.expires_at,
         audit_agency=actor.agency,
+        sandbox=key.is_sandbox,
     )
     overlap_end = now + timedelta(hours=overlap_hours)
     key.replaced_by = successor
@@ -429,6 +465,12 @@ def api_key_rotate(
 @transaction.atomic
 def api_key_revoke(*, actor: Membership, key: ApiKey) -> ApiKey:
     _require_own_key(actor, key)
+    return api_key_end(actor=actor, key=key)
+
+
+@transaction.atomic
+def api_key_end(*, actor: Membership, key: ApiKey) -> ApiKey:
+    """`api_key_revoke` without its permission check: for services above that checked their own."""
     if key.revoked_at is not None:
         raise ApplicationError(_("This key has already been revoked."), code="already_revoked")
     key.revoked_at = timezone.now()
