@@ -8,11 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency
 from childshield.hotline.models import (
+    PRESERVE_DAYS_DEFAULT,
+    PRESERVE_DAYS_MAX,
+    PRESERVE_DAYS_MIN,
     ApparentAge,
     Category,
     Classification,
     ContentType,
     ItemStatus,
+    NoticePurpose,
     SourceKind,
 )
 
@@ -92,6 +96,46 @@ class EvidenceForm(forms.Form):
         label=_("Capture"),
         help_text=_("An image or video the hotline must keep. It is encrypted when stored."),
     )
+
+
+class PlatformRequestForm(forms.Form):
+    """A request to the item's platform: keep the data for the police, or send the file."""
+
+    purpose = forms.ChoiceField(
+        label=_("Ask the platform to"),
+        choices=[
+            (NoticePurpose.PRESERVATION, _("Preserve the account's and the content's data for the police")),
+            (NoticePurpose.FILE_REQUEST, _("Send the hotline the file")),
+        ],
+        widget=forms.RadioSelect,
+        initial=NoticePurpose.PRESERVATION,
+    )
+    preserve_days = forms.IntegerField(
+        label=_("Days to preserve"),
+        min_value=PRESERVE_DAYS_MIN,
+        max_value=PRESERVE_DAYS_MAX,
+        initial=PRESERVE_DAYS_DEFAULT,
+        required=False,
+        help_text=_("For a preservation request: %(low)d to %(high)d days; most platforms keep data for 90.")
+        % {"low": PRESERVE_DAYS_MIN, "high": PRESERVE_DAYS_MAX},
+    )
+    file_hash = forms.RegexField(
+        label=_("File's hash"),
+        regex=r"^\s*(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{64})\s*$",
+        required=False,
+        max_length=80,
+        help_text=_(
+            "For a file request: the MD5 or SHA-256 the platform reported, or leave empty for the file at "
+            "the address."
+        ),
+        error_messages={"invalid": _("Give an MD5 (32 characters) or a SHA-256 (64), in hex.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("purpose") == NoticePurpose.PRESERVATION and cleaned.get("preserve_days") is None:
+            cleaned["preserve_days"] = PRESERVE_DAYS_DEFAULT
+        return cleaned
 
 
 class CloseForm(forms.Form):

@@ -259,6 +259,10 @@ class Evidence(models.Model):
     # [{"bank": name, "bank_id": id, "algorithm": "pdq", "distance": 4}, …]; the analyst need not look
     # again at a picture the banks already hold. None: not matched (kept before matching existed).
     known_matches = models.JSONField(null=True, blank=True)
+    # The file request a platform answered with it (uploaded_by is then the analyst who asked).
+    notice = models.ForeignKey(
+        "Notice", null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
+    )
     uploaded_by = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
@@ -346,11 +350,57 @@ class NoticeState(models.TextChoices):
     BOUNCED = "bounced", _("Bounced")
 
 
+class NoticePurpose(models.TextChoices):
+    TAKEDOWN = "takedown", _("Take down")
+    PRESERVATION = "preservation", _("Preservation request")
+    FILE_REQUEST = "file_request", _("File request")
+
+
+# Requests made of a platform (not takedowns): they go to the platform that hosts or reported the
+# item, and never change the item's status or count as notices to remove.
+PLATFORM_REQUESTS = (NoticePurpose.PRESERVATION, NoticePurpose.FILE_REQUEST)
+
+# How long a platform is asked to keep an account's and a content's data for the police: 90 days is
+# what most platforms' law-enforcement guidelines take (as a US preservation request, 18 U.S.C.
+# 2703(f)); a week at least, a year at most (a request may be sent again to extend it).
+PRESERVE_DAYS_DEFAULT = 90
+PRESERVE_DAYS_MIN = 7
+PRESERVE_DAYS_MAX = 365
+
+
+class NoticeOutcome(models.TextChoices):
+    """What a platform answered to a request, as the hotline keeps it."""
+
+    PRESERVED = "preserved", _("Data preserved")
+    PRESERVATION_REFUSED = "preservation_refused", _("Preservation refused")
+    FILE_RECEIVED = "file_received", _("File received")
+
+
 class Notice(models.Model):
-    """A notice to take an address down, to the host, the platform, a partner hotline or the police."""
+    """A notice to the host, the platform, a partner hotline or the police: to take an address down
+    (a takedown), or, to a platform, a request to preserve its data or to send the file behind it."""
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="notices")
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=NoticePurpose.choices, default=NoticePurpose.TAKEDOWN
+    )
+    # Numbered per purpose: takedown 1, 2 (a re-notice)…; a preservation request 1 apart from them.
     sequence = models.PositiveSmallIntegerField(_("notice number"))
+    # The platform (an agency here) a request goes to; takedowns find theirs through the host.
+    platform = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    preserve_days = models.PositiveSmallIntegerField(_("days to preserve"), null=True, blank=True)
+    # The file asked for, by its hash (MD5 or SHA-256) where the platform reported one; else the
+    # file at the item's address.
+    file_hash = models.CharField(_("file's hash"), max_length=64, blank=True, default="")
+    # The platform's answer to a request.
+    outcome = models.CharField(
+        _("answer"), max_length=30, choices=NoticeOutcome.choices, blank=True, default=""
+    )
+    preserved_until = models.DateField(_("preserved until"), null=True, blank=True)
+    outcome_note = EncryptedTextField(_("platform's note"), blank=True, default="")
+    outcome_at = models.DateTimeField(_("answered"), null=True, blank=True)
     recipient_kind = models.CharField(_("recipient"), max_length=20, choices=RecipientKind.choices)
     recipient_name = models.CharField(_("recipient name"), max_length=200)
     recipient_email = models.EmailField(_("recipient e-mail"))
@@ -379,6 +429,18 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"notice {self.sequence} of item {self.item_id}"
+
+    @property
+    def reference(self) -> str:
+        """The hotline's reference for it, quoted back by the recipient: H-000012-N1, -P1, -F1."""
+        letter = {NoticePurpose.PRESERVATION: "P", NoticePurpose.FILE_REQUEST: "F"}.get(
+            NoticePurpose(self.purpose), "N"
+        )
+        return f"{self.item.number}-{letter}{self.sequence}"
+
+    @property
+    def is_takedown(self) -> bool:
+        return self.purpose == NoticePurpose.TAKEDOWN
 
 
 class CheckState(models.TextChoices):

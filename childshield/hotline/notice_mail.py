@@ -27,11 +27,16 @@ def notice_message(notice: Notice) -> NoticeEmail:
         "classification": item.get_classification_display(),
         "category": item.category,
         "hotline": item.agency.name,
-        "reference": f"{item.number}-N{notice.sequence}",
+        "reference": notice.reference,
+        "file_hash": notice.file_hash,
+        "days": notice.preserve_days,
+        "notice_id": notice.pk,
     }
+    # A takedown's words are the recipient's kind's; a request to a platform has words of its own.
+    template = notice.recipient_kind if notice.is_takedown else notice.purpose
     with translation.override(settings.HOTLINE_NOTICE_LANGUAGE):
-        subject = render_to_string(f"hotline/notices/{notice.recipient_kind}_subject.txt", context)
-        body = render_to_string(f"hotline/notices/{notice.recipient_kind}_body.txt", context)
+        subject = render_to_string(f"hotline/notices/{template}_subject.txt", context)
+        body = render_to_string(f"hotline/notices/{template}_body.txt", context)
     reply_to = settings.HOTLINE_NOTICE_REPLY_TO
     message = NoticeEmail(
         subject=" ".join(subject.split()),

@@ -28,6 +28,7 @@ from childshield.hotline.models import (
     Evidence,
     ItemStatus,
     Notice,
+    NoticePurpose,
     NoticeState,
     ReceivedImage,
     ReferralPackage,
@@ -53,7 +54,7 @@ def with_last_notice(
 ) -> QuerySet[WithAnnotations[ContentItem, LastNotice]]:
     """Items with their latest notice's state and recipient, and `last_notice_bounced`: it bounced
     while the item is still followed, so someone must correct the contact."""
-    latest = Notice.objects.filter(item=OuterRef("pk")).order_by("-sequence")
+    latest = Notice.objects.filter(item=OuterRef("pk"), purpose=NoticePurpose.TAKEDOWN).order_by("-sequence")
     return items.annotate(
         last_notice_state=Subquery(latest.values("state")[:1]),
         last_notice_email=Subquery(latest.values("recipient_email")[:1]),
@@ -148,7 +149,7 @@ def item_page(*, membership: Membership, pk: int) -> ItemPage:
         assessments=assessments,
         evidence=list(item.evidence.all()) if may(membership, HotlinePerm.EVIDENCE_VIEW) else [],
         traces=list(item.traces.select_related("provider")[:20]),
-        notices=list(item.notices.all()),
+        notices=list(item.notices.prefetch_related("files")),
         checks=list(item.checks.all()[:20]),
         timeline=item_timeline(item=item),
         pending_assessment=pending,

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("items/<int:item_id>/evidence/<int:evidence_id>/file/", views.evidence_file, name="evidence_file"),
     path("items/<int:item_id>/trace/", views.item_trace, name="item_trace"),
     path("items/<int:item_id>/notice/", views.item_notice, name="item_notice"),
+    path("items/<int:item_id>/request/", views.item_request, name="item_request"),
     path("items/<int:item_id>/notices/<int:notice_id>/bounced/", views.notice_bounced, name="notice_bounced"),
     path("items/<int:item_id>/check/", views.item_check, name="item_check"),
     path("items/<int:item_id>/close/", views.item_close, name="item_close"),

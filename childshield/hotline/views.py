@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from childshield.accounts.acting import StaffRequest, staff_view
 from childshield.accounts.permissions import may
 from childshield.core.errors import ApplicationError
-from childshield.hotline import selectors
+from childshield.hotline import channels, selectors
 from childshield.hotline.evidence_files import evidence_content
 from childshield.hotline.forms import (
     AddUrlsForm,
@@ -33,6 +35,7 @@ from childshield.hotline.forms import (
     EvidenceForm,
     ItemFilterForm,
     PackageForm,
+    PlatformRequestForm,
 )
 from childshield.hotline.models import OPEN_NOTICE_STATUSES, ItemStatus
 from childshield.hotline.package_csv import package_csv
@@ -46,9 +49,16 @@ from childshield.hotline.services import (
     notices,
     packages,
     removal,
+    requests,
 )
 
 PAGE_SIZE = 50
+# The name each form of the item's page goes by in its template.
+FORM_NAMES: dict[type[Form], str] = {
+    AssessmentForm: "assessment_form",
+    CloseForm: "close_form",
+    PlatformRequestForm: "request_form",
+}
 
 
 def _item_url(item_id: int, anchor: str = "") -> str:
@@ -139,6 +149,7 @@ def _detail(request: StaffRequest, item_id: int, **forms: Any) -> HttpResponse:
     page = selectors.item_page(membership=acting, pk=item_id)
     item = page.item
     shown = request.GET.get("evidence", "")
+    may_request = may(acting, HotlinePerm.NOTICE_SEND) and item.status != ItemStatus.OUT_OF_SCOPE
     context = {
         "page": page,
         "item": item,
@@ -156,12 +167,38 @@ def _detail(request: StaffRequest, item_id: int, **forms: Any) -> HttpResponse:
         "may_trace": may(acting, HotlinePerm.TRACE),
         "may_notice": may(acting, HotlinePerm.NOTICE_SEND) and item.status in OPEN_NOTICE_STATUSES,
         "may_close": may(acting, HotlinePerm.ITEM_CLOSE) and item.status in OPEN_NOTICE_STATUSES,
+        "may_request": may_request,
+        "request_form": forms.get("request_form") or PlatformRequestForm(),
+        # Which platform a request would go to (hosting or having reported the item), if any.
+        "request_platform": channels.platform_for(item) if may_request else None,
         "shown_evidence": int(shown) if shown.isdigit() else None,
         "nudge": _nudge(request),
         "second_assessor": settings.HOTLINE_REQUIRE_SECOND_ASSESSOR,
     }
     status = 400 if any(form is not None and form.errors for form in forms.values()) else 200
     return render(request, "hotline/item_detail.html", context, status=status)
+
+
+def _submit(
+    request: StaffRequest,
+    item_id: int,
+    form: Form,
+    *,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    anchor: str = "",
+) -> HttpResponse:
+    """A form of the item's page: shown again with its errors (or the service's refusal) as
+    `<name>_form`, else the service's success said and the page opened at `anchor`."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, done)
+            return redirect(_item_url(item_id, anchor))
+    return _detail(request, item_id, **{FORM_NAMES[type(form)]: form})
 
 
 @staff_view(HotlinePerm.ITEM_VIEW)
@@ -175,23 +212,18 @@ def item_detail(request: StaffRequest, item_id: int) -> HttpResponse:
 def item_assess(request: StaffRequest, item_id: int) -> HttpResponse:
     acting = request.membership
     item = selectors.item_get(membership=acting, pk=item_id)
-    form = AssessmentForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, item_id, assessment_form=form)
-    try:
-        assessment.assessment_record(
-            acting=acting, item=item, data=assessment.AssessmentInput(**form.cleaned_data)
-        )
-    except ApplicationError as error:
-        form.add_error(None, str(error.message))
-        return _detail(request, item_id, assessment_form=form)
-    messages.success(
+    return _submit(
         request,
-        _("Assessment saved. Another analyst must confirm it before any notice goes out.")
+        item_id,
+        AssessmentForm(request.POST),
+        act=lambda data: assessment.assessment_record(
+            acting=acting, item=item, data=assessment.AssessmentInput(**data)
+        ),
+        done=_("Assessment saved. Another analyst must confirm it before any notice goes out.")
         if settings.HOTLINE_REQUIRE_SECOND_ASSESSOR
         else _("Assessment saved and confirmed."),
+        anchor="assessment",
     )
-    return redirect(_item_url(item_id, "assessment"))
 
 
 @staff_view(HotlinePerm.ITEM_CONFIRM)
@@ -306,6 +338,28 @@ def item_notice(request: StaffRequest, item_id: int) -> HttpResponse:
 
 @staff_view(HotlinePerm.NOTICE_SEND)
 @require_POST
+def item_request(request: StaffRequest, item_id: int) -> HttpResponse:
+    """Ask the item's platform to preserve its data for the police, or to send the file."""
+    acting = request.membership
+    item = selectors.item_get(membership=acting, pk=item_id)
+    return _submit(
+        request,
+        item_id,
+        PlatformRequestForm(request.POST),
+        act=lambda data: requests.notice_request(
+            acting=acting,
+            item=item,
+            purpose=data["purpose"],
+            preserve_days=data["preserve_days"],
+            file_hash=data["file_hash"] or "",
+        ),
+        done=_("The request is on its way to the platform."),
+        anchor="notices",
+    )
+
+
+@staff_view(HotlinePerm.NOTICE_SEND)
+@require_POST
 def notice_bounced(request: StaffRequest, item_id: int, notice_id: int) -> HttpResponse:
     acting = request.membership
     page = selectors.item_page(membership=acting, pk=item_id)
@@ -333,16 +387,13 @@ def item_check(request: StaffRequest, item_id: int) -> HttpResponse:
 def item_close(request: StaffRequest, item_id: int) -> HttpResponse:
     acting = request.membership
     item = selectors.item_get(membership=acting, pk=item_id)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, item_id, close_form=form)
-    try:
-        removal.item_close_not_removed(acting=acting, item=item, reason=form.cleaned_data["reason"])
-    except ApplicationError as error:
-        form.add_error(None, str(error.message))
-        return _detail(request, item_id, close_form=form)
-    messages.success(request, _("The item is closed as not removed."))
-    return redirect(_item_url(item_id))
+    return _submit(
+        request,
+        item_id,
+        CloseForm(request.POST),
+        act=lambda data: removal.item_close_not_removed(acting=acting, item=item, reason=data["reason"]),
+        done=_("The item is closed as not removed."),
+    )
 
 
 @staff_view(HotlinePerm.FIGURES_VIEW)

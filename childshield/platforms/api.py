@@ -61,10 +61,19 @@ POST_PROBLEMS = {
 }
 
 
-class _TooLarge(exceptions.APIException):
+class TooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "too_large"
+
+
+class Conflict(exceptions.APIException):
+    """The request cannot apply to the record as it stands: a notice of another purpose, or one
+    answered already. Its code says which."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the notice as it stands."
+    default_code = "conflict"
 
 
 class KeyRequired(BasePermission):
@@ -88,13 +97,16 @@ class PlatformApiView(RecordsKeyCalls, APIView):
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
         return problem_handler
 
+    def body_limit(self) -> int:
+        """The largest body a POST may send (a view that takes a file has its own)."""
+        return int(settings.PLATFORMS_MAX_BODY_BYTES)
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if request.method == "POST" and length > settings.PLATFORMS_MAX_BODY_BYTES:
-            raise _TooLarge(
-                _("The body is larger than the limit of %(kb)d KB.")
-                % {"kb": settings.PLATFORMS_MAX_BODY_BYTES // 1024}
+        if request.method == "POST" and length > self.body_limit():
+            raise TooLarge(
+                _("The body is larger than the limit of %(kb)d KB.") % {"kb": self.body_limit() // 1024}
             )
 
     def key(self, request: Request) -> ApiKey:

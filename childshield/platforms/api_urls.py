@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from childshield.platforms import api, notices_api
+from childshield.platforms import api, notices_api, requests_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", api.ReportListApi.as_view(), name="api_reports"),
@@ -19,5 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "notices/<int:notice_id>/removal/", notices_api.NoticeRemovalApi.as_view(), name="api_notice_removal"
     ),
+    path(
+        "notices/<int:notice_id>/preservation/",
+        requests_api.NoticePreservationApi.as_view(),
+        name="api_notice_preservation",
+    ),
+    path("notices/<int:notice_id>/file/", requests_api.NoticeFileApi.as_view(), name="api_notice_file"),
     path("", include("childshield.platforms.sync_urls")),
 ]

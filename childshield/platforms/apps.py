@@ -14,7 +14,7 @@ class PlatformsConfig(AppConfig):
         from childshield.accounts.navigation import register as nav_register
         from childshield.hotline import channels
         from childshield.outbox.handlers import register
-        from childshield.platforms import sync
+        from childshield.platforms import hosts, sync
         from childshield.platforms.permissions import PlatformPerm
         from childshield.platforms.services import notices, webhooks
 
@@ -23,6 +23,8 @@ class PlatformsConfig(AppConfig):
         register(notices.REMOVAL_VERIFY, notices.removal_verify)
         # A notice to a platform with webhooks goes to them too (the e-mail stays the notice of record).
         channels.register(webhooks.notice_to_platform)
+        # The hotline's preservation and file requests go to the platform that hosts or reported an item.
+        channels.register_finder(hosts.platform_contact_for)
         # A bank's page links to what platforms said of its hashes.
         related.register("hashing.HashBank", sync.feedback_links)
         # A child's code page says what platforms said of the pictures they blocked (counts, no names).

@@ -81,11 +81,17 @@ def _replay(answer: IdempotentAnswer, operation: str, digest: str) -> Response:
 
 
 def idempotent(
-    request: Request, *, agency: Agency, operation: str, run: Callable[[], tuple[int, dict[str, Any]]]
+    request: Request,
+    *,
+    agency: Agency,
+    operation: str,
+    run: Callable[[], tuple[int, dict[str, Any]]],
+    fingerprint: Any = None,
 ) -> Response:
-    """Run `run` (which returns the status and body of a success, or raises) once per key and body."""
+    """Run `run` (which returns the status and body of a success, or raises) once per key and body.
+    `fingerprint` stands for the body where its JSON does not (an upload: the file's digest)."""
     key = idempotency_key(request)
-    digest = request_digest(request.data)
+    digest = request_digest(request.data if fingerprint is None else fingerprint)
     since = timezone.now() - timedelta(hours=settings.PLATFORMS_IDEMPOTENCY_HOURS)
     answers = IdempotentAnswer.objects.filter(agency=agency, key=key)
     try:

@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from childshield.hashing.api import PROBLEMS
 from childshield.hashing.models import ApiScope
 from childshield.hashing.serializers import ProblemOutput
+from childshield.hotline.models import Notice, NoticePurpose
 from childshield.platforms import selectors
-from childshield.platforms.api import IDEMPOTENCY_PARAMETER, POST_PROBLEMS, PlatformApiView
+from childshield.platforms.api import IDEMPOTENCY_PARAMETER, POST_PROBLEMS, Conflict, PlatformApiView
 from childshield.platforms.idempotency import idempotent
 from childshield.platforms.models import ResponseKind
 from childshield.platforms.serializers import AcknowledgeInput, NoticeListOutput, NoticeOutput, RemovalInput
@@ -23,6 +24,11 @@ from childshield.platforms.services.reports import platform_of
 PAGE = 100
 MAX_PAGE = 500
 NOT_FOUND = {404: OpenApiResponse(ProblemOutput, description="No such notice, or not to you")}
+CONFLICT = {
+    409: OpenApiResponse(
+        ProblemOutput, description="A notice of another purpose (wrong_purpose), or answered already"
+    )
+}
 
 
 def _number(request: Request, name: str, default: int, maximum: int | None = None) -> int:
@@ -48,13 +54,25 @@ class NoticeListApi(PlatformApiView):
             OpenApiParameter(
                 "limit", int, description=f"At most this many (default {PAGE}, at most {MAX_PAGE})."
             ),
+            OpenApiParameter(
+                "purpose",
+                str,
+                enum=NoticePurpose.values,
+                description="Only notices of this purpose: takedown, preservation or file_request.",
+            ),
         ],
         responses={200: NoticeListOutput, **PROBLEMS},
     )
     def get(self, request: Request) -> Response:
         platform = platform_of(self.key(request))
         after, limit = _number(request, "after", 0), _number(request, "limit", PAGE, MAX_PAGE)
-        page = list(selectors.platform_notices(platform=platform).filter(pk__gt=after)[: limit + 1])
+        purpose = request.query_params.get("purpose", "")
+        if purpose and purpose not in NoticePurpose.values:
+            raise exceptions.ValidationError(
+                {"purpose": [_("One of: %(purposes)s.") % {"purposes": ", ".join(NoticePurpose.values)}]}
+            )
+        notices = selectors.platform_notices(platform=platform, purpose=purpose)
+        page = list(notices.filter(pk__gt=after)[: limit + 1])
         more = len(page) > limit
         page = page[:limit]
         body = {
@@ -78,9 +96,21 @@ class NoticeDetailApi(PlatformApiView):
         return Response(NoticeOutput(selectors.notice_state(notice=notice, platform=platform)).data)
 
 
+def purpose_required(notice: Notice, purpose: NoticePurpose) -> None:
+    """A 409 problem for an answer that does not fit the notice's purpose (a removal of a request)."""
+    if notice.purpose != purpose:
+        raise Conflict(
+            _("Notice %(id)d is a %(purpose)s: answer it at its own address.")
+            % {"id": notice.pk, "purpose": NoticePurpose(notice.purpose).label.lower()},
+            code="wrong_purpose",
+        )
+
+
 class _AnswerApi(PlatformApiView):
     required_scope = ApiScope.NOTICES
     operation = ""
+    # The purpose of the notices this answer is for (None: any).
+    purpose: NoticePurpose | None = None
 
     def kind_and_fields(self, data: dict[str, Any]) -> tuple[ResponseKind, dict[str, Any]]:
         raise NotImplementedError
@@ -94,6 +124,8 @@ class _AnswerApi(PlatformApiView):
         notice = selectors.platform_notice_get(platform=platform, pk=notice_id)
 
         def run() -> tuple[int, dict[str, Any]]:
+            if self.purpose is not None:
+                purpose_required(notice, self.purpose)
             data = self.input(request)
             data.is_valid(raise_exception=True)
             kind, fields = self.kind_and_fields(data.validated_data)
@@ -128,6 +160,7 @@ class NoticeAcknowledgeApi(_AnswerApi):
 
 class NoticeRemovalApi(_AnswerApi):
     operation = "notice_removal"
+    purpose = NoticePurpose.TAKEDOWN
 
     def input(self, request: Request) -> RemovalInput:
         return RemovalInput(data=request.data)
@@ -139,9 +172,12 @@ class NoticeRemovalApi(_AnswerApi):
     @extend_schema(
         operation_id="notice_removal",
         summary="Say you removed the address (the hotline checks it at once), or that you will not",
+        description=(
+            "For a takedown notice; a preservation or file request is answered at its own address (409)."
+        ),
         parameters=[IDEMPOTENCY_PARAMETER],
         request=RemovalInput,
-        responses={201: NoticeOutput, 200: NoticeOutput, **NOT_FOUND, **POST_PROBLEMS},
+        responses={201: NoticeOutput, 200: NoticeOutput, **NOT_FOUND, **CONFLICT, **POST_PROBLEMS},
     )
     def post(self, request: Request, notice_id: int) -> Response:
         return self.answer(request, notice_id)

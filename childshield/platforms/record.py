@@ -15,7 +15,7 @@ from django.utils import timezone
 from childshield.accounts.models import Agency, AgencyKind, Membership
 from childshield.accounts.permissions import Scope, require
 from childshield.core.periods import Period, PeriodKind, periods_recent
-from childshield.hotline.models import Notice, RecipientKind
+from childshield.hotline.models import Notice, NoticePurpose, RecipientKind
 from childshield.platforms.models import NoticeResponse, PlatformReport, SignalFeedback
 from childshield.platforms.permissions import PlatformPerm
 
@@ -119,6 +119,7 @@ def platform_record(*, platform: Agency, months: int = 12, until: date | None = 
         for pk, sent_at, removed_at in Notice.objects.filter(
             recipient_kind=RecipientKind.PLATFORM,
             sequence=1,
+            purpose=NoticePurpose.TAKEDOWN,
             sent_at__gte=start,
             sent_at__lt=end,
             item__provider__platform_host__platform=platform,

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from childshield.accounts.models import Agency
@@ -81,18 +81,19 @@ def item_status_for_platform(status: str) -> str:
     return _ITEM_STATUS.get(ItemStatus(status), "in_review")
 
 
-def platform_notices(*, platform: Agency) -> QuerySet[Notice]:
-    """The notices sent to the platform: to a hosting provider that is the platform (`PlatformHost`),
-    once sent (the e-mail of record went)."""
-    return (
-        Notice.objects.filter(
-            recipient_kind=RecipientKind.PLATFORM,
-            sent_at__isnull=False,
-            item__provider__platform_host__platform=platform,
+def platform_notices(*, platform: Agency, purpose: str = "") -> QuerySet[Notice]:
+    """The notices sent to the platform, once sent (the e-mail of record went): a request names the
+    platform; a takedown goes to a hosting provider that is the platform (`PlatformHost`)."""
+    notices = (
+        Notice.objects.filter(recipient_kind=RecipientKind.PLATFORM, sent_at__isnull=False)
+        .filter(
+            Q(platform=platform) | Q(platform__isnull=True, item__provider__platform_host__platform=platform)
         )
         .select_related("item")
+        .prefetch_related("files")
         .order_by("pk")
     )
+    return notices.filter(purpose=purpose) if purpose else notices
 
 
 def platform_notice_get(*, platform: Agency, pk: int) -> Notice:
@@ -106,11 +107,21 @@ def notice_state(*, notice: Notice, platform: Agency) -> dict[str, Any]:
     """A notice as the platform sees it (`NoticeOutput`'s shape), with its answers so far."""
     item = notice.item
     responses = NoticeResponse.objects.filter(notice=notice, platform=platform).order_by("received_at", "pk")
+    files = list(notice.files.all())
     return {
         "id": notice.pk,
+        "purpose": notice.purpose,
         "sequence": notice.sequence,
-        "renotice": notice.sequence > 1,
+        "renotice": notice.is_takedown and notice.sequence > 1,
         "sent_at": notice.sent_at,
+        "preserve_days": notice.preserve_days,
+        "file_hash": notice.file_hash,
+        "answer": {
+            "outcome": notice.outcome or None,
+            "preserved_until": notice.preserved_until,
+            "evidence_id": files[0].pk if files else None,
+            "answered_at": notice.outcome_at,
+        },
         "item": {
             "number": item.number,
             "url": item.url,

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from childshield.hashing.formats import InvalidHash, check_quality, normalise_value
 from childshield.hashing.models import Algorithm
+from childshield.hotline.models import NoticeOutcome, NoticePurpose
 from childshield.hotline.urlnorm import InvalidUrl, normalise_url
 from childshield.platforms.models import ApparentAge, IncidentType
 
@@ -178,13 +179,41 @@ class NoticeResponseOutput(serializers.Serializer[Any]):
     received_at = serializers.DateTimeField()
 
 
+class RequestAnswerOutput(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(
+        choices=NoticeOutcome.values,
+        allow_null=True,
+        help_text="Your answer to a preservation or file request; null until you answer (or for a takedown).",
+    )
+    preserved_until = serializers.DateField(allow_null=True)
+    evidence_id = serializers.IntegerField(
+        allow_null=True, help_text="The hotline's id of the file you sent."
+    )
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
 class NoticeOutput(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    sequence = serializers.IntegerField(help_text="1 for the first notice, 2 and more for re-notices.")
+    purpose = serializers.ChoiceField(
+        choices=NoticePurpose.values,
+        help_text=(
+            "takedown: remove the address; preservation: keep the account's and the content's data for "
+            "the police for preserve_days; file_request: send the file (with file_hash, else the one at "
+            "the address)."
+        ),
+    )
+    sequence = serializers.IntegerField(
+        help_text="Numbered per purpose: 1 for the first notice, 2 and more for re-notices."
+    )
     renotice = serializers.BooleanField()
     sent_at = serializers.DateTimeField()
+    preserve_days = serializers.IntegerField(allow_null=True, help_text="For a preservation request.")
+    file_hash = serializers.CharField(
+        help_text="For a file request: the MD5 or SHA-256 of the file, or empty."
+    )
     item = NoticeItemOutput()
     responses = NoticeResponseOutput(many=True, help_text="Your answers so far.")
+    answer = RequestAnswerOutput()
 
 
 class NoticeListOutput(serializers.Serializer[Any]):
@@ -209,3 +238,35 @@ class RemovalInput(Strict):
         if not attrs["removed"] and not attrs.get("note", "").strip():
             raise serializers.ValidationError({"note": [_("Say why it is not removed.")]})
         return attrs
+
+
+class PreservationInput(Strict):
+    preserved = serializers.BooleanField(
+        help_text="true: you keep the data; false: you will not (say why in note)."
+    )
+    preserved_until = serializers.DateField(
+        required=False, help_text="With preserved: the last day you keep the data (ISO 8601 date)."
+    )
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["preserved"] and attrs.get("preserved_until") is None:
+            raise serializers.ValidationError({"preserved_until": [_("Say until when the data is kept.")]})
+        if not attrs["preserved"]:
+            if attrs.get("preserved_until") is not None:
+                raise serializers.ValidationError(
+                    {"preserved_until": [_("A refused request keeps nothing: leave this out.")]}
+                )
+            if not attrs.get("note", "").strip():
+                raise serializers.ValidationError({"note": [_("Say why the data is not preserved.")]})
+        return attrs
+
+
+class FileInput(Strict):
+    file = serializers.FileField(help_text="One image (JPEG, PNG, GIF or WebP).", allow_empty_file=False)
+
+
+class FileReceivedOutput(serializers.Serializer[Any]):
+    notice_id = serializers.IntegerField()
+    evidence_id = serializers.IntegerField(help_text="The hotline's id of the file as evidence.")
+    known = serializers.BooleanField(help_text="The file matched a hash the hotline's banks already hold.")

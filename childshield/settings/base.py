@@ -358,6 +358,8 @@ MESSAGING_KEEP_EVENT_IDS_DAYS = env_int("MESSAGING_KEEP_EVENT_IDS_DAYS", 7)
 # same key within it gets the same answer), and the largest JSON body a platform may send.
 PLATFORMS_IDEMPOTENCY_HOURS = env_int("PLATFORMS_IDEMPOTENCY_HOURS", 48)
 PLATFORMS_MAX_BODY_BYTES = env_int("PLATFORMS_MAX_BODY_BYTES", 1 * 2**20)
+# The largest file a platform may send for a file request (one image, kept as hotline evidence).
+PLATFORMS_FILE_MAX_BYTES = env_int("PLATFORMS_FILE_MAX_BYTES", 10 * 2**20)
 # Notices to platforms' webhooks: how long a platform's server may take to answer, and whether webhook
 # addresses may be plain http or lead to private networks (tests and the demo only).
 PLATFORMS_WEBHOOK_TIMEOUT_SECONDS = env_int("PLATFORMS_WEBHOOK_TIMEOUT_SECONDS", 10)

@@ -598,6 +598,13 @@ ROWS: dict[str, Row] = {
         targets=fill.items(),
         rule=rules.owned_by_agency(HotlinePerm.NOTICE_SEND, lambda item: item.agency_id),
     ),
+    "hotline:item_request": Row(
+        Kind.STAFF,
+        HotlinePerm.NOTICE_SEND,
+        targets=fill.items(),
+        rule=rules.owned_by_agency(HotlinePerm.NOTICE_SEND, lambda item: item.agency_id),
+        post=fill.const(purpose="preservation", preserve_days="90"),
+    ),
     "hotline:notice_bounced": Row(
         Kind.STAFF,
         HotlinePerm.NOTICE_SEND,
@@ -772,6 +779,8 @@ ROWS: dict[str, Row] = {
     "api_notice": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
     "api_notice_acknowledge": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
     "api_notice_removal": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
+    "api_notice_preservation": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
+    "api_notice_file": Row(Kind.PLATFORM_API, targets=fill.notices_to_another),
     # DELETE only (the matrix asks GET and POST: 405 to a key, 401 to anyone else).
     "api_webhook": Row(Kind.PLATFORM_API, targets=fill.fixed("a webhook", webhook_id=1)),
     # Django's admin site: only is_staff accounts (system administrators) get past its sign-in.

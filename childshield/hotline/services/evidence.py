@@ -18,7 +18,7 @@ from childshield.hashing.selectors import matchable_bank_ids_for_member
 from childshield.hashing.services import HashQuery, hashes_match
 from childshield.hotline.custody import custody_record
 from childshield.hotline.evidence_files import evidence_kind, file_keep, files_rotate
-from childshield.hotline.models import Classification, ContentItem, Evidence
+from childshield.hotline.models import Classification, ContentItem, Evidence, Notice
 from childshield.hotline.permissions import HotlinePerm, require_for_item
 from childshield.hotline.services.hashes import hashes_bank
 
@@ -38,18 +38,40 @@ def evidence_add(*, acting: Membership, item: ContentItem, upload: UploadedFile)
         raise ApplicationError(
             _("Only JPEG, PNG, GIF and WebP images and MP4 videos can be kept."), code="wrong_type"
         )
+    return evidence_keep(item=item, content=content, content_type=content_type, uploaded_by=acting)
+
+
+def evidence_keep(
+    *,
+    item: ContentItem,
+    content: bytes,
+    content_type: str,
+    uploaded_by: Membership,
+    notice: Notice | None = None,
+) -> Evidence:
+    """Store a checked capture encrypted, match it against the banks the hotline matches (as
+    `uploaded_by`), and bank it when the item is confirmed abuse material. Run inside the caller's
+    transaction: by an analyst's upload, or a platform's file sent for a file request (`notice`)."""
     kept = file_keep(content, content_type)
     try:
-        evidence = Evidence.objects.create(item=item, **asdict(kept), uploaded_by=acting)
+        evidence = Evidence.objects.create(item=item, **asdict(kept), uploaded_by=uploaded_by, notice=notice)
     except Exception:
         default_storage.delete(kept.storage_name)
         raise
-    evidence.known_matches = _known_matches(acting, evidence)
+    evidence.known_matches = _known_matches(uploaded_by, evidence)
     evidence.save(update_fields=["known_matches"])
     known = f", already in {len(evidence.known_banks)} bank(s)" if evidence.known_matches else ""
-    custody_record(acting, AuditAction.CREATE, item, f"evidence {evidence.pk} added ({content_type}){known}")
+    origin = f" from the platform for file request {notice.sequence}" if notice is not None else ""
+    actor = None if notice is not None else uploaded_by
+    custody_record(
+        actor,
+        AuditAction.CREATE,
+        item,
+        f"evidence {evidence.pk} added{origin} ({content_type}){known}",
+        item.agency,
+    )
     if item.classification == Classification.ABUSE_MATERIAL and item.confirmed_at is not None:
-        hashes_bank(acting=acting, item=item)
+        hashes_bank(acting=uploaded_by, item=item)
     return evidence
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from childshield.hotline.models import (
     HostingTrace,
     ItemStatus,
     Notice,
+    NoticePurpose,
     NoticeState,
     PartnerHotline,
     RecipientKind,
@@ -37,6 +39,14 @@ from childshield.outbox.kicks import kick_on_commit
 from childshield.outbox.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
+
+
+# How the chain of custody names each kind of notice (in English, as every custody entry).
+CUSTODY_NAMES = {
+    NoticePurpose.TAKEDOWN: "notice",
+    NoticePurpose.PRESERVATION: "preservation request",
+    NoticePurpose.FILE_REQUEST: "file request",
+}
 
 
 @dataclass(frozen=True)
@@ -69,11 +79,20 @@ def _escalation_recipient_for(item: ContentItem) -> Recipient | None:
 
 
 def _notice_create(
-    *, item: ContentItem, recipient: Recipient, acting: Membership | None, escalation: bool, now: datetime
+    *,
+    item: ContentItem,
+    recipient: Recipient,
+    acting: Membership | None,
+    escalation: bool,
+    now: datetime,
+    purpose: NoticePurpose = NoticePurpose.TAKEDOWN,
+    **request: object,
 ) -> Notice:
-    sequence = item.notices.count() + 1
+    """A queued notice; `request` holds a platform request's own fields (platform, preserve_days…)."""
+    sequence = item.notices.filter(purpose=purpose).count() + 1
     notice = Notice.objects.create(
         item=item,
+        purpose=purpose,
         sequence=sequence,
         recipient_kind=recipient.kind,
         recipient_name=recipient.name[:200],
@@ -82,12 +101,14 @@ def _notice_create(
         queued_at=now,
         next_attempt_at=now,
         created_by=acting,
+        **request,
     )
+    what = CUSTODY_NAMES[NoticePurpose(purpose)]
     custody_record(
         acting,
         AuditAction.CREATE,
         item,
-        f"notice {sequence} queued to {recipient.kind} {recipient.name}",
+        f"{what} {sequence} queued to {recipient.kind} {recipient.name}",
         item.agency,
     )
     return notice
@@ -164,33 +185,17 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> Notice:
         notice.save(
             update_fields=["state", "attempts", "last_error", "next_attempt_at", "sent_at", "message_id"]
         )
-        item = ContentItem.objects.select_for_update().get(pk=item.pk)
-        item.notice_count += 1
-        item.first_notice_at = item.first_notice_at or now
-        item.last_notice_at = now
-        if item.status in OPEN_NOTICE_STATUSES:
-            if notice.is_escalation:
-                item.status = ItemStatus.ESCALATED
-                item.escalated_at = item.escalated_at or now
-            elif item.status != ItemStatus.ESCALATED:
-                item.status = ItemStatus.NOTICE_SENT if item.notice_count == 1 else ItemStatus.RENOTICED
-        item.save(
-            update_fields=[
-                "notice_count",
-                "first_notice_at",
-                "last_notice_at",
-                "status",
-                "escalated_at",
-                "updated_at",
-            ]
-        )
-        custody_record(
-            None,
-            AuditAction.UPDATE,
-            item,
-            f"notice {notice.sequence} sent to {notice.recipient_kind}",
-            item.agency,
-        )
+        if notice.is_takedown:
+            _item_noticed(item=item, notice=notice, now=now)
+        else:  # a request to a platform: the item's notices to remove and its status stay as they are
+            custody_record(
+                None,
+                AuditAction.UPDATE,
+                item,
+                f"{CUSTODY_NAMES[NoticePurpose(notice.purpose)]} {notice.sequence} sent to "
+                f"{notice.recipient_kind}",
+                item.agency,
+            )
         if notice.recipient_kind == RecipientKind.PLATFORM:
             outbox_enqueue(
                 kind=NOTICE_TO_PLATFORMS,
@@ -198,6 +203,37 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> Notice:
                 idempotency_key=f"notice-{notice.pk}",
             )
         return notice
+
+
+def _item_noticed(*, item: ContentItem, notice: Notice, now: datetime) -> None:
+    """A takedown notice went: the item counts it, and is noticed, re-noticed or escalated."""
+    item = ContentItem.objects.select_for_update().get(pk=item.pk)
+    item.notice_count += 1
+    item.first_notice_at = item.first_notice_at or now
+    item.last_notice_at = now
+    if item.status in OPEN_NOTICE_STATUSES:
+        if notice.is_escalation:
+            item.status = ItemStatus.ESCALATED
+            item.escalated_at = item.escalated_at or now
+        elif item.status != ItemStatus.ESCALATED:
+            item.status = ItemStatus.NOTICE_SENT if item.notice_count == 1 else ItemStatus.RENOTICED
+    item.save(
+        update_fields=[
+            "notice_count",
+            "first_notice_at",
+            "last_notice_at",
+            "status",
+            "escalated_at",
+            "updated_at",
+        ]
+    )
+    custody_record(
+        None,
+        AuditAction.UPDATE,
+        item,
+        f"notice {notice.sequence} sent to {notice.recipient_kind}",
+        item.agency,
+    )
 
 
 def notice_platforms_deliver(*, notice_id: int) -> None:
@@ -222,7 +258,7 @@ def notice_first_send(*, item_id: int, now: datetime | None = None) -> Notice | 
     """Right after confirmation: trace the host, then send the first notice if a contact is known."""
     now = now or timezone.now()
     item = ContentItem.objects.select_related("agency", "provider").get(pk=item_id)
-    if item.status != ItemStatus.CONFIRMED or item.notices.exists():
+    if item.status != ItemStatus.CONFIRMED or item.notices.filter(purpose=NoticePurpose.TAKEDOWN).exists():
         return None
     # A trace made since the confirmation (by hand, or an earlier run of this job) is used as it is.
     if not item.traces.filter(traced_at__gte=item.confirmed_at).exists():
@@ -240,9 +276,12 @@ def notices_first_send_due(*, now: datetime | None = None) -> int:
     """Confirmed items whose first trace and notice never ran (a lost task): run them now."""
     now = now or timezone.now()
     traced_since = HostingTrace.objects.filter(item=OuterRef("pk"), traced_at__gte=OuterRef("confirmed_at"))
-    items = ContentItem.objects.filter(
-        status=ItemStatus.CONFIRMED, confirmed_at__lte=now - timedelta(minutes=1), notices__isnull=True
-    ).exclude(Exists(traced_since))
+    takedowns = Notice.objects.filter(item=OuterRef("pk"), purpose=NoticePurpose.TAKEDOWN)
+    items = (
+        ContentItem.objects.filter(status=ItemStatus.CONFIRMED, confirmed_at__lte=now - timedelta(minutes=1))
+        .exclude(Exists(takedowns))
+        .exclude(Exists(traced_since))
+    )
     count = 0
     for item_id in list(items.values_list("pk", flat=True)[:200]):
         notice_first_send(item_id=item_id, now=now)
@@ -273,6 +312,7 @@ def items_renotice_due(*, now: datetime | None = None) -> int:
         Exists(
             Notice.objects.filter(
                 item=OuterRef("pk"),
+                purpose=NoticePurpose.TAKEDOWN,
                 state__in=[NoticeState.QUEUED, NoticeState.FAILED],
                 next_attempt_at__isnull=False,
             )
@@ -280,15 +320,18 @@ def items_renotice_due(*, now: datetime | None = None) -> int:
     )
     # An item whose last notice bounced, with no other address to write to, waits for a person:
     # left out here so that hundreds of them cannot crowd the others out of each run's batch.
+    # Compared in lower case on both sides: an iexact against the subquery's column breaks on
+    # SQLite once the subquery has parameters of its own (its purpose).
     items = (
         selectors.with_last_notice(items)
+        .annotate(provider_email=Lower("provider__abuse_email"), last_email=Lower("last_notice_email"))
         .exclude(
             Q(last_notice_bounced=True)
             & Q(notice_count__lt=settings.HOTLINE_ESCALATE_AFTER_NOTICES)
             & (
                 Q(provider__isnull=True)
                 | Q(provider__abuse_email="")
-                | Q(provider__abuse_email__iexact=F("last_notice_email"))
+                | Q(provider_email=F("last_email"))
             )
         )
         .select_related("agency", "provider")
@@ -305,9 +348,10 @@ def item_renotice(*, item: ContentItem, now: datetime | None = None) -> Notice |
     """Notice one item again, or escalate it once it had HOTLINE_ESCALATE_AFTER_NOTICES notices."""
     now = now or timezone.now()
     escalation = item.notice_count >= settings.HOTLINE_ESCALATE_AFTER_NOTICES
+    takedowns = item.notices.filter(purpose=NoticePurpose.TAKEDOWN)
     recipient = _escalation_recipient_for(item) if escalation else _recipient_for(item)
     if recipient is None and not escalation:
-        last = item.notices.filter(is_escalation=False).order_by("-sequence").first()
+        last = takedowns.filter(is_escalation=False).order_by("-sequence").first()
         if last is not None:
             recipient = Recipient(
                 RecipientKind(last.recipient_kind), last.recipient_name, last.recipient_email
@@ -321,5 +365,9 @@ def item_renotice(*, item: ContentItem, now: datetime | None = None) -> Notice |
 
 
 def _bounced_last_time(item: ContentItem, email: str) -> bool:
-    last = item.notices.filter(recipient_email__iexact=email).order_by("-sequence").first()
+    last = (
+        item.notices.filter(purpose=NoticePurpose.TAKEDOWN, recipient_email__iexact=email)
+        .order_by("-sequence")
+        .first()
+    )
     return last is not None and last.state == NoticeState.BOUNCED

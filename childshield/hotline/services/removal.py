@@ -18,6 +18,7 @@ from childshield.hotline.models import (
     CheckState,
     ContentItem,
     ItemStatus,
+    NoticePurpose,
     NoticeState,
     RemovalCheck,
 )
@@ -58,8 +59,11 @@ def removal_check(
         item.removed_at = at
         item.closed_at = at
         fields += ["status", "removed_at", "closed_at"]
-        # Notices still waiting to be retried are no longer needed.
-        item.notices.filter(state__in=[NoticeState.QUEUED, NoticeState.FAILED]).update(next_attempt_at=None)
+        # Notices to remove still waiting to be retried are no longer needed (a request to preserve
+        # the data or send the file still is).
+        item.notices.filter(
+            purpose=NoticePurpose.TAKEDOWN, state__in=[NoticeState.QUEUED, NoticeState.FAILED]
+        ).update(next_attempt_at=None)
     item.save(update_fields=fields)
     custody_record(acting, AuditAction.UPDATE, item, f"removal check: {state}", item.agency)
     return check

@@ -44,6 +44,7 @@ from childshield.hotline.models import (
     ContentType,
     ItemStatus,
     Notice,
+    NoticePurpose,
     NoticeState,
     RecipientKind,
 )
@@ -245,7 +246,8 @@ def _hotline_reported() -> QuerySet[Model]:
 
 
 def _notices() -> QuerySet[Model]:
-    return Notice.objects.all()
+    # Notices to remove; a platform's preservation and file requests are not.
+    return Notice.objects.filter(purpose=NoticePurpose.TAKEDOWN)
 
 
 def _blocked_hashes() -> QuerySet[Model]:

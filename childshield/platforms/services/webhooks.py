@@ -91,12 +91,16 @@ def webhook_end(*, subscription: WebhookSubscription) -> WebhookSubscription:
 
 def notice_to_platform(notice: Notice) -> bool:
     """The hotline's platform channel (`hotline.channels`): when the notice's host is a platform with
-    webhooks, one delivery per webhook, each an outbox item; True when there was one."""
-    provider_id = notice.item.provider_id
-    host = PlatformHost.objects.filter(provider_id=provider_id).first() if provider_id else None
-    if host is None:
-        return False
-    subscriptions = list(WebhookSubscription.objects.filter(platform_id=host.platform_id, is_active=True))
+    webhooks, one delivery per webhook, each an outbox item; True when there was one. A request
+    (preservation, file) names its platform; a takedown's is found through its host."""
+    platform_id = notice.platform_id
+    if platform_id is None:
+        provider_id = notice.item.provider_id
+        host = PlatformHost.objects.filter(provider_id=provider_id).first() if provider_id else None
+        if host is None:
+            return False
+        platform_id = host.platform_id
+    subscriptions = list(WebhookSubscription.objects.filter(platform_id=platform_id, is_active=True))
     with transaction.atomic():
         for subscription in subscriptions:
             delivery, _created = WebhookDelivery.objects.get_or_create(
@@ -111,16 +115,21 @@ def notice_to_platform(notice: Notice) -> bool:
 
 
 def notice_payload(delivery: WebhookDelivery) -> dict[str, Any]:
-    """What the platform receives: the notice and the address to take down (as the e-mail says it)."""
+    """What the platform receives: the notice, its purpose (take down, preserve the data for
+    `preserve_days`, send the file with `file_hash` or at the address) and the address, as the e-mail
+    says it."""
     notice, item = delivery.notice, delivery.notice.item
     return {
         "delivery_id": str(delivery.delivery_id),
         "event": "notice",
         "notice": {
             "id": notice.pk,
+            "purpose": notice.purpose,
             "sequence": notice.sequence,
-            "renotice": notice.sequence > 1,
+            "renotice": notice.is_takedown and notice.sequence > 1,
             "sent_at": (notice.sent_at or notice.queued_at).isoformat(),
+            "preserve_days": notice.preserve_days,
+            "file_hash": notice.file_hash,
         },
         "item": {
             "number": item.number,
