@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("services/", include("childshield.directory.urls")),
     path("insights/", include("childshield.insights.urls")),
     path("hashing/", include("childshield.hashing.urls")),
+    path("exchanges/", include("childshield.exchanges.urls")),
     path("platforms/record/", include("childshield.platforms.record_urls")),
     path("platforms/", include("childshield.platforms.urls")),
     path("account/", include("childshield.accounts.urls")),

@@ -33,6 +33,8 @@ LAYERS = {
     "intake": 4,
     # The services directory: counsellors find help with it and case workers refer to it.
     "directory": 4,
+    # Hash exchanges (StopNCII, NCMEC, ThreatExchange): their hashes into hashing's banks, and back.
+    "exchanges": 4,
     "learning": 4,
     "hotline": 5,
     "cases": 5,

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "childshield.outbox",
     "childshield.places",
     "childshield.hashing",
+    "childshield.exchanges",
     "childshield.intake",
     "childshield.directory",
     "childshield.cases",
@@ -293,6 +294,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "childshield.messaging.tasks.inbound_events_purge",
         "schedule": 3600.0,
     },
+    # Exchange connections asked to run, or whose interval has passed (docs/exchanges.md).
+    "exchanges-due": {"task": "childshield.exchanges.tasks.exchanges_due", "schedule": 300.0},
     # Outbox items the immediate kick missed (broker down, worker lost) and retries that are due.
     "outbox-sweep": {"task": "childshield.outbox.tasks.outbox_sweep", "schedule": 60.0},
 }
@@ -353,6 +356,14 @@ MESSAGING_TWILIO_API_URL = env_str("MESSAGING_TWILIO_API_URL", "https://api.twil
 MESSAGING_HTTP_TIMEOUT_SECONDS = env_int("MESSAGING_HTTP_TIMEOUT_SECONDS", 10)
 MESSAGING_MAX_FILE_BYTES = env_int("MESSAGING_MAX_FILE_BYTES", 20 * 2**20)
 MESSAGING_KEEP_EVENT_IDS_DAYS = env_int("MESSAGING_KEEP_EVENT_IDS_DAYS", 7)
+
+# Hash exchanges (docs/exchanges.md): how long a run holds its connection before another may start
+# (a worker that died gives it back then), the pages of an exchange's answers one run reads before it
+# stops to commit and leaves the rest to the next run, and whether an exchange's address may be plain
+# http:// or lead to a private network (tests and their fake servers only).
+EXCHANGES_RUN_LEASE_MINUTES = env_int("EXCHANGES_RUN_LEASE_MINUTES", 60)
+EXCHANGES_PAGES_PER_RUN = env_int("EXCHANGES_PAGES_PER_RUN", 50)
+EXCHANGES_ALLOW_PRIVATE_ADDRESSES = env_bool("EXCHANGES_ALLOW_PRIVATE_ADDRESSES", False)
 
 # Platforms' API (docs/api.md): how long the answer to a POST is kept for its Idempotency-Key (the
 # same key within it gets the same answer), and the largest JSON body a platform may send.
