@@ -1,7 +1,8 @@
 """The demo platform, ChatNhanh: the hotline's traces name it, it answered the notices it was sent
-through the API, and it sent a report, so that its record and the regulator's view show something;
-and it blocks the first picture of the demo's request to block pictures, so that the child's code
-page (`DEME-2345`) shows what an app said."""
+through the API, it sent a report and its engineer tried the sandbox (a sandbox key, a webhook, a
+sandbox report), so that its dashboard, its record and the regulator's view show something; and it
+blocks the first picture of the demo's request to block pictures, so that the child's code page
+(`DEME-2345`) shows what an app said."""
 
 from datetime import timedelta
 
@@ -13,9 +14,18 @@ from childshield.hashing.services import api_key_create
 from childshield.hotline.models import HostingProvider, Notice, RecipientKind
 from childshield.intake.models import BlockedImage, BlockedImageState
 from childshield.intake.services import blocked_images_decide
-from childshield.platforms.models import NoticeResponse, PlatformHost, ResponseKind, SignalFeedback, Verdict
+from childshield.platforms.models import (
+    NoticeResponse,
+    PlatformHost,
+    ResponseKind,
+    SignalFeedback,
+    Verdict,
+    WebhookSubscription,
+)
 from childshield.platforms.services.feedback import FeedbackItem, signal_feedback_record
 from childshield.platforms.services.reports import PlatformReportData, platform_report_receive
+from childshield.platforms.services.sandbox import sandbox_bank_ensure, sandbox_key_expiry
+from childshield.platforms.signing import webhook_secret_new
 
 PLATFORM_NAME = "ChatNhanh (demo platform)"
 
@@ -56,6 +66,7 @@ def demo_platforms_seed() -> int:
                 defaults={"api_key": key, "acted_at": at, "received_at": at},
             )
             made += 1
+    _sandbox_seed(platform)
     platform_report_receive(
         key=key,
         data=PlatformReportData(
@@ -91,3 +102,29 @@ def demo_block_image_feedback_seed(*, reference: str) -> int:
         return 0
     items = [FeedbackItem(entry_id=entry.pk, verdict=Verdict.BLOCKED) for entry in entries]
     return signal_feedback_record(key=key, bank=entries[0].bank, items=items)
+
+
+def _sandbox_seed(platform: Agency) -> None:
+    """ChatNhanh's engineer tried the sandbox: a sandbox key, a webhook, a sandbox report (kept apart)."""
+    sandbox_bank_ensure()
+    sandbox_key, _secret = api_key_create(
+        agency=platform,
+        name="ChatNhanh staging (demo)",
+        scopes=list(ApiScope.values),
+        created_by=None,
+        expires_at=sandbox_key_expiry(),
+        sandbox=True,
+    )
+    # Made directly: the demo's address does not resolve, which the API's check would refuse.
+    WebhookSubscription.objects.create(
+        platform=platform, url="https://hooks.chatnhanh.example/childshield", secret=webhook_secret_new()
+    )
+    platform_report_receive(
+        key=sandbox_key,
+        data=PlatformReportData(
+            incident_type="other",
+            external_id="CN-TEST-1",
+            urls=["https://chatnhanh.example/test/not-real"],
+            description="A test report from the sandbox: made up.",
+        ),
+    )

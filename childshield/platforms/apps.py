@@ -16,9 +16,10 @@ class PlatformsConfig(AppConfig):
         from childshield.outbox.handlers import register
         from childshield.platforms import hosts, sync
         from childshield.platforms.permissions import PlatformPerm
-        from childshield.platforms.services import notices, webhooks
+        from childshield.platforms.services import notices, sandbox, webhooks
 
         register(webhooks.WEBHOOK_DELIVER, webhooks.webhook_deliver)
+        register(sandbox.WEBHOOK_TEST, sandbox.webhook_test_deliver)
         # A removal a platform reports is checked by the hotline at once.
         register(notices.REMOVAL_VERIFY, notices.removal_verify)
         # A notice to a platform with webhooks goes to them too (the e-mail stays the notice of record).
@@ -34,5 +35,13 @@ class PlatformsConfig(AppConfig):
         nav_register(
             NavItem(
                 "platform_record:record", _("Platform record"), holds(PlatformPerm.RECORD_VIEW), order=530
+            )
+        )
+        nav_register(
+            NavItem("platforms:platform_list", _("Platforms"), holds(PlatformPerm.ONBOARD), order=525)
+        )
+        nav_register(
+            NavItem(
+                "platforms:dashboard", _("Platform dashboard"), holds(PlatformPerm.DASHBOARD_VIEW), order=528
             )
         )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from childshield.accounts.models import Agency, AgencyKind, Membership
 from childshield.accounts.permissions import Scope, require
 from childshield.core.periods import Period, PeriodKind, periods_recent
+from childshield.hashing.models import BankSource
 from childshield.hotline.models import Notice, NoticePurpose, RecipientKind
 from childshield.platforms.models import NoticeResponse, PlatformReport, SignalFeedback
 from childshield.platforms.permissions import PlatformPerm
@@ -134,8 +135,13 @@ def platform_record(*, platform: Agency, months: int = 12, until: date | None = 
         .annotate(first=Min("received_at"))
         .values_list("notice_id", "first")
     )
-    reports = _by_month(PlatformReport.objects.filter(platform=platform), "received_at", start, end)
-    feedback = _by_month(SignalFeedback.objects.filter(platform=platform), "first_at", start, end)
+    # What sandbox keys sent is kept apart: it tells nothing of the platform's work.
+    live_reports = PlatformReport.objects.filter(platform=platform, api_key__is_sandbox=False)
+    reports = _by_month(live_reports, "received_at", start, end)
+    live_feedback = SignalFeedback.objects.filter(platform=platform).exclude(
+        bank__source=BankSource.SYNTHETIC
+    )
+    feedback = _by_month(live_feedback, "first_at", start, end)
     records = []
     for period in periods:
         low, high = period.bounds()

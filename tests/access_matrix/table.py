@@ -751,6 +751,45 @@ ROWS: dict[str, Row] = {
         targets=fill.records("banks", "bank_id", "bank"),
         rule=rules.owned_by_agency(HashPerm.BANKS_VIEW, lambda bank: bank.owner_id),
     ),
+    # Platforms onboarded (the hotline's leads, system administrators); a platform's keys, sandbox key
+    # and test notice (those, and its own staff for their platform; another's: 404); its dashboard
+    # (its own staff; the regulator, every platform, chosen by ?platform=).
+    "platforms:platform_list": Row(
+        Kind.STAFF, PlatformPerm.ONBOARD, post=fill.const(name="Must not be made.", country="VN")
+    ),
+    "platforms:dashboard": Row(Kind.STAFF, PlatformPerm.DASHBOARD_VIEW),
+    "platforms:keys": Row(
+        Kind.STAFF,
+        PlatformPerm.CREDENTIALS_MANAGE,
+        targets=fill.platforms,
+        rule=rules.owned_by_agency(PlatformPerm.CREDENTIALS_MANAGE, lambda platform: platform.pk),
+        post=fill.const(name="Must not be issued.", scopes="match"),
+    ),
+    "platforms:key_sandbox": Row(
+        Kind.STAFF,
+        PlatformPerm.CREDENTIALS_MANAGE,
+        targets=fill.platforms,
+        rule=rules.owned_by_agency(PlatformPerm.CREDENTIALS_MANAGE, lambda platform: platform.pk),
+    ),
+    "platforms:webhook_test": Row(
+        Kind.STAFF,
+        PlatformPerm.CREDENTIALS_MANAGE,
+        targets=fill.platforms,
+        rule=rules.owned_by_agency(PlatformPerm.CREDENTIALS_MANAGE, lambda platform: platform.pk),
+    ),
+    "platforms:key_rotate": Row(
+        Kind.STAFF,
+        PlatformPerm.CREDENTIALS_MANAGE,
+        targets=fill.platform_keys,
+        rule=rules.owned_by_agency(PlatformPerm.CREDENTIALS_MANAGE, lambda key: key.agency_id),
+        post=fill.const(overlap_hours=0),
+    ),
+    "platforms:key_revoke": Row(
+        Kind.STAFF,
+        PlatformPerm.CREDENTIALS_MANAGE,
+        targets=fill.platform_keys,
+        rule=rules.owned_by_agency(PlatformPerm.CREDENTIALS_MANAGE, lambda key: key.agency_id),
+    ),
     # A platform's record: its own staff, the regulator and the hotline's leads.
     "platform_record:record": Row(Kind.STAFF, PlatformPerm.RECORD_VIEW),
     "platform_record:download": Row(Kind.STAFF, PlatformPerm.RECORD_VIEW),

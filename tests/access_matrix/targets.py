@@ -7,8 +7,10 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from childshield.accounts.models import Agency, AgencyKind
 from childshield.accounts.permissions import may
 from childshield.demo.hashing import demo_picture
+from childshield.hashing.models import ApiKey
 from childshield.helpline.permissions import HelplinePerm
 from tests.access_matrix import rules
 from tests.access_matrix.world import Actor, World
@@ -60,6 +62,29 @@ def platform_reports(world: World) -> list[Target]:
         Target(f"{label} platform report", {"report_id": report.pk}, report, answer=answer)
         for label, (report, answer) in world.platform_reports.items()
     ]
+
+
+def _platforms(world: World) -> dict[str, Agency]:
+    """The demo's platform (its staff's) and the matrix's other platform (`_hashing` makes it)."""
+    return {
+        "the platform's": world.agencies["platform"],
+        "another platform's": Agency.objects.get(kind=AgencyKind.PLATFORM, name="Another platform (matrix)"),
+    }
+
+
+def platforms(world: World) -> list[Target]:
+    return [
+        Target(f"{label} platform", {"platform_id": one.pk}, one) for label, one in _platforms(world).items()
+    ]
+
+
+def platform_keys(world: World) -> list[Target]:
+    """A live key of each platform."""
+    keys = {
+        label: ApiKey.objects.filter(agency=one, revoked_at__isnull=True).order_by("pk").first()
+        for label, one in _platforms(world).items()
+    }
+    return [Target(f"{label} key", {"key_id": key.pk}, key) for label, key in keys.items() if key is not None]
 
 
 def platform_banks(world: World) -> list[Target]:

@@ -56,11 +56,8 @@ from childshield.messaging.services import channel_save
 from childshield.places.models import Area
 from childshield.places.services.agency_areas import agency_areas_add
 from childshield.platforms.models import PlatformReport
-from childshield.platforms.services.reports import (
-    PlatformReportData,
-    platform_credential_create,
-    platform_report_receive,
-)
+from childshield.platforms.services.credentials import platform_credential_create
+from childshield.platforms.services.reports import PlatformReportData, platform_report_receive
 from tests.hotline.conftest import confirmed_item
 
 OTHER_COUNTRY = "KH"

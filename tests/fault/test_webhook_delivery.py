@@ -16,7 +16,7 @@ from childshield.hotline.services.assessment import assessment_confirm, assessme
 from childshield.hotline.services.items import content_item_report
 from childshield.outbox.models import OutboxItem, OutboxState
 from childshield.platforms.models import PlatformHost, WebhookDelivery
-from childshield.platforms.services.reports import platform_credential_create
+from childshield.platforms.services.credentials import platform_credential_create
 from childshield.platforms.services.webhooks import WEBHOOK_DELIVER, webhook_subscribe
 from tests.fault.servers import CeleryWorker, RedisServer, sweep_now, wait_for
 from tests.fault.test_notice_outage import tasks_sent_to

@@ -10,7 +10,7 @@ from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.hashing.models import ApiScope
 from childshield.hotline.models import HostingProvider
 from childshield.platforms.models import PlatformHost
-from childshield.platforms.services.reports import platform_credential_create
+from childshield.platforms.services.credentials import platform_credential_create
 from tests.hotline.conftest import fake_trace
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from childshield.accounts.models import Agency, AgencyKind
 from childshield.hashing.models import ApiScope
-from childshield.platforms.services.reports import platform_credential_create
+from childshield.platforms.services.credentials import platform_credential_create
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BLOCK = re.compile(r"^```(sh|python)\n(.*?)^```", re.MULTILINE | re.DOTALL)

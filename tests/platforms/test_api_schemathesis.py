@@ -16,7 +16,7 @@ from schemathesis import checks
 
 from childshield.accounts.models import Agency, AgencyKind
 from childshield.hashing.models import ApiScope
-from childshield.platforms.services.reports import platform_credential_create
+from childshield.platforms.services.credentials import platform_credential_create
 
 CHECKS = [
     checks.not_a_server_error,

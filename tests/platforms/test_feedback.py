@@ -13,7 +13,7 @@ from childshield.hashing import services as hashing
 from childshield.hashing.models import ApiScope, BankSource, HashEntry, SharingPolicy
 from childshield.platforms import sync
 from childshield.platforms.models import SignalFeedback
-from childshield.platforms.services.reports import platform_credential_create
+from childshield.platforms.services.credentials import platform_credential_create
 from tests.platforms.conftest import post
 
 

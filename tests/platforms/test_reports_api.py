@@ -219,7 +219,7 @@ def test_addresses_without_a_hotline_save_nothing(platform, hotline):
 def test_only_a_platforms_key_with_the_reports_scope_may_report(hotline, make_member, client):
     from django.test import Client
 
-    from childshield.platforms.services.reports import platform_credential_create
+    from childshield.platforms.services.credentials import platform_credential_create
 
     _p, _k, match_only = platform_credential_create(name="Match Only (test)", country="VN", scopes=["match"])
     lead = make_member(email="lead@example.org", role="hotline_lead", agency=hotline)

@@ -20,7 +20,7 @@ from childshield.hashing.models import (
 )
 from childshield.hashing.video import VideoFrameHash
 from childshield.platforms import sync
-from childshield.platforms.services.reports import platform_credential_create
+from childshield.platforms.services.credentials import platform_credential_create
 
 
 def signals_url(bank):

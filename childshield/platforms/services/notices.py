@@ -3,6 +3,7 @@ hotline (a removal check right away, through the outbox) before the item counts 
 
 from datetime import datetime, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,10 @@ def notice_respond(
     note: str = "",
 ) -> tuple[NoticeResponse, bool]:
     """Record the platform's answer; (the answer, whether it is new). The same answer sent again is
-    the first one; a removal after "not removed" (or the reverse) is a new answer, both kept."""
+    the first one; a removal after "not removed" (or the reverse) is a new answer, both kept. A sandbox
+    key answers no real notice (its test notices come by webhook and need no answer)."""
+    if key.is_sandbox:
+        raise PermissionDenied("a sandbox key answers no real notice")
     now = timezone.now()
     acted_at = acted_at or now
     if acted_at > now + CLOCK_SKEW:

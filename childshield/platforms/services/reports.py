@@ -16,8 +16,9 @@ from childshield.accounts.models import Agency, AgencyKind
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
-from childshield.hashing.models import ApiKey, HashBank, MatchChannel
-from childshield.hashing.services import HashQuery, api_key_create, hashes_match
+from childshield.hashing.models import ApiKey, BankSource, HashBank, MatchChannel
+from childshield.hashing.selectors import matchable_bank_ids_for_api_key
+from childshield.hashing.services import HashQuery, hashes_match
 from childshield.hotline.models import ContentItem, SourceKind
 from childshield.hotline.selectors import hotline_agency_for
 from childshield.hotline.services.items import content_item_report
@@ -74,7 +75,11 @@ def platform_report_receive(
 ) -> PlatformReport:
     """Save a platform's report; each address becomes a hotline item (or one more source of the item
     holding it), the file hashes are matched against every bank, and a child at risk reaches the
-    helpline's queue. One transaction: a refused address or a missing hotline saves nothing."""
+    helpline's queue. One transaction: a refused address or a missing hotline saves nothing.
+
+    A sandbox key's report is checked and answered the same way and kept apart: its addresses are
+    checked but neither filed nor kept, its hashes matched against the synthetic bank alone, and it
+    never reaches the helpline."""
     platform = platform_of(key)
     now = now or timezone.now()
     report = PlatformReport.objects.create(
@@ -95,17 +100,19 @@ def platform_report_receive(
         description=data.description.strip(),
         received_at=now,
     )
-    _file_addresses(report, data.urls, now)
+    # A sandbox report's addresses were checked (PlatformReportInput) and go no further.
+    if not key.is_sandbox:
+        _file_addresses(report, data.urls, now)
     if report.file_hashes:
-        report.known_files = _known_files(report)
-    if data.child_at_risk:
+        report.known_files = _known_files(report, key)
+    if data.child_at_risk and not key.is_sandbox:
         report.intake_report = _to_helpline(report)
     report.save(update_fields=["known_files", "intake_report"])
     audit.record(
         action=AuditAction.CREATE,
         agency=platform,
         obj=report,
-        reason=f"platform report received (key {key.prefix}…)",
+        reason=f"platform report received (key {key.prefix}…{', sandbox' if key.is_sandbox else ''})",
     )
     return report
 
@@ -133,9 +140,14 @@ def _file_addresses(report: PlatformReport, urls: list[str], now: datetime) -> N
         PlatformReportItem.objects.create(report=report, position=position, url=url, item=item)
 
 
-def _known_files(report: PlatformReport) -> int:
-    """How many of the report's files match a bank (any bank switched on): the hotline sees it."""
-    banks = list(HashBank.objects.filter(is_enabled=True).values_list("pk", flat=True))
+def _known_files(report: PlatformReport, key: ApiKey) -> int:
+    """How many of the report's files match a bank (any bank switched on; a sandbox key's: the
+    synthetic banks alone): the hotline sees it."""
+    if key.is_sandbox:
+        banks = matchable_bank_ids_for_api_key(key=key)
+    else:
+        live = HashBank.objects.filter(is_enabled=True).exclude(source=BankSource.SYNTHETIC)
+        banks = list(live.values_list("pk", flat=True))
     results = hashes_match(
         queries=[HashQuery(h["algorithm"], h["value"], h.get("quality")) for h in report.file_hashes],
         bank_ids=banks,
@@ -188,37 +200,3 @@ def _to_helpline(report: PlatformReport) -> Report:
         language=settings.LANGUAGE_CODE,
     )
     return receipt.report
-
-
-@transaction.atomic
-def platform_credential_create(
-    *, name: str, country: str, scopes: list[str], expires_at: datetime | None = None
-) -> tuple[Agency, ApiKey, str]:
-    """From the command line: the platform `name` (made if new) and a key of it with `scopes`.
-
-    The secret is returned once; only its digest is kept. An agency of that name that is not a
-    platform is refused, never turned into one.
-    """
-    name = name.strip()
-    if not name:
-        raise ApplicationError(_("A platform needs a name."), code="invalid")
-    platform, created = Agency.objects.get_or_create(
-        country=country.upper(), name=name, defaults={"kind": AgencyKind.PLATFORM}
-    )
-    if platform.kind != AgencyKind.PLATFORM:
-        raise ApplicationError(
-            _("%(name)s is an agency of another kind, not a platform.") % {"name": name},
-            code="not_a_platform",
-        )
-    if not platform.is_active:
-        raise ApplicationError(_("%(name)s is switched off.") % {"name": name}, code="inactive")
-    if created:
-        audit.record(action=AuditAction.CREATE, obj=platform, reason="platform created from the command line")
-    key, secret = api_key_create(
-        agency=platform,
-        name=_("Created from the command line"),
-        scopes=scopes,
-        created_by=None,
-        expires_at=expires_at,
-    )
-    return platform, key, secret

@@ -154,6 +154,17 @@ def webhook_deliver(*, payload: Payload, idempotency_key: str) -> None:
     subscription = delivery.subscription
     if not subscription.is_active:
         return  # the platform ended the webhook: nothing more goes there
+    status_code = signed_post(
+        subscription=subscription, delivery_id=str(delivery.delivery_id), payload=notice_payload(delivery)
+    )
+    delivery.delivered_at = timezone.now()
+    delivery.status_code = status_code
+    delivery.save(update_fields=["delivered_at", "status_code"])
+
+
+def signed_post(*, subscription: WebhookSubscription, delivery_id: str, payload: dict[str, Any]) -> int:
+    """POST `payload` as signed JSON to the webhook; its 2xx status, or `DeliveryFailed` (tried again
+    by the outbox). Its reasons name no address and no person."""
     host = urlsplit(subscription.url).hostname or ""
     if not settings.PLATFORMS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         try:
@@ -162,11 +173,11 @@ def webhook_deliver(*, payload: Payload, idempotency_key: str) -> None:
             raise DeliveryFailed("the webhook's host name does not resolve") from None
         if refused:
             raise DeliveryFailed("the webhook's host resolves to a private address")
-    body = json.dumps(notice_payload(delivery), ensure_ascii=False, separators=(",", ":")).encode()
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "childshield-webhooks/1",
-        DELIVERY_HEADER: str(delivery.delivery_id),
+        DELIVERY_HEADER: delivery_id,
         EVENT_HEADER: "notice",
         SIGNATURE_HEADER: signature(secret=subscription.secret, body=body),
     }
@@ -183,6 +194,4 @@ def webhook_deliver(*, payload: Payload, idempotency_key: str) -> None:
         raise DeliveryFailed(f"the webhook did not answer ({type(error).__name__})") from None
     if not 200 <= response.status_code < 300:
         raise DeliveryFailed(f"the webhook answered {response.status_code}")
-    delivery.delivered_at = timezone.now()
-    delivery.status_code = response.status_code
-    delivery.save(update_fields=["delivered_at", "status_code"])
+    return response.status_code
