@@ -12,6 +12,7 @@ from childshield.demo.accounts import ACCOUNTS, AGENCIES
 from childshield.demo.cases import demo_cases_seed
 from childshield.demo.chats import demo_chats_seed
 from childshield.demo.directory import seed_directory
+from childshield.demo.exchanges import demo_exchange_seed
 from childshield.demo.figures import demo_figures_seed
 from childshield.demo.hashing import demo_hash_bank_seed
 from childshield.demo.helpline import demo_helpline_seed
@@ -82,7 +83,9 @@ def demo_seed(*, country: str = "VN", figures: bool = True) -> SeedReport:
             )
             if account.province_code:
                 _province_limit(membership, account.province_code)
-    report.kept.append(f"hash bank {demo_hash_bank_seed().name}")
+    bank = demo_hash_bank_seed()
+    report.kept.append(f"hash bank {bank.name}")
+    (report.created if demo_exchange_seed(bank=bank) else report.kept).append("demo exchange connection")
     resources_made = seed_directory(country=country)
     (report.created if resources_made else report.kept).append(f"demo services ({resources_made} new)")
     made = demo_intake_seed()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from childshield.accounts.permissions import Perm
 from childshield.cases.models.cases import CaseStatus
 from childshield.cases.permissions import CasePerm
 from childshield.directory.permissions import DirectoryPerm
+from childshield.exchanges.permissions import ExchangePerm
 from childshield.hashing.permissions import HashPerm
 from childshield.helpline.permissions import HelplinePerm
 from childshield.hotline.permissions import HotlinePerm
@@ -78,6 +80,17 @@ class Row:
     cross_site_refused: bool = False
     # Why a row departs from the general rule, where it does.
     reason: str = ""
+
+
+def _connection_row(perm: ExchangePerm, **more: Any) -> Row:
+    """A URL of one exchange connection: its own hotline's (scope ALL: every one)."""
+    return Row(
+        Kind.STAFF,
+        perm,
+        targets=fill.records("exchanges", "pk", "exchange connection"),
+        rule=rules.owned_by_agency(perm, lambda connection: connection.agency_id),
+        **more,
+    )
 
 
 CASE_READ = rules.case_read
@@ -745,6 +758,17 @@ ROWS: dict[str, Row] = {
         rule=rules.owned_by_agency(HashPerm.API_KEYS_MANAGE, lambda key: key.agency_id),
         post=fill.const(overlap_hours=0),
     ),
+    # Connections to hash exchanges: their hotline's leads (system administrators see and run every one,
+    # and set none up).
+    "exchanges:connection_list": Row(Kind.STAFF, ExchangePerm.VIEW),
+    "exchanges:connection_add": Row(
+        Kind.STAFF, ExchangePerm.MANAGE, post=fill.const(name="Must not be made.")
+    ),
+    "exchanges:connection_edit": _connection_row(
+        ExchangePerm.MANAGE, post=fill.const(name="Must not be renamed.")
+    ),
+    "exchanges:connection_run": _connection_row(ExchangePerm.RUN),
+    "exchanges:connection_toggle": _connection_row(ExchangePerm.RUN),
     "platforms:bank_feedback": Row(
         Kind.STAFF,
         HashPerm.BANKS_VIEW,

@@ -31,6 +31,8 @@ from childshield.cases.services.referrals import referral_accept, referral_send
 from childshield.demo.accounts import ACCOUNTS, AGENCIES
 from childshield.demo.hashing import DEMO_BANK_NAME, demo_picture
 from childshield.directory.models import Resource, ServiceKind
+from childshield.exchanges.models import ExchangeConnection, ExchangeKind
+from childshield.exchanges.services import ConnectionData, connection_create
 from childshield.hashing import services as hashing
 from childshield.hashing.models import (
     ApiKey,
@@ -110,6 +112,7 @@ class World:
     entries: dict[str, HashEntry] = field(default_factory=dict)
     imports: dict[str, HashImport] = field(default_factory=dict)
     api_keys: dict[str, ApiKey] = field(default_factory=dict)
+    exchanges: dict[str, ExchangeConnection] = field(default_factory=dict)
     # label -> (a platform's report, what the matrix's platform key is answered for it)
     platform_reports: dict[str, tuple[PlatformReport, str]] = field(default_factory=dict)
     rule: TriageRule | None = None
@@ -177,6 +180,7 @@ def world_build() -> World:
     _cases(world)
     _hotline(world)
     _hashing(world)
+    _exchanges(world)
     _directory_and_shared(world)
     return world
 
@@ -423,6 +427,20 @@ def _hashing(world: World) -> None:
     )
     hashing.api_key_revoke(actor=members["system admin"], key=revoked)
     world.actors.append(Actor("a revoked API key", api_key=secret, api_key_revoked=True))
+
+
+def _exchanges(world: World) -> None:
+    """A connection of each hotline to an exchange (never run: the matrix asks only what is refused)."""
+    for key, lead in (("the hotline's", "hotline lead"), ("the KH hotline's", "hotline lead (KH)")):
+        world.exchanges[key] = connection_create(
+            actor=world.members[lead],
+            data=ConnectionData(
+                name="Matrix exchange",
+                kind=ExchangeKind.STOPNCII,
+                bank=world.banks[key],
+                credentials={"subscription_key": "matrix", "fetch_function_key": "matrix"},
+            ),
+        )
 
 
 def _directory_and_shared(world: World) -> None:
