@@ -6,6 +6,7 @@ platform's webhook signed as a real one."""
 import hashlib
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -21,7 +22,7 @@ from childshield.platforms.models import NoticeResponse
 from childshield.platforms.record import platform_record
 from childshield.platforms.services.sandbox import WEBHOOK_TEST, sandbox_picture
 from tests.platforms.conftest import post
-from tests.platforms.test_api_docs import verify_snippet
+from tests.platforms.test_api_docs import DOC, verify_snippet
 from tests.platforms.test_dashboard import answered_notice  # noqa: F401 (a fixture)
 from tests.platforms.test_webhooks import local_webhooks, receiver  # noqa: F401 (fixtures)
 
@@ -143,3 +144,16 @@ def test_the_keys_page_issues_a_sandbox_key(credential, make_member, sign_in):
     key = ApiKey.objects.get(agency=credential[0], is_sandbox=True)
     assert "sandbox key" in page and "cs_" in page
     assert sorted(key.scopes) == sorted(ApiKey.objects.get(pk=credential[1].pk).scopes)
+
+
+def test_the_docs_sandbox_example_is_matched_by_a_sandbox_key_only(sandbox, platform):
+    section = DOC.read_text().split("## Try it in the sandbox", 1)[1]
+    [value] = re.findall(r'"value": "([0-9a-f]{64})"', section)
+    body = {"hashes": [{"algorithm": "pdq", "value": value, "quality": 100}]}
+
+    def status(client):
+        answer = client.post("/api/v1/match/hashes/", body, content_type="application/json")
+        return answer.json()["results"][0]["status"]
+
+    assert status(sandbox) == "matched"
+    assert status(platform) == "no_match"
