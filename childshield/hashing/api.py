@@ -216,15 +216,17 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, VideoRejected):
         status_code = 413 if exc.code in VideoRejected.TOO_BIG else 422
         return problem_response(status_code, exc.code, _("The video cannot be hashed."), str(exc.message))
+    if isinstance(exc, ImageRejected | ApplicationError) and exc.code == "busy":
+        # Every hashing slot of the host stayed taken (a match, or a file kept as evidence, which is
+        # never kept without its PDQ hash): the image may come again.
+        busy = problem_response(503, exc.code, _("The image cannot be hashed now."), str(exc.message))
+        busy["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return busy
     if isinstance(exc, ApplicationError):
         return problem_response(
             400, exc.code, _("The request cannot be carried out."), str(exc.message), **exc.extra
         )
     if isinstance(exc, ImageRejected):
-        if exc.code == "busy":  # every hashing slot of the host stayed taken: the image may come again
-            busy = problem_response(503, exc.code, _("The image cannot be hashed now."), str(exc.message))
-            busy["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return busy
         status_code = 413 if exc.code in {"too_large", "too_many_pixels"} else 422
         return problem_response(status_code, exc.code, _("The image cannot be hashed."), str(exc.message))
     if isinstance(exc, Http404):
@@ -277,6 +279,14 @@ def _flatten(detail: Any, pointer: str = "") -> list[dict[str, str]]:
         return [item for n, value in enumerate(detail) for item in _flatten(value, f"{pointer}/{n}")]
     return [{"pointer": pointer or "/", "message": str(detail)}]
 
+
+# An image (or a file kept as evidence, hashed first) refused while every hashing slot is taken.
+BUSY = {
+    503: OpenApiResponse(
+        ProblemOutput,
+        description="The server is hashing too many images: send it again after Retry-After seconds",
+    )
+}
 
 PROBLEMS = {
     400: OpenApiResponse(ProblemOutput, description="Not valid (problem details)"),
@@ -404,10 +414,7 @@ class MatchImageApi(UploadApiView):
             200: MatchImageOutput,
             413: OpenApiResponse(ProblemOutput, description="Too large, or too many pixels"),
             422: OpenApiResponse(ProblemOutput, description="Not an image, or damaged"),
-            503: OpenApiResponse(
-                ProblemOutput,
-                description="The server is hashing too many images: send it again after Retry-After seconds",
-            ),
+            **BUSY,
             **PROBLEMS,
         },
     )

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from childshield.core.errors import ApplicationError
+from childshield.hashing.api import BUSY
 from childshield.hashing.models import ApiScope
 from childshield.hashing.uploads import MemoryOnlyUpload
 from childshield.hotline.models import Notice, NoticePurpose
@@ -115,7 +116,7 @@ class NoticeFileApi(PlatformApiView):
         ),
         parameters=[IDEMPOTENCY_PARAMETER],
         request={"multipart/form-data": FileInput},
-        responses={201: FileReceivedOutput, **NOT_FOUND, **CONFLICT, **POST_PROBLEMS},
+        responses={201: FileReceivedOutput, **NOT_FOUND, **CONFLICT, **BUSY, **POST_PROBLEMS},
     )
     def post(self, request: Request, notice_id: int) -> Response:
         platform = platform_of(self.key(request))

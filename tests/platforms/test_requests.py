@@ -408,3 +408,30 @@ def test_the_docs_curl_sends_a_file(live_server, credential, reported, analysts,
 
     assert done.returncode == 0, (done.stdout, done.stderr)
     assert json.loads(done.stdout)["evidence_id"] == Evidence.objects.get(notice=notice).pk
+
+
+def test_a_file_that_cannot_be_hashed_now_is_a_503_to_send_again(
+    platform, reported, analysts, settings, tmp_path
+):
+    """While every hashing slot of the host is taken the file is not kept (kept without its PDQ hash it
+    would never match its altered copies): the platform is told to send it again later."""
+    import fcntl
+    import os
+
+    from childshield.hashing import slots
+
+    notice = request(analysts[0], reported, "file_request")
+    settings.HASHING_CONCURRENCY, settings.HASHING_SLOT_DIR = 1, str(tmp_path)
+    settings.HASHING_WAIT_SECONDS = 0
+    held = os.open(slots.slot_path(tmp_path, 0), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        busy = send_file(platform, notice, synthetic_png(seed=30), key="busy-then-sent")
+    finally:
+        os.close(held)
+    again = send_file(platform, notice, synthetic_png(seed=30), key="busy-then-sent")
+
+    assert busy.status_code == 503 and busy.json()["code"] == "busy", busy.content
+    assert int(busy["Retry-After"]) > 0
+    assert again.status_code == 201 and "Idempotency-Replayed" not in again
+    assert Evidence.objects.count() == 1
