@@ -10,7 +10,7 @@ from childshield.accounts.models import Role
 from childshield.exchanges.models import ExchangeConnection, ExchangeKind
 from childshield.exchanges.services import ConnectionData, connection_create
 from childshield.hashing import services as hashing
-from childshield.hashing.models import Algorithm, BankSource, HashBank, HashEntry, SharingPolicy
+from childshield.hashing.models import Algorithm, BankSource, HashBank, HashEntry, MatchChannel, SharingPolicy
 from tests.exchanges.fakes import FakeNCMEC, FakeServer, FakeStopNCII, FakeThreatExchange, random_pdq
 from tests.hashing import conftest as hashing_people
 
@@ -108,3 +108,14 @@ def bank_with_pdq(member, bank: HashBank, count: int) -> set[str]:
     for value in values:
         hashing.entry_add(actor=member, bank=bank, algorithm=Algorithm.PDQ, value=value)
     return values
+
+
+def matched(bank: HashBank, value: str) -> bool:
+    """Whether the match service (and its index) finds the PDQ hash in the bank."""
+    [result] = hashing.hashes_match(
+        queries=[hashing.HashQuery(Algorithm.PDQ, value)],
+        bank_ids=[bank.pk],
+        channel=MatchChannel.SERVICE,
+        agency=bank.owner,
+    )
+    return result.status == "matched" and any(match.bank_id == bank.pk for match in result.matches)

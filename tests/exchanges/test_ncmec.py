@@ -6,7 +6,7 @@ import pytest
 from childshield.core.errors import ApplicationError
 from childshield.exchanges.adapters import ncmec as ncmec_adapter
 from childshield.exchanges.runs import exchange_run
-from tests.exchanges.conftest import connect, live_values, reload
+from tests.exchanges.conftest import connect, live_values, matched, reload
 from tests.exchanges.fakes import client_time_text, random_pdq
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,29 @@ def test_an_import_takes_every_page_of_entries_into_the_bank(lead, bank, ncmec, 
     outcome = exchange_run(connection_id=connection.pk)
 
     assert outcome is not None and outcome.error == "" and outcome.imported == 5
+    assert live_values(bank) == values
+    assert all(matched(bank, value) for value in values)
+    assert reload(connection).checkpoint == {"from": T0 - ncmec_adapter.SETTLE_SECONDS}
+
+
+def test_a_run_stopped_in_the_middle_of_a_range_finishes_it_first_next_time(
+    lead, bank, ncmec, clock, settings
+):
+    settings.EXCHANGES_PAGES_PER_RUN = 2
+    values = {random_pdq() for _ in range(5)}  # three pages of two
+    for offset, value in enumerate(values):
+        ncmec.add(value, at=T0 - 1000 + offset)
+    connection = connect(lead, bank, ncmec)
+
+    first = exchange_run(connection_id=connection.pk)
+    checkpoint = reload(connection).checkpoint
+    clock[0] = T0 + 600  # later: the range left open is still the one finished
+    second = exchange_run(connection_id=connection.pk)
+
+    assert first is not None and first.imported == 4
+    assert checkpoint["from"] == 0 and checkpoint["to"] == T0 - ncmec_adapter.SETTLE_SECONDS
+    assert "start=4" in checkpoint["next"]
+    assert second is not None and second.imported == 1
     assert live_values(bank) == values
     assert reload(connection).checkpoint == {"from": T0 - ncmec_adapter.SETTLE_SECONDS}
 

@@ -5,21 +5,11 @@ import pytest
 
 from childshield.exchanges.runs import exchange_run
 from childshield.hashing import services as hashing
-from childshield.hashing.models import Algorithm, HashEntry, HashImport, MatchChannel
-from tests.exchanges.conftest import bank_with_pdq, connect, live_values, reload
+from childshield.hashing.models import Algorithm, HashEntry, HashImport
+from tests.exchanges.conftest import bank_with_pdq, connect, live_values, matched, reload
 from tests.exchanges.fakes import random_pdq
 
 pytestmark = pytest.mark.django_db
-
-
-def matched(bank, value):
-    [result] = hashing.hashes_match(
-        queries=[hashing.HashQuery(Algorithm.PDQ, value)],
-        bank_ids=[bank.pk],
-        channel=MatchChannel.SERVICE,
-        agency=bank.owner,
-    )
-    return result.status == "matched" and any(match.bank_id == bank.pk for match in result.matches)
 
 
 def test_an_import_puts_the_exchanges_pdq_hashes_in_the_bank_where_matching_finds_them(lead, bank, stopncii):

@@ -4,7 +4,7 @@ the bank's hashes uploaded as descriptors, a round trip, checkpoints, a refused 
 import pytest
 
 from childshield.exchanges.runs import exchange_run
-from tests.exchanges.conftest import bank_with_pdq, connect, live_values, reload
+from tests.exchanges.conftest import bank_with_pdq, connect, live_values, matched, reload
 from tests.exchanges.fakes import FakeThreatExchange, random_pdq
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +18,14 @@ def test_an_import_takes_the_groups_pdq_updates_and_a_deletion_takes_one_out(lea
     outcome = exchange_run(connection_id=connection.pk)
     assert outcome is not None and outcome.error == "" and outcome.imported == 3
     assert live_values(bank) == {update.value for update in updates}
+    assert all(matched(bank, update.value) for update in updates)
     assert {asked.query.get("types") for asked in threatexchange.asked[:1]} == {"HASH_PDQ"}
 
     threatexchange.delete(updates[0])
     outcome = exchange_run(connection_id=connection.pk)
     assert outcome is not None and outcome.removed == 1
     assert live_values(bank) == {updates[1].value, updates[2].value}
+    assert not matched(bank, updates[0].value)
 
 
 def test_the_next_run_starts_from_the_newest_update_seen(lead, bank, threatexchange):
