@@ -11,17 +11,9 @@ from childshield.platforms.models import WebhookSubscription
 from childshield.platforms.services.credentials import platform_credential_create
 from childshield.platforms.services.reports import PlatformReportData, platform_report_receive
 from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.intake_steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, email):
-    page.goto(f"{live_server.url}/vi/account/sign-in/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/vi/account/")
 
 
 @pytest.fixture
@@ -46,7 +38,7 @@ def platform(db):
 def test_onboarding_and_keys_pages_are_accessible(live_server, page, axe, make_member, platform):
     hotline = Agency.objects.get(name="Hotline (browser)")
     lead = make_member(email="lead@example.org", role=Role.HOTLINE_LEAD, agency=hotline)
-    _sign_in(page, live_server, lead.user.email)
+    sign_in(page, live_server.url, lead.user.email, language="vi")
 
     page.goto(f"{live_server.url}/vi/platforms/")
     assert page.locator("main h1").count() == 1
@@ -61,7 +53,7 @@ def test_onboarding_and_keys_pages_are_accessible(live_server, page, axe, make_m
 
 def test_the_dashboard_is_accessible(live_server, page, axe, make_member, platform):
     staff = make_member(email="staff@video.example", role=Role.PLATFORM_STAFF, agency=platform)
-    _sign_in(page, live_server, staff.user.email)
+    sign_in(page, live_server.url, staff.user.email, language="vi")
 
     page.goto(f"{live_server.url}/vi/platforms/dashboard/")
 
