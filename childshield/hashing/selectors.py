@@ -195,6 +195,13 @@ def api_key_refusal(*, secret: str) -> KeyRefusal:
     return KeyRefusal("key_unknown")  # live again since the first look: a caller's next call gets in
 
 
+def live_bank_ids() -> list[int]:
+    """Every bank switched on, except the sandbox's synthetic ones: what a service matches real
+    material against (a chat's picture, a platform's live report)."""
+    live = HashBank.objects.filter(is_enabled=True).exclude(source=BankSource.SYNTHETIC)
+    return list(live.order_by("pk").values_list("pk", flat=True))
+
+
 def banks_for_api_key(*, key: ApiKey) -> QuerySet[HashBank]:
     """Banks shared with platforms (every key's agency was onboarded by a hotline lead or a system
     administrator, so its holder is vetted); a sandbox key's: the synthetic banks alone."""

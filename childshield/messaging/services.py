@@ -28,7 +28,8 @@ from childshield.audit.models import AuditAction
 from childshield.core.blind_index import blind_index
 from childshield.core.errors import ApplicationError
 from childshield.hashing.imaging import ImageRejected, pdq_from_bytes
-from childshield.hashing.models import Algorithm, HashBank, MatchChannel
+from childshield.hashing.models import Algorithm, MatchChannel
+from childshield.hashing.selectors import live_bank_ids
 from childshield.hashing.services import HashQuery, hashes_match
 from childshield.intake import conversations
 from childshield.intake.models import Channel, MessageKind, Report, ReportMessage
@@ -171,7 +172,7 @@ def _picture_take(*, channel: ChatChannel, message: ReportMessage, file_ref: str
         picture.pdq, picture.pdq_quality = pdq.value, pdq.quality
         picture.md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
         del data
-        banks = list(HashBank.objects.filter(is_enabled=True).values_list("pk", flat=True))
+        banks = live_bank_ids()  # never the sandbox's synthetic banks
         results = hashes_match(
             queries=[
                 HashQuery(Algorithm.PDQ, picture.pdq, picture.pdq_quality),

@@ -309,3 +309,22 @@ def test_no_message_words_sender_id_or_token_reach_the_logs(
     assert caplog.records  # something was logged: the refusal, the provider's failure
     for secret in ("zebra", "okapi", str(CHAT_ID), "test-token", "test-secret"):
         assert secret not in logged, secret
+
+
+def test_a_chat_picture_is_never_matched_against_the_sandbox_bank(make_channel, post_json, provider):
+    """The sandbox's synthetic bank is for platforms' sandbox keys: a child's picture that happens to
+    be in it counts no match; the same hash in a real bank does."""
+    from childshield.accounts.models import Agency, AgencyKind
+    from childshield.hashing.imaging import pdq_from_bytes
+    from childshield.hashing.services import synthetic_bank_ensure
+
+    pdq = pdq_from_bytes(synthetic_png())
+    hotline = Agency.objects.create(country="VN", name="Hotline (sandbox test)", kind=AgencyKind.HOTLINE)
+    synthetic_bank_ensure(owner=hotline, name="Sandbox", hashes=[("pdq", pdq.value, pdq.quality)])
+    channel = make_channel(ChannelKind.TELEGRAM)
+    provider.answers["/getFile"] = (200, {"ok": True, "result": {"file_id": "A", "file_path": "p/1.png"}})
+    provider.files["/file/bottest-token/p/1.png"] = synthetic_png()
+    photo = [{"file_id": "A", "file_unique_id": "a", "width": 320, "height": 240, "file_size": 9000}]
+    signed(post_json, channel, update(1, photo=photo))
+    deliver_all()
+    assert ReceivedPicture.objects.get().matched_entries == 0

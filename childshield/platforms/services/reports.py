@@ -16,8 +16,8 @@ from childshield.accounts.models import Agency, AgencyKind
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
 from childshield.core.errors import ApplicationError
-from childshield.hashing.models import ApiKey, BankSource, HashBank, MatchChannel
-from childshield.hashing.selectors import matchable_bank_ids_for_api_key
+from childshield.hashing.models import ApiKey, MatchChannel
+from childshield.hashing.selectors import live_bank_ids, matchable_bank_ids_for_api_key
 from childshield.hashing.services import HashQuery, hashes_match
 from childshield.hotline.models import ContentItem, SourceKind
 from childshield.hotline.selectors import hotline_agency_for
@@ -143,11 +143,7 @@ def _file_addresses(report: PlatformReport, urls: list[str], now: datetime) -> N
 def _known_files(report: PlatformReport, key: ApiKey) -> int:
     """How many of the report's files match a bank (any bank switched on; a sandbox key's: the
     synthetic banks alone): the hotline sees it."""
-    if key.is_sandbox:
-        banks = matchable_bank_ids_for_api_key(key=key)
-    else:
-        live = HashBank.objects.filter(is_enabled=True).exclude(source=BankSource.SYNTHETIC)
-        banks = list(live.values_list("pk", flat=True))
+    banks = matchable_bank_ids_for_api_key(key=key) if key.is_sandbox else live_bank_ids()
     results = hashes_match(
         queries=[HashQuery(h["algorithm"], h["value"], h.get("quality")) for h in report.file_hashes],
         bank_ids=banks,
