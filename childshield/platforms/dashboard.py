@@ -21,7 +21,7 @@ from childshield.platforms.models import (
     ResponseKind,
 )
 from childshield.platforms.permissions import PlatformPerm
-from childshield.platforms.selectors import item_status_for_platform, platform_notices
+from childshield.platforms.selectors import address_state, item_status_for_platform, platform_notices
 
 SHOWN = 50  # notices and reports on the dashboard, newest first
 
@@ -160,7 +160,7 @@ def dashboard_reports(*, platform: Agency) -> list[ReportRow]:
     return [
         ReportRow(
             report=report,
-            addresses=[(row.url, item_status_for_platform(row.item.status)) for row in report.items.all()],
+            addresses=[(row.url, address_state(row)) for row in report.items.all()],
         )
         for report in reports
     ]

@@ -81,12 +81,15 @@ class PlatformReport(models.Model):
 
 
 class PlatformReportItem(models.Model):
-    """One address of a platform's report, and the hotline item it was filed as."""
+    """One address of a platform's report, and the hotline item it was filed as. A sandbox report's
+    addresses are kept without an item: the platform reads them back, the hotline never sees them."""
 
     report = models.ForeignKey(PlatformReport, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     url = EncryptedTextField(_("address as sent"))
-    item = models.ForeignKey("hotline.ContentItem", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        "hotline.ContentItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["report", "position"]

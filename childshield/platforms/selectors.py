@@ -7,7 +7,12 @@ from django.http import Http404
 
 from childshield.accounts.models import Agency
 from childshield.hotline.models import ItemStatus, Notice, RecipientKind
-from childshield.platforms.models import NoticeResponse, PlatformReport, WebhookSubscription
+from childshield.platforms.models import (
+    NoticeResponse,
+    PlatformReport,
+    PlatformReportItem,
+    WebhookSubscription,
+)
 
 # What a platform is told of the hotline's item for an address it reported.
 _ITEM_STATUS = {
@@ -30,7 +35,7 @@ def platform_reports(*, platform: Agency) -> QuerySet[PlatformReport]:
 
 def platform_report_get(*, platform: Agency, pk: int) -> PlatformReport:
     """One of the platform's own reports; another platform's is not found (404), as one that never was."""
-    report = platform_reports(platform=platform).filter(pk=pk).first()
+    report = platform_reports(platform=platform).select_related("api_key").filter(pk=pk).first()
     if report is None:
         raise Http404
     return report
@@ -39,13 +44,7 @@ def platform_report_get(*, platform: Agency, pk: int) -> PlatformReport:
 def platform_report_status(*, report: PlatformReport) -> dict[str, Any]:
     """The report as the platform sees it (`PlatformReportOutput`'s shape)."""
     rows = list(report.items.select_related("item").order_by("position"))
-    items = [
-        {
-            "url": row.url,
-            "status": item_status_for_platform(row.item.status),
-        }
-        for row in rows
-    ]
+    items = [{"url": row.url, "status": address_state(row)} for row in rows]
     states = {item["status"] for item in items}
     if items and states <= _FINAL:
         status = "done"
@@ -62,6 +61,7 @@ def platform_report_status(*, report: PlatformReport) -> dict[str, Any]:
         "items": items,
         "file_hashes": len(report.file_hashes),
         "forwarded_to_helpline": report.intake_report_id is not None,
+        "sandbox": report.api_key.is_sandbox,
     }
 
 
@@ -79,6 +79,12 @@ def webhook_get(*, platform: Agency, pk: int) -> WebhookSubscription:
 def item_status_for_platform(status: str) -> str:
     """The hotline's item status as a platform is told it."""
     return _ITEM_STATUS.get(ItemStatus(status), "in_review")
+
+
+def address_state(row: PlatformReportItem) -> str:
+    """An address of a report as the platform is told it; a sandbox address (no hotline item) stays
+    `received`, what a live address answers before an analyst has looked at it."""
+    return "received" if row.item is None else item_status_for_platform(row.item.status)
 
 
 def platform_notices(*, platform: Agency, purpose: str = "") -> QuerySet[Notice]:

@@ -147,6 +147,12 @@ class PlatformReportOutput(serializers.Serializer[Any]):
     items = ReportItemOutput(many=True)
     file_hashes = serializers.IntegerField(help_text="How many file hashes were received.")
     forwarded_to_helpline = serializers.BooleanField()
+    sandbox = serializers.BooleanField(
+        help_text=(
+            "Sent with a sandbox key: its addresses are kept for you to read back, each `received` "
+            "for good, and never reach the hotline."
+        )
+    )
 
 
 class WebhookInput(Strict):

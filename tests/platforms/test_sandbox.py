@@ -15,10 +15,10 @@ from django.test import Client
 from childshield.accounts.models import Role
 from childshield.hashing import services as hashing
 from childshield.hashing.models import ApiKey, BankSource, HashBank, SharingPolicy
-from childshield.hotline.models import ContentItem
+from childshield.hotline.models import ContentItem, ContentItemSource
 from childshield.intake.models import Report
 from childshield.outbox.models import OutboxItem, OutboxState
-from childshield.platforms.models import NoticeResponse
+from childshield.platforms.models import NoticeResponse, PlatformReportItem
 from childshield.platforms.record import platform_record
 from childshield.platforms.services.sandbox import WEBHOOK_TEST, sandbox_picture
 from tests.platforms.conftest import post
@@ -91,13 +91,57 @@ def test_a_sandbox_report_is_answered_and_kept_apart(sandbox, credential):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["number"].startswith("P-") and body["status"] == "received"
-    assert body["forwarded_to_helpline"] is False
+    assert body["forwarded_to_helpline"] is False and body["sandbox"] is True
     assert sandbox.get(f"/api/v1/reports/{body['id']}/").status_code == 200
     assert not ContentItem.objects.exists()
+    assert not ContentItemSource.objects.exists()
     assert not Report.objects.exists()
     assert sum(month.reports for month in platform_record(platform=credential[0])) == 0
     bad = post(sandbox, "/api/v1/reports/", {"incident_type": "other", "urls": ["ftp://nope"]})
     assert bad.status_code == 400  # checked as in live
+
+
+SANDBOX_URLS = ["https://video.example/b", "https://video.example/a", "https://video.example/b"]
+
+
+def test_a_sandbox_reports_addresses_are_kept_and_read_back_as_received(sandbox, platform, credential):
+    created = post(sandbox, "/api/v1/reports/", {"incident_type": "other", "urls": SANDBOX_URLS})
+    live = post(platform, "/api/v1/reports/", {"incident_type": "other", "urls": SANDBOX_URLS[:1]})
+
+    read = sandbox.get(f"/api/v1/reports/{created.json()['id']}/").json()
+
+    expected = [{"url": url, "status": "received"} for url in SANDBOX_URLS]  # as sent, in order
+    assert created.json()["items"] == expected and read["items"] == expected
+    assert read["status"] == "received" and read["sandbox"] is True
+    assert live.json()["sandbox"] is False
+    # No hotline item, no source: the live report's address is the only one the hotline has.
+    assert list(ContentItem.objects.values_list("url", flat=True)) == ["https://video.example/b"]
+    assert ContentItemSource.objects.get().reference == live.json()["number"]
+    sandboxed = PlatformReportItem.objects.filter(report_id=created.json()["id"])
+    assert sandboxed.count() == 3 and not sandboxed.filter(item__isnull=False).exists()
+
+
+def test_a_sandbox_reports_answer_matches_the_openapi_description(sandbox):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.hashing.conftest import assert_matches_schema
+
+    openapi = SchemaGenerator().get_schema(request=None, public=True)
+    created = post(sandbox, "/api/v1/reports/", {"incident_type": "other", "urls": SANDBOX_URLS})
+    read = sandbox.get(f"/api/v1/reports/{created.json()['id']}/")
+
+    assert_matches_schema(openapi, created, "/api/v1/reports/")
+    assert_matches_schema(openapi, read, "/api/v1/reports/{report_id}/", method="get")
+
+
+def test_the_dashboard_shows_a_sandbox_reports_addresses(sandbox, credential, make_member, sign_in):
+    post(sandbox, "/api/v1/reports/", {"incident_type": "other", "urls": SANDBOX_URLS[:1]})
+    client = sign_in(make_member(email="staff@video.example", role=Role.PLATFORM_STAFF, agency=credential[0]))
+
+    page = client.get("/en/platforms/dashboard/").content.decode()
+
+    assert "data-sandbox" in page
+    assert "https://video.example/b" in page and "<code data-state>received</code>" in page
 
 
 def test_a_sandbox_key_answers_no_real_notice(sandbox, platform, answered_notice):  # noqa: F811

@@ -78,8 +78,8 @@ def platform_report_receive(
     helpline's queue. One transaction: a refused address or a missing hotline saves nothing.
 
     A sandbox key's report is checked and answered the same way and kept apart: its addresses are
-    checked but neither filed nor kept, its hashes matched against the synthetic bank alone, and it
-    never reaches the helpline."""
+    kept for the platform to read back but never filed with the hotline, its hashes matched against
+    the synthetic bank alone, and it never reaches the helpline."""
     platform = platform_of(key)
     now = now or timezone.now()
     report = PlatformReport.objects.create(
@@ -100,8 +100,12 @@ def platform_report_receive(
         description=data.description.strip(),
         received_at=now,
     )
-    # A sandbox report's addresses were checked (PlatformReportInput) and go no further.
-    if not key.is_sandbox:
+    if key.is_sandbox:  # checked (PlatformReportInput) and kept, never the hotline's
+        PlatformReportItem.objects.bulk_create(
+            PlatformReportItem(report=report, position=position, url=url, item=None)
+            for position, url in enumerate(data.urls)
+        )
+    else:
         _file_addresses(report, data.urls, now)
     if report.file_hashes:
         report.known_files = _known_files(report, key)
