@@ -110,6 +110,9 @@ def dashboard_platform_get(*, membership: Membership, pk: int | None) -> Agency 
 
 @dataclass(frozen=True)
 class NoticeRow:
+    """A notice sent to the platform: a takedown with the removal it reported and the time it took,
+    or a preservation or file request with the platform's answer (`notice.outcome`)."""
+
     notice: Notice
     state: str  # the address's state as the platform is told it
     acknowledged_at: datetime | None
@@ -117,9 +120,9 @@ class NoticeRow:
 
     @property
     def hours_to_act(self) -> float | None:
-        """From the notice to the platform's report of a removal."""
+        """From a takedown to the platform's report of a removal; a request has no such time."""
         sent = self.notice.sent_at
-        if sent is None or self.removal_reported_at is None:
+        if not self.notice.is_takedown or sent is None or self.removal_reported_at is None:
             return None
         return (self.removal_reported_at - sent) / timedelta(hours=1)
 

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.hotline.models import ContentItem, HostingProvider, Notice, NoticeState, RecipientKind
+from childshield.hotline.services.notices import notice_first_send
 from childshield.platforms.models import NoticeResponse, PlatformHost, ResponseKind, WebhookSubscription
+from tests.hotline.conftest import confirmed_item
 from tests.platforms.conftest import post
 
 PAGE = "/en/platforms/dashboard/"
@@ -111,3 +113,48 @@ def test_the_dashboard_reads_in_a_fixed_number_of_queries(
         page = client.get(PAGE).content.decode()
 
     assert page.count("data-report=") == 5
+
+
+def test_each_notice_shows_its_purpose_and_a_request_its_answer_in_place_of_a_removal(
+    platform, credential, hosted, analysts, make_member, sign_in
+):
+    from childshield.hotline.services.notices import notice_send
+    from childshield.hotline.services.requests import notice_request
+
+    item = confirmed_item("https://m.video.example/watch/9", analyst=analysts[0], second=analysts[1])
+    takedown = notice_first_send(item_id=item.pk)
+    item.refresh_from_db()
+    sent = {}
+    for purpose, fields in (("preservation", {"preserve_days": 30}), ("file_request", {})):
+        asked = notice_request(acting=analysts[0], item=item, purpose=purpose, **fields)
+        sent[purpose] = notice_send(notice_id=asked.pk)
+    until = (timezone.localdate() + timedelta(days=30)).isoformat()
+    kept = post(
+        platform,
+        f"/api/v1/notices/{sent['preservation'].pk}/preservation/",
+        {"preserved": True, "preserved_until": until},
+    )
+    assert kept.status_code == 201, kept.content
+    removed = post(platform, f"/api/v1/notices/{takedown.pk}/removal/", {"removed": True})
+    assert removed.status_code == 201, removed.content
+    client = sign_in(make_member(email="staff@video.example", role=Role.PLATFORM_STAFF, agency=credential[0]))
+
+    page = client.get(PAGE).content.decode()
+
+    purposes = ("takedown", "preservation", "file_request")
+    rows = {purpose: _row(page, f'data-purpose="{purpose}"') for purpose in purposes}
+    assert "Take down" in rows["takedown"] and " h</td>" in rows["takedown"]
+    assert "data-removal" in rows["takedown"] and "data-answer" not in rows["takedown"]
+    assert (
+        "Preservation request" in rows["preservation"] and f"Preserved until {until}" in rows["preservation"]
+    )
+    assert "File request" in rows["file_request"] and "Not answered yet" in rows["file_request"]
+    for request in ("preservation", "file_request"):
+        assert "data-removal" not in rows[request] and " h</td>" not in rows[request]
+        assert "not a takedown" in rows[request]
+    assert f"{item.number}-P1" in rows["preservation"] and f"{item.number}-F1" in rows["file_request"]
+
+
+def _row(page, marker):
+    start = page.index(marker)
+    return page[start : page.index("</tr>", start)]
