@@ -179,3 +179,63 @@ def test_an_ended_webhook_gets_nothing_more(
     deliver_due(now + timedelta(hours=1))
 
     assert len(server.received) == 1
+
+
+def test_a_host_that_answers_otherwise_when_connecting_is_reached_at_the_address_checked(
+    platform, receiver, monkeypatch
+):
+    """DNS rebinding: the webhook's name answers a public address to the check and the server's own
+    network (here, a listening local receiver) a moment later. The delivery connects to the address
+    it checked, never to the one the name gives afterwards."""
+    import socket
+
+    import httpcore
+
+    from childshield.core import addresses
+    from childshield.platforms.services.webhooks import DeliveryFailed, signed_post
+
+    local = receiver()
+    port = local.server.server_address[1]
+    answers = iter(["93.184.216.34"] + ["127.0.0.1"] * 10)
+    real_getaddrinfo = socket.getaddrinfo
+
+    def rebinding(host, *args, **kwargs):
+        if host != "hooks.rebinding.example":
+            return real_getaddrinfo(host, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), 0))]
+
+    connected = []
+    real_connect = httpcore.SyncBackend.connect_tcp
+
+    def connect(self, host, port, *args, **kwargs):
+        connected.append(host)
+        if host == "93.184.216.34":  # no network in tests: that address does not answer
+            raise httpcore.ConnectError("unreachable")
+        return real_connect(self, host, port, *args, **kwargs)
+
+    monkeypatch.setattr(addresses.socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", connect)
+    subscription = WebhookSubscription(url=f"http://hooks.rebinding.example:{port}/in", secret="whsec_x")
+
+    with pytest.raises(DeliveryFailed):
+        signed_post(subscription=subscription, delivery_id="d-1", payload={"notice": 1})
+
+    assert connected == ["93.184.216.34"]
+    assert local.received == []
+
+
+def test_a_host_with_any_private_address_is_not_connected_to(monkeypatch):
+    import socket
+
+    import pytest as _pytest
+
+    from childshield.core.addresses import NonPublicAddress, pinned_transport
+
+    mixed = [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 0)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", 0)),
+    ]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: mixed)
+    with _pytest.raises(NonPublicAddress, match="10.0.0.7"):
+        pinned_transport("hooks.mixed.example")

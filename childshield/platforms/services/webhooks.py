@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from childshield.accounts.models import Agency
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
-from childshield.core.addresses import non_public_address
+from childshield.core.addresses import NonPublicAddress, non_public_address, pinned_transport
 from childshield.core.errors import ApplicationError
 from childshield.hotline.models import Notice
 from childshield.outbox.handlers import DeliveryFailed, Payload
@@ -166,13 +166,16 @@ def signed_post(*, subscription: WebhookSubscription, delivery_id: str, payload:
     """POST `payload` as signed JSON to the webhook; its 2xx status, or `DeliveryFailed` (tried again
     by the outbox). Its reasons name no address and no person."""
     host = urlsplit(subscription.url).hostname or ""
+    transport = None
     if not settings.PLATFORMS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        # Resolved and checked once, and connected to at the address checked: a name that answers
+        # otherwise between the two (DNS rebinding) cannot lead the server into its own network.
         try:
-            refused = non_public_address(host)
+            transport = pinned_transport(host)
         except (socket.gaierror, UnicodeError):
             raise DeliveryFailed("the webhook's host name does not resolve") from None
-        if refused:
-            raise DeliveryFailed("the webhook's host resolves to a private address")
+        except NonPublicAddress:
+            raise DeliveryFailed("the webhook's host resolves to a private address") from None
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
@@ -182,14 +185,13 @@ def signed_post(*, subscription: WebhookSubscription, delivery_id: str, payload:
         SIGNATURE_HEADER: signature(secret=subscription.secret, body=body),
     }
     try:
-        response = httpx.post(
-            subscription.url,
-            content=body,
-            headers=headers,
+        with httpx.Client(
+            transport=transport,
             timeout=settings.PLATFORMS_WEBHOOK_TIMEOUT_SECONDS,
             follow_redirects=False,
             trust_env=False,
-        )
+        ) as client:
+            response = client.post(subscription.url, content=body, headers=headers)
     except httpx.HTTPError as error:
         raise DeliveryFailed(f"the webhook did not answer ({type(error).__name__})") from None
     if not 200 <= response.status_code < 300:
