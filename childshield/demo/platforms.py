@@ -1,5 +1,6 @@
 """The demo platform, ChatNhanh: the hotline's traces name it, it answered the notices it was sent
-through the API, it sent a report and its engineer tried the sandbox (a sandbox key, a webhook, a
+through the API, it sent a report (naming a demo item, with a made-up uploader and place, for the
+hotline's report page) and its engineer tried the sandbox (a sandbox key, a webhook, a
 sandbox report), so that its dashboard, its record and the regulator's view show something; and it
 blocks the first picture of the demo's request to block pictures, so that the child's code page
 (`DEME-2345`) shows what an app said."""
@@ -72,9 +73,18 @@ def demo_platforms_seed() -> int:
         data=PlatformReportData(
             incident_type="sextortion",
             external_id="CN-2026-0042",
+            # The demo item on ChatNhanh's host: one more report of it, linked from its page.
+            urls=["https://chat.example.com/demo/005"],
             file_hashes=[{"algorithm": "md5", "value": "5d41402abc4b2a76b9719d911017c592"}],
+            uploader={
+                "account_id": "cn-000000-demo",
+                "username": "made_up_account",
+                "display_name": "Made-up Account",
+                "ip_address": "192.0.2.44",
+            },
             reviewed_by_platform=True,
             apparent_age="pubescent",
+            location={"country": "VN", "city": "Huế", "note": "Made up: the account's sign-in city."},
             description="A made-up account asked a young user for pictures, then threatened to share them.",
         ),
     )

@@ -14,7 +14,7 @@ class PlatformsConfig(AppConfig):
         from childshield.accounts.navigation import register as nav_register
         from childshield.hotline import channels
         from childshield.outbox.handlers import register
-        from childshield.platforms import hosts, sync
+        from childshield.platforms import hosts, report_reads, sync
         from childshield.platforms.permissions import PlatformPerm
         from childshield.platforms.services import notices, sandbox, webhooks
 
@@ -28,6 +28,8 @@ class PlatformsConfig(AppConfig):
         channels.register_finder(hosts.platform_contact_for)
         # A bank's page links to what platforms said of its hashes.
         related.register("hashing.HashBank", sync.feedback_links)
+        # A hotline item's page links to the platforms' reports that named it.
+        related.register("hotline.ContentItem", report_reads.reports_of_item)
         # A child's code page says what platforms said of the pictures they blocked (counts, no names).
         from childshield.intake.hooks import on_blocked_image_outcomes
 
@@ -43,5 +45,10 @@ class PlatformsConfig(AppConfig):
         nav_register(
             NavItem(
                 "platforms:dashboard", _("Platform dashboard"), holds(PlatformPerm.DASHBOARD_VIEW), order=528
+            )
+        )
+        nav_register(
+            NavItem(
+                "platforms:report_list", _("Platform reports"), holds(PlatformPerm.REPORT_VIEW), order=405
             )
         )

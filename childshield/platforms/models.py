@@ -42,7 +42,8 @@ class PlatformReport(models.Model):
     external_id = models.CharField(_("platform's reference"), max_length=200, blank=True)
     incident_type = models.CharField(_("incident"), max_length=30, choices=IncidentType.choices)
     incident_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
-    # [{"algorithm": "pdq", "value": "…", "quality": 90}, …]: hashes of the files, never the files.
+    # [{"algorithm": "pdq", "value": "…", "quality": 90, "known": true}, …]: hashes of the files, never
+    # the files; "known": it matched a bank on arrival.
     file_hashes = models.JSONField(_("hashes of the files"), default=list, blank=True)
     # How many of those hashes matched a bank on arrival (any bank, shared or not), for the hotline.
     known_files = models.PositiveIntegerField(_("files already known"), default=0)
@@ -56,6 +57,17 @@ class PlatformReport(models.Model):
     location = EncryptedJSONField(_("where the child may be"), default=dict, blank=True)
     child_at_risk = models.BooleanField(_("a child in the country may be in danger"), default=False)
     description = EncryptedTextField(_("platform's description"), blank=True, default="")
+    # The hotline it was filed with (the country's, as its addresses' items are): its analysts and leads
+    # read it. None for a sandbox report, which no hotline sees. Indexed by platform_report_by_hotline.
+    hotline = models.ForeignKey(
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("hotline"),
+    )
     intake_report = models.OneToOneField(
         "intake.Report",
         null=True,
@@ -70,7 +82,10 @@ class PlatformReport(models.Model):
         verbose_name = _("platform report")
         verbose_name_plural = _("platform reports")
         ordering = ["-received_at", "-pk"]
-        indexes = [models.Index(fields=["platform", "-received_at"], name="platform_report_by_platform")]
+        indexes = [
+            models.Index(fields=["platform", "-received_at"], name="platform_report_by_platform"),
+            models.Index(fields=["hotline", "-received_at"], name="platform_report_by_hotline"),
+        ]
 
     def __str__(self) -> str:
         return self.number

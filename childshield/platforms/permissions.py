@@ -1,7 +1,9 @@
 """Who may do what with platforms: onboard them (the hotline's leads, system administrators), manage
 their keys (those, and the platform's own staff for their platform), see a platform's dashboard (its
-own staff; the regulator, every platform, read only) and read its record (its staff, the regulator,
-the hotline's leads)."""
+own staff; the regulator, every platform, read only), read its record (its staff, the regulator,
+the hotline's leads), and read platforms' reports in full (the analysts and leads of the hotline each
+report was filed with: scope AGENCY is that hotline's, as its items are; a platform's staff read their
+own reports on their dashboard and through the API, never this page)."""
 
 from enum import StrEnum
 
@@ -18,6 +20,8 @@ class PlatformPerm(StrEnum):
     CREDENTIALS_MANAGE = "platforms.manage_credentials"
     # A platform's dashboard: notices sent to it, reports it sent, its keys and webhooks.
     DASHBOARD_VIEW = "platforms.view_dashboard"
+    # Platforms' reports in full, the uploader and location decrypted, beside the items they became.
+    REPORT_VIEW = "platforms.view_reports"
 
 
 PLATFORMS = declare(
@@ -31,10 +35,12 @@ PLATFORMS = declare(
                 PlatformPerm.CREDENTIALS_MANAGE: Scope.AGENCY,
             },
             Role.REGULATOR: {PlatformPerm.RECORD_VIEW: Scope.ALL, PlatformPerm.DASHBOARD_VIEW: Scope.ALL},
+            Role.HOTLINE_ANALYST: {PlatformPerm.REPORT_VIEW: Scope.AGENCY},
             Role.HOTLINE_LEAD: {
                 PlatformPerm.RECORD_VIEW: Scope.ALL,
                 PlatformPerm.ONBOARD: Scope.ALL,
                 PlatformPerm.CREDENTIALS_MANAGE: Scope.ALL,
+                PlatformPerm.REPORT_VIEW: Scope.AGENCY,
             },
             Role.SYSTEM_ADMIN: {PlatformPerm.ONBOARD: Scope.ALL, PlatformPerm.CREDENTIALS_MANAGE: Scope.ALL},
         },
@@ -43,6 +49,7 @@ PLATFORMS = declare(
                 {AgencyKind.PLATFORM, AgencyKind.REGULATOR, AgencyKind.HOTLINE}
             ),
             PlatformPerm.DASHBOARD_VIEW: frozenset({AgencyKind.PLATFORM, AgencyKind.REGULATOR}),
+            PlatformPerm.REPORT_VIEW: frozenset({AgencyKind.HOTLINE}),
         },
     )
 )

@@ -15,4 +15,6 @@ urlpatterns = [
     path("keys/<int:key_id>/rotate/", views.key_rotate, name="key_rotate"),
     path("keys/<int:key_id>/revoke/", views.key_revoke, name="key_revoke"),
     path("banks/<int:bank_id>/feedback/", views.bank_feedback, name="bank_feedback"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
 ]

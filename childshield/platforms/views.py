@@ -1,5 +1,6 @@
 """Staff pages of the platforms app: platforms onboarded, a platform's keys (live and sandbox) and a
-test notice to its webhooks, a platform's dashboard, and what platforms said of each hash of a bank."""
+test notice to its webhooks, a platform's dashboard, what platforms said of each hash of a bank, and
+platforms' reports for the hotline that holds them."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -14,7 +15,7 @@ from childshield.core.errors import ApplicationError
 from childshield.hashing.api_keys import ROTATION_OVERLAP_HOURS, ROTATION_OVERLAP_MAX_HOURS
 from childshield.hashing.forms import ApiKeyFieldsForm, ApiKeyRotateForm
 from childshield.hashing.permissions import HashPerm
-from childshield.platforms import dashboard, selectors, sync
+from childshield.platforms import dashboard, report_reads, selectors, sync
 from childshield.platforms.forms import PlatformCreateForm, WebhookTestForm
 from childshield.platforms.permissions import PlatformPerm
 from childshield.platforms.services import credentials, sandbox
@@ -178,3 +179,31 @@ def platform_dashboard(request: StaffRequest) -> HttpResponse:
             "webhooks": selectors.webhooks(platform=platform),
         }
     return render(request, "platforms/dashboard.html", context)
+
+
+@staff_view(PlatformPerm.REPORT_VIEW)
+@require_GET
+def report_list(request: StaffRequest) -> HttpResponse:
+    """The hotline's platform reports, newest first; ?platform= for one platform's."""
+    platforms = report_reads.reporting_platforms()
+    text = request.GET.get("platform", "")
+    chosen = platforms.filter(pk=int(text)).first() if text.isdigit() else None
+    page, rows = report_reads.report_list_page(
+        membership=request.membership, platform=chosen, page_number=request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "rows": rows,
+        "platforms": platforms,
+        "chosen": chosen,
+        "extra": f"platform={chosen.pk}&" if chosen is not None else "",
+    }
+    return render(request, "platforms/report_list.html", context)
+
+
+@staff_view(PlatformPerm.REPORT_VIEW)
+@require_GET
+def report_detail(request: StaffRequest, report_id: int) -> HttpResponse:
+    """One platform report in full, each address with its hotline item."""
+    page = report_reads.report_page(membership=request.membership, pk=report_id)
+    return render(request, "platforms/report_detail.html", {"page": page, "report": page.report})

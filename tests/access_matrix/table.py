@@ -814,6 +814,15 @@ ROWS: dict[str, Row] = {
         targets=fill.platform_keys,
         rule=rules.owned_by_agency(PlatformPerm.CREDENTIALS_MANAGE, lambda key: key.agency_id),
     ),
+    # Platforms' reports in full: the analysts and leads of the hotline each was filed with (another
+    # hotline's: 404); platforms' own staff never (403: they read theirs on the dashboard).
+    "platforms:report_list": Row(Kind.STAFF, PlatformPerm.REPORT_VIEW),
+    "platforms:report_detail": Row(
+        Kind.STAFF,
+        PlatformPerm.REPORT_VIEW,
+        targets=fill.hotline_platform_reports,
+        rule=rules.owned_by_agency(PlatformPerm.REPORT_VIEW, lambda report: report.hotline_id),
+    ),
     # A platform's record: its own staff, the regulator and the hotline's leads.
     "platform_record:record": Row(Kind.STAFF, PlatformPerm.RECORD_VIEW),
     "platform_record:download": Row(Kind.STAFF, PlatformPerm.RECORD_VIEW),

@@ -64,6 +64,14 @@ def platform_reports(world: World) -> list[Target]:
     ]
 
 
+def hotline_platform_reports(world: World) -> list[Target]:
+    """Platform reports filed with the hotline (two platforms') and with the KH hotline, for staff pages."""
+    return [
+        Target(f"{label} platform report", {"report_id": report.pk}, report)
+        for label, (report, _answer) in world.platform_reports.items()
+    ]
+
+
 def _platforms(world: World) -> dict[str, Agency]:
     """The demo's platform (its staff's) and the matrix's other platform (`_hashing` makes it)."""
     return {

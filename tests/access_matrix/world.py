@@ -422,6 +422,12 @@ def _hashing(world: World) -> None:
             key=reporter, data=PlatformReportData(incident_type="other", description="Matrix report.")
         )
         world.platform_reports[label] = (report, answer)
+    # Filed with the KH hotline (the KH hotline's analysts read it, the VN hotline's do not).
+    with override_settings(CHILDSHIELD_COUNTRY=OTHER_COUNTRY):
+        report = platform_report_receive(
+            key=other_key, data=PlatformReportData(incident_type="other", description="Matrix report (KH).")
+        )
+    world.platform_reports["another platform's, filed in KH"] = (report, "404")
     revoked, secret = hashing.api_key_issue(
         actor=members["system admin"], agency=agencies["platform"], name="Old", scopes=EVERY_SCOPE
     )

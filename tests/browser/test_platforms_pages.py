@@ -59,3 +59,31 @@ def test_the_dashboard_is_accessible(live_server, page, axe, make_member, platfo
 
     assert page.locator("[data-report]").count() == 1
     assert_accessible(axe, page)
+
+
+def test_a_platform_report_and_the_list_are_accessible(live_server, page, axe, make_member, platform):
+    hotline = Agency.objects.get(name="Hotline (browser)")
+    analyst = make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline)
+    report = platform_report_receive(
+        key=platform.hashing_api_keys.get(),
+        data=PlatformReportData(
+            incident_type="sextortion",
+            external_id="vid-9",
+            urls=["https://video.example/2", "https://video.example/1"],
+            file_hashes=[{"algorithm": "md5", "value": "ab" * 16}],
+            uploader={"username": "made_up", "ip_address": "192.0.2.9"},
+            location={"country": "VN", "city": "Huế"},
+            child_at_risk=False,
+            description="Made up.",
+        ),
+    )
+    sign_in(page, live_server.url, analyst.user.email, language="vi")
+
+    page.goto(f"{live_server.url}/vi/platforms/reports/")
+    assert page.locator("[data-report]").count() == 2
+    assert_accessible(axe, page)
+
+    page.click(f"a[href$='/platforms/reports/{report.pk}/']")
+    page.wait_for_selector("[data-uploader]")
+    assert page.locator("[data-addresses] a").count() == 2
+    assert_accessible(axe, page)

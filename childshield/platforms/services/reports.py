@@ -85,6 +85,7 @@ def platform_report_receive(
     report = PlatformReport.objects.create(
         platform=platform,
         api_key=key,
+        hotline=None if key.is_sandbox else hotline_agency_for(country=settings.CHILDSHIELD_COUNTRY),
         external_id=data.external_id.strip(),
         incident_type=data.incident_type,
         incident_at=data.incident_at,
@@ -111,7 +112,7 @@ def platform_report_receive(
         report.known_files = _known_files(report, key)
     if data.child_at_risk and not key.is_sandbox:
         report.intake_report = _to_helpline(report)
-    report.save(update_fields=["known_files", "intake_report"])
+    report.save(update_fields=["file_hashes", "known_files", "intake_report"])
     audit.record(
         action=AuditAction.CREATE,
         agency=platform,
@@ -124,7 +125,7 @@ def platform_report_receive(
 def _file_addresses(report: PlatformReport, urls: list[str], now: datetime) -> None:
     if not urls:
         return
-    hotline = hotline_agency_for(country=settings.CHILDSHIELD_COUNTRY)
+    hotline = report.hotline
     if hotline is None:
         raise ApplicationError(_("No hotline receives reported addresses here."), code="no_hotline")
     filed: dict[str, ContentItem] = {}
@@ -146,7 +147,7 @@ def _file_addresses(report: PlatformReport, urls: list[str], now: datetime) -> N
 
 def _known_files(report: PlatformReport, key: ApiKey) -> int:
     """How many of the report's files match a bank (any bank switched on; a sandbox key's: the
-    synthetic banks alone): the hotline sees it."""
+    synthetic banks alone), each hash marked `known` or not: the hotline sees which."""
     banks = matchable_bank_ids_for_api_key(key=key) if key.is_sandbox else live_bank_ids()
     results = hashes_match(
         queries=[HashQuery(h["algorithm"], h["value"], h.get("quality")) for h in report.file_hashes],
@@ -154,6 +155,8 @@ def _known_files(report: PlatformReport, key: ApiKey) -> int:
         channel=MatchChannel.SERVICE,
         agency=report.platform,
     )
+    for file_hash, result in zip(report.file_hashes, results, strict=True):
+        file_hash["known"] = bool(result.matches)
     return sum(1 for result in results if result.matches)
 
 
