@@ -126,9 +126,7 @@ def _filled(values: dict[str, str], fields: tuple[tuple[str, Promise], ...]) -> 
 def report_page(*, membership: Membership, pk: int) -> ReportPage:
     """A report in full for the hotline that holds it (another's, a sandbox's: 404); reading it, the
     uploader's account and the location decrypted, is audited."""
-    report = (
-        _reports(membership).select_related("platform", "api_key", "intake_report").filter(pk=pk).first()
-    )
+    report = _reports(membership).select_related("platform", "api_key", "intake_report").filter(pk=pk).first()
     if report is None:
         raise Http404
     rows = list(report.items.select_related("item").order_by("position"))
