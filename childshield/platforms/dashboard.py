@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, DateTimeField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.models import Agency, AgencyKind, Membership
 from childshield.accounts.permissions import Scope, require
@@ -108,6 +109,22 @@ def dashboard_platform_get(*, membership: Membership, pk: int | None) -> Agency 
     return chosen or platforms.first()
 
 
+# An address's state as the API names it (serializers.ITEM_STATES), in words for the pages; the code
+# stays beside it, as the platform's engineers read it in the API's answers.
+ADDRESS_STATE_LABELS = {
+    "received": _("Waiting for an analyst"),
+    "in_review": _("Being assessed"),
+    "confirmed": _("Confirmed unlawful"),
+    "removed": _("Found removed"),
+    "not_removed": _("Closed while still online"),
+    "no_action": _("Nothing for the hotline to act on"),
+}
+
+
+def state_label(state: str) -> str:
+    return str(ADDRESS_STATE_LABELS.get(state, state))
+
+
 @dataclass(frozen=True)
 class NoticeRow:
     """A notice sent to the platform: a takedown with the removal it reported and the time it took,
@@ -117,6 +134,10 @@ class NoticeRow:
     state: str  # the address's state as the platform is told it
     acknowledged_at: datetime | None
     removal_reported_at: datetime | None
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.state)
 
     @property
     def hours_to_act(self) -> float | None:
@@ -149,7 +170,8 @@ def dashboard_notices(*, platform: Agency) -> list[NoticeRow]:
 @dataclass(frozen=True)
 class ReportRow:
     report: PlatformReport
-    addresses: list[tuple[str, str]]  # (the address as sent, its state as the platform is told it)
+    # (the address as sent, its state as the platform is told it, that state in words)
+    addresses: list[tuple[str, str, str]]
 
 
 def dashboard_reports(*, platform: Agency) -> list[ReportRow]:
@@ -163,7 +185,11 @@ def dashboard_reports(*, platform: Agency) -> list[ReportRow]:
     return [
         ReportRow(
             report=report,
-            addresses=[(row.url, address_state(row)) for row in report.items.all()],
+            addresses=[
+                (row.url, state, state_label(state))
+                for row in report.items.all()
+                for state in [address_state(row)]
+            ],
         )
         for report in reports
     ]
