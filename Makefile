@@ -29,13 +29,14 @@ demo: install
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Tests need Debian's chromium (browser tests; never a downloaded browser), GNU gettext (the check
-# that the translation catalogs hold every string) and redis-server (the fault tests start and stop
-# their own); install whichever is missing.
+# that the translation catalogs hold every string), redis-server (the fault tests start and stop
+# their own) and postgresql-client (pg_dump and pg_restore, for backups); install whichever is missing.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v pg_dump >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \

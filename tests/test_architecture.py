@@ -44,6 +44,8 @@ LAYERS = {
     "helpline": 6,
     "insights": 7,
     "demo": 8,
+    # Backups and their restore: every app's tables and stored files, read through the app registry.
+    "operations": 8,
 }
 
 # The app that owns the shared templates (childshield/templates/).

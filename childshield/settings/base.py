@@ -35,6 +35,9 @@ VAR_DIR = BASE_DIR / "var"
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", DEMO_FIELD_ENCRYPTION_KEYS)
 BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY", DEMO_BLIND_INDEX_KEY)
+# Keys of backups (operations/sealing.py): url-safe base64 of 32 bytes each; the first seals, every
+# one listed opens. Never a field-encryption key, and never kept beside the backups (docs/deploy.md).
+BACKUP_KEYS = env_list("BACKUP_KEYS", [])
 # Keys of the reports' secret numbers' hashes (intake/passphrases.py): the first hashes, each one
 # listed still checks, and a report opened with an older one is hashed again with the first.
 PASSPHRASE_KEYS = env_list("PASSPHRASE_KEYS", [DEMO_PASSPHRASE_KEY])
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
     "childshield.helpline",
     "childshield.insights",
     "childshield.demo",
+    "childshield.operations",
 ]
 
 MIDDLEWARE = [

@@ -50,6 +50,21 @@ for _key in PASSPHRASE_KEYS:
     if len(_key) < 32:
         raise ImproperlyConfigured("Each PASSPHRASE_KEYS entry must be at least 32 characters long.")
 
+# Backups are sealed with keys of their own (docs/deploy.md, Backups): set where backups are taken
+# or restored (`manage.py backup` refuses to run without one), never a field-encryption key.
+BACKUP_KEYS = env_list("BACKUP_KEYS", [])
+for _key in BACKUP_KEYS:
+    try:
+        _backup_key_length = len(base64.urlsafe_b64decode(_key.encode("ascii")))
+    except ValueError:
+        _backup_key_length = 0
+    if _backup_key_length != 32 or _key in FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "Each BACKUP_KEYS entry must be the url-safe base64 of 32 random bytes, and not a "
+            "FIELD_ENCRYPTION_KEYS entry (make one with: python -c 'import base64, os; "
+            "print(base64.urlsafe_b64encode(os.urandom(32)).decode())')."
+        )
+
 # Referral packages are signed with a key of their own, so that rotating SECRET_KEY does not change it.
 HOTLINE_SIGNING_KEY = env_str("HOTLINE_SIGNING_KEY")
 _require_secret("HOTLINE_SIGNING_KEY", HOTLINE_SIGNING_KEY)

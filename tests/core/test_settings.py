@@ -64,6 +64,7 @@ def test_production_starts_with_real_secrets_and_strict_defaults(good_env):
         ("HOTLINE_SIGNING_KEY", "", "HOTLINE_SIGNING_KEY must be set"),
         ("HOTLINE_SIGNING_KEY", base64.b64encode(b"short").decode(), "base64 of 32 random bytes"),
         ("HOTLINE_SIGNING_KEY", "not base64!", "base64 of 32 random bytes"),
+        ("BACKUP_KEYS", "short", "BACKUP_KEYS entry must be the url-safe base64 of 32 random bytes"),
         ("ALLOWED_HOSTS", "", "ALLOWED_HOSTS must be set"),
         ("REQUIRE_TWO_FACTOR", "false", "cannot be turned off in production"),
         ("REQUIRE_TWO_FACTOR", "maybe", "REQUIRE_TWO_FACTOR must be true or false"),
@@ -73,6 +74,17 @@ def test_production_refuses_a_missing_or_demo_secret(good_env, name, value, mess
     good_env.setenv(name, value)
     with pytest.raises(ImproperlyConfigured, match=message):
         runpy.run_path(str(PRODUCTION))
+
+
+def test_production_refuses_a_field_encryption_key_as_a_backup_key(good_env):
+    field_key = Fernet.generate_key().decode()
+    good_env.setenv("FIELD_ENCRYPTION_KEYS", field_key)
+    good_env.setenv("BACKUP_KEYS", Fernet.generate_key().decode())
+    assert len(runpy.run_path(str(PRODUCTION))["BACKUP_KEYS"]) == 1
+    good_env.setenv("BACKUP_KEYS", field_key)
+    with pytest.raises(ImproperlyConfigured, match="not a FIELD_ENCRYPTION_KEYS entry") as refusal:
+        runpy.run_path(str(PRODUCTION))
+    assert field_key not in str(refusal.value)
 
 
 def test_a_secret_never_appears_in_the_refusal(good_env):

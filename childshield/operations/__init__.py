@@ -1,0 +1,1 @@
+"""Running the service: encrypted backups of the database and the stored files, and their restore."""
