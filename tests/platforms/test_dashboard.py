@@ -69,7 +69,8 @@ def test_platform_staff_see_their_notices_reports_keys_and_webhooks(
     assert "Video App (test)" in page and "Other App (test)" not in page
     assert f'data-notice="{answered_notice.pk}"' in page
     assert "5.0 h" in page  # from the notice to the removal reported
-    assert "https://video.example/x" in page and "Waiting for an analyst <code data-state>received</code>" in page
+    assert "https://video.example/x" in page
+    assert "Waiting for an analyst <code data-state>received</code>" in page
     assert key.prefix in page
     assert "https://hooks.video.example/cs" in page
     assert f"/en/platforms/{own.pk}/keys/" in page  # they manage their keys
