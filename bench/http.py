@@ -83,6 +83,9 @@ ENDPOINTS = (
     "thread_open",
     "chat_poll",
     "staff_chat_poll",
+    "platform_report",
+    "platform_notices",
+    "bank_signals",
 )
 AIMS = {
     "match_hash": "p50 within 5 ms of the index's own time (at 1M and 10M hashes); >= 200/s at saturation",
@@ -90,6 +93,9 @@ AIMS = {
     "thread_open": "<= 20 ms CPU per thread opened",
     "chat_poll": "a live chat's poll, every 2 s while it is open: open chats per server = rate / 0.5",
     "staff_chat_poll": "the counsellor's side of a live chat, every 2 s",
+    "platform_report": "a platform's report of one address and one file hash (a hotline item filed)",
+    "platform_notices": "a platform reading its notices, 50 a page",
+    "bank_signals": "a platform starting its copy of a bank: 1,000 signals a page",
     "home": ">= 250 requests/s at saturation",
     "queue": "p95 < 200 ms at 5 requests/s (1,000 waiting reports, 100,000 cases)",
     "case_list": "p95 < 200 ms at 5 requests/s (1,000 waiting reports, 100,000 cases)",
@@ -372,7 +378,9 @@ def main() -> None:
         log(f"gunicorn ({args.workers} workers, {args.settings} settings) on port {server.port}")
         counsellor, worker = (Browser(site).sign_in(logins[key]) for key in ("counsellor", "case_worker"))
         log("a counsellor and a case worker signed in")
-        figures = asyncio.run(run(args, site, bank.api_key, queries, counsellor, worker, server.popen.pid))
+        figures = asyncio.run(
+            run(args, site, bank.api_key, bank.bank_id, queries, counsellor, worker, server.popen.pid)
+        )
     finally:
         for process in (server, redis):
             if process is not None:
@@ -395,6 +403,7 @@ async def run(
     args: argparse.Namespace,
     site: Site,
     api_key: str,
+    bank_id: int,
     queries: np.ndarray,
     counsellor: str,
     worker: str,
@@ -405,6 +414,7 @@ async def run(
     endpoints = Endpoints(
         site=site,
         api_key=api_key,
+        bank_id=bank_id,
         queries=hashes_to_hex(queries),
         counsellor_cookie=counsellor,
         worker_cookie=worker,

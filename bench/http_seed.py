@@ -32,7 +32,15 @@ from childshield.audit.models import AuditEvent
 from childshield.cases.models import Case
 from childshield.hashing import services as hashing_services
 from childshield.hashing.index import hashes_to_hex
-from childshield.hashing.models import Algorithm, BankSource, ChangeKind, HashChange, HashEntry, SharingPolicy
+from childshield.hashing.models import (
+    Algorithm,
+    ApiScope,
+    BankSource,
+    ChangeKind,
+    HashChange,
+    HashEntry,
+    SharingPolicy,
+)
 from childshield.intake import services as intake_services
 from childshield.intake.models import Report, Screening
 from childshield.places.models import Area
@@ -197,6 +205,7 @@ class Bank:
     hashes: np.ndarray  # (n, 4) uint64, row i is entry ids[i]
     ids: list[int]
     api_key: str
+    bank_id: int
 
 
 def hash_bank(*, n: int, seed: int) -> Bank:
@@ -249,8 +258,10 @@ def hash_bank(*, n: int, seed: int) -> Bank:
     # A platform's key is issued by a system administrator (a hotline lead issues only its own).
     admin = demo_membership("system.admin@demo.childshield.test", Role.SYSTEM_ADMIN)
     platform = Agency.objects.get(kind=AgencyKind.PLATFORM, name__contains="demo")
-    _key, secret = hashing_services.api_key_issue(actor=admin, agency=platform, name="bench/http.py")
-    return Bank(hashes=hashes, ids=ids, api_key=secret)
+    _key, secret = hashing_services.api_key_issue(
+        actor=admin, agency=platform, name="bench/http.py", scopes=ApiScope.values
+    )
+    return Bank(hashes=hashes, ids=ids, api_key=secret, bank_id=bank.pk)
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,7 @@ class Endpoints:
         *,
         site: Site,
         api_key: str,
+        bank_id: int,
         queries: list[str],
         counsellor_cookie: str,
         worker_cookie: str,
@@ -170,6 +171,7 @@ class Endpoints:
         self.site = site
         self.target = site.target
         self.api_key = api_key
+        self.bank_id = bank_id
         self.queries = itertools.cycle(queries)
         self.counsellor_cookie = counsellor_cookie
         self.worker_cookie = worker_cookie
@@ -191,6 +193,9 @@ class Endpoints:
             Endpoint("thread_open", self.thread_open, _contains('name="thread_token"'), 5),
             Endpoint("chat_poll", self.chat_poll, _polls_again, 20, status=204),
             Endpoint("staff_chat_poll", self.staff_chat_poll, lambda answer: True, 20, status=204),
+            Endpoint("platform_report", self.platform_report, _json_has("items"), 5, status=201),
+            Endpoint("platform_notices", self.platform_notices, _json_has("notices"), 5),
+            Endpoint("bank_signals", self.bank_signals, _json_has("signals"), 5),
         ]
         for endpoint in made:
             endpoint.low_rate = rates.get(endpoint.name, endpoint.low_rate)
@@ -235,6 +240,34 @@ class Endpoints:
                 )
             )
         return specs
+
+    async def platform_report(self, n: int) -> list[Spec]:
+        """A platform's report of one made-up address and one file hash, each with its own
+        Idempotency-Key: a new hotline item (or one already filed, one time in ten)."""
+        specs = []
+        for _ in range(n):
+            token = self.rng.getrandbits(64)
+            known = token % 10 == 0  # one in ten names an address filed already
+            address = f"https://bench.example/p/{token % 5 if known else token:x}"
+            body = {
+                "external_id": f"bench-{token:x}",
+                "incident_type": "other",
+                "urls": [address],
+                "file_hashes": [{"algorithm": "md5", "value": f"{token:032x}"}],
+                "description": "Made up for bench/http.py.",
+            }
+            headers = {**self._api_headers(), "Idempotency-Key": f"bench-{token:x}"}
+            specs.append(self.target.spec("POST", "/api/v1/reports/", headers, json_body=body))
+        return specs
+
+    async def platform_notices(self, n: int) -> list[Spec]:
+        headers = self._api_headers()
+        return [self.target.spec("GET", "/api/v1/notices/?limit=50", headers) for _ in range(n)]
+
+    async def bank_signals(self, n: int) -> list[Spec]:
+        """The first page of the bench bank's history (1,000 signals), as a platform starting a copy."""
+        url = f"/api/v1/banks/{self.bank_id}/signals/?limit=1000"
+        return [self.target.spec("GET", url, self._api_headers()) for _ in range(n)]
 
     async def report_post(self, n: int) -> list[Spec]:
         """Each post with a fresh form token from its own GET of the form, fetched before the phase."""
