@@ -89,10 +89,11 @@ def _helpline_state(helpline: HelplineNumber) -> tuple[Any, ...]:
 
 
 @transaction.atomic
-def helplines_load(*, path: Path, dry_run: bool = False) -> LoadResult:
+def helplines_load(*, path: Path, dry_run: bool = False, country: str = "") -> LoadResult:
     """Create or update helpline numbers from a JSON list or a CSV file, keyed by country and number.
 
     Numbers missing from the file are left alone: a file for one country must not erase another's.
+    With `country`, the whole file is checked but only that country's numbers are loaded.
     """
     errors: list[str] = []
     reader = read_json if path.suffix.lower() == ".json" else read_csv
@@ -100,6 +101,8 @@ def helplines_load(*, path: Path, dry_run: bool = False) -> LoadResult:
     parsed = _parse_helplines(records=records, errors=errors)
     if errors:
         raise ReferenceDataError(source=path.name, errors=errors)
+    if country:
+        parsed = [(where, helpline) for where, helpline in parsed if helpline.country == country]
 
     stored = {(h.country, h.number): h for h in HelplineNumber.objects.all()}
     created = updated = 0
