@@ -193,6 +193,12 @@ USE_TZ = True
 
 # The country whose helplines, places and rules the public pages show (ISO 3166-1 alpha-2).
 CHILDSHIELD_COUNTRY = env_str("CHILDSHIELD_COUNTRY", "VN")
+# Retention periods are the country's file's (childshield/operations/data/retention/); a
+# RETENTION_DAYS_<KIND> variable (RETENTION_DAYS_REPORT_UNFOLLOWED=730) lengthens one. Shorter than
+# the law's minimum is refused at start (the operations.E001 check). docs/retention.md.
+RETENTION_DAYS = {
+    name.lower(): env_int(f"RETENTION_DAYS_{name}", 0) for name in env_prefixed("RETENTION_DAYS_")
+}
 # Where the quick-exit control of public pages sends the child, through /leave/ (which clears this
 # site from the browser's cache first): a neutral, everyday site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.com/")
@@ -297,6 +303,12 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-events-purge": {
         "task": "childshield.messaging.tasks.inbound_events_purge",
         "schedule": 3600.0,
+    },
+    # Retention (docs/retention.md): what is past its time anonymised or deleted, after the figures'
+    # nightly recount.
+    "operations-retention": {
+        "task": "childshield.operations.tasks.retention_run",
+        "schedule": crontab(hour=3, minute=30),
     },
     # Exchange connections asked to run, or whose interval has passed (docs/exchanges.md).
     "exchanges-due": {"task": "childshield.exchanges.tasks.exchanges_due", "schedule": 300.0},
