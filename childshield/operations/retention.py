@@ -146,6 +146,52 @@ def _contacts_erase(ids: list[int], rule: KindRule) -> list[str]:
     return []
 
 
+# Channel transcripts --------------------------------------------------------------------------------------
+
+
+def _conversations_due(cutoff: datetime) -> QuerySet[models.Model]:
+    """Nothing from the sender, and no message either way, since the cutoff; not the report of a case
+    a duty keeps."""
+    recent = _model("intake.ReportMessage")._default_manager.filter(created_at__gte=cutoff)
+    kept = _kept_by_case_duty().filter(source_report__isnull=False).values("source_report_id")
+    return (
+        _model("messaging.Conversation")
+        ._default_manager.filter(last_inbound_at__lt=cutoff)
+        .exclude(report_id__in=recent.values("report_id"))
+        .exclude(report_id__in=kept)
+    )
+
+
+def _conversations_erase(ids: list[int], rule: KindRule) -> list[str]:
+    conversation = _model("messaging.Conversation")
+    rows = conversation._default_manager.filter(pk__in=ids)
+    report_ids = list(rows.values_list("report_id", flat=True))
+    rows.update(**_emptied(conversation, rule.fields))
+    _messages_emptied(report_ids)
+    # The provider's reference to each picture the sender sent: it could fetch the picture again.
+    _model("messaging.ReceivedPicture")._default_manager.filter(message__report_id__in=report_ids).update(
+        file_ref=""
+    )
+    return []
+
+
+# Hotline evidence ------------------------------------------------------------------------------------------
+
+
+def _evidence_due(cutoff: datetime) -> QuerySet[models.Model]:
+    """The item closed before the cutoff, or removed before it and not closed since."""
+    return _model("hotline.Evidence")._default_manager.filter(
+        Q(item__closed_at__lt=cutoff) | Q(item__closed_at__isnull=True, item__removed_at__lt=cutoff)
+    )
+
+
+def _evidence_erase(ids: list[int], rule: KindRule) -> list[str]:
+    evidence = _model("hotline.Evidence")._default_manager.filter(pk__in=ids)
+    names = list(evidence.values_list("storage_name", flat=True))
+    evidence.delete()
+    return names
+
+
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
@@ -166,6 +212,20 @@ KINDS: dict[str, Kind] = {
                 ("cases.Case", "case_id"),
             ),
             erase=_contacts_erase,
+        ),
+        Kind(
+            name="channel_transcript",
+            model="messaging.Conversation",
+            due=_conversations_due,
+            held_through=(("messaging.Conversation", "pk"), ("intake.Report", "report_id")),
+            erase=_conversations_erase,
+        ),
+        Kind(
+            name="hotline_evidence",
+            model="hotline.Evidence",
+            due=_evidence_due,
+            held_through=(("hotline.Evidence", "pk"), ("hotline.ContentItem", "item_id")),
+            erase=_evidence_erase,
         ),
     )
 }

@@ -7,21 +7,30 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core import checks
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 
+from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.audit.models import AuditEvent
+from childshield.cases.models import Case
+from childshield.hashing.synthetic import synthetic_picture
 from childshield.helpline.models import Category, Contact
 from childshield.helpline.services.contacts import ContactDetails, contact_log
+from childshield.hotline.models import ContentItem, Evidence
+from childshield.hotline.services.evidence import evidence_add
+from childshield.hotline.services.items import content_item_report
 from childshield.insights.figures.refresh import refresh
 from childshield.insights.figures.sources import Source
 from childshield.insights.models import MonthlyCount
 from childshield.intake.models import Report, ReportMessage
 from childshield.intake.services import ReportContent, report_submit
+from childshield.messaging.models import ChannelKind, ChatChannel, Conversation
 from childshield.operations.checks import retention_periods_check
 from childshield.operations.holds import legal_hold_add, legal_hold_lift
-from childshield.operations.models import Erasure
+from childshield.operations.models import Erasure, LegalHold
 from childshield.operations.retention import JOURNAL_DIR, retention_reapply, retention_run
 from childshield.operations.retention_periods import period_days
+from tests.messaging.conftest import make_channel  # noqa: F401 (fixture)
 
 # The frozen clock: every run is told it is this moment.
 NOW = datetime(2031, 3, 15, 12, 0, tzinfo=UTC)
@@ -161,7 +170,12 @@ def test_the_audit_log_is_untouched_but_for_the_runs_own_record(db, counsellor):
     assert after[: len(before)] == before
     (own,) = after[len(before) :]
     assert own["object_type"] == "retention"
-    assert json.loads(own["reason"])["erased"] == {"contact_notes": 1, "report_unfollowed": 1}
+    assert json.loads(own["reason"])["erased"] == {
+        "channel_transcript": 0,
+        "contact_notes": 1,
+        "hotline_evidence": 0,
+        "report_unfollowed": 1,
+    }
 
 
 def test_a_dry_run_changes_nothing(db, counsellor):
@@ -169,8 +183,8 @@ def test_a_dry_run_changes_nothing(db, counsellor):
     a_contact(counsellor, NOW - 800 * DAY)
     audit_rows = AuditEvent.objects.count()
     result = retention_run(now=NOW, dry_run=True)
-    assert result.due == {"contact_notes": 1, "report_unfollowed": 1}
-    assert result.erased == {"contact_notes": 0, "report_unfollowed": 0}
+    assert (result.due["contact_notes"], result.due["report_unfollowed"]) == (1, 1)
+    assert set(result.erased.values()) == {0}
     due.refresh_from_db()
     assert due.description
     assert AuditEvent.objects.count() == audit_rows
@@ -199,7 +213,7 @@ def test_a_counted_figure_is_unchanged_after_its_records_are_erased(db, counsell
     before = counts()
     assert before
     result = retention_run(now=NOW)
-    assert result.erased == {"contact_notes": 1, "report_unfollowed": 1}
+    assert (result.erased["contact_notes"], result.erased["report_unfollowed"]) == (1, 1)
     contact.refresh_from_db()
     assert contact.notes == ""
     assert counts() == before
@@ -250,3 +264,96 @@ def test_erasures_are_applied_again_after_a_restore(db):
     assert bodies(due) == {""}
     assert Erasure.objects.filter(kind="report_unfollowed", record_id=due.pk).exists()
     assert retention_reapply(since=NOW + DAY) == {}
+
+
+# Channel transcripts and hotline evidence -------------------------------------------------------------
+
+
+def a_conversation(channel: ChatChannel, last: datetime, sender: str) -> Conversation:
+    report = a_report(last, f"chat-{sender}")
+    return Conversation.objects.create(
+        channel=channel,
+        sender_key=sender,
+        address="Made-up chat id 12345",
+        report=report,
+        last_inbound_at=last,
+    )
+
+
+def test_a_transcript_goes_only_after_its_time(db, make_channel):  # noqa: F811 (the fixture imported above)
+    channel = make_channel(ChannelKind.TELEGRAM)
+    days = period_days("channel_transcript")
+    kept = a_conversation(channel, NOW - days * DAY + HOUR, "kept")
+    due = a_conversation(channel, NOW - days * DAY - HOUR, "due")
+    assert retention_run(now=NOW).erased["channel_transcript"] == 1
+    kept.refresh_from_db()
+    due.refresh_from_db()
+    assert kept.address and "" not in bodies(kept.report)
+    assert due.address == "" and bodies(due.report) == {""}
+
+
+def test_a_transcript_a_case_still_open_keeps_is_kept(db, make_channel, worker, open_case):  # noqa: F811
+    channel = make_channel(ChannelKind.TELEGRAM)
+    due = a_conversation(channel, NOW - 800 * DAY, "case")
+    case = open_case(worker)
+    Case.objects.filter(pk=case.pk).update(source_report=due.report)
+    assert retention_run(now=NOW).erased["channel_transcript"] == 0
+    due.refresh_from_db()
+    assert due.address
+
+
+def an_evidence(analyst, *, closed: datetime, seed: int) -> Evidence:
+    item = content_item_report(acting=analyst, url=f"https://example.org/pic-{seed}", source="analyst")
+    evidence = evidence_add(
+        acting=analyst,
+        item=item,
+        upload=SimpleUploadedFile(
+            "capture.png", synthetic_picture(1, seed=seed, label="synthetic"), content_type="image/png"
+        ),
+    )
+    ContentItem.objects.filter(pk=item.pk).update(closed_at=closed)
+    return evidence
+
+
+@pytest.fixture
+def analyst(make_member):
+    hotline = Agency.objects.create(country="VN", name="Child Online Hotline (test)", kind=AgencyKind.HOTLINE)
+    return make_member(email="analyst@example.org", role=Role.HOTLINE_ANALYST, agency=hotline)
+
+
+def test_evidence_and_its_file_go_only_after_their_time(db, analyst):
+    days = period_days("hotline_evidence")
+    kept = an_evidence(analyst, closed=NOW - days * DAY + HOUR, seed=1)
+    due = an_evidence(analyst, closed=NOW - days * DAY - HOUR, seed=2)
+    assert default_storage.exists(due.storage_name)
+    assert retention_run(now=NOW).erased["hotline_evidence"] == 1
+    assert list(Evidence.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert default_storage.exists(kept.storage_name)
+    assert not default_storage.exists(due.storage_name)
+    assert ContentItem.objects.filter(pk=due.item_id).exists()
+    default_storage.delete(kept.storage_name)
+
+
+def test_a_hold_on_the_item_keeps_its_evidence(db, analyst):
+    due = an_evidence(analyst, closed=NOW - 800 * DAY, seed=3)
+    legal_hold_add(
+        record="hotline.ContentItem", record_id=due.item_id, reason="Prosecution (test)", by="Lead"
+    )
+    assert retention_run(now=NOW).erased["hotline_evidence"] == 0
+    assert default_storage.exists(due.storage_name)
+    default_storage.delete(due.storage_name)
+
+
+def test_the_hold_command_adds_lists_and_lifts(db, capsys):
+    report = a_report(NOW - DAY, "command-hold")
+    call_command(
+        "legal_hold", "add", "intake.Report", str(report.pk), "--reason", "Court (test)", "--by", "Admin"
+    )
+    hold = LegalHold.objects.get()
+    call_command("legal_hold", "list")
+    assert f"intake.report {report.pk}" in capsys.readouterr().out
+    call_command("legal_hold", "lift", str(hold.pk), "--by", "Admin")
+    hold.refresh_from_db()
+    assert hold.lifted_by == "Admin" and hold.lifted_at is not None
+    with pytest.raises(CommandError, match=r"no intake\.Report"):
+        call_command("legal_hold", "add", "intake.Report", "999999", "--reason", "x", "--by", "Admin")
