@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.core.fields import EncryptedField
 from childshield.operations.models import Erasure, LegalHold
 from childshield.operations.retention_periods import KindRule, period_days, rules
 
@@ -122,12 +123,16 @@ def _reports_due(cutoff: datetime) -> QuerySet[models.Model]:
     return due
 
 
-def _reports_erase(ids: list[int], rule: KindRule) -> list[str]:
+def _reports_anonymise(ids: Iterable[int], fields: Iterable[str]) -> None:
     report = _model("intake.Report")
-    report._default_manager.filter(pk__in=ids).update(**_emptied(report, rule.fields))
+    report._default_manager.filter(pk__in=ids).update(**_emptied(report, fields))
     _messages_emptied(ids)
     # The words that raised triage signals quote the child.
     _model("helpline.ReportTriage")._default_manager.filter(report_id__in=ids).update(words={})
+
+
+def _reports_erase(ids: list[int], rule: KindRule) -> list[str]:
+    _reports_anonymise(ids, rule.fields)
     return []
 
 
@@ -192,6 +197,108 @@ def _evidence_erase(ids: list[int], rule: KindRule) -> list[str]:
     return names
 
 
+# Closed cases ----------------------------------------------------------------------------------------------
+
+CHILD = "cases.Child"
+CASE = "cases.Case"
+# What a case's source report loses with the case: as a report with nothing following it.
+REPORT_FIELDS = ("description", "urls", "contact", "passphrase_hash", "idempotency_key")
+# The keyed hashes of a child's names: a search by name would still find the erased child.
+CHILD_NAME_HASHES = {"name_index": "", "duplicate_index": ""}
+CHILD_NAME_PARTS = ("cases.ChildNamePart", "cases.ChildDuplicateKey")
+ATTACHMENT = "cases.Attachment"
+
+
+def _children_kept(cutoff: datetime) -> QuerySet[models.Model]:
+    """Children a duty still keeps: one of their cases is not closed, or closed since the cutoff; a
+    record merged into another keeps both."""
+    cases = _model(CASE)._default_manager
+    kept = cases.exclude(status=CASE_CLOSED, closed_at__lt=cutoff).values("child_id")
+    children = _model(CHILD)._default_manager
+    return children.filter(
+        Q(pk__in=kept)
+        | Q(merged_into__in=kept)
+        | Q(pk__in=children.filter(pk__in=kept).values("merged_into"))
+    )
+
+
+def _closed_cases_due(cutoff: datetime) -> QuerySet[models.Model]:
+    """Closed before the cutoff; every other case of the child too; the child grown up (the file's
+    `keep_until_age`), where the year of birth is known."""
+    due = _model(CASE)._default_manager.filter(status=CASE_CLOSED, closed_at__lt=cutoff)
+    due = due.exclude(child__in=_children_kept(cutoff).values("pk"))
+    until_age = rules()["closed_case"].keep_until_age
+    if until_age is not None:
+        # Sure to be that old on the run's day: born at least `until_age` + 1 years before its year.
+        now = cutoff + timedelta(days=period_days("closed_case"))
+        youngest = timezone.localtime(now).year - until_age - 1
+        due = due.exclude(child__birth_year__gt=youngest)
+    return due
+
+
+def _reached_from(label: str, depth: int = 2) -> list[tuple[type[models.Model], str]]:
+    """Every model naming `label`'s rows, directly or through one more record (a referral's service,
+    a contact's caller note), with the lookup from it to those rows: what a case's erasure reaches."""
+    found: list[tuple[type[models.Model], str]] = []
+    frontier: list[tuple[type[models.Model], str]] = [(_model(label), "")]
+    for _ in range(depth):
+        following = []
+        for model, path in frontier:
+            for relation in model._meta.get_fields(include_hidden=True):
+                if not isinstance(relation, models.ForeignObjectRel) or not (
+                    relation.one_to_many or relation.one_to_one
+                ):
+                    continue
+                related = relation.related_model
+                if isinstance(related, str) or related._meta.auto_created or related is model:
+                    continue
+                lookup = relation.field.name + (f"__{path}" if path else "")
+                following.append((related, lookup))
+        found.extend(following)
+        frontier = following
+    return found
+
+
+def _encrypted_fields(model: type[models.Model]) -> list[str]:
+    return [field.name for field in model._meta.concrete_fields if isinstance(field, EncryptedField)]
+
+
+def _closed_cases_erase(ids: list[int], rule: KindRule) -> list[str]:
+    """Every encrypted field of the cases and of what names them emptied (notes, assessments'
+    answers, consents, referrals' messages, people who harmed, contacts' notes, …); attachments
+    deleted with their files; the child's identity and name hashes once none of the child's cases is
+    left; the source report's words as an unfollowed report's. What the figures count is in clear
+    fields and stays."""
+    case_model = _model(CASE)
+    cases = case_model._default_manager.filter(pk__in=ids)
+    cases.update(**_emptied(case_model, _encrypted_fields(case_model)))
+    attachments = _model(ATTACHMENT)._default_manager.filter(case_id__in=ids)
+    files = list(attachments.values_list("storage_name", flat=True))
+    attachments.delete()
+    for model, lookup in _reached_from(CASE):
+        encrypted = _encrypted_fields(model)
+        if encrypted:
+            model._default_manager.filter(**{f"{lookup}__in": ids}).update(**_emptied(model, encrypted))
+    erased = {*ids, *Erasure.objects.filter(kind="closed_case").values_list("record_id", flat=True)}
+    child_ids = set(cases.values_list("child_id", flat=True))
+    remaining = case_model._default_manager.filter(child_id__in=child_ids).exclude(pk__in=erased)
+    child_ids -= set(remaining.values_list("child_id", flat=True))
+    child = _model(CHILD)
+    child._default_manager.filter(pk__in=child_ids).update(
+        **_emptied(child, _encrypted_fields(child)), **CHILD_NAME_HASHES
+    )
+    for label in CHILD_NAME_PARTS:
+        _model(label)._default_manager.filter(child_id__in=child_ids).delete()
+    report_ids = set(cases.exclude(source_report=None).values_list("source_report_id", flat=True))
+    report_ids -= set(
+        case_model._default_manager.filter(source_report_id__in=report_ids)
+        .exclude(pk__in=erased)
+        .values_list("source_report_id", flat=True)
+    )
+    _reports_anonymise(report_ids, REPORT_FIELDS)
+    return files
+
+
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
@@ -226,6 +333,13 @@ KINDS: dict[str, Kind] = {
             due=_evidence_due,
             held_through=(("hotline.Evidence", "pk"), ("hotline.ContentItem", "item_id")),
             erase=_evidence_erase,
+        ),
+        Kind(
+            name="closed_case",
+            model=CASE,
+            due=_closed_cases_due,
+            held_through=((CASE, "pk"), (CHILD, "child_id"), ("intake.Report", "source_report_id")),
+            erase=_closed_cases_erase,
         ),
     )
 }

@@ -22,6 +22,7 @@ class KindRule:
     action: str
     fields: tuple[str, ...]  # what "anonymise" empties
     status: str  # "check" until a lawyer confirms the legal basis
+    keep_until_age: int | None = None  # closed cases: kept at least until the child is this old
 
 
 @cache
@@ -42,6 +43,7 @@ def country_rules(country: str) -> dict[str, KindRule]:
             action=entry["action"],
             fields=tuple(entry.get("fields", ())),
             status=entry["status"],
+            keep_until_age=entry.get("keep_until_age"),
         )
     return rules
 
