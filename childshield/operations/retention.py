@@ -197,6 +197,38 @@ def _evidence_erase(ids: list[int], rule: KindRule) -> list[str]:
     return names
 
 
+# Caller notes ---------------------------------------------------------------------------------------------
+
+
+def _caller_notes_due(cutoff: datetime) -> QuerySet[models.Model]:
+    """No longer shown since before the cutoff (`expires_on`), and not a note of a contact tied to a
+    case its duty keeps."""
+    notes = _model("helpline.CallerNote")._default_manager.filter(expires_on__lt=timezone.localdate(cutoff))
+    return notes.exclude(contact__case__in=_kept_by_case_duty())
+
+
+def _caller_notes_erase(ids: list[int], rule: KindRule) -> list[str]:
+    _model("helpline.CallerNote")._default_manager.filter(pk__in=ids).delete()
+    return []
+
+
+# Pictures passed from chats ---------------------------------------------------------------------------------
+
+
+def _received_pictures_due(cutoff: datetime) -> QuerySet[models.Model]:
+    """Passed to the hotline before the cutoff, and not from the report of a case its duty keeps."""
+    kept = _kept_by_case_duty().filter(source_report__isnull=False).values("source_report_id")
+    pictures = _model("hotline.ReceivedImage")._default_manager.filter(passed_at__lt=cutoff)
+    return pictures.exclude(report_id__in=kept)
+
+
+def _received_pictures_erase(ids: list[int], rule: KindRule) -> list[str]:
+    pictures = _model("hotline.ReceivedImage")._default_manager.filter(pk__in=ids)
+    names = list(pictures.values_list("storage_name", flat=True))
+    pictures.delete()
+    return names
+
+
 # Closed cases ----------------------------------------------------------------------------------------------
 
 CHILD = "cases.Child"
@@ -333,6 +365,20 @@ KINDS: dict[str, Kind] = {
             due=_evidence_due,
             held_through=(("hotline.Evidence", "pk"), ("hotline.ContentItem", "item_id")),
             erase=_evidence_erase,
+        ),
+        Kind(
+            name="caller_notes",
+            model="helpline.CallerNote",
+            due=_caller_notes_due,
+            held_through=(("helpline.CallerNote", "pk"), ("helpline.Contact", "contact_id")),
+            erase=_caller_notes_erase,
+        ),
+        Kind(
+            name="received_pictures",
+            model="hotline.ReceivedImage",
+            due=_received_pictures_due,
+            held_through=(("hotline.ReceivedImage", "pk"), ("intake.Report", "report_id")),
+            erase=_received_pictures_erase,
         ),
         Kind(
             name="closed_case",

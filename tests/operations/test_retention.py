@@ -171,10 +171,12 @@ def test_the_audit_log_is_untouched_but_for_the_runs_own_record(db, counsellor):
     (own,) = after[len(before) :]
     assert own["object_type"] == "retention"
     assert json.loads(own["reason"])["erased"] == {
+        "caller_notes": 0,
         "channel_transcript": 0,
         "closed_case": 0,
         "contact_notes": 1,
         "hotline_evidence": 0,
+        "received_pictures": 0,
         "report_unfollowed": 1,
     }
 
