@@ -60,6 +60,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("childshield.accounts.urls")),
     path("audit/", include(audit_patterns)),
     path("places/", include("childshield.places.urls")),
+    path("operations/", include("childshield.operations.urls")),
     path("admin/", admin.site.urls),
 )
 

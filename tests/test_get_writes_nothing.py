@@ -51,6 +51,11 @@ NOT_REACHED = {
     "hotline:package_download": "the demo has no referral packages",
     "helpline:queue_reply": "linked from the queue only for a report one holds; the demo holds none",
     "helpline:queue_reply_thread": "asked only by the reply page's poll, and no reply page is reached",
+    "operations:subject_request_detail": "the demo has no data-subject requests",
+    "operations:subject_request_identity": "the demo has no data-subject requests",
+    "operations:subject_request_find": "the demo has no data-subject requests",
+    "operations:subject_request_export": "the demo has no data-subject requests",
+    "operations:subject_request_export_json": "the demo has no data-subject requests",
 }
 
 

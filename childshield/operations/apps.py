@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 class OperationsConfig(AppConfig):
@@ -8,7 +9,17 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
+        from childshield.accounts.navigation import NavItem, holds, register
         from childshield.operations.checks import retention_periods_check
+        from childshield.operations.permissions import OperationsPerm
 
         # Not a deploy-only check: a period shorter than the law's minimum is refused at every start.
         checks.register(retention_periods_check)
+        register(
+            NavItem(
+                "operations:subject_request_list",
+                _("Data-subject requests"),
+                holds(OperationsPerm.SUBJECT_REQUESTS),
+                order=830,
+            )
+        )

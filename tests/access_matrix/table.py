@@ -26,6 +26,7 @@ from childshield.hotline.permissions import HotlinePerm
 from childshield.insights.permissions import InsightsPerm
 from childshield.intake.permissions import IntakePerm
 from childshield.messaging.permissions import MessagingPerm
+from childshield.operations.permissions import OperationsPerm
 from childshield.platforms.permissions import PlatformPerm
 from tests.access_matrix import rules
 from tests.access_matrix import targets as fill
@@ -826,6 +827,22 @@ ROWS: dict[str, Row] = {
     # A platform's record: its own staff, the regulator and the hotline's leads.
     "platform_record:record": Row(Kind.STAFF, PlatformPerm.RECORD_VIEW),
     "platform_record:download": Row(Kind.STAFF, PlatformPerm.RECORD_VIEW),
+    # Data-subject requests: system administrators only, every request (scope ALL).
+    "operations:subject_request_list": Row(Kind.STAFF, OperationsPerm.SUBJECT_REQUESTS),
+    "operations:subject_request_add": Row(
+        Kind.STAFF,
+        OperationsPerm.SUBJECT_REQUESTS,
+        post=fill.const(kind="access", requester_name="Must not."),
+    ),
+    **{
+        f"operations:subject_request_{name}": Row(
+            Kind.STAFF,
+            OperationsPerm.SUBJECT_REQUESTS,
+            targets=fill.records("subject_requests", "pk", "data-subject request"),
+            post=fill.const(note="Must not be answered.", reason="other"),
+        )
+        for name in ("detail", "identity", "find", "export", "export_json", "answer", "refuse", "erase")
+    },
     # The match API ---------------------------------------------------------------------------------
     "api_match_hashes": Row(
         Kind.API, post=fill.const(hashes=[{"algorithm": "md5", "value": "ab" * 16}]), post_as_json=True

@@ -55,6 +55,13 @@ from childshield.intake.models import Report, ReportStatus
 from childshield.intake.services import ReportContent, report_submit
 from childshield.messaging.models import BlockedSender, ChannelKind, ChatChannel
 from childshield.messaging.services import channel_save
+from childshield.operations.models import SubjectKind, SubjectRequest
+from childshield.operations.subject_requests import (
+    RequestInput,
+    subject_request_create,
+    subject_request_identity_record,
+    subject_request_subject_set,
+)
 from childshield.places.models import Area
 from childshield.places.services.agency_areas import agency_areas_add
 from childshield.platforms.models import PlatformReport
@@ -113,6 +120,7 @@ class World:
     imports: dict[str, HashImport] = field(default_factory=dict)
     api_keys: dict[str, ApiKey] = field(default_factory=dict)
     exchanges: dict[str, ExchangeConnection] = field(default_factory=dict)
+    subject_requests: dict[str, SubjectRequest] = field(default_factory=dict)
     # label -> (a platform's report, what the matrix's platform key is answered for it)
     platform_reports: dict[str, tuple[PlatformReport, str]] = field(default_factory=dict)
     rule: TriageRule | None = None
@@ -182,6 +190,7 @@ def world_build() -> World:
     _hashing(world)
     _exchanges(world)
     _directory_and_shared(world)
+    _subject_requests(world)
     return world
 
 
@@ -479,3 +488,25 @@ def _directory_and_shared(world: World) -> None:
     someone = User.objects.create_user(email="authenticator@matrix.test", password=None, full_name="Someone")
     TOTPDevice.objects.create(user=someone, name="phone", confirmed=False)
     assert world.rule is not None and world.reply_template is not None
+
+
+def _subject_requests(world: World) -> None:
+    """A staff member's access request, their identity checked and their account found: every page
+    of it has something to show."""
+    admin = world.members["system admin"]
+    request = subject_request_create(
+        acting=admin, data=RequestInput(kind="access", requester_name="A made-up counsellor")
+    )
+    request = subject_request_identity_record(
+        acting=admin,
+        request=request,
+        document="staff_account",
+        checked_by="Matrix",
+        checked_at=timezone.now(),
+    )
+    world.subject_requests["a"] = subject_request_subject_set(
+        acting=admin,
+        request=request,
+        kind=SubjectKind.STAFF_USER,
+        record_id=world.members["counsellor"].user_id,
+    )
