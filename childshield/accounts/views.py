@@ -31,6 +31,7 @@ from childshield.accounts.forms import (
 )
 from childshield.accounts.models import Role, User
 from childshield.accounts.permissions import Perm, Scope, may, perm_scope, roles_grantable
+from childshield.accounts.related import related_for
 from childshield.accounts.roles import ROLE_DESCRIPTIONS
 from childshield.audit.models import AuditAction
 from childshield.audit.selectors import audit_events_visible
@@ -215,8 +216,11 @@ def member_deactivate(request: StaffRequest, membership_id: int) -> HttpResponse
 
 @staff_view(Perm.AGENCIES_VIEW)
 def agencies(request: StaffRequest) -> HttpResponse:
+    """Every agency, each with the links apps above register for it (places: its set-up page)."""
+    acting = request.membership
+    rows = [(agency, related_for(agency, acting)) for agency in selectors.agencies_visible(acting=acting)]
     return render(
-        request, "accounts/agencies.html", {"agencies": selectors.agencies_visible(acting=request.membership)}
+        request, "accounts/agencies.html", {"rows": rows, "with_links": any(links for _agency, links in rows)}
     )
 
 

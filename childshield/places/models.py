@@ -226,6 +226,10 @@ class HelplineNumber(models.Model):
         _("channels"), max_length=100, default="phone", help_text=_('Comma-separated, e.g. "phone, chat".')
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A number that went out of service keeps its row (and its history in the audit log), hidden.
+    is_active = models.BooleanField(
+        _("in use"), default=True, help_text=_("Only numbers in use are shown on the public pages.")
+    )
 
     class Meta:
         verbose_name = _("helpline number")

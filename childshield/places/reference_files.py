@@ -4,8 +4,10 @@ with its line for error messages, and the error that lists every problem of a fi
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,59 +71,72 @@ def read_csv(*, path: Path, columns: tuple[str, ...], errors: list[str]) -> list
     try:
         # utf-8-sig: spreadsheets often save a byte-order mark before the header.
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise ReferenceDataError(
-                    source=path.name,
-                    errors=[f"the file is empty; expected a header row: {','.join(columns)}"],
-                )
-            header = [name.strip() for name in header]
-            missing = [name for name in columns if name not in header]
-            unknown = [name for name in header if name not in columns]
-            if missing:
-                problem = f"line 1: missing header column(s): {', '.join(missing)}"
-                # Most names missing: the first line is data, not a header with a typo or two.
-                if len(missing) > len(columns) / 2:
-                    problem = (
-                        f"line 1: no header row; the first line must name the columns: {','.join(columns)}"
-                    )
-                raise ReferenceDataError(source=path.name, errors=[problem])
-            if unknown:
-                raise ReferenceDataError(
-                    source=path.name,
-                    errors=[
-                        f"line 1: unknown column(s): {', '.join(unknown)}; expected: {','.join(columns)}"
-                    ],
-                )
-            duplicated = sorted({name for name in header if header.count(name) > 1})
-            if duplicated:
-                raise ReferenceDataError(
-                    source=path.name, errors=[f"line 1: column(s) named twice: {', '.join(duplicated)}"]
-                )
-
-            records: list[FileRecord] = []
-            line = reader.line_num + 1
-            for raw in reader:
-                where = f"line {line}"
-                line = reader.line_num + 1
-                if not any(cell.strip() for cell in raw):
-                    continue
-                if len(raw) != len(header):
-                    errors.append(f"{where}: expected {len(header)} fields, found {len(raw)}")
-                    continue
-                records.append(
-                    FileRecord(where=where, values={k: v.strip() for k, v in zip(header, raw, strict=True)})
-                )
-            return records
+            return _read_csv_rows(lines=handle, source=path.name, columns=columns, errors=errors)
     except FileNotFoundError:
         raise ReferenceDataError(source=str(path), errors=["file not found"]) from None
     except OSError as exc:
         raise ReferenceDataError(source=str(path), errors=[f"cannot read the file: {exc.strerror}"]) from None
     except UnicodeDecodeError as exc:
         raise ReferenceDataError(source=path.name, errors=[f"not UTF-8 text: {exc.reason}"]) from None
+
+
+def read_csv_content(
+    *, content: bytes, source: str, columns: tuple[str, ...], errors: list[str]
+) -> list[FileRecord]:
+    """As read_csv, for a file's content already in memory (an upload), named `source` in errors."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReferenceDataError(source=source, errors=[f"not UTF-8 text: {exc.reason}"]) from None
+    return _read_csv_rows(lines=io.StringIO(text, newline=""), source=source, columns=columns, errors=errors)
+
+
+def _read_csv_rows(
+    *, lines: Iterable[str], source: str, columns: tuple[str, ...], errors: list[str]
+) -> list[FileRecord]:
+    try:
+        reader = csv.reader(lines)
+        header = next(reader, None)
+        if header is None:
+            raise ReferenceDataError(
+                source=source, errors=[f"the file is empty; expected a header row: {','.join(columns)}"]
+            )
+        header = [name.strip() for name in header]
+        missing = [name for name in columns if name not in header]
+        unknown = [name for name in header if name not in columns]
+        if missing:
+            problem = f"line 1: missing header column(s): {', '.join(missing)}"
+            # Most names missing: the first line is data, not a header with a typo or two.
+            if len(missing) > len(columns) / 2:
+                problem = f"line 1: no header row; the first line must name the columns: {','.join(columns)}"
+            raise ReferenceDataError(source=source, errors=[problem])
+        if unknown:
+            raise ReferenceDataError(
+                source=source,
+                errors=[f"line 1: unknown column(s): {', '.join(unknown)}; expected: {','.join(columns)}"],
+            )
+        duplicated = sorted({name for name in header if header.count(name) > 1})
+        if duplicated:
+            raise ReferenceDataError(
+                source=source, errors=[f"line 1: column(s) named twice: {', '.join(duplicated)}"]
+            )
+
+        records: list[FileRecord] = []
+        line = reader.line_num + 1
+        for raw in reader:
+            where = f"line {line}"
+            line = reader.line_num + 1
+            if not any(cell.strip() for cell in raw):
+                continue
+            if len(raw) != len(header):
+                errors.append(f"{where}: expected {len(header)} fields, found {len(raw)}")
+                continue
+            records.append(
+                FileRecord(where=where, values={k: v.strip() for k, v in zip(header, raw, strict=True)})
+            )
+        return records
     except csv.Error as exc:
-        raise ReferenceDataError(source=path.name, errors=[f"not a valid CSV file: {exc}"]) from None
+        raise ReferenceDataError(source=source, errors=[f"not a valid CSV file: {exc}"]) from None
 
 
 def read_json(*, path: Path, columns: tuple[str, ...], errors: list[str]) -> list[FileRecord]:

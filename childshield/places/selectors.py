@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from childshield.accounts.models import Membership
+from childshield.accounts.models import Agency, Membership
+from childshield.accounts.permissions import require
 from childshield.places.models import NAME_LANGUAGES, Area, HelplineNumber, MembershipProvince
+from childshield.places.permissions import PlacesPerm
+from childshield.places.services.areas import AREA_COLUMNS
 
 
 def _valid_on(on: date) -> Q:
@@ -160,8 +166,8 @@ def _descendants(root: AreaNode) -> list[AreaNode]:
 
 
 def helplines_for_country(*, country: str) -> QuerySet[HelplineNumber]:
-    """The helpline numbers to show for `country`, in the order they should appear."""
-    return HelplineNumber.objects.filter(country=country).order_by("order", "number")
+    """The helpline numbers in use to show for `country`, in the order they should appear."""
+    return HelplineNumber.objects.filter(country=country, is_active=True).order_by("order", "number")
 
 
 def area_lineage_ids(*, area: Area, most: int = 50) -> set[int]:
@@ -183,3 +189,70 @@ def membership_province(*, membership: Membership) -> Area | None:
     """The province a programme manager's figures are limited to; None: the whole country."""
     limit = MembershipProvince.objects.select_related("province").filter(membership=membership).first()
     return None if limit is None else limit.province
+
+
+# Setting up a country in the staff pages (system administrators) --------------------------------------
+
+
+def agency_get_for_setup(*, acting: Membership, pk: int) -> Agency:
+    """Any agency, for those who set agencies up (scope ALL); 404 if there is none with this id."""
+    require(acting, PlacesPerm.AGENCIES_MANAGE)
+    return get_object_or_404(Agency, pk=pk)
+
+
+def agency_served_areas(*, agency: Agency) -> list[Area]:
+    """The areas an agency serves, by code."""
+    return list(Area.objects.filter(agencies__agency=agency).order_by("code"))
+
+
+def agency_area_choices(*, country: str, language: str) -> list[Area]:
+    """What an agency of `country` may be given from a list: the whole country, then today's provinces
+    and districts by name in `language` (communes and villages are given by code)."""
+    whole = list(Area.objects.filter(code=country, level=Area.Level.COUNTRY))
+    provinces = list(provinces_by_name(country=country, language=language))
+    language = language.split("-")[0]
+    column = f"name_{language}" if language in NAME_LANGUAGES else "name_en"
+    districts = list(
+        areas_current(country=country, level=Area.Level.DISTRICT)
+        .select_related("parent")
+        .order_by("parent__code", column, "code")
+    )
+    return whole + provinces + districts
+
+
+def helpline_numbers_for_setup(*, acting: Membership) -> QuerySet[HelplineNumber]:
+    """Every helpline number, in use or not, by country and in each country's order."""
+    require(acting, PlacesPerm.HELPLINES_MANAGE)
+    return HelplineNumber.objects.order_by("country", "order", "number")
+
+
+def helpline_number_get_for_setup(*, acting: Membership, pk: int) -> HelplineNumber:
+    require(acting, PlacesPerm.HELPLINES_MANAGE)
+    return get_object_or_404(HelplineNumber, pk=pk)
+
+
+def areas_as_csv(*, country: str = "") -> str:
+    """Every stored area (of `country`, or all), ended ones included, as a CSV file in the format the
+    area loader reads: a template to edit and load again."""
+    areas = Area.objects.select_related("parent", "replaced_by").order_by("country", "code")
+    if country:
+        areas = areas.filter(country=country)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(AREA_COLUMNS)
+    for area in areas:
+        writer.writerow(
+            [
+                area.code,
+                area.country,
+                area.level,
+                area.parent.code if area.parent else "",
+                area.name_vi,
+                area.name_km,
+                area.name_en,
+                area.valid_from.isoformat() if area.valid_from else "",
+                area.valid_to.isoformat() if area.valid_to else "",
+                area.replaced_by.code if area.replaced_by else "",
+            ]
+        )
+    return out.getvalue()

@@ -27,6 +27,7 @@ from childshield.insights.permissions import InsightsPerm
 from childshield.intake.permissions import IntakePerm
 from childshield.messaging.permissions import MessagingPerm
 from childshield.operations.permissions import OperationsPerm
+from childshield.places.permissions import PlacesPerm
 from childshield.platforms.permissions import PlatformPerm
 from tests.access_matrix import rules
 from tests.access_matrix import targets as fill
@@ -181,6 +182,47 @@ ROWS: dict[str, Row] = {
     "accounts:agencies": Row(Kind.STAFF, Perm.AGENCIES_VIEW),
     "audit:event_list": Row(Kind.STAFF, Perm.AUDIT_VIEW),
     "places:area_list": Row(Kind.STAFF, Perm.PLACES_VIEW),
+    # Setting a country up (system administrators, every country): agencies and the areas they serve,
+    # areas from a file (a preview, then "Apply"), helpline numbers. Reference data, no agency's own.
+    "places:area_import": Row(Kind.STAFF, PlacesPerm.AREAS_IMPORT),
+    "places:area_import_apply": Row(
+        Kind.STAFF, PlacesPerm.AREAS_IMPORT, post=fill.const(token="not-a-token")
+    ),
+    "places:area_export": Row(Kind.STAFF, PlacesPerm.AREAS_IMPORT),
+    "places:agency_new": Row(
+        Kind.STAFF,
+        PlacesPerm.AGENCIES_MANAGE,
+        post=fill.const(name="Must not be made.", kind="ngo", country="VN", is_active="on"),
+    ),
+    "places:agency_edit": Row(
+        Kind.STAFF,
+        PlacesPerm.AGENCIES_MANAGE,
+        targets=fill.agencies_to_set_up,
+        rule=rules.shared(PlacesPerm.AGENCIES_MANAGE),
+        post=fill.const(name="Must not be renamed.", kind="ngo", country="VN", is_active="on"),
+    ),
+    "places:helpline_list": Row(Kind.STAFF, PlacesPerm.HELPLINES_MANAGE),
+    "places:helpline_new": Row(
+        Kind.STAFF,
+        PlacesPerm.HELPLINES_MANAGE,
+        post=fill.const(country="VN", number="000", name_en="Must not be made.", channels="phone", order=0),
+    ),
+    "places:helpline_edit": Row(
+        Kind.STAFF,
+        PlacesPerm.HELPLINES_MANAGE,
+        targets=fill.helpline_numbers,
+        rule=rules.shared(PlacesPerm.HELPLINES_MANAGE),
+        post=fill.const(
+            country="VN", number="000", name_en="Must not be renamed.", channels="phone", order=0
+        ),
+    ),
+    "places:helpline_move": Row(
+        Kind.STAFF,
+        PlacesPerm.HELPLINES_MANAGE,
+        targets=fill.helpline_numbers,
+        rule=rules.shared(PlacesPerm.HELPLINES_MANAGE),
+        post=fill.const(direction="up"),
+    ),
     # Reports -------------------------------------------------------------------------------------
     "intake:blocked_image_review": Row(Kind.STAFF, IntakePerm.BLOCKED_IMAGES_REVIEW),
     "intake:self_submitted_policy": Row(

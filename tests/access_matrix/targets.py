@@ -12,6 +12,7 @@ from childshield.accounts.permissions import may
 from childshield.demo.hashing import demo_picture
 from childshield.hashing.models import ApiKey
 from childshield.helpline.permissions import HelplinePerm
+from childshield.places.models import HelplineNumber
 from tests.access_matrix import rules
 from tests.access_matrix.world import Actor, World
 
@@ -78,6 +79,22 @@ def _platforms(world: World) -> dict[str, Agency]:
         "the platform's": world.agencies["platform"],
         "another platform's": Agency.objects.get(kind=AgencyKind.PLATFORM, name="Another platform (matrix)"),
     }
+
+
+def agencies_to_set_up(world: World) -> list[Target]:
+    """An agency of the demo's country and one of another country: system administrators set up both."""
+    return [
+        Target(f"{label} agency", {"agency_id": world.agencies[key].pk}, world.agencies[key])
+        for label, key in (("the demo helpline's", "helpline"), ("another country's", "helpline KH"))
+    ]
+
+
+def helpline_numbers(world: World) -> list[Target]:
+    """A helpline number of each country the demo loads (places' shipped numbers)."""
+    numbers = [
+        HelplineNumber.objects.filter(country=country).order_by("pk").first() for country in ("VN", "KH")
+    ]
+    return [Target(f"{one.country} helpline number", {"helpline_id": one.pk}, one) for one in numbers if one]
 
 
 def platforms(world: World) -> list[Target]:

@@ -1,5 +1,6 @@
-"""Fixtures for the places tests: the shipped reference data, a writer of small CSV files, and a programme
-NGO with its manager and administrator (for limiting a manager to a province)."""
+"""Fixtures for the places tests: the shipped reference data, a writer of small CSV files, a programme
+NGO with its manager and administrator (for limiting a manager to a province), and the system
+administrator who sets a country up."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,12 @@ def manager(make_member, ngo):
 @pytest.fixture
 def ngo_admin(make_member, ngo):
     return make_member(email="admin@example.org", role=Role.AGENCY_ADMIN, agency=ngo)
+
+
+@pytest.fixture
+def admin(make_member, helpline_agency):
+    """The country's system administrator, who sets agencies, areas and helpline numbers up."""
+    return make_member(email="sysadmin@example.org", role=Role.SYSTEM_ADMIN, agency=helpline_agency)
 
 
 @pytest.fixture

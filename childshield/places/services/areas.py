@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,15 +14,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from childshield.accounts.models import Membership
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.core.errors import ApplicationError
 from childshield.places.models import Area
 from childshield.places.reference_files import (
     FileRecord,
     LoadResult,
     ReferenceDataError,
     read_csv,
+    read_csv_content,
     validation_messages,
 )
 
@@ -275,8 +281,80 @@ def _write_areas(*, rows: list[_AreaRow], existing: dict[str, Area]) -> tuple[in
     return len(created_rows), len(changed_rows)
 
 
+@dataclass(frozen=True)
+class AreaValueChange:
+    """One column of a row: its stored value and the file's ("" for none; dates as YYYY-MM-DD)."""
+
+    column: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AreaRowChange:
+    """What loading one row does: creates the area, updates it (the columns that change), or nothing."""
+
+    where: str  # "line 3"
+    code: str
+    outcome: str  # one of ROW_OUTCOMES
+    values: tuple[AreaValueChange, ...] = ()  # created: the columns with a value; updated: those that change
+
+    @property
+    def line(self) -> int:
+        return int(self.where.removeprefix("line "))
+
+
+ROW_CREATED, ROW_UPDATED, ROW_UNCHANGED = "created", "updated", "unchanged"
+ROW_OUTCOMES = (ROW_CREATED, ROW_UPDATED, ROW_UNCHANGED)
+_STATE_COLUMNS = (*_AREA_SCALARS, "parent_code", "replaced_by_code")
+
+
+@dataclass(frozen=True)
+class AreaLoadResult(LoadResult):
+    """The counts, and what each row of the file does (or did), in file order."""
+
+    rows: tuple[AreaRowChange, ...] = ()
+
+    def fingerprint(self) -> str:
+        """A digest of every row's change: two runs with the same fingerprint change the same things."""
+        document = [
+            [row.where, row.code, row.outcome, [list(astuple(v)) for v in row.values]] for row in self.rows
+        ]
+        return hashlib.sha256(json.dumps(document, ensure_ascii=False).encode()).hexdigest()
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _row_change(row: _AreaRow, stored: Area | None) -> AreaRowChange:
+    new = dict(zip(_STATE_COLUMNS, (_shown(value) for value in row.state()), strict=True))
+    if stored is None:
+        values = tuple(AreaValueChange(column, "", value) for column, value in new.items() if value)
+        return AreaRowChange(row.where, row.code, ROW_CREATED, values)
+    old = dict(zip(_STATE_COLUMNS, (_shown(value) for value in _area_state(stored)), strict=True))
+    changed = tuple(AreaValueChange(c, old[c], new[c]) for c in _STATE_COLUMNS if old[c] != new[c])
+    return AreaRowChange(row.where, row.code, ROW_UPDATED if changed else ROW_UNCHANGED, changed)
+
+
+class AreaChangesMoved(ApplicationError):
+    """The areas stored changed after the preview: loading the same file now would do something else."""
+
+    def __init__(self, *, preview: AreaLoadResult) -> None:
+        self.preview = preview
+        super().__init__(
+            _(
+                "The areas changed since the preview was made, so the file was not applied. "
+                "Check the new preview below, then apply it."
+            ),
+            code="changed_since_preview",
+        )
+
+
 @transaction.atomic
-def areas_load_csv(*, path: Path, dry_run: bool = False) -> LoadResult:
+def areas_load_csv(*, path: Path, dry_run: bool = False) -> AreaLoadResult:
     """Create or update areas from a CSV file (see AREA_COLUMNS), keyed by code; all rows or none.
 
     Every row is checked before anything is written, and every problem is reported with its
@@ -284,29 +362,60 @@ def areas_load_csv(*, path: Path, dry_run: bool = False) -> LoadResult:
     """
     errors: list[str] = []
     records = read_csv(path=path, columns=AREA_COLUMNS, errors=errors)
+    return _areas_load(records=records, source=path.name, errors=errors, dry_run=dry_run)
+
+
+@transaction.atomic
+def areas_load_content(
+    *, content: bytes, source: str, dry_run: bool, actor: Membership | None = None, expect: str = ""
+) -> AreaLoadResult:
+    """As areas_load_csv, for an uploaded file. With `expect` (a preview's fingerprint) nothing is
+    written unless the file changes exactly what the preview showed: AreaChangesMoved otherwise."""
+    errors: list[str] = []
+    records = read_csv_content(content=content, source=source, columns=AREA_COLUMNS, errors=errors)
+    return _areas_load(
+        records=records, source=source, errors=errors, dry_run=dry_run, actor=actor, expect=expect
+    )
+
+
+def _areas_load(
+    *,
+    records: list[FileRecord],
+    source: str,
+    errors: list[str],
+    dry_run: bool,
+    actor: Membership | None = None,
+    expect: str = "",
+) -> AreaLoadResult:
     rows, rejected = _parse_area_rows(records=records, errors=errors)
     referenced = {row.parent_code for row in rows} | {row.replaced_by_code for row in rows}
     existing = _existing_areas({row.code for row in rows} | (referenced - {""}))
     file_existing = {code: area for code, area in existing.items() if code in {row.code for row in rows}}
     _check_area_rows(rows=rows, rejected=rejected, existing=existing, errors=errors)
     if errors:
-        raise ReferenceDataError(source=path.name, errors=errors)
+        raise ReferenceDataError(source=source, errors=errors)
 
-    if dry_run:
-        created = sum(row.code not in file_existing for row in rows)
-        updated = sum(
-            row.code in file_existing and _area_state(file_existing[row.code]) != row.state() for row in rows
-        )
-    else:
-        created, updated = _write_areas(rows=rows, existing=file_existing)
-    result = LoadResult(
-        source=path.name, created=created, updated=updated, unchanged=len(rows) - created - updated
+    changes = tuple(_row_change(row, file_existing.get(row.code)) for row in rows)
+    count = {outcome: sum(change.outcome == outcome for change in changes) for outcome in ROW_OUTCOMES}
+    result = AreaLoadResult(
+        source=source,
+        created=count[ROW_CREATED],
+        updated=count[ROW_UPDATED],
+        unchanged=count[ROW_UNCHANGED],
+        rows=changes,
     )
+    if expect and result.fingerprint() != expect:
+        raise AreaChangesMoved(preview=result)
+    if dry_run:
+        return result
+    _write_areas(rows=rows, existing=file_existing)
     # One event per file that changed something: who changed the reference data is on record,
     # and a run that changes nothing leaves no trace.
-    if result.changed and not dry_run:
+    if result.changed:
         audit.record(
             action=AuditAction.UPDATE,
+            actor=actor.user if actor else None,
+            agency=actor.agency if actor else None,
             object_type=Area._meta.label,
             object_id=result.source[:64],
             reason=result.summary(),

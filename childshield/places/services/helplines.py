@@ -1,16 +1,23 @@
-"""Loading helpline numbers from a JSON list or a CSV file, keyed by country and number."""
+"""Helpline numbers: loaded from a JSON list or a CSV file (keyed by country and number), or added,
+changed, ordered and taken out of use one at a time in the staff pages."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from childshield.accounts.models import Membership
+from childshield.accounts.permissions import require
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
+from childshield.core.errors import ApplicationError
 from childshield.places.models import HelplineNumber
+from childshield.places.permissions import PlacesPerm
 from childshield.places.reference_files import (
     FileRecord,
     LoadResult,
@@ -116,6 +123,8 @@ def helplines_load(*, path: Path, dry_run: bool = False, country: str = "") -> L
             updated += 1
             if not dry_run:
                 helpline.pk = current.pk
+                # Whether a number is in use is the staff pages' to say, not the file's.
+                helpline.is_active = current.is_active
                 helpline.save()
     result = LoadResult(
         source=path.name, created=created, updated=updated, unchanged=len(parsed) - created - updated
@@ -130,3 +139,94 @@ def helplines_load(*, path: Path, dry_run: bool = False, country: str = "") -> L
             reason=result.summary(),
         )
     return result
+
+
+@dataclass(frozen=True)
+class HelplineNumberData:
+    """A helpline number's fields as a person gives them in the staff pages."""
+
+    country: str
+    number: str
+    name_vi: str
+    name_km: str
+    name_en: str
+    hours_vi: str
+    hours_km: str
+    hours_en: str
+    is_free: bool
+    channels: str
+    order: int
+    is_active: bool
+
+
+def _field_error(error: ValidationError) -> ApplicationError:
+    """The first problem the model finds, naming its field so the form shows it there."""
+    field, messages = next(iter(error.message_dict.items()))
+    return ApplicationError(" ".join(messages), code="invalid", extra={"field": field})
+
+
+@transaction.atomic
+def helpline_number_save(
+    *, actor: Membership, helpline: HelplineNumber | None, data: HelplineNumberData
+) -> HelplineNumber:
+    """Add a helpline number (`helpline` None) or change one; refused, nothing written, with the reason
+    and its field when the country already has that number or a value does not fit."""
+    require(actor, PlacesPerm.HELPLINES_MANAGE)
+    creating = helpline is None
+    target = HelplineNumber() if helpline is None else helpline
+    before = {} if creating else {name: getattr(target, name) for name in asdict(data)}
+    for name, value in asdict(data).items():
+        setattr(target, name, value)
+    target.channels = ", ".join(part.strip() for part in data.channels.split(",") if part.strip()) or "phone"
+    taken = HelplineNumber.objects.filter(country=target.country, number=target.number).exclude(pk=target.pk)
+    if taken.exists():
+        raise ApplicationError(
+            _("%(country)s already has the number %(number)s.")
+            % {"country": target.country, "number": target.number},
+            code="duplicate",
+            extra={"field": "number"},
+        )
+    try:
+        target.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise _field_error(error) from error
+    changed = [name for name in asdict(data) if before.get(name) != getattr(target, name)]
+    if not creating and not changed:
+        return target
+    target.save()
+    audit.record(
+        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+        actor=actor.user,
+        agency=actor.agency,
+        obj=target,
+        reason="helpline number added" if creating else f"helpline number changed: {', '.join(changed)}",
+    )
+    return target
+
+
+@transaction.atomic
+def helpline_number_move(*, actor: Membership, helpline: HelplineNumber, up: bool) -> bool:
+    """Swap the number with the one before it (`up`) or after it in its country's order; False when
+    it is already first or last. Orders are renumbered 10, 20, 30... so that every place is distinct."""
+    require(actor, PlacesPerm.HELPLINES_MANAGE)
+    numbers = list(
+        HelplineNumber.objects.select_for_update()
+        .filter(country=helpline.country)
+        .order_by("order", "number")
+    )
+    at = next(index for index, one in enumerate(numbers) if one.pk == helpline.pk)
+    other = at - 1 if up else at + 1
+    if not 0 <= other < len(numbers):
+        return False
+    numbers[at], numbers[other] = numbers[other], numbers[at]
+    for position, one in enumerate(numbers, start=1):
+        one.order = position * 10
+    HelplineNumber.objects.bulk_update(numbers, fields=["order"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor.user,
+        agency=actor.agency,
+        obj=helpline,
+        reason=f"helpline number moved {'up' if up else 'down'} in {helpline.country}'s order",
+    )
+    return True

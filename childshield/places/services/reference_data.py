@@ -21,6 +21,6 @@ def reference_data_load(*, data_dir: Path = DATA_DIR, country: str = "") -> list
     area_files = [
         name for name in SHIPPED_AREA_FILES if not country or name.startswith(f"{country.lower()}_")
     ]
-    results = [areas_load_csv(path=data_dir / name) for name in area_files]
+    results: list[LoadResult] = [areas_load_csv(path=data_dir / name) for name in area_files]
     results += [helplines_load(path=data_dir / name, country=country) for name in SHIPPED_HELPLINE_FILES]
     return results
