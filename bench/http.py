@@ -49,6 +49,8 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from typing import Any  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
@@ -106,14 +108,31 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def add_serving_arguments(parser: argparse.ArgumentParser) -> None:
+    """The data, the server and the client's patience: what `seed` and `serving` read (bench/http_day.py
+    shares them)."""
     parser.add_argument("--hashes", type=int, default=100_000, help="random PDQ hashes in the bank")
     parser.add_argument("--reports", type=int, default=1000, help="reports waiting for the helpline")
     parser.add_argument("--cases", type=int, default=20_000, help="made-up cases (the aim: 100,000)")
     parser.add_argument("--worker-cases", type=int, default=250, help="cases the signed-in worker leads")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds a request may take")
+    parser.add_argument("--settings", choices=["production", "dev"], default="production")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--gunicorn-timeout", type=int, default=120)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="for the server")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        help="a PostgreSQL server to create the benchmark's own database on",
+    )
+    parser.add_argument("--keep-database", action="store_true", help="do not drop the database at the end")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_serving_arguments(parser)
     parser.add_argument(
         "--rounds", type=int, default=2, help="interleaved rounds; each figure's best is kept"
     )
@@ -129,21 +148,10 @@ def parse_args() -> argparse.Namespace:
         help="a saturation step is kept up with at p95 <= max(this, 4x one request alone), <= 1%% errors",
     )
     parser.add_argument("--alone", type=int, default=6, help="requests sent one by one to time one alone")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds a request may take")
     parser.add_argument(
         "--rate", action="append", default=[], metavar="NAME=RATE", help="a latency phase's rate"
     )
     parser.add_argument("--only", default="", help="comma-separated endpoints to measure (default: all)")
-    parser.add_argument("--settings", choices=["production", "dev"], default="production")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--gunicorn-timeout", type=int, default=120)
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="for the server")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-        help="a PostgreSQL server to create the benchmark's own database on",
-    )
-    parser.add_argument("--keep-database", action="store_true", help="do not drop the database at the end")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="a smoke run: small data, short phases")
     args = parser.parse_args()
@@ -315,12 +323,22 @@ def index_p50_ms(bank_hashes: np.ndarray, bank_ids: list[int], queries: np.ndarr
     return statistics.median(timings)
 
 
-def main() -> None:
-    args = parse_args()
-    # Django's logging (the root logger at INFO) would print every request httpx makes.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    started = time.monotonic()
-    load_before = os.getloadavg()
+@dataclass
+class Served:
+    """What `serving` hands to a scenario: the running app, and what its seeding returned."""
+
+    site: Site
+    server_pid: int
+    seeded: Any
+    workers: int
+
+
+@contextmanager
+def serving(args: argparse.Namespace, seed_with: Callable[[argparse.Namespace], Any]) -> Iterator[Served]:
+    """The harness's own PostgreSQL database and redis-server, seeded by `seed_with(args)` (Django is
+    set up on the new database by then; its result is `Served.seeded`), and the app under gunicorn;
+    all of it stopped and dropped at the end. `args` needs database_url, settings, workers,
+    gunicorn_timeout, env and keep_database."""
     name = f"childshield_bench_{os.getpid()}"
     url = database_url(args.database_url, name)
     scratch = Path(tempfile.mkdtemp(prefix="bench-http-"))
@@ -344,10 +362,7 @@ def main() -> None:
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         }
         os.environ.update(shared, DJANGO_SETTINGS_MODULE="childshield.settings.dev")
-        bank, logins = seed(args)
-        queries = make_queries(bank.hashes, args.seed)
-        index_ms = index_p50_ms(bank.hashes, bank.ids, queries)
-        log(f"the index's own time for one hash: p50 {index_ms:.3f} ms ({args.hashes} hashes)")
+        seeded = seed_with(args)
 
         server_env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
         server_env.update(
@@ -376,11 +391,7 @@ def main() -> None:
         server.start_serving(site)
         assert server.popen is not None
         log(f"gunicorn ({args.workers} workers, {args.settings} settings) on port {server.port}")
-        counsellor, worker = (Browser(site).sign_in(logins[key]) for key in ("counsellor", "case_worker"))
-        log("a counsellor and a case worker signed in")
-        figures = asyncio.run(
-            run(args, site, bank.api_key, bank.bank_id, queries, counsellor, worker, server.popen.pid)
-        )
+        yield Served(site=site, server_pid=server.popen.pid, seeded=seeded, workers=args.workers)
     finally:
         for process in (server, redis):
             if process is not None:
@@ -396,6 +407,31 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     for process in (server, redis):  # their output, kept only when something failed
         process.log.unlink(missing_ok=True)
+
+
+def main() -> None:
+    args = parse_args()
+    # Django's logging (the root logger at INFO) would print every request httpx makes.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    started = time.monotonic()
+    load_before = os.getloadavg()
+
+    def seed_and_time_index(args: argparse.Namespace) -> tuple[Any, dict[str, Any], np.ndarray, float]:
+        bank, logins = seed(args)
+        queries = make_queries(bank.hashes, args.seed)
+        index_ms = index_p50_ms(bank.hashes, bank.ids, queries)
+        log(f"the index's own time for one hash: p50 {index_ms:.3f} ms ({args.hashes} hashes)")
+        return bank, logins, queries, index_ms
+
+    with serving(args, seed_and_time_index) as served:
+        bank, logins, queries, index_ms = served.seeded
+        counsellor, worker = (
+            Browser(served.site).sign_in(logins[key]) for key in ("counsellor", "case_worker")
+        )
+        log("a counsellor and a case worker signed in")
+        figures = asyncio.run(
+            run(args, served.site, bank.api_key, bank.bank_id, queries, counsellor, worker, served.server_pid)
+        )
     report(args, figures, index_ms, load_before, started)
 
 
@@ -467,6 +503,20 @@ def seed(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     return bank, logins
 
 
+def commit_measured() -> str | None:
+    """The checkout's commit, of the code measured (None outside a git checkout)."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return commit or None
+
+
 def report(
     args: argparse.Namespace,
     figures: dict[str, Figures],
@@ -491,18 +541,9 @@ def report(
             f"{name:<12} {one['rps']:>7} {one['p50_ms']:>8} {one['p95_ms']:>8} {one['at_rps']:>7} "
             f"{one['alone_ms']:>9} {one['server_cpu_ms']:>7}  {AIMS.get(name, '')}"
         )
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except OSError:
-        commit = ""
     summary: dict[str, Any] = {
         "harness": "bench/http.py",
-        "commit": commit or None,  # of the code measured (None outside a git checkout)
+        "commit": commit_measured(),
         "argv": sys.argv[1:],
         "settings": args.settings,
         "workers": args.workers,
