@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -30,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from childshield.accounts.models import Agency, AgencyKind, Membership, Role, User
 from childshield.audit.models import AuditEvent
 from childshield.cases.models import Case
+from childshield.cases.models.cases import CaseStatus
 from childshield.hashing import services as hashing_services
 from childshield.hashing.index import hashes_to_hex
 from childshield.hashing.models import (
@@ -288,3 +291,54 @@ def staff_login(member: Membership) -> StaffLogin:
     return StaffLogin(
         email=user.email, password=password, totp_key=key, membership=member.pk, agency=member.agency.name
     )
+
+
+class QuickPBKDF2(PBKDF2PasswordHasher):
+    """PBKDF2 at 1,000 iterations, for the many accounts bench/http_day.py signs in: the server checks
+    it with its own PBKDF2 hasher and hashes the password again at its full count on the first sign-in,
+    as after any change of the iteration count."""
+
+    iterations = 1000
+
+
+def staff_logins(members: list[Membership]) -> list[StaffLogin]:
+    """A password and an authenticator for each, hashed quickly (QuickPBKDF2)."""
+    with override_settings(PASSWORD_HASHERS=["http_seed.QuickPBKDF2"]):
+        return [staff_login(member) for member in members]
+
+
+def bench_counsellors(count: int) -> list[Membership]:
+    """`count` made-up counsellors of the demo counsellor's helpline (counsellor<i>@bench.invalid)."""
+    helpline = demo_membership("counsellor@demo.childshield.test", Role.COUNSELLOR).agency
+    users = User.objects.bulk_create(
+        User(email=f"counsellor{i}@bench.invalid", full_name=f"Bench counsellor {i}", password="!")
+        for i in range(count)
+    )
+    return Membership.objects.bulk_create(
+        Membership(user=user, agency=helpline, role=Role.COUNSELLOR) for user in users
+    )
+
+
+def bench_case_workers(count: int, *, cases_each: int = 200) -> list[tuple[Membership, list[int]]]:
+    """The `count` filled case workers leading the most open cases, each with (at most `cases_each` of)
+    the ids of their open cases."""
+    busiest = (
+        Case.objects.filter(
+            lead_worker__role=Role.CASE_WORKER, lead_worker__user__email__endswith="@bench.invalid"
+        )
+        .exclude(status=CaseStatus.CLOSED)
+        .values("lead_worker")
+        .annotate(open_cases=Count("id"))
+        .order_by("-open_cases", "lead_worker")[:count]
+    )
+    chosen = []
+    for row in busiest:
+        member = Membership.objects.select_related("agency", "user").get(pk=row["lead_worker"])
+        ids = list(
+            Case.objects.filter(lead_worker=member)
+            .exclude(status=CaseStatus.CLOSED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:cases_each]
+        )
+        chosen.append((member, ids))
+    return chosen
