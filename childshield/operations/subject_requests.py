@@ -61,7 +61,8 @@ def _require_open(request: SubjectRequest) -> None:
 
 
 def _require_identity(request: SubjectRequest) -> None:
-    _require_identity(request)
+    if not request.identity_checked:
+        raise ApplicationError(_("Record how the requester's identity was checked first."), code="conflict")
 
 
 def _require_disclosable(request: SubjectRequest) -> None:
