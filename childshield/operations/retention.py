@@ -440,7 +440,7 @@ def _delete_files(names: Iterable[str]) -> None:
         default_storage.delete(name)
 
 
-def _journal_write(kind: str, ids: list[int], now: datetime) -> None:
+def journal_write(kind: str, ids: list[int], now: datetime) -> None:
     """The batch's erasures, also kept in the storage beside the database: a restored database has
     lost the `Erasure` rows made after its backup, and the journal brings them back (no personal data:
     kind, id, when)."""
@@ -486,7 +486,7 @@ def retention_run(*, now: datetime | None = None, dry_run: bool = False, batch: 
             erased, files = _erase_batch(kind, in_force[name], chunk, now)
             result.erased[name] += len(erased)
             if erased:
-                _journal_write(name, erased, now)
+                journal_write(name, erased, now)
             _delete_files(files)
     if not dry_run:
         with transaction.atomic():

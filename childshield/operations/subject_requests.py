@@ -325,5 +325,5 @@ def subject_request_erase(*, acting: Membership, request: SubjectRequest) -> Era
         _audit(acting, AuditAction.DELETE, request, f"erased: {REPORT_UNFOLLOWED}")
     # After the commit, as retention's own runs do: a journal of an erasure rolled back would erase
     # again, after a restore, what was never erased.
-    retention._journal_write(REPORT_UNFOLLOWED, [record_id], now)
+    retention.journal_write(REPORT_UNFOLLOWED, [record_id], now)
     return ErasureOutcome(request, erased=True)
