@@ -31,6 +31,22 @@ class HotlineConfig(AppConfig):
                 "hotline:package_list", _("Referral packages"), holds(HotlinePerm.PACKAGE_RECEIVE), order=420
             )
         )
+        register(
+            NavItem(
+                "hotline:provider_list",
+                _("Hosting providers"),
+                holds(HotlinePerm.REFERENCE_MANAGE),
+                order=430,
+            )
+        )
+        register(
+            NavItem(
+                "hotline:partner_list",
+                _("Partner hotlines and police"),
+                holds(HotlinePerm.REFERENCE_MANAGE),
+                order=435,
+            )
+        )
         from childshield.hotline import deliveries
         from childshield.hotline.services.items import report_addresses_enqueue
         from childshield.intake.hooks import on_report_received

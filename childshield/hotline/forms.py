@@ -46,6 +46,8 @@ class ItemFilterForm(forms.Form):
         label=_("Category"), choices=[("", _("Any")), *Category.choices], required=False
     )
     notice_bounced = forms.BooleanField(label=_("Only those whose last notice bounced"), required=False)
+    # From a hosting provider's page: the items it hosts.
+    provider = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class AddUrlsForm(forms.Form):

@@ -30,6 +30,9 @@ class HotlinePerm(StrEnum):
     FIGURES_VIEW = "hotline.view_figures"
     PACKAGE_EXPORT = "hotline.export_packages"
     PACKAGE_RECEIVE = "hotline.receive_packages"
+    # The hotline's reference data: hosting providers (what traces recognise, where notices go) and
+    # partner hotlines and police contacts (where escalations go). Not reported content.
+    REFERENCE_MANAGE = "hotline.manage_reference_data"
 
 
 _ANALYST: dict[HotlinePerm, Scope] = {
@@ -57,13 +60,20 @@ HOTLINE = declare(
                 HotlinePerm.ITEM_CLOSE: Scope.AGENCY,
                 HotlinePerm.FIGURES_VIEW: Scope.AGENCY,
                 HotlinePerm.PACKAGE_EXPORT: Scope.AGENCY,
+                # The providers and partners are the country's, not one hotline's: the scope limits nothing.
+                HotlinePerm.REFERENCE_MANAGE: Scope.AGENCY,
             },
             Role.CASE_WORKER: {**_PACKAGE_RECIPIENT},
             Role.CASE_SUPERVISOR: {**_PACKAGE_RECIPIENT},
             Role.AGENCY_ADMIN: {**_PACKAGE_RECIPIENT},
+            # Setting up the country: the administrators, who act for the helpline (setup_country).
+            Role.SYSTEM_ADMIN: {HotlinePerm.REFERENCE_MANAGE: Scope.ALL},
         },
         # Packages are received by police and hotline agencies; everything else is a hotline's own.
-        agency_kinds={HotlinePerm.PACKAGE_RECEIVE: frozenset({AgencyKind.POLICE, AgencyKind.HOTLINE})},
+        agency_kinds={
+            HotlinePerm.PACKAGE_RECEIVE: frozenset({AgencyKind.POLICE, AgencyKind.HOTLINE}),
+            HotlinePerm.REFERENCE_MANAGE: frozenset(AgencyKind),
+        },
         default_kinds=frozenset({AgencyKind.HOTLINE}),
     )
 )

@@ -82,6 +82,7 @@ def item_list(
     classification: str = "",
     category: str = "",
     notice_bounced: bool = False,
+    provider: int | None = None,
 ) -> QuerySet[ContentItem]:
     items = with_last_notice(
         _items(membership).select_related("provider").annotate(source_count=Count("sources"))
@@ -94,6 +95,8 @@ def item_list(
         items = items.filter(classification=classification)
     if category:
         items = items.filter(category=category)
+    if provider:
+        items = items.filter(provider_id=provider)
     return items.order_by("-first_reported_at", "-pk")
 
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from childshield.hotline import received_views, views
+from childshield.hotline import received_views, reference_views, views
 
 app_name = "hotline"
 
@@ -28,4 +28,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("figures/", views.figures, name="figures"),
     path("packages/", views.package_list, name="package_list"),
     path("packages/<int:package_id>/", views.package_download, name="package_download"),
+    path("providers/", reference_views.provider_list, name="provider_list"),
+    path("providers/add/", reference_views.provider_add, name="provider_add"),
+    path("providers/<int:provider_id>/", reference_views.provider_edit, name="provider_edit"),
+    path("providers/<int:provider_id>/active/", reference_views.provider_active, name="provider_active"),
+    path("providers/<int:provider_id>/delete/", reference_views.provider_delete, name="provider_delete"),
+    path("partners/", reference_views.partner_list, name="partner_list"),
+    path("partners/add/", reference_views.partner_add, name="partner_add"),
+    path("partners/<int:partner_id>/", reference_views.partner_edit, name="partner_edit"),
+    path("partners/<int:partner_id>/active/", reference_views.partner_active, name="partner_active"),
 ]

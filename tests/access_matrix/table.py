@@ -690,6 +690,50 @@ ROWS: dict[str, Row] = {
         targets=fill.records("packages", "package_id", "package"),
         rule=rules.package_rule,
     ),
+    # The hotline's reference data (hosting providers, partner hotlines): the country's, no agency's;
+    # its leads and the system administrators manage it.
+    "hotline:provider_list": Row(Kind.STAFF, HotlinePerm.REFERENCE_MANAGE),
+    "hotline:provider_add": Row(
+        Kind.STAFF, HotlinePerm.REFERENCE_MANAGE, post=fill.const(name="Must not be made.", asns="AS64999")
+    ),
+    "hotline:provider_edit": Row(
+        Kind.STAFF,
+        HotlinePerm.REFERENCE_MANAGE,
+        targets=fill.hosting_providers,
+        rule=rules.shared(HotlinePerm.REFERENCE_MANAGE),
+        post=fill.const(name="Must not be renamed."),
+    ),
+    "hotline:provider_active": Row(
+        Kind.STAFF,
+        HotlinePerm.REFERENCE_MANAGE,
+        targets=fill.hosting_providers,
+        rule=rules.shared(HotlinePerm.REFERENCE_MANAGE),
+    ),
+    "hotline:provider_delete": Row(
+        Kind.STAFF,
+        HotlinePerm.REFERENCE_MANAGE,
+        targets=fill.hosting_providers,
+        rule=rules.shared(HotlinePerm.REFERENCE_MANAGE),
+    ),
+    "hotline:partner_list": Row(Kind.STAFF, HotlinePerm.REFERENCE_MANAGE),
+    "hotline:partner_add": Row(
+        Kind.STAFF,
+        HotlinePerm.REFERENCE_MANAGE,
+        post=fill.const(name="Must not be made.", kind="police", country="VN", email="no@matrix.example"),
+    ),
+    "hotline:partner_edit": Row(
+        Kind.STAFF,
+        HotlinePerm.REFERENCE_MANAGE,
+        targets=fill.partner_hotlines,
+        rule=rules.shared(HotlinePerm.REFERENCE_MANAGE),
+        post=fill.const(name="Must not be renamed.", kind="police", country="VN", email="no@matrix.example"),
+    ),
+    "hotline:partner_active": Row(
+        Kind.STAFF,
+        HotlinePerm.REFERENCE_MANAGE,
+        targets=fill.partner_hotlines,
+        rule=rules.shared(HotlinePerm.REFERENCE_MANAGE),
+    ),
     # The services directory ------------------------------------------------------------------------
     "directory:resource_list": Row(Kind.STAFF, DirectoryPerm.VIEW),
     "directory:resource_new": Row(Kind.STAFF, DirectoryPerm.EDIT),

@@ -12,6 +12,7 @@ from childshield.accounts.permissions import may
 from childshield.demo.hashing import demo_picture
 from childshield.hashing.models import ApiKey
 from childshield.helpline.permissions import HelplinePerm
+from childshield.hotline.models import HostingProvider, PartnerHotline
 from childshield.places.models import HelplineNumber
 from tests.access_matrix import rules
 from tests.access_matrix.world import Actor, World
@@ -95,6 +96,20 @@ def helpline_numbers(world: World) -> list[Target]:
         HelplineNumber.objects.filter(country=country).order_by("pk").first() for country in ("VN", "KH")
     ]
     return [Target(f"{one.country} helpline number", {"helpline_id": one.pk}, one) for one in numbers if one]
+
+
+def hosting_providers(world: World) -> list[Target]:
+    """A hosting provider of the demo's: the country's reference data, no agency's."""
+    provider = HostingProvider.objects.order_by("pk").first()
+    assert provider is not None, "the demo has hosting providers"
+    return [Target("a hosting provider", {"provider_id": provider.pk}, provider)]
+
+
+def partner_hotlines(world: World) -> list[Target]:
+    """A partner hotline of the demo's: the country's reference data, no agency's."""
+    partner = PartnerHotline.objects.order_by("pk").first()
+    assert partner is not None, "the demo has partner hotlines"
+    return [Target("a partner hotline", {"partner_id": partner.pk}, partner)]
 
 
 def platforms(world: World) -> list[Target]:
