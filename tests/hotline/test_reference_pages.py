@@ -267,3 +267,15 @@ def test_an_analyst_may_not_manage_reference_data(
     provider.refresh_from_db()
     assert provider.is_active and PartnerHotline.objects.count() == 1
 
+
+def test_the_admin_site_shows_the_reference_data_to_read_only(
+    admin_client: Client, provider: HostingProvider, partner: PartnerHotline
+) -> None:
+    for model, record in (("hostingprovider", provider), ("partnerhotline", partner)):
+        assert admin_client.get(f"/en/admin/hotline/{model}/").status_code == 200
+        assert admin_client.get(f"/en/admin/hotline/{model}/add/").status_code == 403
+        assert (
+            admin_client.post(f"/en/admin/hotline/{model}/{record.pk}/delete/", {"post": "yes"}).status_code
+            == 403
+        )
+    assert HostingProvider.objects.filter(pk=provider.pk).exists()
