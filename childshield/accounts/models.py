@@ -1,10 +1,13 @@
 """People who sign in, the agencies they work for, and the role each membership gives them."""
 
+from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from childshield.accounts.agency_codes import short_code_for
@@ -36,6 +39,9 @@ class Role(models.TextChoices):
     REGULATOR = "regulator", _("Regulator (read only)")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+_SESSION_HASH_SALT = "childshield.accounts.User.get_session_auth_hash"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -71,6 +77,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The languages the person writes to children in (`core.choices.WritingLanguage` codes): a
     # person's, whichever agency they act for. The queue offers them reports in these first.
     languages = models.JSONField(_("languages I write in"), default=list, blank=True)
+    # Raised to end every session of the person at once (their two-factor reset by an administrator):
+    # each session carries a hash of the password and this number, and one that no longer matches
+    # is signed out at its next request. Zero keeps the hash Django gives, so no session ends by it.
+    sessions_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -90,6 +100,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[-1] if self.full_name else self.email
+
+    def get_session_auth_hash(self) -> str:
+        if not self.sessions_generation:
+            return super().get_session_auth_hash()
+        return self._generation_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        if not self.sessions_generation:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._generation_hash(secret=secret)
+
+    def _generation_hash(self, *, secret: str | bytes | None) -> str:
+        value = f"{self.password}:{self.sessions_generation}"
+        return salted_hmac(_SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Agency(models.Model):
