@@ -43,6 +43,8 @@ pytestmark = pytest.mark.django_db
 # Staff pages no demo account reaches by following links, and why each is left out.
 NOT_REACHED = {
     "accounts:two_factor_verify": "asked only of someone with a confirmed authenticator; the demo has none",
+    "accounts:member_two_factor_reset": "linked only for members with two-factor on; the demo has none",
+    "accounts:recovery_codes": "linked from the security page only with two-factor on; the demo has none",
     "cases:attachment_download": "the demo's cases have no attachments",
     "hotline:evidence_frame": "the demo's hotline items have no evidence files",
     "hotline:evidence_file": "the demo's hotline items have no evidence files",

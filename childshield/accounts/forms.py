@@ -94,3 +94,32 @@ class LanguagesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class RecoveryCodeForm(forms.Form):
+    recovery_code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class MemberImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: email, full_name, agency (its short code), role (e.g. case_worker), "
+            "and languages if you like (e.g. vi en). The first line names the columns."
+        ),
+    )
+
+
+class TwoFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("What happened, and how you checked who asked. It is kept in the audit log."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,7 +1,9 @@
 """Reads about accounts, each scoped to the person asking."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childshield.accounts.models import Agency, Membership, User, normalise_email
 from childshield.accounts.permissions import Perm, Scope, require
@@ -33,9 +35,14 @@ def agencies_for_member_management(*, acting: Membership) -> QuerySet[Agency]:
 
 
 def memberships_for_management(*, acting: Membership) -> QuerySet[Membership]:
+    """The memberships the acting person manages, each with `two_factor_on` (a confirmed authenticator)."""
     scope = require(acting, Perm.MEMBERS_MANAGE)
-    memberships = Membership.objects.select_related("user", "agency").order_by(
-        "agency__name", "user__full_name", "role"
+    memberships = (
+        Membership.objects.select_related("user", "agency")
+        .annotate(
+            two_factor_on=Exists(TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True))
+        )
+        .order_by("agency__name", "user__full_name", "role")
     )
     return memberships if scope == Scope.ALL else memberships.filter(agency_id=acting.agency_id)
 
@@ -48,3 +55,12 @@ def agencies_visible(*, acting: Membership) -> QuerySet[Agency]:
 def users_for_password_reset(*, email: str) -> QuerySet[User]:
     """Every active account with this address, invited ones (no password yet) included."""
     return User.objects.filter(email=normalise_email(email), is_active=True)
+
+
+def recovery_codes_left(*, user: User) -> int:
+    """How many of the person's recovery codes are still unused."""
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+
+
+def authenticator_confirmed(*, user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())

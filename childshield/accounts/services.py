@@ -1,4 +1,6 @@
-"""Every write about accounts: signing in and out, two-factor devices, memberships, one's languages."""
+"""Every write about accounts: signing in and out, two-factor devices and recovery codes, memberships,
+one's languages. Importing members is in member_import.py, invitations in invitations.py, recovery
+codes and an administrator's two-factor reset in recovery.py."""
 
 import math
 from dataclasses import dataclass
@@ -10,11 +12,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from childshield.accounts.forms import QueuedPasswordResetForm
+from childshield.accounts.invitations import invitation_send
 from childshield.accounts.models import Agency, Membership, Role, User, normalise_email
 from childshield.accounts.permissions import Perm, Scope, require, roles_grantable
+from childshield.accounts.recovery import (
+    FRESH_CODES_SESSION_KEY,
+    recovery_code_normalise,
+    recovery_codes_issue,
+)
 from childshield.accounts.selectors import SESSION_MEMBERSHIP_KEY
 from childshield.audit import services as audit
 from childshield.audit.models import AuditAction
@@ -92,8 +100,9 @@ def two_factor_device_unsaved(*, user: User, key: str) -> TOTPDevice:
     return TOTPDevice(user=user, key=key, name=_DEVICE_NAME, confirmed=False)
 
 
-def _token_refusal(device: TOTPDevice, token: str) -> str:
-    """Why the device refuses the code, or "" when it accepts it (and records its use)."""
+def _token_refusal(device: TOTPDevice | StaticDevice, token: str) -> str:
+    """Why the device refuses the code, or "" when it accepts it (and records its use; a recovery
+    code is used up)."""
     allowed, details = device.verify_is_allowed()
     if not allowed:
         locked_until = (details or {}).get("locked_until")
@@ -101,6 +110,10 @@ def _token_refusal(device: TOTPDevice, token: str) -> str:
         return _("Too many wrong codes. Wait %(seconds)d seconds, then try the newest code.") % {
             "seconds": max(wait, 1)
         }
+    if isinstance(device, StaticDevice):
+        if device.verify_token(recovery_code_normalise(token)):
+            return ""
+        return _("That recovery code is not right, or was used already. Try another of your codes.")
     if device.verify_token(token.strip().replace(" ", "")):
         return ""
     return _("That code is not right or has expired. Try the newest code.")
@@ -126,6 +139,8 @@ def two_factor_device_confirm(*, request: HttpRequest, user: User, token: str) -
     # One authenticator per person: a new confirmed device replaces the old ones and any left pending.
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     request.session.pop(PENDING_TOTP_KEY, None)
+    # New recovery codes with every new authenticator, shown once on the next page (the old ones end).
+    request.session[FRESH_CODES_SESSION_KEY] = recovery_codes_issue(user=user)
     otp_login(request, device)
     audit.record(action=AuditAction.UPDATE, actor=user, obj=device, reason="two-factor device confirmed")
     return ""
@@ -145,6 +160,22 @@ def two_factor_verify(*, request: HttpRequest, user: User, token: str) -> str:
     return refusal
 
 
+def two_factor_recovery_verify(*, request: HttpRequest, user: User, code: str) -> str:
+    """Sign in with one of the person's recovery codes, which is then used up; returns why it was
+    refused, or ""."""
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return _("You have no recovery codes. Ask your agency's administrator to reset your two-factor.")
+    with transaction.atomic():
+        refusal = _token_refusal(device, code)
+        if refusal:
+            audit.record(action=AuditAction.FAILED_SIGN_IN, actor=user, reason="wrong recovery code")
+            return refusal
+        otp_login(request, device)
+        audit.record(action=AuditAction.UPDATE, actor=user, obj=device, reason="recovery code used")
+    return ""
+
+
 def membership_switch(*, request: HttpRequest, user: User, membership_id: int) -> Membership:
     membership = (
         Membership.objects.select_related("agency")
@@ -155,6 +186,43 @@ def membership_switch(*, request: HttpRequest, user: User, membership_id: int) -
         raise ApplicationError(_("You cannot act for that agency."), code="forbidden")
     request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
     return membership
+
+
+def membership_grant(
+    *,
+    acting: Membership,
+    agency: Agency,
+    email: str,
+    full_name: str,
+    role: Role | str,
+    languages: list[str] | None = None,
+    reason: str = "",
+) -> tuple[Membership, bool]:
+    """Give a person a role in an agency, making the account of a new person (no password yet), or
+    giving back a removed role; audited. Returns the membership and whether the person is new.
+    Call it inside the transaction of the use case (one member, or a whole import)."""
+    scope = require(acting, Perm.MEMBERS_MANAGE)
+    if scope == Scope.AGENCY and agency.pk != acting.agency_id:
+        raise ApplicationError(_("You can only add members to your own agency."), code="forbidden")
+    if role not in roles_grantable(acting):
+        raise ApplicationError(_("Only a system administrator can make another."), code="forbidden")
+    email = normalise_email(email)
+    user = User.objects.filter(email=email).first()
+    created_user = user is None
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=None, full_name=full_name.strip(), languages=languages or []
+        )
+    membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    if not created and membership.is_active:
+        raise ApplicationError(_("This person already has that role in this agency."), code="duplicate")
+    if not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    audit.record(
+        action=AuditAction.CREATE, actor=acting.user, agency=acting.agency, obj=membership, reason=reason
+    )
+    return membership, created_user
 
 
 @transaction.atomic
@@ -168,33 +236,11 @@ def membership_create(
     request: HttpRequest,
 ) -> Membership:
     """Give a person a role in an agency; a new person gets an e-mail to choose a password."""
-    scope = require(acting, Perm.MEMBERS_MANAGE)
-    if scope == Scope.AGENCY and agency.pk != acting.agency_id:
-        raise ApplicationError(_("You can only add members to your own agency."), code="forbidden")
-    if role not in roles_grantable(acting):
-        raise ApplicationError(_("Only a system administrator can make another."), code="forbidden")
-    email = normalise_email(email)
-    user = User.objects.filter(email=email).first()
-    created_user = user is None
-    if user is None:
-        user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
-    membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
-    if not created and membership.is_active:
-        raise ApplicationError(_("This person already has that role in this agency."), code="duplicate")
-    if not membership.is_active:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-    audit.record(action=AuditAction.CREATE, actor=acting.user, agency=acting.agency, obj=membership)
+    membership, created_user = membership_grant(
+        acting=acting, agency=agency, email=email, full_name=full_name, role=role
+    )
     if created_user:
-        # The invitation is a password-reset link with its own words; the form queues the e-mail.
-        invitation = QueuedPasswordResetForm({"email": email})
-        if invitation.is_valid():
-            invitation.save(
-                request=request,
-                use_https=request.is_secure(),
-                subject_template_name="accounts/email/invitation_subject.txt",
-                email_template_name="accounts/email/invitation.txt",
-            )
+        invitation_send(user=membership.user, request=request)
     return membership
 
 

@@ -95,6 +95,27 @@ def _connection_row(perm: ExchangePerm, **more: Any) -> Row:
     )
 
 
+def _member_row() -> Row:
+    """A URL of one membership (the members page's actions): its agency's administrators', any with ALL."""
+    return Row(
+        Kind.STAFF,
+        Perm.MEMBERS_MANAGE,
+        targets=lambda world: [
+            Target(
+                "a member of the social office",
+                {"membership_id": world.members["case worker"].pk},
+                world.members["case worker"],
+            ),
+            Target(
+                "a member of social office 2",
+                {"membership_id": world.members["case worker (social 2)"].pk},
+                world.members["case worker (social 2)"],
+            ),
+        ],
+        rule=rules.owned_by_agency(Perm.MEMBERS_MANAGE, lambda member: member.agency_id),
+    )
+
+
 CASE_READ = rules.case_read
 CASE_WRITE = rules.case_write
 
@@ -162,22 +183,16 @@ ROWS: dict[str, Row] = {
     "accounts:languages": Row(Kind.SIGNED_IN, reason="a POST only: one's own languages"),
     "accounts:acting_for": Row(Kind.SIGNED_IN),
     "accounts:members": Row(Kind.STAFF, Perm.MEMBERS_MANAGE),
-    "accounts:member_deactivate": Row(
-        Kind.STAFF,
-        Perm.MEMBERS_MANAGE,
-        targets=lambda world: [
-            Target(
-                "a member of the social office",
-                {"membership_id": world.members["case worker"].pk},
-                world.members["case worker"],
-            ),
-            Target(
-                "a member of social office 2",
-                {"membership_id": world.members["case worker (social 2)"].pk},
-                world.members["case worker (social 2)"],
-            ),
-        ],
-        rule=rules.owned_by_agency(Perm.MEMBERS_MANAGE, lambda member: member.agency_id),
+    "accounts:member_deactivate": _member_row(),
+    "accounts:member_invite_again": _member_row(),
+    "accounts:member_two_factor_reset": _member_row(),
+    "accounts:members_import": Row(Kind.STAFF, Perm.MEMBERS_MANAGE),
+    "accounts:members_import_template": Row(Kind.STAFF, Perm.MEMBERS_MANAGE),
+    "accounts:recovery_codes": Row(Kind.SIGNED_IN, reason="one's own recovery codes"),
+    "accounts:invitation_accept": Row(
+        Kind.SIGN_IN_FLOW,
+        targets=fill.fixed("an invalid link", uidb64="MQ", token="not-a-token"),
+        reason="a link that no longer works shows the page that says so",
     ),
     "accounts:agencies": Row(Kind.STAFF, Perm.AGENCIES_VIEW),
     "audit:event_list": Row(Kind.STAFF, Perm.AUDIT_VIEW),

@@ -35,11 +35,11 @@ def test_an_agency_admin_adds_a_new_person_who_gets_an_invitation(
     assert membership.role == Role.FOCAL_POINT
     assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(membership.pk)).exists()
     assert len(mailoutbox) == 1
-    link = re.search(r"http://testserver(/en/account/password-reset/\S+)", mailoutbox[0].body).group(1)
+    link = re.search(r"http://testserver(/en/account/invitation/\S+)", mailoutbox[0].body).group(1)
     # The invited person chooses a password through the link, then signs in.
     client.post("/en/account/sign-out/")
     form = client.get(link, follow=True)
-    assert "Choose a new password" in form.content.decode()
+    assert "Choose your password" in form.content.decode()
     response = client.post(
         form.redirect_chain[-1][0],
         {"new_password1": "choose-a-good-one-77", "new_password2": "choose-a-good-one-77"},
