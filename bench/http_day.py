@@ -253,6 +253,7 @@ class Kind:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
     errors: int = 0
+    slow_at: list[float] = field(default_factory=list)  # seconds into the load of answers over 1 s
 
     def summary(self) -> dict[str, Any]:
         def ms(value: float) -> float | None:
@@ -265,6 +266,7 @@ class Kind:
             "max_ms": ms(max(self.latencies, default=math.nan)),
             "errors": self.errors,
             "statuses": dict(sorted(self.statuses.items())),
+            "over_1s_at_s": [round(at) for at in sorted(self.slow_at)][:30],
         }
 
 
@@ -310,6 +312,7 @@ class Day:
         self.waiting: deque[str] = deque()  # this run's reports nobody claimed yet, oldest first
         self.language_of: dict[str, str] = {}
         self.loop = asyncio.get_running_loop()
+        self.start = self.loop.time()
         self.end = math.inf
         self.load_max = 0.0
 
@@ -368,6 +371,8 @@ class Day:
         except (ValueError, KeyError):  # an answer that is not the JSON it should be
             code, right = "bad-body", False
         one.latencies.append((self.loop.time() - sent) * 1000)
+        if one.latencies[-1] > 1000:
+            one.slow_at.append(sent - self.start)
         key = code if right or code in ("timeout", "bad-body") or answer is None else f"{code}-wrong"
         one.statuses[key] = one.statuses.get(key, 0) + 1
         if not right:
@@ -855,7 +860,7 @@ async def work(
     """Every person's script until the end; returns the seconds the load lasted."""
     loop = asyncio.get_running_loop()
     started = loop.time()
-    day.end = started + args.minutes * 60
+    day.start, day.end = started, started + args.minutes * 60
     people = [day.watch_load(database)]
     people += [day.child(slot) for slot in range(args.children)]
     people += [day.counsellor(n, cookie) for n, cookie in enumerate(cookies["counsellors"])]
