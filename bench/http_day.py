@@ -1,9 +1,9 @@
 """A day's mixed traffic on one server (issue 21): 200 people at their own pace, against gunicorn and
 PostgreSQL on this machine, through bench/http.py's harness.
 
-    .venv/bin/python bench/http_day.py                    # 5 minutes of load, about 8 in all
+    .venv/bin/python bench/http_day.py                    # 5 minutes of load, 10-15 in all (seeding)
     .venv/bin/python bench/http_day.py --minutes 10 --workers 4
-    .venv/bin/python bench/http_day.py --quick            # a smoke run: 20 people, 1 minute
+    .venv/bin/python bench/http_day.py --quick            # a smoke run: 20 people at 5x the pace, 2 minutes
 
 The harness's own database, redis-server and gunicorn (production settings; `--workers`), with its
 data (`--cases` made-up cases, the demo, `--reports` waiting reports, `--hashes` random PDQ hashes),
