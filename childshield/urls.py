@@ -61,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("audit/", include(audit_patterns)),
     path("places/", include("childshield.places.urls")),
     path("operations/", include("childshield.operations.urls")),
+    path("learning/", include("childshield.learning.urls")),
     path("admin/", admin.site.urls),
 )
 

@@ -35,7 +35,8 @@ LAYERS = {
     "directory": 4,
     # Hash exchanges (StopNCII, NCMEC, ThreatExchange): their hashes into hashing's banks, and back.
     "exchanges": 4,
-    "learning": 4,
+    # Training, the awareness library and posters: posters link to the report form, so above intake.
+    "learning": 5,
     "hotline": 5,
     "cases": 5,
     # Chat channels: conversations on Telegram, Messenger, Zalo and SMS become intake's reports.

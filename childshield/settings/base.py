@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "childshield.messaging",
     "childshield.platforms",
     "childshield.helpline",
+    "childshield.learning",
     "childshield.insights",
     "childshield.demo",
     "childshield.operations",

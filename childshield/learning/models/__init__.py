@@ -1,0 +1,1 @@
+"""Learning's models, one module per part: training records, the awareness library, posters."""
