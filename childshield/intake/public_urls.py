@@ -1,4 +1,5 @@
-"""The public landing page, under its own namespace ("public:home"), which every public page links to."""
+"""The public landing page, under its own namespace ("public:home"), which every public page links to,
+and the report form at a poster's short address ("public:short_link", docs/reporting-links.md)."""
 
 from django.urls import path
 
@@ -6,4 +7,7 @@ from childshield.intake import views
 
 app_name = "public"
 
-urlpatterns = [path("", views.public_home, name="home")]
+urlpatterns = [
+    path("", views.public_home, name="home"),
+    path("s/<slug:code>/", views.report_short_link, name="short_link"),
+]

@@ -1,14 +1,16 @@
 """What a source counts that its records do not hold themselves, worked out through another table:
-a report's link through the registry of source links (R3), the cases open at an instant through their
-status history (C2), a closure's reopening (C17), an item's content type through its confirmed
-assessment (K4), whether it was removed (K7), and a lookup's match of a child's own hash (K12).
+a report's link through the registry of source links (R3) and a library visit's (R3c), the cases open
+at an instant through their status history (C2), a closure's reopening (C17), an item's content type
+through its confirmed assessment (K4), whether it was removed (K7), and a lookup's match of a child's
+own hash (K12).
 """
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case as Conditional
+from django.db.models import CharField, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +19,8 @@ from childshield.cases.models import Case, CaseStatusChange
 from childshield.cases.models.cases import CaseStatus
 from childshield.hashing.models import BankSource, HashBank
 from childshield.hotline.models import ContentAssessment
-from childshield.intake.models import SourceLink
+from childshield.intake.models import SOURCE_LINK_PUBLISHABLE_LEVELS, SourceLink
+from childshield.learning.models import SourceVisit
 
 NOT_SAID = ""  # the value of a record that does not say (an empty field)
 
@@ -58,6 +61,19 @@ def link_choices(country: str) -> tuple[tuple[str, str | Promise], ...]:
         (LINK_NOT_SHOWN, _("Other registered links")),
         (UNREGISTERED, _("Other / not registered")),
         (NOT_SAID, _("Not from a link")),
+    )
+
+
+def library_visits() -> QuerySet[Model]:
+    """The library's visits per source link and day (R3c, R3d), each row carrying its link's value for
+    R3d as R3b reads it: its code where it may be shown on its own, else "other registered links"."""
+    shown = Q(link__published=True) & (
+        Q(link__area__isnull=True) | Q(link__area__level__in=SOURCE_LINK_PUBLISHABLE_LEVELS)
+    )
+    return SourceVisit.objects.annotate(
+        link_shown=Conditional(
+            When(shown, then=F("link__code")), default=Value(LINK_NOT_SHOWN), output_field=CharField()
+        )
     )
 
 

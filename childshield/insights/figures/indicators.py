@@ -59,6 +59,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("R2", _("Reports by channel"), Source.REPORTS, "channel"),
     Indicator("R3", _("Reports by kind of link"), Source.REPORTS, "link_kind"),
     Indicator("R3b", _("Reports by link"), Source.REPORTS, "link"),
+    Indicator("R3c", _("Library visits by kind of link"), Source.LIBRARY_VISITS, "link_kind"),
+    Indicator("R3d", _("Library visits by link"), Source.LIBRARY_VISITS, "link"),
     Indicator("R4", _("Reports by what happened"), Source.REPORTS, "harm"),
     Indicator("R4b", _("Reports by where it happened"), Source.REPORTS, "platform"),
     Indicator("R5", _("Reports by age"), Source.REPORTS, "age_band"),
@@ -184,6 +186,8 @@ def _row_labels(indicator: Indicator, place: Place, months: list[date]) -> list[
         return []  # only the pairs that have referrals, as published (`_cells`)
     if indicator.source == Source.REPORTS and indicator.dimension == "link":
         return list(link_choices(place.country))
+    if indicator.source == Source.LIBRARY_VISITS and indicator.dimension == "link":
+        return list(link_choices(place.country))[:-2]  # visits are counted for registered links only
     if dimension.code == "ethnicity" and indicator.source in (Source.CASES_OPENED, Source.CASES_OPEN):
         # The groups of the place's country, then "not said" (a case that does not say, or prefers not).
         offered = [(code, label) for code, label in ethnicity_choices(place.country) if code]

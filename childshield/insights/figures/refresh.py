@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateField, Max, Min, Value
+from django.db.models import Count, DateField, DateTimeField, Max, Min, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -63,15 +63,19 @@ def _count_source(spec: SourceSpec, start: datetime, end: datetime, provinces: _
         in_months = records.annotate(month=Value(start.date(), output_field=DateField()))
     else:
         records = spec.records().filter(**{f"{spec.date_field}__gte": start, f"{spec.date_field}__lt": end})
-        in_months = records.annotate(month=TruncMonth(spec.date_field, tzinfo=zone))
+        # A moment's month where it happened (TIME_ZONE); a day (a DateField) is already local.
+        is_moment = isinstance(records.model._meta.get_field(spec.date_field), DateTimeField)
+        in_months = records.annotate(month=TruncMonth(spec.date_field, tzinfo=zone if is_moment else None))
     counts: Counter[_Key] = Counter()
+    # Records, or the counts they hold (an aggregate source: a day's visits); only fields split those.
+    tally = Sum(spec.count_field) if spec.count_field else Count("pk")
     grouped_by = ["month", spec.country_field, *([spec.province_field] if spec.province_field else [])]
 
     def key_of(row: dict[str, Any]) -> tuple[str, date, int | None]:
         province = provinces.today_of(row[spec.province_field]) if spec.province_field else None
         return row[spec.country_field], _month_of(row["month"]), province
 
-    for row in in_months.values(*grouped_by).annotate(n=Count("pk")).order_by():
+    for row in in_months.values(*grouped_by).annotate(n=tally).order_by():
         counts[(*key_of(row), "", "")] += row["n"]
     keys: dict[int, tuple[str, date, int | None]] | None = None  # each record's key, read once
     for dimension in spec.dimensions:
@@ -93,7 +97,7 @@ def _count_source(spec: SourceSpec, start: datetime, end: datetime, provinces: _
                     for value in values:
                         counts[(*keys[pk], dimension.code, value)] += 1
             continue
-        for row in in_months.values(*grouped_by, dimension.field).annotate(n=Count("pk")).order_by():
+        for row in in_months.values(*grouped_by, dimension.field).annotate(n=tally).order_by():
             value = row[dimension.field]
             counts[(*key_of(row), dimension.code, NOT_SAID if value in (None, "") else str(value))] += row[
                 "n"
@@ -204,7 +208,9 @@ def _months_with_records(spec: SourceSpec | MeasureSpec) -> list[date]:
     span = spec.records().aggregate(first=Min(spec.date_field), last=Max(spec.date_field))
     if span["first"] is None:
         return []
-    first, last = timezone.localtime(span["first"]), timezone.localtime(span["last"])
+    first, last = span["first"], span["last"]
+    if isinstance(first, datetime):  # a day (a DateField) is already local
+        first, last = timezone.localtime(first), timezone.localtime(last)
     if isinstance(spec, SourceSpec) and spec.is_stock:
         last = max(last, timezone.localtime())
     months, year, month = [], first.year, first.month

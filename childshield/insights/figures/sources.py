@@ -57,6 +57,7 @@ from childshield.insights.figures.derived import (
     closures_reopened,
     item_content_types,
     items_removed,
+    library_visits,
     lookups_matching_own_hashes,
     reopen_window,
     report_link_kinds,
@@ -109,6 +110,7 @@ class Source(StrEnum):
     BLOCKED_HASHES = "blocked_hashes"
     SELF_SUBMITTED_HASHES = "self_submitted_hashes"
     LOOKUPS = "lookups"
+    LIBRARY_VISITS = "library_visits"
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,8 @@ class SourceSpec:
     # A stock (cases open), not a flow: the records at the end of a month, given that end. A month's
     # count is the stock at its last instant, so a period's is its last month's, never the sum.
     open_at: Callable[[datetime], QuerySet[Model]] | None = None
+    # A field each record holds a count in (a day's visits), summed instead of counting the records.
+    count_field: str = ""
 
     @property
     def is_stock(self) -> bool:
@@ -664,6 +668,20 @@ SOURCES: dict[Source, SourceSpec] = {
                 several=True,
                 may_be_empty=False,
             ),
+        ),
+    ),
+    # Library visits through a source link, an aggregate per link and day (learning.SourceVisit).
+    Source.LIBRARY_VISITS: SourceSpec(
+        source=Source.LIBRARY_VISITS,
+        label=_("Library visits through a link"),
+        date_field="day",
+        country_field="link__country",
+        province_field="link__area_id",
+        records=library_visits,
+        count_field="count",
+        dimensions=(
+            Dimension("link_kind", _("Kind of link"), tuple(SourceLinkKind.choices), field="link__kind"),
+            Dimension("link", _("Link"), (), field="link_shown", may_be_empty=False),
         ),
     ),
 }
