@@ -46,6 +46,7 @@ if _mail_webhooks and any("WEBHOOK" in name for name in settings.ANYMAIL):
 
 urlpatterns += i18n_patterns(
     path("", include("childshield.intake.public_urls")),
+    path("", include("childshield.learning.public_urls")),
     path("", include("childshield.intake.urls")),
     path("cases/", include("childshield.cases.urls")),
     path("helpline/channels/", include("childshield.messaging.staff_urls")),

@@ -31,6 +31,10 @@ blocked pictures became (the platforms app: their feedback on the hashes they sy
 every entry of a report at once, so that the child's code page can say what became of each
 picture. Without a provider the page says only what the hotline decided.
 
+Advice for children lives in a library above intake (learning): `on_advice_pages` gives the pages
+the public home lists (in the language of the request), `on_advice_address` the address an old
+`/help/` link (the index, or one page by its slug) moved to.
+
 A guard, `on_staff_reply`, is asked before a staff member's reply is written, given the acting
 membership and the report, and refuses by raising ApplicationError (the helpline: a report someone
 holds is answered by its holder or a supervisor of the holder's agency, from any page).
@@ -100,6 +104,23 @@ class BlockedImageOutcomes(Protocol):
     def __call__(self, *, entry_ids: Collection[int]) -> Mapping[int, Sequence[EntryOutcome]]: ...
 
 
+@dataclass(frozen=True)
+class AdviceLink:
+    """One advice page for children, as a public page lists it."""
+
+    title: str
+    summary: str
+    url: str
+
+
+class AdvicePages(Protocol):
+    def __call__(self) -> Sequence[AdviceLink]: ...
+
+
+class AdviceAddress(Protocol):
+    def __call__(self, *, slug: str | None) -> str | None: ...
+
+
 _ON_REPORT_SAVED: list[ReportHook] = []
 _ON_REPORT_RECEIVED: list[ReportHook] = []
 _STAFF_REPLY_GUARDS: list[StaffReplyGuard] = []
@@ -107,6 +128,8 @@ _HELD_CHECKS: list[HeldCheck] = []
 _ON_MESSAGE_TO_REPORTER: list[MessageHook] = []
 _CHAT_HOURS: list[ChatHoursSource] = []
 _BLOCKED_IMAGE_OUTCOMES: list[BlockedImageOutcomes] = []
+_ADVICE_PAGES: list[AdvicePages] = []
+_ADVICE_ADDRESSES: list[AdviceAddress] = []
 
 
 def on_report_saved(hook: ReportHook) -> None:
@@ -164,6 +187,29 @@ def blocked_image_outcomes(*, entry_ids: Collection[int]) -> dict[int, list[Entr
         for entry_id, outcomes in provider(entry_ids=entry_ids).items():
             found.setdefault(entry_id, []).extend(outcomes)
     return found
+
+
+def on_advice_pages(source: AdvicePages) -> None:
+    if source not in _ADVICE_PAGES:
+        _ADVICE_PAGES.append(source)
+
+
+def advice_pages() -> list[AdviceLink]:
+    """The advice pages for children, from every source registered (none: no advice to list)."""
+    return [page for source in list(_ADVICE_PAGES) for page in source()]
+
+
+def on_advice_address(resolver: AdviceAddress) -> None:
+    if resolver not in _ADVICE_ADDRESSES:
+        _ADVICE_ADDRESSES.append(resolver)
+
+
+def advice_address(*, slug: str | None) -> str | None:
+    """Where an old help address went: the advice index (slug None) or one page; None: nowhere."""
+    for resolver in list(_ADVICE_ADDRESSES):
+        if (address := resolver(slug=slug)) is not None:
+            return address
+    return None
 
 
 def report_held(*, report: Report) -> bool:

@@ -18,6 +18,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     QueryDict,
 )
@@ -46,7 +47,6 @@ from childshield.intake.forms import (
     source_from_link,
     url_from_link,
 )
-from childshield.intake.help_pages import HELP_PAGES, help_page_for
 from childshield.intake.models import Channel, Report, ReportStatus, Screening
 from childshield.intake.permissions import IntakePerm
 from childshield.intake.tokens import (
@@ -77,34 +77,17 @@ def _with_fresh_token(data: QueryDict) -> QueryDict:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
-    return _report_page(request, link_from=request.GET.get("from", ""), link_url=request.GET.get("url", ""))
-
-
-@public_page
-@csrf_exempt
-@same_site_posts
-@never_cache
-@require_http_methods(["GET", "POST"])
-def report_short_link(request: HttpRequest, code: str) -> HttpResponse:
-    """The report form at a poster's short address (`/<language>/s/<code>/`, its QR code): the same form
-    as `?from=<code>`, posted back to this address, so the browser's history holds a short code and
-    never the word "report" (what the child did stays out of the history; the code, printed on a
-    public poster, is a random one that names no school)."""
-    return _report_page(request, link_from=code, link_url="", action=request.path)
-
-
-def _report_page(request: HttpRequest, *, link_from: str, link_url: str, action: str = "") -> HttpResponse:
     provinces = _provinces()
     notice = ""
     if request.method == "GET":
         initial = {
             "form_token": form_token_issue(),
-            "platform": platform_from_link(link_from),
-            "source": source_from_link(link_from),
-            "url1": url_from_link(link_url),
+            "platform": platform_from_link(request.GET.get("from", "")),
+            "source": source_from_link(request.GET.get("from", "")),
+            "url1": url_from_link(request.GET.get("url", "")),
         }
         form = ReportForm(initial=initial, provinces=provinces)
-        return render(request, "intake/report.html", {"form": form, "action": action})
+        return render(request, "intake/report.html", {"form": form})
 
     token = form_token_check(request.POST.get("form_token", ""))
     form = ReportForm(request.POST, provinces=provinces)
@@ -132,7 +115,7 @@ def _report_page(request: HttpRequest, *, link_from: str, link_url: str, action:
         )
         # The receipt holds the thread too: a child who stays on the page chats from it.
         return render(request, "intake/report_sent.html", _receipt_context(receipt))
-    return render(request, "intake/report.html", {"form": form, "notice": notice, "action": action})
+    return render(request, "intake/report.html", {"form": form, "notice": notice})
 
 
 @public_page
@@ -485,19 +468,26 @@ def quick_exit(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _advice_moved(slug: str | None) -> HttpResponse:
+    # The advice moved to the library above intake; its old addresses stay, moved for good.
+    address = hooks.advice_address(slug=slug)
+    if address is None:
+        raise Http404
+    return HttpResponsePermanentRedirect(address)
+
+
 @public_page
 @require_GET
 def help_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/help_index.html", {"pages": HELP_PAGES})
+    """The old advice index: moved for good to the library's."""
+    return _advice_moved(None)
 
 
 @public_page
 @require_GET
 def help_page(request: HttpRequest, slug: str) -> HttpResponse:
-    page = help_page_for(slug)
-    if page is None:
-        raise Http404
-    return render(request, page.template, {"page": page, "pages": HELP_PAGES})
+    """An old advice page: moved for good to the library's article of the same slug."""
+    return _advice_moved(slug)
 
 
 @staff_view(IntakePerm.REPORT_LIST)

@@ -1,5 +1,25 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.apps.registry import Apps
+from django.db import router
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _library_install(sender: AppConfig, *, using: str, apps: Apps | None = None, **kwargs: Any) -> None:
+    """After `migrate` (and a test database's flush): the shipped library articles, published once."""
+    from childshield.learning.models import ArticleVersion
+    from childshield.learning.services.library import library_install_shipped
+
+    if apps is not None:
+        try:
+            apps.get_model("learning", "ArticleVersion")
+        except LookupError:
+            return
+    if using != router.db_for_write(ArticleVersion):
+        return
+    library_install_shipped()
 
 
 class LearningConfig(AppConfig):
@@ -11,4 +31,12 @@ class LearningConfig(AppConfig):
         from childshield.accounts.navigation import NavItem, holds, register
         from childshield.learning.permissions import LearningPerm
 
-        register(NavItem("learning:poster_list", _("Posters"), holds(LearningPerm.POSTERS_MAKE), order=99))
+        # The library: its editorial pages, the children's advice intake's public pages list and the
+        # old /help/ addresses (intake may not name learning's URLs), the shipped articles.
+        register(NavItem("learning:library_list", _("Library"), holds(LearningPerm.LIBRARY_VIEW), order=97))
+        from childshield.intake import hooks
+        from childshield.learning.views import public
+
+        hooks.on_advice_pages(public.advice_pages)
+        hooks.on_advice_address(public.advice_address)
+        post_migrate.connect(_library_install, sender=self)

@@ -1,19 +1,29 @@
-"""The advice pages and the public home that leads to them, in every language."""
+"""The old advice addresses (/<language>/help/) moved for good to the library, and the public home
+lists the library's children's articles, in every language."""
 
 import pytest
-
-from childshield.intake.help_pages import HELP_PAGES
 
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ("vi", "km", "en")
+MOVED = ("sextortion", "grooming", "unwanted-images", "sexual-bullying", "helping-a-friend")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_advice_page_opens_in_every_language_and_says_it_is_not_their_fault(client, language):
-    for page in HELP_PAGES:
-        response = client.get(f"/{language}/help/{page.slug}/")
-        assert response.status_code == 200, page.slug
+def test_every_old_advice_address_moves_for_good_to_its_library_article(client, language):
+    response = client.get(f"/{language}/help/")
+    assert (response.status_code, response["Location"]) == (301, f"/{language}/learn/")
+    for slug in MOVED:
+        response = client.get(f"/{language}/help/{slug}/")
+        assert (response.status_code, response["Location"]) == (301, f"/{language}/learn/{slug}/")
+        assert not response.cookies
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_moved_advice_page_opens_in_every_language_and_says_it_is_not_their_fault(client, language):
+    for slug in MOVED:
+        response = client.get(f"/{language}/help/{slug}/", follow=True)
+        assert response.status_code == 200, slug
         html = response.content.decode()
         assert f'<html lang="{language}">' in html
         assert "data-quick-exit" in html
@@ -22,7 +32,7 @@ def test_every_advice_page_opens_in_every_language_and_says_it_is_not_their_faul
 
 
 def test_the_sextortion_page_says_do_not_pay_do_not_send_more_and_keep_evidence(client):
-    html = client.get("/en/help/sextortion/").content.decode()
+    html = client.get("/en/learn/sextortion/").content.decode()
     for advice in ("Do not pay.", "Do not send more pictures.", "Keep the proof.", "It is never your fault."):
         assert advice in html
 
@@ -39,5 +49,5 @@ def test_the_public_home_leads_to_help_the_report_the_answers_and_every_advice_p
     assert 'href="tel:111"' in html
     assert f'href="/{language}/report/"' in html
     assert f'href="/{language}/report/status/"' in html
-    for page in HELP_PAGES:
-        assert f'href="/{language}/help/{page.slug}/"' in html
+    for slug in (*MOVED, "after-you-report"):
+        assert f'href="/{language}/learn/{slug}/"' in html

@@ -1,12 +1,13 @@
-"""`{% help_pages as pages %}`: the advice pages, for public pages outside intake (the public home)."""
+"""`{% help_pages as pages %}`: the advice pages for children (the library registers them through
+`intake.hooks.on_advice_pages`), for public pages outside intake (the public home)."""
 
 from django import template
 
-from childshield.intake.help_pages import HELP_PAGES, HelpPage
+from childshield.intake.hooks import AdviceLink, advice_pages
 
 register = template.Library()
 
 
 @register.simple_tag
-def help_pages() -> tuple[HelpPage, ...]:
-    return HELP_PAGES
+def help_pages() -> list[AdviceLink]:
+    return advice_pages()
