@@ -77,17 +77,34 @@ def _with_fresh_token(data: QueryDict) -> QueryDict:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
+    return _report_page(request, link_from=request.GET.get("from", ""), link_url=request.GET.get("url", ""))
+
+
+@public_page
+@csrf_exempt
+@same_site_posts
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_short_link(request: HttpRequest, code: str) -> HttpResponse:
+    """The report form at a poster's short address (`/<language>/s/<code>/`, its QR code): the same form
+    as `?from=<code>`, posted back to this address, so the browser's history holds a short code and
+    never the word "report" (what the child did stays out of the history; the code, printed on a
+    public poster, is a random one that names no school)."""
+    return _report_page(request, link_from=code, link_url="", action=request.path)
+
+
+def _report_page(request: HttpRequest, *, link_from: str, link_url: str, action: str = "") -> HttpResponse:
     provinces = _provinces()
     notice = ""
     if request.method == "GET":
         initial = {
             "form_token": form_token_issue(),
-            "platform": platform_from_link(request.GET.get("from", "")),
-            "source": source_from_link(request.GET.get("from", "")),
-            "url1": url_from_link(request.GET.get("url", "")),
+            "platform": platform_from_link(link_from),
+            "source": source_from_link(link_from),
+            "url1": url_from_link(link_url),
         }
         form = ReportForm(initial=initial, provinces=provinces)
-        return render(request, "intake/report.html", {"form": form})
+        return render(request, "intake/report.html", {"form": form, "action": action})
 
     token = form_token_check(request.POST.get("form_token", ""))
     form = ReportForm(request.POST, provinces=provinces)
@@ -115,7 +132,7 @@ def report(request: HttpRequest) -> HttpResponse:
         )
         # The receipt holds the thread too: a child who stays on the page chats from it.
         return render(request, "intake/report_sent.html", _receipt_context(receipt))
-    return render(request, "intake/report.html", {"form": form, "notice": notice})
+    return render(request, "intake/report.html", {"form": form, "notice": notice, "action": action})
 
 
 @public_page

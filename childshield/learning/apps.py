@@ -31,6 +31,7 @@ class LearningConfig(AppConfig):
         from childshield.accounts.navigation import NavItem, holds, register
         from childshield.learning.permissions import LearningPerm
 
+        register(NavItem("learning:poster_list", _("Posters"), holds(LearningPerm.POSTERS_MAKE), order=99))
         # The library: its editorial pages, the children's advice intake's public pages list and the
         # old /help/ addresses (intake may not name learning's URLs), the shipped articles.
         register(NavItem("learning:library_list", _("Library"), holds(LearningPerm.LIBRARY_VIEW), order=97))

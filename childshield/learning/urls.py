@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from childshield.learning.views import library
+from childshield.learning.views import library, posters
 
 app_name = "learning"
 
@@ -14,4 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("library/<int:article_id>/checked/", library.app_guide_checked, name="app_guide_checked"),
     path("library/versions/<int:version_id>/send/", library.version_send, name="version_send"),
     path("library/versions/<int:version_id>/review/", library.version_review, name="version_review"),
+    path("posters/", posters.poster_list, name="poster_list"),
+    path("posters/new/", posters.poster_new, name="poster_new"),
+    path("posters/<int:pk>/", posters.poster_print, name="poster_print"),
 ]
