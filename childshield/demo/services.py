@@ -19,6 +19,7 @@ from childshield.demo.helpline import demo_helpline_seed
 from childshield.demo.hotline import seed_hotline
 from childshield.demo.intake import DEMO_BLOCK_IMAGE_REFERENCE, demo_block_image_seed, demo_intake_seed
 from childshield.demo.platforms import demo_block_image_feedback_seed, demo_platforms_seed
+from childshield.demo.training import demo_training_seed
 from childshield.insights.figures.refresh import refresh as figures_refresh
 from childshield.places.models import Area, MembershipProvince
 from childshield.places.services.agency_areas import agency_areas_add
@@ -104,6 +105,8 @@ def demo_seed(*, country: str = "VN", figures: bool = True) -> SeedReport:
     (report.created if chats_made else report.kept).append(f"demo chats ({chats_made} new)")
     contacts_made = demo_helpline_seed()
     (report.created if contacts_made else report.kept).append(f"demo helpline contacts ({contacts_made} new)")
+    training_made = demo_training_seed()
+    (report.created if training_made else report.kept).append(f"demo training session ({training_made} new)")
     # Enough synthetic records, in agencies of their own, for most national figures to be shown.
     if figures:
         figures_made = demo_figures_seed(country=country)

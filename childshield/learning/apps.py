@@ -31,6 +31,11 @@ class LearningConfig(AppConfig):
         from childshield.accounts.navigation import NavItem, holds, register
         from childshield.learning.permissions import LearningPerm
 
+        register(
+            NavItem(
+                "learning:training_session_list", _("Training"), holds(LearningPerm.TRAINING_VIEW), order=98
+            )
+        )
         register(NavItem("learning:poster_list", _("Posters"), holds(LearningPerm.POSTERS_MAKE), order=99))
         # The library: its editorial pages, the children's advice intake's public pages list and the
         # old /help/ addresses (intake may not name learning's URLs), the shipped articles.

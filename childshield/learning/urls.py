@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from childshield.learning.views import library, posters
+from childshield.learning.views import library, posters, training
 
 app_name = "learning"
 
@@ -17,4 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("posters/", posters.poster_list, name="poster_list"),
     path("posters/new/", posters.poster_new, name="poster_new"),
     path("posters/<int:pk>/", posters.poster_print, name="poster_print"),
+    path("training/", training.training_session_list, name="training_session_list"),
+    path("training/new/", training.training_session_new, name="training_session_new"),
+    path("training/trained/", training.training_trained, name="training_trained"),
+    path("training/<int:pk>/", training.training_session_detail, name="training_session_detail"),
+    path(
+        "training/attendees/<int:pk>/certificate/", training.training_certificate, name="training_certificate"
+    ),
 ]

@@ -25,6 +25,7 @@ from childshield.helpline.permissions import HelplinePerm
 from childshield.hotline.permissions import HotlinePerm
 from childshield.insights.permissions import InsightsPerm
 from childshield.intake.permissions import IntakePerm
+from childshield.learning.permissions import LearningPerm
 from childshield.messaging.permissions import MessagingPerm
 from childshield.operations.permissions import OperationsPerm
 from childshield.places.permissions import PlacesPerm
@@ -764,6 +765,26 @@ ROWS: dict[str, Row] = {
         targets=fill.records("resources", "pk", "service"),
         rule=rules.directory_edit_rule,
         reason="every staff role reads every service, so another agency's is refused (403), not hidden",
+    ),
+    # Training (learning) ---------------------------------------------------------------------------
+    "learning:training_session_list": Row(Kind.STAFF, LearningPerm.TRAINING_VIEW),
+    "learning:training_session_new": Row(
+        Kind.STAFF, LearningPerm.TRAINING_RECORD, post=fill.training_session_post
+    ),
+    "learning:training_trained": Row(Kind.STAFF, LearningPerm.TRAINING_VIEW),
+    "learning:training_session_detail": Row(
+        Kind.STAFF,
+        LearningPerm.TRAINING_VIEW,
+        targets=fill.records("training_sessions", "pk", "training session"),
+        rule=rules.owned_by_agency(LearningPerm.TRAINING_VIEW, lambda session: session.agency_id),
+    ),
+    "learning:training_certificate": Row(
+        Kind.STAFF,
+        LearningPerm.TRAINING_VIEW,
+        targets=fill.records("training_attendances", "pk", "attendee's certificate"),
+        rule=rules.owned_by_agency(
+            LearningPerm.TRAINING_VIEW, lambda attendance: attendance.session.agency_id
+        ),
     ),
     # Figures ---------------------------------------------------------------------------------------
     "insights:indicators": Row(Kind.STAFF, InsightsPerm.INDICATORS_VIEW),

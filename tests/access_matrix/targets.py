@@ -3,9 +3,11 @@ refused POST sends (what would change something, were the refusal missing)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from childshield.accounts.models import Agency, AgencyKind
 from childshield.accounts.permissions import may
@@ -13,6 +15,7 @@ from childshield.demo.hashing import demo_picture
 from childshield.hashing.models import ApiKey
 from childshield.helpline.permissions import HelplinePerm
 from childshield.hotline.models import HostingProvider, PartnerHotline
+from childshield.learning.models import Course
 from childshield.places.models import HelplineNumber
 from tests.access_matrix import rules
 from tests.access_matrix.world import Actor, World
@@ -267,4 +270,17 @@ def image(field: str) -> PostData:
     """A drawn picture (never real material) sent as `field`."""
     return lambda world, actor, target: {
         field: SimpleUploadedFile("picture.png", demo_picture(91), content_type="image/png")
+    }
+
+
+def training_session_post(world: World, actor: Actor, target: Target) -> dict[str, Any]:
+    """A session that would be recorded, were the refusal missing: children counted, a day past."""
+    course = Course.objects.order_by("pk").first()
+    assert course is not None
+    return {
+        "course": course.pk,
+        "held_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "place": "Must not be recorded.",
+        "trainer": "Nobody",
+        "children_count": 3,
     }

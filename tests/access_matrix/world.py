@@ -53,6 +53,8 @@ from childshield.hotline.services.received_images import received_image_add
 from childshield.intake.help_pages import HELP_PAGES
 from childshield.intake.models import Report, ReportStatus
 from childshield.intake.services import ReportContent, report_submit
+from childshield.learning.models import Attendance, Course, TrainingSession
+from childshield.learning.services.training import Scores, SessionInput, training_session_record
 from childshield.messaging.models import BlockedSender, ChannelKind, ChatChannel
 from childshield.messaging.services import channel_save
 from childshield.operations.models import SubjectKind, SubjectRequest
@@ -121,6 +123,8 @@ class World:
     api_keys: dict[str, ApiKey] = field(default_factory=dict)
     exchanges: dict[str, ExchangeConnection] = field(default_factory=dict)
     subject_requests: dict[str, SubjectRequest] = field(default_factory=dict)
+    training_sessions: dict[str, TrainingSession] = field(default_factory=dict)
+    training_attendances: dict[str, Attendance] = field(default_factory=dict)
     # label -> (a platform's report, what the matrix's platform key is answered for it)
     platform_reports: dict[str, tuple[PlatformReport, str]] = field(default_factory=dict)
     rule: TriageRule | None = None
@@ -191,6 +195,7 @@ def world_build() -> World:
     _exchanges(world)
     _directory_and_shared(world)
     _subject_requests(world)
+    _training(world)
     return world
 
 
@@ -510,3 +515,26 @@ def _subject_requests(world: World) -> None:
         kind=SubjectKind.STAFF_USER,
         record_id=world.members["counsellor"].user_id,
     )
+
+
+def _training(world: World) -> None:
+    """A training session of the school (its focal point's) and one of the second social work office,
+    each with a member who attended: one's own and another agency's session and certificate."""
+    course = Course.objects.order_by("pk").first()
+    assert course is not None, "the training courses are installed by learning's migration"
+    for key, recorder, attendee in (
+        ("the school's", "focal point", "focal point"),
+        ("social 2's", "case supervisor (social 2)", "case worker (social 2)"),
+    ):
+        session = training_session_record(
+            acting=world.members[recorder],
+            data=SessionInput(
+                course=course,
+                held_on=timezone.localdate() - timedelta(days=3),
+                place="Made-up hall",
+                trainer="Made-up Trainer",
+                members={world.members[attendee]: Scores(pre=1, post=2)},
+            ),
+        )
+        world.training_sessions[key] = session
+        world.training_attendances[key] = session.attendances.get()
