@@ -418,13 +418,14 @@ def _batches(ids: Sequence[int], size: int) -> Iterable[list[int]]:
 
 def _erase_batch(kind: Kind, rule: KindRule, ids: list[int], now: datetime) -> tuple[list[int], list[str]]:
     """Erase one batch in one transaction: rows are read again under lock, so one that gained a
-    follower, a hold or an erasure since the listing is left alone."""
+    follower, a hold or an erasure since the listing is left alone. Only the kind's own rows are
+    locked: PostgreSQL cannot lock the nullable side of the outer join a rule may need."""
     with transaction.atomic():
         still = list(
             _candidates(kind, now)
             .exclude(_held(kind, now))
             .filter(pk__in=ids)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .values_list("pk", flat=True)
         )
         if not still:
