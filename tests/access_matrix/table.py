@@ -145,12 +145,22 @@ ROWS: dict[str, Row] = {
     "intake:reply": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:thread_updates": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:block_image": Row(Kind.PUBLIC, cross_site_refused=True),
-    "intake:help_index": Row(Kind.PUBLIC),
+    "intake:help_index": Row(
+        Kind.PUBLIC, visitor="301", signed_in="301", reason="moved for good to the library's index"
+    ),
     "intake:help_page": Row(
         Kind.PUBLIC,
         targets=lambda world: [
-            Target("a help page", {"slug": world.help_slug}),
+            Target("a help page, moved to the library", {"slug": world.help_slug}, answer="301"),
             Target("no such page", {"slug": "no-such-page"}, answer="404"),
+        ],
+    ),
+    "library:index": Row(Kind.PUBLIC),
+    "library:article": Row(
+        Kind.PUBLIC,
+        targets=lambda world: [
+            Target("a published article", {"slug": world.help_slug}),
+            Target("no such article", {"slug": "no-such-page"}, answer="404"),
         ],
     ),
     "cases:feedback_public": Row(
@@ -238,6 +248,49 @@ ROWS: dict[str, Row] = {
         targets=fill.helpline_numbers,
         rule=rules.shared(PlacesPerm.HELPLINES_MANAGE),
         post=fill.const(direction="up"),
+    ),
+    # The awareness library's editorial pages: the country's library, the same for every agency.
+    "learning:library_list": Row(Kind.STAFF, LearningPerm.LIBRARY_VIEW),
+    "learning:article_new": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_WRITE,
+        post=fill.const(
+            slug="must-not-be-made", audience="children", kind="article", language="en", title="No", body="No"
+        ),
+    ),
+    "learning:article_detail": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_VIEW,
+        targets=fill.library_articles,
+        rule=rules.shared(LearningPerm.LIBRARY_VIEW),
+    ),
+    "learning:draft_write": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_WRITE,
+        targets=fill.library_drafts,
+        rule=rules.shared(LearningPerm.LIBRARY_WRITE),
+        post=fill.const(title="Must not be written", summary="", body="No"),
+    ),
+    "learning:app_guide_checked": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_REVIEW,
+        targets=fill.library_app_guides,
+        rule=rules.shared(LearningPerm.LIBRARY_REVIEW),
+        post=fill.const(checked_on="2020-01-01"),
+    ),
+    "learning:version_send": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_WRITE,
+        targets=fill.library_versions,
+        rule=rules.shared(LearningPerm.LIBRARY_WRITE),
+        post=fill.const(),
+    ),
+    "learning:version_review": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_REVIEW,
+        targets=fill.library_versions,
+        rule=rules.shared(LearningPerm.LIBRARY_REVIEW),
+        post=fill.const(decision="publish"),
     ),
     # Reports -------------------------------------------------------------------------------------
     "intake:blocked_image_review": Row(Kind.STAFF, IntakePerm.BLOCKED_IMAGES_REVIEW),

@@ -284,3 +284,32 @@ def training_session_post(world: World, actor: Actor, target: Target) -> dict[st
         "trainer": "Nobody",
         "children_count": 3,
     }
+
+
+def _shipped_article(slug: str) -> Any:
+    from childshield.learning.models import Article
+
+    return Article.objects.get(slug=slug)
+
+
+def library_articles(world: World) -> list[Target]:
+    """A shipped article of the library (the country's: every holder's)."""
+    article = _shipped_article(world.help_slug)
+    return [Target("a library article", {"article_id": article.pk}, article)]
+
+
+def library_drafts(world: World) -> list[Target]:
+    article = _shipped_article(world.help_slug)
+    return [Target("a library article in English", {"article_id": article.pk, "language": "en"}, article)]
+
+
+def library_app_guides(world: World) -> list[Target]:
+    article = _shipped_article("app-zalo")
+    return [Target("an app guide", {"article_id": article.pk}, article)]
+
+
+def library_versions(world: World) -> list[Target]:
+    from childshield.learning.models import ArticleVersion
+
+    version = ArticleVersion.objects.filter(article__slug=world.help_slug, language="en").first()
+    return [Target("a published version", {"version_id": version.pk}, version)] if version else []

@@ -50,7 +50,6 @@ from childshield.hotline.models import ContentItem, Evidence, Notice, ReceivedIm
 from childshield.hotline.services.evidence import evidence_add
 from childshield.hotline.services.packages import package_create
 from childshield.hotline.services.received_images import received_image_add
-from childshield.intake.help_pages import HELP_PAGES
 from childshield.intake.models import Report, ReportStatus
 from childshield.intake.services import ReportContent, report_submit
 from childshield.learning.models import Attendance, Course, TrainingSession
@@ -472,7 +471,7 @@ def _directory_and_shared(world: World) -> None:
     assert all(world.resources.values()), "the demo directory lists services of the social office and police"
     world.rule = TriageRule.objects.order_by("pk").first()
     world.reply_template = ReplyTemplate.objects.order_by("pk").first()
-    world.help_slug = HELP_PAGES[0].slug
+    world.help_slug = "sextortion"  # the first of the library's shipped articles
     world.chat_channel = channel_save(
         acting=None,
         channel=ChatChannel(kind=ChannelKind.TELEGRAM, name="Matrix Telegram", secret="matrix-secret"),

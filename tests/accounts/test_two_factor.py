@@ -156,5 +156,5 @@ def test_public_pages_stay_open_to_a_signed_in_person_before_two_factor(producti
         client, "/en/account/sign-in/", {"username": worker.user.email, "password": "a-long-test-password-1"}
     )
     assert client.get("/en/account/", secure=True).status_code == 302
-    for path in ["/en/", "/en/report/", "/en/help/"]:
+    for path in ["/en/", "/en/report/", "/en/learn/"]:
         assert client.get(path, secure=True).status_code == 200, path

@@ -4,7 +4,6 @@ import pytest
 
 from childshield.accounts.models import Agency, AgencyKind, Role
 from childshield.intake import services
-from childshield.intake.help_pages import HELP_PAGES
 from childshield.intake.models import Report
 from childshield.places.services.reference_data import reference_data_load
 from tests.browser.conftest import assert_accessible
@@ -14,12 +13,28 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 LANGUAGES = ["vi", "km", "en"]
 
+LIBRARY_PAGES = (
+    "sextortion",
+    "grooming",
+    "unwanted-images",
+    "sexual-bullying",
+    "helping-a-friend",
+    "after-you-report",
+    "lesson-online-chats",
+)
+
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_public_page_is_accessible(live_server, page, axe, make_member, language):
     reference_data_load()
     base = f"{live_server.url}/{language}"
-    for path in ["/", "/help/", *[f"/help/{p.slug}/" for p in HELP_PAGES], "/report/", "/report/status/"]:
+    for path in [
+        "/",
+        "/learn/",
+        *[f"/learn/{slug}/" for slug in LIBRARY_PAGES],
+        "/report/",
+        "/report/status/",
+    ]:
         page.goto(base + path)
         assert page.locator("[data-quick-exit]").is_visible(), path
         assert_accessible(axe, page)

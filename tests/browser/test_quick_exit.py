@@ -223,7 +223,7 @@ def test_leaving_empties_the_back_forward_cache(live_server, bfcache_browser, ne
     has answered, so no header of /leave/ can drop it: without JavaScript that is the thread, the
     answer to a post, which chromium never keeps there.
     """
-    help_index, home = f"{live_server.url}/en/help/", f"{live_server.url}/en/"
+    help_index, home = f"{live_server.url}/en/learn/", f"{live_server.url}/en/"
     with override_settings(QUICK_EXIT_URL=f"{neutral_site}/"):
         for way_out, kept in ((f"{neutral_site}/", True), (f"{live_server.url}/leave/", False)):
             page = bfcache_browser.new_context(locale="en-US").new_page()

@@ -44,7 +44,15 @@ def test_leaving_is_a_plain_link_and_refuses_a_post(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/vi/", "/km/", "/en/report/", "/en/report/status/", "/en/help/", "/en/block-image/"],
+    [
+        "/vi/",
+        "/km/",
+        "/en/report/",
+        "/en/report/status/",
+        "/en/learn/",
+        "/en/learn/sextortion/",
+        "/en/block-image/",
+    ],
 )
 def test_every_public_page_leaves_through_the_clearing_address(client, path):
     assert _leave_link(client.get(path).content.decode()) == "/leave/"
