@@ -54,6 +54,7 @@ NOT_REACHED = {
     "hotline:package_download": "the demo has no referral packages",
     "helpline:queue_reply": "linked from the queue only for a report one holds; the demo holds none",
     "helpline:queue_reply_thread": "asked only by the reply page's poll, and no reply page is reached",
+    "learning:poster_print": "the demo has no posters (made in tests/learning/test_posters.py)",
     "operations:subject_request_detail": "the demo has no data-subject requests",
     "operations:subject_request_identity": "the demo has no data-subject requests",
     "operations:subject_request_find": "the demo has no data-subject requests",
