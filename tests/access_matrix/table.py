@@ -154,12 +154,22 @@ ROWS: dict[str, Row] = {
     "intake:reply": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:thread_updates": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:block_image": Row(Kind.PUBLIC, cross_site_refused=True),
-    "intake:help_index": Row(Kind.PUBLIC),
+    "intake:help_index": Row(
+        Kind.PUBLIC, visitor="301", signed_in="301", reason="moved for good to the library's index"
+    ),
     "intake:help_page": Row(
         Kind.PUBLIC,
         targets=lambda world: [
-            Target("a help page", {"slug": world.help_slug}),
+            Target("a help page, moved to the library", {"slug": world.help_slug}, answer="301"),
             Target("no such page", {"slug": "no-such-page"}, answer="404"),
+        ],
+    ),
+    "library:index": Row(Kind.PUBLIC),
+    "library:article": Row(
+        Kind.PUBLIC,
+        targets=lambda world: [
+            Target("a published article", {"slug": world.help_slug}),
+            Target("no such article", {"slug": "no-such-page"}, answer="404"),
         ],
     ),
     "cases:feedback_public": Row(
@@ -247,6 +257,49 @@ ROWS: dict[str, Row] = {
         targets=fill.helpline_numbers,
         rule=rules.shared(PlacesPerm.HELPLINES_MANAGE),
         post=fill.const(direction="up"),
+    ),
+    # The awareness library's editorial pages: the country's library, the same for every agency.
+    "learning:library_list": Row(Kind.STAFF, LearningPerm.LIBRARY_VIEW),
+    "learning:article_new": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_WRITE,
+        post=fill.const(
+            slug="must-not-be-made", audience="children", kind="article", language="en", title="No", body="No"
+        ),
+    ),
+    "learning:article_detail": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_VIEW,
+        targets=fill.library_articles,
+        rule=rules.shared(LearningPerm.LIBRARY_VIEW),
+    ),
+    "learning:draft_write": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_WRITE,
+        targets=fill.library_drafts,
+        rule=rules.shared(LearningPerm.LIBRARY_WRITE),
+        post=fill.const(title="Must not be written", summary="", body="No"),
+    ),
+    "learning:app_guide_checked": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_REVIEW,
+        targets=fill.library_app_guides,
+        rule=rules.shared(LearningPerm.LIBRARY_REVIEW),
+        post=fill.const(checked_on="2020-01-01"),
+    ),
+    "learning:version_send": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_WRITE,
+        targets=fill.library_versions,
+        rule=rules.shared(LearningPerm.LIBRARY_WRITE),
+        post=fill.const(),
+    ),
+    "learning:version_review": Row(
+        Kind.STAFF,
+        LearningPerm.LIBRARY_REVIEW,
+        targets=fill.library_versions,
+        rule=rules.shared(LearningPerm.LIBRARY_REVIEW),
+        post=fill.const(decision="publish"),
     ),
     # Reports -------------------------------------------------------------------------------------
     "intake:blocked_image_review": Row(Kind.STAFF, IntakePerm.BLOCKED_IMAGES_REVIEW),
@@ -774,6 +827,26 @@ ROWS: dict[str, Row] = {
         targets=fill.records("resources", "pk", "service"),
         rule=rules.directory_edit_rule,
         reason="every staff role reads every service, so another agency's is refused (403), not hidden",
+    ),
+    # Training (learning) ---------------------------------------------------------------------------
+    "learning:training_session_list": Row(Kind.STAFF, LearningPerm.TRAINING_VIEW),
+    "learning:training_session_new": Row(
+        Kind.STAFF, LearningPerm.TRAINING_RECORD, post=fill.training_session_post
+    ),
+    "learning:training_trained": Row(Kind.STAFF, LearningPerm.TRAINING_VIEW),
+    "learning:training_session_detail": Row(
+        Kind.STAFF,
+        LearningPerm.TRAINING_VIEW,
+        targets=fill.records("training_sessions", "pk", "training session"),
+        rule=rules.owned_by_agency(LearningPerm.TRAINING_VIEW, lambda session: session.agency_id),
+    ),
+    "learning:training_certificate": Row(
+        Kind.STAFF,
+        LearningPerm.TRAINING_VIEW,
+        targets=fill.records("training_attendances", "pk", "attendee's certificate"),
+        rule=rules.owned_by_agency(
+            LearningPerm.TRAINING_VIEW, lambda attendance: attendance.session.agency_id
+        ),
     ),
     # Posters (learning) ----------------------------------------------------------------------------
     "learning:poster_list": Row(Kind.STAFF, LearningPerm.POSTERS_MAKE),

@@ -50,11 +50,11 @@ from childshield.hotline.models import ContentItem, Evidence, Notice, ReceivedIm
 from childshield.hotline.services.evidence import evidence_add
 from childshield.hotline.services.packages import package_create
 from childshield.hotline.services.received_images import received_image_add
-from childshield.intake.help_pages import HELP_PAGES
 from childshield.intake.models import Report, ReportStatus
 from childshield.intake.services import ReportContent, report_submit
-from childshield.learning.models import Poster
+from childshield.learning.models import Attendance, Course, Poster, TrainingSession
 from childshield.learning.services.posters import PosterInput, poster_make
+from childshield.learning.services.training import Scores, SessionInput, training_session_record
 from childshield.messaging.models import BlockedSender, ChannelKind, ChatChannel
 from childshield.messaging.services import channel_save
 from childshield.operations.models import SubjectKind, SubjectRequest
@@ -123,6 +123,8 @@ class World:
     api_keys: dict[str, ApiKey] = field(default_factory=dict)
     exchanges: dict[str, ExchangeConnection] = field(default_factory=dict)
     subject_requests: dict[str, SubjectRequest] = field(default_factory=dict)
+    training_sessions: dict[str, TrainingSession] = field(default_factory=dict)
+    training_attendances: dict[str, Attendance] = field(default_factory=dict)
     posters: dict[str, Poster] = field(default_factory=dict)
     # label -> (a platform's report, what the matrix's platform key is answered for it)
     platform_reports: dict[str, tuple[PlatformReport, str]] = field(default_factory=dict)
@@ -194,6 +196,7 @@ def world_build() -> World:
     _exchanges(world)
     _directory_and_shared(world)
     _subject_requests(world)
+    _training(world)
     _posters(world)
     return world
 
@@ -471,7 +474,7 @@ def _directory_and_shared(world: World) -> None:
     assert all(world.resources.values()), "the demo directory lists services of the social office and police"
     world.rule = TriageRule.objects.order_by("pk").first()
     world.reply_template = ReplyTemplate.objects.order_by("pk").first()
-    world.help_slug = HELP_PAGES[0].slug
+    world.help_slug = "sextortion"  # the first of the library's shipped articles
     world.chat_channel = channel_save(
         acting=None,
         channel=ChatChannel(kind=ChannelKind.TELEGRAM, name="Matrix Telegram", secret="matrix-secret"),
@@ -514,6 +517,29 @@ def _subject_requests(world: World) -> None:
         kind=SubjectKind.STAFF_USER,
         record_id=world.members["counsellor"].user_id,
     )
+
+
+def _training(world: World) -> None:
+    """A training session of the school (its focal point's) and one of the second social work office,
+    each with a member who attended: one's own and another agency's session and certificate."""
+    course = Course.objects.order_by("pk").first()
+    assert course is not None, "the training courses are installed by learning's migration"
+    for key, recorder, attendee in (
+        ("the school's", "focal point", "focal point"),
+        ("social 2's", "case supervisor (social 2)", "case worker (social 2)"),
+    ):
+        session = training_session_record(
+            acting=world.members[recorder],
+            data=SessionInput(
+                course=course,
+                held_on=timezone.localdate() - timedelta(days=3),
+                place="Made-up hall",
+                trainer="Made-up Trainer",
+                members={world.members[attendee]: Scores(pre=1, post=2)},
+            ),
+        )
+        world.training_sessions[key] = session
+        world.training_attendances[key] = session.attendances.get()
 
 
 def _posters(world: World) -> None:
