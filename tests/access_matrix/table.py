@@ -155,12 +155,12 @@ ROWS: dict[str, Row] = {
     "intake:thread_updates": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:block_image": Row(Kind.PUBLIC, cross_site_refused=True),
     "intake:help_index": Row(
-        Kind.PUBLIC, visitor="301", signed_in="301", reason="moved for good to the library's index"
+        Kind.PUBLIC, visitor=REDIRECT, signed_in=REDIRECT, reason="moved for good (301) to the library"
     ),
     "intake:help_page": Row(
         Kind.PUBLIC,
         targets=lambda world: [
-            Target("a help page, moved to the library", {"slug": world.help_slug}, answer="301"),
+            Target("a help page, moved to the library", {"slug": world.help_slug}, answer=REDIRECT),
             Target("no such page", {"slug": "no-such-page"}, answer="404"),
         ],
     ),
