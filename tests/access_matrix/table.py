@@ -128,9 +128,7 @@ ROWS: dict[str, Row] = {
     "api_schema": Row(
         Kind.PUBLIC, reason="the API's description, no data (drf-spectacular serves it to anyone)"
     ),
-    "api_docs": Row(
-        Kind.PUBLIC, reason="the API's description as an interactive page (Swagger UI), no data"
-    ),
+    "api_docs": Row(Kind.PUBLIC, reason="the API's description as an interactive page (Swagger UI), no data"),
     "set_language": Row(Kind.PUBLIC, visitor=REDIRECT, signed_in=REDIRECT, reason="Django's language switch"),
     "quick_exit": Row(
         Kind.PUBLIC,

@@ -3,12 +3,10 @@ phone reads it (zxing-cpp) to the report form at a short neutral address, the re
 counted under the poster's source (R3), the library's visits through it counted per day (R3c); an area
 that has ended refused, naming its successor, with nothing typed lost."""
 
-import io
 import re
 from datetime import date
 
 import pytest
-import segno
 import zxingcpp
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
