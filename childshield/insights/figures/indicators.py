@@ -53,6 +53,11 @@ OPEN_AT_THE_END = _(
     "Counted on the last day of the period (so far, for a period not over): months are not added up."
 )
 
+# T1 counts attendances (docs/indicators.md): what a reader would otherwise take for distinct people.
+TRAINED_NOTE = _(
+    "Each attendance at a session counts: a person trained twice in the period counts twice. Children "
+    "who took part are not counted."
+)
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("R1", _("Reports received"), Source.REPORTS),
@@ -154,6 +159,10 @@ INDICATORS: tuple[Indicator, ...] = (
         "self_submitted_match",
     ),
     Indicator("K12b", _("Hashes looked up, by channel"), Source.LOOKUPS, "channel"),
+    Indicator("T1", _("Frontline staff trained"), Source.TRAINING_ATTENDANCE, note=TRAINED_NOTE),
+    Indicator("T1b", _("Frontline staff trained by province"), Source.TRAINING_ATTENDANCE, BY_PROVINCE),
+    Indicator("T1c", _("Frontline staff trained by course"), Source.TRAINING_ATTENDANCE, "topic"),
+    Indicator("T1d", _("Frontline staff trained by kind of agency"), Source.TRAINING_ATTENDANCE, "attendee"),
 )
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.admin.utils import get_fields_from_path
 from django.db import transaction
 from django.db.models import Count, DateField, DateTimeField, Max, Min, Sum, Value
 from django.db.models.functions import TruncMonth
@@ -64,7 +65,8 @@ def _count_source(spec: SourceSpec, start: datetime, end: datetime, provinces: _
     else:
         records = spec.records().filter(**{f"{spec.date_field}__gte": start, f"{spec.date_field}__lt": end})
         # A moment's month where it happened (TIME_ZONE); a day (a DateField) is already local.
-        is_moment = isinstance(records.model._meta.get_field(spec.date_field), DateTimeField)
+        # The date may be a related record's (an attendance's session's day).
+        is_moment = isinstance(get_fields_from_path(records.model, spec.date_field)[-1], DateTimeField)
         in_months = records.annotate(month=TruncMonth(spec.date_field, tzinfo=zone if is_moment else None))
     counts: Counter[_Key] = Counter()
     # Records, or the counts they hold (an aggregate source: a day's visits); only fields split those.
