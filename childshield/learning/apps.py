@@ -1,6 +1,8 @@
+from importlib import import_module
 from typing import Any
 
 from django.apps import AppConfig
+from django.apps import apps as django_apps
 from django.apps.registry import Apps
 from django.db import router
 from django.db.models.signals import post_migrate
@@ -8,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _library_install(sender: AppConfig, *, using: str, apps: Apps | None = None, **kwargs: Any) -> None:
-    """After `migrate` (and a test database's flush): the shipped library articles, published once."""
+    """After `migrate` (and a test database's flush): the shipped library articles, published once,
+    and the shipped courses, added where missing."""
     from childshield.learning.models import ArticleVersion
     from childshield.learning.services.library import library_install_shipped
 
@@ -20,6 +23,9 @@ def _library_install(sender: AppConfig, *, using: str, apps: Apps | None = None,
     if using != router.db_for_write(ArticleVersion):
         return
     library_install_shipped()
+    # The courses and their tests: seeded by migration 0002, and again after a flush emptied them.
+    seeding = import_module("childshield.learning.migrations.0002_training_courses_sessions_attendance")
+    seeding.courses_add(django_apps, None)
 
 
 class LearningConfig(AppConfig):

@@ -5,7 +5,10 @@ updates the texts without a migration."""
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from childshield.audit import services as audit
+from childshield.audit.models import AuditAction
 from childshield.learning.services.library import library_install_shipped
 
 
@@ -13,5 +16,12 @@ class Command(BaseCommand):
     help = "Publish the shipped library articles that are new or changed (never over a person's version)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        published = library_install_shipped()
+        with transaction.atomic():
+            published = library_install_shipped()
+            if published:
+                audit.record(
+                    action=AuditAction.CREATE,
+                    object_type="learning.library",
+                    reason=f"shipped library texts published: {published} version(s)",
+                )
         self.stdout.write(f"{published} version(s) published.")
