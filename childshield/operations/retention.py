@@ -311,9 +311,13 @@ def _closed_cases_erase(ids: list[int], rule: KindRule) -> list[str]:
         encrypted = _encrypted_fields(model)
         if encrypted:
             model._default_manager.filter(**{f"{lookup}__in": ids}).update(**_emptied(model, encrypted))
-    erased = {*ids, *Erasure.objects.filter(kind="closed_case").values_list("record_id", flat=True)}
+    erased_before = Erasure.objects.filter(kind="closed_case").values("record_id")
     child_ids = set(cases.values_list("child_id", flat=True))
-    remaining = case_model._default_manager.filter(child_id__in=child_ids).exclude(pk__in=erased)
+    remaining = (
+        case_model._default_manager.filter(child_id__in=child_ids)
+        .exclude(pk__in=ids)
+        .exclude(pk__in=erased_before)
+    )
     child_ids -= set(remaining.values_list("child_id", flat=True))
     child = _model(CHILD)
     child._default_manager.filter(pk__in=child_ids).update(
@@ -324,7 +328,8 @@ def _closed_cases_erase(ids: list[int], rule: KindRule) -> list[str]:
     report_ids = set(cases.exclude(source_report=None).values_list("source_report_id", flat=True))
     report_ids -= set(
         case_model._default_manager.filter(source_report_id__in=report_ids)
-        .exclude(pk__in=erased)
+        .exclude(pk__in=ids)
+        .exclude(pk__in=erased_before)
         .values_list("source_report_id", flat=True)
     )
     _reports_anonymise(report_ids, REPORT_FIELDS)
